@@ -1,0 +1,93 @@
+/** The `cairn.metrics/v1` document: what `cairn evaluate` writes and every report reads. */
+
+export type Task = 'binary' | 'multiclass' | 'regression';
+
+export const METRICS_SCHEMA = 'cairn.metrics/v1';
+
+/** Higher is better unless listed in LOWER_IS_BETTER. */
+export const METRIC_NAMES: Record<Task, readonly string[]> = {
+  binary: ['accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision', 'log_loss', 'brier_score'],
+  multiclass: ['accuracy', 'f1_macro', 'f1_weighted', 'precision_macro', 'recall_macro', 'log_loss', 'roc_auc_ovr'],
+  regression: ['mae', 'mse', 'rmse', 'r2', 'mape'],
+};
+
+export const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['log_loss', 'brier_score', 'mae', 'mse', 'rmse', 'mape']);
+
+export interface ClassMetrics {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface ConfusionMatrix {
+  /** Row i is the true label, column j the predicted label, as scikit-learn's confusion_matrix. */
+  labels: string[];
+  matrix: number[][];
+}
+
+/** A downsampled curve for charts: at most a few hundred points, first and last kept. */
+export interface Curve {
+  x: number[];
+  y: number[];
+}
+
+export interface Curves {
+  /** x = false positive rate, y = true positive rate (binary; the positive class). */
+  roc?: Curve;
+  /** x = recall, y = precision (binary; the positive class). */
+  pr?: Curve;
+}
+
+export interface TensorInfo {
+  name: string;
+  type: string;
+  shape: Array<number | string | null>;
+}
+
+export interface LatencyStats {
+  batch_size: number;
+  rows_per_s: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+}
+
+export interface GateRuleResult {
+  /** The rule as written, e.g. `roc_auc>=baseline-0.01`. */
+  rule: string;
+  metric: string;
+  passed: boolean;
+  actual: number | null;
+  /** The threshold the rule resolved to (baseline arithmetic applied). */
+  threshold: number | null;
+  /** Why a rule could not be checked (no baseline, metric undefined), when it could not. */
+  reason?: string;
+}
+
+export interface GateResult {
+  expression: string;
+  passed: boolean;
+  rules: GateRuleResult[];
+}
+
+export interface MetricsReport {
+  schema: typeof METRICS_SCHEMA;
+  /** Model name (from --name, the action's model-name, or the model file's stem). */
+  name: string;
+  task: Task;
+  rows: number;
+  /** Flat map, names of METRIC_NAMES. `null` where scikit-learn would raise or return NaN. */
+  metrics: Record<string, number | null>;
+  per_class?: ClassMetrics[];
+  confusion_matrix?: ConfusionMatrix;
+  curves?: Curves;
+  latency?: LatencyStats;
+  runtime?: { onnxruntime: string; execution_provider: string };
+  model?: { path: string; sha256: string; inputs: TensorInfo[]; outputs: TensorInfo[] };
+  data?: { path: string; sha256: string; rows: number };
+  git?: { sha: string; ref?: string };
+  gate?: GateResult;
+  created_at?: string;
+}

@@ -1,0 +1,24 @@
+// One bundler config, one input map: name -> entry, output dist/<name>.js.
+import { defineConfig } from 'rolldown';
+
+const input = {
+  cli: 'cli/main.ts',
+  setup: 'actions/setup/main.ts',
+  evaluate: 'actions/evaluate/main.ts',
+  report: 'actions/report/main.ts',
+};
+
+export default defineConfig({
+  input,
+  platform: 'node',
+  // Native addon: resolved from node_modules at run time, never bundled.
+  external: ['onnxruntime-node'],
+  output: {
+    dir: 'dist',
+    format: 'esm',
+    entryFileNames: '[name].js',
+    chunkFileNames: 'chunks/[name]-[hash].js',
+    banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
+    sourcemap: true,
+  },
+});
