@@ -1,0 +1,76 @@
+/**
+ * The baseline a pull request is compared with: the record on the newest completed
+ * `cairn: <model>` check run of the base branch's head commit. GitHub is the database here, so
+ * no object-store credentials are needed to compare.
+ */
+import { UserError } from '../errors.ts';
+import { silentLogger, type Logger } from '../logger.ts';
+import type { MetricsReport } from '../metrics/types.ts';
+import { checkRunName } from './check-run.ts';
+import { readRecordFromCheckRun } from './eval-record.ts';
+import type { GitHubClient } from './octokit.ts';
+
+export interface ReadBaselineOptions {
+  owner: string;
+  repo: string;
+  /** Branch (`main`, `refs/heads/main`), tag or commit SHA whose head commit holds the baseline. */
+  ref: string;
+  model: string;
+  logger?: Logger;
+}
+
+function status(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null ? (error as { status?: number }).status : undefined;
+}
+
+/** The commit SHA `ref` points at now. */
+export async function resolveRef(octokit: GitHubClient, owner: string, repo: string, ref: string): Promise<string> {
+  // The commits endpoint takes `heads/main` and `tags/v1` but not the `refs/` prefix.
+  const name = ref.replace(/^refs\//, '');
+  try {
+    // The `sha` media type answers with the bare SHA instead of the whole commit and its diff.
+    const { data } = await octokit.rest.repos.getCommit({ owner, repo, ref: name, mediaType: { format: 'sha' } });
+    // Octokit decodes a non-JSON body as text only when the content type says charset=utf-8;
+    // otherwise it hands over an ArrayBuffer. Typed as a commit object either way.
+    const body: unknown = data;
+    const sha = (body instanceof ArrayBuffer ? new TextDecoder().decode(body) : String(body)).trim();
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw new Error(`GitHub answered ${ref} with "${sha.slice(0, 80)}", not a commit SHA`);
+    return sha;
+  } catch (error) {
+    // 404: no such repo or ref; 422: "No commit found for SHA".
+    if (status(error) === 404 || status(error) === 422) {
+      throw new UserError(`baseline ref "${ref}" was not found in ${owner}/${repo}: give the base branch, a tag or a commit SHA that exists`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function completedAt(run: { completed_at?: string | null }): number {
+  return run.completed_at ? Date.parse(run.completed_at) : 0;
+}
+
+export async function readBaselineFromRef(octokit: GitHubClient, options: ReadBaselineOptions): Promise<MetricsReport | undefined> {
+  const { owner, repo, model } = options;
+  const logger = options.logger ?? silentLogger;
+  const sha = await resolveRef(octokit, owner, repo, options.ref);
+  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
+    owner,
+    repo,
+    ref: sha,
+    check_name: checkRunName(model),
+    status: 'completed',
+    // `latest` keeps one run per check suite; a re-run in the same suite must not hide the newest.
+    filter: 'all',
+    per_page: 100,
+  });
+  const newestFirst = [...runs].sort((a, b) => completedAt(b) - completedAt(a) || Number(b.id) - Number(a.id));
+  for (const run of newestFirst) {
+    const record = readRecordFromCheckRun({ id: Number(run.id), name: run.name, output: run.output }, logger);
+    if (record && record.name === model) {
+      logger.info(`baseline for ${model}: check run ${run.id} on ${options.ref} (${sha.slice(0, 7)})`);
+      return record;
+    }
+  }
+  logger.info(`no baseline for ${model}: no completed "${checkRunName(model)}" check run with a record on ${options.ref} (${sha.slice(0, 7)})`);
+  return undefined;
+}

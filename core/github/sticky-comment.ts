@@ -1,0 +1,71 @@
+/**
+ * One comment per model on a pull request, updated in place on every run. Our comment is found by
+ * a hidden marker line (`<!-- cairn:<model>:metrics -->`) searched on every page of comments:
+ * CML only looked at the first page, so busy PRs grew a second report.
+ */
+import type { GitHubClient } from './octokit.ts';
+
+export interface StickyCommentOptions {
+  owner: string;
+  repo: string;
+  /** Pull requests are issues: the PR number. */
+  issueNumber: number;
+  /** Hidden HTML comment that identifies our comment; the body gets it as its first line if missing. */
+  marker: string;
+  body: string;
+}
+
+export interface StickyCommentResult {
+  id: number;
+  url: string;
+  action: 'created' | 'updated' | 'unchanged';
+}
+
+/**
+ * True when `body` has `marker` on a line of its own. A reply that quotes our comment holds the
+ * marker after `> `, and must not be mistaken for ours.
+ */
+export function hasMarkerLine(body: string | null | undefined, marker: string): boolean {
+  return (body ?? '').split(/\r?\n/).some((line) => line.trim() === marker);
+}
+
+export function withMarker(body: string, marker: string): string {
+  return hasMarkerLine(body, marker) ? body : `${marker}\n${body}`;
+}
+
+interface FoundComment {
+  id: number;
+  body?: string;
+  html_url: string;
+}
+
+// The OpenAPI types say `number | bigint` for int64 ids; comment ids fit a double for ages yet.
+const toId = (id: number | bigint) => Number(id);
+
+export async function findStickyComment(octokit: GitHubClient, options: Omit<StickyCommentOptions, 'body'>): Promise<FoundComment | undefined> {
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    owner: options.owner,
+    repo: options.repo,
+    issue_number: options.issueNumber,
+    per_page: 100,
+  });
+  // Stop at the first page that has it: the oldest marked comment is the one people have seen.
+  for await (const { data } of pages) {
+    const found = data.find((comment) => hasMarkerLine(comment.body, options.marker));
+    if (found) return { id: toId(found.id), body: found.body, html_url: found.html_url };
+  }
+  return undefined;
+}
+
+export async function upsertStickyComment(octokit: GitHubClient, options: StickyCommentOptions): Promise<StickyCommentResult> {
+  const { owner, repo, issueNumber } = options;
+  const body = withMarker(options.body, options.marker);
+  const existing = await findStickyComment(octokit, options);
+  if (!existing) {
+    const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
+    return { id: toId(data.id), url: data.html_url, action: 'created' };
+  }
+  if (existing.body === body) return { id: existing.id, url: existing.html_url, action: 'unchanged' };
+  const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
+  return { id: toId(data.id), url: data.html_url, action: 'updated' };
+}
