@@ -1,0 +1,108 @@
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { UserError } from '../errors.ts';
+import { repoConfigSchema, type ModelConfig, type RepoConfig } from './repo-config.schema.ts';
+
+export type { ModelCardFields, ModelConfig, PermissionLevel, RepoConfig, StageConfig } from './repo-config.schema.ts';
+
+/** How many schema problems one error message lists before saying "and N more". */
+const MAX_LISTED = 10;
+
+/** `models.churn.task`; keys that are not plain words are bracketed: `models["team/churn"].task`. */
+export function formatKeyPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, index) => {
+      if (typeof key === 'number') return `[${key}]`;
+      const name = String(key);
+      if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) return index === 0 ? name : `.${name}`;
+      return `[${JSON.stringify(name)}]`;
+    })
+    .join('');
+}
+
+/** The YAML line of the key at `path` (or of its nearest ancestor that exists), 1-based. */
+function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  for (let depth = path.length; depth > 0; depth--) {
+    const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
+    if (!isMap(parent)) continue;
+    const key = path[depth - 1];
+    const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key));
+    const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+    if (range) return counter.linePos(range[0]).line;
+  }
+  return undefined;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  return JSON.stringify(value);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      // One message for the object; point at the first unknown key, as the user must rename or remove it.
+      return { path: [...issue.path, issue.keys[0]], message: `${issue.message}${issue.keys.length > 1 ? ` (also unknown: ${issue.keys.slice(1).join(', ')})` : ''}` };
+    case 'invalid_value':
+    case 'invalid_type':
+      if (issue.input === undefined) return { path: issue.path, message: `missing; ${issue.message}` };
+      return { path: issue.path, message: `${issue.message}, got ${describeValue(issue.input)}` };
+    case 'invalid_key':
+      return { path: issue.path, message: `invalid name: ${issue.issues.map((inner) => inner.message).join('; ')}` };
+    default:
+      return { path: issue.path, message: issue.message };
+  }
+}
+
+/**
+ * Parses and validates `.github/cairn.yml`. Any problem is a UserError that names `source` (the file
+ * as the user knows it), the key path and the line, e.g.
+ * `.github/cairn.yml: models.churn.task: expected one of binary|multiclass|regression, got text "binery" (line 4)`.
+ */
+export function parseRepoConfig(text: string, source: string): RepoConfig {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new UserError(`${source}: invalid YAML: ${doc.errors[0].message}`, { cause: doc.errors[0] });
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new UserError(`${source}: invalid YAML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  const parsed = repoConfigSchema.safeParse(data, { reportInput: true });
+  if (parsed.success) return parsed.data;
+
+  const lines = parsed.error.issues.slice(0, MAX_LISTED).map((issue) => {
+    const { path, message } = describeIssue(issue);
+    const line = lineOf(doc, counter, path);
+    const where = path.length > 0 ? `${formatKeyPath(path)}: ` : '';
+    // The line goes on the first line of the message: gate errors continue with a caret diagram.
+    const [first, ...rest] = message.split('\n');
+    return [`${source}: ${where}${first}${line ? ` (line ${line})` : ''}`, ...rest].join('\n');
+  });
+  const more = parsed.error.issues.length - MAX_LISTED;
+  if (more > 0) lines.push(`${source}: and ${more} more problem${more === 1 ? '' : 's'}`);
+  throw new UserError(lines.join('\n'), { cause: parsed.error });
+}
+
+/** The settings of model `name`, or undefined when `.github/cairn.yml` does not list it. */
+export function findModelConfig(config: RepoConfig, name: string): ModelConfig | undefined {
+  // Object.hasOwn: a model called "constructor" must not find Object.prototype.constructor.
+  return Object.hasOwn(config.models, name) ? config.models[name] : undefined;
+}
+
+/**
+ * The gate expression that applies to `model` for `stage`: the stage's own gate, else `default`;
+ * with no stage (a pull request), `default`. Undefined when none is configured.
+ */
+export function findGate(model: ModelConfig | undefined, stage?: string): string | undefined {
+  const gates = model?.gates;
+  if (!gates) return undefined;
+  if (stage !== undefined && Object.hasOwn(gates, stage)) return gates[stage];
+  return Object.hasOwn(gates, 'default') ? gates.default : undefined;
+}

@@ -1,0 +1,10 @@
+/** Markdown for pull request comments, job summaries and model cards. */
+export { renderComment, stickyMarker, COMMENT_MAX_CHARS } from './comment.ts';
+export type { CommentInput } from './comment.ts';
+export { renderJobSummary, JOB_SUMMARY_MAX_BYTES } from './summary.ts';
+export type { JobSummaryInput } from './summary.ts';
+export { renderModelCard } from './model-card.ts';
+export type { ModelCardInput } from './model-card.ts';
+export type { CommentOptions, ReportInput } from './compose.ts';
+export type { ColumnLabels } from './metric-table.ts';
+export { renderMetricTable, renderGateSection, verdictOf } from './metric-table.ts';

@@ -1,0 +1,99 @@
+import { formatKeyPath } from '../config/parse.ts';
+import type { ModelCardFields, ModelConfig } from '../config/repo-config.schema.ts';
+import type { MetricsReport } from '../metrics/types.ts';
+import { renderClassTable } from './class-sections.ts';
+import { code, escapeCell, formatCount } from './format.ts';
+import { METRIC_INFO, TASK_NAMES, metricsToShow } from './metric-labels.ts';
+import { renderMetricTable } from './metric-table.ts';
+import { renderFrontMatter } from './model-index.ts';
+import { renderRunDetails } from './run-details.ts';
+
+export interface ModelCardInput {
+  report: MetricsReport;
+  baseline?: MetricsReport;
+  /** The model's entry in `.github/cairn.yml`; its `card` fills the sections only people can write. */
+  model?: ModelConfig;
+}
+
+/**
+ * A model card after Mitchell et al., "Model Cards for Model Reporting" (2019): model details,
+ * intended use, factors, metrics, evaluation data, training data, quantitative analyses, ethical
+ * considerations, caveats and recommendations, with Hugging Face `model-index` front matter.
+ * Measured facts come from metrics.json; prose comes from the config. A field nobody wrote says
+ * so and names the key to set: a card must not invent claims about a model.
+ */
+export function renderModelCard(input: ModelCardInput): string {
+  const { report, baseline, model } = input;
+  const card: ModelCardFields = model?.card ?? {};
+  const keyPrefix = formatKeyPath(['models', report.name]);
+  const notProvided = (key: string) => `_Not provided in .github/cairn.yml_ (set ${code(`${keyPrefix}.${key}`)})`;
+  const field = (key: keyof ModelCardFields) => card[key]?.trim() || notProvided(`card.${key}`);
+
+  const details = [
+    `- **Name:** ${escapeCell(report.name)}`,
+    `- **Task:** ${TASK_NAMES[report.task]}`,
+    `- **Model type:** ${model?.type ? escapeCell(model.type) : notProvided('type')}`,
+    `- **Description:** ${model?.description?.trim() || notProvided('description')}`,
+    `- **Developers:** ${field('developers')}`,
+    `- **License:** ${field('license')}`,
+    `- **Format:** ONNX${report.runtime ? `, evaluated with onnxruntime ${escapeCell(report.runtime.onnxruntime)}` : ''}`,
+    `- **Model file:** ${report.model ? `${code(report.model.path)}, sha256 ${code(report.model.sha256)}` : model?.path ? code(model.path) : 'unknown'}`,
+  ];
+  const measured = report.per_class?.map((item) => item.label) ?? report.confusion_matrix?.labels;
+  const names = model?.labels;
+  if (report.task !== 'regression' && (measured || names)) {
+    // Config names are display names for the measured labels; show both when they line up.
+    const classes =
+      measured && names && names.length === measured.length
+        ? names.map((name, i) => (name === measured[i] ? escapeCell(name) : `${escapeCell(name)} (${code(measured[i])})`))
+        : (measured ?? names ?? []).map(escapeCell);
+    details.push(`- **Classes:** ${classes.join(', ')}`);
+  }
+  if (report.git) details.push(`- **Version:** commit ${code(report.git.sha)}${report.git.ref ? ` (${code(report.git.ref)})` : ''}`);
+  if (report.created_at) details.push(`- **Evaluated:** ${escapeCell(report.created_at)}`);
+  details.push(`- **Citation:** ${field('citation')}`, `- **Contact:** ${field('contact')}`);
+
+  const metricLines = metricsToShow(report).map((name) => `- ${code(name)}: ${METRIC_INFO[name]?.definition ?? 'custom metric'}`);
+  const metrics = [
+    'Performance measures, computed with scikit-learn definitions:',
+    '',
+    ...metricLines,
+    '',
+    report.gate ? `Release gate: ${code(report.gate.expression)} (${report.gate.passed ? 'passed' : 'failed'}).` : 'Release gate: none configured.',
+  ];
+
+  const evaluation = [
+    report.data
+      ? `- **Dataset:** ${code(report.data.path)}, sha256 ${code(report.data.sha256)}, ${formatCount(report.data.rows)} rows`
+      : '- **Dataset:** unknown',
+    `- **Description:** ${field('evaluation_data')}`,
+  ];
+
+  const quantitative = [renderMetricTable(report, baseline, { current: 'this model' })];
+  if (report.per_class && report.per_class.length > 0) {
+    quantitative.push('Per class:', renderClassTable(report, baseline, report.per_class.length));
+  }
+  const run = renderRunDetails(report);
+  if (run) quantitative.push(run);
+
+  const sections: Array<[string, string]> = [
+    ['Model details', details.join('\n')],
+    ['Intended use', `**Primary intended uses:** ${field('intended_use')}\n\n**Out-of-scope uses:** ${field('out_of_scope_use')}`],
+    ['Factors', field('factors')],
+    ['Metrics', metrics.join('\n')],
+    ['Evaluation data', evaluation.join('\n')],
+    ['Training data', field('training_data')],
+    ['Quantitative analyses', quantitative.join('\n\n')],
+    ['Ethical considerations', field('ethical_considerations')],
+    ['Caveats and recommendations', `**Limitations:** ${field('limitations')}\n\n**Recommendations:** ${field('recommendations')}`],
+  ];
+  return [
+    renderFrontMatter(report, model),
+    '',
+    `# Model card: ${escapeCell(report.name)}`,
+    '',
+    '_Measured facts come from the evaluation (metrics.json); descriptions come from `.github/cairn.yml`._',
+    ...sections.flatMap(([title, body]) => ['', `## ${title}`, '', body]),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,162 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findGate, findModelConfig, parseRepoConfig } from '../../../core/config/index.ts';
+import { UserError } from '../../../core/errors.ts';
+
+const SOURCE = '.github/cairn.yml';
+
+const FULL = `
+models:
+  churn:
+    path: models/churn.onnx
+    task: binary
+    type: gradient boosting
+    description: Predicts which customers cancel within 90 days.
+    store: s3://ml-artifacts/churn
+    labels: [stays, churns]
+    card:
+      intended_use: Prioritise retention calls.
+      limitations: Trained on EU customers only.
+    gates:
+      default: f1>=0.75, roc_auc>=baseline-0.01
+      production: >
+        roc_auc >= baseline,
+        log_loss <= baseline * 1.05
+  team/fraud:
+    path: fraud/model.onnx
+stages:
+  staging:
+  production:
+    promote: maintain
+    environment: production
+    workflow: .github/workflows/deploy-prod.yml
+deploy:
+  workflow: deploy.yml
+comment:
+  charts: false
+`;
+
+/** The UserError message parseRepoConfig throws for `text`. */
+function configError(text: string): string {
+  try {
+    parseRepoConfig(text, SOURCE);
+  } catch (error) {
+    assert.ok(error instanceof UserError, `expected a UserError, got ${String(error)}`);
+    return error.message;
+  }
+  assert.fail('expected the config to be rejected');
+}
+
+describe('parseRepoConfig: valid files', () => {
+  test('reads every section and fills the defaults', () => {
+    const config = parseRepoConfig(FULL, SOURCE);
+    const churn = config.models.churn;
+    assert.equal(churn.path, 'models/churn.onnx');
+    assert.equal(churn.task, 'binary');
+    assert.deepEqual(churn.labels, ['stays', 'churns']);
+    assert.equal(churn.card?.intended_use, 'Prioritise retention calls.');
+    assert.equal(churn.gates?.production, 'roc_auc >= baseline, log_loss <= baseline * 1.05\n');
+    assert.deepEqual(config.models['team/fraud'], { path: 'fraud/model.onnx' });
+    assert.deepEqual(config.stages.staging, { promote: 'write' }, 'an empty stage gets the default permission');
+    assert.deepEqual(config.stages.production, { promote: 'maintain', environment: 'production', workflow: 'deploy-prod.yml' });
+    assert.deepEqual(config.deploy, { workflow: 'deploy.yml' });
+    assert.deepEqual(config.comment, { charts: false, card: true, confusion_matrix: true, max_classes: 20 });
+  });
+
+  test('an empty file is an empty config', () => {
+    for (const text of ['', '# nothing yet\n']) {
+      assert.deepEqual(parseRepoConfig(text, SOURCE), {
+        models: {},
+        stages: {},
+        comment: { charts: true, card: true, confusion_matrix: true, max_classes: 20 },
+      });
+    }
+  });
+});
+
+describe('parseRepoConfig: errors name the file, the key path and the line', () => {
+  test('a wrong task lists the allowed values', () => {
+    const message = configError('models:\n  churn:\n    path: m.onnx\n    task: binery\n');
+    assert.equal(message, `${SOURCE}: models.churn.task: expected one of binary|multiclass|regression, got "binery" (line 4)`);
+  });
+
+  test('a misspelt key is named with the valid keys', () => {
+    const message = configError('models:\n  churn:\n    path: m.onnx\n    card:\n      intented_use: x\n');
+    assert.match(message, /^\.github\/cairn\.yml: models\.churn\.card\.intented_use: unknown key; valid keys here: .*intended_use.* \(line 5\)$/);
+  });
+
+  test('a missing required key points at its parent', () => {
+    assert.equal(configError('models:\n  churn:\n    task: binary\n'), `${SOURCE}: models.churn.path: missing; expected text (line 2)`);
+  });
+
+  test('a bad gate is checked by the gate parser', () => {
+    const message = configError('models:\n  churn:\n    path: m.onnx\n    gates:\n      default: f11>=0.8\n');
+    assert.match(message, /^\.github\/cairn\.yml: models\.churn\.gates\.default: Invalid gate "f11>=0\.8" at column 1: unknown metric "f11" \(did you mean "f1"\?\).* \(line 5\)\n {2}f11>=0\.8\n {2}\^/);
+  });
+
+  test("a gate metric the model's task does not compute is an error", () => {
+    const message = configError('models:\n  species:\n    path: m.onnx\n    task: multiclass\n    gates:\n      default: f1>=0.8\n');
+    assert.equal(
+      message,
+      `${SOURCE}: models.species.gates.default: "f1" is not computed for multiclass models; use one of: accuracy, f1_macro, f1_weighted, precision_macro, recall_macro, log_loss, roc_auc_ovr (line 6)`,
+    );
+  });
+
+  test('a gate for a stage that is not defined is reported as a likely typo', () => {
+    const message = configError('models:\n  churn:\n    path: m.onnx\n    gates:\n      prod: f1>=0.8\nstages:\n  production: {}\n');
+    assert.equal(message, `${SOURCE}: models.churn.gates.prod: no stage "prod" in stages; add stages.prod or use one of: default, production (line 5)`);
+  });
+
+  test('a promote level must be a GitHub permission', () => {
+    const message = configError('stages:\n  production:\n    promote: owner\n');
+    assert.equal(message, `${SOURCE}: stages.production.promote: expected one of read|triage|write|maintain|admin, got "owner" (line 3)`);
+  });
+
+  test('wrong types, bad names and bad workflow files are all listed, one per line', () => {
+    const message = configError('models:\n  "bad name!":\n    path: x\ndeploy:\n  workflow: deploy.json\ncomment:\n  charts: yes please\n  max_classes: 2.5\n');
+    assert.deepEqual(message.split('\n'), [
+      `${SOURCE}: models["bad name!"]: invalid name: model names use letters, digits, "-", "_" and "/", starting and ending with a letter or digit (line 2)`,
+      `${SOURCE}: deploy.workflow: expected a workflow file name such as deploy.yml (in .github/workflows/) (line 5)`,
+      `${SOURCE}: comment.charts: expected true or false, got "yes please" (line 7)`,
+      `${SOURCE}: comment.max_classes: expected a whole number, got 2.5 (line 8)`,
+    ]);
+  });
+
+  test('a list where a map belongs', () => {
+    assert.equal(configError('models: [churn]\n'), `${SOURCE}: models: expected a map of model name -> model settings, got a list (line 1)`);
+  });
+
+  test('invalid YAML names the file and the position', () => {
+    const message = configError('models:\n  churn: {path: a\n');
+    assert.match(message, /^\.github\/cairn\.yml: invalid YAML: .*line 3, column 1/);
+  });
+
+  test('duplicate keys are invalid YAML', () => {
+    assert.match(configError('models:\n  a: {path: x}\n  a: {path: y}\n'), /invalid YAML: Map keys must be unique/);
+  });
+
+  test('the source given is the name used', () => {
+    assert.match(configError('models: 3', ), /^\.github\/cairn\.yml: models:/);
+    assert.throws(() => parseRepoConfig('models: 3', 'other/cairn.yml'), /^UserError: other\/cairn\.yml: models: /);
+  });
+});
+
+describe('findModelConfig and findGate', () => {
+  const config = parseRepoConfig(FULL, SOURCE);
+
+  test('finds a configured model and nothing else', () => {
+    assert.equal(findModelConfig(config, 'churn')?.path, 'models/churn.onnx');
+    assert.equal(findModelConfig(config, 'team/fraud')?.path, 'fraud/model.onnx');
+    assert.equal(findModelConfig(config, 'missing'), undefined);
+    assert.equal(findModelConfig(config, 'constructor'), undefined, 'object prototype keys are not models');
+  });
+
+  test("a stage's own gate wins, otherwise default", () => {
+    const churn = findModelConfig(config, 'churn');
+    assert.equal(findGate(churn, 'production'), 'roc_auc >= baseline, log_loss <= baseline * 1.05\n');
+    assert.equal(findGate(churn, 'staging'), 'f1>=0.75, roc_auc>=baseline-0.01');
+    assert.equal(findGate(churn), 'f1>=0.75, roc_auc>=baseline-0.01');
+    assert.equal(findGate(findModelConfig(config, 'team/fraud')), undefined);
+    assert.equal(findGate(undefined, 'production'), undefined);
+  });
+});

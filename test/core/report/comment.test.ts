@@ -1,0 +1,146 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderComment, renderModelCard, stickyMarker } from '../../../core/report/index.ts';
+import { evaluateGate, parseGate } from '../../../core/metrics/gate.ts';
+import type { MetricsReport } from '../../../core/metrics/types.ts';
+import { binaryBaseline, binaryReport, regressionReport } from './sample-reports.ts';
+import { isBalanced, readTable, rowOf } from './markdown-table-reader.ts';
+
+const MARKER = stickyMarker('churn');
+const SUMMARY = 'https://github.com/acme/churn/actions/runs/123';
+
+function gated(report: MetricsReport, expression: string, baseline?: MetricsReport): MetricsReport {
+  return { ...report, gate: evaluateGate(parseGate(expression), report, baseline) };
+}
+
+describe('stickyMarker', () => {
+  test('is a hidden HTML comment naming the model', () => {
+    assert.equal(stickyMarker('churn'), '<!-- cairn:churn:metrics -->');
+    assert.equal(stickyMarker('team/churn-v2'), '<!-- cairn:team/churn-v2:metrics -->');
+  });
+
+  test('a name cannot end the comment early', () => {
+    const marker = stickyMarker('evil --> <b>x</b>');
+    assert.equal(marker.indexOf('-->'), marker.length - 3);
+    assert.equal(stickyMarker('evil --> <b>x</b>'), marker, 'the same name gives the same marker');
+  });
+});
+
+describe('renderComment with a baseline and a gate', () => {
+  const report = gated(binaryReport(), 'f1>=0.75, roc_auc>=baseline-0.005, log_loss<=baseline*1.05', binaryBaseline());
+  const comment = renderComment({ report, baseline: binaryBaseline(), marker: MARKER, summaryUrl: SUMMARY });
+
+  test('starts with the marker, then the verdict in the title', () => {
+    const lines = comment.split('\n');
+    assert.equal(lines[0], MARKER);
+    assert.equal(lines[2], '## ❌ churn: gate failed');
+  });
+
+  test('metric table: baseline, this PR and a direction-aware change', () => {
+    assert.deepEqual(readTable(comment, 'metric').header, ['metric', 'baseline', 'this PR', 'change']);
+    assert.deepEqual(rowOf(comment, 'metric', 'roc_auc'), { metric: 'roc_auc', baseline: '0.9201', 'this PR': '0.9132', change: '🔴 -0.0069 (-0.7%)' });
+    assert.deepEqual(rowOf(comment, 'metric', 'f1'), { metric: 'f1', baseline: '0.7502', 'this PR': '0.7640', change: '🟢 +0.0138 (+1.8%)' });
+    // log_loss went down: better, because lower is better.
+    assert.deepEqual(rowOf(comment, 'metric', 'log_loss ↓'), { metric: 'log_loss ↓', baseline: '0.2950', 'this PR': '0.2874', change: '🟢 -0.0076 (-2.6%)' });
+    assert.equal(rowOf(comment, 'metric', 'average_precision').change, '⚪ ±0');
+    assert.deepEqual(readTable(comment, 'metric').rows.map((row) => row.metric), [
+      'accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision', 'log_loss ↓', 'brier_score ↓',
+    ]);
+  });
+
+  test('gate section: headline and each rule with its value and resolved threshold', () => {
+    assert.match(comment, /❌ \*\*Gate failed\*\* \(1 of 3 rules failed\): `f1>=0\.75, roc_auc>=baseline-0\.005, log_loss<=baseline\*1\.05`/);
+    assert.deepEqual(rowOf(comment, 'rule', '`roc_auc>=baseline-0.005`'), { rule: '`roc_auc>=baseline-0.005`', value: '0.9132', threshold: '0.9151', result: '❌ fail' });
+    assert.deepEqual(rowOf(comment, 'rule', '`f1>=0.75`'), { rule: '`f1>=0.75`', value: '0.7640', threshold: '0.7500', result: '✅ pass' });
+  });
+
+  test('the run line says what was compared with what', () => {
+    assert.match(comment, /\*\*binary\*\* · 2,000 rows · data `data\/churn-test\.csv` \(`a1b2c3d`\) · model `models\/churn\.onnx` \(`9f2c4e1`\) · compared with `main` \(`c0ffee0`\)/);
+  });
+
+  test('per-class table with the f1 change, and the confusion matrix', () => {
+    assert.deepEqual(rowOf(comment, 'class', 'yes'), { class: 'yes', precision: '0.7907', recall: '0.7391', f1: '0.7640', 'change in f1': '🟢 +0.0138 (+1.8%)', support: '460' });
+    assert.deepEqual(rowOf(comment, 'true ↓ · predicted →', '**no**'), { 'true ↓ · predicted →': '**no**', no: '**1,450**', yes: '90' });
+    assert.deepEqual(rowOf(comment, 'true ↓ · predicted →', '**yes**'), { 'true ↓ · predicted →': '**yes**', no: '120', yes: '**340**' });
+  });
+
+  test('ROC and PR curves as Mermaid xychart blocks', () => {
+    const charts = comment.match(/```mermaid\nxychart-beta\n[\s\S]*?```/g) ?? [];
+    assert.equal(charts.length, 2);
+    assert.match(charts[0], /title "ROC curve \(AUC 0\.9132\)"/);
+    assert.match(charts[1], /title "Precision-recall curve \(AP 0\.8421\)"/);
+  });
+
+  test('nothing was left out, so there is no pointer', () => {
+    assert.doesNotMatch(comment, /Shortened/);
+    assert.ok(isBalanced(comment));
+  });
+});
+
+describe('renderComment variants', () => {
+  test('no gate, no baseline: a neutral verdict and a two-column table', () => {
+    const comment = renderComment({ report: regressionReport(), marker: stickyMarker('house-prices') });
+    assert.match(comment, /^## 📊 house-prices: evaluated \(no gate\)$/m);
+    assert.match(comment, /\*\*Gate:\*\* none configured\./);
+    assert.deepEqual(readTable(comment, 'metric').header, ['metric', 'this PR']);
+    assert.equal(rowOf(comment, 'metric', 'mse ↓')['this PR'], '912,345,678.25');
+    assert.equal(rowOf(comment, 'metric', 'mae ↓')['this PR'], '21,034.50');
+    assert.equal(rowOf(comment, 'metric', 'r2')['this PR'], '0.8123');
+    assert.match(comment, /no baseline to compare with/);
+    assert.doesNotMatch(comment, /mermaid|Per class|Confusion/);
+  });
+
+  test('a baseline without git facts is named by its model file', () => {
+    const comment = renderComment({ report: binaryReport(), baseline: binaryBaseline({ git: undefined }), marker: MARKER });
+    assert.match(comment, /compared with the baseline model `models\/churn\.onnx` \(`9f2c4e1`\)/);
+  });
+
+  test('a passing gate', () => {
+    const comment = renderComment({ report: gated(binaryReport(), 'f1>=0.7'), marker: MARKER });
+    assert.match(comment, /^## ✅ churn: gate passed$/m);
+  });
+
+  test('an undefined metric shows n/a and is explained', () => {
+    const report = binaryReport({ metrics: { ...binaryReport().metrics, roc_auc: null } });
+    const comment = renderComment({ report, baseline: binaryBaseline(), marker: MARKER });
+    assert.deepEqual(rowOf(comment, 'metric', 'roc_auc'), { metric: 'roc_auc', baseline: '0.9201', 'this PR': 'n/a', change: 'n/a' });
+    assert.match(comment, /n\/a: undefined for this data/);
+  });
+
+  test('comment options turn charts, card and matrix off without a pointer', () => {
+    const card = renderModelCard({ report: binaryReport() });
+    const comment = renderComment({
+      report: binaryReport(),
+      modelCard: card,
+      marker: MARKER,
+      options: { charts: false, card: false, confusion_matrix: false },
+    });
+    assert.doesNotMatch(comment, /mermaid|Model card|Confusion matrix/);
+    assert.doesNotMatch(comment, /Shortened/);
+  });
+
+  test('the model card is folded in, without its front matter and title', () => {
+    const card = renderModelCard({ report: binaryReport() });
+    const comment = renderComment({ report: binaryReport(), modelCard: card, marker: MARKER });
+    assert.match(comment, /<details><summary>Model card<\/summary>\n\n[\s\S]*#### Intended use[\s\S]*<\/details>/);
+    assert.doesNotMatch(comment, /model-index|# Model card: churn/);
+  });
+
+  test('column labels can be renamed (champion vs challenger)', () => {
+    const comment = renderComment({ report: binaryReport(), baseline: binaryBaseline(), marker: MARKER, labels: { current: 'challenger', baseline: 'champion' } });
+    assert.deepEqual(readTable(comment, 'metric').header, ['metric', 'champion', 'challenger', 'change']);
+  });
+
+  test('table cells cannot be broken by class labels', () => {
+    const report = binaryReport({
+      per_class: [
+        { label: 'a|b', precision: 1, recall: 1, f1: 1, support: 1 },
+        { label: '<img src=x>', precision: 1, recall: 1, f1: 1, support: 1 },
+      ],
+    });
+    const comment = renderComment({ report, marker: MARKER });
+    assert.equal(readTable(comment, 'class').rows.length, 2);
+    assert.equal(rowOf(comment, 'class', 'a\\|b').support, '1');
+    assert.doesNotMatch(comment, /<img/);
+  });
+});
