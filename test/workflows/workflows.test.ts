@@ -1,0 +1,76 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse as parseYaml } from 'yaml';
+import { actionErrors, actionFiles, read, workflowErrors, workflowFiles } from './workflow-files.ts';
+
+describe('the validator itself', () => {
+  // Without these, a validator that reports nothing would make every test below pass.
+  test('reports an unknown key, a broken expression, a missing job and bad YAML', async () => {
+    const job = (body: string) => `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n${body}`;
+    assert.deepEqual(await workflowErrors('ok.yml', job('    steps:\n      - run: echo hi\n')), []);
+    assert.match((await workflowErrors('typo.yml', job('    stepz:\n      - run: echo hi\n'))).join('\n'), /Unexpected value 'stepz'/);
+    assert.notDeepEqual(await workflowErrors('expr.yml', job("    steps:\n      - if: ${{ github.event_name == }}\n        run: x\n")), []);
+    const needs = `${job('    steps:\n      - run: x\n')}  test:\n    needs: lint\n    runs-on: ubuntu-latest\n    steps:\n      - run: x\n`;
+    assert.match((await workflowErrors('needs.yml', needs)).join('\n'), /Job 'test' depends on unknown job 'lint'/);
+    assert.match((await workflowErrors('perm.yml', `permissions:\n  pull-request: write\n${job('    steps:\n      - run: x\n')}`)).join('\n'), /pull-request/);
+    assert.notDeepEqual(await workflowErrors('yaml.yml', 'on: push\njobs: [\n'), []);
+  });
+
+  test('reports an action.yml whose description is not valid YAML', () => {
+    const good = 'name: x\ndescription: Evaluate a model.\nruns:\n  using: node24\n  main: dist/x.js\n';
+    assert.deepEqual(actionErrors('action.yml', good), []);
+    assert.notDeepEqual(actionErrors('action.yml', good.replace('Evaluate a model.', 'Writes the `cairn: <model>` check run.')), []);
+    assert.notDeepEqual(actionErrors('action.yml', good.replace('node24', 'node99')), []);
+  });
+});
+
+describe('workflow files', () => {
+  const files = workflowFiles();
+
+  test('are all found: the repository CI, the release, and the churn example', () => {
+    for (const expected of [
+      '.github/workflows/ci.yml',
+      '.github/workflows/release.yml',
+      'examples/churn/.github/workflows/pr.yml',
+      'examples/churn/.github/workflows/pr-report-from-fork.yml',
+      'examples/churn/.github/workflows/record-main.yml',
+    ]) {
+      assert.ok(files.includes(expected), `${expected} not found in ${files.join(', ')}`);
+    }
+  });
+
+  for (const file of files) {
+    test(`${file} parses and validates with no errors`, async () => {
+      assert.deepEqual(await workflowErrors(file, read(file)), []);
+    });
+
+    test(`${file} sets least-privilege permissions at the top`, () => {
+      const workflow = parseYaml(read(file)) as { permissions?: unknown };
+      // Top level: read-only or nothing; write scopes are granted per job, where they are needed.
+      const top = workflow.permissions;
+      assert.ok(top !== undefined, 'no top-level permissions: the token would get the repository default');
+      if (typeof top === 'object' && top !== null) {
+        for (const [scope, level] of Object.entries(top)) {
+          assert.notEqual(level, 'write', `top-level ${scope}: write; grant it on the job that needs it`);
+        }
+      } else {
+        assert.equal(top, 'read-all', 'top-level permissions');
+      }
+    });
+  }
+});
+
+describe('action metadata files', () => {
+  const files = actionFiles();
+
+  test('include the setup action at the repository root', () => {
+    assert.equal(files[0], 'action.yml');
+    assert.ok(files.length >= 1);
+  });
+
+  for (const file of files) {
+    test(`${file} parses and validates with no errors`, () => {
+      assert.deepEqual(actionErrors(file, read(file)), []);
+    });
+  }
+});
