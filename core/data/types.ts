@@ -14,10 +14,19 @@ export type TableFormat = 'csv' | 'jsonl' | 'parquet';
 export interface ReadOptions {
   /** Rows per batch (the last batch may be shorter). */
   batchSize: number;
-  /** Columns to parse as float64; a non-numeric cell names file, row and column. Empty cells are NaN only if allowMissing. */
+  /** Columns to parse as float64; a non-numeric cell is a UserError naming file, row, column and value. Missing cells: see allowMissing. */
   numeric: readonly string[];
   /** Columns to keep as text. */
   text: readonly string[];
+  /**
+   * Whether a missing value in a numeric column reads as NaN (what pandas does, and what models
+   * trained on data with gaps expect) or is a UserError naming the cell. Missing means an empty
+   * cell, one of pandas' NA strings (`NA`, `NaN`, `null`, `N/A`, ...), JSON null or an absent key,
+   * or a Parquet null. `true` (the default) allows it everywhere, `false` nowhere, a list only in
+   * those columns (pass the features, so an empty target cell is an error). Text columns keep
+   * the file's text; JSON null, an absent key and a Parquet null read as "".
+   */
+  allowMissing?: boolean | readonly string[];
 }
 
 export type ColumnKind = 'number' | 'string';
@@ -26,6 +35,6 @@ export interface TableSchema {
   format: TableFormat;
   /** Column names in file order. */
   columns: string[];
-  /** Kind inferred from a sample of rows: `number` when every sampled non-empty cell parses. */
+  /** Kind inferred from a sample of rows: `number` when every sampled non-missing cell parses (Parquet: from its schema). */
   kinds: Record<string, ColumnKind>;
 }
