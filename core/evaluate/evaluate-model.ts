@@ -1,0 +1,127 @@
+/**
+ * `cairn evaluate`: streams a table through an ONNX model in batches and scores the predictions
+ * with scikit-learn's metrics. Memory stays bounded by the batch size (plus what the metrics keep
+ * per row for ranking metrics).
+ */
+import { basename, extname } from 'node:path';
+import { UserError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { inspectTable, readTable, sha256File } from '../data/index.ts';
+import { MetricsAccumulator } from '../metrics/metrics-accumulator.ts';
+import { METRICS_SCHEMA, type MetricsReport, type Task } from '../metrics/types.ts';
+import type { DeviceProbes, DeviceRequest } from './device.ts';
+import { classificationTarget, regressionTarget, resolveClasses, targetKind, type ClassList, type TargetEncoder } from './class-labels.ts';
+import { buildFeeds } from './input-feeds.ts';
+import { columnsToRead, planInputs, quoteList } from './input-mapping.ts';
+import { summarizeLatency } from './latency.ts';
+import { openModel, toTensorInfo, type SessionFactory } from './model-session.ts';
+import { planOutputs, taskFromWidth } from './output-plan.ts';
+import { outputWidth, readPredictions } from './read-predictions.ts';
+
+export interface EvaluateOptions {
+  modelPath: string;
+  dataPath: string;
+  target: string;
+  features?: string[];
+  task: 'auto' | Task;
+  device: DeviceRequest;
+  batchSize: number;
+  /** Model name in the report; defaults to the model file's stem. */
+  name?: string;
+  logger: Logger;
+  /** Tests inject these; by default the real machine is probed and onnxruntime creates the session. */
+  probes?: DeviceProbes;
+  createSession?: SessionFactory;
+}
+
+export async function evaluateModel(options: EvaluateOptions): Promise<MetricsReport> {
+  const { modelPath, dataPath, target, logger, batchSize } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new UserError(`batch size must be a whole number of rows >= 1, got ${batchSize}.`);
+
+  const schema = await inspectTable(dataPath);
+  if (!schema.columns.includes(target)) {
+    throw new UserError(`target column "${target}" is not in ${dataPath}. Available columns: ${quoteList(schema.columns)}. Pass --target one of them.`);
+  }
+  const model = await openModel({ modelPath, device: options.device, logger, probes: options.probes, createSession: options.createSession });
+  try {
+    const inputPlan = planInputs(model.inputs, schema, { modelPath, dataPath, target, features: options.features });
+    const planned = planOutputs(model.outputs, model.graph, options.task, modelPath);
+    const inputColumns = inputPlan.kind === 'matrix' ? inputPlan.features : inputPlan.inputs.map((input) => input.name);
+    logger.info(`model inputs <- ${dataPath} columns ${quoteList(inputColumns)}; target "${target}"`);
+    const width = planned.plan.kind === 'probabilities' ? planned.plan.width : planned.plan.kind === 'positive-probability' ? 2 : undefined;
+    let classList = planned.task === 'regression' ? undefined : resolveClasses(model.graph.classLabels, width, modelPath);
+    if (planned.plan.kind === 'labels' && !classList) {
+      throw new UserError(`${modelPath} outputs labels only and carries no class list; export it with its probability output.`);
+    }
+
+    // The target's read mode must be known before the first batch; a class list that only the first
+    // batch reveals is "0".."C-1", numeric, like a known one.
+    const kind = planned.task === 'regression' ? 'numeric' : targetKind(schema, target, classList?.classes ?? ['0']);
+    const columns = columnsToRead(inputPlan);
+    const read = {
+      batchSize,
+      numeric: kind === 'numeric' ? [...columns.numeric, target] : columns.numeric,
+      text: kind === 'text' ? [...columns.text, target] : columns.text,
+    };
+
+    let task = planned.task;
+    let encoder: TargetEncoder | undefined;
+    let accumulator: MetricsAccumulator | undefined;
+    const batchMs: number[] = [];
+    let rows = 0;
+    for await (const batch of readTable(dataPath, schema, read)) {
+      if (batch.length === 0) continue;
+      const feeds = buildFeeds(inputPlan, batch, dataPath);
+      // The first run pays for lazy initialisation (allocations, kernel selection); keep it out of the latency figures.
+      if (batchMs.length === 0) await model.session.run(feeds);
+      const started = performance.now();
+      const results = await model.session.run(feeds);
+      batchMs.push(performance.now() - started);
+
+      if (!accumulator) {
+        if (planned.plan.kind === 'probabilities' && (task === undefined || classList === undefined)) {
+          const seen = outputWidth(results[planned.plan.probabilities]);
+          task ??= taskFromWidth(seen);
+          classList ??= resolveClasses(model.graph.classLabels, seen, modelPath);
+        }
+        ({ encoder, accumulator } = startScoring(task!, classList, target, dataPath, kind, logger, planned.reason));
+      }
+      const predictions = readPredictions(planned.plan, results, batch, classList?.classes ?? [], modelPath);
+      accumulator.add({ yTrue: encoder!.encode(batch), ...predictions });
+      rows += batch.length;
+    }
+    if (!accumulator || rows === 0) throw new UserError(`${dataPath} has no data rows to evaluate.`);
+
+    const result = accumulator.result();
+    return {
+      schema: METRICS_SCHEMA,
+      name: options.name ?? basename(modelPath, extname(modelPath)),
+      task: task!,
+      rows,
+      metrics: result.metrics,
+      ...(result.per_class && { per_class: result.per_class }),
+      ...(result.confusion_matrix && { confusion_matrix: result.confusion_matrix }),
+      ...(result.curves && { curves: result.curves }),
+      latency: summarizeLatency(batchMs, rows, batchSize),
+      runtime: { onnxruntime: model.onnxruntimeVersion, execution_provider: model.providerName },
+      model: { path: modelPath, sha256: model.sha256, inputs: model.inputs.map(toTensorInfo), outputs: model.outputs.map(toTensorInfo) },
+      // Hashed after the loop: hashing alongside would interleave with the timed runs.
+      data: { path: dataPath, sha256: await sha256File(dataPath), rows },
+      created_at: new Date().toISOString(),
+    };
+  } finally {
+    await model.session.release();
+  }
+}
+
+function startScoring(task: Task, classList: ClassList | undefined, target: string, dataPath: string, kind: 'numeric' | 'text', logger: Logger, reason: string) {
+  logger.info(`task: ${task} (${reason})`);
+  if (task === 'regression') return { encoder: regressionTarget(target, dataPath), accumulator: new MetricsAccumulator('regression') };
+  // Classification always has a list here: from the model, or from the output width.
+  const list = classList!;
+  if (task === 'binary' && list.classes.length !== 2) {
+    throw new UserError(`--task binary needs a model with 2 classes; this one has ${list.classes.length} (${list.classes.join(', ')}). Use --task multiclass or auto.`);
+  }
+  logger.info(`classes (${list.source === 'model' ? "from the model's class labels" : 'probability column index'}): ${list.classes.join(', ')}`);
+  return { encoder: classificationTarget(kind, target, list, dataPath), accumulator: new MetricsAccumulator(task, list.classes) };
+}

@@ -1,0 +1,76 @@
+import { findGate, findModelConfig } from '../config/parse.ts';
+import { readRepoConfig } from '../config/read.ts';
+import { UserError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { evaluateGate, parseGate } from '../metrics/gate.ts';
+import { readMetricsReport } from '../metrics/read-report.ts';
+import type { MetricsReport, Task } from '../metrics/types.ts';
+import { evaluateModel } from './evaluate.ts';
+
+export interface GatedEvaluationOptions {
+  modelPath: string;
+  dataPath: string;
+  target: string;
+  features?: string[];
+  task: 'auto' | Task;
+  device: 'auto' | 'cpu' | 'cuda';
+  batchSize: number;
+  name?: string;
+  /** A metrics.json path, or `ref:<branch>` for the newest evaluation record on that branch. */
+  baseline?: string;
+  gate?: string;
+  /** `.github/cairn.yml`: without --gate/--task, the model's default gate and task come from it. */
+  configPath?: string;
+  /** The config file was named by the user: then it must exist. */
+  configExplicit?: boolean;
+  git?: { sha: string; ref?: string };
+  logger: Logger;
+  /** Reads `ref:<branch>` baselines; front doors that can reach GitHub provide it. */
+  baselineFromRef?: (branch: string, model: string) => Promise<MetricsReport | undefined>;
+}
+
+export interface GatedEvaluation {
+  report: MetricsReport;
+  baseline?: MetricsReport;
+}
+
+/** Model file stem: `models/churn.onnx` -> `churn`. */
+export function defaultModelName(modelPath: string): string {
+  const file = modelPath.split(/[\\/]/).pop() ?? modelPath;
+  return file.replace(/\.onnx$/i, '') || 'model';
+}
+
+/**
+ * The evaluation both front doors run: the gate is parsed before any work so a typo fails fast,
+ * the baseline is resolved, the model evaluated, and the gate verdict attached to the report.
+ */
+export async function runGatedEvaluation(options: GatedEvaluationOptions): Promise<GatedEvaluation> {
+  const name = options.name ?? defaultModelName(options.modelPath);
+  const config = options.configPath ? await readRepoConfig(options.configPath, options.configExplicit ?? false) : undefined;
+  const model = config && findModelConfig(config, name);
+  const gate = options.gate ?? findGate(model);
+  if (!options.gate && gate) options.logger.info(`gate from ${options.configPath} (models.${name}.gates.default): ${gate}`);
+  const task = options.task === 'auto' && model?.task ? model.task : options.task;
+  const rules = gate ? parseGate(gate) : undefined;
+  const baseline = options.baseline ? await resolveBaseline(options.baseline, name, options) : undefined;
+
+  const report = await evaluateModel({ ...options, task, name });
+  if (options.git) report.git = options.git;
+  if (baseline && baseline.task !== report.task) {
+    throw new UserError(`the baseline is a ${baseline.task} evaluation but this model was evaluated as ${report.task}; pass a baseline of the same task.`);
+  }
+  if (rules) report.gate = evaluateGate(rules, report, baseline);
+  return { report, baseline };
+}
+
+async function resolveBaseline(spec: string, model: string, options: GatedEvaluationOptions): Promise<MetricsReport | undefined> {
+  if (!spec.startsWith('ref:')) return readMetricsReport(spec);
+  const branch = spec.slice('ref:'.length);
+  if (!branch) throw new UserError('--baseline ref: needs a branch name, e.g. ref:main.');
+  if (!options.baselineFromRef) {
+    throw new UserError(`--baseline ${spec} reads the evaluation record from GitHub: set GITHUB_TOKEN and GITHUB_REPOSITORY (owner/name), or pass a metrics.json path.`);
+  }
+  const found = await options.baselineFromRef(branch, model);
+  if (!found) options.logger.warn(`no "cairn: ${model}" evaluation record on the head of ${branch}; comparing without a baseline.`);
+  return found;
+}

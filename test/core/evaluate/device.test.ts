@@ -1,0 +1,99 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chooseExecutionProvider, probeCudaProvider, probeNvidiaGpu, type DeviceProbes } from '../../../core/evaluate/device.ts';
+import { UserError } from '../../../core/errors.ts';
+import { memoryLogger } from '../../../core/logger.ts';
+
+const yes = (detail: string) => async () => ({ ok: true, detail });
+const no = (detail: string) => async () => ({ ok: false, detail });
+const notProbed = async (): Promise<never> => {
+  throw new Error('probed although device cpu was asked for');
+};
+
+describe('chooseExecutionProvider', () => {
+  test('auto takes CUDA when a GPU and the CUDA provider are both there, and logs why', async () => {
+    const logger = memoryLogger();
+    const probes: DeviceProbes = { gpu: yes('nvidia-smi found GPU 0: NVIDIA H100'), cudaProvider: yes('CUDA provider installed') };
+    const choice = await chooseExecutionProvider('auto', probes, logger);
+    assert.equal(choice.provider, 'cuda');
+    assert.match(logger.lines[0].message, /execution provider: cuda \(nvidia-smi found GPU 0: NVIDIA H100; CUDA provider installed\)/);
+  });
+
+  test('auto falls back to the CPU without a GPU and says so', async () => {
+    const logger = memoryLogger();
+    const choice = await chooseExecutionProvider('auto', { gpu: no('no NVIDIA GPU found'), cudaProvider: yes('installed') }, logger);
+    assert.equal(choice.provider, 'cpu');
+    assert.match(logger.lines[0].message, /fell back to the CPU: no NVIDIA GPU found/);
+  });
+
+  test('auto falls back to the CPU when the GPU is there but the CUDA provider is not', async () => {
+    const logger = memoryLogger();
+    const choice = await chooseExecutionProvider('auto', { gpu: yes('GPU 0'), cudaProvider: no('libonnxruntime_providers_cuda.so is missing') }, logger);
+    assert.equal(choice.provider, 'cpu');
+    assert.match(logger.lines[0].message, /libonnxruntime_providers_cuda\.so is missing/);
+  });
+
+  test('cuda fails with a UserError naming everything that is missing', async () => {
+    const probes = { gpu: no('no NVIDIA GPU found'), cudaProvider: no('provider library missing') };
+    await assert.rejects(chooseExecutionProvider('cuda', probes, memoryLogger()), (error: unknown) => {
+      assert.ok(error instanceof UserError);
+      assert.match(error.message, /--device cuda cannot run here: no NVIDIA GPU found; provider library missing/);
+      assert.match(error.message, /--device auto/);
+      return true;
+    });
+  });
+
+  test('cpu never probes', async () => {
+    const choice = await chooseExecutionProvider('cpu', { gpu: notProbed, cudaProvider: notProbed }, memoryLogger());
+    assert.equal(choice.provider, 'cpu');
+  });
+});
+
+describe('probeNvidiaGpu', () => {
+  const failingSmi = async (): Promise<string> => {
+    throw Object.assign(new Error('spawn nvidia-smi ENOENT'), { code: 'ENOENT' });
+  };
+
+  test('a GPU listed by nvidia-smi counts', async () => {
+    const result = await probeNvidiaGpu('/nonexistent', async () => 'GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-1234)\n');
+    assert.equal(result.ok, true);
+    assert.match(result.detail, /NVIDIA H100/);
+  });
+
+  test('without nvidia-smi the driver entries under /proc decide', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cairn-proc-'));
+    mkdirSync(join(root, 'gpus', '0000:00:1e.0'), { recursive: true });
+    assert.equal((await probeNvidiaGpu(root, failingSmi)).ok, true);
+  });
+
+  test('no nvidia-smi and no driver entries: no GPU, and the detail says what was checked', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cairn-proc-'));
+    const result = await probeNvidiaGpu(root, failingSmi);
+    assert.equal(result.ok, false);
+    assert.match(result.detail, /nvidia-smi -L lists none/);
+  });
+});
+
+describe('probeCudaProvider', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-ort-'));
+
+  test('a build without a cuda backend is reported as such', async () => {
+    const result = await probeCudaProvider(() => [{ name: 'cpu', bundled: true }], dir);
+    assert.equal(result.ok, false);
+    assert.match(result.detail, /no CUDA execution provider/);
+  });
+
+  test('an unbundled cuda backend needs its provider library next to the binding', async () => {
+    const backends = () => [{ name: 'cpu', bundled: true }, { name: 'cuda', bundled: false }];
+    const missing = await probeCudaProvider(backends, dir);
+    assert.equal(missing.ok, false);
+    assert.match(missing.detail, /installed without its CUDA execution provider/);
+
+    writeFileSync(join(dir, process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'), '');
+    assert.equal((await probeCudaProvider(backends, dir)).ok, true);
+  });
+});
+
