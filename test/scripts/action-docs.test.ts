@@ -141,3 +141,14 @@ describe('updateReadme', () => {
     assert.deepEqual(updateReadme(text, new Map([['x', renderActionDocs({ description: 'd', outputs: { o: { description: 'out' } } }, 'o/r@v1')]])).stale, []);
   });
 });
+
+describe("this repository's README", () => {
+  test('has every action\'s inputs/outputs table up to date with its action.yml (run `npm run docs` to fix)', async () => {
+    const { generateSections } = await import('../../scripts/action-docs.ts');
+    const root = resolve(import.meta.dirname, '../..');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const sections = await generateSections(root);
+    assert.deepEqual([...sections.keys()].sort(), ['evaluate', 'report', 'setup']);
+    assert.equal(updateReadme(readme, sections).text, readme);
+  });
+});

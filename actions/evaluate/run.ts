@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import * as core from '@actions/core';
+import { writeFileAtomic } from '../../core/atomic-write.ts';
+import { splitList } from '../../core/options.ts';
+import { GateFailure } from '../../core/errors.ts';
+import { runGatedEvaluation, defaultModelName } from '../../core/evaluate/gated.ts';
+import { readBaselineFromRef } from '../../core/github/baseline.ts';
+import { createOctokit } from '../../core/github/octokit.ts';
+import { headline } from '../../core/report/headline.ts';
+import { renderJobSummary } from '../../core/report/summary.ts';
+import { actionLogger, optionalInput } from '../shared/action-logger.ts';
+import { appendJobSummary } from '../shared/job-summary.ts';
+import { readRunnerEnv, splitRepository } from '../shared/runner-env.ts';
+import { parseEnumInput, parsePositiveIntInput } from '../shared/inputs.ts';
+
+export async function run(): Promise<void> {
+  const env = readRunnerEnv();
+  const modelPath = core.getInput('model', { required: true });
+  const name = optionalInput('name') ?? defaultModelName(modelPath);
+  const token = optionalInput('token');
+  const repo = splitRepository(env.repository);
+  const baselineFromRef =
+    token && repo
+      ? (ref: string, model: string) => readBaselineFromRef(createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger }), { ...repo, ref, model })
+      : undefined;
+
+  const { report, baseline } = await runGatedEvaluation({
+    modelPath,
+    dataPath: core.getInput('data', { required: true }),
+    target: core.getInput('target', { required: true }),
+    features: splitList(optionalInput('features')),
+    task: parseEnumInput('task', ['auto', 'binary', 'multiclass', 'regression'] as const, 'auto'),
+    device: parseEnumInput('device', ['auto', 'cpu', 'cuda'] as const, 'auto'),
+    batchSize: parsePositiveIntInput('batch-size', 4096),
+    name,
+    baseline: optionalInput('baseline'),
+    gate: optionalInput('gate'),
+    configPath: core.getInput('config') || '.github/cairn.yml',
+    git: env.sha ? { sha: env.sha, ref: env.ref } : undefined,
+    logger: actionLogger,
+    baselineFromRef,
+  });
+
+  const stem = join(env.runnerTemp ?? tmpdir(), 'cairn', name.replace(/[^\w.-]+/g, '_'));
+  const metricsPath = `${stem}.metrics.json`;
+  await writeFileAtomic(metricsPath, `${JSON.stringify(report, null, 2)}\n`);
+  if (baseline) await writeFileAtomic(`${stem}.baseline.json`, `${JSON.stringify(baseline, null, 2)}\n`);
+  core.setOutput('baseline-path', baseline ? `${stem}.baseline.json` : '');
+  await appendJobSummary(renderJobSummary({ report, baseline }));
+  core.setOutput('metrics-path', metricsPath);
+  core.setOutput('passed', report.gate ? String(report.gate.passed) : '');
+  core.setOutput('summary', headline(report, baseline));
+  core.info(headline(report, baseline));
+  if (report.gate && !report.gate.passed) {
+    const failed = report.gate.rules.filter((rule) => !rule.passed).map((rule) => rule.rule);
+    throw new GateFailure(`gate failed for ${name}: ${failed.join(', ')}`, failed);
+  }
+}

@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import * as core from '@actions/core';
+import { writeFileAtomic } from '../../core/atomic-write.ts';
+import { findModelConfig } from '../../core/config/parse.ts';
+import { readRepoConfig } from '../../core/config/read.ts';
+import { UserError } from '../../core/errors.ts';
+import { publishCheckRun } from '../../core/github/check-run.ts';
+import { isForbidden } from '../../core/github/permissions.ts';
+import { createOctokit, type CairnOctokit } from '../../core/github/octokit.ts';
+import { upsertStickyComment } from '../../core/github/sticky-comment.ts';
+import { parseMetricsReport } from '../../core/metrics/read-report.ts';
+import { renderComment, stickyMarker } from '../../core/report/comment.ts';
+import { renderModelCard } from '../../core/report/model-card.ts';
+import { renderJobSummary } from '../../core/report/summary.ts';
+import { actionLogger, optionalInput } from '../shared/action-logger.ts';
+import { appendJobSummary } from '../shared/job-summary.ts';
+import { readRunnerEnv, runUrl, splitRepository, type RunnerEnv } from '../shared/runner-env.ts';
+import { HANDOFF_FILE, readHandoff, runnerArtifactStore, type ArtifactStore, type Handoff } from './handoff.ts';
+import { reportTargetFromEvent, type ReportTarget } from './pull-request.ts';
+
+interface Loaded {
+  target: ReportTarget;
+  metrics: string;
+  baseline?: string;
+  source: string;
+}
+
+export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<void> {
+  const env = readRunnerEnv();
+  const artifacts = deps.artifacts ?? runnerArtifactStore();
+  const repo = splitRepository(env.repository);
+  const token = optionalInput('token');
+  const fromArtifact = optionalInput('from-artifact');
+  const octokit = () => {
+    if (!token || !repo) throw new UserError('input token and GITHUB_REPOSITORY are needed to post the report.');
+    return createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger });
+  };
+
+  const loaded = fromArtifact ? await loadHandoff(fromArtifact, env, artifacts, token, octokit) : await loadFromInputs(env);
+  const parsed = parseMetricsReport(loaded.metrics, loaded.source);
+  const report = { ...parsed, name: optionalInput('model-name') ?? parsed.name };
+  const baseline = loaded.baseline ? parseMetricsReport(loaded.baseline, `${loaded.source} (baseline)`) : undefined;
+  const config = await readRepoConfig(core.getInput('config') || '.github/cairn.yml', false);
+  const model = config ? findModelConfig(config, report.name) : undefined;
+  const modelCard = renderModelCard({ report, baseline, model });
+  const comment = renderComment({ report, baseline, modelCard, marker: stickyMarker(report.name), summaryUrl: runUrl(env) });
+  await appendJobSummary(renderJobSummary({ report, baseline, modelCard }));
+  const cardPath = optionalInput('card-path');
+  if (cardPath) await writeFileAtomic(cardPath, modelCard);
+
+  const handOff = async (why: string) => {
+    if (!loaded.target.issueNumber || !loaded.target.headSha) return core.warning(`${why}; the report is in the job summary.`);
+    const name = `cairn-report-${report.name.replace(/[^\w.-]+/g, '_')}`;
+    const handoff: Handoff = { pr_number: loaded.target.issueNumber, head_sha: loaded.target.headSha, metrics: JSON.stringify(report), baseline: baseline && JSON.stringify(baseline) };
+    await artifacts.upload(name, { [HANDOFF_FILE]: JSON.stringify(handoff) });
+    core.notice(`${why}: the report is in the job summary and in artifact "${name}". A workflow_run workflow with actions/report and from-artifact: ${name} can post it (see Cairn's README, "Pull requests from forks").`);
+  };
+  if (loaded.target.fromFork && !fromArtifact) return handOff('this pull request comes from a fork, so its token cannot comment');
+
+  try {
+    await publish(octokit(), repo!, loaded.target, report, comment);
+  } catch (error) {
+    if (!isForbidden(error) || fromArtifact) throw error;
+    await handOff('the token may not write to this pull request (403)');
+  }
+
+  async function publish(client: CairnOctokit, where: { owner: string; repo: string }, target: ReportTarget, metrics: typeof report, body: string) {
+    if (core.getBooleanInput('comment') && target.issueNumber) {
+      const result = await upsertStickyComment(client, { ...where, issueNumber: target.issueNumber, marker: stickyMarker(metrics.name), body });
+      core.setOutput('comment-url', result.url);
+      core.info(`comment ${result.action}: ${result.url}`);
+    }
+    if (core.getBooleanInput('check') && target.headSha) {
+      const check = await publishCheckRun(client, { ...where, headSha: target.headSha, report: metrics, summary: body, detailsUrl: runUrl(env) });
+      core.setOutput('check-run-id', String(check.id));
+      core.info(`check run "cairn: ${metrics.name}": ${check.url}`);
+    }
+  }
+}
+
+async function loadFromInputs(env: RunnerEnv): Promise<Loaded> {
+  const path = optionalInput('metrics');
+  if (!path) throw new UserError('input metrics is required (the metrics-path output of actions/evaluate), unless from-artifact is set.');
+  const read = async (file: string) => {
+    try {
+      return await readFile(file, 'utf8');
+    } catch (error) {
+      throw new UserError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    }
+  };
+  const baselinePath = optionalInput('baseline');
+  return { target: reportTargetFromEvent(env), metrics: await read(path), baseline: baselinePath && (await read(baselinePath)), source: path };
+}
+
+/**
+ * Trusted side of the fork hand-off. The artifact's PR number is the fork's claim; it is believed
+ * only if that PR's head is the commit the triggering run built (workflow_run.head_sha, from GitHub).
+ */
+async function loadHandoff(name: string, env: RunnerEnv, artifacts: ArtifactStore, token: string | undefined, octokit: () => CairnOctokit): Promise<Loaded> {
+  const run = env.event.workflow_run as { id?: number; head_sha?: string } | undefined;
+  if (env.eventName !== 'workflow_run' || !run?.id || !run.head_sha) {
+    throw new UserError('from-artifact works only in a workflow triggered by workflow_run (the fork\'s pull-request workflow).');
+  }
+  const repo = splitRepository(env.repository)!;
+  const dir = await artifacts.download(name, run.id, token ?? '', repo.owner, repo.repo);
+  const handoff = await readHandoff(dir, name);
+  const { data: pr } = await octokit().rest.pulls.get({ ...repo, pull_number: handoff.pr_number });
+  if (pr.head.sha !== run.head_sha || handoff.head_sha !== run.head_sha) {
+    throw new UserError(`artifact "${name}" claims pull request #${handoff.pr_number}, whose head ${pr.head.sha} is not the commit the run built (${run.head_sha}); not posting.`);
+  }
+  return { target: { issueNumber: handoff.pr_number, headSha: run.head_sha, fromFork: false }, metrics: handoff.metrics, baseline: handoff.baseline, source: `artifact ${name}` };
+}

@@ -1,0 +1,83 @@
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-write.ts';
+import { splitList } from '../../core/options.ts';
+import { GateFailure } from '../../core/errors.ts';
+import { runGatedEvaluation } from '../../core/evaluate/gated.ts';
+import { formatMetricsSummary } from '../format.ts';
+import { parseChoice, parseCommandArgs, parsePositiveInt, requireOption, verbosityOf } from '../args.ts';
+import { baselineFromRefFor } from '../github-env.ts';
+import { gitInfo } from '../git-info.ts';
+import { cliLogger, type CliIO } from '../io.ts';
+
+export const evaluateHelp = `Usage: cairn evaluate --model M --data D --target COL [options]
+
+Evaluates an ONNX model on a table (CSV, TSV, JSONL, Parquet) and writes cairn.metrics/v1 JSON.
+
+Options:
+  --model PATH         ONNX model file
+  --data PATH          evaluation data
+  --target COL         column holding the true label or value
+  --features a,b,...   feature columns in model input order (default: every other column, in file order)
+  --task TASK          auto | binary | multiclass | regression (default auto)
+  --name NAME          model name for reports (default: the model file's name)
+  --baseline B         metrics.json to compare with, or ref:<branch> (reads GitHub; needs GITHUB_TOKEN, GITHUB_REPOSITORY)
+  --gate EXPR          e.g. "f1>=0.80, roc_auc>=baseline-0.01, log_loss<=baseline*1.05"
+                       (default: the model's gates.default in the config)
+  --config PATH        repository config (default .github/cairn.yml, if present)
+  --device DEVICE      auto | cpu | cuda (default auto)
+  --batch-size N       rows per inference batch (default 4096)
+  --out PATH           write the metrics JSON here (default: print it to stdout)
+  -q, --quiet / -v, --verbose
+
+Exit codes: 0 ok, 1 the gate failed, 2 bad usage or bad input.
+`;
+
+export async function evaluateCommand(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandArgs('evaluate', args, {
+    model: { type: 'string' },
+    data: { type: 'string' },
+    target: { type: 'string' },
+    features: { type: 'string' },
+    task: { type: 'string' },
+    name: { type: 'string' },
+    baseline: { type: 'string' },
+    gate: { type: 'string' },
+    config: { type: 'string' },
+    device: { type: 'string' },
+    'batch-size': { type: 'string' },
+    out: { type: 'string' },
+  });
+  if (values.help) return io.stdout(evaluateHelp), 0;
+  const logger = cliLogger(io, verbosityOf(values));
+  const { report, baseline } = await runGatedEvaluation({
+    modelPath: resolve(io.cwd, requireOption('evaluate', 'model', values.model)),
+    dataPath: resolve(io.cwd, requireOption('evaluate', 'data', values.data)),
+    target: requireOption('evaluate', 'target', values.target),
+    features: splitList(values.features),
+    task: parseChoice('task', values.task, ['auto', 'binary', 'multiclass', 'regression'], 'auto'),
+    device: parseChoice('device', values.device, ['auto', 'cpu', 'cuda'], 'auto'),
+    batchSize: parsePositiveInt('batch-size', values['batch-size'], 4096),
+    name: values.name,
+    baseline: values.baseline && !values.baseline.startsWith('ref:') ? resolve(io.cwd, values.baseline) : values.baseline,
+    gate: values.gate,
+    configPath: resolve(io.cwd, values.config ?? '.github/cairn.yml'),
+    configExplicit: values.config !== undefined,
+    git: gitInfo(io.env, io.cwd),
+    logger,
+    baselineFromRef: baselineFromRefFor(io.env, logger),
+  });
+
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  if (values.out) {
+    await writeFileAtomic(resolve(io.cwd, values.out), json);
+    logger.info(`wrote ${values.out}`);
+  } else {
+    io.stdout(json);
+  }
+  if (!values.quiet) io.stderr(formatMetricsSummary(report, baseline));
+  if (report.gate && !report.gate.passed) {
+    const failed = report.gate.rules.filter((rule) => !rule.passed).map((rule) => rule.rule);
+    throw new GateFailure(`gate failed: ${failed.join(', ')}`, failed);
+  }
+  return 0;
+}

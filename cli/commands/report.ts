@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+import { writeFilesAtomic } from '../../core/atomic-write.ts';
+import { findModelConfig } from '../../core/config/parse.ts';
+import { readMetricsReport } from '../../core/metrics/read-report.ts';
+import { renderComment, stickyMarker } from '../../core/report/comment.ts';
+import { renderModelCard } from '../../core/report/model-card.ts';
+import { parseCommandArgs, requireOption, verbosityOf } from '../args.ts';
+import { cliLogger, type CliIO } from '../io.ts';
+import { readRepoConfig } from '../../core/config/read.ts';
+
+export const reportHelp = `Usage: cairn report --metrics metrics.json [options]
+
+Renders the pull-request comment and the model card from a cairn.metrics/v1 file.
+
+Options:
+  --metrics PATH       metrics.json written by \`cairn evaluate\`
+  --baseline PATH      metrics.json of the baseline (e.g. the main branch's model)
+  --config PATH        repository config (default .github/cairn.yml, if present)
+  --comment-out PATH   write the comment markdown here (default: print it to stdout)
+  --card-out PATH      write the model card (MODEL_CARD.md) here
+`;
+
+export async function reportCommand(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandArgs('report', args, {
+    metrics: { type: 'string' },
+    baseline: { type: 'string' },
+    config: { type: 'string' },
+    'comment-out': { type: 'string' },
+    'card-out': { type: 'string' },
+  });
+  if (values.help) return io.stdout(reportHelp), 0;
+  const logger = cliLogger(io, verbosityOf(values));
+  const report = await readMetricsReport(resolve(io.cwd, requireOption('report', 'metrics', values.metrics)));
+  const baseline = values.baseline ? await readMetricsReport(resolve(io.cwd, values.baseline)) : undefined;
+  const config = await readRepoConfig(resolve(io.cwd, values.config ?? '.github/cairn.yml'), values.config !== undefined);
+  const model = config ? findModelConfig(config, report.name) : undefined;
+
+  const modelCard = renderModelCard({ report, baseline, model });
+  const comment = renderComment({ report, baseline, modelCard, marker: stickyMarker(report.name) });
+  const files = [];
+  if (values['comment-out']) files.push({ path: resolve(io.cwd, values['comment-out']), data: comment });
+  if (values['card-out']) files.push({ path: resolve(io.cwd, values['card-out']), data: modelCard });
+  await writeFilesAtomic(files);
+  for (const file of files) logger.info(`wrote ${file.path}`);
+  if (!values['comment-out']) io.stdout(comment);
+  return 0;
+}

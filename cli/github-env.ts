@@ -1,0 +1,17 @@
+import { createOctokit } from '../core/github/octokit.ts';
+import { readBaselineFromRef } from '../core/github/baseline.ts';
+import type { Logger } from '../core/logger.ts';
+import type { MetricsReport } from '../core/metrics/types.ts';
+
+/**
+ * `ref:<branch>` baselines from a laptop or any CI: needs GITHUB_TOKEN and GITHUB_REPOSITORY
+ * (owner/name); GITHUB_API_URL for GitHub Enterprise. Undefined when they are not set.
+ */
+export function baselineFromRefFor(env: NodeJS.ProcessEnv, logger: Logger) {
+  const token = env.GITHUB_TOKEN ?? env.GH_TOKEN;
+  const repository = env.GITHUB_REPOSITORY;
+  if (!token || !repository?.includes('/')) return undefined;
+  const [owner, repo] = repository.split('/');
+  const octokit = createOctokit({ auth: token, baseUrl: env.GITHUB_API_URL, logger });
+  return (ref: string, model: string): Promise<MetricsReport | undefined> => readBaselineFromRef(octokit, { owner, repo, ref, model });
+}

@@ -1,0 +1,30 @@
+import type { Logger } from '../core/logger.ts';
+
+/** What a command may touch of the outside world; tests pass their own. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/** Logs go to stderr so stdout stays clean for JSON and markdown. */
+export function cliLogger(io: CliIO, verbosity: 'quiet' | 'normal' | 'verbose'): Logger {
+  const write = (prefix: string) => (message: string) => io.stderr(`${prefix}${message}\n`);
+  const quietly = () => {};
+  return {
+    debug: verbosity === 'verbose' ? write('debug: ') : quietly,
+    info: verbosity === 'quiet' ? quietly : write(''),
+    warn: write('warning: '),
+    error: write('error: '),
+  };
+}

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { inputEnv, runBundledAction, runnerFiles } from '../support/action-runner.ts';
+import { CHURN, tempDir, trainChurn } from '../support/cli.ts';
+
+const BUNDLE = resolve('dist/evaluate.js');
+const evalCsv = join(CHURN, 'data', 'eval.csv');
+
+/** Runs dist/evaluate.js the way the runner does: INPUT_* env, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. */
+async function evaluateStep(inputs: Record<string, string>) {
+  const runner = runnerFiles({ repository: 'acme/churn', eventName: 'pull_request', sha: 'a'.repeat(40) });
+  const result = await runBundledAction(BUNDLE, { ...runner.env, ...inputEnv({ task: 'auto', device: 'auto', 'batch-size': '4096', config: join(runner.dir, 'none.yml'), ...inputs }) });
+  return { ...result, runner, outputs: runner.outputs() };
+}
+
+describe('actions/evaluate (dist/evaluate.js, run as the runner runs it)', () => {
+  let model: string;
+  before(async () => {
+    model = await trainChurn(tempDir());
+  });
+
+  test('writes the metrics, the job summary and the outputs; a met gate passes', async () => {
+    const step = await evaluateStep({ model, data: evalCsv, target: 'churned', name: 'churn', gate: 'roc_auc>=0.7' });
+    assert.equal(step.code, 0, step.stdout + step.stderr);
+    const report = JSON.parse(readFileSync(step.outputs['metrics-path'], 'utf8'));
+    assert.equal(report.name, 'churn');
+    assert.equal(report.git.sha, 'a'.repeat(40));
+    assert.equal(step.outputs.passed, 'true');
+    assert.match(step.outputs.summary, /^churn: roc_auc 0\.\d{4}, f1 0\.\d{4} — gate passed$/);
+    assert.match(step.runner.summary(), /roc_auc/);
+    assert.ok(step.outputs['metrics-path'].startsWith(step.runner.dir), 'written under RUNNER_TEMP');
+  });
+
+  test('a failed gate fails the step but leaves the metrics and outputs for the report step', async () => {
+    const step = await evaluateStep({ model, data: evalCsv, target: 'churned', name: 'churn', gate: 'f1>=0.99' });
+    assert.equal(step.code, 1);
+    assert.match(step.stdout, /::error::gate failed for churn: f1>=0\.99/);
+    assert.equal(step.outputs.passed, 'false');
+    assert.ok(existsSync(step.outputs['metrics-path']));
+  });
+
+  const badInputs: Array<[string, () => Record<string, string>, RegExp]> = [
+    ['missing target column', () => ({ model, data: evalCsv, target: 'cancelled' }), /cancelled/],
+    ['ZipMap output', () => ({ model: resolve('test/fixtures/models/binary_zipmap.onnx'), data: resolve('test/fixtures/models/binary.csv'), target: 'churned' }), /zipmap=False/],
+    ['unknown metric in the gate', () => ({ model, data: evalCsv, target: 'churned', gate: 'auc>=0.5' }), /auc/],
+    ['bad device', () => ({ model, data: evalCsv, target: 'churned', device: 'tpu' }), /input device must be one of auto, cpu, cuda/],
+  ];
+  for (const [name, inputs, message] of badInputs) {
+    test(`bad input fails the step with a clear message and writes nothing: ${name}`, async () => {
+      const step = await evaluateStep(inputs());
+      assert.equal(step.code, 1);
+      assert.match(step.stdout, /::error::/);
+      assert.match(step.stdout, message);
+      assert.doesNotMatch(step.stdout, /\n\s+at /, 'no stack trace for a user error');
+      assert.equal(existsSync(join(step.runner.dir, 'cairn')), false, 'no metrics file');
+      assert.deepEqual(step.outputs, {});
+    });
+  }
+});

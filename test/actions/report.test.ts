@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import examples from '@octokit/webhooks-examples';
+import { run } from '../../actions/report/run.ts';
+import type { ArtifactStore } from '../../actions/report/handoff.ts';
+import { githubApi, githubError } from '../support/github-api.ts';
+import { fakeCheckRuns, fakeIssueComments } from '../support/github-fakes.ts';
+import { inputEnv, runnerFiles, withEnv, type RunnerFiles } from '../support/action-runner.ts';
+import { sampleReport } from '../core/github/sample-report.ts';
+import { tempDir } from '../support/cli.ts';
+
+type Payload = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- webhook example payloads are untyped JSON
+const payload = (event: string, action: string): Payload =>
+  structuredClone((examples as unknown as Array<{ name: string; examples: Payload[] }>).find((e) => e.name === event)!.examples.find((e) => e.action === action)!);
+
+const REPO = 'Codertocat/Hello-World';
+const COMMENTS = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments';
+
+/** The runner's artifact service, as a folder: what the fork's run uploads, the trusted run downloads. */
+function folderArtifacts(): ArtifactStore & { uploaded: string[] } {
+  const root = tempDir('cairn-artifacts-');
+  const uploaded: string[] = [];
+  return {
+    uploaded,
+    async upload(name, files) {
+      mkdirSync(join(root, name), { recursive: true });
+      for (const [file, text] of Object.entries(files)) writeFileSync(join(root, name, file), text);
+      uploaded.push(name);
+    },
+    async download(name) {
+      return join(root, name);
+    },
+  };
+}
+
+async function runReport(runner: RunnerFiles, inputs: Record<string, string>, artifacts: ArtifactStore = folderArtifacts()) {
+  const restore = withEnv({ ...runner.env, ...inputEnv({ token: 'ghs_test', comment: 'true', check: 'true', config: join(runner.dir, 'none.yml'), ...inputs }) });
+  try {
+    await run({ artifacts });
+  } finally {
+    restore();
+  }
+}
+
+function metricsFile(dir: string, overrides: Parameters<typeof sampleReport>[0] = {}): string {
+  const path = join(dir, `metrics-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(path, JSON.stringify(sampleReport({ name: 'churn', ...overrides })));
+  return path;
+}
+
+describe('actions/report', () => {
+  test('first run creates the comment and check run; the second updates the same comment, found on page 2', async (t) => {
+    const gh = githubApi(t);
+    const comments = fakeIssueComments(gh, REPO);
+    const checks = fakeCheckRuns(gh, {}, REPO);
+    const event = payload('pull_request', 'opened');
+    for (let i = 0; i < 150; i++) comments.add({ issueNumber: event.number, body: `review note ${i}` });
+    const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event, sha: 'merge-commit-sha' });
+
+    await runReport(runner, { metrics: metricsFile(runner.dir) });
+    const first = runner.outputs();
+    const ours = comments.on(event.number).filter((c) => c.body.includes('<!-- cairn:churn:metrics -->'));
+    assert.equal(ours.length, 1);
+    assert.equal(first['comment-url'], ours[0].html_url);
+    assert.equal(checks.runs.length, 1);
+    assert.equal(checks.runs[0].name, 'cairn: churn');
+    assert.equal(checks.runs[0].head_sha, event.pull_request.head.sha, 'check goes on the PR head, not the merge commit');
+    assert.equal(first['check-run-id'], String(checks.runs[0].id));
+    assert.match(runner.summary(), /churn/);
+
+    const second = runnerFiles({ repository: REPO, eventName: 'pull_request', event, sha: 'merge-commit-sha' });
+    await runReport(second, { metrics: metricsFile(second.dir, { rows: 777 }) });
+    const after = comments.on(event.number).filter((c) => c.body.includes('<!-- cairn:churn:metrics -->'));
+    assert.equal(after.length, 1, 'still one comment');
+    assert.equal(after[0].id, ours[0].id, 'updated in place');
+    assert.match(after[0].body, /777/);
+    assert.ok(gh.calls(COMMENTS).some((r) => r.query.page === '2'), 'searched past page 1');
+    assert.deepEqual(gh.violations, []);
+  });
+
+  test('a fork pull request writes the summary and an artifact, calls no API, and does not fail', async (t) => {
+    const gh = githubApi(t);
+    const event = payload('pull_request', 'opened');
+    event.pull_request.head.repo.full_name = 'forker/Hello-World';
+    const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event });
+    const artifacts = folderArtifacts();
+    await runReport(runner, { metrics: metricsFile(runner.dir) }, artifacts);
+    assert.equal(gh.requests.length, 0);
+    assert.match(runner.summary(), /churn/);
+    assert.deepEqual(artifacts.uploaded, ['cairn-report-churn']);
+    assert.equal(runner.outputs()['comment-url'], undefined);
+  });
+
+  test('a 403 from a read-only token hands off instead of failing the job', async (t) => {
+    const gh = githubApi(t);
+    const event = payload('pull_request', 'opened');
+    gh.on(COMMENTS, githubError(403, 'Resource not accessible by integration'));
+    const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event });
+    const artifacts = folderArtifacts();
+    await runReport(runner, { metrics: metricsFile(runner.dir) }, artifacts);
+    assert.deepEqual(artifacts.uploaded, ['cairn-report-churn']);
+  });
+
+  describe('from-artifact, in the trusted workflow_run workflow', () => {
+    async function forkRun(artifacts: ArtifactStore) {
+      const gh = githubApi();
+      const event = payload('pull_request', 'opened');
+      event.pull_request.head.repo.full_name = 'forker/Hello-World';
+      const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event });
+      await runReport(runner, { metrics: metricsFile(runner.dir) }, artifacts);
+      gh.close();
+      return event;
+    }
+
+    test('posts the fork\'s report after checking the PR head is the commit the run built', async (t) => {
+      const artifacts = folderArtifacts();
+      const pr = await forkRun(artifacts);
+      const gh = githubApi(t);
+      const comments = fakeIssueComments(gh, REPO);
+      const checks = fakeCheckRuns(gh, {}, REPO);
+      gh.on('GET /repos/{owner}/{repo}/pulls/{pull_number}', { data: pr.pull_request });
+      const event = payload('workflow_run', 'completed');
+      event.workflow_run.head_sha = pr.pull_request.head.sha;
+      const runner = runnerFiles({ repository: REPO, eventName: 'workflow_run', event });
+      await runReport(runner, { 'from-artifact': 'cairn-report-churn' }, artifacts);
+      assert.equal(comments.on(pr.number).length, 1);
+      assert.equal(checks.runs[0].head_sha, pr.pull_request.head.sha);
+    });
+
+    test('refuses an artifact whose PR head is not the commit the run built', async (t) => {
+      const artifacts = folderArtifacts();
+      const pr = await forkRun(artifacts);
+      const gh = githubApi(t);
+      const comments = fakeIssueComments(gh, REPO);
+      gh.on('GET /repos/{owner}/{repo}/pulls/{pull_number}', { data: pr.pull_request });
+      const event = payload('workflow_run', 'completed'); // its head_sha is another commit
+      const runner = runnerFiles({ repository: REPO, eventName: 'workflow_run', event });
+      await assert.rejects(runReport(runner, { 'from-artifact': 'cairn-report-churn' }, artifacts), /not the commit the run built/);
+      assert.equal(comments.on(pr.number).length, 0);
+    });
+  });
+
+  test('a missing metrics input fails with a message naming the input', async (t) => {
+    githubApi(t);
+    const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event: payload('pull_request', 'opened') });
+    await assert.rejects(runReport(runner, {}), /input metrics is required/);
+    assert.equal(readFileSync(runner.env.GITHUB_OUTPUT, 'utf8'), '');
+  });
+});

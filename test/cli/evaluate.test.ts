@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { CHURN, runCli, tempDir, trainChurn } from '../support/cli.ts';
+
+const evalCsv = join(CHURN, 'data', 'eval.csv');
+
+describe('cairn evaluate', () => {
+  let dir: string;
+  let model: string;
+  before(async () => {
+    dir = tempDir();
+    model = await trainChurn(dir);
+  });
+
+  test('writes cairn.metrics/v1 with every binary metric, and passes a gate it meets', async () => {
+    const out = join(dir, 'metrics.json');
+    const result = await runCli(['evaluate', '--model', model, '--data', evalCsv, '--target', 'churned', '--gate', 'roc_auc>=0.7', '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(report.schema, 'cairn.metrics/v1');
+    assert.equal(report.task, 'binary');
+    assert.equal(report.rows, 600);
+    for (const name of ['accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision', 'log_loss', 'brier_score']) {
+      assert.equal(typeof report.metrics[name], 'number', name);
+    }
+    assert.equal(report.gate.passed, true);
+    assert.match(report.model.sha256, /^[0-9a-f]{64}$/);
+    assert.match(report.data.sha256, /^[0-9a-f]{64}$/);
+    assert.equal(report.runtime.execution_provider, 'CPUExecutionProvider');
+    assert.match(result.stderr, /roc_auc/);
+  });
+
+  test('a failed gate exits 1, names the rule, and still writes the metrics', async () => {
+    const out = join(dir, 'failed-gate.json');
+    const result = await runCli(['evaluate', '--model', model, '--data', evalCsv, '--target', 'churned', '--gate', 'roc_auc>=0.999', '--out', out]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /gate failed: roc_auc>=0\.999/);
+    assert.equal(JSON.parse(readFileSync(out, 'utf8')).gate.passed, false);
+  });
+
+  test('compares with a baseline file: baseline-relative rules resolve against it', async () => {
+    const weak = await trainChurn(dir, 2);
+    const baseline = join(dir, 'baseline.json');
+    assert.equal((await runCli(['evaluate', '--model', weak, '--data', evalCsv, '--target', 'churned', '--out', baseline, '-q'])).code, 0);
+    const out = join(dir, 'vs-baseline.json');
+    const result = await runCli(['evaluate', '--model', model, '--data', evalCsv, '--target', 'churned', '--baseline', baseline, '--gate', 'log_loss<=baseline*1.05', '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    const rule = JSON.parse(readFileSync(out, 'utf8')).gate.rules[0];
+    const base = JSON.parse(readFileSync(baseline, 'utf8')).metrics.log_loss;
+    assert.ok(Math.abs(rule.threshold - base * 1.05) < 1e-12);
+  });
+
+  test('without --gate, the model\'s gates.default and task come from .github/cairn.yml', async () => {
+    const result = await runCli(['evaluate', '--model', model, '--data', evalCsv, '--target', 'churned', '--name', 'churn', '--config', join(CHURN, '.github', 'cairn.yml')]);
+    assert.equal(result.code, 1, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.gate.expression, 'f1>=0.60, roc_auc>=baseline-0.01');
+    assert.match(result.stderr, /gate from .*cairn\.yml/);
+    // roc_auc>=baseline-0.01 has no baseline here: it fails closed, and says why.
+    assert.equal(report.gate.rules.find((r: { metric: string }) => r.metric === 'roc_auc').passed, false);
+  });
+
+  test('prints the metrics JSON on stdout without --out', async () => {
+    const result = await runCli(['evaluate', '--model', model, '--data', evalCsv, '--target', 'churned', '-q']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).rows, 600);
+  });
+
+  describe('bad input exits 2 with a message naming the fix, and writes nothing', () => {
+    const cases: Array<{ name: string; args: () => string[]; message: RegExp; setup?: () => void }> = [
+      { name: 'missing model file', args: () => ['--model', join(dir, 'nope.onnx'), '--data', evalCsv, '--target', 'churned'], message: /nope\.onnx/ },
+      { name: 'missing target column', args: () => ['--model', model, '--data', evalCsv, '--target', 'churn'], message: /"?churn"?.*(tenure_months|columns)/s },
+      {
+        name: 'non-numeric cell',
+        setup: () => writeFileSync(join(dir, 'bad-cell.csv'), readFileSync(evalCsv, 'utf8').replace(/\n(\d+),/, '\nabc,')),
+        args: () => ['--model', model, '--data', join(dir, 'bad-cell.csv'), '--target', 'churned'],
+        message: /bad-cell\.csv.*row 1.*tenure_months.*abc/s,
+      },
+      { name: 'wrong feature count', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--features', 'tenure_months,monthly_charges'], message: /8.*2|2.*8/s },
+      {
+        name: 'empty data file',
+        setup: () => writeFileSync(join(dir, 'empty.csv'), ''),
+        args: () => ['--model', model, '--data', join(dir, 'empty.csv'), '--target', 'churned'],
+        message: /empty\.csv/,
+      },
+      { name: 'unknown metric in a gate', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--gate', 'f2>=0.5'], message: /f2.*(accuracy|roc_auc)/s },
+      { name: 'unknown option', args: () => ['--model', model, '--bogus'], message: /--bogus/ },
+      { name: 'missing --target', args: () => ['--model', model, '--data', evalCsv], message: /--target is required/ },
+      { name: 'ref: baseline without GitHub credentials', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--baseline', 'ref:main'], message: /GITHUB_TOKEN/ },
+    ];
+    for (const c of cases) {
+      test(c.name, async () => {
+        c.setup?.();
+        const outDir = tempDir();
+        const result = await runCli(['evaluate', ...c.args(), '--out', join(outDir, 'metrics.json')]);
+        assert.equal(result.code, 2, `${c.name}: exit ${result.code}\n${result.stderr}`);
+        assert.match(result.stderr, c.message);
+        assert.doesNotMatch(result.stderr, /\n\s+at /, 'a user error prints no stack trace');
+        assert.deepEqual(readdirSync(outDir), [], 'nothing written');
+        assert.equal(existsSync(join(outDir, 'metrics.json')), false);
+      });
+    }
+  });
+});

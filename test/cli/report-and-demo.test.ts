@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { CHURN, runCli, tempDir, trainChurn } from '../support/cli.ts';
+
+describe('cairn report', () => {
+  let dir: string;
+  let metrics: string;
+  before(async () => {
+    dir = tempDir();
+    const model = await trainChurn(dir);
+    metrics = join(dir, 'metrics.json');
+    const result = await runCli(['evaluate', '--model', model, '--data', join(CHURN, 'data', 'eval.csv'), '--target', 'churned', '--name', 'churn', '--out', metrics, '-q']);
+    assert.equal(result.code, 0, result.stderr);
+  });
+
+  test('renders the PR comment and the model card from metrics.json and the repo config', async () => {
+    const result = await runCli(['report', '--metrics', metrics, '--config', join(CHURN, '.github', 'cairn.yml'), '--comment-out', join(dir, 'comment.md'), '--card-out', join(dir, 'MODEL_CARD.md')]);
+    assert.equal(result.code, 0, result.stderr);
+    const comment = readFileSync(join(dir, 'comment.md'), 'utf8');
+    const card = readFileSync(join(dir, 'MODEL_CARD.md'), 'utf8');
+    assert.match(comment, /<!-- cairn:churn:metrics -->/);
+    assert.match(comment, /roc_auc/);
+    assert.ok(comment.length <= 65536);
+    assert.match(card, /^---\n[\s\S]*model-index/);
+    assert.match(card, /Intended use/i);
+  });
+
+  test('prints the comment to stdout without --comment-out', async () => {
+    const result = await runCli(['report', '--metrics', metrics]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /<!-- cairn:churn:metrics -->/);
+  });
+
+  test('a file that is not a metrics.json exits 2 and writes nothing', async () => {
+    const bogus = join(dir, 'bogus.json');
+    writeFileSync(bogus, '{"hello": 1}');
+    const out = tempDir();
+    const result = await runCli(['report', '--metrics', bogus, '--comment-out', join(out, 'c.md'), '--card-out', join(out, 'card.md')]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /cairn\.metrics\/v1/);
+    assert.deepEqual(readdirSync(out), []);
+  });
+
+  test('an invalid repository config exits 2 naming the key', async () => {
+    const config = join(dir, 'cairn.yml');
+    writeFileSync(config, 'models:\n  churn:\n    path: model.onnx\n    task: clustering\n');
+    const out = tempDir();
+    const result = await runCli(['report', '--metrics', metrics, '--config', config, '--comment-out', join(out, 'c.md')]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /models\.churn\.task/);
+    assert.deepEqual(readdirSync(out), []);
+  });
+});
+
+describe('cairn demo', () => {
+  test('runs the pull-request journey on embedded defaults and shows the comment', async () => {
+    const cwd = tempDir();
+    const result = await runCli(['demo'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /<!-- cairn:churn:metrics -->/);
+    assert.match(result.stdout, /Gate passed/);
+    for (const file of ['comment.md', 'MODEL_CARD.md', 'metrics.json', 'main/metrics.json']) assert.ok(existsSync(join(cwd, 'cairn-demo', file)), file);
+    const report = JSON.parse(readFileSync(join(cwd, 'cairn-demo', 'metrics.json'), 'utf8'));
+    const baseline = JSON.parse(readFileSync(join(cwd, 'cairn-demo', 'main', 'metrics.json'), 'utf8'));
+    assert.ok(report.metrics.log_loss < baseline.metrics.log_loss, 'the PR model (more epochs) improves on the baseline');
+  });
+
+  test('unknown command exits 2 with usage', async () => {
+    const result = await runCli(['evaluat']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /unknown command "evaluat"[\s\S]*Commands:/);
+  });
+});
