@@ -38,6 +38,7 @@ export async function run(): Promise<void> {
     gate: optionalInput('gate'),
     configPath: core.getInput('config') || '.github/cairn.yml',
     git: env.sha ? { sha: env.sha, ref: env.ref } : undefined,
+    recordPathsRelativeTo: env.workspace ?? process.cwd(),
     logger: actionLogger,
     baselineFromRef,
   });

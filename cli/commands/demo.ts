@@ -48,7 +48,7 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   const trainData = join(example, 'data', 'train.csv');
   const evalData = join(example, 'data', 'eval.csv');
   const evaluate = (modelPath: string, extra: { baseline?: string; gate?: string }) =>
-    runGatedEvaluation({ modelPath, dataPath: evalData, target: 'churned', task: 'binary', device: 'auto', batchSize: 4096, name: 'churn', logger, ...extra });
+    runGatedEvaluation({ modelPath, dataPath: evalData, target: 'churned', task: 'binary', device: 'auto', batchSize: 4096, name: 'churn', logger, recordPathsRelativeTo: io.cwd, ...extra });
 
   logger.info('1/4 training the main-branch model (few epochs)');
   await run(process.execPath, [train, '--data', trainData, '--out', join(out, 'main', 'model.onnx'), '--epochs', '3']);

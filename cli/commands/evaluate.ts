@@ -63,6 +63,7 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
     configPath: resolve(io.cwd, values.config ?? '.github/cairn.yml'),
     configExplicit: values.config !== undefined,
     git: gitInfo(io.env, io.cwd),
+    recordPathsRelativeTo: io.cwd,
     logger,
     baselineFromRef: baselineFromRefFor(io.env, logger),
   });

@@ -1,3 +1,4 @@
+import { isAbsolute, relative, sep } from 'node:path';
 import { findGate, findModelConfig } from '../config/parse.ts';
 import { readRepoConfig } from '../config/read.ts';
 import { UserError } from '../errors.ts';
@@ -24,6 +25,8 @@ export interface GatedEvaluationOptions {
   /** The config file was named by the user: then it must exist. */
   configExplicit?: boolean;
   git?: { sha: string; ref?: string };
+  /** Model and data paths under this folder (the workspace) are recorded relative to it. */
+  recordPathsRelativeTo?: string;
   logger: Logger;
   /** Reads `ref:<branch>` baselines; front doors that can reach GitHub provide it. */
   baselineFromRef?: (branch: string, model: string) => Promise<MetricsReport | undefined>;
@@ -32,6 +35,12 @@ export interface GatedEvaluationOptions {
 export interface GatedEvaluation {
   report: MetricsReport;
   baseline?: MetricsReport;
+}
+
+/** `root/a/b.csv` -> `a/b.csv`; a path outside root stays as it is. */
+function displayPath(path: string, root: string): string {
+  const rel = relative(root, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
 }
 
 /** Model file stem: `models/churn.onnx` -> `churn`. */
@@ -56,6 +65,11 @@ export async function runGatedEvaluation(options: GatedEvaluationOptions): Promi
 
   const report = await evaluateModel({ ...options, task, name });
   if (options.git) report.git = options.git;
+  if (options.recordPathsRelativeTo) {
+    const root = options.recordPathsRelativeTo;
+    if (report.model) report.model.path = displayPath(report.model.path, root);
+    if (report.data) report.data.path = displayPath(report.data.path, root);
+  }
   if (baseline && baseline.task !== report.task) {
     throw new UserError(`the baseline is a ${baseline.task} evaluation but this model was evaluated as ${report.task}; pass a baseline of the same task.`);
   }

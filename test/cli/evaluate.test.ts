@@ -28,6 +28,8 @@ describe('cairn evaluate', () => {
     assert.equal(report.gate.passed, true);
     assert.match(report.model.sha256, /^[0-9a-f]{64}$/);
     assert.match(report.data.sha256, /^[0-9a-f]{64}$/);
+    assert.equal(report.data.path, 'examples/churn/data/eval.csv', 'paths under the working folder are recorded relative to it');
+    assert.equal(report.model.path, model, 'a path outside it stays absolute');
     assert.equal(report.runtime.execution_provider, 'CPUExecutionProvider');
     assert.match(result.stderr, /roc_auc/);
   });
