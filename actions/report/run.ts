@@ -52,7 +52,12 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
     if (!loaded.target.issueNumber || !loaded.target.headSha) return core.warning(`${why}; the report is in the job summary.`);
     const name = `cairn-report-${report.name.replace(/[^\w.-]+/g, '_')}`;
     const handoff: Handoff = { pr_number: loaded.target.issueNumber, head_sha: loaded.target.headSha, metrics: JSON.stringify(report), baseline: baseline && JSON.stringify(baseline) };
-    await artifacts.upload(name, { [HANDOFF_FILE]: JSON.stringify(handoff) });
+    try {
+      await artifacts.upload(name, { [HANDOFF_FILE]: JSON.stringify(handoff) });
+    } catch (error) {
+      // The report is already in the job summary: a failed hand-off must not fail the pull request's job.
+      return core.warning(`${why}; the report is in the job summary, but uploading artifact "${name}" for the workflow_run hand-off failed: ${(error as Error).message}`);
+    }
     core.notice(`${why}: the report is in the job summary and in artifact "${name}". A workflow_run workflow with actions/report and from-artifact: ${name} can post it (see Cairn's README, "Pull requests from forks").`);
   };
   if (loaded.target.fromFork && !fromArtifact) return handOff('this pull request comes from a fork, so its token cannot comment');
@@ -61,7 +66,7 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
     await publish(octokit(), repo!, loaded.target, report, comment);
   } catch (error) {
     if (!isForbidden(error) || fromArtifact) throw error;
-    await handOff('the token may not write to this pull request (403)');
+    await handOff('the token may not write to this pull request (403; outside a fork, give the job `pull-requests: write` and `checks: write`)');
   }
 
   async function publish(client: CairnOctokit, where: { owner: string; repo: string }, target: ReportTarget, metrics: typeof report, body: string) {

@@ -4,6 +4,7 @@
  * never need the object store to know how a commit's model scored.
  */
 import type { Logger } from '../logger.ts';
+import { metricsReportProblems } from '../metrics/metrics-report.schema.ts';
 import { METRICS_SCHEMA, type MetricsReport } from '../metrics/types.ts';
 import { CHECK_OUTPUT_LIMIT } from './truncate.ts';
 
@@ -50,14 +51,6 @@ export function formatRecordText(report: MetricsReport, limit = CHECK_OUTPUT_LIM
   throw new Error(`evaluation record for "${report.name}" does not fit in ${limit} characters even without ${BULKY_FIELDS.join(', ')}`);
 }
 
-function isMetricsReport(value: unknown): value is MetricsReport {
-  const v = value as Partial<MetricsReport> | null;
-  return (
-    typeof v === 'object' && v !== null && v.schema === METRICS_SCHEMA && typeof v.name === 'string' &&
-    typeof v.task === 'string' && typeof v.metrics === 'object' && v.metrics !== null
-  );
-}
-
 /** The record a check run carries, or undefined when it has none (or one we cannot read). */
 export function readRecordFromCheckRun(
   checkRun: { name?: string; id?: number; output?: { text?: string | null } | null },
@@ -74,8 +67,9 @@ export function readRecordFromCheckRun(
   }
   try {
     const parsed: unknown = JSON.parse(block[2]);
-    if (isMetricsReport(parsed)) return parsed;
-    logger?.warn(`${where} holds JSON that is not a ${METRICS_SCHEMA} record; ignoring it`);
+    const problems = metricsReportProblems(parsed);
+    if (problems.length === 0) return parsed as MetricsReport;
+    logger?.warn(`${where} holds JSON that is not a ${METRICS_SCHEMA} record (${problems.join('; ')}); ignoring it`);
   } catch (error) {
     logger?.warn(`${where} holds a record that is not valid JSON (${(error as Error).message}); ignoring it`);
   }

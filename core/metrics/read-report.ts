@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
+import { metricsReportProblems } from './metrics-report.schema.ts';
 import { METRICS_SCHEMA, type MetricsReport } from './types.ts';
 
 /** Parses a metrics.json document, with errors that name the file and what is wrong. */
@@ -19,6 +20,10 @@ export function parseMetricsReport(text: string, source: string): MetricsReport 
   }
   if (!report.metrics || typeof report.metrics !== 'object') {
     throw new UserError(`${source}: "metrics" must be an object of metric name -> number.`);
+  }
+  const problems = metricsReportProblems(report);
+  if (problems.length > 0) {
+    throw new UserError(`${source} is not a valid ${METRICS_SCHEMA} document (${problems.join('; ')}); pass a metrics.json written by \`cairn evaluate\`.`);
   }
   return report as MetricsReport;
 }

@@ -93,6 +93,24 @@ describe('actions/report', () => {
     assert.equal(runner.outputs()['comment-url'], undefined);
   });
 
+  test('a fork pull request does not fail even when the artifact upload does: the report is in the summary', async (t) => {
+    const gh = githubApi(t);
+    const event = payload('pull_request', 'opened');
+    event.pull_request.head.repo.full_name = 'forker/Hello-World';
+    const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event });
+    const broken: ArtifactStore = {
+      upload: async () => {
+        throw new Error('Conflict: an artifact with this name already exists on the workflow run');
+      },
+      download: async () => {
+        throw new Error('not used on the fork side');
+      },
+    };
+    await runReport(runner, { metrics: metricsFile(runner.dir) }, broken);
+    assert.equal(gh.requests.length, 0);
+    assert.match(runner.summary(), /churn/);
+  });
+
   test('a 403 from a read-only token hands off instead of failing the job', async (t) => {
     const gh = githubApi(t);
     const event = payload('pull_request', 'opened');

@@ -72,6 +72,13 @@ describe('readRecordFromCheckRun', () => {
     assert.deepEqual(readRecordFromCheckRun({ output: { text: checkRunBody({ ...target, report }).output.text } }), report);
   });
 
+  test('a record with wrongly typed fields is ignored, naming the field', () => {
+    const logger = memoryLogger();
+    const forged = JSON.stringify({ ...sampleReport(), rows: '**2000**' });
+    assert.equal(readRecordFromCheckRun({ output: { text: `${RECORD_MARKER}\n\`\`\`json\n${forged}\n\`\`\`` } }, logger), undefined);
+    assert.match(logger.lines[0].message, /not a cairn\.metrics\/v1 record \(rows: /);
+  });
+
   test('a check run without a record, or with a broken one, gives undefined and says why', () => {
     const logger = memoryLogger();
     assert.equal(readRecordFromCheckRun({ output: { text: null } }, logger), undefined);
