@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../../core/errors.ts';
+import { cudaProviderLibraryName, onnxruntimeBindingDir, onnxruntimePackageDir } from '../../core/evaluate/onnxruntime-files.ts';
 import type { Logger } from '../../core/logger.ts';
 
 export type CudaMode = 'auto' | 'true' | 'false';
@@ -18,37 +18,6 @@ export interface CudaProviderOptions {
   logger: Logger;
   platform?: string;
   arch?: string;
-}
-
-const PROVIDER_LIBRARY = 'libonnxruntime_providers_cuda.so';
-
-/**
- * An NVIDIA GPU is there when `nvidia-smi -L` lists one or the driver lists one under /proc. The same
- * test as core/evaluate/device.ts's probeNvidiaGpu, which cannot be bundled here: its module imports
- * onnxruntime-node, and setup must not load the native addon before it has checked that it loads.
- */
-export async function nvidiaGpuPresent(procRoot = '/proc/driver/nvidia'): Promise<boolean> {
-  try {
-    const { stdout } = await promisify(execFile)('nvidia-smi', ['-L'], { timeout: 10_000 });
-    if (stdout.split('\n').some((line) => line.startsWith('GPU '))) return true;
-  } catch {
-    // no nvidia-smi on PATH: the driver's /proc entries still tell
-  }
-  try {
-    return readdirSync(join(procRoot, 'gpus')).length > 0;
-  } catch {
-    return false;
-  }
-}
-
-/** onnxruntime-node's package folder as `cliPath` resolves it, or undefined if it does not. */
-export function onnxruntimePackageDir(cliPath: string): string | undefined {
-  try {
-    // <package>/dist/index.js -> <package>
-    return dirname(dirname(createRequire(cliPath).resolve('onnxruntime-node')));
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -72,7 +41,7 @@ export async function ensureCudaProvider(options: CudaProviderOptions): Promise<
   }
   const packageDir = onnxruntimePackageDir(options.cliPath);
   if (!packageDir) throw new Error(`onnxruntime-node cannot be resolved from ${options.cliPath}: this copy of the action is incomplete.`);
-  const library = join(packageDir, 'bin', 'napi-v6', 'linux', 'x64', PROVIDER_LIBRARY);
+  const library = join(onnxruntimeBindingDir(packageDir, 'linux', 'x64'), cudaProviderLibraryName('linux'));
   if (existsSync(library)) {
     logger.info(`cuda: the CUDA execution provider is installed (${library}).`);
     return 'present';

@@ -8,7 +8,8 @@ import { actionLogger } from '../shared/action-logger.ts';
 import { parseEnumInput } from '../shared/inputs.ts';
 import { readRunnerEnv } from '../shared/runner-env.ts';
 import { writeCliShims } from './cli-shim.ts';
-import { ensureCudaProvider, nvidiaGpuPresent, type CudaProviderOptions } from './cuda-provider.ts';
+import { probeNvidiaGpu } from '../../core/gpu/nvidia.ts';
+import { ensureCudaProvider, type CudaProviderOptions } from './cuda-provider.ts';
 
 export interface SetupOptions {
   /** The bundled CLI, `<action root>/dist/cli.js`. */
@@ -56,7 +57,7 @@ export async function run(options: SetupOptions): Promise<SetupResult> {
     mode: cudaMode,
     cliPath: options.cliPath,
     nodePath,
-    gpuPresent: options.gpuPresent ?? (() => nvidiaGpuPresent()),
+    gpuPresent: options.gpuPresent ?? (async () => (await probeNvidiaGpu()).ok),
     logger: actionLogger,
   });
 

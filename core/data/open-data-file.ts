@@ -51,3 +51,34 @@ export async function readInto(handle: FileHandle, buffer: Buffer, offset: numbe
   }
   return total;
 }
+
+/**
+ * A file read a chunk at a time: `buffer[0..filled)` holds the bytes not consumed yet. Memory is one
+ * chunk, grown only when a single record (row, line) is longer than the whole buffer.
+ */
+export class FileChunks {
+  buffer: Buffer;
+  filled = 0;
+  eof = false;
+
+  constructor(
+    private readonly handle: FileHandle,
+    chunkSize: number,
+  ) {
+    this.buffer = Buffer.allocUnsafe(chunkSize);
+  }
+
+  /** Drops the first `consumed` bytes, keeps the unparsed tail at the start and reads the next chunk after it. */
+  async refill(consumed: number): Promise<void> {
+    if (consumed > 0) {
+      this.buffer.copy(this.buffer, 0, consumed, this.filled);
+      this.filled -= consumed;
+    } else if (this.filled === this.buffer.length) {
+      const larger = Buffer.allocUnsafe(this.buffer.length * 2);
+      this.buffer.copy(larger, 0, 0, this.filled);
+      this.buffer = larger;
+    }
+    this.filled += await readInto(this.handle, this.buffer, this.filled);
+    this.eof = this.filled < this.buffer.length;
+  }
+}

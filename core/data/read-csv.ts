@@ -3,7 +3,7 @@ import { BatchBuilder, type ColumnPlan } from './batch-builder.ts';
 import { CsvBatchParser } from './csv-batch-parser.ts';
 import { CR, LF, parseRecord, skipLineEnd } from './csv-record.ts';
 import { checkColumnNames } from './column-names.ts';
-import { openDataFile, readInto } from './open-data-file.ts';
+import { FileChunks, openDataFile } from './open-data-file.ts';
 import type { ColumnBatch } from './types.ts';
 
 /**
@@ -27,42 +27,31 @@ export async function* readCsvBatches(
   const separator = delimiter.charCodeAt(0);
   const { handle } = await openDataFile(path);
   try {
-    let buffer = Buffer.allocUnsafe(chunkSize);
-    let filled = 0;
+    const chunks = new FileChunks(handle, chunkSize);
     let pos = 0;
-    let eof = false;
-    // Keeps the unparsed tail, appends the next chunk of the file after it.
     const fill = async () => {
-      if (pos > 0) {
-        buffer.copy(buffer, 0, pos, filled);
-        filled -= pos;
-        pos = 0;
-      } else if (filled === buffer.length) {
-        const larger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(larger, 0, 0, filled);
-        buffer = larger;
-      }
-      filled += await readInto(handle, buffer, filled);
-      eof = filled < buffer.length;
+      await chunks.refill(pos);
+      pos = 0;
     };
 
     await fill();
-    while (filled < 3 && !eof) await fill();
-    if (filled >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) pos = 3; // UTF-8 byte order mark
+    while (chunks.filled < 3 && !chunks.eof) await fill();
+    const bom = chunks.filled >= 3 && chunks.buffer[0] === 0xef && chunks.buffer[1] === 0xbb && chunks.buffer[2] === 0xbf;
+    if (bom) pos = 3;
     let line = 1;
     let header: string[] | undefined;
     while (header === undefined) {
-      const data = buffer.subarray(0, filled);
-      while (pos < filled && (data[pos] === LF || data[pos] === CR)) {
-        const next = skipLineEnd(data, pos, filled, eof);
+      const data = chunks.buffer.subarray(0, chunks.filled);
+      while (pos < chunks.filled && (data[pos] === LF || data[pos] === CR)) {
+        const next = skipLineEnd(data, pos, chunks.filled, chunks.eof);
         if (next < 0) break;
         pos = next;
         line++;
       }
-      if (pos >= filled && eof) {
+      if (pos >= chunks.filled && chunks.eof) {
         throw new UserError(`${path} has no header row (it holds only blank lines). Add a header row naming the columns.`);
       }
-      const record = pos < filled ? parseRecord(data, pos, separator, eof) : undefined;
+      const record = pos < chunks.filled ? parseRecord(data, pos, separator, chunks.eof) : undefined;
       if (record === undefined) {
         await fill();
         continue;
@@ -82,12 +71,12 @@ export async function* readCsvBatches(
     const builder = new BatchBuilder(planFor(header), batchSize);
     const parser = new CsvBatchParser(path, separator, builder, line);
     for (;;) {
-      pos = parser.parse(buffer.subarray(0, filled), pos, eof);
+      pos = parser.parse(chunks.buffer.subarray(0, chunks.filled), pos, chunks.eof);
       if (builder.full) {
         yield builder.take();
         continue;
       }
-      if (eof) break;
+      if (chunks.eof) break;
       await fill();
     }
     if (builder.rows > 0) yield builder.take();

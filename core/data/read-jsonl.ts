@@ -1,7 +1,7 @@
 import { UserError } from '../errors.ts';
 import { BatchBuilder, type ColumnPlan } from './batch-builder.ts';
 import { missingValueError, notANumberError, numberFromText, type CellPlace } from './cell-errors.ts';
-import { openDataFile, readInto } from './open-data-file.ts';
+import { FileChunks, openDataFile } from './open-data-file.ts';
 import type { ColumnBatch } from './types.ts';
 
 export interface JsonlRow {
@@ -18,23 +18,13 @@ export interface JsonlRow {
 export async function* jsonlRows(path: string, chunkSize = 1 << 20): AsyncGenerator<JsonlRow[]> {
   const { handle } = await openDataFile(path);
   try {
-    let buffer = Buffer.allocUnsafe(chunkSize);
-    let filled = 0;
+    const chunks = new FileChunks(handle, chunkSize);
     let line = 1;
-    let eof = false;
     let start = 0;
-    while (!eof) {
-      if (start > 0) {
-        buffer.copy(buffer, 0, start, filled);
-        filled -= start;
-        start = 0;
-      } else if (filled === buffer.length) {
-        const larger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(larger, 0, 0, filled);
-        buffer = larger;
-      }
-      filled += await readInto(handle, buffer, filled);
-      eof = filled < buffer.length;
+    while (!chunks.eof) {
+      await chunks.refill(start);
+      start = 0;
+      const { buffer, filled, eof } = chunks;
       const rows: JsonlRow[] = [];
       for (;;) {
         let end = buffer.indexOf(10, start);

@@ -3,23 +3,18 @@
  * onnxruntime-node's CUDA provider are there, and says why it chose; `cuda` fails with what is
  * missing instead of quietly running on the CPU.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { listSupportedBackends } from 'onnxruntime-node';
 import { UserError } from '../errors.ts';
+import { probeNvidiaGpu, type ProbeResult } from '../gpu/nvidia.ts';
 import type { Logger } from '../logger.ts';
+import { cudaProviderLibraryName, onnxruntimeBindingDir, onnxruntimePackageDir } from './onnxruntime-files.ts';
 
 export type DeviceRequest = 'auto' | 'cpu' | 'cuda';
 export type ExecutionProvider = 'cpu' | 'cuda';
 
-export interface ProbeResult {
-  ok: boolean;
-  /** What was found or what is missing, in words a user can act on. */
-  detail: string;
-}
+export type { ProbeResult };
 
 /** Injected in tests; `systemProbes` looks at the real machine. */
 export interface DeviceProbes {
@@ -50,40 +45,20 @@ function logged(logger: Logger, choice: DeviceChoice): DeviceChoice {
   return choice;
 }
 
-const run = promisify(execFile);
-
-const listGpus = async () => (await run('nvidia-smi', ['-L'], { timeout: 10_000 })).stdout;
-
-/** A GPU is there when nvidia-smi lists one, or the NVIDIA driver lists one under /proc. */
-export async function probeNvidiaGpu(procRoot = '/proc/driver/nvidia', nvidiaSmi: () => Promise<string> = listGpus): Promise<ProbeResult> {
-  try {
-    const stdout = await nvidiaSmi();
-    const first = stdout.split('\n').find((line) => line.startsWith('GPU '));
-    if (first) return { ok: true, detail: `nvidia-smi found ${first.trim()}` };
-  } catch {
-    // No nvidia-smi on PATH (common in slim containers): the driver's /proc entries still tell.
-  }
-  const gpus = join(procRoot, 'gpus');
-  if (existsSync(gpus) && readdirSync(gpus).length > 0) {
-    return { ok: true, detail: `the NVIDIA driver lists ${readdirSync(gpus).length} GPU(s) in ${gpus}` };
-  }
-  return { ok: false, detail: `no NVIDIA GPU found (nvidia-smi -L lists none and ${gpus} is empty or missing)` };
-}
-
 /**
  * onnxruntime-node lists `cuda` as a backend on Linux x64 even when its install script skipped the
  * CUDA provider library (offline installs, --onnxruntime-node-install=skip), so the file is checked too.
  */
 export async function probeCudaProvider(
   backends: () => Array<{ name: string; bundled: boolean }> = listSupportedBackends,
-  bindingDir: string = onnxruntimeBindingDir(),
+  bindingDir: string = installedBindingDir(),
 ): Promise<ProbeResult> {
   const cuda = backends().find((backend) => backend.name === 'cuda');
   if (!cuda) {
     return { ok: false, detail: `this onnxruntime-node build has no CUDA execution provider (${process.platform}/${process.arch}; CUDA builds exist for linux/x64 only)` };
   }
   if (cuda.bundled) return { ok: true, detail: 'onnxruntime-node bundles its CUDA execution provider' };
-  const library = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+  const library = cudaProviderLibraryName();
   if (existsSync(join(bindingDir, library))) return { ok: true, detail: `onnxruntime-node's CUDA provider is installed (${library})` };
   return {
     ok: false,
@@ -91,10 +66,10 @@ export async function probeCudaProvider(
   };
 }
 
-function onnxruntimeBindingDir(): string {
-  const require = createRequire(import.meta.url);
-  // dist/index.js -> bin/napi-v6/<platform>/<arch>, where the native binding and provider libraries live.
-  return join(dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+function installedBindingDir(): string {
+  const packageDir = onnxruntimePackageDir(import.meta.url);
+  if (!packageDir) throw new Error('onnxruntime-node cannot be resolved, though this module imports it');
+  return onnxruntimeBindingDir(packageDir);
 }
 
 export const systemProbes: DeviceProbes = { gpu: () => probeNvidiaGpu(), cudaProvider: () => probeCudaProvider() };

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isUserError } from '../../../core/errors.ts';
 import { memoryLogger } from '../../../core/logger.ts';
-import { ensureCudaProvider, nvidiaGpuPresent, onnxruntimePackageDir, type CudaProviderOptions } from '../../../actions/setup/cuda-provider.ts';
+import { ensureCudaProvider, type CudaProviderOptions } from '../../../actions/setup/cuda-provider.ts';
+import { onnxruntimePackageDir } from '../../../core/evaluate/onnxruntime-files.ts';
 
 const LIBRARY = ['bin', 'napi-v6', 'linux', 'x64', 'libonnxruntime_providers_cuda.so'];
 
@@ -96,24 +97,5 @@ describe('onnxruntimePackageDir', () => {
     assert.ok(dir, 'onnxruntime-node not resolved');
     assert.ok(existsSync(join(dir, 'script', 'install.js')), `${dir}/script/install.js is missing: onnxruntime-node changed its layout`);
     assert.ok(existsSync(join(dir, 'bin', 'napi-v6', 'linux', 'x64')), 'onnxruntime-node no longer keeps its binaries in bin/napi-v6/<platform>/<arch>');
-  });
-});
-
-describe('nvidiaGpuPresent', () => {
-  test('reads the driver\'s GPU list when nvidia-smi is not there', async () => {
-    const proc = mkdtempSync(join(tmpdir(), 'cairn-proc-'));
-    try {
-      mkdirSync(join(proc, 'gpus', '0000:00:1e.0'), { recursive: true });
-      const path = process.env.PATH;
-      process.env.PATH = ''; // no nvidia-smi, even on a GPU machine: only /proc is asked
-      try {
-        assert.equal(await nvidiaGpuPresent(proc), true);
-        assert.equal(await nvidiaGpuPresent(join(proc, 'missing')), false);
-      } finally {
-        process.env.PATH = path;
-      }
-    } finally {
-      rmSync(proc, { recursive: true, force: true });
-    }
   });
 });

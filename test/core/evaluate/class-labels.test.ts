@@ -4,7 +4,7 @@ import { Tensor } from 'onnxruntime-node';
 import type { ColumnBatch, TableSchema } from '../../../core/data/types.ts';
 import { classificationTarget, regressionTarget, resolveClasses, targetKind } from '../../../core/evaluate/class-labels.ts';
 import { readPredictions } from '../../../core/evaluate/read-predictions.ts';
-import { UserError } from '../../../core/errors.ts';
+import { userError } from '../../support/assertions.ts';
 
 const batch = (numeric: Record<string, number[]>, text: Record<string, string[]> = {}, firstRow = 1): ColumnBatch => ({
   firstRow,
@@ -13,14 +13,6 @@ const batch = (numeric: Record<string, number[]>, text: Record<string, string[]>
   text: new Map(Object.entries(text)),
 });
 const schema = (kind: 'number' | 'string'): TableSchema => ({ format: 'csv', columns: ['y'], kinds: { y: kind } });
-
-function userError(pattern: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof UserError, String(error));
-    assert.match(error.message, pattern);
-    return true;
-  };
-}
 
 describe('class list', () => {
   test("the model's labels win; without them columns are classes 0..C-1", () => {

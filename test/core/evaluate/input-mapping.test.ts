@@ -4,7 +4,7 @@ import type { ColumnBatch, TableSchema } from '../../../core/data/types.ts';
 import { buildFeeds } from '../../../core/evaluate/input-feeds.ts';
 import { columnsToRead, planInputs } from '../../../core/evaluate/input-mapping.ts';
 import type { ValueInfo } from '../../../core/evaluate/model-session.ts';
-import { UserError } from '../../../core/errors.ts';
+import { userError } from '../../support/assertions.ts';
 
 const schema = (columns: string[]): TableSchema => ({
   format: 'csv',
@@ -14,14 +14,6 @@ const schema = (columns: string[]): TableSchema => ({
 const churn = schema(['tenure', 'churned', 'charges', 'calls']);
 const context = { modelPath: 'churn.onnx', dataPath: 'churn.csv', target: 'churned' };
 const matrix = (features: number | string, type = 'float32'): ValueInfo => ({ name: 'float_input', isTensor: true, type, shape: ['', features] });
-
-function userError(pattern: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof UserError, String(error));
-    assert.match(error.message, pattern);
-    return true;
-  };
-}
 
 describe('planInputs: one [N, F] input', () => {
   test('takes every column but the target, in file order', () => {

@@ -5,7 +5,7 @@ import { InferenceSession } from 'onnxruntime-node';
 import { summarizeModelGraph } from '../../../core/evaluate/model-file.ts';
 import type { ValueInfo } from '../../../core/evaluate/model-session.ts';
 import { planOutputs } from '../../../core/evaluate/output-plan.ts';
-import { UserError } from '../../../core/errors.ts';
+import { userError } from '../../support/assertions.ts';
 import type { Task } from '../../../core/metrics/types.ts';
 import { fixture } from './fixture-paths.ts';
 
@@ -24,14 +24,6 @@ function plan(name: string, task: 'auto' | Task = 'auto') {
   const session = sessions.get(name)!;
   const outputs = session.outputMetadata.map((m): ValueInfo => (m.isTensor ? { name: m.name, isTensor: true, type: m.type, shape: m.shape } : { name: m.name, isTensor: false }));
   return planOutputs(outputs, summarizeModelGraph(readFileSync(fixture(`${name}.onnx`)), name), task, `${name}.onnx`);
-}
-
-function userError(pattern: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof UserError, String(error));
-    assert.match(error.message, pattern);
-    return true;
-  };
 }
 
 describe('planOutputs on skl2onnx-style models', () => {
