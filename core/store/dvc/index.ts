@@ -1,0 +1,13 @@
+export { buildDirManifest, parseDirManifest, serializeDirManifest } from './dir-manifest.ts';
+export { createDvcHasher, digestMatches, DVC_HASH_BLOCK_BYTES, hashDvcFile, hashDvcStream } from './dvc-hasher.ts';
+export type { DvcDigest, DvcHasher } from './dvc-hasher.ts';
+export { checkManifestPath } from './manifest-path.ts';
+export { isDvcFileId, isDvcObjectId, layoutForHashKind, objectKey } from './object-key.ts';
+export { parseDvcFile } from './parse-dvc-file.ts';
+export { parseDvcLock } from './parse-dvc-lock.ts';
+export { isDvcPointerPath, readDvcPointers } from './read-dvc-pointers.ts';
+export { resolveSafeTarget, resolveSafeTargets } from './safe-target.ts';
+export { dos2unix, isTextBlock } from './text-detection.ts';
+export type { DirManifestEntry, DvcHashKind, DvcOutput, DvcRemoteLayout } from './types.ts';
+export { formatDvcFile } from './write-dvc-file.ts';
+export type { DvcFileOutput } from './write-dvc-file.ts';
