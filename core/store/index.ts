@@ -1,0 +1,21 @@
+/** Object stores behind one interface: s3:// (AWS SDK v3) and file:// (the embedded default). */
+export { openStore, parseStoreUri, type OpenStoreOptions, type StoreLocation } from './open-store.ts';
+export {
+  checkObjectKey,
+  checkListPrefix,
+  compareKeys,
+  ObjectNotFoundError,
+  PreconditionFailedError,
+  type ByteRange,
+  type GetOptions,
+  type ListedObject,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutOptions,
+  type PutResult,
+} from './store.ts';
+export { FileStore } from './file-store.ts';
+export { S3Store, MULTIPART_PART_SIZE, type S3Location } from './s3-store.ts';
+export { createS3Client, type S3ClientOptions } from './s3-client.ts';
+export { DEFAULT_RETRY_POLICY, backoffDelay, type RetryPolicy } from './retry.ts';
+export { TruncatedBodyError } from './resuming-body.ts';
