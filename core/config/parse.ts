@@ -1,6 +1,6 @@
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.ts';
+import { formatKeyPath, loadYaml } from '../yaml-document.ts';
 import { repoConfigSchema, type ModelConfig, type RepoConfig } from './repo-config.schema.ts';
 
 export type { ModelCardFields, ModelConfig, PermissionLevel, RepoConfig, StageConfig } from './repo-config.schema.ts';
@@ -8,30 +8,7 @@ export type { ModelCardFields, ModelConfig, PermissionLevel, RepoConfig, StageCo
 /** How many schema problems one error message lists before saying "and N more". */
 const MAX_LISTED = 10;
 
-/** `models.churn.task`; keys that are not plain words are bracketed: `models["team/churn"].task`. */
-export function formatKeyPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, index) => {
-      if (typeof key === 'number') return `[${key}]`;
-      const name = String(key);
-      if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) return index === 0 ? name : `.${name}`;
-      return `[${JSON.stringify(name)}]`;
-    })
-    .join('');
-}
-
-/** The YAML line of the key at `path` (or of its nearest ancestor that exists), 1-based. */
-function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): number | undefined {
-  for (let depth = path.length; depth > 0; depth--) {
-    const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
-    if (!isMap(parent)) continue;
-    const key = path[depth - 1];
-    const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key));
-    const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
-    if (range) return counter.linePos(range[0]).line;
-  }
-  return undefined;
-}
+export { formatKeyPath };
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -63,23 +40,14 @@ function describeIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message:
  * `.github/cairn.yml: models.churn.task: expected one of binary|multiclass|regression, got text "binery" (line 4)`.
  */
 export function parseRepoConfig(text: string, source: string): RepoConfig {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new UserError(`${source}: invalid YAML: ${doc.errors[0].message}`, { cause: doc.errors[0] });
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    throw new UserError(`${source}: invalid YAML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
+  const yaml = loadYaml(text, source);
+  const data = yaml.data;
   const parsed = repoConfigSchema.safeParse(data, { reportInput: true });
   if (parsed.success) return parsed.data;
 
   const lines = parsed.error.issues.slice(0, MAX_LISTED).map((issue) => {
     const { path, message } = describeIssue(issue);
-    const line = lineOf(doc, counter, path);
+    const line = yaml.lineOf(path);
     const where = path.length > 0 ? `${formatKeyPath(path)}: ` : '';
     // The line goes on the first line of the message: gate errors continue with a caret diagram.
     const [first, ...rest] = message.split('\n');

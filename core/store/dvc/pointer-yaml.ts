@@ -1,5 +1,4 @@
-import { LineCounter, parseDocument, type Document } from 'yaml';
-import { formatKeyPath } from '../../config/parse.ts';
+import { formatKeyPath, loadYaml } from '../../yaml-document.ts';
 import { UserError } from '../../errors.ts';
 
 /**
@@ -13,34 +12,15 @@ export interface PointerYaml {
 
 /** YAML 1.2 like DVC's ruamel safe loader; duplicate keys are errors in both. */
 export function loadPointerYaml(text: string, source: string): PointerYaml {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new UserError(`${source}: invalid YAML: ${doc.errors[0].message}`, { cause: doc.errors[0] });
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    throw new UserError(`${source}: invalid YAML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
+  const yaml = loadYaml(text, source);
   return {
-    data,
+    data: yaml.data,
     fail(path, message) {
-      const line = lineOf(doc, counter, path);
+      const line = yaml.lineOf(path);
       const where = path.length > 0 ? `${formatKeyPath(path)}: ` : '';
       return new UserError(`${source}: ${where}${message}${line ? ` (line ${line})` : ''}`);
     },
   };
-}
-
-/** The line of the node at `path`, or of its nearest ancestor that exists. */
-function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): number | undefined {
-  for (let depth = path.length; depth > 0; depth--) {
-    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
-    if (node?.range) return counter.linePos(node.range[0]).line;
-  }
-  return undefined;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
