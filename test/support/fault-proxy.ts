@@ -10,6 +10,7 @@
  */
 import { createServer, request as httpRequest, Agent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { seededRandom } from './seeded-random.ts';
 
 export type Fault =
   /** 503 SlowDown, S3's throttling answer; not forwarded. */
@@ -79,7 +80,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     requests: [],
     injected: emptyCounts(),
     inject: (...added) => void rules.push(...added.map((rule) => ({ fault: rule.fault, times: rule.times ?? 1, match: rule.match }))),
-    injectRandomly: (options) => void (random = { ...options, next: seeded(options.seed ?? 1) }),
+    injectRandomly: (options) => void (random = { ...options, next: seededRandom(options.seed ?? 1) }),
     pending: () => rules.filter((rule) => rule.times > 0).length,
     reset: () => {
       rules.length = 0;
@@ -185,14 +186,3 @@ function sendError(res: ServerResponse, head: boolean, status: number, code: str
   res.end(head ? undefined : body);
 }
 
-/** mulberry32: a reproducible fault sequence for a given seed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -50,17 +50,7 @@ export async function collect(
   return result;
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../support/seeded-random.ts';
 
 /** Chunk sizes that put chunk boundaries inside fields, quotes, CRLF pairs and multi-byte characters. */
 export const CHUNK_SIZES = [1, 2, 3, 5, 7, 16, 64, undefined];
