@@ -19,3 +19,15 @@ export { S3Store, MULTIPART_PART_SIZE, type S3Location } from './s3-store.ts';
 export { createS3Client, type S3ClientOptions } from './s3-client.ts';
 export { DEFAULT_RETRY_POLICY, backoffDelay, type RetryPolicy } from './retry.ts';
 export { TruncatedBodyError } from './resuming-body.ts';
+export {
+  DEFAULT_PULL_JOBS,
+  manifestHashOf,
+  pullOutputs,
+  pullPointerFile,
+  pulledOutputs,
+  type PulledOutput,
+  type PullOptions,
+  type PullProgress,
+  type PullResult,
+  type TransferCount,
+} from './pull.ts';

@@ -1,0 +1,43 @@
+/**
+ * Temp files beside their destination, named so a later run can tell its own leftovers from the
+ * user's files: `.<name>.cairn-<pid>-<random>.tmp`. A pull writes every file through one and renames
+ * it into place only once its bytes are verified, so a killed run leaves temp files, never a partial
+ * file under the real name; the next run removes the leftovers of processes that no longer exist.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdir, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+const TEMP_NAME = /^\..+\.cairn-(\d+)-[0-9a-f]{12}\.tmp$/;
+
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.cairn-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Removes temp files in `folder` left by Cairn processes that have exited; returns how many. */
+export async function removeStaleTempFiles(folder: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return 0; // not there yet: nothing to clean
+  }
+  let removed = 0;
+  for (const name of names) {
+    const pid = TEMP_NAME.exec(name)?.[1];
+    if (pid === undefined || isRunning(Number(pid))) continue;
+    await rm(join(folder, name), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
+}
