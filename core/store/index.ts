@@ -31,3 +31,20 @@ export {
   type PullResult,
   type TransferCount,
 } from './pull.ts';
+export { DEFAULT_PUSH_JOBS, pushPath, pushPointerFile, type PushOptions, type PushProgress, type PushResult } from './push.ts';
+export {
+  checkModelVersion,
+  checkStageName,
+  modelObjectKey,
+  parseModelName,
+  pullModelArtifact,
+  pushModelArtifact,
+  readModelPointer,
+  stagePointerKey,
+  versionPointerKey,
+  type ModelName,
+  type ModelPointer,
+  type PullModelOptions,
+  type PushModelOptions,
+} from './model-artifacts.ts';
+export { MODEL_POINTER_SCHEMA, modelPointerSchema } from './model-pointer.schema.ts';

@@ -1,0 +1,45 @@
+import { setMaxListeners } from 'node:events';
+import pLimit from 'p-limit';
+
+/**
+ * Runs `work` on every item, at most `jobs` at a time. The first failure stops the rest: queued
+ * items are not started and running ones see `signal` abort. It settles only after every started
+ * item has finished, so nothing is still writing when the caller hears of the failure, and it
+ * rethrows that first failure (not the aborts it caused). `outer` cancels the whole run.
+ */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  jobs: number,
+  work: (item: T, signal: AbortSignal) => Promise<void>,
+  outer?: AbortSignal,
+): Promise<void> {
+  const abort = new AbortController();
+  // Every running item hangs a few listeners (its read stream, the store's write) on the one signal.
+  setMaxListeners(Math.max(10, jobs * 4), abort.signal);
+  const cancel = () => abort.abort(outer?.reason);
+  if (outer?.aborted) cancel();
+  else outer?.addEventListener('abort', cancel, { once: true });
+  const limit = pLimit(jobs);
+  let failure: { error: unknown } | undefined;
+  try {
+    await Promise.all(
+      items.map((item) =>
+        limit(async () => {
+          if (abort.signal.aborted) return;
+          try {
+            await work(item, abort.signal);
+          } catch (error) {
+            if (failure === undefined && !abort.signal.aborted) {
+              failure = { error };
+              abort.abort(error);
+            }
+          }
+        }),
+      ),
+    );
+  } finally {
+    outer?.removeEventListener('abort', cancel);
+  }
+  if (failure) throw failure.error;
+  outer?.throwIfAborted();
+}
