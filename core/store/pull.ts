@@ -4,6 +4,7 @@
  * the first file is written; then files move in parallel, each verified before it takes its name.
  */
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import pLimit from 'p-limit';
@@ -96,7 +97,14 @@ export function manifestHashOf(outputs: ReadonlyArray<Pick<DvcOutput, 'md5' | 'p
 /** The outputs a pull fetches: cached outs (deps and `cache: false` outs are not in the remote). */
 export function pulledOutputs(outputs: readonly DvcOutput[]): DvcOutput[] {
   const byPath = new Map<string, DvcOutput>();
-  for (const output of outputs) if (output.role === 'out' && output.cache) byPath.set(output.path, output);
+  for (const output of outputs) {
+    if (output.role !== 'out' || !output.cache) continue;
+    const other = byPath.get(output.path);
+    if (other && other.md5 !== output.md5) {
+      throw new UserError(`${other.origin} and ${output.origin} name ${output.path} twice, with different contents. Keep one of them.`);
+    }
+    byPath.set(output.path, output);
+  }
   return [...byPath.values()];
 }
 
@@ -129,7 +137,11 @@ export async function pullOutputs(root: string, outputs: readonly DvcOutput[], s
     }
     const where = `${source}: ${output.path} (${output.md5})`;
     const entries = await loadManifest(output, options, where).catch((error: unknown) => {
-      throw options.signal?.aborted ? cancelled() : error;
+      if (options.signal?.aborted) throw cancelled();
+      if (isUserError(error)) throw error;
+      // A remote that kept failing (retries spent) is something the user can act on: say which manifest, and that nothing was written.
+      const reason = reasonOf(error, store.uriOf(objectKey(output.md5, layout)));
+      throw new UserError(`could not fetch the folder manifest of ${where}: ${reason}. Nothing was written; run the pull again.`, { cause: error });
     });
     const paths = await resolveSafeTargets(base, entries.map((entry) => `${output.path}/${entry.relpath}`), where);
     const jobs = entries.map((entry, at): FileJob => ({ target: paths[at], display: `${output.path}/${entry.relpath}`, md5: entry.md5, kind: output.hashKind, key: objectKey(entry.md5, layout) }));
@@ -147,6 +159,7 @@ export async function pullOutputs(root: string, outputs: readonly DvcOutput[], s
   // 3. Files, in parallel; the first failure stops the rest, and each cleans up its own temp file.
   const state = await WorkspaceState.load(options.cacheDir);
   const abort = new AbortController();
+  setMaxListeners(0, abort.signal); // every transfer in flight listens to it (read streams, ranged GETs)
   const stopOnRequest = () => abort.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', stopOnRequest, { once: true });
   const progress: PullProgress = {
@@ -274,9 +287,13 @@ function checkNoOverlap(outputs: readonly DvcOutput[], source: string): void {
 /** Names the file in any failure; a remote that kept failing after retries says so and how to go on. */
 function describeFailure(error: unknown, job: FileJob, store: ObjectStore): unknown {
   if (isUserError(error)) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new UserError(
-    `could not pull ${job.display} from ${store.uriOf(job.key)}: ${reason}. Files already verified stay in place; run the pull again to resume.`,
-    { cause: error },
-  );
+  return new UserError(`could not pull ${job.display}: ${reasonOf(error, store.uriOf(job.key))}. Files already verified stay in place; run the pull again to resume.`, {
+    cause: error,
+  });
+}
+
+/** The failure's message, naming the object once and without a closing period (the caller goes on). */
+function reasonOf(error: unknown, uri: string): string {
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\.+$/, '');
+  return message.includes(uri) ? message : `${uri}: ${message}`;
 }
