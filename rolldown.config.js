@@ -6,6 +6,7 @@ const input = {
   setup: 'actions/setup/main.ts',
   evaluate: 'actions/evaluate/main.ts',
   report: 'actions/report/main.ts',
+  'data-pull': 'actions/data-pull/main.ts',
 };
 
 export default defineConfig({
@@ -20,5 +21,6 @@ export default defineConfig({
     chunkFileNames: 'chunks/[name]-[hash].js',
     banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
     sourcemap: true,
+    cleanDir: true, // no chunks of an earlier build left beside the new ones
   },
 });

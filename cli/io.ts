@@ -6,6 +6,10 @@ export interface CliIO {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** stderr is a terminal: progress is a bar redrawn in place rather than log lines. */
+  stderrIsTTY?: boolean;
+  /** The terminal's width, when stderr is one. */
+  stderrColumns?: number;
 }
 
 export function processIO(): CliIO {
@@ -14,6 +18,8 @@ export function processIO(): CliIO {
     stderr: (text) => void process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
+    stderrIsTTY: process.stderr.isTTY === true,
+    stderrColumns: process.stderr.isTTY ? process.stderr.columns : undefined,
   };
 }
 

@@ -1,14 +1,19 @@
 import { GateFailure, isUserError } from '../core/errors.ts';
-import { demoCommand } from './commands/demo.ts';
-import { evaluateCommand } from './commands/evaluate.ts';
-import { reportCommand } from './commands/report.ts';
 import type { CliIO } from './io.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
-const commands: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
-  evaluate: evaluateCommand,
-  report: reportCommand,
-  demo: demoCommand,
+type Command = (args: string[], io: CliIO) => Promise<number>;
+
+/**
+ * Each command loads on first use (its own bundle chunk), so `cairn pull` does not pay for
+ * onnxruntime and `cairn report` does not pay for the AWS SDK: a warm pull is mostly start-up.
+ */
+const commands: Record<string, () => Promise<Command>> = {
+  evaluate: async () => (await import('./commands/evaluate.ts')).evaluateCommand,
+  report: async () => (await import('./commands/report.ts')).reportCommand,
+  pull: async () => (await import('./commands/pull.ts')).pullCommand,
+  push: async () => (await import('./commands/push.ts')).pushCommand,
+  demo: async () => (await import('./commands/demo.ts')).demoCommand,
 };
 
 export const usage = `Usage: cairn <command> [options]
@@ -16,6 +21,8 @@ export const usage = `Usage: cairn <command> [options]
 Commands:
   demo        every journey, locally, on embedded defaults
   evaluate    evaluate an ONNX model on a table and write metrics.json
+  pull        put the data .dvc files or dvc.lock name into the workspace, from a remote
+  push        store a file or folder in a remote and record it in a .dvc file (or push a model)
   report      render the pull-request comment and model card from metrics.json
 
 Run \`cairn <command> --help\` for a command's options.
@@ -32,13 +39,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${packageJson.version}\n`);
     return 0;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
     io.stderr(`cairn: unknown command "${name}".\n\n${usage}`);
     return 2;
   }
   try {
-    return await command(args, io);
+    return await (await load())(args, io);
   } catch (error) {
     if (error instanceof GateFailure) {
       io.stderr(`cairn ${name}: ${error.message}\n`);

@@ -1,7 +1,9 @@
 /**
  * Every environment variable the actions read, in one place. The runner sets these; see
  * https://docs.github.com/actions/reference/variables-reference. Inputs (INPUT_*) are read through
- * @actions/core, never here.
+ * @actions/core, never here. Two groups are passed to core whole (process.env) and documented where
+ * they are read: the AWS variables of s3:// remotes (core/store/s3-client.ts) and the cache folder's
+ * CAIRN_CACHE_DIR / XDG_CACHE_HOME (core/store/cache-dir.ts); @actions/cache reads its own.
  */
 import { readFileSync } from 'node:fs';
 

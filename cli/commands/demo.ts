@@ -1,15 +1,19 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdir, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { writeFilesAtomic } from '../../core/atomic-write.ts';
+import { formatBytes } from '../../core/byte-size.ts';
 import { findModelConfig } from '../../core/config/parse.ts';
 import { UserError } from '../../core/errors.ts';
 import { runGatedEvaluation } from '../../core/evaluate/gated.ts';
 import { renderComment, stickyMarker } from '../../core/report/comment.ts';
 import { renderModelCard } from '../../core/report/model-card.ts';
+import { FileStore } from '../../core/store/file-store.ts';
+import { pullPointerFile } from '../../core/store/pull.ts';
+import { pushPath } from '../../core/store/push.ts';
 import { parseCommandArgs, verbosityOf } from '../args.ts';
 import { cliLogger, type CliIO } from '../io.ts';
 import { readRepoConfig } from '../../core/config/read.ts';
@@ -18,9 +22,12 @@ const run = promisify(execFile);
 
 export const demoHelp = `Usage: cairn demo [--out DIR]
 
-Runs the pull-request journey locally on the bundled churn example: trains the "main branch"
-model and the "pull request" model, evaluates both, applies the gate from the example's
-.github/cairn.yml, and writes comment.md, MODEL_CARD.md and metrics.json to DIR (default ./cairn-demo).
+Runs the pull-request journey locally on the bundled churn example. First the data goes through
+a store as it would in CI: it is pushed to a local remote (DIR/remote, DVC's layout) with a .dvc
+pointer, and pulled from there into a fresh workspace (DIR/workspace). Then, on the pulled CSVs, it
+trains the "main branch" model and the "pull request" model, evaluates both, applies the gate from
+the example's .github/cairn.yml, and writes comment.md, MODEL_CARD.md and metrics.json to DIR
+(default ./cairn-demo).
 `;
 
 /** The examples folder ships beside dist/ (and beside cli/ when run from source). */
@@ -45,21 +52,36 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   const config = await readRepoConfig(join(example, '.github', 'cairn.yml'), true);
   const model = config && findModelConfig(config, 'churn');
   const train = join(example, 'train.mjs');
-  const trainData = join(example, 'data', 'train.csv');
-  const evalData = join(example, 'data', 'eval.csv');
+  const shown = (path: string) => relative(io.cwd, path) || '.';
+
+  // The data as a team shares it: pushed once (from a scratch copy, so examples/ gains no .dvc
+  // file), pulled by whoever trains. Training and evaluation below read only the pulled files.
+  logger.info(`1/6 pushing the example data to a local remote (${shown(join(out, 'remote'))}), as \`cairn push data\` does`);
+  const project = join(out, 'project');
+  await cp(join(example, 'data'), join(project, 'data'), { recursive: true });
+  const store = new FileStore(join(out, 'remote'));
+  const pushed = await pushPath(join(project, 'data'), { store, logger });
+  logger.info(`2/6 pulling it into a fresh workspace (${shown(join(out, 'workspace'))}), as \`cairn pull data.dvc\` does`);
+  const workspace = join(out, 'workspace');
+  await mkdir(workspace, { recursive: true });
+  await copyFile(pushed.pointerPath ?? join(project, 'data.dvc'), join(workspace, 'data.dvc'));
+  const pulled = await pullPointerFile(join(workspace, 'data.dvc'), { store, logger });
+  store.close();
+  const trainData = join(workspace, 'data', 'train.csv');
+  const evalData = join(workspace, 'data', 'eval.csv');
   const evaluate = (modelPath: string, extra: { baseline?: string; gate?: string }) =>
     runGatedEvaluation({ modelPath, dataPath: evalData, target: 'churned', task: 'binary', device: 'auto', batchSize: 4096, name: 'churn', logger, recordPathsRelativeTo: io.cwd, ...extra });
 
-  logger.info('1/4 training the main-branch model (few epochs)');
+  logger.info('3/6 training the main-branch model (few epochs)');
   await run(process.execPath, [train, '--data', trainData, '--out', join(out, 'main', 'model.onnx'), '--epochs', '3']);
-  logger.info('2/4 evaluating it: this is the baseline');
+  logger.info('4/6 evaluating it: this is the baseline');
   const main = await evaluate(join(out, 'main', 'model.onnx'), {});
   await writeFilesAtomic([{ path: join(out, 'main', 'metrics.json'), data: `${JSON.stringify(main.report, null, 2)}\n` }]);
 
-  logger.info('3/4 training the pull-request model (the PR raised the epochs)');
+  logger.info('5/6 training the pull-request model (the PR raised the epochs)');
   await run(process.execPath, [train, '--data', trainData, '--out', join(out, 'pr', 'model.onnx')]);
   const gate = model?.gates?.default ?? 'roc_auc>=baseline-0.01';
-  logger.info(`4/4 evaluating it against the baseline with the gate "${gate}"`);
+  logger.info(`6/6 evaluating it against the baseline with the gate "${gate}"`);
   const pr = await evaluate(join(out, 'pr', 'model.onnx'), { baseline: join(out, 'main', 'metrics.json'), gate });
 
   const modelCard = renderModelCard({ report: pr.report, baseline: pr.baseline, model });
@@ -70,8 +92,11 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
     { path: join(out, 'comment.md'), data: comment },
   ]);
   io.stdout(`${comment}\n`);
-  const shown = relative(io.cwd, out) || '.';
-  io.stdout(`\nPull-request journey: the comment above is ${shown}/comment.md; also ${shown}/MODEL_CARD.md and ${shown}/metrics.json.\n`);
+  io.stdout(
+    `\nData: pushed ${shown(project)}/data (${pushed.uploaded.files + pushed.skipped.files} files, ${formatBytes(pushed.uploaded.bytes + pushed.skipped.bytes)}) to ${shown(store.root)} and recorded it in data.dvc; ` +
+      `pulled ${pulled.files} files (${formatBytes(pulled.bytes)}, md5-verified) into ${shown(workspace)}/data, which training and evaluation read.\n`,
+  );
+  io.stdout(`Pull-request journey: the comment above is ${shown(out)}/comment.md; also ${shown(out)}/MODEL_CARD.md and ${shown(out)}/metrics.json.\n`);
   io.stdout(`Gate ${pr.report.gate?.passed ? 'passed' : 'failed'}: ${gate}\n`);
   return 0;
 }

@@ -69,7 +69,7 @@ export async function pushPath(path: string, options: PushOptions): Promise<Push
 
   const pointerPath = `${target}.dvc`;
   await writeFileAtomic(pointerPath, formatDvcFile([record]));
-  options.logger.info(`pushed ${path} (${describe(record)}) to ${options.store.uri}: ${transfer.uploaded.files} uploaded, ${transfer.skipped.files} already there; wrote ${pointerPath}`);
+  options.logger.debug(`pushed ${path} (${describe(record)}) to ${options.store.uri}: ${transfer.uploaded.files} uploaded, ${transfer.skipped.files} already there; wrote ${pointerPath}`);
   return { pointerPath, outputs: [record], ...transfer };
 }
 
@@ -134,7 +134,7 @@ export async function pushPointerFile(pointerPath: string, options: PushOptions)
 
   const transfer = await uploadObjects(files, manifests, { ...options, jobs });
   const skipped = { files: transfer.skipped.files + skippedAbsent.files, bytes: transfer.skipped.bytes + skippedAbsent.bytes };
-  logger.info(`pushed ${pointerPath} to ${store.uri}: ${transfer.uploaded.files} uploaded, ${skipped.files} already there`);
+  logger.debug(`pushed ${pointerPath} to ${store.uri}: ${transfer.uploaded.files} uploaded, ${skipped.files} already there`);
   return { outputs: wanted.map((output) => records.get(output)!), uploaded: transfer.uploaded, skipped };
 }
 

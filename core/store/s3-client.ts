@@ -57,7 +57,9 @@ export function createS3Client(options: S3ClientOptions): ResolvedS3Client {
       httpAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 64 },
       httpsAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 64 },
     },
-    logger: { debug: () => {}, info: () => {}, warn: (...args: unknown[]) => logger.warn(args.join(' ')), error: (...args: unknown[]) => logger.error(args.join(' ')) },
+    // The SDK logs every failed command (a HEAD's 404 included) as an object; the store raises its own
+    // errors, so these are debug detail only.
+    logger: { debug: () => {}, info: () => {}, warn: (...args: unknown[]) => logger.debug(sdkLogLine(args)), error: (...args: unknown[]) => logger.debug(sdkLogLine(args)) },
   };
   if (endpoint !== undefined) {
     config.endpoint = endpoint;
@@ -125,4 +127,8 @@ function regionProvider(env: NodeJS.ProcessEnv, profile: string | undefined, cus
 function checksumSetting(value: string | undefined): 'WHEN_REQUIRED' | 'WHEN_SUPPORTED' | undefined {
   const upper = value?.toUpperCase();
   return upper === 'WHEN_REQUIRED' || upper === 'WHEN_SUPPORTED' ? upper : undefined;
+}
+
+function sdkLogLine(args: unknown[]): string {
+  return args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg) ?? String(arg))).join(' ');
 }

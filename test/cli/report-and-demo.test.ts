@@ -65,6 +65,18 @@ describe('cairn demo', () => {
     const report = JSON.parse(readFileSync(join(cwd, 'cairn-demo', 'metrics.json'), 'utf8'));
     const baseline = JSON.parse(readFileSync(join(cwd, 'cairn-demo', 'main', 'metrics.json'), 'utf8'));
     assert.ok(report.metrics.log_loss < baseline.metrics.log_loss, 'the PR model (more epochs) improves on the baseline');
+
+    // The data went through a store first: pushed with a .dvc pointer, pulled into a fresh workspace.
+    const demo = join(cwd, 'cairn-demo');
+    for (const file of ['train.csv', 'eval.csv']) {
+      assert.deepEqual(readFileSync(join(demo, 'workspace', 'data', file)), readFileSync(join(CHURN, 'data', file)), `pulled ${file} matches`);
+    }
+    assert.equal(readFileSync(join(demo, 'workspace', 'data.dvc'), 'utf8'), readFileSync(join(demo, 'project', 'data.dvc'), 'utf8'));
+    assert.match(readFileSync(join(demo, 'project', 'data.dvc'), 'utf8'), /^outs:\n- md5: [0-9a-f]{32}\.dir\n/);
+    assert.ok(existsSync(join(demo, 'remote', 'files', 'md5')), 'the remote holds the DVC 3 layout');
+    assert.equal(existsSync(join(CHURN, 'data.dvc')), false, 'examples/ gains no pointer file');
+    assert.match(result.stdout, /Data: pushed cairn-demo\/project\/data \(2 files, .*\) to cairn-demo\/remote .* pulled 2 files .* into cairn-demo\/workspace\/data/);
+    assert.equal(report.data.path, join('cairn-demo', 'workspace', 'data', 'eval.csv'), 'evaluation read the pulled CSV');
   });
 
   test('unknown command exits 2 with usage', async () => {

@@ -57,10 +57,10 @@ export function inputEnv(inputs: Record<string, string>): Record<string, string>
   return Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value]));
 }
 
-/** Runs a bundled action (dist/<name>.js) in its own process, as the runner does. */
-export function runBundledAction(bundle: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs a bundled action (dist/<name>.js) in its own process, as the runner does (which starts it in GITHUB_WORKSPACE: pass `cwd`). */
+export function runBundledAction(bundle: string, env: Record<string, string>, options: { cwd?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bundle], { cwd: options.cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -11,3 +11,5 @@ export { dos2unix, isTextBlock } from './text-detection.ts';
 export type { DirManifestEntry, DvcHashKind, DvcOutput, DvcRemoteLayout } from './types.ts';
 export { formatDvcFile } from './write-dvc-file.ts';
 export type { DvcFileOutput } from './write-dvc-file.ts';
+export { findDvcDir, parseDvcConfig, readDefaultDvcRemote, readDvcConfig, remoteNamed } from './dvc-config.ts';
+export type { DvcConfig, DvcConfigSections, DvcRemoteConfig } from './dvc-config.ts';

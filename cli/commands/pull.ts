@@ -1,0 +1,79 @@
+import { relative, resolve } from 'node:path';
+import { formatBytes, formatDuration } from '../../core/byte-size.ts';
+import { UserError } from '../../core/errors.ts';
+import { defaultCacheDir } from '../../core/store/cache-dir.ts';
+import { DEFAULT_PULL_JOBS, type PullResult } from '../../core/store/pull.ts';
+import { planPull, pullPlan } from '../../core/store/pull-targets.ts';
+import { parseCommandArgs, parsePositiveInt, verbosityOf } from '../args.ts';
+import { cliLogger, type CliIO } from '../io.ts';
+import { progressDisplay } from '../progress.ts';
+
+export const pullHelp = `Usage: cairn pull TARGET... [options]
+
+Puts the data that DVC pointer files name into the workspace, from a remote in DVC's layout (what
+\`dvc pull\` does, without Python or DVC). TARGET is a .dvc file or a dvc.lock (or the path a .dvc
+file tracks: \`data\` for data.dvc); the data lands beside it. Every file is verified against its md5
+before it takes its name, and files already in place are left alone.
+
+Options:
+  --remote REMOTE      s3://bucket/prefix, file:///folder, a folder, or the name of a remote in
+                       .dvc/config (default: the DVC default remote, \`dvc remote add -d\`)
+  --jobs N             files transferred in parallel (default ${DEFAULT_PULL_JOBS})
+  --cache DIR          local cache of pulled objects, shared by every pull on this machine
+                       (default: $CAIRN_CACHE_DIR, else $XDG_CACHE_HOME/cairn, else ~/.cache/cairn)
+  --no-cache           no local cache: every file not already in place is downloaded
+  --json               print the result as JSON (outputs, totals, manifestHash)
+  -q, --quiet / -v, --verbose
+
+S3: credentials, region and endpoint come from the usual AWS variables (AWS_PROFILE,
+AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL for an S3-compatible server).
+
+Exit codes: 0 ok, 2 bad usage or bad input (nothing half-written: a file is renamed into place
+only once verified).
+`;
+
+export async function pullCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    'pull',
+    args,
+    {
+      remote: { type: 'string' },
+      jobs: { type: 'string' },
+      cache: { type: 'string' },
+      'no-cache': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    true,
+  );
+  if (values.help) return io.stdout(pullHelp), 0;
+  if (positionals.length === 0) throw new UserError('name what to pull: cairn pull data.dvc (a .dvc file or a dvc.lock). Run `cairn pull --help` for the options.');
+  if (values.cache !== undefined && values['no-cache']) throw new UserError('--cache and --no-cache contradict each other; pass one.');
+  const jobs = parsePositiveInt('jobs', values.jobs, DEFAULT_PULL_JOBS);
+  const cacheDir = values['no-cache'] ? undefined : values.cache !== undefined ? resolve(io.cwd, values.cache) : defaultCacheDir(io.env, io.cwd);
+
+  const verbosity = verbosityOf(values);
+  const progress = progressDisplay(io, { verb: 'pull', enabled: verbosity !== 'quiet' });
+  const logger = cliLogger({ ...io, stderr: progress.stderr }, verbosity);
+  const plan = await planPull(positionals, { remote: values.remote, remoteLabel: '--remote', cwd: io.cwd });
+  let result: PullResult;
+  try {
+    result = await pullPlan(plan, { env: io.env, cwd: io.cwd, logger, jobs, cacheDir, onProgress: progress.update });
+  } catch (error) {
+    progress.finish();
+    throw error;
+  }
+  progress.finish({ filesDone: result.files, filesTotal: result.files, bytesDone: result.bytes, bytesTotal: result.bytes, bytesDownloaded: result.downloaded.bytes, elapsedMs: result.elapsedMs });
+  io.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatPullSummary(result, io.cwd)}\n`);
+  return 0;
+}
+
+/** `Pulled data, model.bin: 12 files (2.67 MiB); 10 downloaded (2.00 MiB), 1 from the cache, 1 unchanged, in 1.2 s.` */
+export function formatPullSummary(result: PullResult, cwd: string): string {
+  const names = result.outputs.map((output) => relative(cwd, output.path) || '.');
+  const shown = names.length > 4 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+  const parts = [`${result.downloaded.files} downloaded (${formatBytes(result.downloaded.bytes)})`];
+  if (result.fromCache.files > 0) parts.push(`${result.fromCache.files} from the cache`);
+  if (result.unchanged.files > 0) parts.push(`${result.unchanged.files} unchanged`);
+  const count = `${result.files} ${result.files === 1 ? 'file' : 'files'} (${formatBytes(result.bytes)})`;
+  return `Pulled ${shown || 'nothing'}: ${count}; ${parts.join(', ')}, in ${formatDuration(result.elapsedMs)}.`;
+}

@@ -1,0 +1,259 @@
+/**
+ * `cairn push` and `cairn pull` as a user runs them (node dist/cli.js), against the file store and
+ * a real S3 server (s3rver), and against the DVC fixtures (pointer files and remotes as DVC writes
+ * them, test/fixtures/dvc/generate.py).
+ */
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { runCli, tempDir } from '../support/cli.ts';
+import { startS3Server, type S3Server } from '../support/s3-server.ts';
+
+const FIXTURES = 'test/fixtures/dvc';
+
+/** Every file under `root`, relative, sorted; `skip` filters names out. */
+function listFiles(root: string, skip: (name: string) => boolean = () => false): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (skip(entry.name)) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else out.push(relative(root, path));
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+function assertSameTree(actual: string, expected: string, skip?: (name: string) => boolean) {
+  const files = listFiles(expected);
+  assert.deepEqual(listFiles(actual, skip), files);
+  for (const file of files) assert.deepEqual(readFileSync(join(actual, file)), readFileSync(join(expected, file)), file);
+}
+
+/** A folder of data: nested files, an empty file, a binary one. */
+function makeData(dir: string): string {
+  const data = join(dir, 'data');
+  mkdirSync(join(data, 'images', 'cats'), { recursive: true });
+  writeFileSync(join(data, 'train.csv'), 'a,b\n1,2\n3,4\n');
+  writeFileSync(join(data, 'empty.txt'), '');
+  writeFileSync(join(data, 'images', 'cats', 'cat.bin'), Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7919) % 251)));
+  return data;
+}
+
+/** A fresh clone of the project: only the pointer file, as git would give it. */
+function cloneWith(pointer: string): string {
+  const clone = tempDir('cairn-clone-');
+  cpSync(pointer, join(clone, 'data.dvc'));
+  return clone;
+}
+
+const NO_SDK_WARNING = /NodeVersionSupportWarning/;
+
+describe('cairn push / cairn pull with the file store', () => {
+  let project: string;
+  let remote: string;
+  before(async () => {
+    project = tempDir('cairn-project-');
+    makeData(project);
+    remote = join(tempDir('cairn-remote-'), 'store');
+    const result = await runCli(['push', 'data', '--remote', remote], { cwd: project });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^Pushed data to file:\/\/.*: 3 files \(68\.4 KiB\); 3 uploaded \(68\.4 KiB\), 0 already there\. Wrote data\.dvc; commit it\.\n$/);
+  });
+
+  test('push writes the .dvc file DVC would and the objects in the DVC 3 layout', () => {
+    const pointer = readFileSync(join(project, 'data.dvc'), 'utf8');
+    assert.match(pointer, /^outs:\n- md5: [0-9a-f]{32}\.dir\n {2}size: 70012\n {2}nfiles: 3\n {2}hash: md5\n {2}path: data\n$/);
+    const dirId = /md5: ([0-9a-f]{32})\.dir/.exec(pointer)![1];
+    assert.ok(existsSync(join(remote, 'files', 'md5', dirId.slice(0, 2), `${dirId.slice(2)}.dir`)), 'the .dir manifest is on the remote');
+    assert.equal(listFiles(join(remote, 'files', 'md5')).length, 4, '3 files and the manifest');
+  });
+
+  test('pull into a fresh clone gives the same bytes; --json reports what happened', async () => {
+    const clone = cloneWith(join(project, 'data.dvc'));
+    const cache = join(tempDir('cairn-cache-'), 'cache');
+    const result = await runCli(['pull', 'data.dvc', '--remote', remote, '--cache', cache, '--json'], { cwd: clone });
+    assert.equal(result.code, 0, result.stderr);
+    assertSameTree(join(clone, 'data'), join(project, 'data'));
+    const json = JSON.parse(result.stdout);
+    assert.deepEqual(Object.keys(json).sort(), ['bytes', 'downloaded', 'elapsedMs', 'files', 'fromCache', 'manifestHash', 'outputs', 'unchanged']);
+    assert.deepEqual([json.files, json.bytes], [3, 70012]);
+    assert.deepEqual(json.downloaded, { files: 3, bytes: 70012 });
+    assert.deepEqual(json.unchanged, { files: 0, bytes: 0 });
+    assert.match(json.manifestHash, /^[0-9a-f]{64}$/);
+    assert.equal(json.outputs.length, 1);
+    assert.deepEqual({ ...json.outputs[0], md5: undefined }, { path: join(clone, 'data'), relpath: 'data', md5: undefined, isDir: true, files: 3, bytes: 70012 });
+    assert.match(result.stderr, /^pull: 3 files, 68\.4 KiB in .*; 68\.4 KiB downloaded \(.*\/s\)\n$/, 'one final progress line in a log');
+
+    const again = await runCli(['pull', 'data.dvc', '--remote', remote, '--cache', cache, '--json', '-q'], { cwd: clone });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stderr, '', '--quiet: no progress');
+    const second = JSON.parse(again.stdout);
+    assert.deepEqual([second.unchanged, second.downloaded], [{ files: 3, bytes: 70012 }, { files: 0, bytes: 0 }]);
+    assert.equal(second.manifestHash, json.manifestHash, 'the same data, the same manifest hash');
+
+    const other = cloneWith(join(project, 'data.dvc'));
+    const fromCache = await runCli(['pull', 'data.dvc', '--remote', remote, '--cache', cache], { cwd: other });
+    assert.equal(fromCache.code, 0, fromCache.stderr);
+    assert.match(fromCache.stdout, /^Pulled data: 3 files \(68\.4 KiB\); 0 downloaded \(0 B\), 3 from the cache, in .*\.\n$/);
+    assertSameTree(join(other, 'data'), join(project, 'data'));
+  });
+
+  test('the cache defaults to $XDG_CACHE_HOME/cairn; a target may name the tracked path (data for data.dvc)', async () => {
+    const clone = cloneWith(join(project, 'data.dvc'));
+    const xdg = tempDir('cairn-xdg-');
+    const result = await runCli(['pull', 'data', '--remote', remote], { cwd: clone, env: { XDG_CACHE_HOME: xdg } });
+    assert.equal(result.code, 0, result.stderr);
+    assertSameTree(join(clone, 'data'), join(project, 'data'));
+    assert.ok(listFiles(join(xdg, 'cairn')).some((file) => file.startsWith(join('files', 'md5'))), 'objects cached under $XDG_CACHE_HOME/cairn');
+  });
+
+  test('pushing the .dvc file again uploads nothing; a changed file is refused until re-recorded', async () => {
+    const again = await runCli(['push', 'data.dvc', '--remote', remote, '--json'], { cwd: project });
+    assert.equal(again.code, 0, again.stderr);
+    const json = JSON.parse(again.stdout);
+    assert.deepEqual([json.uploaded, json.skipped], [{ files: 0, bytes: 0 }, { files: 3, bytes: 70012 }]);
+    assert.equal(json.pushed[0].path, join(project, 'data.dvc'));
+
+    const edited = tempDir('cairn-edited-');
+    cpSync(project, edited, { recursive: true });
+    writeFileSync(join(edited, 'data', 'train.csv'), 'a,b\n9,9\n');
+    const refused = await runCli(['push', 'data.dvc', '--remote', remote], { cwd: edited });
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /data has changed/);
+    assert.match(refused.stderr, /Run `cairn push .*data` to record the new content/);
+  });
+
+  test('the DVC default remote in .dvc/config is used when --remote is absent, and --remote NAME picks a configured remote', async () => {
+    const repo = tempDir('cairn-dvc-repo-');
+    mkdirSync(join(repo, '.git'));
+    mkdirSync(join(repo, '.dvc'));
+    // Relative to the .dvc folder, as DVC writes a local remote's url.
+    writeFileSync(join(repo, '.dvc', 'config'), `[core]\n    remote = local\n['remote "local"']\n    url = ${relative(join(repo, '.dvc'), remote)}\n['remote "empty"']\n    url = /nonexistent/cairn-remote\n`);
+    mkdirSync(join(repo, 'datasets'));
+    cpSync(join(project, 'data.dvc'), join(repo, 'datasets', 'data.dvc'));
+    const result = await runCli(['pull', 'datasets/data.dvc', '--no-cache', '-v'], { cwd: repo });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /DVC default remote "local" \(.*\.dvc\/config\)/);
+    assertSameTree(join(repo, 'datasets', 'data'), join(project, 'data'));
+
+    const named = await runCli(['pull', 'datasets/data.dvc', '--no-cache', '--remote', 'empty'], { cwd: repo });
+    assert.equal(named.code, 2);
+    assert.match(named.stderr, /DVC remote "empty"/);
+    assert.match(named.stderr, /not a folder on this machine/);
+  });
+
+  const failures: Array<[string, (cwd: string) => string[], RegExp, Record<string, string>?]> = [
+    ['a missing target', () => ['pull', 'nope.dvc', '--remote', '.'], /nope\.dvc does not exist/],
+    ['a file that is not a pointer', (cwd) => (writeFileSync(join(cwd, 'notes.txt'), 'hi'), ['pull', 'notes.txt', '--remote', '.']), /not a DVC pointer file/],
+    ['an unknown remote (no such folder, no such DVC remote)', () => ['pull', 'data.dvc', '--remote', 'nosuch'], /the remote nosuch \(--remote\) is not a folder on this machine .*name of a remote in \.dvc\/config/],
+    ['an unsupported remote', () => ['pull', 'data.dvc', '--remote', 'gs://bucket/dvc'], /gs:\/\/ stores are not supported/],
+    ['no remote configured', () => ['pull', 'data.dvc'], /no remote to use for .*: pass --remote .*dvc remote add -d/],
+    ['no target', () => ['pull', '--remote', '.'], /name what to pull/],
+    ['--cache with --no-cache', () => ['pull', 'data.dvc', '--cache', 'c', '--no-cache'], /contradict/],
+    ['a bad --jobs', () => ['pull', 'data.dvc', '--remote', '.', '--jobs', '0'], /--jobs must be a positive integer/],
+    ['a default remote that is not defined', (cwd) => (mkdirSync(join(cwd, '.dvc')), writeFileSync(join(cwd, '.dvc', 'config'), '[core]\nremote = gone\n'), ['pull', 'data.dvc']), /\.dvc\/config sets the default remote "gone"/],
+    ['push without a path', () => ['push', '--remote', '.'], /name what to push/],
+    ['push of a missing path', () => ['push', 'missing', '--remote', 'r'], /missing/],
+  ];
+  for (const [name, args, message] of failures) {
+    test(`exit 2 with a clear message and nothing written: ${name}`, async () => {
+      const clone = cloneWith(join(project, 'data.dvc'));
+      const argv = args(clone);
+      const before = listFiles(clone);
+      const result = await runCli(argv, { cwd: clone });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+      assert.equal(result.stdout, '');
+      assert.deepEqual(listFiles(clone), before);
+    });
+  }
+
+  test('a model file: pushed by sha256 under models/, re-pushed as a no-op, other bytes refused', async () => {
+    const dir = tempDir('cairn-model-');
+    writeFileSync(join(dir, 'model.onnx'), 'not really onnx, but bytes');
+    const models = join(dir, 'remote');
+    const pushed = await runCli(['push', 'model.onnx', '--model', 'churn', '--version', 'v1.2.0', '--remote', models, '--json'], { cwd: dir });
+    assert.equal(pushed.code, 0, pushed.stderr);
+    const { pointer, uploaded } = JSON.parse(pushed.stdout);
+    assert.equal(uploaded, true);
+    assert.deepEqual([pointer.name, pointer.version, pointer.size, pointer.filename], ['churn', 'v1.2.0', 26, 'model.onnx']);
+    assert.ok(statSync(join(models, ...pointer.key.split('/'))).isFile());
+    assert.ok(existsSync(join(models, 'models', 'churn', 'versions', 'v1.2.0.json')));
+
+    const again = await runCli(['push', 'model.onnx', '--model', 'churn', '--version', 'v1.2.0', '--remote', models], { cwd: dir });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /^Pushed churn@v1\.2\.0 \(model\.onnx, sha256 [0-9a-f]{12}\) to file:.*: the bytes were already there/);
+
+    writeFileSync(join(dir, 'model.onnx'), 'retrained');
+    const refused = await runCli(['push', 'model.onnx', '--model', 'churn', '--version', 'v1.2.0', '--remote', models], { cwd: dir });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /v1\.2\.0/);
+
+    const half = await runCli(['push', 'model.onnx', '--model', 'churn', '--remote', models], { cwd: dir });
+    assert.equal(half.code, 2);
+    assert.match(half.stderr, /--model and --version go together/);
+  });
+});
+
+describe('cairn pull of the DVC fixtures (pointers and remotes as DVC writes them)', () => {
+  test('every .dvc file and the dvc.lock, from a remote holding the 3.x and 2.x layouts, gives the workspace byte for byte', async () => {
+    const dir = tempDir('cairn-fixture-');
+    const repo = join(dir, 'repo');
+    cpSync(join(FIXTURES, 'repo'), repo, { recursive: true });
+    // A DVC 3 remote that a DVC 2 project once pushed to: both layouts side by side.
+    cpSync(join(FIXTURES, 'remote-3x'), join(dir, 'remote'), { recursive: true });
+    cpSync(join(FIXTURES, 'remote-2x'), join(dir, 'remote'), { recursive: true });
+    const result = await runCli(['pull', 'data.txt.dvc', 'foobar.dvc', 'legacy.dvc', 'dvc.lock', '--remote', '../remote', '--no-cache', '--json'], { cwd: repo });
+    assert.equal(result.code, 0, result.stderr);
+    assertSameTree(repo, join(FIXTURES, 'workspace'), (name) => name.endsWith('.dvc') || name === 'dvc.lock');
+    const json = JSON.parse(result.stdout);
+    assert.deepEqual(json.outputs.map((output: { relpath: string }) => output.relpath), ['data.txt', 'foobar', 'legacy', 'prepared', 'model.bin', 'metrics.json']);
+    assert.equal(json.files, listFiles(join(FIXTURES, 'workspace')).length);
+  });
+});
+
+describe('cairn push / cairn pull with S3 (s3rver)', () => {
+  let server: S3Server;
+  before(async () => {
+    server = await startS3Server();
+  });
+  after(() => server.close());
+
+  test('push a folder to s3://, pull it into a fresh clone; the SDK prints no Node version warning', async () => {
+    const project = tempDir('cairn-s3-project-');
+    makeData(project);
+    const uri = `s3://${server.bucket}/teams/ml/dvc`;
+    const pushed = await runCli(['push', 'data', '--remote', uri], { cwd: project, env: server.env });
+    assert.equal(pushed.code, 0, pushed.stderr);
+    assert.match(pushed.stdout, /^Pushed data to s3:\/\/cairn-test\/teams\/ml\/dvc: 3 files/);
+
+    const clone = cloneWith(join(project, 'data.dvc'));
+    const pulled = await runCli(['pull', 'data.dvc', '--remote', uri, '--no-cache', '--json'], { cwd: clone, env: server.env });
+    assert.equal(pulled.code, 0, pulled.stderr);
+    assertSameTree(join(clone, 'data'), join(project, 'data'));
+    assert.deepEqual(JSON.parse(pulled.stdout).downloaded, { files: 3, bytes: 70012 });
+    // On Node < 22 the AWS SDK warns on every client it builds unless the front door turned it off.
+    for (const run of [pushed, pulled]) assert.doesNotMatch(run.stderr, NO_SDK_WARNING);
+  });
+
+  test('the endpoint may come from the DVC remote (endpointurl) instead of AWS_ENDPOINT_URL', async () => {
+    const project = tempDir('cairn-s3-endpoint-');
+    makeData(project);
+    const uri = `s3://${server.bucket}/endpointurl`;
+    const pushed = await runCli(['push', 'data', '--remote', uri], { cwd: project, env: server.env });
+    assert.equal(pushed.code, 0, pushed.stderr);
+    const repo = tempDir('cairn-s3-repo-');
+    mkdirSync(join(repo, '.dvc'));
+    writeFileSync(join(repo, '.dvc', 'config'), `[core]\n    remote = minio\n['remote "minio"']\n    url = ${uri}\n    endpointurl = ${server.endpoint}\n`);
+    cpSync(join(project, 'data.dvc'), join(repo, 'data.dvc'));
+    const { AWS_ENDPOINT_URL: _endpoint, ...credentials } = server.env;
+    const pulled = await runCli(['pull', 'data.dvc', '--no-cache'], { cwd: repo, env: credentials });
+    assert.equal(pulled.code, 0, pulled.stderr);
+    assertSameTree(join(repo, 'data'), join(project, 'data'));
+  });
+});
