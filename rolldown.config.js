@@ -6,7 +6,11 @@ const input = {
   setup: 'actions/setup/main.ts',
   evaluate: 'actions/evaluate/main.ts',
   report: 'actions/report/main.ts',
+  registry: 'actions/registry/main.ts',
   'data-pull': 'actions/data-pull/main.ts',
+  deploy: 'actions/deploy/main.ts',
+  app: 'app/server.ts',
+  lambda: 'app/lambda.ts',
 };
 
 export default defineConfig({

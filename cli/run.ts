@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<Command>> = {
   pull: async () => (await import('./commands/pull.ts')).pullCommand,
   push: async () => (await import('./commands/push.ts')).pushCommand,
   demo: async () => (await import('./commands/demo.ts')).demoCommand,
+  registry: async () => (await import('./commands/registry.ts')).registryCommand,
 };
 
 export const usage = `Usage: cairn <command> [options]
@@ -23,6 +24,7 @@ Commands:
   evaluate    evaluate an ONNX model on a table and write metrics.json
   pull        put the data .dvc files or dvc.lock name into the workspace, from a remote
   push        store a file or folder in a remote and record it in a .dvc file (or push a model)
+  registry    the model registry on git tags (GTO-compatible): parse-tag, show, register, assign...
   report      render the pull-request comment and model card from metrics.json
 
 Run \`cairn <command> --help\` for a command's options.

@@ -17,6 +17,7 @@ import { pushPath } from '../../core/store/push.ts';
 import { parseCommandArgs, verbosityOf } from '../args.ts';
 import { cliLogger, type CliIO } from '../io.ts';
 import { readRepoConfig } from '../../core/config/read.ts';
+import { runTagJourney } from './demo-registry.ts';
 
 const run = promisify(execFile);
 
@@ -27,7 +28,9 @@ a store as it would in CI: it is pushed to a local remote (DIR/remote, DVC's lay
 pointer, and pulled from there into a fresh workspace (DIR/workspace). Then, on the pulled CSVs, it
 trains the "main branch" model and the "pull request" model, evaluates both, applies the gate from
 the example's .github/cairn.yml, and writes comment.md, MODEL_CARD.md and metrics.json to DIR
-(default ./cairn-demo).
+(default ./cairn-demo). Last, the tag journey: in DIR/registry-repo, a git repository holding the
+example, the model is registered as churn v1.0.0 (a git tag), its bytes pushed to the remote, the
+version assigned to production, and the registry shown, as \`cairn registry\` does.
 `;
 
 /** The examples folder ships beside dist/ (and beside cli/ when run from source). */
@@ -56,12 +59,12 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
 
   // The data as a team shares it: pushed once (from a scratch copy, so examples/ gains no .dvc
   // file), pulled by whoever trains. Training and evaluation below read only the pulled files.
-  logger.info(`1/6 pushing the example data to a local remote (${shown(join(out, 'remote'))}), as \`cairn push data\` does`);
+  logger.info(`1/7 pushing the example data to a local remote (${shown(join(out, 'remote'))}), as \`cairn push data\` does`);
   const project = join(out, 'project');
   await cp(join(example, 'data'), join(project, 'data'), { recursive: true });
   const store = new FileStore(join(out, 'remote'));
   const pushed = await pushPath(join(project, 'data'), { store, logger });
-  logger.info(`2/6 pulling it into a fresh workspace (${shown(join(out, 'workspace'))}), as \`cairn pull data.dvc\` does`);
+  logger.info(`2/7 pulling it into a fresh workspace (${shown(join(out, 'workspace'))}), as \`cairn pull data.dvc\` does`);
   const workspace = join(out, 'workspace');
   await mkdir(workspace, { recursive: true });
   await copyFile(pushed.pointerPath ?? join(project, 'data.dvc'), join(workspace, 'data.dvc'));
@@ -72,16 +75,16 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   const evaluate = (modelPath: string, extra: { baseline?: string; gate?: string }) =>
     runGatedEvaluation({ modelPath, dataPath: evalData, target: 'churned', task: 'binary', device: 'auto', batchSize: 4096, name: 'churn', logger, recordPathsRelativeTo: io.cwd, ...extra });
 
-  logger.info('3/6 training the main-branch model (few epochs)');
+  logger.info('3/7 training the main-branch model (few epochs)');
   await run(process.execPath, [train, '--data', trainData, '--out', join(out, 'main', 'model.onnx'), '--epochs', '3']);
-  logger.info('4/6 evaluating it: this is the baseline');
+  logger.info('4/7 evaluating it: this is the baseline');
   const main = await evaluate(join(out, 'main', 'model.onnx'), {});
   await writeFilesAtomic([{ path: join(out, 'main', 'metrics.json'), data: `${JSON.stringify(main.report, null, 2)}\n` }]);
 
-  logger.info('5/6 training the pull-request model (the PR raised the epochs)');
+  logger.info('5/7 training the pull-request model (the PR raised the epochs)');
   await run(process.execPath, [train, '--data', trainData, '--out', join(out, 'pr', 'model.onnx')]);
   const gate = model?.gates?.default ?? 'roc_auc>=baseline-0.01';
-  logger.info(`6/6 evaluating it against the baseline with the gate "${gate}"`);
+  logger.info(`6/7 evaluating it against the baseline with the gate "${gate}"`);
   const pr = await evaluate(join(out, 'pr', 'model.onnx'), { baseline: join(out, 'main', 'metrics.json'), gate });
 
   const modelCard = renderModelCard({ report: pr.report, baseline: pr.baseline, model });
@@ -98,5 +101,13 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   );
   io.stdout(`Pull-request journey: the comment above is ${shown(out)}/comment.md; also ${shown(out)}/MODEL_CARD.md and ${shown(out)}/metrics.json.\n`);
   io.stdout(`Gate ${pr.report.gate?.passed ? 'passed' : 'failed'}: ${gate}\n`);
+
+  const repoDir = join(out, 'registry-repo');
+  logger.info(`7/7 the tag journey in ${shown(repoDir)}: register churn v1.0.0, push its model, assign it to production`);
+  io.stdout(`\nRegistry (git tags in ${shown(repoDir)}):\n`);
+  const modelStore = new FileStore(join(out, 'remote'));
+  const journey = await runTagJourney({ repoDir, example, modelFile: join(out, 'pr', 'model.onnx'), store: modelStore, logger, io });
+  modelStore.close();
+  io.stdout(`Tags: ${journey.tags.join(', ')}; the model is in ${shown(modelStore.root)}/models/churn/. Try: cairn registry show --repo ${shown(repoDir)}\n`);
   return 0;
 }

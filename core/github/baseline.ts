@@ -7,7 +7,7 @@ import { UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { MetricsReport } from '../metrics/types.ts';
 import { checkRunName } from './check-run.ts';
-import { readRecordFromCheckRun } from './eval-record.ts';
+import { readRecordOnCommit } from './commit-record.ts';
 import type { GitHubClient } from './octokit.ts';
 
 export interface ReadBaselineOptions {
@@ -45,31 +45,14 @@ export async function resolveRef(octokit: GitHubClient, owner: string, repo: str
   }
 }
 
-function completedAt(run: { completed_at?: string | null }): number {
-  return run.completed_at ? Date.parse(run.completed_at) : 0;
-}
-
 export async function readBaselineFromRef(octokit: GitHubClient, options: ReadBaselineOptions): Promise<MetricsReport | undefined> {
   const { owner, repo, model } = options;
   const logger = options.logger ?? silentLogger;
   const sha = await resolveRef(octokit, owner, repo, options.ref);
-  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
-    owner,
-    repo,
-    ref: sha,
-    check_name: checkRunName(model),
-    status: 'completed',
-    // `latest` keeps one run per check suite; a re-run in the same suite must not hide the newest.
-    filter: 'all',
-    per_page: 100,
-  });
-  const newestFirst = [...runs].sort((a, b) => completedAt(b) - completedAt(a) || Number(b.id) - Number(a.id));
-  for (const run of newestFirst) {
-    const record = readRecordFromCheckRun({ id: Number(run.id), name: run.name, output: run.output }, logger);
-    if (record && record.name === model) {
-      logger.info(`baseline for ${model}: check run ${run.id} on ${options.ref} (${sha.slice(0, 7)})`);
-      return record;
-    }
+  const found = await readRecordOnCommit(octokit, { owner, repo, sha, model, logger });
+  if (found) {
+    logger.info(`baseline for ${model}: check run ${found.checkRun.id} on ${options.ref} (${sha.slice(0, 7)})`);
+    return found.report;
   }
   logger.info(`no baseline for ${model}: no completed "${checkRunName(model)}" check run with a record on ${options.ref} (${sha.slice(0, 7)})`);
   return undefined;

@@ -116,6 +116,10 @@ export class FileStore implements ObjectStore {
     return { etag: info && etagOf(info) };
   }
 
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
   async *list(prefix = ''): AsyncIterable<ListedObject> {
     yield* listFiles(this.root, checkListPrefix(prefix));
   }

@@ -48,3 +48,17 @@ export {
   type PushModelOptions,
 } from './model-artifacts.ts';
 export { MODEL_POINTER_SCHEMA, modelPointerSchema } from './model-pointer.schema.ts';
+export {
+  DeployFailedError,
+  STAGE_POINTER_SCHEMA,
+  StageMovedError,
+  deployToStage,
+  formatStagePointer,
+  readStagePointer,
+  stagePointerSchema,
+  writeStagePointer,
+  type CurrentStage,
+  type DeployResult,
+  type DeployToStageOptions,
+  type StagePointer,
+} from './stage-pointer.ts';

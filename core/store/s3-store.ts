@@ -3,7 +3,7 @@
  * @aws-sdk/lib-storage for large or streamed bodies), conditional PUT, and paginated listing.
  */
 import { pipeline, Readable, Transform } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -129,6 +129,14 @@ export class S3Store implements ObjectStore {
     } catch (error) {
       const condition = options.ifNoneMatch ? 'If-None-Match *' : options.ifMatch ? `If-Match ${options.ifMatch}` : undefined;
       throw s3Error(error, this.context(key, condition));
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.location.bucket, Key: this.objectKey(key) }));
+    } catch (error) {
+      throw s3Error(error, this.context(key));
     }
   }
 

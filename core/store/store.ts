@@ -70,6 +70,8 @@ export interface ObjectStore {
    * file store list in key byte order; some S3-compatible servers (s3rver) do not, so do not rely on it.
    */
   list(prefix?: string): AsyncIterable<ListedObject>;
+  /** Removes the object at `key`; no object there is not an error. (Optional: stores that never delete leave it out.) */
+  delete?(key: string): Promise<void>;
   /** The full address of `key`, for messages and lineage. */
   uriOf(key: string): string;
   /** Releases connections (S3 keeps them alive between requests); the store is not used afterwards. */

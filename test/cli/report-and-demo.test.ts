@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -77,6 +78,15 @@ describe('cairn demo', () => {
     assert.equal(existsSync(join(CHURN, 'data.dvc')), false, 'examples/ gains no pointer file');
     assert.match(result.stdout, /Data: pushed cairn-demo\/project\/data \(2 files, .*\) to cairn-demo\/remote .* pulled 2 files .* into cairn-demo\/workspace\/data/);
     assert.equal(report.data.path, join('cairn-demo', 'workspace', 'data', 'eval.csv'), 'evaluation read the pulled CSV');
+
+    // The tag journey: annotated registry tags in a local git repository, the model in the remote, and the show table.
+    const repo = join(demo, 'registry-repo');
+    const tags = execFileSync('git', ['for-each-ref', '--format=%(refname:strip=2) %(objecttype)', 'refs/tags'], { cwd: repo, encoding: 'utf8' }).trim().split('\n').sort();
+    assert.deepEqual(tags, ['churn#production#1 tag', 'churn@v1.0.0 tag']);
+    assert.equal(execFileSync('git', ['config', '--local', 'user.email'], { cwd: repo, encoding: 'utf8' }).trim(), 'demo@cairn.invalid');
+    assert.ok(existsSync(join(demo, 'remote', 'models', 'churn', 'versions', 'v1.0.0.json')), 'the registered model was pushed to the remote');
+    assert.match(result.stdout, /^name +latest +#staging +#production\nchurn +v1\.0\.0 +- +v1\.0\.0$/m);
+    assert.match(result.stdout, /Tags: churn@v1\.0\.0, churn#production#1;/);
   });
 
   test('unknown command exits 2 with usage', async () => {

@@ -148,7 +148,7 @@ describe("this repository's README", () => {
     const root = resolve(import.meta.dirname, '../..');
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const sections = await generateSections(root);
-    assert.deepEqual([...sections.keys()].sort(), ['data-pull', 'evaluate', 'report', 'setup']);
+    assert.deepEqual([...sections.keys()].sort(), ['data-pull', 'deploy', 'evaluate', 'registry', 'report', 'setup']);
     assert.equal(updateReadme(readme, sections).text, readme);
   });
 });

@@ -9,8 +9,8 @@
  *   ... code under test ...
  *   assert.equal(comments.on(7).length, 1);
  */
-import type { GithubApi, GithubRequest } from './github-api.ts';
-import { paginated } from './github-api.ts';
+import type { GithubApi, GithubRequest } from './github-router.ts';
+import { paginated } from './github-router.ts';
 
 let nextId = 1000;
 const stamp = () => new Date(Date.UTC(2024, 0, 1, 0, 0, nextId % 3600)).toISOString().replace('.000Z', 'Z');

@@ -32,9 +32,9 @@ function steps(file: string): Step[] {
 describe("workflows use Cairn's actions as their action.yml defines them", () => {
   const users = workflowFiles().filter((file) => steps(file).some((step) => step.uses && actionPath(step.uses)));
 
-  test('the churn example uses the setup, evaluate and report actions', () => {
+  test('the churn example uses the setup, evaluate, report, registry and deploy actions', () => {
     const used = new Set(users.flatMap((file) => steps(file).map((step) => step.uses && actionPath(step.uses)).filter(Boolean)));
-    assert.deepEqual([...used].sort(), ['action.yml', 'actions/evaluate/action.yml', 'actions/report/action.yml']);
+    assert.deepEqual([...used].sort(), ['action.yml', 'actions/deploy/action.yml', 'actions/evaluate/action.yml', 'actions/registry/action.yml', 'actions/report/action.yml']);
   });
 
   for (const file of users) {

@@ -34,6 +34,8 @@ describe('workflow files', () => {
       'examples/churn/.github/workflows/pr.yml',
       'examples/churn/.github/workflows/pr-report-from-fork.yml',
       'examples/churn/.github/workflows/record-main.yml',
+      'examples/churn/.github/workflows/registry.yml',
+      'examples/churn/.github/workflows/deploy.yml',
     ]) {
       assert.ok(files.includes(expected), `${expected} not found in ${files.join(', ')}`);
     }

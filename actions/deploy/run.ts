@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import { markdownTable } from 'markdown-table';
+import { UserError } from '../../core/errors.ts';
+import { isRegistryTag, parseTag, tagFromRef, type ParsedTag } from '../../core/registry/index.ts';
+import { pullModelArtifact } from '../../core/store/model-artifacts.ts';
+import { parseModelName } from '../../core/store/model-names.ts';
+import { openStore } from '../../core/store/open-store.ts';
+import { DeployFailedError, deployToStage, type DeployResult } from '../../core/store/stage-pointer.ts';
+import type { ModelPointer } from '../../core/store/model-pointer.schema.ts';
+import type { ObjectStore } from '../../core/store/store.ts';
+import { actionLogger, optionalInput } from '../shared/action-logger.ts';
+import { appendJobSummary } from '../shared/job-summary.ts';
+import { readRunnerEnv, runUrl, type RunnerEnv } from '../shared/runner-env.ts';
+
+interface DeployRequest {
+  model: string;
+  version: string;
+  stage: string;
+}
+
+/** Runs in the dispatched deploy workflow, inside the stage's GitHub environment. */
+export async function run(): Promise<void> {
+  const env = readRunnerEnv();
+  const request = deployRequest(env);
+  const cwd = env.workspace ?? process.cwd();
+  const remote = optionalInput('remote');
+  if (!remote) throw new UserError('input remote is empty: name the model store, e.g. s3://my-bucket/cairn or file:///srv/cairn.');
+  const target = optionalInput('target');
+  const command = optionalInput('command');
+  const opened: ObjectStore[] = [];
+  const open = (uri: string) => {
+    const store = openStore(uri, { env: process.env, logger: actionLogger, cwd });
+    opened.push(store);
+    return store;
+  };
+  const store = open(remote);
+  const targetStore = target === undefined ? undefined : open(target);
+  const scratch = await mkdtemp(join(env.runnerTemp ?? tmpdir(), 'cairn-deploy-'));
+  try {
+    const result = await deployToStage(store, {
+      name: request.model,
+      version: request.version,
+      stage: request.stage,
+      logger: actionLogger,
+      runUrl: runUrl(env),
+      publish: async (model) => {
+        const { path } = await pullModelArtifact(store, { name: model.name, version: model.version, dest: scratch, logger: actionLogger });
+        let uri = store.uriOf(model.key);
+        if (targetStore) uri = await copyToTarget(targetStore, model, request.stage, path);
+        if (command) await runCommand(command, { CAIRN_MODEL_PATH: path, CAIRN_MODEL: model.name, CAIRN_VERSION: model.version, CAIRN_STAGE: request.stage, CAIRN_MODEL_URI: uri }, cwd);
+        return uri;
+      },
+    });
+    core.setOutput('uri', result.uri);
+    core.setOutput('previous-version', result.previous?.version ?? '');
+    core.info(`deployed ${result.pointer.name} ${result.pointer.version} to ${request.stage}: ${result.uri}`);
+    await appendJobSummary(successSummary(result, request));
+  } catch (error) {
+    if (error instanceof DeployFailedError) {
+      await appendJobSummary(`### Deploy of ${request.model} ${request.version} to ${request.stage} failed\n\n${error.message.replaceAll('\n', '\n\n')}\n`);
+    }
+    throw error;
+  } finally {
+    opened.forEach((s) => s.close());
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Inputs first, then the workflow_dispatch inputs, then the registry tag the run was dispatched on. */
+function deployRequest(env: RunnerEnv): DeployRequest {
+  const dispatch = (env.event.inputs ?? {}) as Record<string, unknown>;
+  const fromDispatch = (name: string) => (typeof dispatch[name] === 'string' && dispatch[name] !== '' ? dispatch[name] : undefined);
+  const tag = env.ref ? tagFromRef(env.ref) : undefined;
+  const parsed: ParsedTag | undefined = tag !== undefined && isRegistryTag(tag) ? parseTag(tag) : undefined;
+  const pick = (name: keyof DeployRequest, fromTag: string | undefined, hint: string): string => {
+    const value = optionalInput(name) ?? fromDispatch(name) ?? fromTag;
+    if (value === undefined) throw new UserError(`no ${name} to deploy: set the ${name} input, or dispatch the workflow with a ${name} input${hint}.`);
+    return value;
+  };
+  return {
+    model: pick('model', parsed?.name, ', or run it on a registry tag'),
+    version: pick('version', parsed?.event === 'registration' ? parsed.version : undefined, ''),
+    stage: pick('stage', parsed?.stage, ', or run it on an assignment tag (name#stage#N)'),
+  };
+}
+
+async function copyToTarget(target: ObjectStore, model: ModelPointer, stage: string, path: string): Promise<string> {
+  const key = `${parseModelName(model.name).keyName}/${stage}/${model.filename}`;
+  const { size } = await stat(path);
+  await target.put(key, createReadStream(path), { size });
+  actionLogger.info(`copied ${model.name} ${model.version} to ${target.uriOf(key)}`);
+  return target.uriOf(key);
+}
+
+function runCommand(command: string, vars: Record<string, string>, cwd: string): Promise<void> {
+  core.info(`running the deploy command: ${command}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, { shell: true, cwd, env: { ...process.env, ...vars }, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', (error) => reject(new UserError(`the deploy command could not start: ${error.message}`, { cause: error })));
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new UserError(`the deploy command ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`));
+    });
+  });
+}
+
+function successSummary(result: DeployResult, request: DeployRequest): string {
+  const { pointer, previous } = result;
+  const code = (text: string) => `\`${text.replaceAll('|', '\\|').replaceAll('`', "'")}\``;
+  const rows = [
+    ['model', code(pointer.name)],
+    ['version', code(pointer.version)],
+    ['previous version', previous ? code(previous.version) : 'none (first deploy)'],
+    ['served at', code(result.uri)],
+    ['stage pointer', code(result.pointerUri)],
+    ['sha256', code(pointer.sha256)],
+  ];
+  return `### Deployed ${pointer.name} ${pointer.version} to ${request.stage}\n\n${markdownTable([['', 'value'], ...rows], { alignDelimiters: false })}\n`;
+}

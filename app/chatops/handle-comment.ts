@@ -1,0 +1,83 @@
+/**
+ * `issue_comment.created` on issues and pull requests: comments with a `/cairn` line are
+ * acknowledged (👀), carried out or refused, answered with a reply, and marked 👍, 👎 or 😕. The
+ * reply holds a hidden marker with the comment id; a redelivered comment finds it and stops.
+ */
+import { isUserError } from '../../core/errors.ts';
+import type { GitHubClient } from '../../core/github/octokit.ts';
+import { findStickyComment, withMarker } from '../../core/github/sticky-comment.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { IssueCommentPayload } from '../payloads.ts';
+import type { AppRuntime, RepoTarget } from '../runtime.ts';
+import { CommandSyntaxError, parseCommand, USAGE, type ChatCommand } from './command.ts';
+import { runCommand, type CommandResult } from './run-command.ts';
+
+type Reaction = 'eyes' | '+1' | '-1' | 'confused';
+
+interface CommentContext {
+  octokit: GitHubClient;
+  target: RepoTarget;
+  runtime: AppRuntime;
+  logger: Logger;
+}
+
+export function replyMarker(commentId: number): string {
+  return `<!-- cairn:reply:${commentId} -->`;
+}
+
+async function react(ctx: CommentContext, commentId: number, content: Reaction): Promise<void> {
+  try {
+    await ctx.octokit.rest.reactions.createForIssueComment({ owner: ctx.target.owner, repo: ctx.target.repo, comment_id: commentId, content });
+  } catch (error) {
+    // A reaction is a courtesy; the reply carries the result.
+    ctx.logger.warn(`could not react ${content} to comment ${commentId}: ${(error as Error).message}`);
+  }
+}
+
+export async function onIssueComment(payload: IssueCommentPayload, ctx: CommentContext): Promise<void> {
+  if (payload.action !== 'created') return;
+  // Bots (this app included) never drive the registry.
+  if (payload.sender.type === 'Bot' || payload.comment.user.type === 'Bot') return;
+  let command: ChatCommand | undefined;
+  let syntaxError: CommandSyntaxError | undefined;
+  try {
+    command = parseCommand(payload.comment.body);
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    syntaxError = error instanceof CommandSyntaxError ? error : new CommandSyntaxError(error.message);
+  }
+  if (!command && !syntaxError) return; // not addressed to Cairn: no API call at all
+
+  const { octokit, target } = ctx;
+  const commentId = payload.comment.id;
+  const issueNumber = payload.issue.number;
+  const marker = replyMarker(commentId);
+  await ctx.runtime.guard.exclusive(`comment:${target.fullName}:${commentId}`, async () => {
+    if (await findStickyComment(octokit, { owner: target.owner, repo: target.repo, issueNumber, marker })) {
+      ctx.logger.info(`comment ${commentId} was answered already; skipping`);
+      return;
+    }
+    await react(ctx, commentId, 'eyes');
+    let result: CommandResult | 'confused';
+    let body: string;
+    if (syntaxError || !command) {
+      result = 'confused';
+      body = `😕 I could not read that command: ${syntaxError?.message ?? 'unknown'}.\n\n${USAGE}`;
+    } else {
+      try {
+        result = await runCommand(ctx, { command, commenter: payload.comment.user.login, issueNumber, commentId, commentUrl: payload.comment.html_url });
+        body = result.body;
+      } catch (error) {
+        if (!isUserError(error)) {
+          // No reply, so a redelivery can try again; the failed delivery shows in the app's settings.
+          await react(ctx, commentId, 'confused');
+          throw error;
+        }
+        result = { outcome: 'refused', body: error.message };
+        body = `❌ ${error.message}\n\nNothing was changed.`;
+      }
+    }
+    await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: issueNumber, body: withMarker(body, marker) });
+    await react(ctx, commentId, result === 'confused' ? 'confused' : result.outcome === 'done' ? '+1' : '-1');
+  });
+}

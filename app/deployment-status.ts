@@ -1,0 +1,77 @@
+/**
+ * `deployment_status`: the registry issue records the newest status per environment, and when the
+ * deployment came from a `/cairn` command (its assignment tag names the comment), that issue or
+ * pull request gets the outcome in one comment per deployment, edited as the status moves on.
+ */
+import type { RepoConfig } from '../core/config/index.ts';
+import { isUserError } from '../core/errors.ts';
+import type { GitHubClient } from '../core/github/octokit.ts';
+import { readRegistryTag } from '../core/github/registry-tags.ts';
+import { upsertStickyComment } from '../core/github/sticky-comment.ts';
+import type { Logger } from '../core/logger.ts';
+import { findTagEvent, isRegistryTag } from '../core/registry/index.ts';
+import type { DeploymentSeen } from '../core/report/registry-view.ts';
+import { readRequestLine } from './chatops/run-command.ts';
+import type { DeploymentStatusPayload } from './payloads.ts';
+import { refreshRegistryIssue } from './registry-issue.ts';
+import { loadRegistry, requireConfig } from './registry-source.ts';
+import type { AppRuntime, RepoTarget } from './runtime.ts';
+
+interface StatusContext {
+  octokit: GitHubClient;
+  target: RepoTarget;
+  runtime: AppRuntime;
+  logger: Logger;
+}
+
+/** States after which a deployment changes no more. */
+const FINAL_STATES = new Set(['success', 'failure', 'error']);
+const MARK: Record<string, string> = { success: '✅', failure: '❌', error: '❌' };
+
+/** An environment some stage deploys to (`stages.<s>.environment`, else the stage's own name). */
+function isStageEnvironment(config: RepoConfig, environment: string): boolean {
+  return Object.entries(config.stages).some(([name, stage]) => (stage.environment ?? name) === environment);
+}
+
+export function deploymentMarker(deploymentId: number): string {
+  return `<!-- cairn:deployment:${deploymentId} -->`;
+}
+
+export async function onDeploymentStatus(payload: DeploymentStatusPayload, ctx: StatusContext): Promise<void> {
+  const { octokit, target, runtime, logger } = ctx;
+  const { deployment, deployment_status: status } = payload;
+  const environment = status.environment ?? deployment.environment;
+  const url = status.target_url || status.log_url || undefined;
+  const seen: DeploymentSeen = { environment, state: status.state, ref: deployment.ref, sha: deployment.sha, at: status.updated_at ?? status.created_at, ...(url ? { url } : {}) };
+
+  const tagName = deployment.ref.replace(/^refs\/tags\//, '');
+  let config: RepoConfig | undefined;
+  try {
+    config = await requireConfig(octokit, target, target.defaultBranch);
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    logger.warn(`registry issue: ${error.message.split('\n')[0]}`);
+  }
+  // Other deployments of the repository (GitHub Pages, a web app) are none of the registry's business.
+  if (!isRegistryTag(tagName) && !(config && isStageEnvironment(config, environment))) {
+    logger.debug(`deployment ${deployment.id} to ${environment} is not a model deployment; ignoring it`);
+    return;
+  }
+  const registry = await loadRegistry(octokit, target, runtime, logger);
+  const stages = config ? Object.keys(config.stages) : undefined;
+  await refreshRegistryIssue(octokit, target, runtime, { state: registry.state, stages, deployment: seen, logger });
+
+  if (!FINAL_STATES.has(status.state) || !isRegistryTag(tagName)) return;
+  const tag = await readRegistryTag(octokit, { owner: target.owner, repo: target.repo, tag: tagName, cache: runtime.tagObjects });
+  const origin = tag && !('lightweight' in tag) ? readRequestLine(tag.message) : undefined;
+  if (!origin) return;
+  const event = findTagEvent(registry.state, tagName);
+  const what = event?.version ? `\`${event.name}@${event.version}\`` : `\`${tagName}\``;
+  const body = [
+    `${MARK[status.state] ?? ''} Deployment of ${what} to \`${environment}\`: **${status.state}**${url && /^https?:\/\/[^\s()<>]+$/.test(url) ? ` ([run](${url}))` : ''}.`,
+    '',
+    `From tag \`${tagName}\`, commit \`${deployment.sha.slice(0, 7)}\`.`,
+  ].join('\n');
+  const result = await upsertStickyComment(octokit, { owner: target.owner, repo: target.repo, issueNumber: origin.issueNumber, marker: deploymentMarker(deployment.id), body });
+  logger.info(`deployment ${deployment.id} (${status.state}): comment ${result.action} on #${origin.issueNumber}`);
+}

@@ -1,0 +1,84 @@
+/**
+ * The app as an HTTP server: Probot's webhook middleware (signature check, then the handlers),
+ * plus `GET /healthz` for load balancers and the process supervisor.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createNodeMiddleware, createProbot, type Probot } from 'probot';
+import { UserError } from '../core/errors.ts';
+import { checkAppEnv, listenAddress, type AppEnv } from './app-env.ts';
+import cairn, { type CairnAppOptions } from './index.ts';
+
+export interface AppServer {
+  server: Server;
+  /** `http://host:port` as bound (port 0 picks a free one). */
+  url: string;
+  probot: Probot;
+  close(): Promise<void>;
+}
+
+export interface StartAppServerOptions {
+  env: AppEnv;
+  /** Overrides PORT / HOST. */
+  port?: number;
+  host?: string;
+  /** A ready Probot (tests); otherwise one is made from `env`. */
+  probot?: Probot;
+  cairn?: CairnAppOptions['cairn'];
+}
+
+function healthz(req: IncomingMessage, res: ServerResponse): boolean {
+  const path = (req.url ?? '').split('?')[0];
+  if (path !== '/healthz') return false;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    return true;
+  }
+  res.writeHead(200, { 'content-type': 'application/json' }).end(req.method === 'HEAD' ? undefined : '{"status":"ok"}\n');
+  return true;
+}
+
+function probotFromEnv(env: AppEnv): Probot {
+  try {
+    return createProbot({ env });
+  } catch (error) {
+    // Probot drops a key it cannot read and then finds none.
+    if (/privateKey/.test((error as Error).message)) {
+      throw new UserError('PRIVATE_KEY (or the file at PRIVATE_KEY_PATH) is not a PEM private key: paste the .pem the app settings page generated', { cause: error });
+    }
+    throw error;
+  }
+}
+
+export async function startAppServer(options: StartAppServerOptions): Promise<AppServer> {
+  const { env } = options;
+  if (!options.probot) checkAppEnv(env);
+  const address = listenAddress(env);
+  const probot = options.probot ?? probotFromEnv(env);
+  const middleware = await createNodeMiddleware((app, appOptions) => cairn(app, { ...appOptions, cairn: options.cairn }), { probot });
+  const server = createServer((req, res) => {
+    if (healthz(req, res)) return;
+    void middleware(req, res, () => {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}\n');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? address.port, options.host ?? address.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = server.address() as AddressInfo;
+  const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  return {
+    server,
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound.port}`,
+    probot,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

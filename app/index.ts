@@ -1,0 +1,62 @@
+/**
+ * The Cairn GitHub App: git tags as the model registry, ChatOps to change it, deployments gated on
+ * evaluation records. Probot verifies every webhook signature before a handler runs; each handler
+ * checks the payload's shape, skips a delivery id it has handled, and keeps durable markers in
+ * GitHub so that redeliveries never dispatch, tag or comment twice.
+ */
+import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
+import { onIssueComment } from './chatops/handle-comment.ts';
+import { onDeploymentStatus } from './deployment-status.ts';
+import { deploymentStatusPayload, issueCommentPayload, protectionRulePayload, pushPayload, readPayload } from './payloads.ts';
+import { onProtectionRule } from './protection-rule.ts';
+import { createRuntime, eventLogger, githubClient, repoTarget, type AppRuntime, type AppRuntimeOptions } from './runtime.ts';
+import { onTagPush } from './tag-push.ts';
+
+export type { AppRuntime, AppRuntimeOptions } from './runtime.ts';
+
+/** Probot passes `cwd` and `addHandler`; tests and servers may add `cairn` runtime options. */
+export type CairnAppOptions = Partial<ApplicationFunctionOptions> & { cairn?: AppRuntimeOptions | AppRuntime };
+
+function isRuntime(value: AppRuntimeOptions | AppRuntime | undefined): value is AppRuntime {
+  return value !== undefined && 'guard' in value;
+}
+
+export default function cairn(app: Probot, options: CairnAppOptions = {}): void {
+  const runtime = isRuntime(options.cairn) ? options.cairn : createRuntime(options.cairn);
+
+  /** Runs `handle` once per delivery id, with the repository, client and logger it needs. */
+  const deliver = async (context: Context, work: () => Promise<void>) => {
+    // Deliveries always carry an id; one without (a direct receive() call) cannot be deduplicated.
+    if (!context.id) return work();
+    const outcome = await runtime.guard.once(context.id, work);
+    if (outcome === 'duplicate') context.log.info(`delivery ${context.id} (${context.name}) was handled already; skipping it`);
+  };
+  const scope = (context: Context, repository: Parameters<typeof repoTarget>[0]) => ({
+    octokit: githubClient(context),
+    target: repoTarget(repository),
+    runtime,
+    logger: eventLogger(context),
+  });
+
+  app.on('push', async (context) => {
+    const payload = readPayload(pushPayload, context.payload, 'push');
+    // Only tags concern the registry; branch pushes return before any API call.
+    if (!payload.ref.startsWith('refs/tags/')) return;
+    await deliver(context, () => onTagPush(payload, scope(context, payload.repository)));
+  });
+
+  app.on('issue_comment.created', async (context) => {
+    const payload = readPayload(issueCommentPayload, context.payload, 'issue_comment');
+    await deliver(context, () => onIssueComment(payload, scope(context, payload.repository)));
+  });
+
+  app.on('deployment_protection_rule.requested', async (context) => {
+    const payload = readPayload(protectionRulePayload, context.payload, 'deployment_protection_rule');
+    await deliver(context, () => onProtectionRule(payload, scope(context, payload.repository)));
+  });
+
+  app.on('deployment_status.created', async (context) => {
+    const payload = readPayload(deploymentStatusPayload, context.payload, 'deployment_status');
+    await deliver(context, () => onDeploymentStatus(payload, scope(context, payload.repository)));
+  });
+}

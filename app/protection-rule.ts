@@ -1,0 +1,159 @@
+/**
+ * Cairn as a custom deployment protection rule: a deployment to a stage's environment is approved
+ * only when the model version being deployed has an evaluation record whose gate for that stage
+ * passes; otherwise it is rejected, and either way the reviewers see why, the key metrics and a
+ * link to the model card.
+ *
+ * What is deployed comes from the deployment's ref: the assignment tag (Cairn dispatches the deploy
+ * workflow from it) or a registration tag; for another ref, the version registered at its commit.
+ * Gates and stages come from the default branch's config, which the deployed commit cannot change.
+ */
+import type { RepoConfig } from '../core/config/index.ts';
+import { findGate } from '../core/config/index.ts';
+import { isUserError, UserError } from '../core/errors.ts';
+import { readRecordOnCommit } from '../core/github/commit-record.ts';
+import type { GitHubClient } from '../core/github/octokit.ts';
+import type { Logger } from '../core/logger.ts';
+import { evaluateGate, parseGate } from '../core/metrics/gate.ts';
+import type { GateResult } from '../core/metrics/types.ts';
+import { findTagEvent, isRegistryTag, isVersion, parseTag, type RegistryState, type VersionState } from '../core/registry/index.ts';
+import { renderDeploymentReview, type DeploymentReviewInput } from '../core/report/deployment-review.ts';
+import { MalformedPayloadError, type ProtectionRulePayload } from './payloads.ts';
+import { loadRegistry, previousHolder, requireConfig, requireModel } from './registry-source.ts';
+import { statusOf, type AppRuntime, type RepoTarget } from './runtime.ts';
+
+interface RuleContext {
+  octokit: GitHubClient;
+  target: RepoTarget;
+  runtime: AppRuntime;
+  logger: Logger;
+}
+
+type Deployment = NonNullable<ProtectionRulePayload['deployment']>;
+
+/**
+ * The workflow run the callback URL names. The review is sent through our own API base URL with
+ * that id, never to the URL itself: a payload must not be able to send the app's token elsewhere.
+ */
+export function callbackRunId(url: string, target: RepoTarget): number {
+  const match = /\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/deployment_protection_rule\/?$/.exec(new URL(url).pathname);
+  if (!match || decodeURIComponent(match[1]).toLowerCase() !== target.owner.toLowerCase() || decodeURIComponent(match[2]).toLowerCase() !== target.repo.toLowerCase()) {
+    throw new MalformedPayloadError(`deployment_callback_url ${url} is not a protection-rule callback of ${target.fullName}`);
+  }
+  return Number(match[3]);
+}
+
+/** The stage whose environment this is: `stages.<s>.environment`, else the stage of that name. */
+function stageOfEnvironment(config: RepoConfig, environment: string): string {
+  const byEnvironment = Object.entries(config.stages).find(([, stage]) => stage.environment === environment);
+  if (byEnvironment) return byEnvironment[0];
+  if (Object.hasOwn(config.stages, environment) && !config.stages[environment].environment) return environment;
+  throw new UserError(`environment "${environment}" belongs to no stage in .github/cairn.yml; set stages.<stage>.environment: ${environment} (or name a stage ${environment})`);
+}
+
+/** Which model and version the deployment ships. */
+function deployedVersion(state: RegistryState, deployment: Deployment, stage: string): { model: string; version: VersionState } {
+  const ref = deployment.ref.replace(/^refs\/tags\//, '');
+  if (isRegistryTag(ref)) {
+    const parsed = parseTag(ref);
+    if (parsed.event === 'assignment' && parsed.stage !== stage) {
+      throw new UserError(`the deployment runs from ${ref}, which assigns ${parsed.stage}, but this environment is stage ${stage}`);
+    }
+    if (parsed.event !== 'assignment' && parsed.event !== 'registration') throw new UserError(`the deployment runs from ${ref}, a ${parsed.event} tag; deploy from an assignment tag`);
+    const model = Object.hasOwn(state.models, parsed.name) ? state.models[parsed.name] : undefined;
+    const versionName = parsed.version ?? findTagEvent(state, ref)?.version;
+    const version = model?.versions.find((v) => v.version === versionName && v.sha === deployment.sha) ?? model?.versions.find((v) => v.version === versionName);
+    if (!version || !isVersion(version.version)) throw new UserError(`${ref} names no registered version of ${parsed.name}; register the commit before deploying it`);
+    if (!version.active) throw new UserError(`${parsed.name} ${version.version} is deregistered`);
+    if (version.sha !== deployment.sha) {
+      throw new UserError(`the deployment is of commit ${deployment.sha.slice(0, 7)}, but ${parsed.name} ${version.version} is commit ${version.sha.slice(0, 7)}`);
+    }
+    return { model: parsed.name, version };
+  }
+  const matches = Object.values(state.models).flatMap((m) => m.versions.filter((v) => v.active && isVersion(v.version) && v.sha === deployment.sha).map((v) => ({ model: m.name, version: v })));
+  if (matches.length === 1) return matches[0];
+  throw new UserError(
+    matches.length === 0
+      ? `commit ${deployment.sha.slice(0, 7)} (ref ${deployment.ref}) is no registered model version; deploy from the assignment tag Cairn dispatches`
+      : `commit ${deployment.sha.slice(0, 7)} is a version of several models (${matches.map((m) => m.model).join(', ')}); deploy from an assignment tag so Cairn knows which`,
+  );
+}
+
+async function decide(ctx: RuleContext, payload: ProtectionRulePayload): Promise<DeploymentReviewInput> {
+  const { octokit, target, logger } = ctx;
+  const environment = payload.environment;
+  const reasons: string[] = [];
+  const review: DeploymentReviewInput = { approved: false, environment, reasons };
+  try {
+    const deployment = payload.deployment;
+    if (!deployment) throw new UserError('the event names no deployment, so there is no model version to check');
+    const config = await requireConfig(octokit, target, target.defaultBranch);
+    const stage = stageOfEnvironment(config, environment);
+    review.stage = stage;
+    const registry = await loadRegistry(octokit, target, ctx.runtime, logger);
+    const { model, version } = deployedVersion(registry.state, deployment, stage);
+    Object.assign(review, { model, version: version.version, cardUrl: `${target.htmlUrl}/releases/tag/${encodeURIComponent(version.tag)}` });
+    const modelConfig = requireModel(config, model);
+    const record = await readRecordOnCommit(octokit, { owner: target.owner, repo: target.repo, sha: version.sha, model, logger });
+    if (!record) throw new UserError(`commit ${version.sha.slice(0, 7)} has no "cairn: ${model}" evaluation record; run the evaluation on it first`);
+    review.report = record.report;
+    review.recordUrl = record.checkRun.url;
+
+    const expression = findGate(modelConfig, stage);
+    let gate: GateResult | undefined;
+    if (expression) {
+      const baseline = await stageBaseline(ctx, registry.state, model, stage, version);
+      if (baseline) review.baseline = baseline;
+      gate = evaluateGate(parseGate(expression), record.report, baseline?.report);
+      review.gate = gate;
+    } else if (record.report.gate) {
+      gate = record.report.gate;
+      review.gate = gate;
+      reasons.push(`No gate for ${stage} in .github/cairn.yml; the record's own gate was used.`);
+    } else {
+      throw new UserError(`no gate applies: set models.${model}.gates.${stage} (or gates.default) in .github/cairn.yml`);
+    }
+    review.approved = gate.passed;
+    if (!gate.passed) reasons.push(`The ${stage} gate failed for ${model} ${version.version}.`);
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    review.approved = false;
+    reasons.push(error.message);
+  }
+  return review;
+}
+
+/** The stage's holder before this version, and its record: the baseline of `baseline` gate rules. */
+async function stageBaseline(ctx: RuleContext, state: RegistryState, model: string, stage: string, version: VersionState) {
+  const modelState = state.models[model];
+  const holder = modelState.stages[stage];
+  const previous = holder && !(holder.version === version.version && holder.sha === version.sha) ? { version: holder.version, sha: holder.sha } : previousHolder(modelState, stage);
+  if (!previous) return undefined;
+  const record = await readRecordOnCommit(ctx.octokit, { owner: ctx.target.owner, repo: ctx.target.repo, sha: previous.sha, model, logger: ctx.logger });
+  return record ? { version: previous.version, report: record.report } : undefined;
+}
+
+export async function onProtectionRule(payload: ProtectionRulePayload, ctx: RuleContext): Promise<void> {
+  const { octokit, target, logger } = ctx;
+  const runId = callbackRunId(payload.deployment_callback_url, target);
+  await ctx.runtime.guard.exclusive(`protection:${target.fullName}:${runId}:${payload.environment}`, async () => {
+    const review = await decide(ctx, payload);
+    const state = review.approved ? 'approved' : 'rejected';
+    try {
+      await octokit.rest.actions.reviewCustomGatesForRun({
+        owner: target.owner,
+        repo: target.repo,
+        run_id: runId,
+        environment_name: payload.environment,
+        state,
+        comment: renderDeploymentReview(review),
+      });
+    } catch (error) {
+      // 422 once the rule has been reviewed: a redelivery after the first answer. The first answer stands.
+      if (statusOf(error) !== 422) throw error;
+      logger.warn(`GitHub refused the review of run ${runId} for ${payload.environment} (${(error as Error).message}); it was most likely reviewed already`);
+      return;
+    }
+    logger.info(`${state} the deployment of run ${runId} to ${payload.environment}${review.model ? ` (${review.model} ${review.version})` : ''}`);
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * The one "Model registry" issue per repository: found by its body marker (on every page of
+ * issues, oldest first, so the first one created wins), created when missing, edited in place.
+ * Its number is remembered per process; a deleted or transferred issue is looked up again.
+ */
+import type { GitHubClient } from '../core/github/octokit.ts';
+import { hasMarkerLine } from '../core/github/sticky-comment.ts';
+import type { Logger } from '../core/logger.ts';
+import type { RegistryState } from '../core/registry/index.ts';
+import {
+  readDeploymentsSeen,
+  recordDeployment,
+  renderRegistryView,
+  REGISTRY_ISSUE_MARKER,
+  REGISTRY_ISSUE_TITLE,
+  type DeploymentSeen,
+} from '../core/report/registry-view.ts';
+import { statusOf, type AppRuntime, type KnownIssue, type RepoTarget } from './runtime.ts';
+
+export interface RefreshRegistryIssueOptions {
+  state: RegistryState;
+  /** Stage order for the table (the config's), when known. */
+  stages?: readonly string[];
+  /** A deployment status to record for its environment. */
+  deployment?: DeploymentSeen;
+  logger: Logger;
+}
+
+async function findRegistryIssue(octokit: GitHubClient, target: RepoTarget): Promise<KnownIssue | undefined> {
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+    owner: target.owner,
+    repo: target.repo,
+    state: 'all',
+    sort: 'created',
+    direction: 'asc',
+    per_page: 100,
+  });
+  for await (const { data } of pages) {
+    const found = data.find((issue) => !issue.pull_request && hasMarkerLine(issue.body, REGISTRY_ISSUE_MARKER));
+    if (found) return { number: found.number, body: found.body ?? '' };
+  }
+  return undefined;
+}
+
+export async function refreshRegistryIssue(octokit: GitHubClient, target: RepoTarget, runtime: AppRuntime, options: RefreshRegistryIssueOptions): Promise<{ number: number; action: 'created' | 'updated' | 'unchanged' }> {
+  const key = target.fullName.toLowerCase();
+  // One refresh per repository at a time: two concurrent first refreshes would create two issues.
+  return runtime.guard.exclusive(`registry-issue:${key}`, async () => {
+    const render = (previous: string) => {
+      const seen = readDeploymentsSeen(previous);
+      const deployments = options.deployment ? recordDeployment(seen, options.deployment) : seen;
+      return renderRegistryView({ state: options.state, stages: options.stages, repoUrl: target.htmlUrl, deployments });
+    };
+    let issue = runtime.registryIssues.get(key) ?? (await findRegistryIssue(octokit, target));
+    let lookedUp = !runtime.registryIssues.has(key);
+    while (issue) {
+      const body = render(issue.body);
+      if (body === issue.body) return { number: issue.number, action: 'unchanged' as const };
+      try {
+        await octokit.rest.issues.update({ owner: target.owner, repo: target.repo, issue_number: issue.number, body });
+        runtime.registryIssues.set(key, { number: issue.number, body });
+        return { number: issue.number, action: 'updated' as const };
+      } catch (error) {
+        // 404: deleted; 410: gone (transferred or deleted). Look again once, else make a new one.
+        if (statusOf(error) !== 404 && statusOf(error) !== 410) throw error;
+        options.logger.warn(`registry issue #${issue.number} of ${target.fullName} is gone (${statusOf(error)})`);
+        runtime.registryIssues.delete(key);
+        const gone = issue.number;
+        issue = lookedUp ? undefined : await findRegistryIssue(octokit, target);
+        if (issue?.number === gone) issue = undefined;
+        lookedUp = true;
+      }
+    }
+    const body = render('');
+    const { data } = await octokit.rest.issues.create({ owner: target.owner, repo: target.repo, title: REGISTRY_ISSUE_TITLE, body });
+    runtime.registryIssues.set(key, { number: data.number, body });
+    options.logger.info(`created the registry issue #${data.number} in ${target.fullName}`);
+    return { number: data.number, action: 'created' as const };
+  });
+}

@@ -1,0 +1,69 @@
+/** The registry and the config of one repository, read through the API. */
+import type { RepoConfig } from '../core/config/index.ts';
+import { readRegistryTags } from '../core/github/registry-tags.ts';
+import { readRepoConfigAt } from '../core/github/repo-config.ts';
+import type { GitHubClient } from '../core/github/octokit.ts';
+import { UserError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { isRegistryTag, isVersion, registryState, type AnnotatedTag, type ModelState, type RegistryState } from '../core/registry/index.ts';
+import type { AppRuntime, RepoTarget } from './runtime.ts';
+
+export interface LoadedRegistry {
+  tags: AnnotatedTag[];
+  /** Every registry-looking tag name, lightweight ones included (for `#N` counters). */
+  tagNames: string[];
+  state: RegistryState;
+}
+
+export async function loadRegistry(octokit: GitHubClient, target: RepoTarget, runtime: AppRuntime, logger: Logger): Promise<LoadedRegistry> {
+  const { annotated, lightweight } = await readRegistryTags(octokit, {
+    owner: target.owner,
+    repo: target.repo,
+    include: isRegistryTag,
+    cache: runtime.tagObjects,
+    logger,
+  });
+  return { tags: annotated, tagNames: [...annotated.map((t) => t.tag), ...lightweight.map((t) => t.tag)], state: registryState(annotated) };
+}
+
+/** `.github/cairn.yml` at `ref`; its absence is a UserError here, since every registry action needs it. */
+export async function requireConfig(octokit: GitHubClient, target: RepoTarget, ref: string): Promise<RepoConfig> {
+  const config = await readRepoConfigAt(octokit, { owner: target.owner, repo: target.repo, ref });
+  if (!config) {
+    throw new UserError(`${target.fullName} has no .github/cairn.yml at ${ref.length === 40 ? ref.slice(0, 7) : ref}: add one that lists the model under models: and its stages under stages:`);
+  }
+  return config;
+}
+
+/** The stage's settings, or a UserError listing the stages the config has. */
+export function requireStage(config: RepoConfig, stage: string): RepoConfig['stages'][string] {
+  if (Object.hasOwn(config.stages, stage)) return config.stages[stage];
+  const known = Object.keys(config.stages);
+  throw new UserError(`stage "${stage}" is not in .github/cairn.yml stages (${known.length > 0 ? `known: ${known.join(', ')}` : 'none are defined'}); add stages.${stage} or use a known stage`);
+}
+
+/** The model's settings, or a UserError listing the models the config has. */
+export function requireModel(config: RepoConfig, name: string): RepoConfig['models'][string] {
+  if (Object.hasOwn(config.models, name)) return config.models[name];
+  const known = Object.keys(config.models);
+  throw new UserError(`model "${name}" is not in .github/cairn.yml models (${known.length > 0 ? `known: ${known.join(', ')}` : 'none are defined'}); add models.${name} or fix the tag`);
+}
+
+/** The deploy workflow of a stage: its own, else `deploy.workflow`. */
+export function deployWorkflow(config: RepoConfig, stage: string): string | undefined {
+  return (Object.hasOwn(config.stages, stage) ? config.stages[stage].workflow : undefined) ?? config.deploy?.workflow;
+}
+
+/** The version that held `stage` before the current holder, and is still active. */
+export function previousHolder(model: ModelState, stage: string): { version: string; sha: string } | undefined {
+  const holder = model.stages[stage];
+  if (!holder) return undefined;
+  const active = new Map(model.versions.filter((v) => v.active && isVersion(v.version)).map((v) => [`${v.version}@${v.sha}`, v]));
+  const assignments = model.history.filter((h) => h.event === 'assignment' && h.stage === stage && h.version !== undefined);
+  for (const entry of [...assignments].reverse()) {
+    if (entry.version === holder.version && entry.sha === holder.sha) continue;
+    const version = active.get(`${entry.version}@${entry.sha}`);
+    if (version) return { version: version.version, sha: version.sha };
+  }
+  return undefined;
+}

@@ -1,0 +1,85 @@
+/**
+ * What every handler shares: the per-process memory (delivery ids, tag objects, the registry
+ * issue's number), the repository an event is about, and adapters from Probot's context to the
+ * interfaces core takes.
+ */
+import type { Context } from 'probot';
+import type { GitHubClient } from '../core/github/octokit.ts';
+import type { TagObjectCache } from '../core/github/registry-tags.ts';
+import type { Logger } from '../core/logger.ts';
+import type { AnnotatedTag } from '../core/registry/index.ts';
+import { DeliveryGuard } from './delivery-guard.ts';
+import { LruCache } from './lru.ts';
+import type { RepositoryPayload } from './payloads.ts';
+
+export interface KnownIssue {
+  number: number;
+  body: string;
+}
+
+export interface AppRuntime {
+  guard: DeliveryGuard;
+  tagObjects: TagObjectCache;
+  /** `owner/repo` -> the registry issue found or created there. */
+  registryIssues: LruCache<string, KnownIssue>;
+  now: () => Date;
+}
+
+export interface AppRuntimeOptions {
+  /** Delivery ids remembered; default 10,000. */
+  deliveries?: number;
+  /** Tag objects cached by SHA; default 50,000 (a few MB). */
+  tagObjects?: number;
+  now?: () => Date;
+}
+
+export function createRuntime(options: AppRuntimeOptions = {}): AppRuntime {
+  return {
+    guard: new DeliveryGuard(options.deliveries ?? 10_000),
+    tagObjects: new LruCache<string, AnnotatedTag>(options.tagObjects ?? 50_000),
+    registryIssues: new LruCache<string, KnownIssue>(1_000),
+    now: options.now ?? (() => new Date()),
+  };
+}
+
+/** The repository an event is about, as core's helpers take it. */
+export interface RepoTarget {
+  owner: string;
+  repo: string;
+  fullName: string;
+  defaultBranch: string;
+  htmlUrl: string;
+}
+
+export function repoTarget(repository: RepositoryPayload): RepoTarget {
+  return {
+    owner: repository.owner.login,
+    repo: repository.name,
+    fullName: repository.full_name,
+    defaultBranch: repository.default_branch,
+    htmlUrl: repository.html_url.replace(/\/+$/, ''),
+  };
+}
+
+/**
+ * Probot's Octokit has the same `rest` and `paginate` as core's, but is built on another release of
+ * the endpoint-methods plugin, whose types differ in details core never touches.
+ */
+export function githubClient(context: Context): GitHubClient {
+  return context.octokit as unknown as GitHubClient;
+}
+
+/** Core's Logger on top of the event's pino logger. */
+export function eventLogger(context: Context): Logger {
+  const log = context.log;
+  return {
+    debug: (message) => log.debug(message),
+    info: (message) => log.info(message),
+    warn: (message) => log.warn(message),
+    error: (message) => log.error(message),
+  };
+}
+
+export function statusOf(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null ? (error as { status?: number }).status : undefined;
+}

@@ -1,0 +1,33 @@
+/**
+ * `.github/cairn.yml` read through the API at one commit, for front doors that have no checkout
+ * (the app). Validated exactly as the local file is; a missing file is `undefined`.
+ */
+import { parseRepoConfig, type RepoConfig } from '../config/parse.ts';
+import { UserError } from '../errors.ts';
+import type { GitHubClient } from './octokit.ts';
+
+export const REPO_CONFIG_PATH = '.github/cairn.yml';
+
+function status(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null ? (error as { status?: number }).status : undefined;
+}
+
+export async function readRepoConfigAt(octokit: GitHubClient, options: { owner: string; repo: string; ref: string }): Promise<RepoConfig | undefined> {
+  const { owner, repo, ref } = options;
+  let data;
+  try {
+    ({ data } = await octokit.rest.repos.getContent({ owner, repo, path: REPO_CONFIG_PATH, ref }));
+  } catch (error) {
+    if (status(error) === 404) return undefined;
+    throw error;
+  }
+  if (Array.isArray(data) || data.type !== 'file') {
+    throw new UserError(`${REPO_CONFIG_PATH} at ${ref.slice(0, 12)} is not a file: make it a YAML file`);
+  }
+  // GitHub leaves `content` empty for files over 1 MB; no sensible config is that large.
+  if (!('content' in data) || (data.size > 0 && !data.content)) {
+    throw new UserError(`${REPO_CONFIG_PATH} at ${ref.slice(0, 12)} is too large to read through the API (${data.size} bytes); keep it under 1 MB`);
+  }
+  const text = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
+  return parseRepoConfig(text, `${REPO_CONFIG_PATH} (${ref.slice(0, 12)})`);
+}

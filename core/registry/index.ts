@@ -1,0 +1,33 @@
+/** The model registry on git tags (GTO-compatible): grammar, state, lookups, planned changes. Pure; local-git.ts is the git backend. */
+export type { AnnotatedTag, HistoryEntry, ModelState, ParsedTag, RegistryEvent, RegistryState, StageHolder, VersionState } from './types.ts';
+export { REGISTRY_EVENTS } from './types.ts';
+export {
+  InvalidTagError,
+  NAME_RULE,
+  TAG_GRAMMAR,
+  checkModelName,
+  checkStageName,
+  checkVersion,
+  formatTag,
+  isRegistryTag,
+  isVersion,
+  modelNameFromTag,
+  modelNameToTag,
+  parseTag,
+  tagFromRef,
+} from './grammar.ts';
+export { BUMP_PARTS, FIRST_VERSION, bumpVersion, compareVersions, nextVersion, sortVersionsDescending, type BumpPart } from './versions.ts';
+export { registryState } from './state.ts';
+export { registryView, stagesInUse, type RegistryRow, type RegistryView } from './view.ts';
+export { findModel, findTagEvent, nextTagNumber, resolveVersion } from './lookup.ts';
+export {
+  planAssignment,
+  planDeprecation,
+  planDeregistration,
+  planRegistration,
+  planUnassignment,
+  standingAssignment,
+  type PlanContext,
+  type PlannedTag,
+  type VersionRef,
+} from './plan.ts';

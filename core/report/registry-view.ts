@@ -1,0 +1,155 @@
+/**
+ * The "Model registry" issue: models × stages, every version, the last deployment per environment
+ * and recent history, rendered from the registry state the tags add up to. The body keeps the
+ * deployments it has seen in a hidden line, so a refresh after a tag push does not forget them.
+ */
+import type { RegistryState } from '../registry/types.ts';
+import { code, codeCell, escapeCell, shortHash, table } from './format.ts';
+
+export const REGISTRY_ISSUE_TITLE = 'Model registry';
+/** Finds the issue again; on a line of its own, first in the body. */
+export const REGISTRY_ISSUE_MARKER = '<!-- cairn:registry -->';
+
+const DEPLOYMENTS_PREFIX = '<!-- cairn:deployments ';
+
+/** The newest deployment status seen for one environment. */
+export interface DeploymentSeen {
+  environment: string;
+  state: string;
+  /** The deployment's ref: the assignment tag when Cairn dispatched it. */
+  ref: string;
+  sha: string;
+  at: string;
+  /** The workflow run or log, when GitHub gave one. */
+  url?: string;
+}
+
+export interface RegistryViewInput {
+  state: RegistryState;
+  /** Stage columns in this order (the config's); stages only tags mention are added after. */
+  stages?: readonly string[];
+  /** `https://github.com/owner/repo`, to link tags, commits and releases. */
+  repoUrl?: string;
+  deployments?: readonly DeploymentSeen[];
+  /** Newest events shown; default 20. */
+  historyLimit?: number;
+}
+
+const STATE_MARK: Record<string, string> = { success: '✅', failure: '❌', error: '❌', in_progress: '⏳', queued: '⏳', pending: '⏳', waiting: '⏸️', inactive: '💤' };
+
+/** Tagger names are free text: keep them from pinging people or breaking the table. */
+function person(text: string): string {
+  return escapeCell(text).replace(/@/g, '&#64;');
+}
+
+function tagLink(tag: string, repoUrl: string | undefined): string {
+  return repoUrl ? `[${codeCell(tag)}](${repoUrl}/releases/tag/${encodeURIComponent(tag)})` : codeCell(tag);
+}
+
+function commitLink(sha: string, repoUrl: string | undefined): string {
+  return repoUrl ? `[${codeCell(shortHash(sha))}](${repoUrl}/commit/${sha})` : codeCell(shortHash(sha));
+}
+
+/** The deployments recorded in an earlier body, to carry forward. Unreadable data is dropped. */
+export function readDeploymentsSeen(body: string | null | undefined): DeploymentSeen[] {
+  const line = (body ?? '').split(/\r?\n/).find((l) => l.startsWith(DEPLOYMENTS_PREFIX) && l.endsWith(' -->'));
+  if (!line) return [];
+  try {
+    const parsed: unknown = JSON.parse(line.slice(DEPLOYMENTS_PREFIX.length, -' -->'.length));
+    if (!Array.isArray(parsed)) return [];
+    return parsed.filter(
+      (d): d is DeploymentSeen =>
+        typeof d === 'object' && d !== null && ['environment', 'state', 'ref', 'sha', 'at'].every((k) => typeof (d as Record<string, unknown>)[k] === 'string'),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** `seen` with `next` replacing the entry for its environment. */
+export function recordDeployment(seen: readonly DeploymentSeen[], next: DeploymentSeen): DeploymentSeen[] {
+  return [...seen.filter((d) => d.environment !== next.environment), next].sort((a, b) => a.environment.localeCompare(b.environment));
+}
+
+function hiddenDeployments(deployments: readonly DeploymentSeen[]): string {
+  // `--` cannot appear in JSON text except inside strings; escape it there so the comment cannot end early.
+  return `${DEPLOYMENTS_PREFIX}${JSON.stringify(deployments).replace(/--/g, '-\\u002d')} -->`;
+}
+
+function sortedModels(state: RegistryState) {
+  return Object.values(state.models).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Models × (latest, stages): what `gto show` prints, as a markdown table under a heading. */
+export function renderModelsTable(state: RegistryState, configuredStages: readonly string[] = []): string {
+  const models = sortedModels(state);
+  if (models.length === 0) {
+    return 'No models are registered yet. Push an annotated tag such as `churn@v0.1.0`, or comment `/cairn register churn --version v0.1.0`.';
+  }
+  const used = new Set(models.flatMap((m) => Object.keys(m.stages)));
+  const stages = [...configuredStages, ...[...used].filter((s) => !configuredStages.includes(s)).sort()];
+  const header = ['model', 'latest', ...stages.map(escapeCell)];
+  const rows = models.map((m) => [
+    `${codeCell(m.name)}${m.deprecated ? ' (deprecated)' : ''}`,
+    m.latest ? codeCell(m.latest) : '–',
+    ...stages.map((s) => (m.stages[s] ? codeCell(m.stages[s].version) : '–')),
+  ]);
+  return ['## Models', '', table([header, ...rows], ['l', 'l', ...stages.map(() => 'l')])].join('\n');
+}
+
+export function renderRegistryView(input: RegistryViewInput): string {
+  const { state, repoUrl } = input;
+  const models = sortedModels(state);
+  const deployments = input.deployments ?? [];
+  const lines = [
+    REGISTRY_ISSUE_MARKER,
+    hiddenDeployments(deployments),
+    `_Kept up to date by Cairn from the repository's registry tags (${code('name@vX.Y.Z')} registers, ${code('name#stage')} assigns). Edits to this issue are overwritten; change the registry with tags or ${code('/cairn')} commands._`,
+    '',
+  ];
+
+  lines.push(renderModelsTable(state, input.stages));
+  if (deployments.length > 0) {
+    const rows = deployments.map((d) => [
+      escapeCell(d.environment),
+      `${STATE_MARK[d.state] ?? ''} ${escapeCell(d.state)}`.trim(),
+      codeCell(d.ref),
+      commitLink(d.sha, repoUrl),
+      escapeCell(d.at),
+      d.url && /^https?:\/\/[^\s()<>]+$/.test(d.url) ? `[run](${d.url})` : '',
+    ]);
+    lines.push('', '## Last deployment per environment', '', table([['environment', 'state', 'ref', 'commit', 'at', ''], ...rows]));
+  }
+
+  for (const model of models) {
+    if (model.versions.length === 0) continue;
+    const rows = model.versions.map((v) => [
+      codeCell(v.version),
+      v.active ? 'active' : v.registered ? 'deregistered' : 'unregistered',
+      v.stages.map(escapeCell).join(', ') || '–',
+      commitLink(v.sha, repoUrl),
+      tagLink(v.tag, repoUrl),
+      escapeCell(v.at),
+    ]);
+    lines.push('', `## ${escapeCell(model.name)}${model.deprecated ? ' (deprecated)' : ''}`, '', table([['version', 'status', 'stages', 'commit', 'tag', 'at'], ...rows]));
+  }
+
+  const history = models
+    .flatMap((m) => m.history)
+    .sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || b.tag.localeCompare(a.tag))
+    .slice(0, input.historyLimit ?? 20);
+  if (history.length > 0) {
+    const rows = history.map((h) => [
+      escapeCell(h.at),
+      codeCell(h.name),
+      escapeCell(h.event),
+      h.version ? codeCell(h.version) : '–',
+      h.stage ? escapeCell(h.stage) : '–',
+      codeCell(h.tag),
+      h.by ? person(h.by.replace(/\s*<[^>]*>\s*$/, '')) : '–',
+    ]);
+    lines.push('', '## Recent changes', '', table([['at', 'model', 'event', 'version', 'stage', 'tag', 'by'], ...rows]));
+  }
+  lines.push('');
+  return lines.join('\n');
+}

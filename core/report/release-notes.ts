@@ -1,0 +1,43 @@
+/**
+ * Notes for the GitHub Release of a registered model version: where the version comes from, its
+ * verdict and the model card, all from the evaluation record on the tagged commit.
+ */
+import type { ModelConfig } from '../config/repo-config.schema.ts';
+import type { MetricsReport } from '../metrics/types.ts';
+import { code, escapeCell, shortHash } from './format.ts';
+import { renderGateSection } from './metric-table.ts';
+import { renderModelCard } from './model-card.ts';
+
+export interface ReleaseNotesInput {
+  model: string;
+  version: string;
+  tag: string;
+  sha: string;
+  /** The `cairn: <model>` record on the commit, when there is one. */
+  report?: MetricsReport;
+  /** Link to the check run that holds the record. */
+  recordUrl?: string;
+  config?: ModelConfig;
+}
+
+/** The card without its YAML front matter, which a release body would show as plain text. */
+function cardBody(report: MetricsReport, config: ModelConfig | undefined): string {
+  const card = renderModelCard({ report, model: config });
+  return card.replace(/^---\n[\s\S]*?\n---\n+/, '');
+}
+
+export function renderReleaseNotes(input: ReleaseNotesInput): string {
+  const { model, version, tag, sha, report } = input;
+  const head = `Registered ${code(`${model}@${version}`)} by tag ${code(tag)} on commit ${code(shortHash(sha))}.`;
+  if (!report) {
+    return [
+      head,
+      '',
+      `> [!WARNING]`,
+      `> No evaluation record: commit ${code(shortHash(sha))} has no completed ${code(`cairn: ${model}`)} check run with a Cairn record, so this release has no metrics or model card. Run the evaluate/report workflow on that commit before promoting ${escapeCell(model)}.`,
+      '',
+    ].join('\n');
+  }
+  const source = input.recordUrl ? `[evaluation record](${input.recordUrl})` : `evaluation record (${code(`cairn: ${model}`)} check run)`;
+  return [head, '', `Metrics and card from the ${source} on that commit.`, '', renderGateSection(report.gate), '', cardBody(report, input.config)].join('\n');
+}

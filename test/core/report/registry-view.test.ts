@@ -1,0 +1,53 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { registryState, type AnnotatedTag } from '../../../core/registry/index.ts';
+import { readDeploymentsSeen, recordDeployment, renderModelsTable, renderRegistryView, REGISTRY_ISSUE_MARKER } from '../../../core/report/registry-view.ts';
+
+const A = 'a'.repeat(40);
+const B = 'b'.repeat(40);
+const tag = (name: string, sha: string, minute: number, tagger = 'Ada Lovelace'): AnnotatedTag => ({
+  tag: name,
+  sha,
+  taggedAt: `2024-01-01T00:${String(minute).padStart(2, '0')}:00Z`,
+  tagger: { name: tagger, email: 'a@example.com' },
+});
+
+const state = registryState([
+  tag('churn@v1.0.0', A, 1),
+  tag('churn@v1.1.0', B, 2, '@everyone | ops'),
+  tag('churn#production#1', A, 3),
+  tag('churn#staging#2', B, 4),
+  tag('fraud@v0.1.0', A, 5),
+  tag('fraud@deprecated', A, 6),
+]);
+
+describe('renderRegistryView', () => {
+  test('models × stages in the config order, versions, and history newest first', () => {
+    const body = renderRegistryView({ state, stages: ['staging', 'production'], repoUrl: 'https://github.com/acme/churn' });
+    assert.ok(body.startsWith(`${REGISTRY_ISSUE_MARKER}\n`));
+    assert.match(body, /\| model \| latest \| staging \| production \|/);
+    assert.match(body, /\| `churn` \| `v1\.1\.0` \| `v1\.1\.0` \| `v1\.0\.0` \|/);
+    assert.match(body, /\| `fraud` \(deprecated\) \| `v0\.1\.0` \| – \| – \|/);
+    assert.match(body, /\| `v1\.0\.0` \| active \| production \| \[`aaaaaaa`\]\(https:\/\/github\.com\/acme\/churn\/commit\/a{40}\) \| \[`churn@v1\.0\.0`\]\(https:\/\/github\.com\/acme\/churn\/releases\/tag\/churn%40v1\.0\.0\) \|/);
+    const history = body.slice(body.indexOf('## Recent changes'));
+    assert.ok(history.indexOf('fraud@deprecated') < history.indexOf('churn@v1.0.0'));
+    // A tagger name neither pings anyone nor breaks the table.
+    assert.match(body, /&#64;everyone \\\| ops/);
+    assert.doesNotMatch(body, /@everyone/);
+  });
+
+  test('deployments survive a re-render through the hidden line, one per environment, even with "--" in a ref', () => {
+    const first = recordDeployment([], { environment: 'prod', state: 'in_progress', ref: 'churn#production#1', sha: A, at: 't1' });
+    const second = recordDeployment(first, { environment: 'prod', state: 'success', ref: 'x--y', sha: A, at: 't2', url: 'https://github.com/acme/churn/actions/runs/1' });
+    const body = renderRegistryView({ state, deployments: second });
+    assert.deepEqual(readDeploymentsSeen(body), second);
+    assert.match(body, /\| prod \| ✅ success \| `x--y` \|/);
+    assert.equal(body.split('\n').filter((line) => line.includes('-->')).length, 2, 'the hidden line is not ended early');
+    assert.deepEqual(readDeploymentsSeen('<!-- cairn:deployments [{"environment":1}] -->'), []);
+    assert.deepEqual(readDeploymentsSeen('<!-- cairn:deployments not json -->'), []);
+  });
+
+  test('an empty registry says how to start', () => {
+    assert.match(renderModelsTable(registryState([])), /No models are registered yet/);
+  });
+});
