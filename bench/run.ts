@@ -1,13 +1,27 @@
-// npm run bench [-- --rows N]: runs every benchmark against its named peer in the same run, prints
-// the tables and rewrites their sections of bench/RESULTS.md. Needs Debian's python3-pandas,
-// python3-sklearn, python3-onnx and time (apt-get install -y python3-pandas python3-sklearn python3-onnx time).
+// npm run bench [-- --only evaluate|pull|app] [--rows N] [--files N] [--large-mib N] [--jobs N]
+// [--deliveries N] [--concurrency N]: runs
+// every benchmark against its named peer in the same run, prints the tables and rewrites their
+// sections of bench/RESULTS.md. Needs Debian's python3-pandas, python3-sklearn, python3-onnx and time
+// (apt-get install -y python3-pandas python3-sklearn python3-onnx time), and the AWS CLI for pull.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { benchApp } from './app/app.bench.ts';
 import { benchEvaluate } from './evaluate/evaluate.bench.ts';
+import { benchPull } from './pull/pull.bench.ts';
 import { replaceSection } from './measure.ts';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    rows: { type: 'string', default: '1000000' },
+    files: { type: 'string', default: '2000' },
+    'large-mib': { type: 'string', default: '1024' },
+    jobs: { type: 'string' },
+    deliveries: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '8' },
+  },
+});
 const header = `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}. Command: \`npm run bench\` (${new Date().toISOString().slice(0, 10)}).`;
 let results = existsSync('bench/RESULTS.md') ? readFileSync('bench/RESULTS.md', 'utf8') : '# Benchmark results\n\nEach section is rewritten by `npm run bench`; ratios compare Cairn with a named peer measured in the same run.\n';
 let failed = false;
@@ -16,6 +30,25 @@ if (!values.only || values.only === 'evaluate') {
   const result = await benchEvaluate(Number(values.rows));
   console.log(result.markdown);
   results = replaceSection(results, 'evaluate', `${result.markdown}\n\n${header}`);
+  failed ||= !result.ok;
+}
+
+if (!values.only || values.only === 'pull') {
+  const result = await benchPull({
+    files: Number(values.files),
+    fileBytes: 50_000,
+    largeBytes: Number(values['large-mib']) * (1 << 20),
+    jobs: values.jobs === undefined ? undefined : Number(values.jobs),
+  });
+  console.log(result.markdown);
+  results = replaceSection(results, 'pull', `${result.markdown}\n\n${header}`);
+  failed ||= !result.ok;
+}
+
+if (!values.only || values.only === 'app') {
+  const result = await benchApp({ deliveries: Number(values.deliveries), concurrency: Number(values.concurrency), throttledDeliveries: 40 });
+  console.log(result.markdown);
+  results = replaceSection(results, 'app', `${result.markdown}\n\n${header}`);
   failed ||= !result.ok;
 }
 
