@@ -182,7 +182,7 @@ function report(options: PullBenchOptions, small: { cold: Runs; rerun: Runs }, l
     '| --- | ---: | ---: | ---: | --- | --- | ---: |',
     ...lines.map((line) => line.text),
     '',
-    `Cairn: \`node dist/cli.js pull data.dvc --remote s3://${BUCKET}/small --cache <fresh dir> --json\` (${jobs}); a cold run also fills its fresh cache, on the workspace's filesystem (a reflink where the filesystem has them, else a copy).`,
+    `Cairn: \`node dist/cli.js pull data.dvc --remote s3://${BUCKET}/small --cache <fresh dir> --json\` (${jobs}); a cold run also fills its fresh cache, on the workspace's filesystem (hard links to the verified downloads).`,
     `For scale, not a target: with \`--no-cache\` (nothing kept for a re-pull) Cairn took (a) ${noCache(small.cold)}, (b) ${noCache(large.cold)}.`,
     `Peer: ${awsVersionText}, \`aws s3 sync s3://${BUCKET}/small/files/md5 <fresh dir> --only-show-errors --no-progress\` on default settings (it also fetches the folder's .dir manifest, as Cairn does).`,
     `(c) runs each contender again on the folder its cold run filled, Cairn with the same cache; the peer's re-run is checked to transfer nothing (\`--dryrun\`).`,

@@ -14,8 +14,9 @@ export async function forEachLimited<T>(
   outer?: AbortSignal,
 ): Promise<void> {
   const abort = new AbortController();
-  // Every running item hangs a few listeners (its read stream, the store's write) on the one signal.
-  setMaxListeners(Math.max(10, jobs * 4), abort.signal);
+  // Every running item hangs a few listeners on the one signal (its read stream, the store's write,
+  // the SDK's request and upload).
+  setMaxListeners(Math.max(10, jobs * 8), abort.signal);
   const cancel = () => abort.abort(outer?.reason);
   if (outer?.aborted) cancel();
   else outer?.addEventListener('abort', cancel, { once: true });

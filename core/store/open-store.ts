@@ -23,6 +23,8 @@ export interface OpenStoreOptions {
   retry?: Partial<RetryPolicy>;
   /** S3 connections (default 64): at least the number of parallel transfers. */
   maxSockets?: number;
+  /** Plain GETs skip the SDK's command stack while S3 answers 200/206 (default true; see s3-direct-get.ts). */
+  directGet?: boolean;
 }
 
 const FORMS = 's3://bucket/prefix, file:///absolute/folder, or a local folder path';
@@ -30,7 +32,7 @@ const FORMS = 's3://bucket/prefix, file:///absolute/folder, or a local folder pa
 export function openStore(uri: string, options: OpenStoreOptions): ObjectStore {
   const location = parseStoreUri(uri, options.cwd);
   if (location.kind === 'file') return new FileStore(location.root);
-  return new S3Store(location, { env: options.env, logger: options.logger, endpoint: options.endpoint, retry: options.retry, maxSockets: options.maxSockets });
+  return new S3Store(location, { env: options.env, logger: options.logger, endpoint: options.endpoint, retry: options.retry, maxSockets: options.maxSockets, directGet: options.directGet });
 }
 
 export function parseStoreUri(uri: string, cwd: string = process.cwd()): StoreLocation {

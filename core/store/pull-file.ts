@@ -4,11 +4,10 @@
  * it is written and renamed into place only when the hash matches.
  */
 import type { BigIntStats } from 'node:fs';
-import { constants, createReadStream, createWriteStream } from 'node:fs';
-import { chmod, copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { chmod, copyFile, link, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import pLimit from 'p-limit';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -16,6 +15,7 @@ import { createDvcHasher, digestMatches, DVC_HASH_BLOCK_BYTES, hashDvcFile, type
 import type { DvcHashKind } from './dvc/types.ts';
 import type { WorkspaceState } from './pull-state.ts';
 import { ObjectNotFoundError, type ObjectStore } from './store.ts';
+import { Md5Worker } from './md5-worker.ts';
 import { tempPathFor } from './temp-file.ts';
 
 export interface FileJob {
@@ -39,6 +39,10 @@ export interface TransferContext {
   logger: Logger;
   cacheDir?: string;
   state: WorkspaceState;
+  /** False when the target is known not to exist yet (its folder was listed), so no stat is needed. */
+  mayExist(path: string): boolean;
+  /** Cache folders this pull has made (or found), so each is made once. */
+  cacheFolders: Set<string>;
   signal: AbortSignal;
   /** Objects at least this big are fetched as parallel ranged GETs. */
   largeObjectBytes: number;
@@ -50,7 +54,7 @@ export interface TransferContext {
 }
 
 export async function pullFile(job: FileJob, context: TransferContext): Promise<{ outcome: FileOutcome; bytes: number }> {
-  const existing = await statIfAny(job.target);
+  const existing = context.mayExist(job.target) ? await statIfAny(job.target) : undefined;
   if (existing?.isDirectory()) {
     throw new UserError(`${job.target} is a folder, where ${job.display} should be a file. Move the folder away and pull again.`);
   }
@@ -66,11 +70,14 @@ export async function pullFile(job: FileJob, context: TransferContext): Promise<
 
   for (let attempt = 1; ; attempt++) {
     const temp = tempPathFor(job.target);
+    let placed = false;
     try {
-      const digest = job.size !== undefined && job.size >= context.largeObjectBytes ? await fetchInParts(job, temp, context) : await fetchWhole(job, temp, context);
+      const written = job.size !== undefined && job.size >= context.largeObjectBytes ? await fetchInParts(job, temp, context) : await fetchWhole(job, temp, context);
+      const { digest } = written;
       if (digestMatches(digest, job.md5)) {
-        if (cached !== undefined) await addToCache(temp, cached, context.logger);
-        await place(job, temp, context.state);
+        if (cached !== undefined) await addToCache(temp, cached, context);
+        await place(job, temp, written.info, context.state);
+        placed = true;
         return { outcome: 'downloaded', bytes: digest.size };
       }
       const message = `${job.display}: the bytes of ${context.store.uriOf(job.key)} hash to ${digest.md5}, not ${job.md5}`;
@@ -79,7 +86,7 @@ export async function pullFile(job: FileJob, context: TransferContext): Promise<
       }
       context.logger.warn(`${message}; downloading it again.`);
     } finally {
-      await rm(temp, { force: true });
+      if (!placed) await rm(temp, { force: true });
     }
   }
 }
@@ -97,48 +104,88 @@ async function holdsExpectedBytes(job: FileJob, info: BigIntStats, state: Worksp
 /** Copies a cached object into place, checking it on the way; a damaged cache entry is dropped (undefined). */
 async function placeFromCache(job: FileJob, cached: string, context: TransferContext): Promise<number | undefined> {
   const temp = tempPathFor(job.target);
+  let placed = false;
   try {
-    const digest = await writeHashed(createReadStream(cached, { highWaterMark: DVC_HASH_BLOCK_BYTES, signal: context.signal }), temp, job.kind);
+    const { digest, info } = await writeHashed(createReadStream(cached, { highWaterMark: DVC_HASH_BLOCK_BYTES, signal: context.signal }), temp, job.kind);
     if (!digestMatches(digest, job.md5)) {
-      context.logger.warn(`the cached copy of ${job.display} (${cached}) is damaged; removing it and downloading the file again.`);
+      context.logger.warn(`the cached copy of ${job.display} (${cached}) no longer matches its hash (damaged, or edited in place through a workspace file linked to it); removing it and downloading the file again.`);
       await rm(cached, { force: true });
       return undefined;
     }
-    await place(job, temp, context.state);
+    await place(job, temp, info, context.state);
+    placed = true;
     return digest.size;
   } finally {
-    await rm(temp, { force: true });
+    if (!placed) await rm(temp, { force: true });
   }
 }
 
 /** One GET, streamed through the hasher to the temp file. */
-async function fetchWhole(job: FileJob, temp: string, context: TransferContext): Promise<DvcDigest> {
+async function fetchWhole(job: FileJob, temp: string, context: TransferContext): Promise<Written> {
   const body = await context.store.get(job.key, { signal: context.signal });
   return writeHashed(body, temp, job.kind, context.onBytes);
 }
 
-async function writeHashed(source: Readable, temp: string, kind: DvcHashKind, onBytes?: (count: number) => void): Promise<DvcDigest> {
+/** A verified-to-be temp file: its digest, and its stat (the fingerprint the workspace state keeps). */
+interface Written {
+  digest: DvcDigest;
+  info: BigIntStats;
+}
+
+/** Writes are gathered to this many bytes: a small file is one write, a large one few. */
+const WRITE_BATCH_BYTES = 1 << 20;
+
+/** Streams `source` through the hasher into a new file at `temp`, in writes of about WRITE_BATCH_BYTES. */
+async function writeHashed(source: Readable, temp: string, kind: DvcHashKind, onBytes?: (count: number) => void): Promise<Written> {
   const hasher = createDvcHasher(kind);
-  await pipeline(
-    source,
-    async function* (chunks: AsyncIterable<Uint8Array>) {
-      for await (const chunk of chunks) {
-        hasher.update(chunk);
-        onBytes?.(chunk.length);
-        yield chunk;
+  const handle = await open(temp, 'wx');
+  try {
+    let batch: Uint8Array[] = [];
+    let batchBytes = 0;
+    for await (const chunk of source as AsyncIterable<Uint8Array>) {
+      hasher.update(chunk);
+      onBytes?.(chunk.length);
+      batch.push(chunk);
+      batchBytes += chunk.length;
+      if (batchBytes >= WRITE_BATCH_BYTES) {
+        await writeAll(handle, batch);
+        batch = [];
+        batchBytes = 0;
       }
-    },
-    createWriteStream(temp, { flags: 'wx' }),
-  );
-  return hasher.digest();
+    }
+    if (batchBytes > 0) await writeAll(handle, batch);
+    return { digest: hasher.digest(), info: await handle.stat({ bigint: true }) };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** writev (at `position`, else at the file's offset), again for whatever a short write left. */
+async function writeAll(handle: FileHandle, chunks: Uint8Array[], position?: number): Promise<void> {
+  let left = chunks;
+  let at = position;
+  while (left.length > 0) {
+    let { bytesWritten } = await handle.writev(left, at);
+    if (at !== undefined) at += bytesWritten;
+    const rest: Uint8Array[] = [];
+    for (const chunk of left) {
+      if (bytesWritten >= chunk.length) bytesWritten -= chunk.length;
+      else {
+        rest.push(chunk.subarray(bytesWritten));
+        bytesWritten = 0;
+      }
+    }
+    left = rest;
+  }
 }
 
 /**
  * Parallel ranged GETs of one object version (If-Match on the etag HEAD gave), each written at its
  * offset. md5 needs the bytes in order, so every part that completes the prefix is read back from
- * the file (the page cache still holds it) and hashed while later parts are still downloading.
+ * the file (the page cache still holds it) and hashed, on a worker thread, while later parts are
+ * still downloading.
  */
-async function fetchInParts(job: FileJob, temp: string, context: TransferContext): Promise<DvcDigest> {
+async function fetchInParts(job: FileJob, temp: string, context: TransferContext): Promise<Written> {
   const info = await context.store.head(job.key);
   if (info === undefined) throw new ObjectNotFoundError(context.store.uriOf(job.key));
   const size = info.size;
@@ -149,19 +196,12 @@ async function fetchInParts(job: FileJob, temp: string, context: TransferContext
   const stop = () => abort.abort(context.signal.reason);
   context.signal.addEventListener('abort', stop, { once: true });
   const handle = await open(temp, 'wx+'); // read back for hashing
-  const hasher = createDvcHasher(job.kind);
+  const hasher = job.kind === 'md5' ? workerHasher(temp) : mainThreadHasher(job.kind, handle, temp);
   let hashedParts = 0;
   let hashing = Promise.resolve();
   const hashReadyParts = async () => {
-    const buffer = Buffer.allocUnsafe(DVC_HASH_BLOCK_BYTES);
     while (hashedParts < parts.length && parts[hashedParts].done) {
-      const { start, end } = parts[hashedParts];
-      for (let offset = start; offset <= end; ) {
-        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end + 1 - offset), offset);
-        if (bytesRead === 0) throw new Error(`${temp}: read back fewer bytes than were written`);
-        hasher.update(buffer.subarray(0, bytesRead));
-        offset += bytesRead;
-      }
+      await hasher.add(parts[hashedParts].start, parts[hashedParts].end);
       hashedParts++;
     }
   };
@@ -171,13 +211,20 @@ async function fetchInParts(job: FileJob, temp: string, context: TransferContext
     const fetches = parts.map((part) =>
       limit(async () => {
         const body = await context.store.get(job.key, { range: { start: part.start, end: part.end }, ifMatch: info.etag, signal: abort.signal });
-        let position = part.start;
+        let position = part.start; // bytes received so far end here
+        let written = part.start; // and are on disk up to here
+        let batch: Uint8Array[] = [];
         for await (const chunk of body as AsyncIterable<Uint8Array>) {
           if (position + chunk.length > part.end + 1) throw new Error(`${context.store.uriOf(job.key)}: a ranged GET returned more bytes than asked for`);
-          await handle.write(chunk, 0, chunk.length, position);
+          batch.push(chunk);
           position += chunk.length;
           context.onBytes(chunk.length);
+          if (position - written >= WRITE_BATCH_BYTES) {
+            await writeAll(handle, batch, written);
+            [batch, written] = [[], position];
+          }
         }
+        if (batch.length > 0) await writeAll(handle, batch, written);
         if (position !== part.end + 1) throw new Error(`${context.store.uriOf(job.key)}: bytes ${part.start}-${part.end} ended after ${position - part.start} bytes`);
         part.done = true;
         hashing = hashing.then(hashReadyParts);
@@ -188,39 +235,96 @@ async function fetchInParts(job: FileJob, temp: string, context: TransferContext
     const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
     await hashing;
-    const digest = hasher.digest();
+    const digest = await hasher.digest();
     if (digest.size !== size) throw new Error(`${context.store.uriOf(job.key)}: hashed ${digest.size} of ${size} bytes`);
-    return digest;
+    return { digest, info: await handle.stat({ bigint: true }) };
   } finally {
     context.signal.removeEventListener('abort', stop);
     limit.clearQueue();
+    await hasher.close();
     await handle.close();
   }
 }
 
+/** Hashes byte ranges of the file being written, in order. */
+interface RangeHasher {
+  add(start: number, end: number): Promise<void>;
+  digest(): Promise<DvcDigest>;
+  close(): Promise<void>;
+}
+
+/** md5 (DVC 3) on a worker thread, beside the downloads. */
+function workerHasher(path: string): RangeHasher {
+  const worker = new Md5Worker(path);
+  return {
+    add: (start, end) => worker.add(start, end),
+    digest: async () => {
+      const { md5, size } = await worker.digest();
+      return { kind: 'md5', md5, accepted: [md5], size };
+    },
+    close: () => worker.close(),
+  };
+}
+
+/** DVC 2.x's md5 of text-normalised blocks, read back through the open handle. */
+function mainThreadHasher(kind: DvcHashKind, handle: FileHandle, path: string): RangeHasher {
+  const hasher = createDvcHasher(kind);
+  const buffer = Buffer.allocUnsafe(DVC_HASH_BLOCK_BYTES);
+  return {
+    add: async (start, end) => {
+      for (let offset = start; offset <= end; ) {
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end + 1 - offset), offset);
+        if (bytesRead === 0) throw new Error(`${path}: read back fewer bytes than were written`);
+        hasher.update(buffer.subarray(0, bytesRead));
+        offset += bytesRead;
+      }
+    },
+    digest: async () => hasher.digest(),
+    close: async () => {},
+  };
+}
+
 /** Renames the verified temp file into place and remembers it, so the next pull need not hash it. */
-async function place(job: FileJob, temp: string, state: WorkspaceState): Promise<void> {
-  if (job.isexec) await chmod(temp, 0o755);
-  await rename(temp, job.target);
-  state.record(job.target, await stat(job.target, { bigint: true }), job.md5);
+async function place(job: FileJob, temp: string, info: BigIntStats, state: WorkspaceState): Promise<void> {
+  if (job.isexec) await chmod(temp, 0o755); // changes ctime only; the state's fingerprint holds
+  await rename(temp, job.target); // keeps inode, size and mtime
+  state.record(job.target, info, job.md5);
 }
 
 /**
- * Keeps a verified download in the cache, as a copy (a reflink where the filesystem has them): a
- * hard link would share bytes with the workspace file, and tools that rewrite a file in place
- * (pandas' to_csv, for one) would damage the cached copy too. A failure to cache is logged, never fatal.
+ * Keeps a verified download in the cache: a hard link where the cache shares the workspace's
+ * filesystem (no bytes copied: a 1 GiB pull fills its cache for free), else a copy (a reflink where
+ * the filesystem has them). The link shares bytes with the workspace file, so a tool that rewrites
+ * that file in place (pandas' to_csv, for one) changes the cached copy too; that is safe because
+ * every read from the cache is verified against its hash, and costs only a download the next time
+ * that version is pulled. A failure to cache is logged, never fatal.
  */
-async function addToCache(temp: string, cached: string, logger: Logger): Promise<void> {
+async function addToCache(temp: string, cached: string, context: TransferContext): Promise<void> {
+  const folder = dirname(cached);
+  try {
+    if (!context.cacheFolders.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      context.cacheFolders.add(folder);
+    }
+    await link(temp, cached);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return; // cached meanwhile by another pull
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') return warnNotCached(cached, error, context.logger);
+  }
   const staging = tempPathFor(cached);
   try {
-    await mkdir(dirname(cached), { recursive: true });
     await copyFile(temp, staging, constants.COPYFILE_FICLONE);
     await rename(staging, cached);
   } catch (error) {
-    logger.warn(`could not add ${cached} to the cache (${(error as Error).message}); the pull goes on without it.`);
-  } finally {
     await rm(staging, { force: true });
+    warnNotCached(cached, error, context.logger);
   }
+}
+
+function warnNotCached(cached: string, error: unknown, logger: Logger): void {
+  logger.warn(`could not add ${cached} to the cache (${(error as Error).message}); the pull goes on without it.`);
 }
 
 async function statIfAny(path: string): Promise<BigIntStats | undefined> {

@@ -82,7 +82,7 @@ export interface PullResult {
 
 export const DEFAULT_PULL_JOBS = 16;
 const DEFAULT_LARGE_OBJECT_BYTES = 64 << 20;
-const DEFAULT_PART_BYTES = 16 << 20;
+const DEFAULT_PART_BYTES = 32 << 20;
 const PART_JOBS = 8;
 
 /**
@@ -151,9 +151,10 @@ export async function pullOutputs(root: string, outputs: readonly DvcOutput[], s
 
   // 2. Folders made, leftovers of killed runs cleared.
   for (const plan of planned) if (plan.output.isDir) await mkdir(plan.target, { recursive: true });
+  const present = new Set<string>(); // paths already in the workspace; the rest need no stat
   for (const folder of new Set(allJobs.map((job) => dirname(job.target)))) {
     await mkdir(folder, { recursive: true });
-    await removeStaleTempFiles(folder);
+    for (const name of await removeStaleTempFiles(folder)) present.add(join(folder, name));
   }
 
   // 3. Files, in parallel; the first failure stops the rest, and each cleans up its own temp file.
@@ -178,6 +179,8 @@ export async function pullOutputs(root: string, outputs: readonly DvcOutput[], s
     logger,
     cacheDir: options.cacheDir,
     state,
+    mayExist: (path) => present.has(path),
+    cacheFolders: new Set(),
     signal: abort.signal,
     largeObjectBytes: options.largeObjectBytes ?? DEFAULT_LARGE_OBJECT_BYTES,
     partBytes: options.partBytes ?? DEFAULT_PART_BYTES,

@@ -35,6 +35,8 @@ export interface ResumeOptions {
 
 /** Resumes at most this often in one transfer even when every attempt makes progress. */
 const MAX_RESUMES = 100;
+/** Bytes past the wanted range still read (and dropped) so the connection can be reused. */
+const MAX_EXCESS_BYTES = 1 << 20;
 
 export function resumingBody(first: BodySource, options: ResumeOptions): Readable {
   return Readable.from(chunks(first, options), { objectMode: false, highWaterMark: 1 << 16 });
@@ -52,16 +54,23 @@ async function* chunks(first: BodySource, options: ResumeOptions): AsyncGenerato
       let at = source.start; // object offset of the next byte this source yields
       try {
         if (offset > end) return;
+        // The body is read to its natural end: a response abandoned before its last byte closes the
+        // connection instead of returning it to the keep-alive pool. Only a server that sends far
+        // more than was asked for is cut off.
         for await (const raw of source.body as AsyncIterable<Buffer>) {
           const chunkStart = at;
           at += raw.length;
+          if (offset > end) {
+            if (at - offset > MAX_EXCESS_BYTES) return;
+            continue;
+          }
           if (at <= offset) continue; // all before the bytes still wanted
           let chunk = chunkStart < offset ? raw.subarray(offset - chunkStart) : raw;
           if (offset + chunk.length > end + 1) chunk = chunk.subarray(0, end + 1 - offset);
           offset += chunk.length;
           yield chunk;
-          if (offset > end) return;
         }
+        if (offset > end) return;
         throw new TruncatedBodyError(`${uri}: the connection closed after ${offset - options.start} of ${end + 1 - options.start} bytes`);
       } catch (error) {
         if (!isDroppedConnection(error) || signal?.aborted) throw error;

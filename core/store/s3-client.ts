@@ -30,6 +30,8 @@ export interface S3ClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Concurrent connections (default 64): set it at least as high as the number of parallel transfers. */
   maxSockets?: number;
+  /** Plain GETs skip the SDK's command stack while S3 answers 200/206 (default true; see s3-direct-get.ts). */
+  directGet?: boolean;
 }
 
 export interface ResolvedS3Client {

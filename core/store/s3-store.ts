@@ -8,6 +8,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { resumingBody } from './resuming-body.ts';
+import { DirectGetter } from './s3-direct-get.ts';
 import type { RetryPolicy } from './retry.ts';
 import { createS3Client, type S3ClientOptions } from './s3-client.ts';
 import { s3Error, type S3ErrorContext } from './s3-errors.ts';
@@ -29,6 +30,7 @@ export class S3Store implements ObjectStore {
   private readonly endpoint?: string;
   private readonly retry: RetryPolicy;
   private readonly logger: Logger;
+  private readonly direct?: DirectGetter;
 
   constructor(
     readonly location: S3Location,
@@ -37,6 +39,7 @@ export class S3Store implements ObjectStore {
     this.uri = `s3://${location.bucket}${location.prefix ? `/${location.prefix}` : ''}`;
     ({ client: this.client, endpoint: this.endpoint, retry: this.retry } = createS3Client(options));
     this.logger = options.logger;
+    if (options.directGet !== false) this.direct = new DirectGetter(this.client, location.bucket);
   }
 
   uriOf(key: string): string {
@@ -62,7 +65,11 @@ export class S3Store implements ObjectStore {
       const Range = start === undefined ? undefined : `bytes=${start}-${end ?? ''}`;
       const IfMatch = etag === undefined ? undefined : `"${etag}"`;
       try {
-        const out = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key, Range, IfMatch }), { abortSignal: options.signal });
+        // The fast path when S3 answers 200/206; any other answer is asked again through the SDK's command.
+        const direct = await this.direct?.get(Key, { range: Range, ifMatch: IfMatch }, options.signal);
+        const out = direct
+          ? { Body: direct.body, ETag: direct.etag, ContentRange: direct.contentRange, ContentLength: direct.contentLength }
+          : await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key, Range, IfMatch }), { abortSignal: options.signal });
         return { out, served: servedRange(out.ContentRange, out.ContentLength ?? 0) };
       } catch (error) {
         throw s3Error(error, this.context(key, etag === undefined ? undefined : `If-Match ${etag}`));

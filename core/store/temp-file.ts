@@ -14,22 +14,25 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.cairn-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
 }
 
-/** Removes temp files in `folder` left by Cairn processes that have exited; returns how many. */
-export async function removeStaleTempFiles(folder: string): Promise<number> {
+/**
+ * Removes temp files in `folder` left by Cairn processes that have exited. Returns the names the
+ * folder holds besides Cairn's temp files (empty when it does not exist), so a caller can skip
+ * looking for files that are not there.
+ */
+export async function removeStaleTempFiles(folder: string): Promise<Set<string>> {
   let names: string[];
   try {
     names = await readdir(folder);
   } catch {
-    return 0; // not there yet: nothing to clean
+    return new Set(); // not there yet: nothing to clean
   }
-  let removed = 0;
+  const others = new Set<string>();
   for (const name of names) {
     const pid = TEMP_NAME.exec(name)?.[1];
-    if (pid === undefined || isRunning(Number(pid))) continue;
-    await rm(join(folder, name), { force: true });
-    removed++;
+    if (pid === undefined) others.add(name);
+    else if (!isRunning(Number(pid))) await rm(join(folder, name), { force: true });
   }
-  return removed;
+  return others;
 }
 
 function isRunning(pid: number): boolean {

@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { memoryLogger, silentLogger } from '../../../core/logger.ts';
-import { formatDvcFile, objectKey, readDvcPointers } from '../../../core/store/dvc/index.ts';
+import { createDvcHasher, formatDvcFile, objectKey, readDvcPointers } from '../../../core/store/dvc/index.ts';
 import {
   FileStore,
   manifestHashOf,
@@ -114,10 +114,28 @@ test('a file changed in the workspace is put back; a damaged cache entry is drop
   await pullPointerFile(join(repo, 'data.txt.dvc'), { store, logger: silentLogger, cacheDir });
   const original = readFileSync(join(repo, 'data.txt'));
 
+  // Replaced (a new file under the name, as editors save): the cached copy is untouched.
+  rmSync(join(repo, 'data.txt'));
   writeFileSync(join(repo, 'data.txt'), 'edited by hand');
   const restored = await pullPointerFile(join(repo, 'data.txt.dvc'), { store, logger: silentLogger, cacheDir });
   assert.deepEqual(readFileSync(join(repo, 'data.txt')), original);
   assert.equal(restored.fromCache.files, 1);
+
+  // Rewritten in place after a download: the download was hard-linked into the cache, so the cached
+  // copy changed too; the pull notices, drops it and downloads the file again.
+  const relinked = join(tempDir(), 'relinked');
+  mkdirSync(relinked);
+  cpSync(join(repo, 'data.txt.dvc'), join(relinked, 'data.txt.dvc'));
+  const freshCache = join(tempDir(), 'fresh-cache');
+  await pullPointerFile(join(relinked, 'data.txt.dvc'), { store, logger: silentLogger, cacheDir: freshCache });
+  const linked = join(freshCache, ...objectKey('fb49ede462d49d32bf45ca714501998e', '3.x').split('/'));
+  assert.equal(statSync(linked).ino, statSync(join(relinked, 'data.txt')).ino, 'one inode: no bytes copied into the cache');
+  writeFileSync(join(relinked, 'data.txt'), 'rewritten in place');
+  const inPlace = memoryLogger();
+  const again = await pullPointerFile(join(relinked, 'data.txt.dvc'), { store, logger: inPlace, cacheDir: freshCache });
+  assert.deepEqual(readFileSync(join(relinked, 'data.txt')), original);
+  assert.equal(again.downloaded.files, 1);
+  assert.ok(inPlace.lines.some((line) => line.level === 'warn' && /edited in place through a workspace file linked to it/.test(line.message)));
 
   // Damage the cached copy.
   const cached = join(cacheDir, ...objectKey('fb49ede462d49d32bf45ca714501998e', '3.x').split('/'));
@@ -130,7 +148,7 @@ test('a file changed in the workspace is put back; a damaged cache entry is drop
   assert.equal(healed.downloaded.files, 1);
   assert.equal(store.gets.length, gets + 1);
   assert.deepEqual(readFileSync(join(repo, 'data.txt')), original);
-  assert.ok(logger.lines.some((line) => line.level === 'warn' && /cached copy of data\.txt .* is damaged/.test(line.message)));
+  assert.ok(logger.lines.some((line) => line.level === 'warn' && /cached copy of data\.txt .* no longer matches its hash/.test(line.message)));
   assert.deepEqual(readFileSync(cached), original, 'the cache holds good bytes again');
 });
 
@@ -208,6 +226,28 @@ test('on S3, a large object comes down as parallel ranged GETs of one version an
     assert.equal(ranged.length, 11, 'ceil(1,000,003 / 100,000) parts');
     assert.ok(ranged.every((request) => typeof request.headers['if-match'] === 'string'), 'every part is conditioned on the etag HEAD returned');
     assert.deepEqual(readdirSync(repo).sort(), ['big.bin', 'big.bin.dvc']);
+  } finally {
+    store.close();
+  }
+});
+
+test('a large DVC 2.x object (md5 of text-normalised blocks) comes down in parts and verifies', async () => {
+  const store = openStore(`s3://${server.bucket}/remote`, { env: { ...server.env, AWS_ENDPOINT_URL: proxy.endpoint }, logger: silentLogger });
+  try {
+    const body = Buffer.from(Array.from({ length: 40_000 }, (_, i) => `row,${i},${(i * 7919) % 10_007}\r\n`).join(''));
+    const hasher = createDvcHasher('md5-dos2unix');
+    hasher.update(body);
+    const { md5 } = hasher.digest();
+    assert.notEqual(md5, createHash('md5').update(body).digest('hex'), 'the CRLFs count');
+    await store.put(objectKey(md5, '2.x'), body);
+    const repo = tempDir();
+    // A DVC 2.x pointer: no `hash: md5` line.
+    writeFileSync(join(repo, 'rows.csv.dvc'), `outs:\n- md5: ${md5}\n  size: ${body.length}\n  path: rows.csv\n`);
+    proxy.reset();
+    const result = await pullPointerFile(join(repo, 'rows.csv.dvc'), { store, logger: silentLogger, largeObjectBytes: 256 << 10, partBytes: 100_000, jobs: 4 });
+    assert.deepEqual(readFileSync(join(repo, 'rows.csv')), body, 'bytes as stored, CRLFs kept');
+    assert.equal(result.downloaded.files, 1);
+    assert.ok(proxy.requests.filter((request) => request.method === 'GET' && request.headers.range !== undefined).length > 1, 'fetched in parts');
   } finally {
     store.close();
   }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { after, before, beforeEach, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import { UserError } from '../../../core/errors.ts';
 import { memoryLogger } from '../../../core/logger.ts';
-import { MULTIPART_PART_SIZE, openStore, PreconditionFailedError, type ObjectStore } from '../../../core/store/index.ts';
+import { MULTIPART_PART_SIZE, ObjectNotFoundError, openStore, PreconditionFailedError, type ObjectStore } from '../../../core/store/index.ts';
 import { startFaultProxy, type Fault, type FaultProxy } from '../../support/fault-proxy.ts';
 import { startS3Server, type S3Server } from '../../support/s3-server.ts';
 
@@ -17,8 +17,9 @@ const payload = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7 + (
 before(async () => {
   server = await startS3Server();
   proxy = await startFaultProxy(server.endpoint);
-  // Tiny delays: these tests are about which failures are retried, not how long the waits are.
-  store = openStore(`s3://${server.bucket}/faults`, { env: { ...server.env, AWS_ENDPOINT_URL: proxy.endpoint }, logger, retry: { maxAttempts: 4, baseDelayMs: 2, throttleBaseDelayMs: 2 } });
+  // Tiny delays: these tests are about which failures are retried, not how long the waits are. They
+  // count the SDK's own attempts, so GETs go through its command (the direct path has its own tests below).
+  store = openStore(`s3://${server.bucket}/faults`, { env: { ...server.env, AWS_ENDPOINT_URL: proxy.endpoint }, logger, retry: { maxAttempts: 4, baseDelayMs: 2, throttleBaseDelayMs: 2 }, directGet: false });
   await store.put('payload', payload);
 });
 beforeEach(() => {
@@ -155,4 +156,53 @@ test('a burst of failures across 100 parallel reads does not exhaust a shared re
   const results = await Promise.all(Array.from({ length: 100 }, async () => (await buffer(await store.get('payload', { range: { start: 0, end: 999 } }))).equals(payload.subarray(0, 1000))));
   assert.ok(results.every(Boolean));
   assert.equal(proxy.injected.status, 150);
+});
+
+describe('the direct GET path (see s3-direct-get.ts)', () => {
+  let direct: ObjectStore;
+  before(() => {
+    direct = openStore(`s3://${server.bucket}/faults`, { env: { ...server.env, AWS_ENDPOINT_URL: proxy.endpoint }, logger, retry: { maxAttempts: 4, baseDelayMs: 2, throttleBaseDelayMs: 2 } });
+  });
+  after(() => direct.close());
+  // The SDK's command stack stamps every attempt with these headers; a direct GET has neither.
+  const viaSdk = (r: { headers: Record<string, unknown> }) => r.headers['amz-sdk-invocation-id'] !== undefined && r.headers['amz-sdk-request'] !== undefined;
+
+  test('a GET that S3 answers with 200 or 206 is one signed request outside the command stack', async () => {
+    assert.ok((await buffer(await direct.get('payload'))).equals(payload));
+    assert.ok((await buffer(await direct.get('payload', { range: { start: 10, end: 20 } }))).equals(payload.subarray(10, 21)));
+    assert.equal(gets().length, 2);
+    assert.ok(gets().every((r) => !viaSdk(r) && /^AWS4-HMAC-SHA256 Credential=S3RVER\/\d{8}\/us-east-1\/s3\/aws4_request, SignedHeaders=\S*host\S*, Signature=[0-9a-f]{64}$/.test(String(r.headers.authorization))));
+    assert.equal(gets()[1].headers.range, 'bytes=10-20');
+  });
+
+  test('an error answer is asked again through the SDK, whose error the caller gets', async () => {
+    proxy.inject({ fault: { kind: 'status', status: 403, code: 'AccessDenied' }, times: 2 });
+    await assert.rejects(direct.get('payload'), (error: unknown) => error instanceof UserError && /was refused \(AccessDenied, HTTP 403\)/.test(error.message));
+    assert.deepEqual(gets().map(viaSdk), [false, true]);
+    assert.equal(proxy.pending(), 0);
+    await assert.rejects(direct.get('missing'), (error: unknown) => error instanceof ObjectNotFoundError);
+  });
+
+  test("503 SlowDown hands the GET to the SDK's backed-off retries and keeps later GETs there for a while", async () => {
+    proxy.inject({ fault: { kind: 'slow-down' }, times: 3 });
+    assert.ok((await buffer(await direct.get('payload'))).equals(payload));
+    assert.deepEqual(gets().map((r) => `${viaSdk(r) ? 'sdk' : 'direct'} ${r.fault ?? 'ok'}`), ['direct slow-down', 'sdk slow-down', 'sdk slow-down', 'sdk ok']);
+    assert.ok((await buffer(await direct.get('payload'))).equals(payload));
+    assert.ok(viaSdk(gets()[4]), 'paused after the 503');
+  });
+
+  test('a body cut off mid-way resumes with a ranged GET of the same version', async () => {
+    const fresh = openStore(`s3://${server.bucket}/faults`, { env: { ...server.env, AWS_ENDPOINT_URL: proxy.endpoint }, logger, retry: { maxAttempts: 4, baseDelayMs: 2, throttleBaseDelayMs: 2 } });
+    try {
+      proxy.inject({ fault: { kind: 'truncate', afterBytes: 100_000 } });
+      assert.ok((await buffer(await fresh.get('payload'))).equals(payload));
+      const [first, second] = gets();
+      assert.equal(first.fault, 'truncate');
+      assert.equal(second.headers.range, 'bytes=100000-299999');
+      assert.match(String(second.headers['if-match']), /^"[0-9a-f]{32}"$/);
+      assert.ok(!viaSdk(first) && !viaSdk(second));
+    } finally {
+      fresh.close();
+    }
+  });
 });
