@@ -38,8 +38,10 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 export async function startFakeGithub(options: GithubApiOptions = {}): Promise<FakeGithub> {
   // Listen first: the router needs the port for its base URL and for the Link headers it writes.
   const server: Server = createServer();
-  // The app keeps its sockets alive between requests; they must not hold the test process open.
-  server.keepAliveTimeout = 1_000;
+  // Keep-alive as GitHub does. Not shorter: undici (the app's fetch) drops a connection whose server
+  // timeout hint is within its 1 s safety margin, so a 1 s timeout meant a new connection per request.
+  // close() ends the idle sockets, so they do not hold the test process open.
+  server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
