@@ -144,3 +144,8 @@ export function checkVersion(version: string): string {
 export function isVersion(version: string): boolean {
   return VERSION_RE.test(version);
 }
+
+/** A model (without its folder) or stage name in GTO's grammar. */
+export function isName(name: string): boolean {
+  return NAME_RE.test(name);
+}

@@ -7,11 +7,11 @@
  * record the `dir:name` form that `.github/cairn.yml` uses. A name may hold `/`, so a segment called
  * `versions`, `stages` or `sha256` is refused: `a/versions` would otherwise share keys with `a`.
  */
-import semver from 'semver';
 import { UserError } from '../errors.ts';
+import { isName, isVersion, NAME_RULE as REGISTRY_NAME_RULE } from '../registry/grammar.ts';
 
-const GTO_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-/_]*[a-zA-Z0-9])?$/;
-const NAME_RULE = 'letters, digits, "-", "_" and "/", starting and ending with a letter or digit, with no empty part ("//")';
+/** The registry's rule, and no empty key segment. */
+const NAME_RULE = `${REGISTRY_NAME_RULE}, with no empty part ("//")`;
 const DIR_SEGMENT = /^[a-zA-Z0-9._-]+$/;
 const RESERVED_SEGMENTS = new Set(['versions', 'stages', 'sha256']);
 
@@ -27,7 +27,7 @@ export function parseModelName(raw: string): ModelName {
   const cut = raw.search(/[:=]/);
   const dir = cut < 0 ? undefined : raw.slice(0, cut);
   const name = cut < 0 ? raw : raw.slice(cut + 1);
-  if (!GTO_NAME.test(name) || name.includes('//')) {
+  if (!isName(name) || name.includes('//')) {
     throw new UserError(`invalid model name ${JSON.stringify(raw)}: use ${NAME_RULE}${cut < 0 ? '' : ' after the "dir:" prefix'}.`);
   }
   const reserved = name.split('/').find((segment) => RESERVED_SEGMENTS.has(segment));
@@ -47,8 +47,7 @@ export function parseModelName(raw: string): ModelName {
 
 /** Checks a version: `v` and a semantic version, e.g. v1.2.0 or v2.0.0-rc.1, as the registry's tags write it. */
 export function checkModelVersion(version: string): string {
-  const bare = version.startsWith('v') ? version.slice(1) : undefined;
-  if (bare === undefined || semver.valid(bare) !== bare) {
+  if (!isVersion(version)) {
     throw new UserError(`invalid model version ${JSON.stringify(version)}: use "v" and a semantic version, e.g. v1.2.0.`);
   }
   return version;
@@ -56,6 +55,6 @@ export function checkModelVersion(version: string): string {
 
 /** Checks a stage name (GTO's grammar, no monorepo prefix), e.g. `staging` or `prod`. */
 export function checkStageName(stage: string): string {
-  if (!GTO_NAME.test(stage) || stage.includes('//')) throw new UserError(`invalid stage name ${JSON.stringify(stage)}: use ${NAME_RULE}.`);
+  if (!isName(stage) || stage.includes('//')) throw new UserError(`invalid stage name ${JSON.stringify(stage)}: use ${NAME_RULE}.`);
   return stage;
 }
