@@ -47,7 +47,7 @@ export async function onDeploymentStatus(payload: DeploymentStatusPayload, ctx: 
   const tagName = deployment.ref.replace(/^refs\/tags\//, '');
   let config: RepoConfig | undefined;
   try {
-    config = await requireConfig(octokit, target, target.defaultBranch);
+    config = await requireConfig(octokit, target, target.defaultBranch, runtime);
   } catch (error) {
     if (!isUserError(error)) throw error;
     logger.warn(`registry issue: ${error.message.split('\n')[0]}`);

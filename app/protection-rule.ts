@@ -87,7 +87,7 @@ async function decide(ctx: RuleContext, payload: ProtectionRulePayload): Promise
   try {
     const deployment = payload.deployment;
     if (!deployment) throw new UserError('the event names no deployment, so there is no model version to check');
-    const config = await requireConfig(octokit, target, target.defaultBranch);
+    const config = await requireConfig(octokit, target, target.defaultBranch, ctx.runtime);
     const stage = stageOfEnvironment(config, environment);
     review.stage = stage;
     const registry = await loadRegistry(octokit, target, ctx.runtime, logger);

@@ -1,6 +1,7 @@
 /** The registry and the config of one repository, read through the API. */
 import type { RepoConfig } from '../core/config/index.ts';
-import { readRegistryTags } from '../core/github/registry-tags.ts';
+import { conditionalGet } from '../core/github/conditional-get.ts';
+import { registryTagsFromRefs } from '../core/github/registry-tags.ts';
 import { readRepoConfigAt } from '../core/github/repo-config.ts';
 import type { GitHubClient } from '../core/github/octokit.ts';
 import { UserError } from '../core/errors.ts';
@@ -15,20 +16,26 @@ export interface LoadedRegistry {
   state: RegistryState;
 }
 
+/**
+ * The repository's registry. The tag list is a conditional GET: while no tag changed, GitHub answers
+ * 304 and the registry computed from the last list is reused (callers must not modify it).
+ */
 export async function loadRegistry(octokit: GitHubClient, target: RepoTarget, runtime: AppRuntime, logger: Logger): Promise<LoadedRegistry> {
-  const { annotated, lightweight } = await readRegistryTags(octokit, {
-    owner: target.owner,
-    repo: target.repo,
-    include: isRegistryTag,
-    cache: runtime.tagObjects,
-    logger,
-  });
-  return { tags: annotated, tagNames: [...annotated.map((t) => t.tag), ...lightweight.map((t) => t.tag)], state: registryState(annotated) };
+  const { owner, repo } = target;
+  return conditionalGet(
+    runtime.responses,
+    `${owner}/${repo}/git/matching-refs/tags`,
+    (headers) => octokit.rest.git.listMatchingRefs({ owner, repo, ref: 'tags', headers }),
+    async (refs) => {
+      const { annotated, lightweight } = await registryTagsFromRefs(octokit, refs, { owner, repo, include: isRegistryTag, cache: runtime.tagObjects, logger });
+      return { tags: annotated, tagNames: [...annotated.map((t) => t.tag), ...lightweight.map((t) => t.tag)], state: registryState(annotated) };
+    },
+  );
 }
 
 /** `.github/cairn.yml` at `ref`; its absence is a UserError here, since every registry action needs it. */
-export async function requireConfig(octokit: GitHubClient, target: RepoTarget, ref: string): Promise<RepoConfig> {
-  const config = await readRepoConfigAt(octokit, { owner: target.owner, repo: target.repo, ref });
+export async function requireConfig(octokit: GitHubClient, target: RepoTarget, ref: string, runtime: AppRuntime): Promise<RepoConfig> {
+  const config = await readRepoConfigAt(octokit, { owner: target.owner, repo: target.repo, ref, cache: runtime.responses });
   if (!config) {
     throw new UserError(`${target.fullName} has no .github/cairn.yml at ${ref.length === 40 ? ref.slice(0, 7) : ref}: add one that lists the model under models: and its stages under stages:`);
   }

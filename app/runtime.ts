@@ -1,9 +1,10 @@
 /**
  * What every handler shares: the per-process memory (delivery ids, tag objects, the registry
- * issue's number), the repository an event is about, and adapters from Probot's context to the
+ * issue's number, responses kept for conditional GETs), the repository an event is about, and adapters from Probot's context to the
  * interfaces core takes.
  */
 import type { Context } from 'probot';
+import type { EtagCache, EtagEntry } from '../core/github/conditional-get.ts';
 import type { GitHubClient } from '../core/github/octokit.ts';
 import type { TagObjectCache } from '../core/github/registry-tags.ts';
 import type { Logger } from '../core/logger.ts';
@@ -22,6 +23,8 @@ export interface AppRuntime {
   tagObjects: TagObjectCache;
   /** `owner/repo` -> the registry issue found or created there. */
   registryIssues: LruCache<string, KnownIssue>;
+  /** GET responses by resource, with their ETags, for conditional requests (the tag list, configs). */
+  responses: EtagCache;
   now: () => Date;
 }
 
@@ -30,6 +33,8 @@ export interface AppRuntimeOptions {
   deliveries?: number;
   /** Tag objects cached by SHA; default 50,000 (a few MB). */
   tagObjects?: number;
+  /** Resources kept for conditional GETs; default 2,000 (registries of busy repositories are the largest). */
+  responses?: number;
   now?: () => Date;
 }
 
@@ -38,6 +43,7 @@ export function createRuntime(options: AppRuntimeOptions = {}): AppRuntime {
     guard: new DeliveryGuard(options.deliveries ?? 10_000),
     tagObjects: new LruCache<string, AnnotatedTag>(options.tagObjects ?? 50_000),
     registryIssues: new LruCache<string, KnownIssue>(1_000),
+    responses: new LruCache<string, EtagEntry>(options.responses ?? 2_000),
     now: options.now ?? (() => new Date()),
   };
 }

@@ -79,7 +79,7 @@ export async function onTagPush(payload: PushPayload, ctx: TagPushContext): Prom
     }
     await finishRegistryCheck(octokit, target, checkId, outcome, runtime.now());
     if (registry) {
-      const stages = await stageOrder(octokit, target, logger);
+      const stages = await stageOrder(octokit, target, runtime, logger);
       await refreshRegistryIssue(octokit, target, runtime, { state: registry.state, stages, logger });
     }
   });
@@ -107,9 +107,9 @@ function lightweightHelp(tag: string): string {
 }
 
 /** Stage columns for the registry issue, from the default branch's config; a broken config just leaves the order alphabetical. */
-async function stageOrder(octokit: GitHubClient, target: RepoTarget, logger: Logger): Promise<string[] | undefined> {
+async function stageOrder(octokit: GitHubClient, target: RepoTarget, runtime: AppRuntime, logger: Logger): Promise<string[] | undefined> {
   try {
-    return Object.keys((await requireConfig(octokit, target, target.defaultBranch)).stages);
+    return Object.keys((await requireConfig(octokit, target, target.defaultBranch, runtime)).stages);
   } catch (error) {
     if (!isUserError(error)) throw error;
     logger.warn(`registry issue: ${firstLine(error.message)}`);
@@ -121,7 +121,7 @@ async function handleRegistryTag(ctx: TagPushContext, tag: AnnotatedTag, registr
   const { octokit, target } = ctx;
   const parsed = parseTag(tag.tag); // InvalidTagError is a UserError: the check explains the grammar
   // The config of the tagged commit: the one the model was built and evaluated with.
-  const config = await requireConfig(octokit, target, tag.sha);
+  const config = await requireConfig(octokit, target, tag.sha, ctx.runtime);
   const model = requireModel(config, parsed.name);
   if (parsed.stage !== undefined) requireStage(config, parsed.stage);
 

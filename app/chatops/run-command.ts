@@ -115,7 +115,7 @@ export async function runCommand(ctx: CommandContext, request: CommandRequest): 
   if (command.kind === 'help') return { outcome: 'done', body: `Cairn commands:\n\n${USAGE_FOR_HELP}` };
 
   // Permissions and stages come from the default branch: a pull request cannot grant itself rights.
-  const config = await requireConfig(octokit, target, target.defaultBranch);
+  const config = await requireConfig(octokit, target, target.defaultBranch, ctx.runtime);
 
   if (command.kind === 'show') {
     const registry = await loadRegistry(octokit, target, ctx.runtime, ctx.logger);

@@ -79,11 +79,18 @@ async function readTagObject(octokit: GitHubClient, owner: string, repo: string,
  * listed apart so a caller can tell the user why such a tag does nothing.
  */
 export async function readRegistryTags(octokit: GitHubClient, options: RegistryTagsOptions): Promise<RegistryTags> {
+  // GitHub answers with every matching ref at once; paginate still follows a Link header if one comes.
+  const refs = await octokit.paginate(octokit.rest.git.listMatchingRefs, { owner: options.owner, repo: options.repo, ref: 'tags' });
+  return registryTagsFromRefs(octokit, refs, options);
+}
+
+export type TagRef = Awaited<ReturnType<GitHubClient['rest']['git']['listMatchingRefs']>>['data'][number];
+
+/** The registry tags among `refs` (the answer of `git/matching-refs/tags`), tag objects read as needed. */
+export async function registryTagsFromRefs(octokit: GitHubClient, refs: readonly TagRef[], options: RegistryTagsOptions): Promise<RegistryTags> {
   const { owner, repo, cache } = options;
   const logger = options.logger ?? silentLogger;
   const include = options.include ?? (() => true);
-  // GitHub answers with every matching ref at once; paginate still follows a Link header if one comes.
-  const refs = await octokit.paginate(octokit.rest.git.listMatchingRefs, { owner, repo, ref: 'tags' });
   const wanted = refs.filter((ref) => ref.ref.startsWith('refs/tags/') && include(tagName(ref.ref)));
   const lightweight = wanted.filter((ref) => ref.object.type === 'commit').map((ref) => ({ tag: tagName(ref.ref), sha: ref.object.sha }));
   const limit = pLimit(options.concurrency ?? 8);

@@ -4,6 +4,7 @@
  */
 import { parseRepoConfig, type RepoConfig } from '../config/parse.ts';
 import { UserError } from '../errors.ts';
+import { conditionalGet, type EtagCache } from './conditional-get.ts';
 import type { GitHubClient } from './octokit.ts';
 
 export const REPO_CONFIG_PATH = '.github/cairn.yml';
@@ -12,15 +13,25 @@ function status(error: unknown): number | undefined {
   return typeof error === 'object' && error !== null ? (error as { status?: number }).status : undefined;
 }
 
-export async function readRepoConfigAt(octokit: GitHubClient, options: { owner: string; repo: string; ref: string }): Promise<RepoConfig | undefined> {
+/** With `cache`, a repeated read is a conditional GET and an unchanged file is not parsed again. */
+export async function readRepoConfigAt(octokit: GitHubClient, options: { owner: string; repo: string; ref: string; cache?: EtagCache }): Promise<RepoConfig | undefined> {
   const { owner, repo, ref } = options;
-  let data;
   try {
-    ({ data } = await octokit.rest.repos.getContent({ owner, repo, path: REPO_CONFIG_PATH, ref }));
+    return await conditionalGet(
+      options.cache,
+      `${owner}/${repo}/contents/${REPO_CONFIG_PATH}@${ref}`,
+      (headers) => octokit.rest.repos.getContent({ owner, repo, path: REPO_CONFIG_PATH, ref, headers }),
+      (data) => parseContent(data, ref),
+    );
   } catch (error) {
     if (status(error) === 404) return undefined;
     throw error;
   }
+}
+
+type ContentData = Awaited<ReturnType<GitHubClient['rest']['repos']['getContent']>>['data'];
+
+function parseContent(data: ContentData, ref: string): RepoConfig {
   if (Array.isArray(data) || data.type !== 'file') {
     throw new UserError(`${REPO_CONFIG_PATH} at ${ref.slice(0, 12)} is not a file: make it a YAML file`);
   }

@@ -6,6 +6,7 @@
  * real HTTP is not slowed by nock's request interception.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { findOperation } from './github-openapi.ts';
 import { checkGithubRequest, checkGithubResponse, type CheckOptions } from './github-request.ts';
 
@@ -155,9 +156,15 @@ export function githubRouter(options: GithubApiOptions & { onClose?: () => void 
       const handler = entry.handler as GithubHandler<unknown>;
       const reply = typeof handler === 'function' ? await handler(request) : handler;
       const status = reply.status ?? 200;
-      const replyHeaders = { 'content-type': 'application/json; charset=utf-8', ...reply.headers };
+      const replyHeaders: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', ...reply.headers };
       if (options.validateResponses && replyHeaders['content-type'].startsWith('application/json')) {
         violations.push(...checkGithubResponse(request.route, status, reply.data).map((m) => `the fake's reply does not match GitHub's: ${m}`));
+      }
+      // As GitHub does: an ETag on every successful GET, and 304 with no body when If-None-Match has it.
+      if (method === 'GET' && status === 200 && reply.data !== undefined) {
+        const etag = `W/"${createHash('sha1').update(JSON.stringify(reply.data)).digest('hex')}"`;
+        if (headers['if-none-match'] === etag) return [304, '', { etag }];
+        replyHeaders.etag ??= etag;
       }
       return [status, reply.data ?? '', replyHeaders];
     } catch (error) {

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { conditionalGet, type EtagEntry } from '../../../core/github/conditional-get.ts';
+import { createOctokit } from '../../../core/github/octokit.ts';
+import { readRepoConfigAt } from '../../../core/github/repo-config.ts';
+import { fakeRepo, CONFIG } from '../../app/support/fake-repo.ts';
+import { githubApi } from '../../support/github-api.ts';
+
+const octokit = () => createOctokit({ auth: 'test-token', retries: 0, throttle: false });
+const where = { owner: 'acme', repo: 'churn' };
+const REFS = 'GET /repos/{owner}/{repo}/git/matching-refs/{ref}';
+
+test('a repeated GET is conditional: on 304 the value derived from the last body comes back, not derived again', async (t) => {
+  const gh = githubApi(t);
+  const repo = fakeRepo(gh);
+  repo.addTag('churn@v1.0.0', 'a'.repeat(40));
+  const cache = new Map<string, EtagEntry>();
+  let derived = 0;
+  const read = () =>
+    conditionalGet(
+      cache,
+      'acme/churn/tags',
+      (headers) => octokit().rest.git.listMatchingRefs({ ...where, ref: 'tags', headers }),
+      (refs) => (derived++, refs.map((ref) => ref.ref)),
+    );
+
+  assert.deepEqual(await read(), ['refs/tags/churn@v1.0.0']);
+  assert.deepEqual(await read(), ['refs/tags/churn@v1.0.0']);
+  assert.equal(derived, 1);
+  const [first, second] = gh.calls(REFS);
+  assert.equal(first.headers['if-none-match'], undefined);
+  assert.match(String(second.headers['if-none-match']), /^W\/"[0-9a-f]{40}"$/);
+
+  // A new tag changes the answer: a 200, derived again, and the new ETag kept.
+  repo.addTag('churn@v1.1.0', 'b'.repeat(40));
+  assert.deepEqual(await read(), ['refs/tags/churn@v1.0.0', 'refs/tags/churn@v1.1.0']);
+  assert.equal(derived, 2);
+  assert.deepEqual(await read(), ['refs/tags/churn@v1.0.0', 'refs/tags/churn@v1.1.0']);
+  assert.equal(derived, 2);
+  assert.equal(gh.violations.length, 0);
+});
+
+test('a config that fails validation is not kept: the next read fetches and reports it again', async (t) => {
+  const gh = githubApi(t);
+  const repo = fakeRepo(gh);
+  repo.setConfig('models: [not, a, map]\n');
+  const cache = new Map<string, EtagEntry>();
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await assert.rejects(readRepoConfigAt(octokit(), { ...where, ref: 'main', cache }), /cairn\.yml/);
+  }
+  const sent = gh.calls('GET /repos/{owner}/{repo}/contents/{path}');
+  assert.equal(sent.length, 2);
+  assert.ok(sent.every((request) => request.headers['if-none-match'] === undefined), 'nothing was kept to ask about');
+
+  repo.setConfig(CONFIG);
+  const first = await readRepoConfigAt(octokit(), { ...where, ref: 'main', cache });
+  const second = await readRepoConfigAt(octokit(), { ...where, ref: 'main', cache });
+  assert.ok(first !== undefined && first === second, 'the parsed config is reused on a 304');
+  assert.equal(cache.size, 1);
+});
