@@ -83,9 +83,10 @@ export class DirectGetter {
     }
     const config = this.client.config as unknown as ResolvedConfig;
     const request = buildGetRequest(prepared.base, key, headers);
-    const signed = await prepared.signer.sign(request, { signingDate: new Date(Date.now() + (config.systemClockOffset ?? 0)) });
     let response;
     try {
+      // No credentials (or a provider that fails) is reported by the SDK's own send, with its message.
+      const signed = await prepared.signer.sign(request, { signingDate: new Date(Date.now() + (config.systemClockOffset ?? 0)) });
       ({ response } = await config.requestHandler.handle(signed as HttpRequest, { abortSignal: signal }));
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -109,6 +110,7 @@ export class DirectGetter {
     const schemes = (endpoint.properties?.authSchemes ?? []) as AuthScheme[];
     const scheme = schemes[0];
     if (scheme?.name !== 'sigv4' || !scheme.signingRegion || Object.keys(endpoint.headers ?? {}).length > 0) return undefined;
+    if (typeof config.credentials !== 'function' || typeof config.requestHandler?.handle !== 'function') return undefined;
     const signer = new SignatureV4({
       credentials: config.credentials,
       region: scheme.signingRegion,

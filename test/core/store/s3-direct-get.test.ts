@@ -103,3 +103,17 @@ test('an endpoint that needs another signing scheme never takes the direct path'
   assert.equal(requests.length, 0);
   client.destroy();
 });
+
+test('credentials that cannot be loaded leave the GET to the SDK, which reports them', async () => {
+  const requests: HttpRequest[] = [];
+  const client = new S3Client({
+    region: 'eu-west-1',
+    credentials: async () => {
+      throw new Error('no credentials in this environment');
+    },
+    requestHandler: { handle: async (request: HttpRequest) => (requests.push(request), { response: new HttpResponse({ statusCode: 200, headers: {}, body: Readable.from([]) }) }) },
+  });
+  assert.equal(await new DirectGetter(client, 'my-bucket').get('k', {}), undefined);
+  assert.equal(requests.length, 0, 'nothing unsigned was sent');
+  client.destroy();
+});
