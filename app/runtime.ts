@@ -86,6 +86,4 @@ export function eventLogger(context: Context): Logger {
   };
 }
 
-export function statusOf(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null ? (error as { status?: number }).status : undefined;
-}
+export { statusOf } from '../core/github/status.ts';

@@ -9,6 +9,7 @@ import type { MetricsReport } from '../metrics/types.ts';
 import { checkRunName } from './check-run.ts';
 import { readRecordOnCommit } from './commit-record.ts';
 import type { GitHubClient } from './octokit.ts';
+import { statusOf } from './status.ts';
 
 export interface ReadBaselineOptions {
   owner: string;
@@ -17,10 +18,6 @@ export interface ReadBaselineOptions {
   ref: string;
   model: string;
   logger?: Logger;
-}
-
-function status(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null ? (error as { status?: number }).status : undefined;
 }
 
 /** The commit SHA `ref` points at now. */
@@ -38,7 +35,7 @@ export async function resolveRef(octokit: GitHubClient, owner: string, repo: str
     return sha;
   } catch (error) {
     // 404: no such repo or ref; 422: "No commit found for SHA".
-    if (status(error) === 404 || status(error) === 422) {
+    if (statusOf(error) === 404 || statusOf(error) === 422) {
       throw new UserError(`baseline ref "${ref}" was not found in ${owner}/${repo}: give the base branch, a tag or a commit SHA that exists`, { cause: error });
     }
     throw error;

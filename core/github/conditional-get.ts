@@ -3,6 +3,7 @@
  * `If-None-Match`. GitHub answers 304 when nothing changed, which costs no primary rate limit, and
  * what was computed from the last body (a parsed config, a registry state) is reused as is.
  */
+import { statusOf } from './status.ts';
 
 export interface EtagEntry {
   etag: string;
@@ -18,10 +19,6 @@ export interface EtagCache {
 interface Response<R> {
   data: R;
   headers: { etag?: string };
-}
-
-function status(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null ? (error as { status?: number }).status : undefined;
 }
 
 /**
@@ -40,7 +37,7 @@ export async function conditionalGet<R, T>(
   try {
     response = await request(known ? { 'if-none-match': known.etag } : {});
   } catch (error) {
-    if (known && status(error) === 304) return known.value as T;
+    if (known && statusOf(error) === 304) return known.value as T;
     throw error;
   }
   const value = await derive(response.data);

@@ -5,6 +5,7 @@
  */
 import { UserError } from '../errors.ts';
 import type { GitHubClient } from './octokit.ts';
+import { statusOf } from './status.ts';
 
 export interface DispatchOptions {
   owner: string;
@@ -14,10 +15,6 @@ export interface DispatchOptions {
   /** Branch or tag the workflow runs on (its file is read from there). */
   ref: string;
   inputs: Record<string, string>;
-}
-
-function status(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null ? (error as { status?: number }).status : undefined;
 }
 
 function githubMessage(error: unknown): string {
@@ -30,10 +27,10 @@ export async function dispatchWorkflow(octokit: GitHubClient, options: DispatchO
     await octokit.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: workflow, ref, inputs });
   } catch (error) {
     const where = `.github/workflows/${workflow} on ${ref}`;
-    if (status(error) === 404) {
+    if (statusOf(error) === 404) {
       throw new UserError(`GitHub found no workflow ${where}: the workflow file must exist in the tagged commit (and be on the default branch once)`, { cause: error });
     }
-    if (status(error) === 422) {
+    if (statusOf(error) === 422) {
       throw new UserError(
         `GitHub refused to dispatch ${where}: ${githubMessage(error)}. The workflow needs an \`on: workflow_dispatch\` trigger declaring the inputs ${Object.keys(inputs).join(', ')}`,
         { cause: error },

@@ -8,6 +8,7 @@ import { UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { AnnotatedTag } from '../registry/index.ts';
 import type { GitHubClient } from './octokit.ts';
+import { statusOf } from './status.ts';
 
 /** Where tag objects are kept between calls: any Map-like store (the app passes an LRU). */
 export interface TagObjectCache {
@@ -34,10 +35,6 @@ export interface RegistryTags {
 
 /** Nested tags (a tag of a tag) are followed this far before giving up. */
 const MAX_TAG_DEPTH = 5;
-
-function status(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null ? (error as { status?: number }).status : undefined;
-}
 
 function messageOf(error: unknown): string {
   const data = (error as { response?: { data?: { message?: string; errors?: Array<{ message?: string } | string> } } }).response?.data;
@@ -111,7 +108,7 @@ export async function readRegistryTag(octokit: GitHubClient, options: { owner: s
   try {
     ({ data: ref } = await octokit.rest.git.getRef({ owner, repo, ref: `tags/${tag}` }));
   } catch (error) {
-    if (status(error) === 404) return undefined;
+    if (statusOf(error) === 404) return undefined;
     throw error;
   }
   if (ref.object.type === 'commit') return { lightweight: true, sha: ref.object.sha };
@@ -149,7 +146,7 @@ export async function createAnnotatedTag(octokit: GitHubClient, options: CreateT
   try {
     await octokit.rest.git.createRef({ owner, repo, ref: `refs/tags/${tag}`, sha: object.sha });
   } catch (error) {
-    if (status(error) !== 422 || !/already exists/i.test(messageOf(error))) throw error;
+    if (statusOf(error) !== 422 || !/already exists/i.test(messageOf(error))) throw error;
     const existing = await readRegistryTag(octokit, { owner, repo, tag, cache: options.cache });
     if (existing && !('lightweight' in existing) && existing.sha === sha) return { tag: existing, created: false };
     throw new UserError(`tag ${tag} already exists in ${owner}/${repo} on another commit; registry tags never move, so nothing was changed`, { cause: error });

@@ -1,6 +1,7 @@
 /** One GitHub Release per registered version, created once: a redelivered tag push finds it there. */
 import type { GitHubClient } from './octokit.ts';
 import { truncateText } from './truncate.ts';
+import { statusOf } from './status.ts';
 
 /** GitHub rejects release bodies longer than this many characters. */
 export const RELEASE_BODY_LIMIT = 125_000;
@@ -20,16 +21,12 @@ export interface EnsureReleaseResult {
   action: 'created' | 'exists';
 }
 
-function status(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null ? (error as { status?: number }).status : undefined;
-}
-
 async function findRelease(octokit: GitHubClient, owner: string, repo: string, tag: string): Promise<EnsureReleaseResult | undefined> {
   try {
     const { data } = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag });
     return { id: Number(data.id), url: data.html_url, action: 'exists' };
   } catch (error) {
-    if (status(error) === 404) return undefined;
+    if (statusOf(error) === 404) return undefined;
     throw error;
   }
 }
@@ -51,7 +48,7 @@ export async function ensureRelease(octokit: GitHubClient, options: EnsureReleas
     return { id: Number(data.id), url: data.html_url, action: 'created' };
   } catch (error) {
     // Another delivery created it between our look and our write.
-    if (status(error) === 422) {
+    if (statusOf(error) === 422) {
       const raced = await findRelease(octokit, owner, repo, tag);
       if (raced) return raced;
     }

@@ -6,12 +6,9 @@ import { parseRepoConfig, type RepoConfig } from '../config/parse.ts';
 import { UserError } from '../errors.ts';
 import { conditionalGet, type EtagCache } from './conditional-get.ts';
 import type { GitHubClient } from './octokit.ts';
+import { statusOf } from './status.ts';
 
 export const REPO_CONFIG_PATH = '.github/cairn.yml';
-
-function status(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null ? (error as { status?: number }).status : undefined;
-}
 
 /** With `cache`, a repeated read is a conditional GET and an unchanged file is not parsed again. */
 export async function readRepoConfigAt(octokit: GitHubClient, options: { owner: string; repo: string; ref: string; cache?: EtagCache }): Promise<RepoConfig | undefined> {
@@ -24,7 +21,7 @@ export async function readRepoConfigAt(octokit: GitHubClient, options: { owner: 
       (data) => parseContent(data, ref),
     );
   } catch (error) {
-    if (status(error) === 404) return undefined;
+    if (statusOf(error) === 404) return undefined;
     throw error;
   }
 }
