@@ -56,6 +56,8 @@ export interface FaultProxy {
   /** http://127.0.0.1:PORT: use it as the client's endpoint. */
   endpoint: string;
   requests: ProxiedRequest[];
+  /** Client connections opened to the proxy since the last reset (keep-alive reuses them). */
+  connections: number;
   /** Faults actually delivered so far, by kind. */
   injected: Record<FaultKind, number>;
   inject(...rules: FaultRule[]): void;
@@ -78,6 +80,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const proxy: FaultProxy = {
     endpoint: '',
     requests: [],
+    connections: 0,
     injected: emptyCounts(),
     inject: (...added) => void rules.push(...added.map((rule) => ({ fault: rule.fault, times: rule.times ?? 1, match: rule.match }))),
     injectRandomly: (options) => void (random = { ...options, next: seededRandom(options.seed ?? 1) }),
@@ -86,6 +89,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       rules.length = 0;
       random = undefined;
       proxy.requests.length = 0;
+      proxy.connections = 0;
       proxy.injected = emptyCounts();
     },
     close: async () => {
@@ -152,6 +156,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     });
     req.pipe(forward);
   });
+  server.on('connection', () => void proxy.connections++);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
   proxy.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return proxy;

@@ -175,6 +175,20 @@ describe('the direct GET path (see s3-direct-get.ts)', () => {
     assert.equal(gets()[1].headers.range, 'bytes=10-20');
   });
 
+  test('responses are read to their end, so 20 GETs in a row share one kept-alive connection', async () => {
+    const fresh = openStore(`s3://${server.bucket}/faults`, { env: { ...server.env, AWS_ENDPOINT_URL: proxy.endpoint }, logger });
+    try {
+      for (let i = 0; i < 20; i++) {
+        const range = i % 2 === 0 ? undefined : { start: 1_000, end: 1_999 };
+        assert.equal((await buffer(await fresh.get('payload', { range }))).length, range ? 1_000 : payload.length);
+      }
+      assert.equal(gets().length, 20);
+      assert.equal(proxy.connections, 1, 'a body abandoned before its end would close its connection');
+    } finally {
+      fresh.close();
+    }
+  });
+
   test('an error answer is asked again through the SDK, whose error the caller gets', async () => {
     proxy.inject({ fault: { kind: 'status', status: 403, code: 'AccessDenied' }, times: 2 });
     await assert.rejects(direct.get('payload'), (error: unknown) => error instanceof UserError && /was refused \(AccessDenied, HTTP 403\)/.test(error.message));
