@@ -7,7 +7,7 @@ export { readBaselineFromRef, resolveRef, type ReadBaselineOptions } from './bas
 export { isForbidden, tryWrite } from './permissions.ts';
 export { truncateText, CHECK_OUTPUT_LIMIT } from './truncate.ts';
 export { readRecordOnCommit, type CommitRecord, type CommitRecordOptions } from './commit-record.ts';
-export { readRegistryTags, readRegistryTag, createAnnotatedTag, type RegistryTags, type RegistryTagsOptions, type TagObjectCache, type CreateTagOptions } from './registry-tags.ts';
+export { registryTagsFromRefs, readRegistryTag, createAnnotatedTag, type RegistryTags, type RegistryTagsOptions, type TagObjectCache, type CreateTagOptions } from './registry-tags.ts';
 export { readRepoConfigAt, REPO_CONFIG_PATH } from './repo-config.ts';
 export { dispatchWorkflow, type DispatchOptions } from './dispatch.ts';
 export { ensureRelease, RELEASE_BODY_LIMIT, type EnsureReleaseOptions, type EnsureReleaseResult } from './releases.ts';

@@ -1,7 +1,8 @@
 /**
  * The model registry read from and written to GitHub's git database: tag refs and annotated tag
  * objects, the same data `git for-each-ref` gives locally. Tag objects never change, so they are
- * cached by SHA and a busy repository costs one list request per event plus new tags only.
+ * cached by SHA and a busy repository costs one list request per event plus new tags only (the app
+ * makes that request conditional: app/registry-source.ts).
  */
 import pLimit from 'p-limit';
 import { UserError } from '../errors.ts';
@@ -71,19 +72,13 @@ async function readTagObject(octokit: GitHubClient, owner: string, repo: string,
   return undefined;
 }
 
-/**
- * Every (included) tag of the repository: annotated ones read into AnnotatedTag, lightweight ones
- * listed apart so a caller can tell the user why such a tag does nothing.
- */
-export async function readRegistryTags(octokit: GitHubClient, options: RegistryTagsOptions): Promise<RegistryTags> {
-  // GitHub answers with every matching ref at once; paginate still follows a Link header if one comes.
-  const refs = await octokit.paginate(octokit.rest.git.listMatchingRefs, { owner: options.owner, repo: options.repo, ref: 'tags' });
-  return registryTagsFromRefs(octokit, refs, options);
-}
-
 export type TagRef = Awaited<ReturnType<GitHubClient['rest']['git']['listMatchingRefs']>>['data'][number];
 
-/** The registry tags among `refs` (the answer of `git/matching-refs/tags`), tag objects read as needed. */
+/**
+ * The registry tags among `refs` (the answer of `git/matching-refs/tags`, which lists every matching
+ * ref at once): annotated ones read into AnnotatedTag, tag objects as needed; lightweight ones
+ * listed apart so a caller can tell the user why such a tag does nothing.
+ */
 export async function registryTagsFromRefs(octokit: GitHubClient, refs: readonly TagRef[], options: RegistryTagsOptions): Promise<RegistryTags> {
   const { owner, repo, cache } = options;
   const logger = options.logger ?? silentLogger;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isUserError } from '../../../core/errors.ts';
 import { dispatchWorkflow } from '../../../core/github/dispatch.ts';
 import { createOctokit } from '../../../core/github/octokit.ts';
-import { createAnnotatedTag, readRegistryTag, readRegistryTags } from '../../../core/github/registry-tags.ts';
+import { createAnnotatedTag, readRegistryTag, registryTagsFromRefs, type TagObjectCache } from '../../../core/github/registry-tags.ts';
 import { ensureRelease } from '../../../core/github/releases.ts';
 import { readRepoConfigAt } from '../../../core/github/repo-config.ts';
 import { isRegistryTag, type AnnotatedTag } from '../../../core/registry/index.ts';
@@ -14,7 +14,14 @@ const octokit = () => createOctokit({ auth: 'test-token', retries: 0, throttle: 
 const where = { owner: 'acme', repo: 'churn' };
 const V1 = shaOf('v1');
 
-describe('readRegistryTags', () => {
+/** What the app does: list the tag refs, then read the registry tags among them. */
+async function readRegistryTags(cache: TagObjectCache) {
+  const client = octokit();
+  const { data: refs } = await client.rest.git.listMatchingRefs({ ...where, ref: 'tags' });
+  return registryTagsFromRefs(client, refs, { ...where, include: isRegistryTag, cache });
+}
+
+describe('registryTagsFromRefs', () => {
   test('reads annotated registry tags (following a tag of a tag), lists lightweight ones apart, skips other tags', async (t) => {
     const gh = githubApi(t);
     const repo = fakeRepo(gh);
@@ -27,7 +34,7 @@ describe('readRegistryTags', () => {
     repo.refs.set('refs/tags/fraud#staging#1', { type: 'tag', sha: 'f'.repeat(40) });
 
     const cache = new Map<string, AnnotatedTag>();
-    const { annotated, lightweight } = await readRegistryTags(octokit(), { ...where, include: isRegistryTag, cache });
+    const { annotated, lightweight } = await readRegistryTags(cache);
     assert.deepEqual(annotated.find((tag) => tag.tag === 'churn@v1.0.0'), { tag: 'churn@v1.0.0', sha: V1, taggedAt: '2024-01-02T03:04:05Z', tagger: { name: 'Ada', email: 'ds@example.com' }, message: 'first\n' });
     assert.equal(annotated.find((tag) => tag.tag === 'fraud#staging#1')?.sha, V1);
     assert.deepEqual(annotated.map((tag) => tag.tag).sort(), ['churn@v1.0.0', 'fraud#staging#1', 'fraud@v0.1.0']);
@@ -35,7 +42,7 @@ describe('readRegistryTags', () => {
 
     // Tag objects never change: a second read fetches only the list.
     const before = gh.calls('GET /repos/{owner}/{repo}/git/tags/{tag_sha}').length;
-    await readRegistryTags(octokit(), { ...where, include: isRegistryTag, cache });
+    await readRegistryTags(cache);
     assert.equal(gh.calls('GET /repos/{owner}/{repo}/git/tags/{tag_sha}').length, before);
   });
 
