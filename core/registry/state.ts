@@ -57,18 +57,33 @@ const standsAgainst = (additions: readonly TagEvent[], cancellations: readonly T
 
 const isoOf = (event: TagEvent) => event.source.taggedAt;
 
+/**
+ * Each tag's parse, kept per tag object: the app recomputes the state of a registry of hundreds of
+ * tags on every tag push, from tag objects it keeps (AnnotatedTag values are never modified).
+ */
+const readings = new WeakMap<AnnotatedTag, { parsed: ParsedTag; time: number } | null>();
+
+function readTag(source: AnnotatedTag): { parsed: ParsedTag; time: number } | null {
+  let reading = readings.get(source);
+  if (reading !== undefined) return reading;
+  const time = Date.parse(source.taggedAt);
+  reading = null;
+  if (!Number.isNaN(time)) {
+    try {
+      reading = { parsed: parseTag(source.tag), time };
+    } catch {
+      // someone else's tag, or a broken one: GTO skips both
+    }
+  }
+  readings.set(source, reading);
+  return reading;
+}
+
 function readEvents(tags: readonly AnnotatedTag[]): TagEvent[] {
   const events: Array<Omit<TagEvent, 'seq'>> = [];
   for (const source of tags) {
-    const time = Date.parse(source.taggedAt);
-    if (Number.isNaN(time)) continue;
-    let parsed: ParsedTag;
-    try {
-      parsed = parseTag(source.tag);
-    } catch {
-      continue; // someone else's tag, or a broken one: GTO skips both
-    }
-    events.push({ parsed, source, time });
+    const reading = readTag(source);
+    if (reading) events.push({ parsed: reading.parsed, source, time: reading.time });
   }
   // Tagger dates have one-second resolution; within a second the #N counter, then the name, decide.
   events.sort((a, b) => a.time - b.time || (a.parsed.number ?? 0) - (b.parsed.number ?? 0) || (a.source.tag < b.source.tag ? -1 : a.source.tag > b.source.tag ? 1 : 0));
@@ -80,15 +95,23 @@ class ModelBuilder {
   readonly versions: VersionRecord[] = [];
   private readonly history: Array<{ entry: HistoryEntry; event: TagEvent }> = [];
   private readonly unregistered = new Map<string, VersionRecord>();
+  /** Registered versions by `version@sha`, and by commit: lookups stay O(1) in registries of thousands of tags. */
+  private readonly explicitByKey = new Map<string, VersionRecord>();
+  private readonly explicitBySha = new Map<string, VersionRecord[]>();
 
   constructor(readonly name: string) {}
 
   addDirect(event: TagEvent): void {
     const version = event.parsed.version ?? '';
-    let record = this.versions.find((v) => v.explicit && v.version === version && v.sha === event.source.sha);
+    const key = `${version}@${event.source.sha}`;
+    let record = this.explicitByKey.get(key);
     if (!record) {
       record = { version, sha: event.source.sha, explicit: true, registrations: [], deregistrations: [], stages: new Map() };
       this.versions.push(record);
+      this.explicitByKey.set(key, record);
+      const atSha = this.explicitBySha.get(record.sha);
+      if (atSha) atSha.push(record);
+      else this.explicitBySha.set(record.sha, [record]);
     }
     (event.parsed.event === 'registration' ? record.registrations : record.deregistrations).push(event);
     this.record(event, version);
@@ -113,10 +136,8 @@ class ModelBuilder {
 
   /** The version registered at `sha`. GTO fails outright when there are several; we take the active, highest one. */
   private versionAt(sha: string): VersionRecord {
-    const candidates = sortVersionsDescending(
-      this.versions.filter((v) => v.explicit && v.sha === sha),
-      (v) => v.version,
-    ).sort((a, b) => Number(isActive(b)) - Number(isActive(a)));
+    const atSha = this.explicitBySha.get(sha) ?? [];
+    const candidates = atSha.length > 1 ? sortVersionsDescending(atSha, (v) => v.version).sort((a, b) => Number(isActive(b)) - Number(isActive(a))) : atSha;
     if (candidates.length > 0) return candidates[0];
     let record = this.unregistered.get(sha);
     if (!record) {
@@ -129,7 +150,16 @@ class ModelBuilder {
 
   private record(event: TagEvent, version: string | undefined): void {
     const { tagger, message } = event.source;
-    const entry: HistoryEntry = { ...event.parsed, tag: event.source.tag, sha: event.source.sha, at: event.source.taggedAt };
+    // Built field by field (same key order as spreading the parsed tag): V8 copies a spread of
+    // these differently shaped objects slowly, and registries run to thousands of tags.
+    const { parsed, source } = event;
+    const entry = { name: parsed.name, event: parsed.event } as HistoryEntry;
+    if (parsed.version !== undefined) entry.version = version ?? parsed.version;
+    if (parsed.stage !== undefined) entry.stage = parsed.stage;
+    if (parsed.number !== undefined) entry.number = parsed.number;
+    entry.tag = source.tag;
+    entry.sha = source.sha;
+    entry.at = source.taggedAt;
     if (version !== undefined) entry.version = version;
     if (tagger) entry.by = `${tagger.name} <${tagger.email}>`;
     if (message !== undefined) entry.message = message.trim();

@@ -41,7 +41,16 @@ export function nextVersion(latest: string | undefined, part?: BumpPart): string
 
 /** Highest first; anything that is not a semantic version (an unregistered commit's sha) after, in reverse text order as GTO sorts it. */
 export function sortVersionsDescending<T>(items: readonly T[], versionOf: (item: T) => string): T[] {
-  const semvers = items.filter((item) => isVersion(versionOf(item))).sort((a, b) => compareVersions(versionOf(b), versionOf(a)));
-  const others = items.filter((item) => !isVersion(versionOf(item))).sort((a, b) => (versionOf(a) < versionOf(b) ? 1 : versionOf(a) > versionOf(b) ? -1 : 0));
-  return [...semvers, ...others];
+  // Each version is parsed once, not once per comparison: registries run to thousands of tags.
+  const semvers: Array<{ item: T; parsed: semver.SemVer }> = [];
+  const others: Array<{ item: T; text: string }> = [];
+  for (const item of items) {
+    const text = versionOf(item);
+    const parsed = isVersion(text) ? semver.parse(text.slice(1)) : null;
+    if (parsed) semvers.push({ item, parsed });
+    else others.push({ item, text });
+  }
+  semvers.sort((a, b) => b.parsed.compare(a.parsed));
+  others.sort((a, b) => (a.text < b.text ? 1 : a.text > b.text ? -1 : 0));
+  return [...semvers.map((s) => s.item), ...others.map((o) => o.item)];
 }
