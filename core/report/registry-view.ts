@@ -3,12 +3,15 @@
  * and recent history, rendered from the registry state the tags add up to. The body keeps the
  * deployments it has seen in a hidden line, so a refresh after a tag push does not forget them.
  */
-import type { RegistryState } from '../registry/types.ts';
+import { truncateText } from '../github/truncate.ts';
+import type { RegistryState, VersionState } from '../registry/types.ts';
 import { code, codeCell, escapeCell, shortHash, table } from './format.ts';
 
 export const REGISTRY_ISSUE_TITLE = 'Model registry';
 /** Finds the issue again; on a line of its own, first in the body. */
 export const REGISTRY_ISSUE_MARKER = '<!-- cairn:registry -->';
+/** GitHub rejects issue bodies longer than this (422). */
+export const ISSUE_BODY_LIMIT = 65_536;
 
 const DEPLOYMENTS_PREFIX = '<!-- cairn:deployments ';
 
@@ -33,6 +36,8 @@ export interface RegistryViewInput {
   deployments?: readonly DeploymentSeen[];
   /** Newest events shown; default 20. */
   historyLimit?: number;
+  /** Versions listed per model, besides those holding a stage; default 20 (the highest). */
+  versionsLimit?: number;
 }
 
 const STATE_MARK: Record<string, string> = { success: '✅', failure: '❌', error: '❌', in_progress: '⏳', queued: '⏳', pending: '⏳', waiting: '⏸️', inactive: '💤' };
@@ -123,7 +128,8 @@ export function renderRegistryView(input: RegistryViewInput): string {
 
   for (const model of models) {
     if (model.versions.length === 0) continue;
-    const rows = model.versions.map((v) => [
+    const { shown, hidden } = versionsToShow(model.versions, input.versionsLimit ?? 20);
+    const rows = shown.map((v) => [
       codeCell(v.version),
       v.active ? 'active' : v.registered ? 'deregistered' : 'unregistered',
       v.stages.map(escapeCell).join(', ') || '–',
@@ -132,6 +138,10 @@ export function renderRegistryView(input: RegistryViewInput): string {
       escapeCell(v.at),
     ]);
     lines.push('', `## ${escapeCell(model.name)}${model.deprecated ? ' (deprecated)' : ''}`, '', table([['version', 'status', 'stages', 'commit', 'tag', 'at'], ...rows]));
+    if (hidden > 0) {
+      const releases = repoUrl ? `[releases](${repoUrl}/releases)` : 'releases';
+      lines.push('', `_${hidden} lower ${hidden === 1 ? 'version is' : 'versions are'} not listed; the ${releases} and ${code('cairn registry show --json')} have them all._`);
+    }
   }
 
   const history = models
@@ -151,5 +161,14 @@ export function renderRegistryView(input: RegistryViewInput): string {
     lines.push('', '## Recent changes', '', table([['at', 'model', 'event', 'version', 'stage', 'tag', 'by'], ...rows]));
   }
   lines.push('');
-  return lines.join('\n');
+  return truncateText(lines.join('\n'), ISSUE_BODY_LIMIT, '… (cut to fit a GitHub issue)');
+}
+
+/**
+ * A busy model has hundreds of versions, more than an issue can hold or anyone reads: the highest
+ * `limit` are listed (versions come highest first), plus any lower one that holds a stage.
+ */
+function versionsToShow(versions: readonly VersionState[], limit: number): { shown: VersionState[]; hidden: number } {
+  const shown = versions.filter((v, index) => index < limit || v.stages.length > 0);
+  return { shown, hidden: versions.length - shown.length };
 }

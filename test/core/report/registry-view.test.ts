@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { registryState, type AnnotatedTag } from '../../../core/registry/index.ts';
-import { readDeploymentsSeen, recordDeployment, renderModelsTable, renderRegistryView, REGISTRY_ISSUE_MARKER } from '../../../core/report/registry-view.ts';
+import { ISSUE_BODY_LIMIT, readDeploymentsSeen, recordDeployment, renderModelsTable, renderRegistryView, REGISTRY_ISSUE_MARKER } from '../../../core/report/registry-view.ts';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -45,6 +45,21 @@ describe('renderRegistryView', () => {
     assert.equal(body.split('\n').filter((line) => line.includes('-->')).length, 2, 'the hidden line is not ended early');
     assert.deepEqual(readDeploymentsSeen('<!-- cairn:deployments [{"environment":1}] -->'), []);
     assert.deepEqual(readDeploymentsSeen('<!-- cairn:deployments not json -->'), []);
+  });
+
+  test('a model with hundreds of versions lists the highest ones and every stage holder, and the body fits an issue', () => {
+    const tags: AnnotatedTag[] = [];
+    for (let v = 0; v < 600; v++) tags.push({ ...tag(`churn@v1.${v}.0`, v.toString(16).padStart(40, '0'), 0), taggedAt: new Date(Date.UTC(2024, 0, 1, 0, v)).toISOString() });
+    tags.push({ ...tag('churn#production#1', (7).toString(16).padStart(40, '0'), 0), taggedAt: '2024-02-01T00:00:00Z' });
+    const body = renderRegistryView({ state: registryState(tags), repoUrl: 'https://github.com/acme/churn' });
+    const listed = [...body.matchAll(/^\| `(v1\.\d+\.0)` \| active/gm)].map((m) => m[1]);
+    assert.deepEqual(listed, [...Array.from({ length: 20 }, (_, i) => `v1.${599 - i}.0`), 'v1.7.0']);
+    assert.match(body, /_579 lower versions are not listed; the \[releases\]\(https:\/\/github\.com\/acme\/churn\/releases\) and `cairn registry show --json` have them all\._/);
+    assert.ok(body.length <= ISSUE_BODY_LIMIT);
+
+    const everything = renderRegistryView({ state: registryState(tags), repoUrl: 'https://github.com/acme/churn', versionsLimit: 1_000 });
+    assert.ok(everything.length <= ISSUE_BODY_LIMIT && everything.length > ISSUE_BODY_LIMIT * 0.9, 'past the limit the body is cut to fit');
+    assert.match(everything, /… \(cut to fit a GitHub issue\)$/);
   });
 
   test('an empty registry says how to start', () => {
