@@ -10,15 +10,28 @@ import { statusOf } from './status.ts';
 
 export const REPO_CONFIG_PATH = '.github/cairn.yml';
 
-/** With `cache`, a repeated read is a conditional GET and an unchanged file is not parsed again. */
+/**
+ * With `cache`, a repeated read is a conditional GET and an unchanged file is not parsed again; nor
+ * is the same file at another commit (most commits leave it as it was): parsed configs are also
+ * kept by blob SHA.
+ */
 export async function readRepoConfigAt(octokit: GitHubClient, options: { owner: string; repo: string; ref: string; cache?: EtagCache }): Promise<RepoConfig | undefined> {
-  const { owner, repo, ref } = options;
+  const { owner, repo, ref, cache } = options;
+  const parseOnce = (data: ContentData): RepoConfig => {
+    const sha = !Array.isArray(data) && data.type === 'file' ? data.sha : undefined;
+    const blob = sha ? `${owner}/${repo}/git/blobs/${sha}` : undefined;
+    const known = blob ? cache?.get(blob) : undefined;
+    if (known) return known.value as RepoConfig;
+    const config = parseContent(data, ref);
+    if (blob && sha) cache?.set(blob, { etag: sha, value: config });
+    return config;
+  };
   try {
     return await conditionalGet(
-      options.cache,
+      cache,
       `${owner}/${repo}/contents/${REPO_CONFIG_PATH}@${ref}`,
       (headers) => octokit.rest.repos.getContent({ owner, repo, path: REPO_CONFIG_PATH, ref, headers }),
-      (data) => parseContent(data, ref),
+      parseOnce,
     );
   } catch (error) {
     if (statusOf(error) === 404) return undefined;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { conditionalGet, type EtagEntry } from '../../../core/github/conditional-get.ts';
 import { createOctokit } from '../../../core/github/octokit.ts';
 import { readRepoConfigAt } from '../../../core/github/repo-config.ts';
-import { fakeRepo, CONFIG } from '../../app/support/fake-repo.ts';
+import { fakeRepo, CONFIG, shaOf } from '../../app/support/fake-repo.ts';
 import { githubApi } from '../../support/github-api.ts';
 
 const octokit = () => createOctokit({ auth: 'test-token', retries: 0, throttle: false });
@@ -56,5 +56,22 @@ test('a config that fails validation is not kept: the next read fetches and repo
   const first = await readRepoConfigAt(octokit(), { ...where, ref: 'main', cache });
   const second = await readRepoConfigAt(octokit(), { ...where, ref: 'main', cache });
   assert.ok(first !== undefined && first === second, 'the parsed config is reused on a 304');
-  assert.equal(cache.size, 1);
+  assert.deepEqual([...cache.keys()].sort(), ['acme/churn/contents/.github/cairn.yml@main', `acme/churn/git/blobs/${shaOf(CONFIG)}`]);
+});
+
+test('the same file at another commit is fetched but not parsed again; a changed one is', async (t) => {
+  const gh = githubApi(t);
+  const repo = fakeRepo(gh);
+  const [a, b, c] = [shaOf('a'), shaOf('b'), shaOf('c')];
+  repo.setConfig(CONFIG, a);
+  repo.setConfig(CONFIG, b);
+  repo.setConfig(CONFIG.replace('staging:', 'canary:\n  staging:'), c);
+  const cache = new Map<string, EtagEntry>();
+  const atA = await readRepoConfigAt(octokit(), { ...where, ref: a, cache });
+  const atB = await readRepoConfigAt(octokit(), { ...where, ref: b, cache });
+  const atC = await readRepoConfigAt(octokit(), { ...where, ref: c, cache });
+  assert.equal(gh.calls('GET /repos/{owner}/{repo}/contents/{path}').length, 3);
+  assert.ok(atA !== undefined && atA === atB, 'one parse for one blob');
+  assert.notEqual(atC, atA);
+  assert.deepEqual(Object.keys(atC!.stages), ['canary', 'staging', 'production']);
 });
