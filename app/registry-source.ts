@@ -1,7 +1,7 @@
 /** The registry and the config of one repository, read through the API. */
 import type { RepoConfig } from '../core/config/index.ts';
 import { conditionalGet } from '../core/github/conditional-get.ts';
-import { registryTagsFromRefs } from '../core/github/registry-tags.ts';
+import { listTagRefs, registryTagsFromRefs } from '../core/github/registry-tags.ts';
 import { readRepoConfigAt } from '../core/github/repo-config.ts';
 import type { GitHubClient } from '../core/github/octokit.ts';
 import { UserError } from '../core/errors.ts';
@@ -25,7 +25,7 @@ export async function loadRegistry(octokit: GitHubClient, target: RepoTarget, ru
   return conditionalGet(
     runtime.responses,
     `${owner}/${repo}/git/matching-refs/tags`,
-    (headers) => octokit.rest.git.listMatchingRefs({ owner, repo, ref: 'tags', headers }),
+    (headers) => listTagRefs(octokit, { owner, repo, headers }),
     async (refs) => {
       const { annotated, lightweight } = await registryTagsFromRefs(octokit, refs, { owner, repo, include: isRegistryTag, cache: runtime.tagObjects, logger });
       return { tags: annotated, tagNames: [...annotated.map((t) => t.tag), ...lightweight.map((t) => t.tag)], state: registryState(annotated) };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isUserError } from '../../../core/errors.ts';
 import { dispatchWorkflow } from '../../../core/github/dispatch.ts';
 import { createOctokit } from '../../../core/github/octokit.ts';
-import { createAnnotatedTag, readRegistryTag, registryTagsFromRefs, type TagObjectCache } from '../../../core/github/registry-tags.ts';
+import { createAnnotatedTag, listTagRefs, readRegistryTag, registryTagsFromRefs, type TagObjectCache } from '../../../core/github/registry-tags.ts';
 import { ensureRelease } from '../../../core/github/releases.ts';
 import { readRepoConfigAt } from '../../../core/github/repo-config.ts';
 import { isRegistryTag, type AnnotatedTag } from '../../../core/registry/index.ts';
@@ -17,7 +17,7 @@ const V1 = shaOf('v1');
 /** What the app does: list the tag refs, then read the registry tags among them. */
 async function readRegistryTags(cache: TagObjectCache) {
   const client = octokit();
-  const { data: refs } = await client.rest.git.listMatchingRefs({ ...where, ref: 'tags' });
+  const { data: refs } = await listTagRefs(client, where);
   return registryTagsFromRefs(client, refs, { ...where, include: isRegistryTag, cache });
 }
 
@@ -44,6 +44,21 @@ describe('registryTagsFromRefs', () => {
     const before = gh.calls('GET /repos/{owner}/{repo}/git/tags/{tag_sha}').length;
     await readRegistryTags(cache);
     assert.equal(gh.calls('GET /repos/{owner}/{repo}/git/tags/{tag_sha}').length, before);
+  });
+
+  test('listTagRefs: every tag ref with the ETag; with If-None-Match on an unchanged list, the 304 is thrown', async (t) => {
+    const gh = githubApi(t);
+    const repo = fakeRepo(gh);
+    assert.deepEqual((await listTagRefs(octokit(), where)).data, []);
+    repo.addTag('churn@v1.0.0', V1);
+    repo.addLightweightTag('churn#production', V1);
+    const first = await listTagRefs(octokit(), where);
+    assert.deepEqual(
+      first.data.map((ref) => [ref.ref, ref.object.type]),
+      [['refs/tags/churn#production', 'commit'], ['refs/tags/churn@v1.0.0', 'tag']],
+    );
+    assert.match(first.headers.etag ?? '', /^W\/"/);
+    await assert.rejects(listTagRefs(octokit(), { ...where, headers: { 'if-none-match': first.headers.etag! } }), { status: 304 });
   });
 
   test('readRegistryTag: undefined for a missing tag, marks a lightweight one', async (t) => {
