@@ -8,6 +8,7 @@ import { createNodeMiddleware, createProbot, type Probot } from 'probot';
 import { UserError } from '../core/errors.ts';
 import { checkAppEnv, listenAddress, type AppEnv } from './app-env.ts';
 import cairn, { type CairnAppOptions } from './index.ts';
+import { appOctokitOptions } from './octokit.ts';
 
 export interface AppServer {
   server: Server;
@@ -40,7 +41,7 @@ function healthz(req: IncomingMessage, res: ServerResponse): boolean {
 
 function probotFromEnv(env: AppEnv): Probot {
   try {
-    return createProbot({ env });
+    return createProbot({ env, overrides: appOctokitOptions() });
   } catch (error) {
     // Probot drops a key it cannot read and then finds none.
     if (/privateKey/.test((error as Error).message)) {

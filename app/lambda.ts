@@ -2,7 +2,8 @@
 import { createProbot } from 'probot';
 import { checkAppEnv } from './app-env.ts';
 import { createCairnLambda } from './lambda-handler.ts';
+import { appOctokitOptions } from './octokit.ts';
 
 checkAppEnv(process.env);
 
-export const handler = createCairnLambda(createProbot({ env: process.env }));
+export const handler = createCairnLambda(createProbot({ env: process.env, overrides: appOctokitOptions() }));

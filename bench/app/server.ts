@@ -10,14 +10,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNodeMiddleware, createProbot, ProbotOctokit } from 'probot';
+import { AppOctokit, appOctokitOptions } from '../../app/octokit.ts';
 import { startAppServer } from '../../app/http-server.ts';
 
-const Unthrottled = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-  ...options,
-  throttle: { ...(options.throttle as object | undefined), enabled: false },
-}));
+const unthrottled = (options: Record<string, unknown>) => ({ ...options, throttle: { ...(options.throttle as object | undefined), enabled: false } });
 
-const probot = createProbot({ env: process.env, overrides: { Octokit: Unthrottled } });
+// Each server with the Octokit it ships with: the app's own (app/octokit.ts), Probot's for the floor.
+const probot =
+  process.env.BENCH_SERVER === 'floor'
+    ? createProbot({ env: process.env, overrides: { Octokit: ProbotOctokit.defaults(unthrottled) } })
+    : createProbot({ env: process.env, overrides: { ...appOctokitOptions(), Octokit: AppOctokit.defaults(unthrottled) } });
 if (process.env.BENCH_SERVER === 'floor') {
   const middleware = await createNodeMiddleware(() => {}, { probot });
   const server = createServer((req, res) => {

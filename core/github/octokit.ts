@@ -5,12 +5,12 @@
 import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods';
-import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { Logger } from '../logger.ts';
 import { silentLogger } from '../logger.ts';
+import { retryRequests } from './retry.ts';
 
-const CairnOctokitClass = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
+const CairnOctokitClass = Octokit.plugin(restEndpointMethods, paginateRest, retryRequests, throttling);
 
 export type CairnOctokit = InstanceType<typeof CairnOctokitClass>;
 
@@ -77,7 +77,7 @@ export function createOctokit(options: CreateOctokitOptions): CairnOctokit {
       warn: (message: string) => logger.warn(message),
       error: (message: string) => logger.error(message),
     },
-    retry: { enabled: retries > 0, retries },
+    retryRequests: { enabled: retries > 0, retries },
     throttle: throttle ? { enabled: true, ...rateLimitPolicy(logger, retries) } : { enabled: false },
   });
 }

@@ -1,0 +1,60 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { createProbot } from 'probot';
+import { AppOctokit, appOctokitOptions } from '../../app/octokit.ts';
+import { createPooledFetch } from '../../app/pooled-fetch.ts';
+import { githubError } from '../support/github-router.ts';
+import { startFakeGithub } from '../e2e/support/fake-github.ts';
+import { fakeRepo } from './support/fake-repo.ts';
+import { APP_ID, INSTALLATION_ID, privateKey, WEBHOOK_SECRET } from './support/probot.ts';
+
+describe('the app\'s Octokit', () => {
+  test('an installation client from Probot sends every request through the pooled fetch, GitHub Enterprise base URL included', async () => {
+    const fake = await startFakeGithub();
+    const pool = createPooledFetch();
+    const sent: string[] = [];
+    const fetch = Object.assign((url: string | URL, init?: Parameters<typeof pool>[1]) => (sent.push(String(url)), pool(url, init)), { close: pool.close });
+    try {
+      const repo = fakeRepo(fake.gh);
+      repo.addTag('churn@v1.0.0', 'a'.repeat(40));
+      const probot = createProbot({
+        env: { APP_ID: String(APP_ID), PRIVATE_KEY: privateKey(), WEBHOOK_SECRET, GHE_HOST: fake.host, GHE_PROTOCOL: 'http', LOG_LEVEL: 'fatal' },
+        overrides: appOctokitOptions(fetch),
+      });
+      const octokit = await probot.auth(INSTALLATION_ID);
+      const { data } = await octokit.rest.git.getRef({ owner: 'acme', repo: 'churn', ref: 'tags/churn@v1.0.0' });
+      assert.equal(data.ref, 'refs/tags/churn@v1.0.0');
+      assert.deepEqual(
+        sent.map((url) => new URL(url).pathname),
+        [`/api/v3/app/installations/${INSTALLATION_ID}/access_tokens`, '/api/v3/repos/acme/churn/git/ref/tags%2Fchurn%40v1.0.0'],
+      );
+      assert.deepEqual(fake.gh.violations, []);
+    } finally {
+      await pool.close();
+      await fake.close();
+    }
+  });
+
+  test('retries server errors with core\'s retry (3 times), not with plugin-retry on top of it', async () => {
+    const fake = await startFakeGithub();
+    const pool = createPooledFetch();
+    try {
+      // Four failures, then an answer: 3 retries end on the fourth failure; plugin-retry nested in
+      // them would have retried each attempt again and reached the answer.
+      fake.gh.on('GET /repos/{owner}/{repo}', githubError(502, 'Server Error'), { times: 4 });
+      fake.gh.on('GET /repos/{owner}/{repo}', { data: { full_name: 'acme/churn' } });
+      const octokit = new AppOctokit({ auth: 'ghs_x', baseUrl: fake.baseUrl, request: { fetch: pool }, throttle: { enabled: false }, retryRequests: { retryAfterBaseValue: 1 } });
+      await assert.rejects(octokit.rest.repos.get({ owner: 'acme', repo: 'churn' }), { status: 502 });
+      assert.equal(fake.gh.calls('GET /repos/{owner}/{repo}').length, 4);
+      const { data } = await octokit.rest.repos.get({ owner: 'acme', repo: 'churn' });
+      assert.equal(data.full_name, 'acme/churn');
+
+      fake.gh.on('GET /repos/{owner}/{repo}/releases/tags/{tag}', githubError(404, 'Not Found'));
+      await assert.rejects(octokit.rest.repos.getReleaseByTag({ owner: 'acme', repo: 'churn', tag: 'nope' }), { status: 404 });
+      assert.equal(fake.gh.calls('GET /repos/{owner}/{repo}/releases/tags/{tag}').length, 1);
+    } finally {
+      await pool.close();
+      await fake.close();
+    }
+  });
+});
