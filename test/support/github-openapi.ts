@@ -33,6 +33,8 @@ export interface Operation {
   /** Pointer to the operation inside the description, for schema `$ref`s. */
   pointer: string;
   segments: string[];
+  /** Parameters that may span several path segments (a ref, a file path). */
+  multiSegment: Set<string>;
 }
 
 const DOC_ID = 'https://api.github.com/openapi.json';
@@ -44,6 +46,8 @@ interface Spec {
   bodyAjv: Ajv;
   paramAjv: Ajv;
   validators: Map<string, ValidateFunction>;
+  /** matchRoute's answers by `METHOD /path`. */
+  routes: Map<string, { op: Operation; params: Record<string, string> } | undefined>;
 }
 
 let loaded: Spec | undefined;
@@ -101,6 +105,7 @@ export function githubSpec(): Spec {
           ]),
         ),
         segments: template.split('/').slice(1),
+        multiSegment: new Set(parameters.filter((p) => p['x-multi-segment']).map((p) => p.name)),
       };
       operations.set(op.route, op);
       byMethod.set(op.method, [...(byMethod.get(op.method) ?? []), op]);
@@ -114,7 +119,7 @@ export function githubSpec(): Spec {
   }
   const bodyAjv = newAjv(false);
   bodyAjv.addSchema({ ...doc, $id: DOC_ID });
-  loaded = { doc, operations, byMethod, bodyAjv, paramAjv: newAjv(true), validators: new Map() };
+  loaded = { doc, operations, byMethod, bodyAjv, paramAjv: newAjv(true), validators: new Map(), routes: new Map() };
   return loaded;
 }
 
@@ -135,7 +140,7 @@ function decode(segment: string): string {
 
 function matchSegments(template: string[], actual: string[], op: Operation): Record<string, string> | undefined {
   const params: Record<string, string> = {};
-  const multi = new Set(op.parameters.filter((p) => p['x-multi-segment']).map((p) => p.name));
+  const multi = op.multiSegment;
   let i = 0;
   for (let t = 0; t < template.length; t++) {
     const part = template[t];
@@ -159,12 +164,24 @@ function matchSegments(template: string[], actual: string[], op: Operation): Rec
 
 /** Finds the operation a concrete request path belongs to (path without base prefix or query). */
 export function matchRoute(method: string, pathname: string): { op: Operation; params: Record<string, string> } | undefined {
+  // Remembered per path: a fake GitHub sees the same few paths thousands of times (bench/app), and
+  // trying every operation in turn was most of its cost.
+  const key = `${method.toUpperCase()} ${pathname}`;
+  const spec = githubSpec();
+  const copy = (match: { op: Operation; params: Record<string, string> } | undefined) => match && { op: match.op, params: { ...match.params } };
+  if (spec.routes.has(key)) return copy(spec.routes.get(key));
   const actual = pathname.split('/').slice(1);
-  for (const op of githubSpec().byMethod.get(method.toUpperCase()) ?? []) {
+  let found: { op: Operation; params: Record<string, string> } | undefined;
+  for (const op of spec.byMethod.get(method.toUpperCase()) ?? []) {
     const params = matchSegments(op.segments, actual, op);
-    if (params) return { op, params };
+    if (params) {
+      found = { op, params };
+      break;
+    }
   }
-  return undefined;
+  if (spec.routes.size >= 10_000) spec.routes.clear();
+  spec.routes.set(key, found);
+  return copy(found);
 }
 
 /** Methods GitHub accepts on this path, to say "PATCH is not allowed here, GET and POST are". */
