@@ -13,6 +13,8 @@ export interface ModelCardInput {
   baseline?: MetricsReport;
   /** The model's entry in `.github/cairn.yml`; its `card` fills the sections only people can write. */
   model?: ModelConfig;
+  /** The `model-index` front matter (for a README.md on the Hub); default true. */
+  frontMatter?: boolean;
 }
 
 /**
@@ -88,8 +90,7 @@ export function renderModelCard(input: ModelCardInput): string {
     ['Caveats and recommendations', `**Limitations:** ${field('limitations')}\n\n**Recommendations:** ${field('recommendations')}`],
   ];
   return [
-    renderFrontMatter(report, model),
-    '',
+    ...(input.frontMatter === false ? [] : [renderFrontMatter(report, model), '']),
     `# Model card: ${escapeCell(report.name)}`,
     '',
     '_Measured facts come from the evaluation (metrics.json); descriptions come from `.github/cairn.yml`._',

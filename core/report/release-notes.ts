@@ -22,8 +22,7 @@ export interface ReleaseNotesInput {
 
 /** The card without its YAML front matter, which a release body would show as plain text. */
 function cardBody(report: MetricsReport, config: ModelConfig | undefined): string {
-  const card = renderModelCard({ report, model: config });
-  return card.replace(/^---\n[\s\S]*?\n---\n+/, '');
+  return renderModelCard({ report, model: config, frontMatter: false });
 }
 
 export function renderReleaseNotes(input: ReleaseNotesInput): string {

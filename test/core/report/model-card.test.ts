@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { renderModelCard } from '../../../core/report/index.ts';
+import { renderReleaseNotes } from '../../../core/report/release-notes.ts';
 import { parseRepoConfig, findModelConfig } from '../../../core/config/index.ts';
 import { evaluateGate, parseGate } from '../../../core/metrics/gate.ts';
 import { binaryBaseline, binaryReport, regressionReport } from './sample-reports.ts';
@@ -109,6 +110,17 @@ describe('renderModelCard', () => {
     const metrics = (meta['model-index'] as Array<{ results: Array<{ metrics: Array<{ type: string }> }> }>)[0].results[0].metrics;
     assert.ok(!metrics.some((metric) => metric.type === 'roc_auc'));
     assert.equal(metrics.length, 8);
+  });
+
+  test('without front matter (a release body) the card is the same from its title on', () => {
+    const report = binaryReport();
+    const full = renderModelCard({ report });
+    const bare = renderModelCard({ report, frontMatter: false });
+    assert.ok(bare.startsWith('# Model card: '));
+    assert.equal(full.slice(full.indexOf('# Model card: ')), bare);
+    const notes = renderReleaseNotes({ model: report.name, version: 'v1.0.0', tag: `${report.name}@v1.0.0`, sha: 'a'.repeat(40), report });
+    assert.ok(notes.endsWith(bare), 'the release notes end with the card');
+    assert.doesNotMatch(notes, /model-index/);
   });
 
   test('an unknown dataset is written as unknown in the front matter', () => {
