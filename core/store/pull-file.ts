@@ -227,8 +227,10 @@ async function fetchInParts(job: FileJob, temp: string, context: TransferContext
         if (batch.length > 0) await writeAll(handle, batch, written);
         if (position !== part.end + 1) throw new Error(`${context.store.uriOf(job.key)}: bytes ${part.start}-${part.end} ended after ${position - part.start} bytes`);
         part.done = true;
+        // The slot goes to the next part now; hashing catches up from the page cache. A hash
+        // failure stops the downloads, and is thrown below.
         hashing = hashing.then(hashReadyParts);
-        await hashing;
+        hashing.catch((error: unknown) => abort.abort(error));
       }),
     );
     const settled = await Promise.allSettled(fetches.map((fetch) => fetch.catch((error: unknown) => (abort.abort(error), Promise.reject(error)))));
