@@ -46,7 +46,8 @@ export interface TransferContext {
   signal: AbortSignal;
   /** Objects at least this big are fetched as parallel ranged GETs. */
   largeObjectBytes: number;
-  partBytes: number;
+  /** Size of one ranged GET; undefined: partBytesFor the object. */
+  partBytes?: number;
   /** Ranged GETs in flight per large object. */
   partJobs: number;
   /** Called as bytes arrive from the remote. */
@@ -179,6 +180,18 @@ async function writeAll(handle: FileHandle, chunks: Uint8Array[], position?: num
   }
 }
 
+const MIN_PART_BYTES = 8 << 20;
+const MAX_PART_BYTES = 64 << 20;
+
+/**
+ * The part size for an object of `size` bytes fetched `jobs` parts at a time: enough parts to keep
+ * every job busy, and none over 64 MiB. Fewer, larger requests cost the server less: on bench/pull's
+ * 1 GiB object, 4 x 64 MiB in flight took 4.1-4.2 s where 8 x 32 MiB took 4.6-4.9 s.
+ */
+export function partBytesFor(size: number, jobs: number): number {
+  return Math.min(MAX_PART_BYTES, Math.max(MIN_PART_BYTES, Math.ceil(size / jobs)));
+}
+
 /**
  * Parallel ranged GETs of one object version (If-Match on the etag HEAD gave), each written at its
  * offset. md5 needs the bytes in order, so every part that completes the prefix is read back from
@@ -190,7 +203,8 @@ async function fetchInParts(job: FileJob, temp: string, context: TransferContext
   if (info === undefined) throw new ObjectNotFoundError(context.store.uriOf(job.key));
   const size = info.size;
   const parts: Array<{ start: number; end: number; done: boolean }> = [];
-  for (let start = 0; start < size; start += context.partBytes) parts.push({ start, end: Math.min(start + context.partBytes, size) - 1, done: false });
+  const partBytes = context.partBytes ?? partBytesFor(size, context.partJobs);
+  for (let start = 0; start < size; start += partBytes) parts.push({ start, end: Math.min(start + partBytes, size) - 1, done: false });
 
   const abort = new AbortController();
   const stop = () => abort.abort(context.signal.reason);

@@ -46,7 +46,7 @@ export interface PullOptions {
   signal?: AbortSignal;
   /** Objects this big or bigger are fetched with parallel ranged GETs (default 64 MiB). */
   largeObjectBytes?: number;
-  /** Size of one ranged GET (default 16 MiB). */
+  /** Size of one ranged GET (default: the object split for the part jobs, 8-64 MiB; see partBytesFor). */
   partBytes?: number;
 }
 
@@ -82,8 +82,8 @@ export interface PullResult {
 
 export const DEFAULT_PULL_JOBS = 16;
 const DEFAULT_LARGE_OBJECT_BYTES = 64 << 20;
-const DEFAULT_PART_BYTES = 32 << 20;
-const PART_JOBS = 8;
+/** Ranged GETs in flight for one large object. */
+const PART_JOBS = 4;
 
 /**
  * sha256 (hex) of the lines `<md5> <path>\n` of the outputs, sorted: what the data is, known before
@@ -183,7 +183,7 @@ export async function pullOutputs(root: string, outputs: readonly DvcOutput[], s
     cacheFolders: new Set(),
     signal: abort.signal,
     largeObjectBytes: options.largeObjectBytes ?? DEFAULT_LARGE_OBJECT_BYTES,
-    partBytes: options.partBytes ?? DEFAULT_PART_BYTES,
+    partBytes: options.partBytes,
     partJobs: PART_JOBS,
     onBytes: (count) => {
       progress.bytesDownloaded += count;

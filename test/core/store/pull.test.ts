@@ -14,6 +14,7 @@ import {
   type ObjectStore,
   type PullProgress,
 } from '../../../core/store/index.ts';
+import { partBytesFor } from '../../../core/store/pull-file.ts';
 import { userError } from '../../support/assertions.ts';
 import { tempDir } from '../../support/cli.ts';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.ts';
@@ -251,4 +252,12 @@ test('a large DVC 2.x object (md5 of text-normalised blocks) comes down in parts
   } finally {
     store.close();
   }
+});
+
+test('a large object is split to keep every part job busy, in parts of 8 to 64 MiB', () => {
+  const MiB = 1 << 20;
+  assert.equal(partBytesFor(1024 * MiB, 4), 64 * MiB, '1 GiB: 16 parts of the largest size');
+  assert.equal(partBytesFor(100 * MiB, 4), 25 * MiB, '100 MiB: one part per job');
+  assert.equal(partBytesFor(64 * MiB, 4), 16 * MiB);
+  assert.equal(partBytesFor(20 * MiB, 4), 8 * MiB, 'never below 8 MiB');
 });
