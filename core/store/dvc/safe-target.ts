@@ -1,5 +1,4 @@
-import type { Stats } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { lstatSync, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../../errors.ts';
 import { checkManifestPath } from './manifest-path.ts';
@@ -23,7 +22,7 @@ export async function resolveSafeTargets(root: string, relpaths: readonly string
     let current = base;
     for (let index = 0; index < segments.length; index++) {
       current = join(current, segments[index]);
-      const info = await lstatOnce(current, seen);
+      const info = lstatOnce(current, seen);
       if (info === null) break; // nothing there yet, nor below it
       const shown = segments.slice(0, index + 1).join('/');
       if (info.isSymbolicLink()) {
@@ -56,14 +55,14 @@ export async function resolveSafeTarget(root: string, relpath: string, where?: s
   return target;
 }
 
-async function lstatOnce(path: string, seen: Map<string, Stats | null>): Promise<Stats | null> {
+/** Synchronous, as the caller checks thousands of paths before anything is written: see pull-file's statIfAny. */
+function lstatOnce(path: string, seen: Map<string, Stats | null>): Stats | null {
   if (seen.has(path)) return seen.get(path)!;
   let info: Stats | null;
   try {
-    info = await lstat(path);
+    info = lstatSync(path, { throwIfNoEntry: false }) ?? null;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
     info = null;
   }
   seen.set(path, info);
