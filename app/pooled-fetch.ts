@@ -22,6 +22,14 @@ interface FetchInit {
   redirect?: 'follow' | 'manual' | 'error';
 }
 
+/** The bytes behind each body stream handed out, so app/octokit.ts can parse them without reading the stream. */
+const bodies = new WeakMap<object, Buffer>();
+
+/** The bytes of a body stream from the pooled fetch; undefined for any other stream. */
+export function bufferedBytes(stream: unknown): Buffer | undefined {
+  return typeof stream === 'object' && stream !== null ? bodies.get(stream) : undefined;
+}
+
 /**
  * The part of a fetch Response that Octokit reads (status, headers, url, the body as text, bytes or
  * a stream), over a body already in memory. A WHATWG Response built for each answer cost more CPU
@@ -49,7 +57,15 @@ class BufferedResponse {
   }
   get body(): ReadableStream<Uint8Array> | null {
     if (this.#bytes === null && !this.#used) return null; // a 204 or 304
-    return new Response(this.#take()).body;
+    const bytes = this.#take() ?? Buffer.alloc(0);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes);
+        controller.close();
+      },
+    });
+    bodies.set(stream, bytes);
+    return stream;
   }
   #take(): Buffer | null {
     if (this.#used) throw new TypeError('Body is unusable: Body has already been read');

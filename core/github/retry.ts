@@ -43,15 +43,16 @@ export function retryRequests(octokit: Octokit, octokitOptions: { retryRequests?
   const state = { enabled: true, retries: 3, retryAfterBaseValue: 1000, doNotRetry: DO_NOT_RETRY, ...octokitOptions.retryRequests };
   if (!state.enabled) return;
   octokit.hook.wrap('request', async (request, options) => {
-    const perRequest = options.request as { retries?: number; retryCount?: number } | undefined;
-    const retries = perRequest?.retries ?? state.retries;
+    const retries = (options.request as { retries?: number } | undefined)?.retries ?? state.retries;
     for (let retryCount = 0; ; retryCount++) {
       try {
         return await request(options);
       } catch (error) {
         if (retryCount >= retries || !isRequestError(error) || error.status < 400 || state.doNotRetry.includes(error.status)) throw error;
         await sleep((retryCount + 1) ** 2 * state.retryAfterBaseValue);
-        if (perRequest) perRequest.retryCount = retryCount + 1;
+        // The hooks further in see this options object (before-after-hook binds it); its `request`
+        // may be the defaults' shared object, so it is replaced rather than modified.
+        options.request = { ...options.request, retryCount: retryCount + 1 };
       }
     }
   });

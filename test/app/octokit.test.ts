@@ -6,6 +6,8 @@ import { createPooledFetch } from '../../app/pooled-fetch.ts';
 import { githubError } from '../support/github-router.ts';
 import { startFakeGithub } from '../e2e/support/fake-github.ts';
 import { fakeRepo } from './support/fake-repo.ts';
+import { listTagRefs } from '../../core/github/registry-tags.ts';
+import type { GitHubClient } from '../../core/github/octokit.ts';
 import { APP_ID, INSTALLATION_ID, privateKey, WEBHOOK_SECRET } from './support/probot.ts';
 
 describe('the app\'s Octokit', () => {
@@ -52,6 +54,34 @@ describe('the app\'s Octokit', () => {
       fake.gh.on('GET /repos/{owner}/{repo}/releases/tags/{tag}', githubError(404, 'Not Found'));
       await assert.rejects(octokit.rest.repos.getReleaseByTag({ owner: 'acme', repo: 'churn', tag: 'nope' }), { status: 404 });
       assert.equal(fake.gh.calls('GET /repos/{owner}/{repo}/releases/tags/{tag}').length, 1);
+    } finally {
+      await pool.close();
+      await fake.close();
+    }
+  });
+
+  test('answers are parsed as Octokit parses them (JSON, text, pages), with JSON.parse; a caller can still read the raw body', async () => {
+    const fake = await startFakeGithub();
+    const pool = createPooledFetch();
+    try {
+      const repo = fakeRepo(fake.gh);
+      for (let i = 0; i < 3; i++) repo.addTag(`churn@v1.${i}.0`, 'a'.repeat(40));
+      for (let i = 0; i < 150; i++) repo.issues.push({ number: i + 1, title: `issue ${i}`, body: `body ${i}`, state: 'open' });
+      fake.gh.on('GET /repos/{owner}/{repo}/readme', { data: '# churn', headers: { 'content-type': 'text/plain; charset=utf-8' } });
+      const octokit = new AppOctokit({ auth: 'ghs_x', baseUrl: fake.baseUrl, request: { fetch: pool }, throttle: { enabled: false } });
+      const where = { owner: 'acme', repo: 'churn' };
+
+      const { data: ref } = await octokit.rest.git.getRef({ ...where, ref: 'tags/churn@v1.0.0' });
+      assert.equal(ref.ref, 'refs/tags/churn@v1.0.0');
+      assert.equal((await octokit.request('GET /repos/{owner}/{repo}/readme', where)).data, '# churn');
+      const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { ...where, per_page: 100 });
+      assert.deepEqual(issues.map((issue) => issue.number), Array.from({ length: 150 }, (_, i) => i + 1), 'both pages, in order');
+      // listTagRefs asks for the unparsed body and parses it itself.
+      const { data: refs } = await listTagRefs(octokit as unknown as GitHubClient, where);
+      assert.deepEqual(refs.map((r) => r.ref), ['refs/tags/churn@v1.0.0', 'refs/tags/churn@v1.1.0', 'refs/tags/churn@v1.2.0']);
+      // Nothing leaks into the defaults every request starts from.
+      assert.equal((octokit.request.endpoint.DEFAULTS.request as { parseSuccessResponseBody?: boolean }).parseSuccessResponseBody, undefined);
+      assert.deepEqual(fake.gh.violations, []);
     } finally {
       await pool.close();
       await fake.close();
