@@ -11,6 +11,8 @@ import type { AppRuntime, RepoTarget } from './runtime.ts';
 
 export interface LoadedRegistry {
   tags: AnnotatedTag[];
+  /** Registry-looking tags that point straight at a commit (GTO ignores them). */
+  lightweight: Array<{ tag: string; sha: string }>;
   /** Every registry-looking tag name, lightweight ones included (for `#N` counters). */
   tagNames: string[];
   state: RegistryState;
@@ -28,7 +30,7 @@ export async function loadRegistry(octokit: GitHubClient, target: RepoTarget, ru
     (headers) => listTagRefs(octokit, { owner, repo, headers }),
     async (refs) => {
       const { annotated, lightweight } = await registryTagsFromRefs(octokit, refs, { owner, repo, include: isRegistryTag, cache: runtime.tagObjects, logger });
-      return { tags: annotated, tagNames: [...annotated.map((t) => t.tag), ...lightweight.map((t) => t.tag)], state: registryState(annotated) };
+      return { tags: annotated, lightweight, tagNames: [...annotated.map((t) => t.tag), ...lightweight.map((t) => t.tag)], state: registryState(annotated) };
     },
   );
 }

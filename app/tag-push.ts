@@ -13,7 +13,6 @@ import { isUserError } from '../core/errors.ts';
 import { readRecordOnCommit } from '../core/github/commit-record.ts';
 import { dispatchWorkflow } from '../core/github/dispatch.ts';
 import type { GitHubClient } from '../core/github/octokit.ts';
-import { readRegistryTag } from '../core/github/registry-tags.ts';
 import { ensureRelease } from '../core/github/releases.ts';
 import type { Logger } from '../core/logger.ts';
 import { findTagEvent, isRegistryTag, isVersion, parseTag, tagFromRef, type AnnotatedTag, type ParsedTag } from '../core/registry/index.ts';
@@ -48,7 +47,10 @@ export async function onTagPush(payload: PushPayload, ctx: TagPushContext): Prom
     return;
   }
   await runtime.guard.exclusive(`tag:${target.fullName}:${tag}`, async () => {
-    const found = await readRegistryTag(octokit, { owner: target.owner, repo: target.repo, tag, cache: runtime.tagObjects });
+    // The tag as the tag list has it: the list is needed anyway, and a tag's own ref is in it.
+    const loaded = await loadRegistry(octokit, target, runtime, logger);
+    const annotated = loaded.tags.find((t) => t.tag === tag);
+    const found = annotated ?? loaded.lightweight.find((t) => t.tag === tag);
     if (!found) {
       logger.info(`tag ${tag} no longer exists in ${target.fullName}; nothing to do`);
       return;
@@ -62,11 +64,11 @@ export async function onTagPush(payload: PushPayload, ctx: TagPushContext): Prom
     let outcome: RegistryCheckOutcome;
     let registry: LoadedRegistry | undefined;
     try {
-      if ('lightweight' in found) {
+      if (!annotated) {
         outcome = failed(`${tag} is a lightweight tag`, lightweightHelp(tag));
       } else {
-        registry = await loadRegistry(octokit, target, runtime, logger);
-        outcome = await handleRegistryTag(ctx, found, registry);
+        registry = loaded;
+        outcome = await handleRegistryTag(ctx, annotated, registry);
       }
     } catch (error) {
       if (isUserError(error)) {

@@ -48,6 +48,14 @@ describe('tag pushes', () => {
     assert.match(repo.issues[0].body, /\| `churn` \| `v1\.0\.0` \| – \| – \|/);
   });
 
+  test('a push for a tag deleted before the delivery arrived does nothing; the tag comes from the tag list, not its own ref', async (t) => {
+    const { gh, repo, app } = await setup(t);
+    await app.deliver('push', pushPayload('refs/tags/churn@v9.0.0'));
+    assert.deepEqual(repo.writes(), []);
+    assert.deepEqual(repo.registryChecks(V1), []);
+    assert.deepEqual(gh.calls('GET /repos/{owner}/{repo}/git/ref/{ref}'), [], 'no lookup of the ref by itself');
+  });
+
   test('a registration of a commit without an evaluation record still releases, and says the record is missing', async (t) => {
     const { repo, app } = await setup(t);
     repo.addTag('churn@v2.0.0-rc.1', V2);
