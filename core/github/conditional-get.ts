@@ -40,7 +40,32 @@ export async function conditionalGet<R, T>(
     if (known && statusOf(error) === 304) return known.value as T;
     throw error;
   }
-  const value = await derive(response.data);
-  if (cache && response.headers.etag) cache.set(key, { etag: response.headers.etag, value });
-  return value;
+  const etag = response.headers.etag;
+  if (!cache || !etag) return derive(response.data);
+  // Several handlers can get the same new answer at once (a tag push, and the comments right
+  // after it): the same ETag is the same body, so it is derived once and shared.
+  const current = cache.get(key);
+  if (current?.etag === etag) return current.value as T;
+  const inFlight = derivingFor(cache);
+  const flight = `${key}\n${etag}`;
+  const pending = inFlight.get(flight);
+  if (pending) return pending as Promise<T>;
+  const deriving = Promise.resolve().then(() => derive(response.data));
+  inFlight.set(flight, deriving);
+  try {
+    const value = await deriving;
+    cache.set(key, { etag, value });
+    return value;
+  } finally {
+    inFlight.delete(flight);
+  }
+}
+
+/** Derivations under way, per cache, by resource and ETag. */
+const derivations = new WeakMap<EtagCache, Map<string, Promise<unknown>>>();
+
+function derivingFor(cache: EtagCache): Map<string, Promise<unknown>> {
+  let map = derivations.get(cache);
+  if (!map) derivations.set(cache, (map = new Map()));
+  return map;
 }

@@ -75,3 +75,27 @@ test('the same file at another commit is fetched but not parsed again; a changed
   assert.notEqual(atC, atA);
   assert.deepEqual(Object.keys(atC!.stages), ['canary', 'staging', 'production']);
 });
+
+test('requests that get the same new answer at once derive it once', async (t) => {
+  const gh = githubApi(t);
+  const repo = fakeRepo(gh);
+  repo.addTag('churn@v1.0.0', 'a'.repeat(40));
+  const cache = new Map<string, EtagEntry>();
+  let derived = 0;
+  const read = () =>
+    conditionalGet(
+      cache,
+      'acme/churn/tags',
+      (headers) => octokit().rest.git.listMatchingRefs({ ...where, ref: 'tags', headers }),
+      async (refs) => {
+        derived++;
+        await new Promise((resolve) => setTimeout(resolve, 20)); // reading tag objects takes a while
+        return refs.map((ref) => ref.ref);
+      },
+    );
+  const answers = await Promise.all([read(), read(), read()]);
+  assert.deepEqual(answers, Array(3).fill(['refs/tags/churn@v1.0.0']));
+  assert.equal(gh.calls(REFS).length, 3, 'each asked GitHub');
+  assert.equal(derived, 1, 'one derivation for one body');
+  assert.equal(cache.get('acme/churn/tags')?.value, answers[0]);
+});
