@@ -31,7 +31,8 @@ export function githubApi(test?: { after(fn: () => void): void }, options: Githu
     const interceptor = scope.persist().intercept(() => true, method);
     interceptor.reply(async function (path, body) {
       const headers = Object.fromEntries(Object.entries(this.req.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
-      return api.answer(method, path, body, headers);
+      const [status, data, replyHeaders] = await api.answer(method, path, body, headers);
+      return [status, data, replyHeaders];
     });
     return interceptor;
   });

@@ -113,7 +113,7 @@ export function paginated(
 /** A GithubApi whose requests come from a transport (nock, an HTTP server) through `answer`. */
 export interface GithubRouter extends GithubApi {
   /** Checks, records and answers one request: `path` is the path and query as sent (base path included). */
-  answer(method: string, path: string, rawBody: unknown, headers: Record<string, string>): Promise<[number, unknown, Record<string, string>]>;
+  answer(method: string, path: string, rawBody: unknown, headers: Record<string, string>): Promise<[number, unknown, Record<string, string>, string?]>;
 }
 
 /**
@@ -128,7 +128,7 @@ export function githubRouter(options: GithubApiOptions & { onClose?: () => void 
   const violations: string[] = [];
   let closed = false;
 
-  async function answer(method: string, path: string, rawBody: unknown, headers: Record<string, string>): Promise<[number, unknown, Record<string, string>]> {
+  async function answer(method: string, path: string, rawBody: unknown, headers: Record<string, string>): Promise<[number, unknown, Record<string, string>, string?]> {
     const checked = checkGithubRequest({ method, path, basePath, contentType: headers['content-type'], body: rawBody === '' ? undefined : rawBody }, options);
     const request: GithubRequest<unknown> = {
       method,
@@ -161,10 +161,13 @@ export function githubRouter(options: GithubApiOptions & { onClose?: () => void 
         violations.push(...checkGithubResponse(request.route, status, reply.data).map((m) => `the fake's reply does not match GitHub's: ${m}`));
       }
       // As GitHub does: an ETag on every successful GET, and 304 with no body when If-None-Match has it.
+      // The JSON text goes back too, so an HTTP transport need not serialise it again.
       if (method === 'GET' && status === 200 && reply.data !== undefined) {
-        const etag = `W/"${createHash('sha1').update(JSON.stringify(reply.data)).digest('hex')}"`;
+        const text = JSON.stringify(reply.data);
+        const etag = `W/"${createHash('sha1').update(text).digest('hex')}"`;
         if (headers['if-none-match'] === etag) return [304, '', { etag }];
         replyHeaders.etag ??= etag;
+        return [status, reply.data, replyHeaders, text];
       }
       return [status, reply.data ?? '', replyHeaders];
     } catch (error) {
