@@ -80,14 +80,15 @@ function readTag(source: AnnotatedTag): { parsed: ParsedTag; time: number } | nu
 }
 
 function readEvents(tags: readonly AnnotatedTag[]): TagEvent[] {
-  const events: Array<Omit<TagEvent, 'seq'>> = [];
+  const events: TagEvent[] = [];
   for (const source of tags) {
     const reading = readTag(source);
-    if (reading) events.push({ parsed: reading.parsed, source, time: reading.time });
+    if (reading) events.push({ parsed: reading.parsed, source, time: reading.time, seq: 0 });
   }
   // Tagger dates have one-second resolution; within a second the #N counter, then the name, decide.
   events.sort((a, b) => a.time - b.time || (a.parsed.number ?? 0) - (b.parsed.number ?? 0) || (a.source.tag < b.source.tag ? -1 : a.source.tag > b.source.tag ? 1 : 0));
-  return events.map((event, seq) => ({ ...event, seq }));
+  events.forEach((event, seq) => (event.seq = seq));
+  return events;
 }
 
 class ModelBuilder {
@@ -209,8 +210,8 @@ function isActive(record: VersionRecord): boolean {
 }
 
 function toVersionState(record: VersionRecord, stages: Record<string, StageHolder>): VersionState {
-  const stageEvents = [...record.stages.values()].flatMap((s) => [...s.assignments, ...s.unassignments]);
-  const authoring = newest(record.registrations) ?? newest([...record.registrations, ...record.deregistrations]) ?? newest(stageEvents)!;
+  const stageEvents = () => [...record.stages.values()].flatMap((s) => [...s.assignments, ...s.unassignments]);
+  const authoring = newest(record.registrations) ?? newest(record.deregistrations) ?? newest(stageEvents())!;
   return {
     version: record.version,
     sha: record.sha,
