@@ -6,8 +6,6 @@ import { createPooledFetch } from '../../app/pooled-fetch.ts';
 import { githubError } from '../support/github-router.ts';
 import { startFakeGithub } from '../e2e/support/fake-github.ts';
 import { fakeRepo } from './support/fake-repo.ts';
-import { listTagRefs } from '../../core/github/registry-tags.ts';
-import type { GitHubClient } from '../../core/github/octokit.ts';
 import { APP_ID, INSTALLATION_ID, privateKey, WEBHOOK_SECRET } from './support/probot.ts';
 
 describe('the app\'s Octokit', () => {
@@ -76,8 +74,9 @@ describe('the app\'s Octokit', () => {
       assert.equal((await octokit.request('GET /repos/{owner}/{repo}/readme', where)).data, '# churn');
       const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { ...where, per_page: 100 });
       assert.deepEqual(issues.map((issue) => issue.number), Array.from({ length: 150 }, (_, i) => i + 1), 'both pages, in order');
-      // listTagRefs asks for the unparsed body and parses it itself.
-      const { data: refs } = await listTagRefs(octokit as unknown as GitHubClient, where);
+      // A caller that asks for the unparsed body gets the stream.
+      const raw = await octokit.rest.git.listMatchingRefs({ ...where, ref: 'tags', request: { parseSuccessResponseBody: false } });
+      const refs = JSON.parse(await new Response(raw.data as unknown as ReadableStream).text()) as Array<{ ref: string }>;
       assert.deepEqual(refs.map((r) => r.ref), ['refs/tags/churn@v1.0.0', 'refs/tags/churn@v1.1.0', 'refs/tags/churn@v1.2.0']);
       // Nothing leaks into the defaults every request starts from.
       assert.equal((octokit.request.endpoint.DEFAULTS.request as { parseSuccessResponseBody?: boolean }).parseSuccessResponseBody, undefined);
