@@ -8,7 +8,7 @@
 import type { Octokit } from '@octokit/core';
 import { ProbotOctokit, type Options } from 'probot';
 import { retryRequests } from '../core/github/retry.ts';
-import { bufferedBytes, createPooledFetch, type PooledFetch } from './pooled-fetch.ts';
+import { BufferedBody, createPooledFetch, type PooledFetch } from './pooled-fetch.ts';
 
 /**
  * Successful answers parsed with JSON.parse. Octokit parses them with json-with-bigint, which keeps
@@ -16,7 +16,7 @@ import { bufferedBytes, createPooledFetch, type PooledFetch } from './pooled-fet
  * times JSON.parse, and the largest single cost of a `/cairn show` (the issue's comments, read to
  * find an earlier reply). Nothing the app reads comes near 2^53 (GitHub's ids are around 2^35).
  * Answers are turned into `data` as Octokit does: JSON that does not parse stays text, other text
- * is text, anything else an ArrayBuffer. A caller that asks for the raw body still gets it.
+ * is text, anything else an ArrayBuffer. A caller that asks for the raw body still gets it (a stream).
  */
 export function parseJsonNatively(octokit: Octokit): void {
   octokit.hook.wrap('request', async (request, options) => {
@@ -24,10 +24,12 @@ export function parseJsonNatively(octokit: Octokit): void {
     if (own?.parseSuccessResponseBody === false) return request(options);
     // Hooks further in see this same options object (before-after-hook binds it), so the change is
     // made on it; `request` may be the defaults' shared object, so it is replaced, not modified.
-    options.request = { ...own, parseSuccessResponseBody: false };
+    // With the pooled fetch, the body comes as its bytes (no stream made only to be read back).
+    const fetch = (own as { fetch?: Partial<PooledFetch> } | undefined)?.fetch;
+    options.request = { ...own, parseSuccessResponseBody: false, ...(typeof fetch?.buffered === 'function' ? { fetch: fetch.buffered } : {}) };
     const response = await request(options);
     const body: unknown = response.data;
-    const bytes = bufferedBytes(body) ?? (body ? Buffer.from(await new Response(body as ReadableStream).arrayBuffer()) : Buffer.alloc(0));
+    const bytes = body instanceof BufferedBody ? body.bytes : body ? Buffer.from(await new Response(body as ReadableStream).arrayBuffer()) : Buffer.alloc(0);
     const type = String(response.headers['content-type'] ?? '');
     if (/^application\/(scim\+)?json\b/i.test(type)) {
       const text = bytes.toString('utf8');

@@ -22,12 +22,9 @@ interface FetchInit {
   redirect?: 'follow' | 'manual' | 'error';
 }
 
-/** The bytes behind each body stream handed out, so app/octokit.ts can parse them without reading the stream. */
-const bodies = new WeakMap<object, Buffer>();
-
-/** The bytes of a body stream from the pooled fetch; undefined for any other stream. */
-export function bufferedBytes(stream: unknown): Buffer | undefined {
-  return typeof stream === 'object' && stream !== null ? bodies.get(stream) : undefined;
+/** A body handed over as the bytes themselves, by `PooledFetch.buffered` (no stream to read). */
+export class BufferedBody {
+  constructor(readonly bytes: Buffer) {}
 }
 
 /**
@@ -48,6 +45,8 @@ class BufferedResponse {
     readonly statusText: string,
     readonly headers: Headers,
     readonly url: string,
+    /** `body` is a BufferedBody instead of a stream. */
+    private readonly bodyAsBytes = false,
   ) {
     this.#bytes = bytes;
     this.ok = status >= 200 && status < 300;
@@ -55,17 +54,16 @@ class BufferedResponse {
   get bodyUsed(): boolean {
     return this.#used;
   }
-  get body(): ReadableStream<Uint8Array> | null {
+  get body(): ReadableStream<Uint8Array> | BufferedBody | null {
     if (this.#bytes === null && !this.#used) return null; // a 204 or 304
     const bytes = this.#take() ?? Buffer.alloc(0);
-    const stream = new ReadableStream<Uint8Array>({
+    if (this.bodyAsBytes) return new BufferedBody(bytes);
+    return new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(bytes);
         controller.close();
       },
     });
-    bodies.set(stream, bytes);
-    return stream;
   }
   #take(): Buffer | null {
     if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
@@ -97,6 +95,8 @@ function toHeaders(raw: Record<string, string | string[] | undefined>): Headers 
 
 export interface PooledFetch {
   (url: string | URL, init?: FetchInit): Promise<Response>;
+  /** The same, but the answer's `body` is a BufferedBody: for a caller that reads the bytes itself (app/octokit.ts). */
+  buffered(url: string | URL, init?: FetchInit): Promise<Response>;
   /** Closes the pool's connections (servers call it on shutdown; tests, to exit cleanly). */
   close(): Promise<void>;
 }
@@ -104,7 +104,7 @@ export interface PooledFetch {
 export function createPooledFetch(options: { connectionsPerOrigin?: number; keepAliveTimeoutMs?: number } = {}): PooledFetch {
   const agent = new Agent({ connections: options.connectionsPerOrigin ?? 16, keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000 });
   const following: Dispatcher = agent.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }));
-  const pooledFetch = async (input: string | URL, init: FetchInit = {}): Promise<Response> => {
+  const send = async (input: string | URL, init: FetchInit, bodyAsBytes: boolean): Promise<Response> => {
     const url = new URL(input);
     if (init.redirect === 'error' || init.redirect === 'manual') throw new TypeError(`pooled fetch follows redirects; redirect: "${init.redirect}" is not supported`);
     const answer = await following.request({
@@ -117,7 +117,8 @@ export function createPooledFetch(options: { connectionsPerOrigin?: number; keep
     });
     const status = answer.statusCode;
     const body = NULL_BODY.has(status) ? (await answer.body.dump(), null) : Buffer.from(await answer.body.arrayBuffer());
-    return new BufferedResponse(body, status, STATUS_CODES[status] ?? '', toHeaders(answer.headers), url.href) as unknown as Response;
+    return new BufferedResponse(body, status, STATUS_CODES[status] ?? '', toHeaders(answer.headers), url.href, bodyAsBytes) as unknown as Response;
   };
-  return Object.assign(pooledFetch, { close: () => agent.close() });
+  const pooledFetch = (input: string | URL, init: FetchInit = {}) => send(input, init, false);
+  return Object.assign(pooledFetch, { buffered: (input: string | URL, init: FetchInit = {}) => send(input, init, true), close: () => agent.close() });
 }

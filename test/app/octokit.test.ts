@@ -13,7 +13,10 @@ describe('the app\'s Octokit', () => {
     const fake = await startFakeGithub();
     const pool = createPooledFetch();
     const sent: string[] = [];
-    const fetch = Object.assign((url: string | URL, init?: Parameters<typeof pool>[1]) => (sent.push(String(url)), pool(url, init)), { close: pool.close });
+    const fetch = Object.assign((url: string | URL, init?: Parameters<typeof pool>[1]) => (sent.push(String(url)), pool(url, init)), {
+      buffered: (url: string | URL, init?: Parameters<typeof pool>[1]) => (sent.push(String(url)), pool.buffered(url, init)),
+      close: pool.close,
+    });
     try {
       const repo = fakeRepo(fake.gh);
       repo.addTag('churn@v1.0.0', 'a'.repeat(40));

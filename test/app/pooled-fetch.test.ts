@@ -2,7 +2,7 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPooledFetch } from '../../app/pooled-fetch.ts';
+import { BufferedBody, createPooledFetch } from '../../app/pooled-fetch.ts';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
@@ -93,13 +93,16 @@ describe('createPooledFetch', () => {
     }
   });
 
-  test('the body is also a stream, for callers that read it unparsed', async () => {
+  test('the body is also a stream, for callers that read it unparsed, or the bytes themselves from buffered()', async () => {
     const s = await server({ '/refs': (_req, _body, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('[{"ref":"refs/tags/a"}]') });
     try {
       const response = await fetch(`${s.origin}/refs`);
       const stream = response.body;
       assert.ok(stream instanceof ReadableStream);
       assert.equal(await new Response(stream).text(), '[{"ref":"refs/tags/a"}]');
+      const buffered = (await fetch.buffered(`${s.origin}/refs`)).body as unknown;
+      assert.ok(buffered instanceof BufferedBody);
+      assert.equal(buffered.bytes.toString('utf8'), '[{"ref":"refs/tags/a"}]');
     } finally {
       await s.close();
     }
