@@ -1,10 +1,10 @@
 /**
  * The `fetch` the app's Octokit sends GitHub requests with: undici's request API on one keep-alive
- * connection pool per origin, answering with a standard `Response`. Node's global fetch is undici
- * too, but its WHATWG machinery (request cloning, body streams, abort wiring) cost about as much
- * CPU per request as the app's own work on it (bench/app); Octokit only needs status, headers and
- * the body's text (BufferedResponse). Redirects are followed as fetch follows them (up to 5; the authorization header
- * is dropped when the origin changes), so a renamed repository still answers.
+ * connection pool per origin, answering with the part of a `Response` Octokit reads
+ * (BufferedResponse). Node's global fetch is undici too, but its WHATWG machinery (request cloning,
+ * body streams, abort wiring) cost about as much CPU per request as the app's own work on it
+ * (bench/app). Redirects are followed as fetch follows them (up to 5; the authorization header is
+ * dropped when the origin changes), so a renamed repository still answers.
  */
 import { STATUS_CODES } from 'node:http';
 import { Agent, interceptors, type Dispatcher } from 'undici';

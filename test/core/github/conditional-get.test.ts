@@ -10,19 +10,20 @@ const octokit = () => createOctokit({ auth: 'test-token', retries: 0, throttle: 
 const where = { owner: 'acme', repo: 'churn' };
 const REFS = 'GET /repos/{owner}/{repo}/git/matching-refs/{ref}';
 
+type TagRefs = Awaited<ReturnType<ReturnType<typeof octokit>['rest']['git']['listMatchingRefs']>>['data'];
+
+/** Reads the tag list through conditionalGet with `cache`, deriving with `derive`. */
+function tagReader<T>(cache: Map<string, EtagEntry>, derive: (refs: TagRefs) => T | Promise<T>): () => Promise<T> {
+  return () => conditionalGet(cache, 'acme/churn/tags', (headers) => octokit().rest.git.listMatchingRefs({ ...where, ref: 'tags', headers }), derive);
+}
+
 test('a repeated GET is conditional: on 304 the value derived from the last body comes back, not derived again', async (t) => {
   const gh = githubApi(t);
   const repo = fakeRepo(gh);
   repo.addTag('churn@v1.0.0', 'a'.repeat(40));
   const cache = new Map<string, EtagEntry>();
   let derived = 0;
-  const read = () =>
-    conditionalGet(
-      cache,
-      'acme/churn/tags',
-      (headers) => octokit().rest.git.listMatchingRefs({ ...where, ref: 'tags', headers }),
-      (refs) => (derived++, refs.map((ref) => ref.ref)),
-    );
+  const read = tagReader(cache, (refs) => (derived++, refs.map((ref) => ref.ref)));
 
   assert.deepEqual(await read(), ['refs/tags/churn@v1.0.0']);
   assert.deepEqual(await read(), ['refs/tags/churn@v1.0.0']);
@@ -82,17 +83,11 @@ test('requests that get the same new answer at once derive it once', async (t) =
   repo.addTag('churn@v1.0.0', 'a'.repeat(40));
   const cache = new Map<string, EtagEntry>();
   let derived = 0;
-  const read = () =>
-    conditionalGet(
-      cache,
-      'acme/churn/tags',
-      (headers) => octokit().rest.git.listMatchingRefs({ ...where, ref: 'tags', headers }),
-      async (refs) => {
-        derived++;
-        await new Promise((resolve) => setTimeout(resolve, 20)); // reading tag objects takes a while
-        return refs.map((ref) => ref.ref);
-      },
-    );
+  const read = tagReader(cache, async (refs) => {
+    derived++;
+    await new Promise((resolve) => setTimeout(resolve, 20)); // reading tag objects takes a while
+    return refs.map((ref) => ref.ref);
+  });
   const answers = await Promise.all([read(), read(), read()]);
   assert.deepEqual(answers, Array(3).fill(['refs/tags/churn@v1.0.0']));
   assert.equal(gh.calls(REFS).length, 3, 'each asked GitHub');
