@@ -1,6 +1,7 @@
 /**
- * The "Model registry" issue: models × stages, every version, the last deployment per environment
- * and recent history, rendered from the registry state the tags add up to. The body keeps the
+ * The "Model registry" issue: models × stages, the highest versions and every stage holder, the
+ * last deployment per environment and recent history, rendered from the registry state the tags
+ * add up to. The body keeps the
  * deployments it has seen in a hidden line, so a refresh after a tag push does not forget them.
  */
 import { truncateText } from '../github/truncate.ts';
