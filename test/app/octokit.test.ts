@@ -2,22 +2,36 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createProbot } from 'probot';
 import { AppOctokit, appOctokitOptions } from '../../app/octokit.ts';
-import { createPooledFetch } from '../../app/pooled-fetch.ts';
+import { createPooledFetch, type PooledFetch } from '../../app/pooled-fetch.ts';
 import { githubError } from '../support/github-router.ts';
-import { startFakeGithub } from '../e2e/support/fake-github.ts';
+import { startFakeGithub, type FakeGithub } from '../e2e/support/fake-github.ts';
 import { fakeRepo } from './support/fake-repo.ts';
 import { APP_ID, INSTALLATION_ID, privateKey, WEBHOOK_SECRET } from './support/probot.ts';
 
+/** Runs `body` against a fresh fake GitHub on loopback and a fresh pool, and closes both after. */
+async function withFakeGithub(body: (fake: FakeGithub, pool: PooledFetch) => Promise<void>): Promise<void> {
+  const fake = await startFakeGithub();
+  const pool = createPooledFetch();
+  try {
+    await body(fake, pool);
+  } finally {
+    await pool.close();
+    await fake.close();
+  }
+}
+
+/** AppOctokit on the fake through the pool, throttling off. */
+const appOctokit = (fake: FakeGithub, pool: PooledFetch, options: Record<string, unknown> = {}) =>
+  new AppOctokit({ auth: 'ghs_x', baseUrl: fake.baseUrl, request: { fetch: pool }, throttle: { enabled: false }, ...options });
+
 describe('the app\'s Octokit', () => {
   test('an installation client from Probot sends every request through the pooled fetch, GitHub Enterprise base URL included', async () => {
-    const fake = await startFakeGithub();
-    const pool = createPooledFetch();
-    const sent: string[] = [];
-    const fetch = Object.assign((url: string | URL, init?: Parameters<typeof pool>[1]) => (sent.push(String(url)), pool(url, init)), {
-      buffered: (url: string | URL, init?: Parameters<typeof pool>[1]) => (sent.push(String(url)), pool.buffered(url, init)),
-      close: pool.close,
-    });
-    try {
+    await withFakeGithub(async (fake, pool) => {
+      const sent: string[] = [];
+      const fetch = Object.assign((url: string | URL, init?: Parameters<typeof pool>[1]) => (sent.push(String(url)), pool(url, init)), {
+        buffered: (url: string | URL, init?: Parameters<typeof pool>[1]) => (sent.push(String(url)), pool.buffered(url, init)),
+        close: pool.close,
+      });
       const repo = fakeRepo(fake.gh);
       repo.addTag('churn@v1.0.0', 'a'.repeat(40));
       const probot = createProbot({
@@ -32,21 +46,16 @@ describe('the app\'s Octokit', () => {
         [`/api/v3/app/installations/${INSTALLATION_ID}/access_tokens`, '/api/v3/repos/acme/churn/git/ref/tags%2Fchurn%40v1.0.0'],
       );
       assert.deepEqual(fake.gh.violations, []);
-    } finally {
-      await pool.close();
-      await fake.close();
-    }
+    });
   });
 
   test('retries server errors with core\'s retry (3 times), not with plugin-retry on top of it', async () => {
-    const fake = await startFakeGithub();
-    const pool = createPooledFetch();
-    try {
+    await withFakeGithub(async (fake, pool) => {
       // Four failures, then an answer: 3 retries end on the fourth failure; plugin-retry nested in
       // them would have retried each attempt again and reached the answer.
       fake.gh.on('GET /repos/{owner}/{repo}', githubError(502, 'Server Error'), { times: 4 });
       fake.gh.on('GET /repos/{owner}/{repo}', { data: { full_name: 'acme/churn' } });
-      const octokit = new AppOctokit({ auth: 'ghs_x', baseUrl: fake.baseUrl, request: { fetch: pool }, throttle: { enabled: false }, retryRequests: { retryAfterBaseValue: 1 } });
+      const octokit = appOctokit(fake, pool, { retryRequests: { retryAfterBaseValue: 1 } });
       await assert.rejects(octokit.rest.repos.get({ owner: 'acme', repo: 'churn' }), { status: 502 });
       assert.equal(fake.gh.calls('GET /repos/{owner}/{repo}').length, 4);
       const { data } = await octokit.rest.repos.get({ owner: 'acme', repo: 'churn' });
@@ -55,21 +64,16 @@ describe('the app\'s Octokit', () => {
       fake.gh.on('GET /repos/{owner}/{repo}/releases/tags/{tag}', githubError(404, 'Not Found'));
       await assert.rejects(octokit.rest.repos.getReleaseByTag({ owner: 'acme', repo: 'churn', tag: 'nope' }), { status: 404 });
       assert.equal(fake.gh.calls('GET /repos/{owner}/{repo}/releases/tags/{tag}').length, 1);
-    } finally {
-      await pool.close();
-      await fake.close();
-    }
+    });
   });
 
   test('answers are parsed as Octokit parses them (JSON, text, pages), with JSON.parse; a caller can still read the raw body', async () => {
-    const fake = await startFakeGithub();
-    const pool = createPooledFetch();
-    try {
+    await withFakeGithub(async (fake, pool) => {
       const repo = fakeRepo(fake.gh);
       for (let i = 0; i < 3; i++) repo.addTag(`churn@v1.${i}.0`, 'a'.repeat(40));
       for (let i = 0; i < 150; i++) repo.issues.push({ number: i + 1, title: `issue ${i}`, body: `body ${i}`, state: 'open' });
       fake.gh.on('GET /repos/{owner}/{repo}/readme', { data: '# churn', headers: { 'content-type': 'text/plain; charset=utf-8' } });
-      const octokit = new AppOctokit({ auth: 'ghs_x', baseUrl: fake.baseUrl, request: { fetch: pool }, throttle: { enabled: false } });
+      const octokit = appOctokit(fake, pool);
       const where = { owner: 'acme', repo: 'churn' };
 
       const { data: ref } = await octokit.rest.git.getRef({ ...where, ref: 'tags/churn@v1.0.0' });
@@ -84,9 +88,6 @@ describe('the app\'s Octokit', () => {
       // Nothing leaks into the defaults every request starts from.
       assert.equal((octokit.request.endpoint.DEFAULTS.request as { parseSuccessResponseBody?: boolean }).parseSuccessResponseBody, undefined);
       assert.deepEqual(fake.gh.violations, []);
-    } finally {
-      await pool.close();
-      await fake.close();
-    }
+    });
   });
 });
