@@ -2,6 +2,11 @@
  * `issue_comment.created` on issues and pull requests: comments with a `/cairn` line are
  * acknowledged (👀), carried out or refused, answered with a reply, and marked 👍, 👎 or 😕. The
  * reply holds a hidden marker with the comment id; a redelivered comment finds it and stops.
+ * GitHub answers the 👀 with 201 when it adds it and 200 when the app had added it already, so only
+ * a comment the app has seen before is searched for a reply (reading a long thread's comments was
+ * the largest part of a `/cairn show`). One gap: if an earlier delivery could not add the 👀 but
+ * did reply, a redelivery that can add it replies again; the tags are not repeated, because a
+ * command finds what it did for the comment by the request line in the tag's message.
  */
 import { isUserError } from '../../core/errors.ts';
 import type { GitHubClient } from '../../core/github/octokit.ts';
@@ -25,12 +30,15 @@ export function replyMarker(commentId: number): string {
   return `<!-- cairn:reply:${commentId} -->`;
 }
 
-async function react(ctx: CommentContext, commentId: number, content: Reaction): Promise<void> {
+/** Whether GitHub added the reaction now (`added`), had it from the app already (`existed`), or failed. */
+async function react(ctx: CommentContext, commentId: number, content: Reaction): Promise<'added' | 'existed' | 'failed'> {
   try {
-    await ctx.octokit.rest.reactions.createForIssueComment({ owner: ctx.target.owner, repo: ctx.target.repo, comment_id: commentId, content });
+    const { status } = await ctx.octokit.rest.reactions.createForIssueComment({ owner: ctx.target.owner, repo: ctx.target.repo, comment_id: commentId, content });
+    return status === 201 ? 'added' : 'existed';
   } catch (error) {
     // A reaction is a courtesy; the reply carries the result.
     ctx.logger.warn(`could not react ${content} to comment ${commentId}: ${(error as Error).message}`);
+    return 'failed';
   }
 }
 
@@ -53,11 +61,12 @@ export async function onIssueComment(payload: IssueCommentPayload, ctx: CommentC
   const issueNumber = payload.issue.number;
   const marker = replyMarker(commentId);
   await ctx.runtime.guard.exclusive(`comment:${target.fullName}:${commentId}`, async () => {
-    if (await findStickyComment(octokit, { owner: target.owner, repo: target.repo, issueNumber, marker })) {
+    // A 👀 added now means no delivery of this comment got as far as replying; otherwise look.
+    const acknowledged = await react(ctx, commentId, 'eyes');
+    if (acknowledged !== 'added' && (await findStickyComment(octokit, { owner: target.owner, repo: target.repo, issueNumber, marker }))) {
       ctx.logger.info(`comment ${commentId} was answered already; skipping`);
       return;
     }
-    await react(ctx, commentId, 'eyes');
     let result: CommandResult | 'confused';
     let body: string;
     if (syntaxError || !command) {

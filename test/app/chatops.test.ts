@@ -158,6 +158,36 @@ describe('ChatOps is idempotent', () => {
     assert.equal(replies(repo).length, 1);
   });
 
+  test('a comment seen for the first time is answered without reading the thread; a redelivery reads it and stops', async (t) => {
+    const { gh, repo, app } = await setup(t);
+    const payload = commentPayload('/cairn show', { login: 'reader' });
+    await app.deliver('issue_comment', payload);
+    assert.equal(replies(repo).length, 1);
+    assert.deepEqual(gh.calls('GET /repos/{owner}/{repo}/issues/{issue_number}/comments'), [], 'GitHub added the 👀 (201), so there was no reply to look for');
+
+    await (await testApp()).deliver('issue_comment', payload);
+    assert.equal(gh.calls('GET /repos/{owner}/{repo}/issues/{issue_number}/comments').length, 1, 'the 👀 existed (200), so the thread was searched');
+    assert.equal(replies(repo).length, 1);
+    assert.deepEqual(reactionsTo(repo), ['eyes', '+1']);
+  });
+
+  test('when GitHub refuses reactions, the thread is searched before anything is done', async (t) => {
+    const gh = githubApi(t);
+    // 👀 and 👍 of the first delivery, 👀 of the second.
+    gh.on('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', () => githubError(422, 'Validation Failed'), { times: 3 });
+    const { repo, app } = await setup(t, { gh });
+    const payload = commentPayload('/cairn promote churn@v1.1.0 to production', { login: 'maintainer' });
+    await app.deliver('issue_comment', payload);
+    assert.equal(gh.calls('GET /repos/{owner}/{repo}/issues/{issue_number}/comments').length, 1);
+    assert.deepEqual(repo.tagNames().filter((n) => n.startsWith('churn#')), ['churn#production#1']);
+    assert.equal(replies(repo).length, 1);
+
+    await (await testApp()).deliver('issue_comment', payload);
+    assert.equal(gh.calls('GET /repos/{owner}/{repo}/issues/{issue_number}/comments').length, 2);
+    assert.deepEqual(repo.tagNames().filter((n) => n.startsWith('churn#')), ['churn#production#1']);
+    assert.equal(replies(repo).length, 1);
+  });
+
   test('a crash between the tag and the reply: the redelivery finds the tag by its request line and only replies', async (t) => {
     const gh = githubApi(t);
     gh.on('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', () => githubError(502, 'Bad Gateway'), { times: 1 });

@@ -152,9 +152,15 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
     issue.body = req.body.body;
     return { data: issueView(issue) };
   });
+  // Every reaction here is the app's; GitHub keeps one per user and content, and answers 200 with it
+  // when the user had added it already.
   gh.on<{ content: string }>('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', (req) => {
-    reactions.push({ commentId: Number(req.params.comment_id), content: req.body.content });
-    return { status: 201, data: { id: reactions.length, content: req.body.content, user: fakeUser(), created_at: '2024-01-01T00:00:00Z', node_id: 'R' } };
+    const commentId = Number(req.params.comment_id);
+    const view = (id: number) => ({ id, content: req.body.content, user: fakeUser(), created_at: '2024-01-01T00:00:00Z', node_id: `R_${id}` });
+    const existing = reactions.findIndex((r) => r.commentId === commentId && r.content === req.body.content);
+    if (existing !== -1) return { status: 200, data: view(existing + 1) };
+    reactions.push({ commentId, content: req.body.content });
+    return { status: 201, data: view(reactions.length) };
   });
 
   // --- people and actions ---------------------------------------------------------------------
