@@ -11,6 +11,11 @@ export function isLowerBetter(metric: string): boolean {
   return LOWER_IS_BETTER.has(metric);
 }
 
+// Built once: toLocaleString with options builds a new Intl.NumberFormat on every call (about 17 µs
+// on Node 20, against 0.4 µs for a kept one), and a model card formats hundreds of numbers.
+const TWO_DECIMALS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const WHOLE = new Intl.NumberFormat('en-US');
+
 /**
  * Metric values at a readable precision: 4 decimals for the usual 0..1 scores, 2 for large
  * errors (mse of house prices), scientific where fixed notation would show 0 or too many digits.
@@ -20,13 +25,13 @@ export function formatNumber(value: number | null | undefined): string {
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
   if (magnitude >= 1e9 || magnitude < 1e-4) return value.toExponential(3);
-  if (magnitude >= 100) return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  if (magnitude >= 100) return TWO_DECIMALS.format(value);
   return value.toFixed(4);
 }
 
 /** Whole numbers with thousands separators (rows, supports, counts). */
 export function formatCount(value: number): string {
-  return value.toLocaleString('en-US');
+  return WHOLE.format(value);
 }
 
 function signed(value: number): string {
