@@ -1,5 +1,5 @@
 // npm run bench [-- --only evaluate|pull|app] [--rows N] [--files N] [--large-mib N] [--jobs N]
-// [--deliveries N] [--concurrency N] [--sequential N]: runs
+// [--deliveries N] [--concurrency N] [--sequential N] [--rounds N]: runs
 // every benchmark against its named peer in the same run, prints the tables and rewrites their
 // sections of bench/RESULTS.md. Needs Debian's python3-pandas, python3-sklearn, python3-onnx and time
 // (apt-get install -y python3-pandas python3-sklearn python3-onnx time), and the AWS CLI for pull.
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     deliveries: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '8' },
     sequential: { type: 'string', default: '500' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const header = `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}. Command: \`npm run bench\` (${new Date().toISOString().slice(0, 10)}).`;
@@ -47,7 +48,7 @@ if (!values.only || values.only === 'pull') {
 }
 
 if (!values.only || values.only === 'app') {
-  const result = await benchApp({ deliveries: Number(values.deliveries), concurrency: Number(values.concurrency), sequential: Number(values.sequential), throttledDeliveries: 40 });
+  const result = await benchApp({ deliveries: Number(values.deliveries), concurrency: Number(values.concurrency), sequential: Number(values.sequential), throttledDeliveries: 40, rounds: Number(values.rounds) });
   console.log(result.markdown);
   results = replaceSection(results, 'app', `${result.markdown}\n\n${header}`);
   failed ||= !result.ok;
