@@ -59,7 +59,7 @@ export async function onDeploymentStatus(payload: DeploymentStatusPayload, ctx: 
   }
   const registry = await loadRegistry(octokit, target, runtime, logger);
   const stages = config ? Object.keys(config.stages) : undefined;
-  await refreshRegistryIssue(octokit, target, runtime, { state: registry.state, stages, deployment: seen, logger });
+  await refreshRegistryIssue(octokit, target, runtime, { registry, stages, deployment: seen, logger });
 
   if (!FINAL_STATES.has(status.state) || !isRegistryTag(tagName)) return;
   const tag = await readRegistryTag(octokit, { owner: target.owner, repo: target.repo, tag: tagName, cache: runtime.tagObjects });

@@ -2,11 +2,12 @@
  * The one "Model registry" issue per repository: found by its body marker (on every page of
  * issues, oldest first, so the first one created wins), created when missing, edited in place.
  * Its number is remembered per process; a deleted or transferred issue is looked up again.
+ * Handlers finish out of order (two tags pushed together are two deliveries), so a registry loaded
+ * before the one the issue already shows is never rendered over it.
  */
 import type { GitHubClient } from '../core/github/octokit.ts';
 import { hasMarkerLine } from '../core/github/sticky-comment.ts';
 import type { Logger } from '../core/logger.ts';
-import type { RegistryState } from '../core/registry/index.ts';
 import {
   readDeploymentsSeen,
   recordDeployment,
@@ -15,10 +16,11 @@ import {
   REGISTRY_ISSUE_TITLE,
   type DeploymentSeen,
 } from '../core/report/registry-view.ts';
+import type { LoadedRegistry } from './registry-source.ts';
 import { statusOf, type AppRuntime, type KnownIssue, type RepoTarget } from './runtime.ts';
 
 export interface RefreshRegistryIssueOptions {
-  state: RegistryState;
+  registry: Pick<LoadedRegistry, 'state' | 'loadOrder'>;
   /** Stage order for the table (the config's), when known. */
   stages?: readonly string[];
   /** A deployment status to record for its environment. */
@@ -46,19 +48,26 @@ export async function refreshRegistryIssue(octokit: GitHubClient, target: RepoTa
   const key = target.fullName.toLowerCase();
   // One refresh per repository at a time: two concurrent first refreshes would create two issues.
   return runtime.guard.exclusive(`registry-issue:${key}`, async () => {
+    const known = runtime.registryIssues.get(key);
+    const newer = known?.shows && known.shows.loadOrder > options.registry.loadOrder ? known.shows : undefined;
+    if (known && newer && !options.deployment) return { number: known.number, action: 'unchanged' as const };
+    const shows = newer ?? { state: options.registry.state, stages: options.stages, loadOrder: options.registry.loadOrder };
     const render = (previous: string) => {
       const seen = readDeploymentsSeen(previous);
       const deployments = options.deployment ? recordDeployment(seen, options.deployment) : seen;
-      return renderRegistryView({ state: options.state, stages: options.stages, repoUrl: target.htmlUrl, deployments });
+      return renderRegistryView({ state: shows.state, stages: shows.stages, repoUrl: target.htmlUrl, deployments });
     };
-    let issue = runtime.registryIssues.get(key) ?? (await findRegistryIssue(octokit, target));
-    let lookedUp = !runtime.registryIssues.has(key);
+    let issue = known ?? (await findRegistryIssue(octokit, target));
+    let lookedUp = !known;
     while (issue) {
       const body = render(issue.body);
-      if (body === issue.body) return { number: issue.number, action: 'unchanged' as const };
+      if (body === issue.body) {
+        runtime.registryIssues.set(key, { number: issue.number, body, shows });
+        return { number: issue.number, action: 'unchanged' as const };
+      }
       try {
         await octokit.rest.issues.update({ owner: target.owner, repo: target.repo, issue_number: issue.number, body });
-        runtime.registryIssues.set(key, { number: issue.number, body });
+        runtime.registryIssues.set(key, { number: issue.number, body, shows });
         return { number: issue.number, action: 'updated' as const };
       } catch (error) {
         // 404: deleted; 410: gone (transferred or deleted). Look again once, else make a new one.
@@ -73,7 +82,7 @@ export async function refreshRegistryIssue(octokit: GitHubClient, target: RepoTa
     }
     const body = render('');
     const { data } = await octokit.rest.issues.create({ owner: target.owner, repo: target.repo, title: REGISTRY_ISSUE_TITLE, body });
-    runtime.registryIssues.set(key, { number: data.number, body });
+    runtime.registryIssues.set(key, { number: data.number, body, shows });
     options.logger.info(`created the registry issue #${data.number} in ${target.fullName}`);
     return { number: data.number, action: 'created' as const };
   });

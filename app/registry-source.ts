@@ -16,7 +16,11 @@ export interface LoadedRegistry {
   /** Every registry-looking tag name, lightweight ones included (for `#N` counters). */
   tagNames: string[];
   state: RegistryState;
+  /** When this load started, in this process's order of loads: a higher one saw GitHub no earlier. */
+  loadOrder: number;
 }
+
+let loads = 0;
 
 /**
  * The repository's registry. The tag list is a conditional GET: while no tag changed, GitHub answers
@@ -24,7 +28,8 @@ export interface LoadedRegistry {
  */
 export async function loadRegistry(octokit: GitHubClient, target: RepoTarget, runtime: AppRuntime, logger: Logger): Promise<LoadedRegistry> {
   const { owner, repo } = target;
-  return conditionalGet(
+  const loadOrder = ++loads;
+  const loaded = await conditionalGet(
     runtime.responses,
     `${owner}/${repo}/git/matching-refs/tags`,
     (headers) => listTagRefs(octokit, { owner, repo, headers }),
@@ -33,6 +38,7 @@ export async function loadRegistry(octokit: GitHubClient, target: RepoTarget, ru
       return { tags: annotated, lightweight, tagNames: [...annotated.map((t) => t.tag), ...lightweight.map((t) => t.tag)], state: registryState(annotated) };
     },
   );
+  return { ...loaded, loadOrder };
 }
 
 /** `.github/cairn.yml` at `ref`; its absence is a UserError here, since every registry action needs it. */

@@ -8,7 +8,7 @@ import type { EtagCache, EtagEntry } from '../core/github/conditional-get.ts';
 import type { GitHubClient } from '../core/github/octokit.ts';
 import type { TagObjectCache } from '../core/github/registry-tags.ts';
 import type { Logger } from '../core/logger.ts';
-import type { AnnotatedTag } from '../core/registry/index.ts';
+import type { AnnotatedTag, RegistryState } from '../core/registry/index.ts';
 import { DeliveryGuard } from './delivery-guard.ts';
 import { LruCache } from './lru.ts';
 import type { RepositoryPayload } from './payloads.ts';
@@ -16,6 +16,8 @@ import type { RepositoryPayload } from './payloads.ts';
 export interface KnownIssue {
   number: number;
   body: string;
+  /** The registry the body shows, when this process wrote it. */
+  shows?: { state: RegistryState; stages?: readonly string[]; loadOrder: number };
 }
 
 export interface AppRuntime {

@@ -43,7 +43,7 @@ export async function onTagPush(payload: PushPayload, ctx: TagPushContext): Prom
   if (payload.deleted) {
     // Deleting a tag changes the registry too (GTO reads whatever tags exist).
     const registry = await loadRegistry(octokit, target, runtime, logger);
-    await refreshRegistryIssue(octokit, target, runtime, { state: registry.state, logger });
+    await refreshRegistryIssue(octokit, target, runtime, { registry, logger });
     return;
   }
   await runtime.guard.exclusive(`tag:${target.fullName}:${tag}`, async () => {
@@ -82,7 +82,7 @@ export async function onTagPush(payload: PushPayload, ctx: TagPushContext): Prom
     await finishRegistryCheck(octokit, target, checkId, outcome, runtime.now());
     if (registry) {
       const stages = await stageOrder(octokit, target, runtime, logger);
-      await refreshRegistryIssue(octokit, target, runtime, { state: registry.state, stages, logger });
+      await refreshRegistryIssue(octokit, target, runtime, { registry, stages, logger });
     }
   });
 }

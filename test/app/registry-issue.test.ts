@@ -50,6 +50,37 @@ describe('the "Model registry" issue', () => {
     assert.match(repo.issues.find((i) => i.number === 2000)!.body, /`churn` \| `v1\.0\.0`/);
   });
 
+  test('two tag pushes handled out of order: the issue keeps the newer registry, not the one loaded first', async (t) => {
+    const gh = githubApi(t);
+    // The assignment's dispatch waits until the registration pushed after it is done.
+    let reachedDispatch!: () => void;
+    const atDispatch = new Promise<void>((resolve) => (reachedDispatch = resolve));
+    let releaseDispatch!: () => void;
+    const dispatchReleased = new Promise<void>((resolve) => (releaseDispatch = resolve));
+    gh.on('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', async () => (reachedDispatch(), await dispatchReleased, { status: 204 }), { times: 1 });
+    const repo = fakeRepo(gh);
+    const V2 = shaOf('commit v2');
+    for (const sha of [V1, V2]) repo.setConfig(CONFIG, sha);
+    repo.setConfig(CONFIG);
+    repo.addTag('churn@v1.0.0', V1);
+    const app = await testApp();
+    await app.deliver('push', pushPayload('refs/tags/churn@v1.0.0'));
+
+    repo.addTag('churn#staging#1', V1);
+    const assignment = app.deliver('push', pushPayload('refs/tags/churn#staging#1'));
+    await atDispatch; // its registry (without v1.1.0) is loaded
+    repo.addTag('churn@v1.1.0', V2);
+    await app.deliver('push', pushPayload('refs/tags/churn@v1.1.0'));
+    assert.match(repo.issues[0].body, /\| `churn` \| `v1\.1\.0` \| `v1\.0\.0` \| – \|/);
+    releaseDispatch();
+    await assignment;
+
+    assert.match(repo.issues[0].body, /\| `churn` \| `v1\.1\.0` \| `v1\.0\.0` \| – \|/, 'the registration pushed second is still shown');
+    repo.addTag('churn#production#1', V2);
+    await app.deliver('push', pushPayload('refs/tags/churn#production#1'));
+    assert.match(repo.issues[0].body, /\| `churn` \| `v1\.1\.0` \| `v1\.0\.0` \| `v1\.1\.0` \|/, 'a later registry is shown again');
+  });
+
   test('a deleted registry issue is made again', async (t) => {
     const { repo, app } = await setup(t);
     await app.deliver('push', pushPayload('refs/tags/churn@v1.0.0'));
