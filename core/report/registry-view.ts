@@ -5,7 +5,7 @@
  * deployments it has seen in a hidden line, so a refresh after a tag push does not forget them.
  */
 import { truncateText } from '../github/truncate.ts';
-import type { RegistryState, VersionState } from '../registry/types.ts';
+import type { HistoryEntry, RegistryState, VersionState } from '../registry/types.ts';
 import { code, codeCell, escapeCell, shortHash, table } from './format.ts';
 
 export const REGISTRY_ISSUE_TITLE = 'Model registry';
@@ -145,10 +145,12 @@ export function renderRegistryView(input: RegistryViewInput): string {
     }
   }
 
+  const historyLimit = input.historyLimit ?? 20;
   const history = models
-    .flatMap((m) => m.history)
-    .sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || b.tag.localeCompare(a.tag))
-    .slice(0, input.historyLimit ?? 20);
+    .flatMap((m) => newestEvents(m.history, historyLimit))
+    .sort((a, b) => b.time - a.time || b.entry.tag.localeCompare(a.entry.tag))
+    .slice(0, historyLimit)
+    .map(({ entry }) => entry);
   if (history.length > 0) {
     const rows = history.map((h) => [
       escapeCell(h.at),
@@ -163,6 +165,21 @@ export function renderRegistryView(input: RegistryViewInput): string {
   }
   lines.push('');
   return truncateText(lines.join('\n'), ISSUE_BODY_LIMIT, '… (cut to fit a GitHub issue)');
+}
+
+/**
+ * The newest `limit` events of a history (oldest first, as ModelState keeps it), with any others of
+ * the same second as the oldest of them, so ties are broken as in a sort of the whole history. A
+ * history holds every tag the model ever had; only these few dates are parsed.
+ */
+function newestEvents(history: readonly HistoryEntry[], limit: number): Array<{ entry: HistoryEntry; time: number }> {
+  const newest: Array<{ entry: HistoryEntry; time: number }> = [];
+  for (let i = history.length - 1; i >= 0; i--) {
+    const time = Date.parse(history[i].at);
+    if (newest.length >= limit && time !== newest[newest.length - 1].time) break;
+    newest.push({ entry: history[i], time });
+  }
+  return newest;
 }
 
 /**
