@@ -98,12 +98,21 @@ export async function registryTagsFromRefs(octokit: GitHubClient, refs: readonly
   const wanted = refs.filter((ref) => ref.ref.startsWith('refs/tags/') && include(tagName(ref.ref)));
   const lightweight = wanted.filter((ref) => ref.object.type === 'commit').map((ref) => ({ tag: tagName(ref.ref), sha: ref.object.sha }));
   const limit = pLimit(options.concurrency ?? 8);
-  // Cached tag objects are taken synchronously: a registry of hundreds of tags usually has one new one.
-  const read = await Promise.all(
-    wanted
-      .filter((ref) => ref.object.type === 'tag')
-      .map((ref) => cache?.get(ref.object.sha) ?? limit(() => readTagObject(octokit, owner, repo, tagName(ref.ref), ref.object.sha, cache))),
-  );
+  // Cached tag objects are taken synchronously, and only the others awaited: a registry of hundreds
+  // of tags usually has one new one.
+  const read: Array<AnnotatedTag | undefined> = [];
+  const fetches: Array<Promise<void>> = [];
+  for (const ref of wanted) {
+    if (ref.object.type !== 'tag') continue;
+    const cached = cache?.get(ref.object.sha);
+    if (cached) {
+      read.push(cached);
+      continue;
+    }
+    const slot = read.push(undefined) - 1;
+    fetches.push(limit(() => readTagObject(octokit, owner, repo, tagName(ref.ref), ref.object.sha, cache)).then((tag) => void (read[slot] = tag)));
+  }
+  await Promise.all(fetches);
   const annotated = read.filter((tag): tag is AnnotatedTag => tag !== undefined);
   logger.debug(`${owner}/${repo}: ${annotated.length} annotated and ${lightweight.length} lightweight registry tags`);
   return { annotated, lightweight };
