@@ -210,8 +210,8 @@ function isActive(record: VersionRecord): boolean {
 }
 
 function toVersionState(record: VersionRecord, stages: Record<string, StageHolder>): VersionState {
-  const stageEvents = () => [...record.stages.values()].flatMap((s) => [...s.assignments, ...s.unassignments]);
-  const authoring = newest(record.registrations) ?? newest(record.deregistrations) ?? newest(stageEvents())!;
+  const authoring =
+    newest(record.registrations) ?? newest(record.deregistrations) ?? newest([...record.stages.values()].flatMap((s) => [...s.assignments, ...s.unassignments]))!;
   return {
     version: record.version,
     sha: record.sha,

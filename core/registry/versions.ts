@@ -39,6 +39,24 @@ export function nextVersion(latest: string | undefined, part?: BumpPart): string
   throw new UserError(`there is no registered version to bump yet; leave out --bump to register ${FIRST_VERSION}, or name one with --version.`);
 }
 
+/**
+ * `vX.Y.Z` parsed, or null for anything else. The app recomputes a registry of hundreds of versions
+ * on every tag push, and parsing was a tenth of that; the parses are kept (only compared, never
+ * modified), up to a bound.
+ */
+const parsedVersions = new Map<string, semver.SemVer | null>();
+const PARSED_VERSIONS_KEPT = 20_000;
+
+function parsedVersion(text: string): semver.SemVer | null {
+  let parsed = parsedVersions.get(text);
+  if (parsed === undefined) {
+    parsed = isVersion(text) ? semver.parse(text.slice(1)) : null;
+    if (parsedVersions.size >= PARSED_VERSIONS_KEPT) parsedVersions.clear();
+    parsedVersions.set(text, parsed);
+  }
+  return parsed;
+}
+
 /** Highest first; anything that is not a semantic version (an unregistered commit's sha) after, in reverse text order as GTO sorts it. */
 export function sortVersionsDescending<T>(items: readonly T[], versionOf: (item: T) => string): T[] {
   // Each version is parsed once, not once per comparison: registries run to thousands of tags.
@@ -46,7 +64,7 @@ export function sortVersionsDescending<T>(items: readonly T[], versionOf: (item:
   const others: Array<{ item: T; text: string }> = [];
   for (const item of items) {
     const text = versionOf(item);
-    const parsed = isVersion(text) ? semver.parse(text.slice(1)) : null;
+    const parsed = parsedVersion(text);
     if (parsed) semvers.push({ item, parsed });
     else others.push({ item, text });
   }
