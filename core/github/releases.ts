@@ -31,11 +31,13 @@ async function findRelease(octokit: GitHubClient, owner: string, repo: string, t
   }
 }
 
-/** Creates the release for `tag` unless one exists; an existing release is left as people may have edited it. */
+/**
+ * Creates the release for `tag` unless one exists; an existing release is left as people may have
+ * edited it. The create comes first: GitHub refuses a second release for a tag (422), and only then
+ * is the existing one looked up, so a new version costs one request.
+ */
 export async function ensureRelease(octokit: GitHubClient, options: EnsureReleaseOptions): Promise<EnsureReleaseResult> {
   const { owner, repo, tag } = options;
-  const existing = await findRelease(octokit, owner, repo, tag);
-  if (existing) return existing;
   try {
     const { data } = await octokit.rest.repos.createRelease({
       owner,
@@ -47,10 +49,9 @@ export async function ensureRelease(octokit: GitHubClient, options: EnsureReleas
     });
     return { id: Number(data.id), url: data.html_url, action: 'created' };
   } catch (error) {
-    // Another delivery created it between our look and our write.
     if (statusOf(error) === 422) {
-      const raced = await findRelease(octokit, owner, repo, tag);
-      if (raced) return raced;
+      const existing = await findRelease(octokit, owner, repo, tag);
+      if (existing) return existing;
     }
     throw error;
   }

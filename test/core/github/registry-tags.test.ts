@@ -6,6 +6,7 @@ import { createOctokit } from '../../../core/github/octokit.ts';
 import { createAnnotatedTag, listTagRefs, readRegistryTag, registryTagsFromRefs, type TagObjectCache } from '../../../core/github/registry-tags.ts';
 import { ensureRelease } from '../../../core/github/releases.ts';
 import { readRepoConfigAt } from '../../../core/github/repo-config.ts';
+import { statusOf } from '../../../core/github/status.ts';
 import { isRegistryTag, type AnnotatedTag } from '../../../core/registry/index.ts';
 import { githubApi, githubError } from '../../support/github-api.ts';
 import { fakeRepo, shaOf } from '../../app/support/fake-repo.ts';
@@ -107,6 +108,14 @@ describe('dispatchWorkflow, ensureRelease, readRepoConfigAt', () => {
     const second = await ensureRelease(octokit(), { ...where, tag: 'churn@v1.0.0', name: 'churn v1.0.0', body: 'notes' });
     assert.deepEqual([first.action, second.action, second.id], ['created', 'exists', first.id]);
     assert.equal(repo.releases[0].body, 'edited by a person');
+    assert.equal(gh.calls('GET /repos/{owner}/{repo}/releases/tags/{tag}').length, 1, 'only the refused create looks the release up');
+  });
+
+  test('a create GitHub refuses for another reason is not taken for an existing release', async (t) => {
+    const gh = githubApi(t);
+    gh.once('POST /repos/{owner}/{repo}/releases', githubError(422, 'Validation Failed'));
+    fakeRepo(gh);
+    await assert.rejects(ensureRelease(octokit(), { ...where, tag: 'churn@v1.0.0', name: 'churn v1.0.0', body: 'notes' }), (e: Error) => statusOf(e) === 422);
   });
 
   test('the config is read at a commit; a missing file is undefined, a bad one a user error naming the key', async (t) => {
