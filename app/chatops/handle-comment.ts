@@ -1,6 +1,7 @@
 /**
  * `issue_comment.created` on issues and pull requests: comments with a `/cairn` line are
- * acknowledged (👀), carried out or refused, answered with a reply, and marked 👍, 👎 or 😕. The
+ * acknowledged (👀), carried out or refused, answered with a reply, and marked 👍, 👎 or 😕; a
+ * question (`show`, `help`) changes nothing, and its reply is its whole answer. The
  * reply holds a hidden marker with the comment id; a redelivered comment finds it and stops.
  * GitHub answers the 👀 with 201 when it adds it and 200 when the app had added it already, so only
  * a comment the app has seen before is searched for a reply (reading a long thread's comments was
@@ -87,6 +88,7 @@ export async function onIssueComment(payload: IssueCommentPayload, ctx: CommentC
       }
     }
     await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: issueNumber, body: withMarker(body, marker) });
-    await react(ctx, commentId, result === 'confused' ? 'confused' : result.outcome === 'done' ? '+1' : '-1');
+    if (result === 'confused') await react(ctx, commentId, 'confused');
+    else if (result.outcome !== 'answered') await react(ctx, commentId, result.outcome === 'done' ? '+1' : '-1');
   });
 }

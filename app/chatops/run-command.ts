@@ -35,7 +35,8 @@ export interface CommandRequest {
 }
 
 export interface CommandResult {
-  outcome: 'done' | 'refused';
+  /** `answered`: a question (show, help), whose reply is all there is to say. */
+  outcome: 'done' | 'refused' | 'answered';
   body: string;
 }
 
@@ -112,14 +113,14 @@ const USAGE_FOR_HELP = [
 export async function runCommand(ctx: CommandContext, request: CommandRequest): Promise<CommandResult> {
   const { command } = request;
   const { octokit, target } = ctx;
-  if (command.kind === 'help') return { outcome: 'done', body: `Cairn commands:\n\n${USAGE_FOR_HELP}` };
+  if (command.kind === 'help') return { outcome: 'answered', body: `Cairn commands:\n\n${USAGE_FOR_HELP}` };
 
   // Permissions and stages come from the default branch: a pull request cannot grant itself rights.
   const config = await requireConfig(octokit, target, target.defaultBranch, ctx.runtime);
 
   if (command.kind === 'show') {
     const registry = await loadRegistry(octokit, target, ctx.runtime, ctx.logger);
-    return { outcome: 'done', body: renderModelsTable(registry.state, Object.keys(config.stages)) };
+    return { outcome: 'answered', body: renderModelsTable(registry.state, Object.keys(config.stages)) };
   }
 
   requireModel(config, command.name);

@@ -168,7 +168,11 @@ describe('ChatOps is idempotent', () => {
     await (await testApp()).deliver('issue_comment', payload);
     assert.equal(gh.calls('GET /repos/{owner}/{repo}/issues/{issue_number}/comments').length, 1, 'the 👀 existed (200), so the thread was searched');
     assert.equal(replies(repo).length, 1);
-    assert.deepEqual(reactionsTo(repo), ['eyes', '+1']);
+    assert.deepEqual(reactionsTo(repo), ['eyes'], 'a question gets its reply, and no 👍');
+
+    await app.deliver('issue_comment', commentPayload('/cairn help', { id: 9002, login: 'reader' }));
+    assert.match(replies(repo)[1], /Cairn commands:/);
+    assert.deepEqual(reactionsTo(repo, 9002), ['eyes']);
   });
 
   test('when GitHub refuses reactions, the thread is searched before anything is done', async (t) => {
