@@ -39,9 +39,11 @@ export default function cairn(app: Probot, options: CairnAppOptions = {}): void 
   });
 
   app.on('push', async (context) => {
+    // Only tags concern the registry. Branch pushes, most of a busy repository's deliveries, return
+    // before any API call, and before the rest of their payload is checked: nothing else is read.
+    const ref = (context.payload as { ref?: unknown }).ref;
+    if (typeof ref === 'string' && !ref.startsWith('refs/tags/')) return;
     const payload = readPayload(pushPayload, context.payload, 'push');
-    // Only tags concern the registry; branch pushes return before any API call.
-    if (!payload.ref.startsWith('refs/tags/')) return;
     await deliver(context, () => onTagPush(payload, scope(context, payload.repository)));
   });
 
