@@ -19,6 +19,10 @@ import { BufferedBody, createPooledFetch, type PooledFetch } from './pooled-fetc
  * find an earlier reply). Nothing the app reads comes near 2^53 (GitHub's ids are around 2^35).
  * Answers are turned into `data` as Octokit does: JSON that does not parse stays text, other text
  * is text, anything else an ArrayBuffer. A caller that asks for the raw body still gets it (a stream).
+ *
+ * `data` is parsed when first read. Many answers never are: the echo of a write the app only needed
+ * to succeed (an edited issue, a reaction), and a tag list whose ETag shows it was derived already
+ * (core/github/conditional-get.ts), which under load is most of them.
  */
 export function parseJsonNatively(octokit: Octokit): void {
   octokit.hook.wrap('request', async (request, options) => {
@@ -33,19 +37,27 @@ export function parseJsonNatively(octokit: Octokit): void {
     const body: unknown = response.data;
     const bytes = body instanceof BufferedBody ? body.bytes : body ? Buffer.from(await new Response(body as ReadableStream).arrayBuffer()) : Buffer.alloc(0);
     const type = String(response.headers['content-type'] ?? '');
-    if (/^application\/(scim\+)?json\b/i.test(type)) {
-      try {
-        response.data = parseJsonBytes(bytes);
-      } catch {
-        response.data = bytes.toString('utf8');
-      }
-    } else if (type === '' || /^text\//i.test(type) || /charset=utf-8/i.test(type)) {
-      response.data = bytes.toString('utf8');
-    } else {
-      response.data = new Uint8Array(bytes).buffer;
-    }
+    let data: { value: unknown } | undefined;
+    Object.defineProperty(response, 'data', {
+      configurable: true,
+      enumerable: true,
+      get: () => (data ??= { value: decode(bytes, type) }).value,
+      set: (value: unknown) => void (data = { value }),
+    });
     return response;
   });
+}
+
+function decode(bytes: Buffer, type: string): unknown {
+  if (/^application\/(scim\+)?json\b/i.test(type)) {
+    try {
+      return parseJsonBytes(bytes);
+    } catch {
+      return bytes.toString('utf8');
+    }
+  }
+  if (type === '' || /^text\//i.test(type) || /charset=utf-8/i.test(type)) return bytes.toString('utf8');
+  return new Uint8Array(bytes).buffer;
 }
 
 /** Probot's Octokit with plugin-retry off, core's retry on, and JSON parsed natively. */

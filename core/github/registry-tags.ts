@@ -82,8 +82,9 @@ export type TagRef = Awaited<ReturnType<GitHubClient['rest']['git']['listMatchin
  */
 export async function listTagRefs(octokit: GitHubClient, options: { owner: string; repo: string; headers?: Record<string, string> }): Promise<{ data: TagRef[]; headers: { etag?: string } }> {
   const { owner, repo, headers } = options;
-  const response = await octokit.rest.git.listMatchingRefs({ owner, repo, ref: 'tags', headers });
-  return { data: response.data, headers: response.headers };
+  // The response itself, not a copy of its `data`: a client that parses bodies when first read
+  // (the app's) then parses a list only when its ETag is new.
+  return octokit.rest.git.listMatchingRefs({ owner, repo, ref: 'tags', headers });
 }
 
 /**

@@ -5,7 +5,10 @@ import { AppOctokit, appOctokitOptions } from '../../app/octokit.ts';
 import { createPooledFetch, type PooledFetch } from '../../app/pooled-fetch.ts';
 import { githubError } from '../support/github-router.ts';
 import { startFakeGithub, type FakeGithub } from '../e2e/support/fake-github.ts';
-import { fakeRepo } from './support/fake-repo.ts';
+import { conditionalGet, type EtagEntry } from '../../core/github/conditional-get.ts';
+import type { GitHubClient } from '../../core/github/octokit.ts';
+import { listTagRefs } from '../../core/github/registry-tags.ts';
+import { fakeRepo, shaOf } from './support/fake-repo.ts';
 import { APP_ID, INSTALLATION_ID, privateKey, WEBHOOK_SECRET } from './support/probot.ts';
 
 /** Runs `body` against a fresh fake GitHub on loopback and a fresh pool, and closes both after. */
@@ -88,6 +91,33 @@ describe('the app\'s Octokit', () => {
       // Nothing leaks into the defaults every request starts from.
       assert.equal((octokit.request.endpoint.DEFAULTS.request as { parseSuccessResponseBody?: boolean }).parseSuccessResponseBody, undefined);
       assert.deepEqual(fake.gh.violations, []);
+    });
+  });
+
+  test('an answer is parsed when its data is read: a tag list already derived for its ETag is not parsed again', async () => {
+    await withFakeGithub(async (fake, pool) => {
+      const repo = fakeRepo(fake.gh);
+      for (let i = 0; i < 50; i++) repo.addTag(`churn@v1.${i}.0`, shaOf(`commit ${i}`));
+      // As the app hands it to core (app/runtime.ts: the types differ only in details core never touches).
+      const octokit = appOctokit(fake, pool) as unknown as GitHubClient;
+      const tagLists: string[] = [];
+      const parse = JSON.parse;
+      JSON.parse = (text: string, reviver?: Parameters<typeof parse>[1]) => {
+        if (typeof text === 'string' && text.startsWith('[{"ref"')) tagLists.push(text);
+        return parse(text, reviver) as unknown;
+      };
+      try {
+        // Two handlers load the list at once, neither with an ETag yet: both get it whole.
+        const cache = new Map<string, EtagEntry>();
+        const load = () => conditionalGet(cache, 'acme/churn/tags', (headers) => listTagRefs(octokit, { owner: 'acme', repo: 'churn', headers }), (refs) => refs.length);
+        assert.deepEqual(await Promise.all([load(), load()]), [50, 50]);
+        assert.equal(fake.gh.calls('GET /repos/{owner}/{repo}/git/matching-refs/{ref}').length, 2);
+        assert.equal(tagLists.length, 1, 'the second answer carried the same ETag, and its body was never parsed');
+      } finally {
+        JSON.parse = parse;
+      }
+      const { data } = await octokit.rest.git.listMatchingRefs({ owner: 'acme', repo: 'churn', ref: 'tags' });
+      assert.equal(data.length, 50, 'read data is parsed as before');
     });
   });
 });
