@@ -27,6 +27,8 @@ export interface GithubReply {
   /** Defaults to 200. */
   status?: number;
   data?: unknown;
+  /** `data` as JSON text, from a handler that keeps it (a large list answered often). */
+  json?: string;
   headers?: Record<string, string>;
 }
 
@@ -163,10 +165,9 @@ export function githubRouter(options: GithubApiOptions & { onClose?: () => void 
       // As GitHub does: an ETag on every successful GET, and 304 with no body when If-None-Match has it.
       // The JSON text goes back too, so an HTTP transport need not serialise it again.
       if (method === 'GET' && status === 200 && reply.data !== undefined) {
-        const text = JSON.stringify(reply.data);
-        const etag = `W/"${createHash('sha1').update(text).digest('hex')}"`;
+        const text = reply.json ?? JSON.stringify(reply.data);
+        const etag = (replyHeaders.etag ??= `W/"${createHash('sha1').update(text).digest('hex')}"`);
         if (headers['if-none-match'] === etag) return [304, '', { etag }];
-        replyHeaders.etag ??= etag;
         return [status, reply.data, replyHeaders, text];
       }
       return [status, reply.data ?? '', replyHeaders];

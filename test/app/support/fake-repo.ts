@@ -16,6 +16,23 @@ import { INSTALLATION_ID } from './probot.ts';
 const API = `https://api.github.com/repos/${FULL_NAME}`;
 
 /** A stable fake SHA for a name. */
+/** A Map that counts its changes, so what is built from it can be kept until it changes. */
+class VersionedMap<K, V> extends Map<K, V> {
+  version = 0;
+  override set(key: K, value: V): this {
+    this.version++;
+    return super.set(key, value);
+  }
+  override delete(key: K): boolean {
+    this.version++;
+    return super.delete(key);
+  }
+  override clear(): void {
+    this.version++;
+    super.clear();
+  }
+}
+
 export function shaOf(name: string): string {
   return createHash('sha1').update(name).digest('hex');
 }
@@ -53,7 +70,7 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
   const branches: Record<string, string> = { main: shaOf('main'), ...options.branches };
   const checks = fakeCheckRuns(gh, branches, FULL_NAME);
   const comments = fakeIssueComments(gh, FULL_NAME);
-  const refs = new Map<string, { type: 'commit' | 'tag'; sha: string }>();
+  const refs = new VersionedMap<string, { type: 'commit' | 'tag'; sha: string }>();
   const tagObjects = new Map<string, TagObject>();
   /** `<ref or sha>:<path>` -> text. */
   const files = new Map<string, string>();
@@ -77,9 +94,18 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
     const ref = refs.get(name)!;
     return { ref: name, node_id: `REF_${name}`, url: `${API}/git/${name}`, object: { type: ref.type, sha: ref.sha, url: `${API}/git/${ref.type === 'tag' ? 'tags' : 'commits'}/${ref.sha}` } };
   };
-  gh.on('GET /repos/{owner}/{repo}/git/matching-refs/{ref}', (req) => ({
-    data: [...refs.keys()].filter((name) => name.startsWith(`refs/${req.params.ref}`)).sort().map(refView),
-  }));
+  // The list, its JSON and ETag are kept until a ref changes: bench/app asks for a list of hundreds
+  // of tags many times a second, and the load generator must stay cheaper than the app it measures.
+  const refLists = new Map<string, { version: number; reply: { data: unknown; json: string; headers: Record<string, string> } }>();
+  gh.on('GET /repos/{owner}/{repo}/git/matching-refs/{ref}', (req) => {
+    const kept = refLists.get(req.params.ref);
+    if (kept?.version === refs.version) return kept.reply;
+    const data = [...refs.keys()].filter((name) => name.startsWith(`refs/${req.params.ref}`)).sort().map(refView);
+    const json = JSON.stringify(data);
+    const reply = { data, json, headers: { etag: `W/"${createHash('sha1').update(json).digest('hex')}"` } };
+    refLists.set(req.params.ref, { version: refs.version, reply });
+    return reply;
+  });
   gh.on('GET /repos/{owner}/{repo}/git/ref/{ref}', (req) => {
     const name = `refs/${req.params.ref}`;
     return refs.has(name) ? { data: refView(name) } : githubError(404, 'Not Found');
