@@ -5,24 +5,15 @@
  */
 import type { RepoConfig } from '../core/config/index.ts';
 import { isUserError } from '../core/errors.ts';
-import type { GitHubClient } from '../core/github/octokit.ts';
 import { readRegistryTag } from '../core/github/registry-tags.ts';
 import { upsertStickyComment } from '../core/github/sticky-comment.ts';
-import type { Logger } from '../core/logger.ts';
 import { findTagEvent, isRegistryTag } from '../core/registry/index.ts';
 import type { DeploymentSeen } from '../core/report/registry-view.ts';
 import { readRequestLine } from './chatops/run-command.ts';
 import type { DeploymentStatusPayload } from './payloads.ts';
 import { refreshRegistryIssue } from './registry-issue.ts';
 import { loadRegistry, requireConfig } from './registry-source.ts';
-import type { AppRuntime, RepoTarget } from './runtime.ts';
-
-interface StatusContext {
-  octokit: GitHubClient;
-  target: RepoTarget;
-  runtime: AppRuntime;
-  logger: Logger;
-}
+import type { HandlerContext } from './runtime.ts';
 
 /** States after which a deployment changes no more. */
 const FINAL_STATES = new Set(['success', 'failure', 'error']);
@@ -37,7 +28,7 @@ export function deploymentMarker(deploymentId: number): string {
   return `<!-- cairn:deployment:${deploymentId} -->`;
 }
 
-export async function onDeploymentStatus(payload: DeploymentStatusPayload, ctx: StatusContext): Promise<void> {
+export async function onDeploymentStatus(payload: DeploymentStatusPayload, ctx: HandlerContext): Promise<void> {
   const { octokit, target, runtime, logger } = ctx;
   const { deployment, deployment_status: status } = payload;
   const environment = status.environment ?? deployment.environment;
@@ -57,7 +48,7 @@ export async function onDeploymentStatus(payload: DeploymentStatusPayload, ctx: 
     logger.debug(`deployment ${deployment.id} to ${environment} is not a model deployment; ignoring it`);
     return;
   }
-  const registry = await loadRegistry(octokit, target, runtime, logger);
+  const registry = await loadRegistry(ctx);
   const stages = config ? Object.keys(config.stages) : undefined;
   await refreshRegistryIssue(octokit, target, runtime, { registry, stages, deployment: seen, logger });
 

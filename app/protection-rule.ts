@@ -12,22 +12,13 @@ import type { RepoConfig } from '../core/config/index.ts';
 import { findGate } from '../core/config/index.ts';
 import { isUserError, UserError } from '../core/errors.ts';
 import { readRecordOnCommit } from '../core/github/commit-record.ts';
-import type { GitHubClient } from '../core/github/octokit.ts';
-import type { Logger } from '../core/logger.ts';
 import { evaluateGate, parseGate } from '../core/metrics/gate.ts';
 import type { GateResult } from '../core/metrics/types.ts';
 import { findTagEvent, isRegistryTag, isVersion, parseTag, type RegistryState, type VersionState } from '../core/registry/index.ts';
 import { renderDeploymentReview, type DeploymentReviewInput } from '../core/report/deployment-review.ts';
 import { MalformedPayloadError, type ProtectionRulePayload } from './payloads.ts';
 import { loadRegistry, previousHolder, requireConfig, requireModel } from './registry-source.ts';
-import { statusOf, type AppRuntime, type RepoTarget } from './runtime.ts';
-
-interface RuleContext {
-  octokit: GitHubClient;
-  target: RepoTarget;
-  runtime: AppRuntime;
-  logger: Logger;
-}
+import { statusOf, type HandlerContext, type RepoTarget } from './runtime.ts';
 
 type Deployment = NonNullable<ProtectionRulePayload['deployment']>;
 
@@ -79,7 +70,7 @@ function deployedVersion(state: RegistryState, deployment: Deployment, stage: st
   );
 }
 
-async function decide(ctx: RuleContext, payload: ProtectionRulePayload): Promise<DeploymentReviewInput> {
+async function decide(ctx: HandlerContext, payload: ProtectionRulePayload): Promise<DeploymentReviewInput> {
   const { octokit, target, logger } = ctx;
   const environment = payload.environment;
   const reasons: string[] = [];
@@ -90,7 +81,7 @@ async function decide(ctx: RuleContext, payload: ProtectionRulePayload): Promise
     const config = await requireConfig(octokit, target, target.defaultBranch, ctx.runtime);
     const stage = stageOfEnvironment(config, environment);
     review.stage = stage;
-    const registry = await loadRegistry(octokit, target, ctx.runtime, logger);
+    const registry = await loadRegistry(ctx);
     const { model, version } = deployedVersion(registry.state, deployment, stage);
     Object.assign(review, { model, version: version.version, cardUrl: `${target.htmlUrl}/releases/tag/${encodeURIComponent(version.tag)}` });
     const modelConfig = requireModel(config, model);
@@ -124,7 +115,7 @@ async function decide(ctx: RuleContext, payload: ProtectionRulePayload): Promise
 }
 
 /** The stage's holder before this version, and its record: the baseline of `baseline` gate rules. */
-async function stageBaseline(ctx: RuleContext, state: RegistryState, model: string, stage: string, version: VersionState) {
+async function stageBaseline(ctx: HandlerContext, state: RegistryState, model: string, stage: string, version: VersionState) {
   const modelState = state.models[model];
   const holder = modelState.stages[stage];
   const previous = holder && !(holder.version === version.version && holder.sha === version.sha) ? { version: holder.version, sha: holder.sha } : previousHolder(modelState, stage);
@@ -133,7 +124,7 @@ async function stageBaseline(ctx: RuleContext, state: RegistryState, model: stri
   return record ? { version: previous.version, report: record.report } : undefined;
 }
 
-export async function onProtectionRule(payload: ProtectionRulePayload, ctx: RuleContext): Promise<void> {
+export async function onProtectionRule(payload: ProtectionRulePayload, ctx: HandlerContext): Promise<void> {
   const { octokit, target, logger } = ctx;
   const runId = callbackRunId(payload.deployment_callback_url, target);
   await ctx.runtime.guard.exclusive(`protection:${target.fullName}:${runId}:${payload.environment}`, async () => {

@@ -5,9 +5,8 @@ import { listTagRefs, registryTagsFromRefs } from '../core/github/registry-tags.
 import { readRepoConfigAt } from '../core/github/repo-config.ts';
 import type { GitHubClient } from '../core/github/octokit.ts';
 import { UserError } from '../core/errors.ts';
-import type { Logger } from '../core/logger.ts';
 import { isRegistryTag, isVersion, registryState, type AnnotatedTag, type ModelState, type RegistryState } from '../core/registry/index.ts';
-import type { AppRuntime, RepoTarget } from './runtime.ts';
+import type { AppRuntime, HandlerContext, RepoTarget } from './runtime.ts';
 
 export interface LoadedRegistry {
   tags: AnnotatedTag[];
@@ -23,10 +22,27 @@ export interface LoadedRegistry {
 let loads = 0;
 
 /**
- * The repository's registry. The tag list is a conditional GET: while no tag changed, GitHub answers
- * 304 and the registry computed from the last list is reused (callers must not modify it).
+ * The repository's registry, as GitHub has it at some moment after the delivery reached the app.
+ * The tag list is a conditional GET: while no tag changed, GitHub answers 304 and the registry
+ * computed from the last list is reused (callers must not modify it). A load of the same
+ * repository that started after this delivery arrived, and is still under way, is shared: it sees
+ * everything this delivery could, and a busy registry is read once instead of once per delivery.
  */
-export async function loadRegistry(octokit: GitHubClient, target: RepoTarget, runtime: AppRuntime, logger: Logger): Promise<LoadedRegistry> {
+export async function loadRegistry(ctx: HandlerContext): Promise<LoadedRegistry> {
+  const { target, runtime } = ctx;
+  const key = target.fullName.toLowerCase();
+  const under = runtime.registryLoads.get(key);
+  if (under && under.startedAt >= ctx.receivedAt) return under.loading;
+  const load = { startedAt: performance.now(), loading: readRegistry(ctx) };
+  runtime.registryLoads.set(key, load);
+  try {
+    return await load.loading;
+  } finally {
+    if (runtime.registryLoads.get(key) === load) runtime.registryLoads.delete(key);
+  }
+}
+
+async function readRegistry({ octokit, target, runtime, logger }: HandlerContext): Promise<LoadedRegistry> {
   const { owner, repo } = target;
   const loadOrder = ++loads;
   const loaded = await conditionalGet(

@@ -12,6 +12,7 @@ import type { AnnotatedTag, RegistryState } from '../core/registry/index.ts';
 import { DeliveryGuard } from './delivery-guard.ts';
 import { LruCache } from './lru.ts';
 import type { RepositoryPayload } from './payloads.ts';
+import type { LoadedRegistry } from './registry-source.ts';
 
 export interface KnownIssue {
   number: number;
@@ -22,6 +23,8 @@ export interface KnownIssue {
 
 export interface AppRuntime {
   guard: DeliveryGuard;
+  /** Registry loads under way, by `owner/repo`, with when each started (app/registry-source.ts). */
+  registryLoads: Map<string, { startedAt: number; loading: Promise<LoadedRegistry> }>;
   tagObjects: TagObjectCache;
   /** `owner/repo` -> the registry issue found or created there. */
   registryIssues: LruCache<string, KnownIssue>;
@@ -43,11 +46,25 @@ export interface AppRuntimeOptions {
 export function createRuntime(options: AppRuntimeOptions = {}): AppRuntime {
   return {
     guard: new DeliveryGuard(options.deliveries ?? 10_000),
+    registryLoads: new Map(),
     tagObjects: new LruCache<string, AnnotatedTag>(options.tagObjects ?? 50_000),
     registryIssues: new LruCache<string, KnownIssue>(1_000),
     responses: new LruCache<string, EtagEntry>(options.responses ?? 2_000),
     now: options.now ?? (() => new Date()),
   };
+}
+
+/** What a handler works with for one delivery. */
+export interface HandlerContext {
+  octokit: GitHubClient;
+  target: RepoTarget;
+  runtime: AppRuntime;
+  logger: Logger;
+  /**
+   * When the delivery reached the app (performance.now()). GitHub sends a webhook after the change
+   * it reports, so any read of GitHub sent after this moment sees that change.
+   */
+  receivedAt: number;
 }
 
 /** The repository an event is about, as core's helpers take it. */

@@ -21,14 +21,7 @@ import { abandonRegistryCheck, findRegistryCheck, finishRegistryCheck, startRegi
 import { refreshRegistryIssue } from './registry-issue.ts';
 import { deployWorkflow, loadRegistry, requireConfig, requireModel, requireStage, type LoadedRegistry } from './registry-source.ts';
 import type { PushPayload } from './payloads.ts';
-import type { AppRuntime, RepoTarget } from './runtime.ts';
-
-interface TagPushContext {
-  octokit: GitHubClient;
-  target: RepoTarget;
-  runtime: AppRuntime;
-  logger: Logger;
-}
+import type { AppRuntime, HandlerContext, RepoTarget } from './runtime.ts';
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
@@ -36,19 +29,19 @@ function tagUrl(target: RepoTarget, tag: string): string {
   return `${target.htmlUrl}/releases/tag/${encodeURIComponent(tag)}`;
 }
 
-export async function onTagPush(payload: PushPayload, ctx: TagPushContext): Promise<void> {
+export async function onTagPush(payload: PushPayload, ctx: HandlerContext): Promise<void> {
   const tag = tagFromRef(payload.ref);
   if (tag === undefined || !isRegistryTag(tag)) return; // branches and other people's tags (v1.0.0)
   const { octokit, target, runtime, logger } = ctx;
   if (payload.deleted) {
     // Deleting a tag changes the registry too (GTO reads whatever tags exist).
-    const registry = await loadRegistry(octokit, target, runtime, logger);
+    const registry = await loadRegistry(ctx);
     await refreshRegistryIssue(octokit, target, runtime, { registry, logger });
     return;
   }
   await runtime.guard.exclusive(`tag:${target.fullName}:${tag}`, async () => {
     // The tag as the tag list has it: the list is needed anyway, and a tag's own ref is in it.
-    const loaded = await loadRegistry(octokit, target, runtime, logger);
+    const loaded = await loadRegistry(ctx);
     const annotated = loaded.tags.find((t) => t.tag === tag);
     const found = annotated ?? loaded.lightweight.find((t) => t.tag === tag);
     if (!found) {
@@ -119,7 +112,7 @@ async function stageOrder(octokit: GitHubClient, target: RepoTarget, runtime: Ap
   }
 }
 
-async function handleRegistryTag(ctx: TagPushContext, tag: AnnotatedTag, registry: LoadedRegistry): Promise<RegistryCheckOutcome> {
+async function handleRegistryTag(ctx: HandlerContext, tag: AnnotatedTag, registry: LoadedRegistry): Promise<RegistryCheckOutcome> {
   const { octokit, target } = ctx;
   const parsed = parseTag(tag.tag); // InvalidTagError is a UserError: the check explains the grammar
   // The config of the tagged commit: the one the model was built and evaluated with.
@@ -139,7 +132,7 @@ async function handleRegistryTag(ctx: TagPushContext, tag: AnnotatedTag, registr
   }
 }
 
-async function register(ctx: TagPushContext, tag: AnnotatedTag, parsed: ParsedTag, model: ModelConfig): Promise<RegistryCheckOutcome> {
+async function register(ctx: HandlerContext, tag: AnnotatedTag, parsed: ParsedTag, model: ModelConfig): Promise<RegistryCheckOutcome> {
   const { octokit, target, logger } = ctx;
   const version = parsed.version as string;
   const record = await readRecordOnCommit(octokit, { owner: target.owner, repo: target.repo, sha: tag.sha, model: parsed.name, logger });
@@ -163,7 +156,7 @@ async function register(ctx: TagPushContext, tag: AnnotatedTag, parsed: ParsedTa
   };
 }
 
-async function assign(ctx: TagPushContext, tag: AnnotatedTag, parsed: ParsedTag, registry: LoadedRegistry, config: RepoConfig): Promise<RegistryCheckOutcome> {
+async function assign(ctx: HandlerContext, tag: AnnotatedTag, parsed: ParsedTag, registry: LoadedRegistry, config: RepoConfig): Promise<RegistryCheckOutcome> {
   const { octokit, target } = ctx;
   const stage = parsed.stage as string;
   const event = findTagEvent(registry.state, tag.tag);

@@ -10,29 +10,20 @@
  * command finds what it did for the comment by the request line in the tag's message.
  */
 import { isUserError } from '../../core/errors.ts';
-import type { GitHubClient } from '../../core/github/octokit.ts';
 import { findStickyComment, withMarker } from '../../core/github/sticky-comment.ts';
-import type { Logger } from '../../core/logger.ts';
 import type { IssueCommentPayload } from '../payloads.ts';
-import type { AppRuntime, RepoTarget } from '../runtime.ts';
+import type { HandlerContext } from '../runtime.ts';
 import { CommandSyntaxError, parseCommand, USAGE, type ChatCommand } from './command.ts';
 import { runCommand, type CommandResult } from './run-command.ts';
 
 type Reaction = 'eyes' | '+1' | '-1' | 'confused';
-
-interface CommentContext {
-  octokit: GitHubClient;
-  target: RepoTarget;
-  runtime: AppRuntime;
-  logger: Logger;
-}
 
 export function replyMarker(commentId: number): string {
   return `<!-- cairn:reply:${commentId} -->`;
 }
 
 /** Whether GitHub added the reaction now (`added`), had it from the app already (`existed`), or failed. */
-async function react(ctx: CommentContext, commentId: number, content: Reaction): Promise<'added' | 'existed' | 'failed'> {
+async function react(ctx: HandlerContext, commentId: number, content: Reaction): Promise<'added' | 'existed' | 'failed'> {
   try {
     const { status } = await ctx.octokit.rest.reactions.createForIssueComment({ owner: ctx.target.owner, repo: ctx.target.repo, comment_id: commentId, content });
     return status === 201 ? 'added' : 'existed';
@@ -43,7 +34,7 @@ async function react(ctx: CommentContext, commentId: number, content: Reaction):
   }
 }
 
-export async function onIssueComment(payload: IssueCommentPayload, ctx: CommentContext): Promise<void> {
+export async function onIssueComment(payload: IssueCommentPayload, ctx: HandlerContext): Promise<void> {
   if (payload.action !== 'created') return;
   // Bots (this app included) never drive the registry.
   if (payload.sender.type === 'Bot' || payload.comment.user.type === 'Bot') return;

@@ -9,9 +9,7 @@ import type { RepoConfig } from '../../core/config/index.ts';
 import type { PermissionLevel } from '../../core/config/index.ts';
 import { UserError } from '../../core/errors.ts';
 import { resolveRef } from '../../core/github/baseline.ts';
-import type { GitHubClient } from '../../core/github/octokit.ts';
 import { createAnnotatedTag } from '../../core/github/registry-tags.ts';
-import type { Logger } from '../../core/logger.ts';
 import {
   findModel,
   planAssignment,
@@ -22,7 +20,7 @@ import {
 } from '../../core/registry/index.ts';
 import { renderModelsTable } from '../../core/report/registry-view.ts';
 import { deployWorkflow, loadRegistry, previousHolder, requireConfig, requireModel, requireStage, type LoadedRegistry } from '../registry-source.ts';
-import type { AppRuntime, RepoTarget } from '../runtime.ts';
+import type { HandlerContext, RepoTarget } from '../runtime.ts';
 import type { ChatCommand } from './command.ts';
 import { meetsLevel, REGISTER_PERMISSION, userPermission } from './permission.ts';
 
@@ -38,13 +36,6 @@ export interface CommandResult {
   /** `answered`: a question (show, help), whose reply is all there is to say. */
   outcome: 'done' | 'refused' | 'answered';
   body: string;
-}
-
-interface CommandContext {
-  octokit: GitHubClient;
-  target: RepoTarget;
-  runtime: AppRuntime;
-  logger: Logger;
 }
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
@@ -64,7 +55,7 @@ function tagLink(target: RepoTarget, tag: string): string {
   return `[${code(tag)}](${target.htmlUrl}/releases/tag/${encodeURIComponent(tag)})`;
 }
 
-async function requirePermission(ctx: CommandContext, request: CommandRequest, required: PermissionLevel, what: string, key?: string): Promise<CommandResult | undefined> {
+async function requirePermission(ctx: HandlerContext, request: CommandRequest, required: PermissionLevel, what: string, key?: string): Promise<CommandResult | undefined> {
   const actual = await userPermission(ctx.octokit, ctx.target, request.commenter);
   if (meetsLevel(actual, required)) return undefined;
   return {
@@ -81,7 +72,7 @@ function tagsForRequest(registry: LoadedRegistry, request: CommandRequest): Anno
   });
 }
 
-async function createPlanned(ctx: CommandContext, planned: readonly PlannedTag[]): Promise<void> {
+async function createPlanned(ctx: HandlerContext, planned: readonly PlannedTag[]): Promise<void> {
   // In order: a registration before the assignment that needs it.
   for (const tag of planned) {
     await createAnnotatedTag(ctx.octokit, { owner: ctx.target.owner, repo: ctx.target.repo, tag: tag.tag, sha: tag.sha, message: tag.message, cache: ctx.runtime.tagObjects });
@@ -99,7 +90,7 @@ function deployNote(config: RepoConfig, stage: string): string {
     : `No deploy workflow is configured for ${stage} (${code(`stages.${stage}.workflow`)} or ${code('deploy.workflow')}), so nothing is deployed.`;
 }
 
-function alreadyDone(ctx: CommandContext, tags: readonly AnnotatedTag[]): CommandResult {
+function alreadyDone(ctx: HandlerContext, tags: readonly AnnotatedTag[]): CommandResult {
   return { outcome: 'done', body: `✅ Done earlier for this comment: ${tags.map((t) => tagLink(ctx.target, t.tag)).join(', ')}.` };
 }
 
@@ -110,7 +101,7 @@ const USAGE_FOR_HELP = [
   '- `/cairn show` shows models, latest versions and stages',
 ].join('\n');
 
-export async function runCommand(ctx: CommandContext, request: CommandRequest): Promise<CommandResult> {
+export async function runCommand(ctx: HandlerContext, request: CommandRequest): Promise<CommandResult> {
   const { command } = request;
   const { octokit, target } = ctx;
   if (command.kind === 'help') return { outcome: 'answered', body: `Cairn commands:\n\n${USAGE_FOR_HELP}` };
@@ -119,7 +110,7 @@ export async function runCommand(ctx: CommandContext, request: CommandRequest): 
   const config = await requireConfig(octokit, target, target.defaultBranch, ctx.runtime);
 
   if (command.kind === 'show') {
-    const registry = await loadRegistry(octokit, target, ctx.runtime, ctx.logger);
+    const registry = await loadRegistry(ctx);
     return { outcome: 'answered', body: renderModelsTable(registry.state, Object.keys(config.stages)) };
   }
 
@@ -128,7 +119,7 @@ export async function runCommand(ctx: CommandContext, request: CommandRequest): 
   if (command.kind === 'register') {
     const refused = await requirePermission(ctx, request, REGISTER_PERMISSION, `registering a version of ${command.name}`);
     if (refused) return refused;
-    const registry = await loadRegistry(octokit, target, ctx.runtime, ctx.logger);
+    const registry = await loadRegistry(ctx);
     const earlier = tagsForRequest(registry, request);
     if (earlier.length > 0) return alreadyDone(ctx, earlier);
     const sha = await resolveRef(octokit, target.owner, target.repo, command.ref ?? target.defaultBranch);
@@ -145,7 +136,7 @@ export async function runCommand(ctx: CommandContext, request: CommandRequest): 
   const action = command.kind === 'promote' ? `promoting ${command.name} to ${command.stage}` : `rolling back ${command.name} in ${command.stage}`;
   const refused = await requirePermission(ctx, request, stageConfig.promote, action, `stages.${command.stage}.promote`);
   if (refused) return refused;
-  const registry = await loadRegistry(octokit, target, ctx.runtime, ctx.logger);
+  const registry = await loadRegistry(ctx);
   const earlier = tagsForRequest(registry, request);
   if (earlier.length > 0) return alreadyDone(ctx, earlier);
   const allowedStages = Object.keys(config.stages);
