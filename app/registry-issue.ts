@@ -2,8 +2,9 @@
  * The one "Model registry" issue per repository: found by its body marker (on every page of
  * issues, oldest first, so the first one created wins), created when missing, edited in place.
  * Its number is remembered per process; a deleted or transferred issue is looked up again.
- * Handlers finish out of order (two tags pushed together are two deliveries), so a registry loaded
- * before the one the issue already shows is never rendered over it.
+ * Handlers finish out of order (two tags pushed together are two deliveries), so within this
+ * process a registry read before the one the issue already shows is never rendered over it (other
+ * instances of the app may still write an older one; the next registry change corrects it).
  */
 import type { GitHubClient } from '../core/github/octokit.ts';
 import { hasMarkerLine } from '../core/github/sticky-comment.ts';

@@ -15,7 +15,11 @@ export interface LoadedRegistry {
   /** Every registry-looking tag name, lightweight ones included (for `#N` counters). */
   tagNames: string[];
   state: RegistryState;
-  /** When this load started, in this process's order of loads: a higher one saw GitHub no earlier. */
+  /**
+   * When GitHub's answer to this load arrived, in this process's order of answers. A later answer
+   * almost always shows GitHub no earlier; two requests in flight together can cross (a retried
+   * one, say), and then the next registry change puts things right.
+   */
   loadOrder: number;
 }
 
@@ -27,6 +31,8 @@ let loads = 0;
  * computed from the last list is reused (callers must not modify it). A load of the same
  * repository that started after this delivery arrived, and is still under way, is shared: it sees
  * everything this delivery could, and a busy registry is read once instead of once per delivery.
+ * A shared load runs with the client and logger of the delivery that started it, and if it fails,
+ * every delivery sharing it fails with it, as if it had made the request itself.
  */
 export async function loadRegistry(ctx: HandlerContext): Promise<LoadedRegistry> {
   const { target, runtime } = ctx;
@@ -44,11 +50,17 @@ export async function loadRegistry(ctx: HandlerContext): Promise<LoadedRegistry>
 
 async function readRegistry({ octokit, target, runtime, logger }: HandlerContext): Promise<LoadedRegistry> {
   const { owner, repo } = target;
-  const loadOrder = ++loads;
+  let loadOrder = 0;
   const loaded = await conditionalGet(
     runtime.responses,
     `${owner}/${repo}/git/matching-refs/tags`,
-    (headers) => listTagRefs(octokit, { owner, repo, headers }),
+    async (headers) => {
+      try {
+        return await listTagRefs(octokit, { owner, repo, headers });
+      } finally {
+        loadOrder = ++loads; // answered, 200 or 304
+      }
+    },
     async (refs) => {
       const { annotated, lightweight } = await registryTagsFromRefs(octokit, refs, { owner, repo, include: isRegistryTag, cache: runtime.tagObjects, logger });
       return { tags: annotated, lightweight, tagNames: [...annotated.map((t) => t.tag), ...lightweight.map((t) => t.tag)], state: registryState(annotated) };
