@@ -174,6 +174,7 @@ export function renderRegistryView(input: RegistryViewInput): string {
  */
 function newestEvents(history: readonly HistoryEntry[], limit: number): Array<{ entry: HistoryEntry; time: number }> {
   const newest: Array<{ entry: HistoryEntry; time: number }> = [];
+  if (limit <= 0) return newest;
   for (let i = history.length - 1; i >= 0; i--) {
     const time = Date.parse(history[i].at);
     if (newest.length >= limit && time !== newest[newest.length - 1].time) break;

@@ -36,6 +36,27 @@ describe('renderRegistryView', () => {
     assert.doesNotMatch(body, /@everyone/);
   });
 
+  test('recent changes are the newest events of all models, same-second ties broken by tag, as a sort of the whole history gives', () => {
+    const ties = registryState([
+      tag('churn@v1.0.0', A, 1),
+      tag('churn@v1.1.0', B, 2),
+      tag('churn#staging#1', B, 4),
+      tag('fraud@v0.1.0', A, 4),
+      tag('fraud#staging#1', A, 4),
+      tag('churn#production#1', A, 5),
+    ]);
+    const everything = Object.values(ties.models)
+      .flatMap((m) => m.history)
+      .sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || b.tag.localeCompare(a.tag))
+      .map((h) => h.tag);
+    for (let limit = 0; limit <= everything.length + 1; limit++) {
+      const body = renderRegistryView({ state: ties, historyLimit: limit });
+      const section = body.includes('## Recent changes') ? body.slice(body.indexOf('## Recent changes')) : '';
+      const listed = [...section.matchAll(/\| `([^`]*[@#][^`]*)` \|/g)].map((m) => m[1]);
+      assert.deepEqual(listed, everything.slice(0, limit), `historyLimit ${limit}`);
+    }
+  });
+
   test('deployments survive a re-render through the hidden line, one per environment, even with "--" in a ref', () => {
     const first = recordDeployment([], { environment: 'prod', state: 'in_progress', ref: 'churn#production#1', sha: A, at: 't1' });
     const second = recordDeployment(first, { environment: 'prod', state: 'success', ref: 'x--y', sha: A, at: 't2', url: 'https://github.com/acme/churn/actions/runs/1' });
