@@ -28,16 +28,28 @@ const tagRefs = (count: number) =>
   }));
 
 describe('parseJsonBytes: JSON.parse of a body, a large list in pieces', () => {
-  test('a 600-tag list (about 150 KB, many pieces) parses to what JSON.parse gives', () => {
+  test('a 600-tag list (about 150 KB) parses to what JSON.parse gives, in pieces, never as one string', () => {
     const bytes = Buffer.from(JSON.stringify(tagRefs(600)));
     assert.ok(bytes.length > 3 * 48 * 1024, `the list should span several pieces (${bytes.length} bytes)`);
-    assert.deepEqual(parseJsonBytes(bytes), JSON.parse(bytes.toString('utf8')));
+    const expected: unknown = JSON.parse(bytes.toString('utf8'));
+    const parsed: number[] = [];
+    const parse = JSON.parse;
+    JSON.parse = (text: string, reviver?: Parameters<typeof parse>[1]) => (parsed.push(text.length), parse(text, reviver) as unknown);
+    let value: unknown;
+    try {
+      value = parseJsonBytes(bytes);
+    } finally {
+      JSON.parse = parse;
+    }
+    assert.deepEqual(value, expected);
+    assert.ok(parsed.length >= 4 && parsed.every((length) => length <= 48 * 1024 + 2), `pieces parsed: ${parsed.join(', ')}`);
   });
 
   // Each case is cut into pieces of 64 bytes, so every `},{"` in it is a place a piece could end.
   const cases: Record<string, string> = {
     'objects whose strings hold the separator, escaped quotes and backslashes': JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ body: `x},{"y ${i} \\ "quoted" },{\\"`, n: i }))),
-    'objects with nested arrays of objects (a cut there must not be taken)': JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ labels: [{ name: `a${i}` }, { name: 'b' }, { name: 'c' }, { name: 'd' }, { name: 'e' }], i }))),
+    'objects with nested arrays of other objects (issues and their labels)': JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ labels: [{ name: `a${i}` }, { name: 'b' }, { name: 'c' }, { name: 'd' }, { name: 'e' }], i }))),
+    'objects with nested arrays of objects with the same first key (a cut there must not be taken)': JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ name: `n${i}`, children: [{ name: 'a' }, { name: 'b' }, { name: 'c' }, { name: 'd' }] }))),
     'multi-byte characters next to every cut': JSON.stringify(Array.from({ length: 30 }, (_, i) => ({ m: `😕é中${i}`, k: 'ü' }))),
     'an element larger than a piece': JSON.stringify([{ a: 'x'.repeat(300) }, { b: 1 }, { c: 'y'.repeat(500) }]),
     'a list of numbers and strings (nothing to cut at)': JSON.stringify(Array.from({ length: 200 }, (_, i) => (i % 2 ? i : `s${i}`))),
