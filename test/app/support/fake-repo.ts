@@ -15,7 +15,6 @@ import { INSTALLATION_ID } from './probot.ts';
 
 const API = `https://api.github.com/repos/${FULL_NAME}`;
 
-/** A stable fake SHA for a name. */
 /** A Map that counts its changes, so what is built from it can be kept until it changes. */
 class VersionedMap<K, V> extends Map<K, V> {
   version = 0;
@@ -33,6 +32,7 @@ class VersionedMap<K, V> extends Map<K, V> {
   }
 }
 
+/** A stable fake SHA for a name. */
 export function shaOf(name: string): string {
   return createHash('sha1').update(name).digest('hex');
 }
