@@ -186,6 +186,7 @@ const WARMUP = 500;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 export async function benchApp(options: AppBenchOptions): Promise<{ markdown: string; ok: boolean }> {
+  if (!Number.isInteger(options.rounds) || options.rounds < 1) throw new Error(`--rounds takes a whole number of at least 1, not ${options.rounds}`);
   const pinned = hasTaskset() && cpus().length > 1;
   // The app gets core 0; this process (client and fake GitHub) the others, so they do not compete.
   if (pinned) spawnSync('taskset', ['-a', '-p', '-c', `1-${cpus().length - 1}`, String(process.pid)], { stdio: 'ignore' });
@@ -201,7 +202,8 @@ export async function benchApp(options: AppBenchOptions): Promise<{ markdown: st
   const cairn = medianRun(cairns);
   const shipped = await runServer('as shipped', undefined, { deliveries: options.throttledDeliveries, warmup: 10, concurrency, sequential: 0 });
 
-  const p99Met = cairn.alone !== undefined && cairn.alone.p99 < 50;
+  // The latency target must hold in every round, not only in the one shown.
+  const p99Met = cairns.every((r) => r.alone !== undefined && r.alone.p99 < 50);
   const rateMet = cairn.loaded.perSecond >= 300;
   const ok = p99Met && rateMet && [...floors, ...cairns, shipped].every((r) => r.notOk === 0 && r.violations === 0);
   const alone = (r: RunResult) => (r.alone ? `${ms(r.alone.p50)} / ${ms(r.alone.p99)}` : '–');
@@ -225,7 +227,7 @@ export async function benchApp(options: AppBenchOptions): Promise<{ markdown: st
     row(shipped, 'Cairn app as shipped (`node dist/app.js`, throttling on)'),
     '',
     `Cairn (throttling off) vs the Probot floor: throughput ${(cairn.loaded.perSecond / floor.loaded.perSecond).toFixed(2)}x; time per delivery (p50, one at a time) ${cairn.alone && floor.alone ? (cairn.alone.p50 / floor.alone.p50).toFixed(1) : '–'}x. ` +
-      `Targets (throttling off): p99 time per delivery under 50 ms: ${p99Met ? 'met' : 'NOT met'}; at least 300 deliveries/s: ${rateMet ? 'met' : 'NOT met'}.`,
+      `Targets (throttling off): p99 time per delivery under 50 ms${options.rounds > 1 ? ` (in every round: ${cairns.map((r) => (r.alone ? ms(r.alone.p99) : '–')).join(', ')})` : ''}: ${p99Met ? 'met' : 'NOT met'}; at least 300 deliveries/s (median round): ${rateMet ? 'met' : 'NOT met'}.`,
     '',
     `With ${concurrency} in flight on a saturated core, each delivery also waits for the ones ahead of it: the p50 there is about ${concurrency} / throughput, whatever the app does per delivery.`,
     '',
