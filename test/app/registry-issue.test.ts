@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { REGISTRY_ISSUE_MARKER } from '../../core/report/registry-view.ts';
-import { githubApi } from '../support/github-api.ts';
+import { githubApi, holdNext } from '../support/github-api.ts';
 import { sampleReport } from '../core/github/sample-report.ts';
 import { CONFIG, fakeRepo, shaOf } from './support/fake-repo.ts';
 import { commentPayload, deploymentStatusPayload, pushPayload } from './support/payloads.ts';
@@ -53,11 +53,7 @@ describe('the "Model registry" issue', () => {
   test('two tag pushes handled out of order: the issue keeps the newer registry, not the one loaded first', async (t) => {
     const gh = githubApi(t);
     // The assignment's dispatch waits until the registration pushed after it is done.
-    let reachedDispatch!: () => void;
-    const atDispatch = new Promise<void>((resolve) => (reachedDispatch = resolve));
-    let releaseDispatch!: () => void;
-    const dispatchReleased = new Promise<void>((resolve) => (releaseDispatch = resolve));
-    gh.on('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', async () => (reachedDispatch(), await dispatchReleased, { status: 204 }), { times: 1 });
+    const dispatch = holdNext(gh, 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', { status: 204 });
     const repo = fakeRepo(gh);
     const V2 = shaOf('commit v2');
     for (const sha of [V1, V2]) repo.setConfig(CONFIG, sha);
@@ -68,11 +64,11 @@ describe('the "Model registry" issue', () => {
 
     repo.addTag('churn#staging#1', V1);
     const assignment = app.deliver('push', pushPayload('refs/tags/churn#staging#1'));
-    await atDispatch; // its registry (without v1.1.0) is loaded
+    await dispatch.reached; // its registry (without v1.1.0) is loaded
     repo.addTag('churn@v1.1.0', V2);
     await app.deliver('push', pushPayload('refs/tags/churn@v1.1.0'));
     assert.match(repo.issues[0].body, /\| `churn` \| `v1\.1\.0` \| `v1\.0\.0` \| – \|/);
-    releaseDispatch();
+    dispatch.release();
     await assignment;
 
     assert.match(repo.issues[0].body, /\| `churn` \| `v1\.1\.0` \| `v1\.0\.0` \| – \|/, 'the registration pushed second is still shown');

@@ -4,7 +4,7 @@ import { createOctokit } from '../../core/github/octokit.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { loadRegistry } from '../../app/registry-source.ts';
 import { createRuntime, type AppRuntime, type HandlerContext } from '../../app/runtime.ts';
-import { githubApi } from '../support/github-api.ts';
+import { githubApi, holdNext } from '../support/github-api.ts';
 import { fakeRepo, shaOf } from './support/fake-repo.ts';
 
 const REFS = 'GET /repos/{owner}/{repo}/git/matching-refs/{ref}';
@@ -23,21 +23,17 @@ describe('loadRegistry', () => {
   test('a load under way is shared only with deliveries that arrived before it started', async (t) => {
     const gh = githubApi(t);
     // The first tag list GitHub sends is held back, and is empty: it was read before the tag existed.
-    let reached!: () => void;
-    const listRequested = new Promise<void>((resolve) => (reached = resolve));
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    gh.on(REFS, async () => (reached(), await released, { data: [] }), { times: 1 });
+    const list = holdNext(gh, REFS, { data: [] });
     const repo = fakeRepo(gh);
     const runtime = createRuntime();
 
     const arrivedEarly = performance.now();
     const first = loadRegistry(handlerContext(runtime, arrivedEarly));
-    await listRequested;
+    await list.reached;
     const sameMoment = loadRegistry(handlerContext(runtime, arrivedEarly));
     repo.addTag('churn@v1.0.0', shaOf('v1'));
     const arrivedLater = loadRegistry(handlerContext(runtime, performance.now()));
-    release();
+    list.release();
 
     const [a, b, c] = await Promise.all([first, sameMoment, arrivedLater]);
     assert.equal(b, a, 'a delivery that arrived before the load started shares it');

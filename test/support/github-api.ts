@@ -14,7 +14,7 @@
 import nock from 'nock';
 import { githubRouter, type GithubApi, type GithubApiOptions } from './github-router.ts';
 
-export { githubError, githubRouter, paginated } from './github-router.ts';
+export { githubError, githubRouter, holdNext, paginated } from './github-router.ts';
 export type { GithubApi, GithubApiOptions, GithubHandler, GithubReply, GithubRequest, GithubRouter } from './github-router.ts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;

@@ -77,6 +77,19 @@ function normaliseRoute(route: string): string {
   return op.route;
 }
 
+/**
+ * Answers the next request of `route` with `reply`, once `release()` is called: for tests of work
+ * that overlaps. `reached` settles when that request has arrived.
+ */
+export function holdNext(gh: GithubApi, route: string, reply: GithubReply): { reached: Promise<void>; release: () => void } {
+  let arrived!: () => void;
+  const reached = new Promise<void>((resolve) => (arrived = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  gh.on(route, async () => (arrived(), await released, reply), { times: 1 });
+  return { reached, release };
+}
+
 /** A GitHub-shaped error reply: `{ message, documentation_url }`. */
 export function githubError(status: number, message: string): GithubReply {
   return { status, data: { message, documentation_url: 'https://docs.github.com/rest', status: String(status) } };
