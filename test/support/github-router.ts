@@ -77,6 +77,11 @@ function normaliseRoute(route: string): string {
   return op.route;
 }
 
+/** The ETag the fake gives a JSON answer: a weak one, from the text's hash. */
+export function weakEtag(text: string): string {
+  return `W/"${createHash('sha1').update(text).digest('hex')}"`;
+}
+
 /**
  * Answers the next request of `route` with `reply`, once `release()` is called: for tests of work
  * that overlaps. `reached` settles when that request has arrived.
@@ -179,7 +184,7 @@ export function githubRouter(options: GithubApiOptions & { onClose?: () => void 
       // The JSON text goes back too, so an HTTP transport need not serialise it again.
       if (method === 'GET' && status === 200 && reply.data !== undefined) {
         const text = reply.json ?? JSON.stringify(reply.data);
-        const etag = (replyHeaders.etag ??= `W/"${createHash('sha1').update(text).digest('hex')}"`);
+        const etag = (replyHeaders.etag ??= weakEtag(text));
         if (headers['if-none-match'] === etag) return [304, '', { etag }];
         return [status, reply.data, replyHeaders, text];
       }

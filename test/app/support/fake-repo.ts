@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { GithubApi, GithubRequest } from '../../support/github-router.ts';
-import { githubError, paginated } from '../../support/github-router.ts';
+import { githubError, paginated, weakEtag } from '../../support/github-router.ts';
 import { fakeCheckRuns, fakeIssueComments, fakeUser } from '../../support/github-fakes.ts';
 import { checkRunBody } from '../../../core/github/check-run.ts';
 import type { MetricsReport } from '../../../core/metrics/types.ts';
@@ -102,7 +102,7 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
     if (kept?.version === refs.version) return kept.reply;
     const data = [...refs.keys()].filter((name) => name.startsWith(`refs/${req.params.ref}`)).sort().map(refView);
     const json = JSON.stringify(data);
-    const reply = { data, json, headers: { etag: `W/"${createHash('sha1').update(json).digest('hex')}"` } };
+    const reply = { data, json, headers: { etag: weakEtag(json) } };
     refLists.set(req.params.ref, { version: refs.version, reply });
     return reply;
   });
