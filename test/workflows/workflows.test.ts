@@ -76,3 +76,33 @@ describe('action metadata files', () => {
     });
   }
 });
+
+describe('the release workflow', () => {
+  interface Step { uses?: string; run?: string; with?: Record<string, unknown> }
+  interface Job { permissions?: Record<string, string>; needs?: string | string[]; steps: Step[] }
+  const jobs = (parseYaml(read('.github/workflows/release.yml')) as { jobs: Record<string, Job> }).jobs;
+  const writes = (job: Job) => Object.values(job.permissions ?? {}).includes('write');
+  const runsNpm = (job: Job) => job.steps.some((step) => /\bnpm\b|\bnpx\b/.test(step.run ?? '') || /setup-node/.test(step.uses ?? ''));
+
+  test('builds and tests in a job that holds no write credentials', () => {
+    const builders = Object.entries(jobs).filter(([, job]) => runsNpm(job));
+    assert.ok(builders.length > 0, 'no job runs npm');
+    for (const [name, job] of builders) {
+      assert.ok(job.permissions, `${name}: no job-level permissions`);
+      assert.equal(writes(job), false, `${name} runs npm with a write scope: ${JSON.stringify(job.permissions)}`);
+      const checkout = job.steps.find((step) => step.uses?.startsWith('actions/checkout@'));
+      assert.equal(checkout?.with?.['persist-credentials'], false, `${name}: checkout leaves the token in .git/config`);
+    }
+  });
+
+  test('publishes from a job that runs no npm and ships the build job\'s dist/', () => {
+    const publishers = Object.entries(jobs).filter(([, job]) => writes(job));
+    assert.deepEqual(publishers.map(([name]) => name), ['publish']);
+    const [, publish] = publishers[0];
+    assert.equal(runsNpm(publish), false, 'the job with contents: write runs npm');
+    assert.deepEqual(publish.permissions, { contents: 'write' });
+    assert.ok([publish.needs].flat().includes('build'));
+    assert.ok(publish.steps.some((step) => step.uses?.startsWith('actions/download-artifact@') && step.with?.name === 'dist'));
+    assert.ok(jobs.build.steps.some((step) => step.uses?.startsWith('actions/upload-artifact@') && step.with?.name === 'dist'));
+  });
+});
