@@ -82,6 +82,18 @@ describe('/cairn promote', () => {
     assert.match(replies(repo)[0], /stages\.production\.promote: expected one of read\|triage\|write\|maintain\|admin, got "owner" \(line \d+\)/);
   });
 
+  test('a config over 256 KiB is refused in the reply, naming the limit, and not parsed again for the next command', async (t) => {
+    const { gh, repo, app } = await setup(t);
+    repo.setConfig(`${CONFIG}${'# padding\n'.repeat(100_000)}`);
+    await app.deliver('issue_comment', commentPayload('/cairn promote churn@v1.1.0 to production', { login: 'maintainer' }));
+    await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'maintainer', id: 9002 }));
+    for (const reply of replies(repo)) assert.match(reply, /❌ \.github\/cairn\.yml at main is 100\d{4} bytes; a Cairn config may be at most 262144 bytes \(256 KiB\)/);
+    assert.equal(replies(repo).length, 2);
+    const reads = gh.calls('GET /repos/{owner}/{repo}/contents/{path}');
+    assert.equal(reads.length, 2);
+    assert.ok(reads[1].headers['if-none-match'], 'the second read asks whether the refused file changed');
+  });
+
   test('works on pull request conversations too', async (t) => {
     const { repo, app } = await setup(t);
     await app.deliver('issue_comment', commentPayload('/cairn promote churn@v1.1.0 to staging', { login: 'maintainer', pullRequest: true }));

@@ -231,6 +231,16 @@ describe('cairn registry: config stages, --push, no repository', () => {
     assert.deepEqual(remote.tags(), ['model#dev!#2', 'model#dev#1', 'model@v0.0.1']);
   });
 
+  test('a .github/cairn.yml over 256 KiB: exit 2 naming the limit', async () => {
+    const repo = GitRepo.create();
+    repo.commit('first');
+    mkdirSync(join(repo.dir, '.github'));
+    writeFileSync(join(repo.dir, '.github', 'cairn.yml'), `stages:\n  staging:\n${'#'.repeat(300_000)}\n`);
+    const result = await registry(repo, 0, 'show');
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /cairn\.yml is 300\d{3} bytes; a Cairn config may be at most 262144 bytes \(256 KiB\)/);
+  });
+
   test('outside a git repository: exit 2 naming --repo', async () => {
     const result = await runCli(['registry', 'show', '--repo', tempDir()]);
     assert.equal(result.code, 2);
