@@ -47,6 +47,16 @@ describe('cairn registry parse-tag', () => {
     assert.match(result.stderr, /invalid registry tag "model@0\.0\.1": "0\.0\.1" is not a version; .*name@vX\.Y\.Z \(register\)/);
   });
 
+  test('a folder git refuses exits 2 naming the rule', async () => {
+    for (const [tag, reason] of [['a/../b=churn@v1.0.0', /holds "\.\."/], ['.dir=churn@v1.0.0', /starts with "\."/], ['a//b=churn#prod', /empty part/], ['dir.lock=churn@v1.0.0', /ends with "\.lock"/]] as const) {
+      const result = await runCli(['registry', 'parse-tag', tag]);
+      assert.equal(result.code, 2, tag);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, reason);
+      assert.match(result.stderr, /git check-ref-format refuses/);
+    }
+  });
+
   test('usage errors exit 2: unknown command, missing argument', async () => {
     assert.equal((await runCli(['registry', 'promote', 'x'])).code, 2);
     const missing = await runCli(['registry', 'parse-tag']);
