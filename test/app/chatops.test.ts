@@ -144,6 +144,24 @@ describe('/cairn register, rollback, show', () => {
     assert.deepEqual(gh.calls('GET /repos/{owner}/{repo}/collaborators/{username}/permission'), []);
   });
 
+  test('show with 3,000 models fits a GitHub comment: whole rows, the marker first, and how many were left out', async (t) => {
+    const { repo, app } = await setup(t);
+    for (let i = 0; i < 3_000; i++) {
+      const tag = `team-${String(i).padStart(4, '0')}/model-with-a-long-name@v1.0.${i}`;
+      // Known to the app already (3,000 tag-object reads through the fake take seconds).
+      const object = repo.tagObjects.get(repo.addTag(tag, V1))!;
+      app.runtime.tagObjects.set(object.sha, { tag, sha: V1, taggedAt: object.tagger.date, tagger: { name: object.tagger.name, email: object.tagger.email }, message: object.message });
+    }
+    await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'stranger' }));
+    const [reply] = replies(repo);
+    assert.ok(reply.length <= 65_536, `${reply.length} characters`);
+    assert.match(reply, /^<!-- cairn:reply:9001 -->\n## Models\n/);
+    const rows = reply.split('\n').filter((line) => /^\| `/.test(line));
+    assert.ok(rows.every((row) => /^\| `[^`]+` \| `v[^`]+` \| – \| – \|$/.test(row)), 'every row whole');
+    const left = Number(/_([\d,]+) more models are not listed here, to fit; `cairn registry show` lists them all\._$/.exec(reply)?.[1].replace(/,/g, ''));
+    assert.equal(rows.length + left, 3_001, 'listed + left out = every model (churn too)');
+  });
+
   test('a command that does not parse gets 😕 and the usage; other comments and bots get nothing', async (t) => {
     const { gh, repo, app } = await setup(t);
     await app.deliver('issue_comment', commentPayload('/cairn promote churn to production', { login: 'maintainer' }));
