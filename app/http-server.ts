@@ -1,11 +1,13 @@
 /**
  * The app as an HTTP server: Probot's webhook middleware (signature check, then the handlers),
- * plus `GET /healthz` for load balancers and the process supervisor.
+ * plus `GET /healthz` for load balancers and the process supervisor. Every request's body is
+ * bounded first, whatever its route (app/body-limit.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNodeMiddleware, createProbot, type Probot } from 'probot';
 import { UserError } from '../core/errors.ts';
+import { declaresTooLarge, readBoundedBody, refuseTooLarge, WEBHOOK_BODY_LIMIT } from './body-limit.ts';
 import { checkAppEnv, listenAddress, type AppEnv } from './app-env.ts';
 import cairn, { type CairnAppOptions } from './index.ts';
 import { appOctokitOptions } from './octokit.ts';
@@ -26,6 +28,8 @@ export interface StartAppServerOptions {
   /** A ready Probot (tests); otherwise one is made from `env`. */
   probot?: Probot;
   cairn?: CairnAppOptions['cairn'];
+  /** Largest request body read, in bytes; default 25 MiB (GitHub's cap on webhook payloads). */
+  bodyLimit?: number;
 }
 
 function healthz(req: IncomingMessage, res: ServerResponse): boolean {
@@ -57,11 +61,33 @@ export async function startAppServer(options: StartAppServerOptions): Promise<Ap
   const address = listenAddress(env);
   const probot = options.probot ?? probotFromEnv(env);
   const middleware = await createNodeMiddleware((app, appOptions) => cairn(app, { ...appOptions, cairn: options.cairn }), { probot });
-  const server = createServer((req, res) => {
+  const bodyLimit = options.bodyLimit ?? WEBHOOK_BODY_LIMIT;
+  const route = async (req: IncomingMessage, res: ServerResponse) => {
+    if (declaresTooLarge(req, bodyLimit)) return refuseTooLarge(req, res, bodyLimit);
+    // Only a POST can be a delivery: any other body is counted and dropped.
+    const keep = req.method === 'POST';
+    const body = await readBoundedBody(req, res, bodyLimit, keep);
+    if (!body) return;
     if (healthz(req, res)) return;
-    void middleware(req, res, () => {
+    // @octokit/webhooks' middleware takes a body read already as a string, as from a body parser;
+    // decoded as it decodes one itself, so the signature is checked over the same text.
+    if (keep) (req as IncomingMessage & { body?: string }).body = new TextDecoder().decode(body);
+    await middleware(req, res, () => {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}\n');
     });
+  };
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      probot.log.error({ err: error }, 'request failed');
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  // `Expect: 100-continue`: a body declared too large is refused before the client sends it.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (declaresTooLarge(req, bodyLimit)) return refuseTooLarge(req, res, bodyLimit);
+    res.writeContinue();
+    server.emit('request', req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -3,10 +3,13 @@
  * (@probot/adapter-aws-lambda-serverless: its request handler, as its createLambdaFunction uses
  * it), with two things the adapter leaves out: base64 bodies (function URLs send them) are decoded before the
  * signature check, and a rejected delivery answers with its status (400 for a bad signature or
- * payload) instead of failing the invocation, which API Gateway would turn into a 502.
+ * payload) instead of failing the invocation, which API Gateway would turn into a 502. API Gateway
+ * and Lambda cap what reaches the handler (10 MB and 6 MB), below GitHub's 25 MiB; a body over that
+ * from anything else (another proxy, a local invoke) is answered 413 before it is decoded.
  */
 import lambdaFunction from '@probot/adapter-aws-lambda-serverless/lambda-function.js';
 import type { ApplicationFunctionOptions, Probot } from 'probot';
+import { WEBHOOK_BODY_LIMIT } from './body-limit.ts';
 import cairn, { type CairnAppOptions } from './index.ts';
 
 export interface LambdaEvent {
@@ -32,10 +35,18 @@ function errorStatus(error: unknown): number {
   return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
 }
 
+/** The body's size in bytes, without decoding it. */
+function bodyBytes(body: string, base64: boolean): number {
+  return base64 ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body, 'utf8');
+}
+
 export function createCairnLambda(probot: Probot, options: CairnAppOptions = {}): (event: LambdaEvent, context: unknown) => Promise<LambdaResult> {
   // As the adapter's createLambdaFunction: load the app once per container, outside the handler.
   const loaded = probot.load((app: Probot, appOptions: ApplicationFunctionOptions) => cairn(app, { ...appOptions, ...options }));
   return async (event, context) => {
+    if (typeof event.body === 'string' && bodyBytes(event.body, event.isBase64Encoded === true) > WEBHOOK_BODY_LIMIT) {
+      return { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: `request body larger than ${WEBHOOK_BODY_LIMIT} bytes (GitHub sends webhook payloads of at most 25 MiB)` }) };
+    }
     const body = event.isBase64Encoded && typeof event.body === 'string' ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
     const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([key, value]) => [key.toLowerCase(), value]));
     if (!headers['x-github-event'] || !headers['x-github-delivery'] || !headers['x-hub-signature-256']) {

@@ -1,7 +1,7 @@
 /** The registry and the config of one repository, read through the API. */
 import type { RepoConfig } from '../core/config/index.ts';
 import { conditionalGet } from '../core/github/conditional-get.ts';
-import { listTagRefs, registryTagsFromRefs } from '../core/github/registry-tags.ts';
+import { listTagRefs, registryTagsFromRefs, type TagObjectCache } from '../core/github/registry-tags.ts';
 import { readRepoConfigAt } from '../core/github/repo-config.ts';
 import type { GitHubClient } from '../core/github/octokit.ts';
 import { UserError } from '../core/errors.ts';
@@ -21,6 +21,11 @@ export interface LoadedRegistry {
    * one, say), and then the next registry change puts things right.
    */
   loadOrder: number;
+  /**
+   * The tag objects the registry was read from, by SHA. The next tag list reuses them and reads
+   * only the objects of tags it has not seen, however many tags the registry has.
+   */
+  objects: ReadonlyMap<string, AnnotatedTag>;
 }
 
 let loads = 0;
@@ -48,12 +53,31 @@ export async function loadRegistry(ctx: HandlerContext): Promise<LoadedRegistry>
   }
 }
 
+/**
+ * Where a load looks for tag objects: the last registry of the repository, then the process's LRU.
+ * What it finds or reads is recorded as the new registry's `objects`.
+ */
+function tagObjectsFor(runtime: AppRuntime, previous: LoadedRegistry | undefined, objects: Map<string, AnnotatedTag>): TagObjectCache {
+  return {
+    get(sha) {
+      const tag = previous?.objects.get(sha) ?? runtime.tagObjects.get(sha);
+      if (tag) objects.set(sha, tag);
+      return tag;
+    },
+    set(sha, tag) {
+      objects.set(sha, tag);
+      runtime.tagObjects.set(sha, tag);
+    },
+  };
+}
+
 async function readRegistry({ octokit, target, runtime, logger }: HandlerContext): Promise<LoadedRegistry> {
   const { owner, repo } = target;
+  const key = `${owner}/${repo}/git/matching-refs/tags`.toLowerCase();
   let loadOrder = 0;
   const loaded = await conditionalGet(
-    runtime.responses,
-    `${owner}/${repo}/git/matching-refs/tags`,
+    runtime.registries,
+    key,
     async (headers) => {
       try {
         return await listTagRefs(octokit, { owner, repo, headers });
@@ -62,8 +86,11 @@ async function readRegistry({ octokit, target, runtime, logger }: HandlerContext
       }
     },
     async (refs) => {
-      const { annotated, lightweight } = await registryTagsFromRefs(octokit, refs, { owner, repo, include: isRegistryTag, cache: runtime.tagObjects, logger });
-      return { tags: annotated, lightweight, tagNames: [...annotated.map((t) => t.tag), ...lightweight.map((t) => t.tag)], state: registryState(annotated) };
+      const previous = runtime.registries.get(key)?.value as LoadedRegistry | undefined;
+      const objects = new Map<string, AnnotatedTag>();
+      const cache = tagObjectsFor(runtime, previous, objects);
+      const { annotated, lightweight } = await registryTagsFromRefs(octokit, refs, { owner, repo, include: isRegistryTag, cache, logger });
+      return { tags: annotated, lightweight, tagNames: [...annotated.map((t) => t.tag), ...lightweight.map((t) => t.tag)], state: registryState(annotated), objects };
     },
   );
   return { ...loaded, loadOrder };

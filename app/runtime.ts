@@ -26,9 +26,15 @@ export interface AppRuntime {
   /** Registry loads under way, by `owner/repo`, with when each started (app/registry-source.ts). */
   registryLoads: Map<string, { startedAt: number; loading: Promise<LoadedRegistry> }>;
   tagObjects: TagObjectCache;
+  /**
+   * `owner/repo` -> the tag list's ETag and the registry derived from it, whose tag objects the
+   * next list reuses (app/registry-source.ts): a registry larger than `tagObjects` is not read
+   * again each time its list changes.
+   */
+  registries: EtagCache;
   /** `owner/repo` -> the registry issue found or created there. */
   registryIssues: LruCache<string, KnownIssue>;
-  /** GET responses by resource, with their ETags, for conditional requests (the tag list, configs). */
+  /** GET responses by resource, with their ETags, for conditional requests (configs). */
   responses: EtagCache;
   now: () => Date;
 }
@@ -38,8 +44,10 @@ export interface AppRuntimeOptions {
   deliveries?: number;
   /** Tag objects cached by SHA; default 50,000 (a few MB). */
   tagObjects?: number;
-  /** Resources kept for conditional GETs; default 2,000 (registries of busy repositories are the largest). */
+  /** Resources kept for conditional GETs; default 2,000. */
   responses?: number;
+  /** Repositories whose registry is kept (with every tag object it was read from); default 1,000. */
+  registries?: number;
   now?: () => Date;
 }
 
@@ -48,6 +56,7 @@ export function createRuntime(options: AppRuntimeOptions = {}): AppRuntime {
     guard: new DeliveryGuard(options.deliveries ?? 10_000),
     registryLoads: new Map(),
     tagObjects: new LruCache<string, AnnotatedTag>(options.tagObjects ?? 50_000),
+    registries: new LruCache<string, EtagEntry>(options.registries ?? 1_000),
     registryIssues: new LruCache<string, KnownIssue>(1_000),
     responses: new LruCache<string, EtagEntry>(options.responses ?? 2_000),
     now: options.now ?? (() => new Date()),

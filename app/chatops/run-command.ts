@@ -18,6 +18,7 @@ import {
   type PlanContext,
   type PlannedTag,
 } from '../../core/registry/index.ts';
+import { COMMENT_BODY_LIMIT } from '../../core/github/truncate.ts';
 import { renderModelsTable } from '../../core/report/registry-view.ts';
 import { deployWorkflow, loadRegistry, previousHolder, requireConfig, requireModel, requireStage, type LoadedRegistry } from '../registry-source.ts';
 import type { HandlerContext, RepoTarget } from '../runtime.ts';
@@ -37,6 +38,9 @@ export interface CommandResult {
   outcome: 'done' | 'refused' | 'answered';
   body: string;
 }
+
+/** Room left in a reply for the hidden marker line handle-comment.ts puts first. */
+const REPLY_MARKER_ROOM = 100;
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
@@ -111,7 +115,9 @@ export async function runCommand(ctx: HandlerContext, request: CommandRequest): 
 
   if (command.kind === 'show') {
     const registry = await loadRegistry(ctx);
-    return { outcome: 'answered', body: renderModelsTable(registry.state, Object.keys(config.stages)) };
+    // A registry of thousands of models is more than a comment holds: the table says what it left
+    // out, within the limit less room for the reply's marker line.
+    return { outcome: 'answered', body: renderModelsTable(registry.state, Object.keys(config.stages), COMMENT_BODY_LIMIT - REPLY_MARKER_ROOM) };
   }
 
   requireModel(config, command.name);

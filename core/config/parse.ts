@@ -8,6 +8,19 @@ export type { ModelCardFields, ModelConfig, PermissionLevel, RepoConfig, StageCo
 /** How many schema problems one error message lists before saying "and N more". */
 const MAX_LISTED = 10;
 
+/**
+ * The largest `.github/cairn.yml` read, in bytes. A real config is a few KiB; YAML parsing time
+ * grows faster than the file (a 1 MB one took the app 6 to 14 s), so a larger file is refused
+ * before it is parsed, by every reader.
+ */
+export const REPO_CONFIG_MAX_BYTES = 256 * 1024;
+
+/** The UserError for a config of `bytes` bytes over the limit, or undefined when it fits. */
+export function configTooLarge(bytes: number, source: string): UserError | undefined {
+  if (bytes <= REPO_CONFIG_MAX_BYTES) return undefined;
+  return new UserError(`${source} is ${bytes} bytes; a Cairn config may be at most ${REPO_CONFIG_MAX_BYTES} bytes (256 KiB), so it was not read: keep only models, stages, gates and settings in it`);
+}
+
 export { formatKeyPath };
 
 function describeValue(value: unknown): string {
@@ -40,6 +53,9 @@ function describeIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message:
  * `.github/cairn.yml: models.churn.task: expected one of binary|multiclass|regression, got text "binery" (line 4)`.
  */
 export function parseRepoConfig(text: string, source: string): RepoConfig {
+  // Characters, then bytes: a string under the limit in UTF-16 units may still be over it in UTF-8.
+  const tooLarge = text.length > REPO_CONFIG_MAX_BYTES ? configTooLarge(text.length, source) : configTooLarge(Buffer.byteLength(text, 'utf8'), source);
+  if (tooLarge) throw tooLarge;
   const yaml = loadYaml(text, source);
   const data = yaml.data;
   const parsed = repoConfigSchema.safeParse(data, { reportInput: true });

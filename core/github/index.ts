@@ -5,7 +5,7 @@ export { publishCheckRun, checkRunBody, checkRunName, checkConclusion, checkTitl
 export { readRecordFromCheckRun, formatRecordText, RECORD_MARKER } from './eval-record.ts';
 export { readBaselineFromRef, resolveRef, type ReadBaselineOptions } from './baseline.ts';
 export { isForbidden, tryWrite } from './permissions.ts';
-export { truncateText, CHECK_OUTPUT_LIMIT } from './truncate.ts';
+export { truncateText, CHECK_OUTPUT_LIMIT, COMMENT_BODY_LIMIT } from './truncate.ts';
 export { readRecordOnCommit, type CommitRecord, type CommitRecordOptions } from './commit-record.ts';
 export { registryTagsFromRefs, readRegistryTag, createAnnotatedTag, type RegistryTags, type RegistryTagsOptions, type TagObjectCache, type CreateTagOptions } from './registry-tags.ts';
 export { readRepoConfigAt, REPO_CONFIG_PATH } from './repo-config.ts';

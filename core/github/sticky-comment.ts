@@ -4,6 +4,7 @@
  * CML only looked at the first page, so busy PRs grew a second report.
  */
 import type { GitHubClient } from './octokit.ts';
+import { COMMENT_BODY_LIMIT, truncateText } from './truncate.ts';
 
 export interface StickyCommentOptions {
   owner: string;
@@ -29,8 +30,19 @@ export function hasMarkerLine(body: string | null | undefined, marker: string): 
   return (body ?? '').split(/\r?\n/).some((line) => line.trim() === marker);
 }
 
+/**
+ * The body as posted: `marker` on a line of its own (first, unless the body has it already), the
+ * whole within GitHub's comment limit. A longer body is cut with a note, after the marker, so the
+ * comment is still found by it.
+ */
 export function withMarker(body: string, marker: string): string {
-  return hasMarkerLine(body, marker) ? body : `${marker}\n${body}`;
+  const marked = hasMarkerLine(body, marker) ? body : `${marker}\n${body}`;
+  if (marked.length <= COMMENT_BODY_LIMIT) return marked;
+  const rest = body
+    .split('\n')
+    .filter((line) => line.trim() !== marker)
+    .join('\n');
+  return `${marker}\n${truncateText(rest, COMMENT_BODY_LIMIT - marker.length - 1, '… (cut to fit a GitHub comment)')}`;
 }
 
 interface FoundComment {

@@ -8,6 +8,12 @@
  * Names are letters, digits, `-`, `_` and `/`, starting and ending with a letter or digit. A monorepo
  * model `dir:name` is written `dir=name` inside a tag, since git refuses `:` in ref names. Versions are
  * semantic versions with a `v` prefix. `#N` is a counter that keeps tag names unique; it carries no order.
+ *
+ * GTO's folder part allows any of letters, digits, `-`, `_`, `.` and `/`; here the folder must also
+ * be a ref name git accepts on its own (`git check-ref-format`): no `..`, no part that is empty
+ * (`//`, a leading or trailing `/`), starts with `.` or ends with `.lock`, and no trailing `.`. Git
+ * refuses such tags anyway (or, for the last three, a folder of that name), so no valid GTO tag is
+ * lost; a name or stage may not hold `//` either, for the same reason.
  */
 import { UserError } from '../errors.ts';
 import type { ParsedTag } from './types.ts';
@@ -44,6 +50,40 @@ export class InvalidTagError extends UserError {
   }
 }
 
+/**
+ * Why `folder` (the `dir` of `dir:name`) is not a folder a tag can name, or undefined when it is.
+ * The characters git also refuses (control characters, space, ~ ^ : ? * [ \\ and `@{`) are outside
+ * GTO's folder characters, and named first.
+ */
+export function folderProblem(folder: string): string | undefined {
+  const bad = /[^a-zA-Z0-9\-_./]/.exec(folder);
+  if (bad) {
+    const code = bad[0].charCodeAt(0);
+    const shown = code <= 0x20 || code === 0x7f ? `the character U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `"${bad[0]}"`;
+    return `the folder ${JSON.stringify(folder).replace(/\x7f/g, '\\u007f')} holds ${shown}; a folder uses letters, digits, "-", "_", "." and "/" (git refuses control characters, space, ~ ^ : ? * [ \\ and @{ in tags)`;
+  }
+  const parts = folder.split('/');
+  const why =
+    parts.some((part) => part === '') ? 'has an empty part ("//", or a leading or trailing "/")'
+    : folder.includes('..') ? 'holds ".."'
+    : parts.some((part) => part.startsWith('.')) ? 'has a part that starts with "."'
+    : parts.some((part) => part.endsWith('.lock')) ? 'has a part that ends with ".lock"'
+    : folder.endsWith('.') ? 'ends with "."'
+    : undefined;
+  return why && `the folder "${folder}" ${why}, which git check-ref-format refuses`;
+}
+
+/** Why a model (with its folder before `separator`) or stage name is not one git can tag, or undefined. */
+function refProblem(name: string, separator: ':' | '=' = '='): string | undefined {
+  const cut = name.indexOf(separator);
+  if (cut >= 0) {
+    const problem = folderProblem(name.slice(0, cut));
+    if (problem) return problem;
+  }
+  const rest = cut >= 0 ? name.slice(cut + 1) : name;
+  return rest.includes('//') ? `"${rest}" holds "//", which git check-ref-format refuses` : undefined;
+}
+
 /** `dir:name` as a tag writes it (`dir=name`). */
 export function modelNameToTag(name: string): string {
   return name.replace(':', '=');
@@ -71,7 +111,10 @@ export function tagFromRef(ref: string): string | undefined {
 function explain(tag: string): string {
   const cut = tag.search(/[@#]/);
   if (cut < 0) return 'it has neither "@" (a version or deprecated) nor "#" (a stage)';
+  if (tag.includes('@{')) return 'it holds "@{", which git check-ref-format refuses';
   const name = tag.slice(0, cut);
+  const refused = name.includes('=') ? refProblem(name) : undefined;
+  if (refused) return refused;
   if (!FULLNAME_IN_TAG_RE.test(name)) return `"${name}" is not a model name; names use ${NAME_RULE} (dir=name for a monorepo model)`;
   const [head, ...counters] = tag.slice(cut + 1).split('#');
   const counterProblem =
@@ -92,6 +135,8 @@ export function parseTag(tag: string): ParsedTag {
   const match = TAG_RE.exec(tag);
   const groups = match?.groups;
   if (!groups) throw new InvalidTagError(tag, explain(tag));
+  const refused = refProblem(groups.name) ?? (groups.stage ? refProblem(groups.stage) : undefined);
+  if (refused) throw new InvalidTagError(tag, refused);
   // GTO's grammar reserves `@created` but no GTO release gives it an event; it is no registry event here.
   if (groups.special === 'created') throw new InvalidTagError(tag, '"@created" is reserved and records nothing');
   const parsed: ParsedTag = { name: modelNameFromTag(groups.name), event: 'deprecation' };
@@ -124,6 +169,8 @@ export function formatTag(event: ParsedTag): string {
 
 /** Checks a model name (`name` or the monorepo form `dir:name`) against GTO's grammar. */
 export function checkModelName(name: string): string {
+  const refused = name.indexOf(':') > 0 ? refProblem(name, ':') : refProblem(name);
+  if (refused) throw new UserError(`invalid model name ${JSON.stringify(name)}: ${refused}.`);
   if (FULLNAME_RE.test(name)) return name;
   const hint = name.includes('=') ? '; write a monorepo model as dir:name (tags write it dir=name)' : '';
   throw new UserError(`invalid model name ${JSON.stringify(name)}: use ${NAME_RULE}, optionally after a folder and ":" (dir:name)${hint}.`);
@@ -131,7 +178,7 @@ export function checkModelName(name: string): string {
 
 /** Checks a stage name (GTO's name grammar, no folder prefix). */
 export function checkStageName(stage: string): string {
-  if (NAME_RE.test(stage)) return stage;
+  if (NAME_RE.test(stage) && !stage.includes('//')) return stage;
   throw new UserError(`invalid stage name ${JSON.stringify(stage)}: use ${NAME_RULE}.`);
 }
 

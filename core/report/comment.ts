@@ -1,7 +1,8 @@
+import { COMMENT_BODY_LIMIT } from '../github/truncate.ts';
 import { compose, fitToBudget, leftOut, type Detail, type ReportInput } from './compose.ts';
 
 /** GitHub rejects issue and pull request comment bodies longer than this many characters. */
-export const COMMENT_MAX_CHARS = 65_536;
+export const COMMENT_MAX_CHARS = COMMENT_BODY_LIMIT;
 
 /** A confusion matrix wider than this is unreadable in a comment: the largest confusions are listed instead. */
 const COMMENT_MATRIX_MAX_CLASSES = 12;

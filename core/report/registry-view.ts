@@ -86,8 +86,11 @@ function sortedModels(state: RegistryState) {
   return Object.values(state.models).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Models × (latest, stages): what `gto show` prints, as a markdown table under a heading. */
-export function renderModelsTable(state: RegistryState, configuredStages: readonly string[] = []): string {
+/**
+ * Models × (latest, stages): what `gto show` prints, as a markdown table under a heading. Past
+ * `maxLength` characters the table is cut between rows and says how many models it leaves out.
+ */
+export function renderModelsTable(state: RegistryState, configuredStages: readonly string[] = [], maxLength = Infinity): string {
   const models = sortedModels(state);
   if (models.length === 0) {
     return 'No models are registered yet. Push an annotated tag such as `churn@v0.1.0`, or comment `/cairn register churn --version v0.1.0`.';
@@ -100,7 +103,11 @@ export function renderModelsTable(state: RegistryState, configuredStages: readon
     m.latest ? codeCell(m.latest) : '–',
     ...stages.map((s) => (m.stages[s] ? codeCell(m.stages[s].version) : '–')),
   ]);
-  return ['## Models', '', table([header, ...rows], ['l', 'l', ...stages.map(() => 'l')])].join('\n');
+  const rendered = ['## Models', '', table([header, ...rows], ['l', 'l', ...stages.map(() => 'l')])].join('\n');
+  return truncateText(rendered, maxLength, (dropped) => {
+    const left = dropped.split('\n').filter((line) => line.startsWith('|')).length;
+    return `_${left.toLocaleString('en-US')} more ${left === 1 ? 'model is' : 'models are'} not listed here, to fit; ${code('cairn registry show')} lists them all._`;
+  });
 }
 
 export function renderRegistryView(input: RegistryViewInput): string {

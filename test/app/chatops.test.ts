@@ -82,6 +82,18 @@ describe('/cairn promote', () => {
     assert.match(replies(repo)[0], /stages\.production\.promote: expected one of read\|triage\|write\|maintain\|admin, got "owner" \(line \d+\)/);
   });
 
+  test('a config over 256 KiB is refused in the reply, naming the limit, and not parsed again for the next command', async (t) => {
+    const { gh, repo, app } = await setup(t);
+    repo.setConfig(`${CONFIG}${'# padding\n'.repeat(100_000)}`);
+    await app.deliver('issue_comment', commentPayload('/cairn promote churn@v1.1.0 to production', { login: 'maintainer' }));
+    await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'maintainer', id: 9002 }));
+    for (const reply of replies(repo)) assert.match(reply, /❌ \.github\/cairn\.yml at main is 100\d{4} bytes; a Cairn config may be at most 262144 bytes \(256 KiB\)/);
+    assert.equal(replies(repo).length, 2);
+    const reads = gh.calls('GET /repos/{owner}/{repo}/contents/{path}');
+    assert.equal(reads.length, 2);
+    assert.ok(reads[1].headers['if-none-match'], 'the second read asks whether the refused file changed');
+  });
+
   test('works on pull request conversations too', async (t) => {
     const { repo, app } = await setup(t);
     await app.deliver('issue_comment', commentPayload('/cairn promote churn@v1.1.0 to staging', { login: 'maintainer', pullRequest: true }));
@@ -130,6 +142,24 @@ describe('/cairn register, rollback, show', () => {
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'stranger' }));
     assert.match(replies(repo)[0], /\| model \| latest \| staging \| production \|\n\|[-: |]+\|\n\| `churn` \| `v1\.1\.0` \| – \| `v1\.0\.0` \|/);
     assert.deepEqual(gh.calls('GET /repos/{owner}/{repo}/collaborators/{username}/permission'), []);
+  });
+
+  test('show with 3,000 models fits a GitHub comment: whole rows, the marker first, and how many were left out', async (t) => {
+    const { repo, app } = await setup(t);
+    for (let i = 0; i < 3_000; i++) {
+      const tag = `team-${String(i).padStart(4, '0')}/model-with-a-long-name@v1.0.${i}`;
+      // Known to the app already (3,000 tag-object reads through the fake take seconds).
+      const object = repo.tagObjects.get(repo.addTag(tag, V1))!;
+      app.runtime.tagObjects.set(object.sha, { tag, sha: V1, taggedAt: object.tagger.date, tagger: { name: object.tagger.name, email: object.tagger.email }, message: object.message });
+    }
+    await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'stranger' }));
+    const [reply] = replies(repo);
+    assert.ok(reply.length <= 65_536, `${reply.length} characters`);
+    assert.match(reply, /^<!-- cairn:reply:9001 -->\n## Models\n/);
+    const rows = reply.split('\n').filter((line) => /^\| `/.test(line));
+    assert.ok(rows.every((row) => /^\| `[^`]+` \| `v[^`]+` \| – \| – \|$/.test(row)), 'every row whole');
+    const left = Number(/_([\d,]+) more models are not listed here, to fit; `cairn registry show` lists them all\._$/.exec(reply)?.[1].replace(/,/g, ''));
+    assert.equal(rows.length + left, 3_001, 'listed + left out = every model (churn too)');
   });
 
   test('a command that does not parse gets 😕 and the usage; other comments and bots get nothing', async (t) => {

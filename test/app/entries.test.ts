@@ -1,5 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { request, type IncomingMessage } from 'node:http';
+import { WEBHOOK_BODY_LIMIT } from '../../app/body-limit.ts';
 import { startAppServer, type AppServer } from '../../app/http-server.ts';
 import { createCairnLambda } from '../../app/lambda-handler.ts';
 import { isUserError } from '../../core/errors.ts';
@@ -74,6 +76,72 @@ describe('npm run app: the HTTP server', () => {
     assert.equal(repo.dispatches.length, 1);
   });
 
+  /** Sends headers only, declaring `bytes` of body, and waits (at most 5 s) for the answer. */
+  const declareOnly = (url: string, path: string, bytes: number, headers: Record<string, string> = {}) =>
+    new Promise<IncomingMessage>((resolve, reject) => {
+      const req = request(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(bytes), ...headers }, timeout: 5_000 });
+      req.on('response', resolve).on('error', reject).on('timeout', () => req.destroy(new Error(`no answer to ${path} while its body was not sent: the server waits to read it`)));
+      req.flushHeaders();
+    });
+
+  test('a body declared over 25 MiB is answered 413 before any of it is sent, on every route', async (t) => {
+    const { gh } = seed(t);
+    const { url } = await start();
+    for (const path of ['/api/github/webhooks', '/healthz', '/nothing-here']) {
+      const res = await declareOnly(url, path, WEBHOOK_BODY_LIMIT + 1);
+      assert.equal(res.statusCode, 413, path);
+      assert.equal(res.headers.connection, 'close');
+      res.resume();
+    }
+    // With Expect: 100-continue the client is told before it sends anything.
+    const expecting = await declareOnly(url, '/api/github/webhooks', 1 << 30, { expect: '100-continue' });
+    assert.equal(expecting.statusCode, 413);
+    assert.deepEqual(gh.requests, []);
+  });
+
+  test('a streamed body is cut off with the connection once it passes 25 MiB; a streamed signed delivery under it is handled', async (t) => {
+    const { gh, repo } = seed(t);
+    const { url } = await start();
+    const chunk = Buffer.alloc(1 << 20, 0x20);
+    const send = (path: string) =>
+      new Promise<{ sent: number; status?: number }>((resolve) => {
+        let sent = 0;
+        let status: number | undefined;
+        const req = request(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
+        req.on('response', (res) => ((status = res.statusCode), res.resume()));
+        req.on('error', () => resolve({ sent, status }));
+        req.on('close', () => resolve({ sent, status }));
+        // Keep writing while the server reads; stop at twice the limit (a server that never stops reading).
+        const pump = () => {
+          while (sent < 2 * WEBHOOK_BODY_LIMIT && !req.destroyed) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return void req.once('drain', pump);
+          }
+          req.end();
+        };
+        pump();
+      });
+    for (const path of ['/api/github/webhooks', '/nothing-here']) {
+      const { sent, status } = await send(path);
+      // What the kernel buffers on loopback is sent before the close is seen: a few MiB.
+      assert.ok(sent < WEBHOOK_BODY_LIMIT + (16 << 20), `${path}: the server read ${sent >> 20} MiB`);
+      if (status !== undefined) assert.equal(status, 413);
+    }
+    assert.deepEqual(gh.requests, []);
+
+    const body = JSON.stringify(pushPayload('refs/tags/churn#production#1'));
+    const streamed = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(body.slice(0, 100)));
+        controller.enqueue(new TextEncoder().encode(body.slice(100)));
+        controller.close();
+      },
+    });
+    const ok = await fetch(`${url}/api/github/webhooks`, { method: 'POST', body: streamed, duplex: 'half', headers: await signedHeaders(body) } as RequestInit);
+    assert.equal(ok.status, 200);
+    assert.equal(repo.dispatches.length, 1);
+  });
+
   test('refuses to start without APP_ID, a private key and WEBHOOK_SECRET, naming each', async () => {
     const error = await startAppServer({ env: { PORT: '0' } }).then(() => assert.fail('it started'), (e: unknown) => e);
     assert.ok(isUserError(error));
@@ -103,5 +171,18 @@ describe('the Lambda entry', () => {
     const ok = await handler({ body: Buffer.from(body).toString('base64'), isBase64Encoded: true, headers }, {});
     assert.equal(ok.statusCode, 200);
     assert.equal(repo.dispatches.length, 1);
+  });
+
+  test('a body over 25 MiB is answered 413, plain or base64, before it is decoded or verified', async (t) => {
+    const { gh } = seed(t);
+    const handler = createCairnLambda(testProbot());
+    const huge = ' '.repeat(WEBHOOK_BODY_LIMIT + 1);
+    const headers = { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'lambda-big', 'x-hub-signature-256': `sha256=${'3'.repeat(64)}` };
+    for (const event of [{ body: huge, headers }, { body: Buffer.from(huge).toString('base64'), isBase64Encoded: true, headers }]) {
+      const answer = await handler(event, {});
+      assert.equal(answer.statusCode, 413);
+      assert.match(answer.body, /larger than 26214400 bytes/);
+    }
+    assert.deepEqual(gh.requests, []);
   });
 });

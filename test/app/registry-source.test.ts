@@ -46,3 +46,34 @@ describe('loadRegistry', () => {
     assert.equal(gh.calls(REFS).length, 3);
   });
 });
+
+describe('a registry larger than the tag-object cache', () => {
+  const TAG_OBJECT = 'GET /repos/{owner}/{repo}/git/tags/{tag_sha}';
+
+  test('costs one tag-object GET per new tag: a changed list reads only the tags it has not seen', async (t) => {
+    const gh = githubApi(t);
+    const repo = fakeRepo(gh);
+    for (let i = 0; i < 10; i++) repo.addTag(`churn@v1.0.${i}`, shaOf(`v${i}`));
+    const runtime = createRuntime({ tagObjects: 3 });
+    const load = () => loadRegistry(handlerContext(runtime, performance.now()));
+
+    const first = await load();
+    assert.equal(first.tags.length, 10);
+    assert.equal(gh.calls(TAG_OBJECT).length, 10, 'the first load reads each tag once');
+
+    // Another tag changes the list (a 200, derived again) without adding to the registry.
+    repo.addTag('v2.0.0', shaOf('release'));
+    const again = await load();
+    assert.equal(gh.calls(REFS).length, 2);
+    assert.notEqual(again, first, 'a new list, derived again');
+    assert.equal(again.tags.length, 10);
+    assert.equal(gh.calls(TAG_OBJECT).length, 10, 'no tag object read again, though the cache holds 3');
+
+    repo.addTag('churn@v1.1.0', shaOf('v11'));
+    const grown = await load();
+    assert.equal(gh.calls(TAG_OBJECT).length, 11, 'the new tag costs exactly one');
+    assert.equal(grown.state.models.churn.latest, 'v1.1.0');
+    assert.equal(grown.tags.length, 11);
+    assert.equal(gh.violations.length, 0);
+  });
+});

@@ -144,6 +144,17 @@ describe('tag pushes', () => {
     assert.equal(repo.releases.length, 0);
   });
 
+  test('a .github/cairn.yml over 256 KiB fails the check naming the limit', async (t) => {
+    const { repo, app } = await setup(t);
+    repo.setConfig(`${CONFIG}${'# padding\n'.repeat(100_000)}`, V2);
+    repo.addTag('churn@v2.0.0', V2);
+    await app.deliver('push', pushPayload('refs/tags/churn@v2.0.0'));
+    const [check] = repo.registryChecks(V2);
+    assert.equal(check.conclusion, 'failure');
+    assert.match(String(check.output.summary), /\.github\/cairn\.yml at [0-9a-f]{12} is 100\d{4} bytes; a Cairn config may be at most 262144 bytes \(256 KiB\)/);
+    assert.equal(repo.releases.length, 0);
+  });
+
   test('a commit with no .github/cairn.yml is told to add one', async (t) => {
     const { repo, app } = await setup(t);
     const bare = shaOf('no config');

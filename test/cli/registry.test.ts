@@ -47,6 +47,16 @@ describe('cairn registry parse-tag', () => {
     assert.match(result.stderr, /invalid registry tag "model@0\.0\.1": "0\.0\.1" is not a version; .*name@vX\.Y\.Z \(register\)/);
   });
 
+  test('a folder git refuses exits 2 naming the rule', async () => {
+    for (const [tag, reason] of [['a/../b=churn@v1.0.0', /holds "\.\."/], ['.dir=churn@v1.0.0', /starts with "\."/], ['a//b=churn#prod', /empty part/], ['dir.lock=churn@v1.0.0', /ends with "\.lock"/]] as const) {
+      const result = await runCli(['registry', 'parse-tag', tag]);
+      assert.equal(result.code, 2, tag);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, reason);
+      assert.match(result.stderr, /git check-ref-format refuses/);
+    }
+  });
+
   test('usage errors exit 2: unknown command, missing argument', async () => {
     assert.equal((await runCli(['registry', 'promote', 'x'])).code, 2);
     const missing = await runCli(['registry', 'parse-tag']);
@@ -229,6 +239,16 @@ describe('cairn registry: config stages, --push, no repository', () => {
     assert.deepEqual(json.tags.map((t: { tag: string }) => t.tag), ['model#dev!#2']);
     assert.equal(json.pushed, true);
     assert.deepEqual(remote.tags(), ['model#dev!#2', 'model#dev#1', 'model@v0.0.1']);
+  });
+
+  test('a .github/cairn.yml over 256 KiB: exit 2 naming the limit', async () => {
+    const repo = GitRepo.create();
+    repo.commit('first');
+    mkdirSync(join(repo.dir, '.github'));
+    writeFileSync(join(repo.dir, '.github', 'cairn.yml'), `stages:\n  staging:\n${'#'.repeat(300_000)}\n`);
+    const result = await registry(repo, 0, 'show');
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /cairn\.yml is 300\d{3} bytes; a Cairn config may be at most 262144 bytes \(256 KiB\)/);
   });
 
   test('outside a git repository: exit 2 naming --repo', async () => {

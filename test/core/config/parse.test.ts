@@ -1,6 +1,10 @@
 import { describe, test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { findGate, findModelConfig, parseRepoConfig } from '../../../core/config/index.ts';
+import { readRepoConfig } from '../../../core/config/read.ts';
 import { UserError } from '../../../core/errors.ts';
 
 const SOURCE = '.github/cairn.yml';
@@ -133,6 +137,22 @@ describe('parseRepoConfig: errors name the file, the key path and the line', () 
 
   test('duplicate keys are invalid YAML', () => {
     assert.match(configError('models:\n  a: {path: x}\n  a: {path: y}\n'), /invalid YAML: Map keys must be unique/);
+  });
+
+  test('a config over 256 KiB is refused before parsing, naming the limit; one at the limit is parsed', () => {
+    const padded = (bytes: number) => `${FULL}${'#'.repeat(bytes - Buffer.byteLength(FULL) - 1)}\n`;
+    assert.match(configError(padded(256 * 1024 + 1)), /^\.github\/cairn\.yml is 262145 bytes; a Cairn config may be at most 262144 bytes \(256 KiB\), so it was not read/);
+    // Counted in UTF-8 bytes: 100,000 three-byte characters are 300,000 bytes.
+    assert.match(configError(`# ${'€'.repeat(100_000)}\n${FULL}`), /is 300\d{3} bytes/);
+    assert.equal(parseRepoConfig(padded(256 * 1024), SOURCE).models.churn.path, 'models/churn.onnx');
+  });
+
+  test('readRepoConfig refuses a file over 256 KiB by its size', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cairn-config-'));
+    const path = join(dir, 'cairn.yml');
+    writeFileSync(path, `${FULL}${'#'.repeat(1 << 20)}\n`);
+    await assert.rejects(readRepoConfig(path, false), (error: Error) => error instanceof UserError && /cairn\.yml is 1049\d{3} bytes; a Cairn config may be at most 262144 bytes/.test(error.message));
+    rmSync(dir, { recursive: true });
   });
 
   test('the source given is the name used', () => {

@@ -41,23 +41,47 @@ test('a repeated GET is conditional: on 304 the value derived from the last body
   assert.equal(gh.violations.length, 0);
 });
 
-test('a config that fails validation is not kept: the next read fetches and reports it again', async (t) => {
+test('a config that fails validation is kept as failed by blob SHA: reported again on every read, never parsed again', async (t) => {
   const gh = githubApi(t);
   const repo = fakeRepo(gh);
-  repo.setConfig('models: [not, a, map]\n');
+  const broken = 'models: [not, a, map]\n';
+  const [a, b] = [shaOf('a'), shaOf('b')];
+  repo.setConfig(broken);
+  repo.setConfig(broken, a);
   const cache = new Map<string, EtagEntry>();
-  for (let attempt = 0; attempt < 2; attempt++) {
-    await assert.rejects(readRepoConfigAt(octokit(), { ...where, ref: 'main', cache }), /cairn\.yml/);
+  const errors: Error[] = [];
+  for (const ref of ['main', 'main', a]) {
+    errors.push(await readRepoConfigAt(octokit(), { ...where, ref, cache }).then(() => assert.fail('read'), (e: Error) => e));
   }
+  for (const error of errors) assert.match(error.message, /cairn\.yml \(main\): models: expected a map of model name -> model settings, got a list/);
+  // One parse: every later error carries the first one's cause, the failure kept for the blob.
+  assert.ok(errors.every((error) => error.cause === errors[0].cause && error.cause instanceof Error));
   const sent = gh.calls('GET /repos/{owner}/{repo}/contents/{path}');
-  assert.equal(sent.length, 2);
-  assert.ok(sent.every((request) => request.headers['if-none-match'] === undefined), 'nothing was kept to ask about');
+  assert.equal(sent.length, 3);
+  assert.match(String(sent[1].headers['if-none-match']), /^W\//, 'the unchanged file at main is a 304');
+  assert.equal(sent[2].headers['if-none-match'], undefined, 'another commit is fetched, its blob known as failed');
 
   repo.setConfig(CONFIG);
   const first = await readRepoConfigAt(octokit(), { ...where, ref: 'main', cache });
   const second = await readRepoConfigAt(octokit(), { ...where, ref: 'main', cache });
   assert.ok(first !== undefined && first === second, 'the parsed config is reused on a 304');
-  assert.deepEqual([...cache.keys()].sort(), ['acme/churn/contents/.github/cairn.yml@main', `acme/churn/git/blobs/${shaOf(CONFIG)}`]);
+  assert.ok(cache.has(`acme/churn/git/blobs/${shaOf(CONFIG)}`));
+  repo.setConfig(CONFIG, b);
+  assert.equal(await readRepoConfigAt(octokit(), { ...where, ref: b, cache }), first);
+});
+
+test('a config over 256 KiB is refused by its size, before it is decoded or parsed, and kept as refused', async (t) => {
+  const gh = githubApi(t);
+  const repo = fakeRepo(gh);
+  // Valid YAML: parsing it would succeed, so the refusal shows it was never parsed.
+  const padded = `${CONFIG}${'# padding to a megabyte of comments\n'.repeat(29_000)}`;
+  assert.ok(Buffer.byteLength(padded) > 1_000_000);
+  repo.setConfig(padded);
+  const cache = new Map<string, EtagEntry>();
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await assert.rejects(readRepoConfigAt(octokit(), { ...where, ref: 'main', cache }), /cairn\.yml at main is \d+ bytes; a Cairn config may be at most 262144 bytes \(256 KiB\)/);
+  }
+  assert.equal(gh.violations.length, 0);
 });
 
 test('the same file at another commit is fetched but not parsed again; a changed one is', async (t) => {

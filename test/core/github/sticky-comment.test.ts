@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createOctokit } from '../../../core/github/octokit.ts';
-import { upsertStickyComment } from '../../../core/github/sticky-comment.ts';
+import { hasMarkerLine, upsertStickyComment, withMarker } from '../../../core/github/sticky-comment.ts';
 import { githubApi } from '../../support/github-api.ts';
 import { fakeIssueComments, fakeUser } from '../../support/github-fakes.ts';
 
@@ -82,5 +82,20 @@ describe('upsertStickyComment', () => {
     const second = await upsertStickyComment(octokit(), { ...target, body: 'report v2' });
     assert.equal(second.action, 'updated');
     assert.deepEqual(comments.on(7).map((c) => c.body), [`${marker}\nreport v2`]);
+  });
+});
+
+describe('withMarker', () => {
+  test('a body over 65,536 characters is cut to fit, the marker kept first and on its own line', () => {
+    const long = `❌ ${'a very long error message line\n'.repeat(4_000)}`;
+    for (const body of [long, `intro\n${marker}\n${long}`]) {
+      const posted = withMarker(body, marker);
+      assert.ok(posted.length <= 65_536, `${posted.length}`);
+      assert.ok(posted.startsWith(`${marker}\n`));
+      assert.ok(hasMarkerLine(posted, marker));
+      assert.equal(posted.split(marker).length, 2, 'one marker');
+      assert.match(posted, /\n\n… \(cut to fit a GitHub comment\)$/);
+    }
+    assert.equal(withMarker('short', marker), `${marker}\nshort`);
   });
 });

@@ -184,6 +184,44 @@ describe('reasons in the error message say what is wrong', () => {
   for (const [tag, reason] of reasons) test(tag, () => assert.throws(() => parseTag(tag), reason));
 });
 
+describe('the folder of a monorepo model: what git check-ref-format refuses is refused', () => {
+  const refused: Array<[string, RegExp]> = [
+    ['a..b', /holds "\.\."/],
+    ['..', /holds "\.\."/],
+    ['.hidden', /a part that starts with "\."/],
+    ['models/.cache', /a part that starts with "\."/],
+    ['a//b', /an empty part/],
+    ['/abs', /an empty part/],
+    ['models/', /an empty part/],
+    ['models.lock', /a part that ends with "\.lock"/],
+    ['x.lock/y', /a part that ends with "\.lock"/],
+    ['models.', /ends with "\."/],
+    ['a b', /the folder "a b" holds the character U\+0020/],
+    ['a\tb', /the folder "a\\tb" holds the character U\+0009/],
+    ['a\x7fb', /the folder "a\\u007fb" holds the character U\+007F/],
+    ...['~', '^', '?', '*', '[', '\\'].map((c): [string, RegExp] => [`a${c}b`, /a folder uses letters, digits, "-", "_", "\." and "\/"/]),
+  ];
+  for (const [folder, reason] of refused) {
+    test(JSON.stringify(folder), () => {
+      assert.throws(() => parseTag(`${folder}=churn@v1.0.0`), (e: Error) => e instanceof InvalidTagError && reason.test(e.message) && /git/.test(e.message));
+      assert.throws(() => parseTag(`${folder}=churn#prod#2`), InvalidTagError);
+      assert.throws(() => checkModelName(`${folder}:churn`), (e: Error) => e instanceof UserError && reason.test(e.message));
+    });
+  }
+  test('"@{" anywhere, and "//" in a name or stage, are refused too', () => {
+    assert.throws(() => parseTag('a@{b=churn@v1.0.0'), /holds "@\{"/);
+    assert.throws(() => parseTag('dir=a//b@v1.0.0'), /"a\/\/b" holds "\/\/"/);
+    assert.throws(() => parseTag('churn#a//b'), /"a\/\/b" holds "\/\/"/);
+    assert.throws(() => checkStageName('a//b'), UserError);
+  });
+  test('folders git accepts still parse as GTO parses them', () => {
+    for (const folder of ['a.b', 'v1.2/models', 'some/Other_Folder', 'x-y/z_w/a.b.c', 'models.locked', 'a.lockb/c']) {
+      assert.equal(parseTag(`${folder}=churn@v1.0.0`).name, `${folder}:churn`);
+      assert.equal(checkModelName(`${folder}:churn`), `${folder}:churn`);
+    }
+  });
+});
+
 describe('isRegistryTag and tagFromRef', () => {
   test('tags without @ or # are someone else\'s; refs/tags/ is stripped; branches are no tag', () => {
     assert.equal(isRegistryTag('v1.0.0'), false);
