@@ -6,7 +6,8 @@ export { readRecordFromCheckRun, formatRecordText, RECORD_MARKER } from './eval-
 export { readBaselineFromRef, resolveRef, type ReadBaselineOptions } from './baseline.ts';
 export { isForbidden, tryWrite } from './permissions.ts';
 export { truncateText, CHECK_OUTPUT_LIMIT } from './truncate.ts';
-export { readRecordOnCommit, type CommitRecord, type CommitRecordOptions } from './commit-record.ts';
+export { readRecordOnCommit, type CommitRecord, type CommitRecordOptions, type IgnoredCheckRun, type RecordLookup } from './commit-record.ts';
+export { isTrustedSource, isGitHubActionsApp, describeApp, GITHUB_ACTIONS_APP, type CheckRunApp } from './evidence-source.ts';
 export { registryTagsFromRefs, readRegistryTag, createAnnotatedTag, type RegistryTags, type RegistryTagsOptions, type TagObjectCache, type CreateTagOptions } from './registry-tags.ts';
 export { readRepoConfigAt, REPO_CONFIG_PATH } from './repo-config.ts';
 export { dispatchWorkflow, type DispatchOptions } from './dispatch.ts';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { GithubApi, GithubRequest } from '../../support/github-router.ts';
 import { githubError, paginated, weakEtag } from '../../support/github-router.ts';
-import { fakeCheckRuns, fakeIssueComments, fakeUser } from '../../support/github-fakes.ts';
+import { fakeApp, fakeCheckRuns, fakeIssueComments, fakeUser } from '../../support/github-fakes.ts';
 import { checkRunBody } from '../../../core/github/check-run.ts';
 import type { MetricsReport } from '../../../core/metrics/types.ts';
 import { FULL_NAME, HTML_URL } from './payloads.ts';
@@ -237,10 +237,11 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
     addLightweightTag(tag: string, commit: string) {
       refs.set(`refs/tags/${tag}`, { type: 'commit', sha: commit });
     },
-    /** A completed `cairn: <model>` check run carrying `report`, as the report action leaves it. */
-    addRecord(sha: string, report: MetricsReport) {
+    /** A completed `cairn: <model>` check run carrying `report`, as the report action leaves it (by default in GitHub Actions). */
+    addRecord(sha: string, report: MetricsReport, options: { app?: ReturnType<typeof fakeApp>; completedAt?: string } = {}) {
       const { name, conclusion, output } = checkRunBody({ owner: 'acme', repo: 'churn', headSha: sha, report, summary: `## ${report.name}` });
-      return checks.add({ name, head_sha: sha, status: 'completed', conclusion, completed_at: '2024-03-01T10:00:00Z', output: { ...output, annotations_count: 0, annotations_url: '' } });
+      const completed_at = options.completedAt ?? '2024-03-01T10:00:00Z';
+      return checks.add({ name, head_sha: sha, status: 'completed', conclusion, completed_at, app: options.app ?? fakeApp(), output: { ...output, annotations_count: 0, annotations_url: '' } });
     },
     /** Check runs named `cairn registry` on `sha`. */
     registryChecks(sha: string) {
