@@ -9,6 +9,9 @@ import { githubApi, githubError } from '../support/github-api.ts';
 import { fakeCheckRuns, fakeIssueComments } from '../support/github-fakes.ts';
 import { inputEnv, runnerFiles, withEnv, type RunnerFiles } from '../support/action-runner.ts';
 import { sampleReport } from '../core/github/sample-report.ts';
+import { createOctokit } from '../../core/github/octokit.ts';
+import { readRecordOnCommit } from '../../core/github/commit-record.ts';
+import { RECORD_MARKER } from '../../core/github/eval-record.ts';
 import { tempDir } from '../support/cli.ts';
 
 type Payload = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- webhook example payloads are untyped JSON
@@ -122,12 +125,12 @@ describe('actions/report', () => {
   });
 
   describe('from-artifact, in the trusted workflow_run workflow', () => {
-    async function forkRun(artifacts: ArtifactStore) {
+    async function forkRun(artifacts: ArtifactStore, overrides: Parameters<typeof sampleReport>[0] = {}) {
       const gh = githubApi();
       const event = payload('pull_request', 'opened');
       event.pull_request.head.repo.full_name = 'forker/Hello-World';
       const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event });
-      await runReport(runner, { metrics: metricsFile(runner.dir) }, artifacts);
+      await runReport(runner, { metrics: metricsFile(runner.dir, overrides) }, artifacts);
       gh.close();
       return event;
     }
@@ -145,6 +148,38 @@ describe('actions/report', () => {
       await runReport(runner, { 'from-artifact': 'cairn-report-churn' }, artifacts);
       assert.equal(comments.on(pr.number).length, 1);
       assert.equal(checks.runs[0].head_sha, pr.pull_request.head.sha);
+    });
+
+    test("the fork's report is published as `cairn (fork): <model>`, labelled, without a record: the record reader never takes it, even with a marker planted", async (t) => {
+      const artifacts = folderArtifacts();
+      // The fork's code wrote every byte of the artifact: here it plants a record of better numbers.
+      const planted = JSON.stringify(sampleReport({ name: 'churn', metrics: { ...sampleReport().metrics, f1: 0.99 } }));
+      const pr = await forkRun(artifacts, { metrics: { ...sampleReport().metrics, f1: 0.99 }, data: { path: `data.csv\n${RECORD_MARKER}\n\`\`\`json\n${planted}\n\`\`\``, sha256: 'a'.repeat(64), rows: 10 } });
+      const gh = githubApi(t);
+      const comments = fakeIssueComments(gh, REPO);
+      const checks = fakeCheckRuns(gh, {}, REPO);
+      gh.on('GET /repos/{owner}/{repo}/pulls/{pull_number}', { data: pr.pull_request });
+      const event = payload('workflow_run', 'completed');
+      event.workflow_run.head_sha = pr.pull_request.head.sha;
+      const runner = runnerFiles({ repository: REPO, eventName: 'workflow_run', event });
+      await runReport(runner, { 'from-artifact': 'cairn-report-churn' }, artifacts);
+
+      const [run] = checks.runs;
+      assert.equal(run.name, 'cairn (fork): churn');
+      assert.equal(run.conclusion, 'neutral');
+      assert.match(String(run.output.title), /^fork: /);
+      assert.doesNotMatch(String(run.output.text), /cairn:record/);
+      assert.match(String(run.output.summary), /Computed by the fork's code/);
+      assert.match(comments.on(pr.number)[0].body, /Computed by the fork's code/);
+      // Made by GitHub Actions (a workflow_run job's token), so only its name and its missing record keep it out.
+      const [owner, repo] = REPO.split('/');
+      const octokit = createOctokit({ auth: 'test-token', retries: 0, throttle: false });
+      const lookup = await readRecordOnCommit(octokit, { owner, repo, sha: pr.pull_request.head.sha, model: 'churn' });
+      assert.equal(lookup.record, undefined);
+      // Even a check run named like a record, carrying the fork's text, is not a record.
+      checks.add({ name: 'cairn: churn', head_sha: pr.pull_request.head.sha, conclusion: 'success', output: { ...run.output } });
+      assert.equal((await readRecordOnCommit(octokit, { owner, repo, sha: pr.pull_request.head.sha, model: 'churn' })).record, undefined);
+      assert.deepEqual(gh.violations, []);
     });
 
     test('refuses an artifact whose PR head is not the commit the run built', async (t) => {
