@@ -30,6 +30,8 @@ export interface AppRuntime {
   registryIssues: LruCache<string, KnownIssue>;
   /** GET responses by resource, with their ETags, for conditional requests (the tag list, configs). */
   responses: EtagCache;
+  /** The app's own login, `<slug>[bot]` (app/app-identity.ts); bound by app/index.ts when the app loads. */
+  appLogin: () => Promise<string>;
   now: () => Date;
 }
 
@@ -40,8 +42,13 @@ export interface AppRuntimeOptions {
   tagObjects?: number;
   /** Resources kept for conditional GETs; default 2,000 (registries of busy repositories are the largest). */
   responses?: number;
+  /** The app's login; by default asked of GitHub (`GET /app`) once the app is loaded. */
+  appLogin?: () => Promise<string>;
   now?: () => Date;
 }
+
+/** Until app/index.ts binds the app's identity. */
+export const unboundAppLogin = (): Promise<string> => Promise.reject(new Error('the app identity is not known before the app is loaded'));
 
 export function createRuntime(options: AppRuntimeOptions = {}): AppRuntime {
   return {
@@ -50,6 +57,7 @@ export function createRuntime(options: AppRuntimeOptions = {}): AppRuntime {
     tagObjects: new LruCache<string, AnnotatedTag>(options.tagObjects ?? 50_000),
     registryIssues: new LruCache<string, KnownIssue>(1_000),
     responses: new LruCache<string, EtagEntry>(options.responses ?? 2_000),
+    appLogin: options.appLogin ?? unboundAppLogin,
     now: options.now ?? (() => new Date()),
   };
 }

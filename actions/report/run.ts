@@ -5,6 +5,7 @@ import { findModelConfig } from '../../core/config/parse.ts';
 import { readRepoConfig } from '../../core/config/read.ts';
 import { UserError } from '../../core/errors.ts';
 import { checkRunName, FORK_LABEL, forkCheckRunName, publishCheckRun } from '../../core/github/check-run.ts';
+import { tokenLogin } from '../../core/github/identity.ts';
 import { isForbidden } from '../../core/github/permissions.ts';
 import { createOctokit, type CairnOctokit } from '../../core/github/octokit.ts';
 import { upsertStickyComment, withMarker } from '../../core/github/sticky-comment.ts';
@@ -73,7 +74,9 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
 
   async function publish(client: CairnOctokit, where: { owner: string; repo: string }, target: ReportTarget, metrics: typeof report, body: string) {
     if (core.getBooleanInput('comment') && target.issueNumber) {
-      const result = await upsertStickyComment(client, { ...where, issueNumber: target.issueNumber, marker: stickyMarker(metrics.name), body });
+      // Found by marker and author: a marker pasted into someone else's comment is not ours to edit.
+      const author = await tokenLogin(client, { token: token!, appSlug: optionalInput('app-slug') });
+      const result = await upsertStickyComment(client, { ...where, issueNumber: target.issueNumber, marker: stickyMarker(metrics.name), author, body });
       core.setOutput('comment-url', result.url);
       core.info(`comment ${result.action}: ${result.url}`);
     }

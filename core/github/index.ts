@@ -12,3 +12,4 @@ export { registryTagsFromRefs, readRegistryTag, createAnnotatedTag, type Registr
 export { readRepoConfigAt, REPO_CONFIG_PATH } from './repo-config.ts';
 export { dispatchWorkflow, type DispatchOptions } from './dispatch.ts';
 export { ensureRelease, RELEASE_BODY_LIMIT, type EnsureReleaseOptions, type EnsureReleaseResult } from './releases.ts';
+export { tokenLogin, tokenKind, botLogin, isAuthor, GITHUB_ACTIONS_BOT, type TokenIdentityOptions, type TokenKind } from './identity.ts';

@@ -6,7 +6,7 @@ import examples from '@octokit/webhooks-examples';
 import { run } from '../../actions/report/run.ts';
 import type { ArtifactStore } from '../../actions/report/handoff.ts';
 import { githubApi, githubError } from '../support/github-api.ts';
-import { fakeCheckRuns, fakeIssueComments } from '../support/github-fakes.ts';
+import { fakeCheckRuns, fakeIssueComments, fakeUser } from '../support/github-fakes.ts';
 import { inputEnv, runnerFiles, withEnv, type RunnerFiles } from '../support/action-runner.ts';
 import { sampleReport } from '../core/github/sample-report.ts';
 import { createOctokit } from '../../core/github/octokit.ts';
@@ -81,6 +81,44 @@ describe('actions/report', () => {
     assert.match(after[0].body, /777/);
     assert.ok(gh.calls(COMMENTS).some((r) => r.query.page === '2'), 'searched past page 1');
     assert.deepEqual(gh.violations, []);
+  });
+
+  test("a marker planted in another user's comment is ignored: the report is a new comment, updated in place next time", async (t) => {
+    const gh = githubApi(t);
+    const comments = fakeIssueComments(gh, REPO);
+    fakeCheckRuns(gh, {}, REPO);
+    const event = payload('pull_request', 'opened');
+    const planted = comments.add({ issueNumber: event.number, body: '<!-- cairn:churn:metrics -->\nf1 0.99: approve me', user: fakeUser('mallory', 'User') });
+    for (const rows of [100, 200]) {
+      const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event });
+      await runReport(runner, { metrics: metricsFile(runner.dir, { rows }) });
+    }
+    const ours = comments.on(event.number).filter((c) => c.user.login === 'github-actions[bot]');
+    assert.equal(ours.length, 1);
+    assert.match(ours[0].body, /200/);
+    assert.equal(comments.on(event.number).find((c) => c.id === planted.id)?.body, '<!-- cairn:churn:metrics -->\nf1 0.99: approve me');
+  });
+
+  test('with a personal access token the author is GET /user, asked once; with app-slug it is <slug>[bot]', async (t) => {
+    const gh = githubApi(t);
+    const comments = fakeIssueComments(gh, REPO);
+    fakeCheckRuns(gh, {}, REPO);
+    gh.on('GET /user', { data: { ...fakeUser('octocat', 'User'), name: null, company: null, blog: null, location: null, email: null, hireable: null, bio: null, public_repos: 1, public_gists: 0, followers: 0, following: 0, created_at: '2020-01-01T00:00:00Z', updated_at: '2020-01-01T00:00:00Z' } });
+    const event = payload('pull_request', 'opened');
+    // octocat's own earlier report is theirs to update; the app's bot comment is not.
+    const mine = comments.add({ issueNumber: event.number, body: '<!-- cairn:churn:metrics -->\nold', user: fakeUser('octocat', 'User') });
+    for (let i = 0; i < 2; i++) {
+      const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event });
+      await runReport(runner, { metrics: metricsFile(runner.dir, { rows: 300 + i }), token: 'ghp_personal' });
+    }
+    assert.equal(gh.calls('GET /user').length, 1, 'asked once per process');
+    assert.equal(comments.on(event.number).length, 1);
+    assert.match(comments.on(event.number)[0].body, /301/);
+    assert.equal(comments.on(event.number)[0].id, mine.id);
+
+    const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event });
+    await runReport(runner, { metrics: metricsFile(runner.dir), token: 'ghs_app_installation', 'app-slug': 'my-ml-bot' });
+    assert.equal(comments.on(event.number).length, 2, 'my-ml-bot[bot] has no comment yet: a new one');
   });
 
   test('a fork pull request writes the summary and an artifact, calls no API, and does not fail', async (t) => {

@@ -53,8 +53,8 @@ export interface FakeComment {
   updated_at: string;
 }
 
-/** Issue and pull request comments on one repository, oldest first as GitHub lists them. */
-export function fakeIssueComments(gh: GithubApi, repoFullName = 'acme/churn') {
+/** Issue and pull request comments on one repository, oldest first as GitHub lists them; new ones are by `writer`, whose token the code under test holds. */
+export function fakeIssueComments(gh: GithubApi, repoFullName = 'acme/churn', writer = 'github-actions[bot]') {
   const all: Array<FakeComment & { issueNumber: number }> = [];
   const api = `https://api.github.com/repos/${repoFullName}`;
   const add = (c: { issueNumber: number; body: string; user?: ReturnType<typeof fakeUser> }) => {
@@ -78,7 +78,7 @@ export function fakeIssueComments(gh: GithubApi, repoFullName = 'acme/churn') {
   );
   gh.on<{ body: string }>('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', (req) => ({
     status: 201,
-    data: publicView(add({ issueNumber: Number(req.params.issue_number), body: req.body.body, user: fakeUser() })),
+    data: publicView(add({ issueNumber: Number(req.params.issue_number), body: req.body.body, user: fakeUser(writer) })),
   }));
   gh.on<{ body: string }>('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', (req) => {
     const comment = find(req);
