@@ -173,9 +173,8 @@ describe('actions/report', () => {
       return event;
     }
 
-    test('posts the fork\'s report after checking the PR head is the commit the run built', async (t) => {
-      const artifacts = folderArtifacts();
-      const pr = await forkRun(artifacts);
+    /** The trusted side: the workflow_run job posts what the fork's run of `pr` handed off. */
+    async function postHandoff(t: { after(fn: () => void): void }, artifacts: ArtifactStore, pr: Payload) {
       const gh = githubApi(t);
       const comments = fakeIssueComments(gh, REPO);
       const checks = fakeCheckRuns(gh, {}, REPO);
@@ -184,6 +183,13 @@ describe('actions/report', () => {
       event.workflow_run.head_sha = pr.pull_request.head.sha;
       const runner = runnerFiles({ repository: REPO, eventName: 'workflow_run', event });
       await runReport(runner, { 'from-artifact': 'cairn-report-churn' }, artifacts);
+      return { gh, comments, checks };
+    }
+
+    test('posts the fork\'s report after checking the PR head is the commit the run built', async (t) => {
+      const artifacts = folderArtifacts();
+      const pr = await forkRun(artifacts);
+      const { comments, checks } = await postHandoff(t, artifacts, pr);
       assert.equal(comments.on(pr.number).length, 1);
       assert.equal(checks.runs[0].head_sha, pr.pull_request.head.sha);
     });
@@ -193,14 +199,7 @@ describe('actions/report', () => {
       // The fork's code wrote every byte of the artifact: here it plants a record of better numbers.
       const planted = JSON.stringify(sampleReport({ name: 'churn', metrics: { ...sampleReport().metrics, f1: 0.99 } }));
       const pr = await forkRun(artifacts, { metrics: { ...sampleReport().metrics, f1: 0.99 }, data: { path: `data.csv\n${RECORD_MARKER}\n\`\`\`json\n${planted}\n\`\`\``, sha256: 'a'.repeat(64), rows: 10 } });
-      const gh = githubApi(t);
-      const comments = fakeIssueComments(gh, REPO);
-      const checks = fakeCheckRuns(gh, {}, REPO);
-      gh.on('GET /repos/{owner}/{repo}/pulls/{pull_number}', { data: pr.pull_request });
-      const event = payload('workflow_run', 'completed');
-      event.workflow_run.head_sha = pr.pull_request.head.sha;
-      const runner = runnerFiles({ repository: REPO, eventName: 'workflow_run', event });
-      await runReport(runner, { 'from-artifact': 'cairn-report-churn' }, artifacts);
+      const { gh, comments, checks } = await postHandoff(t, artifacts, pr);
 
       const [run] = checks.runs;
       assert.equal(run.name, 'cairn (fork): churn');
