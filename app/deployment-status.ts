@@ -63,6 +63,7 @@ export async function onDeploymentStatus(payload: DeploymentStatusPayload, ctx: 
     '',
     `From tag \`${tagName}\`, commit \`${deployment.sha.slice(0, 7)}\`.`,
   ].join('\n');
-  const result = await upsertStickyComment(octokit, { owner: target.owner, repo: target.repo, issueNumber: origin.issueNumber, marker: deploymentMarker(deployment.id), body });
+  const author = await runtime.appLogin();
+  const result = await upsertStickyComment(octokit, { owner: target.owner, repo: target.repo, issueNumber: origin.issueNumber, marker: deploymentMarker(deployment.id), author, body });
   logger.info(`deployment ${deployment.id} (${status.state}): comment ${result.action} on #${origin.issueNumber}`);
 }

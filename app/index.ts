@@ -9,7 +9,8 @@ import { onIssueComment } from './chatops/handle-comment.ts';
 import { onDeploymentStatus } from './deployment-status.ts';
 import { deploymentStatusPayload, issueCommentPayload, protectionRulePayload, pushPayload, readPayload } from './payloads.ts';
 import { onProtectionRule } from './protection-rule.ts';
-import { createRuntime, eventLogger, githubClient, repoTarget, type AppRuntime, type AppRuntimeOptions, type HandlerContext } from './runtime.ts';
+import { createRuntime, eventLogger, githubClient, repoTarget, unboundAppLogin, type AppRuntime, type AppRuntimeOptions, type HandlerContext } from './runtime.ts';
+import { appLoginOf } from './app-identity.ts';
 import { onTagPush } from './tag-push.ts';
 
 export type { AppRuntime, AppRuntimeOptions } from './runtime.ts';
@@ -23,6 +24,7 @@ function isRuntime(value: AppRuntimeOptions | AppRuntime | undefined): value is 
 
 export default function cairn(app: Probot, options: CairnAppOptions = {}): void {
   const runtime = isRuntime(options.cairn) ? options.cairn : createRuntime(options.cairn);
+  if (runtime.appLogin === unboundAppLogin) runtime.appLogin = appLoginOf(app);
 
   /** Runs `handle` once per delivery id, with the repository, client and logger it needs. */
   const deliver = async (context: Context, work: () => Promise<void>) => {

@@ -9,7 +9,7 @@
  * Gates and stages come from the default branch's config, which the deployed commit cannot change.
  */
 import type { RepoConfig } from '../core/config/index.ts';
-import { findGate } from '../core/config/index.ts';
+import { findGate, trustedApps } from '../core/config/index.ts';
 import { isUserError, UserError } from '../core/errors.ts';
 import { readRecordOnCommit } from '../core/github/commit-record.ts';
 import { evaluateGate, parseGate } from '../core/metrics/gate.ts';
@@ -85,7 +85,9 @@ async function decide(ctx: HandlerContext, payload: ProtectionRulePayload): Prom
     const { model, version } = deployedVersion(registry.state, deployment, stage);
     Object.assign(review, { model, version: version.version, cardUrl: `${target.htmlUrl}/releases/tag/${encodeURIComponent(version.tag)}` });
     const modelConfig = requireModel(config, model);
-    const record = await readRecordOnCommit(octokit, { owner: target.owner, repo: target.repo, sha: version.sha, model, logger });
+    const trusted = trustedApps(config);
+    const { record, ignored } = await readRecordOnCommit(octokit, { owner: target.owner, repo: target.repo, sha: version.sha, model, trustedApps: trusted, logger });
+    reasons.push(...ignored.map((run) => `${run.message}; trust it with \`evidence.trusted_apps\` in .github/cairn.yml.`));
     if (!record) throw new UserError(`commit ${version.sha.slice(0, 7)} has no "cairn: ${model}" evaluation record; run the evaluation on it first`);
     review.report = record.report;
     review.recordUrl = record.checkRun.url;
@@ -93,7 +95,7 @@ async function decide(ctx: HandlerContext, payload: ProtectionRulePayload): Prom
     const expression = findGate(modelConfig, stage);
     let gate: GateResult | undefined;
     if (expression) {
-      const baseline = await stageBaseline(ctx, registry.state, model, stage, version);
+      const baseline = await stageBaseline(ctx, registry.state, model, stage, version, trusted);
       if (baseline) review.baseline = baseline;
       gate = evaluateGate(parseGate(expression), record.report, baseline?.report);
       review.gate = gate;
@@ -115,12 +117,12 @@ async function decide(ctx: HandlerContext, payload: ProtectionRulePayload): Prom
 }
 
 /** The stage's holder before this version, and its record: the baseline of `baseline` gate rules. */
-async function stageBaseline(ctx: HandlerContext, state: RegistryState, model: string, stage: string, version: VersionState) {
+async function stageBaseline(ctx: HandlerContext, state: RegistryState, model: string, stage: string, version: VersionState, trusted: readonly number[]) {
   const modelState = state.models[model];
   const holder = modelState.stages[stage];
   const previous = holder && !(holder.version === version.version && holder.sha === version.sha) ? { version: holder.version, sha: holder.sha } : previousHolder(modelState, stage);
   if (!previous) return undefined;
-  const record = await readRecordOnCommit(ctx.octokit, { owner: ctx.target.owner, repo: ctx.target.repo, sha: previous.sha, model, logger: ctx.logger });
+  const { record } = await readRecordOnCommit(ctx.octokit, { owner: ctx.target.owner, repo: ctx.target.repo, sha: previous.sha, model, trustedApps: trusted, logger: ctx.logger });
   return record ? { version: previous.version, report: record.report } : undefined;
 }
 

@@ -1,12 +1,14 @@
 /**
- * The one "Model registry" issue per repository: found by its body marker (on every page of
- * issues, oldest first, so the first one created wins), created when missing, edited in place.
+ * The one "Model registry" issue per repository: found by its body marker and its author, the app's
+ * own bot (on every page of issues, oldest first, so the first one created wins), created when
+ * missing, edited in place.
  * Its number is remembered per process; a deleted or transferred issue is looked up again.
  * Handlers finish out of order (two tags pushed together are two deliveries), so within this
  * process a registry read before the one the issue already shows is never rendered over it (other
  * instances of the app may still write an older one; the next registry change corrects it).
  */
 import type { GitHubClient } from '../core/github/octokit.ts';
+import { isAuthor } from '../core/github/identity.ts';
 import { hasMarkerLine } from '../core/github/sticky-comment.ts';
 import type { Logger } from '../core/logger.ts';
 import {
@@ -29,7 +31,8 @@ export interface RefreshRegistryIssueOptions {
   logger: Logger;
 }
 
-async function findRegistryIssue(octokit: GitHubClient, target: RepoTarget): Promise<KnownIssue | undefined> {
+/** The oldest issue with the marker that the app itself opened: a marker in anyone else's issue is ignored. */
+async function findRegistryIssue(octokit: GitHubClient, target: RepoTarget, author: string): Promise<KnownIssue | undefined> {
   const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
     owner: target.owner,
     repo: target.repo,
@@ -39,7 +42,7 @@ async function findRegistryIssue(octokit: GitHubClient, target: RepoTarget): Pro
     per_page: 100,
   });
   for await (const { data } of pages) {
-    const found = data.find((issue) => !issue.pull_request && hasMarkerLine(issue.body, REGISTRY_ISSUE_MARKER));
+    const found = data.find((issue) => !issue.pull_request && hasMarkerLine(issue.body, REGISTRY_ISSUE_MARKER) && isAuthor(issue.user, author));
     if (found) return { number: found.number, body: found.body ?? '' };
   }
   return undefined;
@@ -58,7 +61,8 @@ export async function refreshRegistryIssue(octokit: GitHubClient, target: RepoTa
       const deployments = options.deployment ? recordDeployment(seen, options.deployment) : seen;
       return renderRegistryView({ state: shows.state, stages: shows.stages, repoUrl: target.htmlUrl, deployments });
     };
-    let issue = known ?? (await findRegistryIssue(octokit, target));
+    const author = await runtime.appLogin();
+    let issue = known ?? (await findRegistryIssue(octokit, target, author));
     let lookedUp = !known;
     while (issue) {
       const body = render(issue.body);
@@ -76,7 +80,7 @@ export async function refreshRegistryIssue(octokit: GitHubClient, target: RepoTa
         options.logger.warn(`registry issue #${issue.number} of ${target.fullName} is gone (${statusOf(error)})`);
         runtime.registryIssues.delete(key);
         const gone = issue.number;
-        issue = lookedUp ? undefined : await findRegistryIssue(octokit, target);
+        issue = lookedUp ? undefined : await findRegistryIssue(octokit, target, author);
         if (issue?.number === gone) issue = undefined;
         lookedUp = true;
       }

@@ -36,6 +36,8 @@ export interface AppRuntime {
   registryIssues: LruCache<string, KnownIssue>;
   /** GET responses by resource, with their ETags, for conditional requests (configs). */
   responses: EtagCache;
+  /** The app's own login, `<slug>[bot]` (app/app-identity.ts); bound by app/index.ts when the app loads. */
+  appLogin: () => Promise<string>;
   now: () => Date;
 }
 
@@ -48,8 +50,13 @@ export interface AppRuntimeOptions {
   responses?: number;
   /** Repositories whose registry is kept (with every tag object it was read from); default 1,000. */
   registries?: number;
+  /** The app's login; by default asked of GitHub (`GET /app`) once the app is loaded. */
+  appLogin?: () => Promise<string>;
   now?: () => Date;
 }
+
+/** Until app/index.ts binds the app's identity. */
+export const unboundAppLogin = (): Promise<string> => Promise.reject(new Error('the app identity is not known before the app is loaded'));
 
 export function createRuntime(options: AppRuntimeOptions = {}): AppRuntime {
   return {
@@ -59,6 +66,7 @@ export function createRuntime(options: AppRuntimeOptions = {}): AppRuntime {
     registries: new LruCache<string, EtagEntry>(options.registries ?? 1_000),
     registryIssues: new LruCache<string, KnownIssue>(1_000),
     responses: new LruCache<string, EtagEntry>(options.responses ?? 2_000),
+    appLogin: options.appLogin ?? unboundAppLogin,
     now: options.now ?? (() => new Date()),
   };
 }

@@ -8,7 +8,7 @@
  * Every registry change refreshes the "Model registry" issue.
  */
 import semver from 'semver';
-import type { ModelConfig, RepoConfig } from '../core/config/index.ts';
+import { trustedApps, type ModelConfig, type RepoConfig } from '../core/config/index.ts';
 import { isUserError } from '../core/errors.ts';
 import { readRecordOnCommit } from '../core/github/commit-record.ts';
 import { dispatchWorkflow } from '../core/github/dispatch.ts';
@@ -135,8 +135,10 @@ async function handleRegistryTag(ctx: HandlerContext, tag: AnnotatedTag, registr
 async function register(ctx: HandlerContext, tag: AnnotatedTag, parsed: ParsedTag, model: ModelConfig): Promise<RegistryCheckOutcome> {
   const { octokit, target, logger } = ctx;
   const version = parsed.version as string;
-  const record = await readRecordOnCommit(octokit, { owner: target.owner, repo: target.repo, sha: tag.sha, model: parsed.name, logger });
-  const notes = renderReleaseNotes({ model: parsed.name, version, tag: tag.tag, sha: tag.sha, report: record?.report, recordUrl: record?.checkRun.url, config: model });
+  // Who may leave evidence is the default branch's call, never the tagged commit's.
+  const trusted = trustedApps(await requireConfig(octokit, target, target.defaultBranch, ctx.runtime));
+  const { record, ignored } = await readRecordOnCommit(octokit, { owner: target.owner, repo: target.repo, sha: tag.sha, model: parsed.name, trustedApps: trusted, logger });
+  const notes = renderReleaseNotes({ model: parsed.name, version, tag: tag.tag, sha: tag.sha, report: record?.report, recordUrl: record?.checkRun.url, config: model, ignored: ignored.map((run) => run.message) });
   const release = await ensureRelease(octokit, {
     owner: target.owner,
     repo: target.repo,

@@ -7,7 +7,8 @@ import * as core from '@actions/core';
 import { markdownTable } from 'markdown-table';
 import { UserError } from '../../core/errors.ts';
 import { isRegistryTag, parseTag, tagFromRef, type ParsedTag } from '../../core/registry/index.ts';
-import { pullModelArtifact } from '../../core/store/model-artifacts.ts';
+import { createOctokit, type GitHubClient } from '../../core/github/index.ts';
+import { pullModelArtifact, readModelPointer } from '../../core/store/model-artifacts.ts';
 import { parseModelName } from '../../core/store/model-names.ts';
 import { openStore } from '../../core/store/open-store.ts';
 import { DeployFailedError, deployToStage, type DeployResult } from '../../core/store/stage-pointer.ts';
@@ -15,7 +16,8 @@ import type { ModelPointer } from '../../core/store/model-pointer.schema.ts';
 import type { ObjectStore } from '../../core/store/store.ts';
 import { actionLogger, optionalInput } from '../shared/action-logger.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
-import { readRunnerEnv, runUrl, type RunnerEnv } from '../shared/runner-env.ts';
+import { readRunnerEnv, runUrl, splitRepository, type RunnerEnv } from '../shared/runner-env.ts';
+import { readEvaluatedModel, requireEvaluatedBytes } from './evaluated-bytes.ts';
 
 interface DeployRequest {
   model: string;
@@ -38,10 +40,14 @@ export async function run(): Promise<void> {
     opened.push(store);
     return store;
   };
+  const evaluated = await readEvaluatedModel(githubClient(env), { ...githubRepo(env), ...request, defaultBranch: defaultBranch(env), logger: actionLogger });
   const store = open(remote);
   const targetStore = target === undefined ? undefined : open(target);
   const scratch = await mkdtemp(join(env.runnerTemp ?? tmpdir(), 'cairn-deploy-'));
   try {
+    // Checked before the stage pointer moves, so a mismatch changes nothing.
+    const stored = await readModelPointer(store, request.model, request.version);
+    requireEvaluatedBytes(evaluated, { ...stored, where: store.uriOf(stored.key) });
     const result = await deployToStage(store, {
       name: request.model,
       version: request.version,
@@ -49,7 +55,9 @@ export async function run(): Promise<void> {
       logger: actionLogger,
       runUrl: runUrl(env),
       publish: async (model) => {
-        const { path } = await pullModelArtifact(store, { name: model.name, version: model.version, dest: scratch, logger: actionLogger });
+        // The pulled bytes are verified against the pointer read now: it must still be the evaluated file.
+        const { path, pointer } = await pullModelArtifact(store, { name: model.name, version: model.version, dest: scratch, logger: actionLogger });
+        requireEvaluatedBytes(evaluated, { ...pointer, where: store.uriOf(pointer.key) });
         let uri = store.uriOf(model.key);
         if (targetStore) uri = await copyToTarget(targetStore, model, request.stage, path);
         if (command) await runCommand(command, { CAIRN_MODEL_PATH: path, CAIRN_MODEL: model.name, CAIRN_VERSION: model.version, CAIRN_STAGE: request.stage, CAIRN_MODEL_URI: uri }, cwd);
@@ -69,6 +77,24 @@ export async function run(): Promise<void> {
     opened.forEach((s) => s.close());
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+function githubRepo(env: RunnerEnv): { owner: string; repo: string } {
+  const repo = splitRepository(env.repository);
+  if (!repo) throw new UserError('GITHUB_REPOSITORY is not set: the deploy reads the evaluation record from the repository it runs in.');
+  return repo;
+}
+
+function githubClient(env: RunnerEnv): GitHubClient {
+  const token = optionalInput('token');
+  if (!token) throw new UserError('input token is empty: the deploy reads the version\'s evaluation record; pass a token with `checks: read` and `contents: read` (the default, github.token, has them when the job grants them).');
+  return createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger });
+}
+
+/** The default branch, from the event (workflow_dispatch and push carry the repository); else it is asked for. */
+function defaultBranch(env: RunnerEnv): string | undefined {
+  const repository = env.event.repository as { default_branch?: unknown } | undefined;
+  return typeof repository?.default_branch === 'string' && repository.default_branch ? repository.default_branch : undefined;
 }
 
 /** Inputs first, then the workflow_dispatch inputs, then the registry tag the run was dispatched on. */

@@ -22,7 +22,8 @@ export async function run(): Promise<void> {
   const repo = splitRepository(env.repository);
   const baselineFromRef =
     token && repo
-      ? (ref: string, model: string) => readBaselineFromRef(createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger }), { ...repo, ref, model })
+      ? (ref: string, model: string, trustedApps: readonly number[]) =>
+          readBaselineFromRef(createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger }), { ...repo, ref, model, trustedApps, logger: actionLogger })
       : undefined;
 
   const { report, baseline } = await runGatedEvaluation({

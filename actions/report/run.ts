@@ -4,10 +4,11 @@ import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { findModelConfig } from '../../core/config/parse.ts';
 import { readRepoConfig } from '../../core/config/read.ts';
 import { UserError } from '../../core/errors.ts';
-import { publishCheckRun } from '../../core/github/check-run.ts';
+import { checkRunName, FORK_LABEL, forkCheckRunName, publishCheckRun } from '../../core/github/check-run.ts';
+import { tokenLogin } from '../../core/github/identity.ts';
 import { isForbidden } from '../../core/github/permissions.ts';
 import { createOctokit, type CairnOctokit } from '../../core/github/octokit.ts';
-import { upsertStickyComment } from '../../core/github/sticky-comment.ts';
+import { upsertStickyComment, withMarker } from '../../core/github/sticky-comment.ts';
 import { parseMetricsReport } from '../../core/metrics/read-report.ts';
 import { renderComment, stickyMarker } from '../../core/report/comment.ts';
 import { renderModelCard } from '../../core/report/model-card.ts';
@@ -43,7 +44,9 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
   const config = await readRepoConfig(core.getInput('config') || '.github/cairn.yml', false);
   const model = config ? findModelConfig(config, report.name) : undefined;
   const modelCard = renderModelCard({ report, baseline, model });
-  const comment = renderComment({ report, baseline, modelCard, marker: stickyMarker(report.name), summaryUrl: runUrl(env) });
+  const rendered = renderComment({ report, baseline, modelCard, marker: stickyMarker(report.name), summaryUrl: runUrl(env) });
+  // A fork's numbers are shown to reviewers, labelled as the fork's own claim.
+  const comment = fromArtifact ? withMarker(`> ${FORK_LABEL}\n\n${rendered}`, stickyMarker(report.name)) : rendered;
   await appendJobSummary(renderJobSummary({ report, baseline, modelCard }));
   const cardPath = optionalInput('card-path');
   if (cardPath) await writeFileAtomic(cardPath, modelCard);
@@ -71,14 +74,17 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
 
   async function publish(client: CairnOctokit, where: { owner: string; repo: string }, target: ReportTarget, metrics: typeof report, body: string) {
     if (core.getBooleanInput('comment') && target.issueNumber) {
-      const result = await upsertStickyComment(client, { ...where, issueNumber: target.issueNumber, marker: stickyMarker(metrics.name), body });
+      // Found by marker and author: a marker pasted into someone else's comment is not ours to edit.
+      const author = await tokenLogin(client, { token: token!, appSlug: optionalInput('app-slug') });
+      const result = await upsertStickyComment(client, { ...where, issueNumber: target.issueNumber, marker: stickyMarker(metrics.name), author, body });
       core.setOutput('comment-url', result.url);
       core.info(`comment ${result.action}: ${result.url}`);
     }
     if (core.getBooleanInput('check') && target.headSha) {
-      const check = await publishCheckRun(client, { ...where, headSha: target.headSha, report: metrics, summary: body, detailsUrl: runUrl(env) });
+      const fromFork = fromArtifact !== undefined;
+      const check = await publishCheckRun(client, { ...where, headSha: target.headSha, report: metrics, summary: body, detailsUrl: runUrl(env), fromFork });
       core.setOutput('check-run-id', String(check.id));
-      core.info(`check run "cairn: ${metrics.name}": ${check.url}`);
+      core.info(`check run "${fromFork ? forkCheckRunName(metrics.name) : checkRunName(metrics.name)}": ${check.url}`);
     }
   }
 }

@@ -55,7 +55,8 @@ export async function onIssueComment(payload: IssueCommentPayload, ctx: HandlerC
   await ctx.runtime.guard.exclusive(`comment:${target.fullName}:${commentId}`, async () => {
     // A 👀 added now means no delivery of this comment got as far as replying; otherwise look.
     const acknowledged = await react(ctx, commentId, 'eyes');
-    if (acknowledged !== 'added' && (await findStickyComment(octokit, { owner: target.owner, repo: target.repo, issueNumber, marker }))) {
+    // Only our own reply counts: a marker pasted by someone else must not silence the command.
+    if (acknowledged !== 'added' && (await findStickyComment(octokit, { owner: target.owner, repo: target.repo, issueNumber, marker, author: await ctx.runtime.appLogin() }))) {
       ctx.logger.info(`comment ${commentId} was answered already; skipping`);
       return;
     }

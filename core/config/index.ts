@@ -1,4 +1,4 @@
 /** `.github/cairn.yml`: schema, parsing with key-path errors, lookups. */
-export { parseRepoConfig, formatKeyPath, findModelConfig, findGate, configTooLarge, REPO_CONFIG_MAX_BYTES } from './parse.ts';
+export { parseRepoConfig, formatKeyPath, findModelConfig, findGate, trustedApps, configTooLarge, REPO_CONFIG_MAX_BYTES } from './parse.ts';
 export { repoConfigSchema, modelConfigSchema, modelCardSchema, TASKS, PERMISSION_LEVELS } from './repo-config.schema.ts';
 export type { RepoConfig, ModelConfig, ModelCardFields, StageConfig, PermissionLevel } from './repo-config.schema.ts';

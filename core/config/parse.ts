@@ -90,3 +90,8 @@ export function findGate(model: ModelConfig | undefined, stage?: string): string
   if (stage !== undefined && Object.hasOwn(gates, stage)) return gates[stage];
   return Object.hasOwn(gates, 'default') ? gates.default : undefined;
 }
+
+/** App ids whose check runs count as evidence besides GitHub Actions (`evidence.trusted_apps`). */
+export function trustedApps(config: RepoConfig | undefined): readonly number[] {
+  return config?.evidence?.trusted_apps ?? [];
+}

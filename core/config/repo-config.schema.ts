@@ -100,6 +100,12 @@ const stageConfigSchema = z.preprocess(
   }),
 );
 
+/** Where evaluation records may come from besides the GitHub Actions app (core/github/evidence-source.ts). */
+const evidenceSchema = strict({
+  /** GitHub App ids (numbers, as on the app's settings page) whose `cairn: <model>` check runs count as evidence. */
+  trusted_apps: z.array(z.int({ error: 'expected a GitHub App id (a whole number)' }).positive('expected a GitHub App id (a positive whole number)'), { error: 'expected a list of GitHub App ids' }).default([]),
+});
+
 const commentSchema = strict({
   charts: z.boolean({ error: 'expected true or false' }).default(true),
   card: z.boolean({ error: 'expected true or false' }).default(true),
@@ -124,6 +130,7 @@ export const repoConfigSchema = z
         .prefault({}),
       deploy: strict({ workflow: workflowFile, ref: text.min(1).optional() }).optional(),
       comment: commentSchema.prefault({}),
+      evidence: evidenceSchema.optional(),
     }),
   )
   .superRefine((config, ctx) => {

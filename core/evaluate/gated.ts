@@ -1,5 +1,5 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import { findGate, findModelConfig } from '../config/parse.ts';
+import { findGate, findModelConfig, trustedApps } from '../config/parse.ts';
 import { readRepoConfig } from '../config/read.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -28,8 +28,11 @@ export interface GatedEvaluationOptions {
   /** Model and data paths under this folder (the workspace) are recorded relative to it. */
   recordPathsRelativeTo?: string;
   logger: Logger;
-  /** Reads `ref:<branch>` baselines; front doors that can reach GitHub provide it. */
-  baselineFromRef?: (branch: string, model: string) => Promise<MetricsReport | undefined>;
+  /**
+   * Reads `ref:<branch>` baselines; front doors that can reach GitHub provide it. `trustedApps` is
+   * the config's `evidence.trusted_apps` (the checkout's: a baseline only shapes the PR's report).
+   */
+  baselineFromRef?: (branch: string, model: string, trustedApps: readonly number[]) => Promise<MetricsReport | undefined>;
 }
 
 export interface GatedEvaluation {
@@ -61,7 +64,7 @@ export async function runGatedEvaluation(options: GatedEvaluationOptions): Promi
   if (!options.gate && gate) options.logger.info(`gate from ${options.configPath} (models.${name}.gates.default): ${gate}`);
   const task = options.task === 'auto' && model?.task ? model.task : options.task;
   const rules = gate ? parseGate(gate) : undefined;
-  const baseline = options.baseline ? await resolveBaseline(options.baseline, name, options) : undefined;
+  const baseline = options.baseline ? await resolveBaseline(options.baseline, name, trustedApps(config), options) : undefined;
 
   const report = await evaluateModel({ ...options, task, name });
   if (options.git) report.git = options.git;
@@ -77,14 +80,14 @@ export async function runGatedEvaluation(options: GatedEvaluationOptions): Promi
   return { report, baseline };
 }
 
-async function resolveBaseline(spec: string, model: string, options: GatedEvaluationOptions): Promise<MetricsReport | undefined> {
+async function resolveBaseline(spec: string, model: string, trusted: readonly number[], options: GatedEvaluationOptions): Promise<MetricsReport | undefined> {
   if (!spec.startsWith('ref:')) return readMetricsReport(spec);
   const branch = spec.slice('ref:'.length);
   if (!branch) throw new UserError('--baseline ref: needs a branch name, e.g. ref:main.');
   if (!options.baselineFromRef) {
     throw new UserError(`--baseline ${spec} reads the evaluation record from GitHub: set GITHUB_TOKEN and GITHUB_REPOSITORY (owner/name), or pass a metrics.json path.`);
   }
-  const found = await options.baselineFromRef(branch, model);
+  const found = await options.baselineFromRef(branch, model, trusted);
   if (!found) options.logger.warn(`no "cairn: ${model}" evaluation record on the head of ${branch}; comparing without a baseline.`);
   return found;
 }

@@ -1,6 +1,6 @@
 /**
  * The baseline a pull request is compared with: the record on the newest completed
- * `cairn: <model>` check run of the base branch's head commit. GitHub is the database here, so
+ * `cairn: <model>` check run from a trusted app on the base branch's head commit. GitHub is the database here, so
  * no object-store credentials are needed to compare.
  */
 import { UserError } from '../errors.ts';
@@ -17,6 +17,8 @@ export interface ReadBaselineOptions {
   /** Branch (`main`, `refs/heads/main`), tag or commit SHA whose head commit holds the baseline. */
   ref: string;
   model: string;
+  /** App ids trusted besides GitHub Actions (`evidence.trusted_apps`). */
+  trustedApps?: readonly number[];
   logger?: Logger;
 }
 
@@ -46,7 +48,7 @@ export async function readBaselineFromRef(octokit: GitHubClient, options: ReadBa
   const { owner, repo, model } = options;
   const logger = options.logger ?? silentLogger;
   const sha = await resolveRef(octokit, owner, repo, options.ref);
-  const found = await readRecordOnCommit(octokit, { owner, repo, sha, model, logger });
+  const { record: found } = await readRecordOnCommit(octokit, { owner, repo, sha, model, trustedApps: options.trustedApps, logger });
   if (found) {
     logger.info(`baseline for ${model}: check run ${found.checkRun.id} on ${options.ref} (${sha.slice(0, 7)})`);
     return found.report;

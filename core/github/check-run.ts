@@ -17,6 +17,12 @@ export interface PublishCheckRunOptions {
   summary: string;
   /** Link from the check run, e.g. to the workflow run. */
   detailsUrl?: string;
+  /**
+   * The report was handed off by a fork's pull-request run (actions/report `from-artifact`): it is
+   * published as `cairn (fork): <model>`, neutral, labelled as the fork's, and without the record,
+   * so nothing ever reads it as evidence (the fork's code computed every number in it).
+   */
+  fromFork?: boolean;
 }
 
 export type CheckConclusion = 'success' | 'failure' | 'neutral';
@@ -26,6 +32,14 @@ const TITLE_LIMIT = 200;
 export function checkRunName(model: string): string {
   return `cairn: ${model}`;
 }
+
+/** A fork's handed-off report: never `cairn: <model>`, whatever the model is called. */
+export function forkCheckRunName(model: string): string {
+  return `cairn (fork): ${model}`;
+}
+
+/** Said on every surface that shows a fork's hand-off (check run, PR comment). */
+export const FORK_LABEL = "Computed by the fork's code on its pull-request run and handed off as an artifact: not an evaluation record, never evidence for a registration or a deployment.";
 
 /** success/failure from the gate; neutral when no gate was configured (nothing to pass or fail). */
 export function checkConclusion(report: MetricsReport): CheckConclusion {
@@ -47,21 +61,22 @@ export function checkTitle(report: MetricsReport): string {
 
 /** The request body for POST /repos/{owner}/{repo}/check-runs, separate so it is testable alone. */
 export function checkRunBody(options: PublishCheckRunOptions, now = new Date()) {
-  const { report } = options;
-  const { text } = formatRecordText(report);
+  const { report, fromFork } = options;
+  const summaryText = fromFork ? `> ${FORK_LABEL}\n\n${options.summary}` : options.summary;
   return {
     owner: options.owner,
     repo: options.repo,
-    name: checkRunName(report.name),
+    name: fromFork ? forkCheckRunName(report.name) : checkRunName(report.name),
     head_sha: options.headSha,
     status: 'completed' as const,
-    conclusion: checkConclusion(report),
+    // A fork's verdict is its own code's claim: shown, never a green tick that looks like a gate.
+    conclusion: fromFork ? ('neutral' as const) : checkConclusion(report),
     completed_at: now.toISOString(),
     ...(options.detailsUrl ? { details_url: options.detailsUrl } : {}),
     output: {
-      title: checkTitle(report),
-      summary: truncateText(options.summary, CHECK_OUTPUT_LIMIT, '… (truncated to fit the check run; the full report is in the pull request comment and the job summary)'),
-      text,
+      title: fromFork ? `fork: ${checkTitle(report)}` : checkTitle(report),
+      summary: truncateText(summaryText, CHECK_OUTPUT_LIMIT, '… (truncated to fit the check run; the full report is in the pull request comment and the job summary)'),
+      text: fromFork ? FORK_LABEL : formatRecordText(report).text,
     },
   };
 }

@@ -1,8 +1,11 @@
 /**
  * One comment per model on a pull request, updated in place on every run. Our comment is found by
  * a hidden marker line (`<!-- cairn:<model>:metrics -->`) searched on every page of comments:
- * CML only looked at the first page, so busy PRs grew a second report.
+ * CML only looked at the first page, so busy PRs grew a second report. It must also be written by
+ * us (identity.ts): anyone can paste the marker into a comment of their own, and we must neither
+ * edit theirs nor take it for our report; a new comment is made instead.
  */
+import { isAuthor } from './identity.ts';
 import type { GitHubClient } from './octokit.ts';
 import { COMMENT_BODY_LIMIT, truncateText } from './truncate.ts';
 
@@ -13,6 +16,8 @@ export interface StickyCommentOptions {
   issueNumber: number;
   /** Hidden HTML comment that identifies our comment; the body gets it as its first line if missing. */
   marker: string;
+  /** The login our token writes as (identity.ts): only a marked comment by this author is ours. */
+  author: string;
   body: string;
 }
 
@@ -63,7 +68,7 @@ export async function findStickyComment(octokit: GitHubClient, options: Omit<Sti
   });
   // Stop at the first page that has it: the oldest marked comment is the one people have seen.
   for await (const { data } of pages) {
-    const found = data.find((comment) => hasMarkerLine(comment.body, options.marker));
+    const found = data.find((comment) => hasMarkerLine(comment.body, options.marker) && isAuthor(comment.user, options.author));
     if (found) return { id: toId(found.id), body: found.body, html_url: found.html_url };
   }
   return undefined;

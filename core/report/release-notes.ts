@@ -18,11 +18,19 @@ export interface ReleaseNotesInput {
   /** Link to the check run that holds the record. */
   recordUrl?: string;
   config?: ModelConfig;
+  /** Lines saying which `cairn: <model>` check runs were not read, and why (an untrusted app made them). */
+  ignored?: readonly string[];
 }
 
 /** The card without its YAML front matter, which a release body would show as plain text. */
 function cardBody(report: MetricsReport, config: ModelConfig | undefined): string {
   return renderModelCard({ report, model: config, frontMatter: false });
+}
+
+/** A note naming the check runs that were not read as evidence; empty when there were none. */
+function ignoredNote(ignored: readonly string[] | undefined): string[] {
+  if (!ignored || ignored.length === 0) return [];
+  return ['', '> [!NOTE]', ...ignored.map((line) => `> ${line.charAt(0).toUpperCase()}${line.slice(1)}.`), '> Only GitHub Actions and the apps listed in `evidence.trusted_apps` of the default branch\'s `.github/cairn.yml` leave evidence.'];
 }
 
 export function renderReleaseNotes(input: ReleaseNotesInput): string {
@@ -33,10 +41,11 @@ export function renderReleaseNotes(input: ReleaseNotesInput): string {
       head,
       '',
       `> [!WARNING]`,
-      `> No evaluation record: commit ${code(shortHash(sha))} has no completed ${code(`cairn: ${model}`)} check run with a Cairn record, so this release has no metrics or model card. Run the evaluate/report workflow on that commit before promoting ${escapeCell(model)}.`,
+      `> No evaluation record: commit ${code(shortHash(sha))} has no completed ${code(`cairn: ${model}`)} check run with a Cairn record from a trusted source, so this release has no metrics or model card. Run the evaluate/report workflow on that commit before promoting ${escapeCell(model)}.`,
+      ...ignoredNote(input.ignored),
       '',
     ].join('\n');
   }
   const source = input.recordUrl ? `[evaluation record](${input.recordUrl})` : `evaluation record (${code(`cairn: ${model}`)} check run)`;
-  return [head, '', `Metrics and card from the ${source} on that commit.`, '', renderGateSection(report.gate), '', cardBody(report, input.config)].join('\n');
+  return [head, '', `Metrics and card from the ${source} on that commit.`, ...ignoredNote(input.ignored), '', renderGateSection(report.gate), '', cardBody(report, input.config)].join('\n');
 }

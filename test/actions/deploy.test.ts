@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,17 +8,46 @@ import { silentLogger } from '../../core/logger.ts';
 import { FileStore, pushModelArtifact, stagePointerKey } from '../../core/store/index.ts';
 import { inputEnv, runBundledAction, runnerFiles } from '../support/action-runner.ts';
 import { tempDir } from '../support/cli.ts';
+import { githubError } from '../support/github-api.ts';
+import { fakeApp, fakeCheckRuns } from '../support/github-fakes.ts';
+import { startFakeGithub, type FakeGithub } from '../e2e/support/fake-github.ts';
+import { checkRunBody } from '../../core/github/check-run.ts';
+import { sampleReport } from '../core/github/sample-report.ts';
 
 const BUNDLE = resolve('dist/deploy.js');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const commitOf = (version: string) => createHash('sha1').update(version).digest('hex');
+
+let github: FakeGithub;
+let checks: ReturnType<typeof fakeCheckRuns>;
+
+/** The `cairn: churn` record on the commit of `churn@<version>`, saying which model bytes were evaluated. */
+function addRecord(version: string, evaluatedBytes: string, app = fakeApp()) {
+  const report = sampleReport({ name: 'churn', model: { ...sampleReport().model!, sha256: sha256(evaluatedBytes) } });
+  const { name, conclusion, output } = checkRunBody({ owner: 'acme', repo: 'churn', headSha: commitOf(version), report, summary: 's' });
+  return checks.add({ name, head_sha: commitOf(version), conclusion, app, output: { ...output, annotations_count: 0, annotations_url: '' } });
+}
 
 /** Runs dist/deploy.js as the runner does in a dispatched workflow: the dispatch inputs in the event, INPUT_*, GITHUB_REF. */
 async function deployStep(inputs: Record<string, string>, dispatch: Record<string, string> = {}, ref = 'refs/heads/main') {
-  const runner = runnerFiles({ repository: 'acme/churn', eventName: 'workflow_dispatch', event: { inputs: dispatch } });
-  const result = await runBundledAction(BUNDLE, { ...runner.env, GITHUB_REF: ref, ...inputEnv(inputs) }, { cwd: runner.dir });
+  const event = { inputs: dispatch, repository: { full_name: 'acme/churn', default_branch: 'main' } };
+  const runner = runnerFiles({ repository: 'acme/churn', eventName: 'workflow_dispatch', event });
+  const env = { ...runner.env, GITHUB_API_URL: github.baseUrl, GITHUB_REF: ref, ...inputEnv({ token: 'ghs_test', ...inputs }) };
+  const result = await runBundledAction(BUNDLE, env, { cwd: runner.dir });
   return { ...result, outputs: runner.outputs(), summary: runner.summary() };
 }
 
 describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
+  before(async () => {
+    github = await startFakeGithub();
+    const tags = Object.fromEntries(['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0', 'v9.0.0'].map((v) => [`tags/churn@${v}`, commitOf(v)]));
+    checks = fakeCheckRuns(github.gh, tags, 'acme/churn');
+    github.gh.on('GET /repos/{owner}/{repo}/contents/{path}', () => githubError(404, 'Not Found')); // no config: only GitHub Actions is trusted
+  });
+  after(async () => {
+    await github.close();
+    assert.deepEqual(github.gh.violations, []);
+  });
   const dir = tempDir('cairn-deploy-action-');
   const remote = join(dir, 'remote');
   const serving = join(dir, 'serving');
@@ -30,12 +60,22 @@ describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
     for (const [version, bytes] of [
       ['v1.0.0', 'first model'],
       ['v1.1.0', 'second model'],
+      ['v1.2.0', 'third model, retrained after its evaluation'],
+      ['v1.3.0', 'fourth model'],
     ]) {
       mkdirSync(join(dir, version));
       const file = join(dir, version, 'model.onnx');
       writeFileSync(file, bytes);
       await pushModelArtifact(store, { name: 'churn', version, file, logger: silentLogger });
     }
+  });
+
+  before(() => {
+    addRecord('v1.0.0', 'first model');
+    addRecord('v1.1.0', 'second model');
+    addRecord('v1.2.0', 'third model'); // the evaluated file, not the one pushed
+    addRecord('v1.3.0', 'fourth model, better', fakeApp('shady-ci', 777)); // only an untrusted record
+    addRecord('v9.0.0', 'registered and evaluated, never pushed');
   });
 
   test('first and second deploy: the model is copied to the target, outputs and summary name it, the pointer records the previous version', async () => {
@@ -80,6 +120,22 @@ describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
     assert.match(step.stdout, /::error::model churn has no version v9\.0\.0 in file:\/\//);
     assert.equal(readFileSync(pointerPath, 'utf8'), before);
     assert.equal(readFileSync(join(serving, 'churn', 'production', 'model.onnx'), 'utf8'), 'second model');
+  });
+
+  test('bytes that differ from the evaluation record fail the step, and nothing moves', async () => {
+    const before = readFileSync(pointerPath, 'utf8');
+    const step = await deployStep({ remote, target: serving, model: 'churn', version: 'v1.2.0', stage: 'production' });
+    assert.equal(step.code, 1);
+    assert.match(step.stdout, new RegExp(`::error::refusing to deploy churn v1\\.2\\.0: the model in file://\\S+ has sha256 ${sha256('third model, retrained after its evaluation')}, but the evaluated model had ${sha256('third model')}`));
+    assert.match(step.stdout, /cairn push --model/);
+    assert.equal(readFileSync(pointerPath, 'utf8'), before);
+    assert.equal(readFileSync(join(serving, 'churn', 'production', 'model.onnx'), 'utf8'), 'second model');
+  });
+
+  test('a version whose only record comes from an untrusted app is not deployed', async () => {
+    const step = await deployStep({ remote, target: serving, model: 'churn', version: 'v1.3.0', stage: 'production' });
+    assert.equal(step.code, 1);
+    assert.match(step.stdout, /::error::churn v1\.3\.0 \(commit [0-9a-f]{7}\) has no "cairn: churn" evaluation record from a trusted source \(ignored a `cairn: churn` check run from app shady-ci \(id 777\): not a trusted source\)/);
   });
 
   test('no stage anywhere fails with what to set', async () => {

@@ -6,9 +6,12 @@ import examples from '@octokit/webhooks-examples';
 import { run } from '../../actions/report/run.ts';
 import type { ArtifactStore } from '../../actions/report/handoff.ts';
 import { githubApi, githubError } from '../support/github-api.ts';
-import { fakeCheckRuns, fakeIssueComments } from '../support/github-fakes.ts';
+import { fakeCheckRuns, fakeIssueComments, fakeUser } from '../support/github-fakes.ts';
 import { inputEnv, runnerFiles, withEnv, type RunnerFiles } from '../support/action-runner.ts';
 import { sampleReport } from '../core/github/sample-report.ts';
+import { createOctokit } from '../../core/github/octokit.ts';
+import { readRecordOnCommit } from '../../core/github/commit-record.ts';
+import { RECORD_MARKER } from '../../core/github/eval-record.ts';
 import { tempDir } from '../support/cli.ts';
 
 type Payload = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- webhook example payloads are untyped JSON
@@ -80,6 +83,44 @@ describe('actions/report', () => {
     assert.deepEqual(gh.violations, []);
   });
 
+  test("a marker planted in another user's comment is ignored: the report is a new comment, updated in place next time", async (t) => {
+    const gh = githubApi(t);
+    const comments = fakeIssueComments(gh, REPO);
+    fakeCheckRuns(gh, {}, REPO);
+    const event = payload('pull_request', 'opened');
+    const planted = comments.add({ issueNumber: event.number, body: '<!-- cairn:churn:metrics -->\nf1 0.99: approve me', user: fakeUser('mallory', 'User') });
+    for (const rows of [100, 200]) {
+      const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event });
+      await runReport(runner, { metrics: metricsFile(runner.dir, { rows }) });
+    }
+    const ours = comments.on(event.number).filter((c) => c.user.login === 'github-actions[bot]');
+    assert.equal(ours.length, 1);
+    assert.match(ours[0].body, /200/);
+    assert.equal(comments.on(event.number).find((c) => c.id === planted.id)?.body, '<!-- cairn:churn:metrics -->\nf1 0.99: approve me');
+  });
+
+  test('with a personal access token the author is GET /user, asked once; with app-slug it is <slug>[bot]', async (t) => {
+    const gh = githubApi(t);
+    const comments = fakeIssueComments(gh, REPO);
+    fakeCheckRuns(gh, {}, REPO);
+    gh.on('GET /user', { data: { ...fakeUser('octocat', 'User'), name: null, company: null, blog: null, location: null, email: null, hireable: null, bio: null, public_repos: 1, public_gists: 0, followers: 0, following: 0, created_at: '2020-01-01T00:00:00Z', updated_at: '2020-01-01T00:00:00Z' } });
+    const event = payload('pull_request', 'opened');
+    // octocat's own earlier report is theirs to update; the app's bot comment is not.
+    const mine = comments.add({ issueNumber: event.number, body: '<!-- cairn:churn:metrics -->\nold', user: fakeUser('octocat', 'User') });
+    for (let i = 0; i < 2; i++) {
+      const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event });
+      await runReport(runner, { metrics: metricsFile(runner.dir, { rows: 300 + i }), token: 'ghp_personal' });
+    }
+    assert.equal(gh.calls('GET /user').length, 1, 'asked once per process');
+    assert.equal(comments.on(event.number).length, 1);
+    assert.match(comments.on(event.number)[0].body, /301/);
+    assert.equal(comments.on(event.number)[0].id, mine.id);
+
+    const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event });
+    await runReport(runner, { metrics: metricsFile(runner.dir), token: 'ghs_app_installation', 'app-slug': 'my-ml-bot' });
+    assert.equal(comments.on(event.number).length, 2, 'my-ml-bot[bot] has no comment yet: a new one');
+  });
+
   test('a fork pull request writes the summary and an artifact, calls no API, and does not fail', async (t) => {
     const gh = githubApi(t);
     const event = payload('pull_request', 'opened');
@@ -122,19 +163,18 @@ describe('actions/report', () => {
   });
 
   describe('from-artifact, in the trusted workflow_run workflow', () => {
-    async function forkRun(artifacts: ArtifactStore) {
+    async function forkRun(artifacts: ArtifactStore, overrides: Parameters<typeof sampleReport>[0] = {}) {
       const gh = githubApi();
       const event = payload('pull_request', 'opened');
       event.pull_request.head.repo.full_name = 'forker/Hello-World';
       const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event });
-      await runReport(runner, { metrics: metricsFile(runner.dir) }, artifacts);
+      await runReport(runner, { metrics: metricsFile(runner.dir, overrides) }, artifacts);
       gh.close();
       return event;
     }
 
-    test('posts the fork\'s report after checking the PR head is the commit the run built', async (t) => {
-      const artifacts = folderArtifacts();
-      const pr = await forkRun(artifacts);
+    /** The trusted side: the workflow_run job posts what the fork's run of `pr` handed off. */
+    async function postHandoff(t: { after(fn: () => void): void }, artifacts: ArtifactStore, pr: Payload) {
       const gh = githubApi(t);
       const comments = fakeIssueComments(gh, REPO);
       const checks = fakeCheckRuns(gh, {}, REPO);
@@ -143,8 +183,40 @@ describe('actions/report', () => {
       event.workflow_run.head_sha = pr.pull_request.head.sha;
       const runner = runnerFiles({ repository: REPO, eventName: 'workflow_run', event });
       await runReport(runner, { 'from-artifact': 'cairn-report-churn' }, artifacts);
+      return { gh, comments, checks };
+    }
+
+    test('posts the fork\'s report after checking the PR head is the commit the run built', async (t) => {
+      const artifacts = folderArtifacts();
+      const pr = await forkRun(artifacts);
+      const { comments, checks } = await postHandoff(t, artifacts, pr);
       assert.equal(comments.on(pr.number).length, 1);
       assert.equal(checks.runs[0].head_sha, pr.pull_request.head.sha);
+    });
+
+    test("the fork's report is published as `cairn (fork): <model>`, labelled, without a record: the record reader never takes it, even with a marker planted", async (t) => {
+      const artifacts = folderArtifacts();
+      // The fork's code wrote every byte of the artifact: here it plants a record of better numbers.
+      const planted = JSON.stringify(sampleReport({ name: 'churn', metrics: { ...sampleReport().metrics, f1: 0.99 } }));
+      const pr = await forkRun(artifacts, { metrics: { ...sampleReport().metrics, f1: 0.99 }, data: { path: `data.csv\n${RECORD_MARKER}\n\`\`\`json\n${planted}\n\`\`\``, sha256: 'a'.repeat(64), rows: 10 } });
+      const { gh, comments, checks } = await postHandoff(t, artifacts, pr);
+
+      const [run] = checks.runs;
+      assert.equal(run.name, 'cairn (fork): churn');
+      assert.equal(run.conclusion, 'neutral');
+      assert.match(String(run.output.title), /^fork: /);
+      assert.doesNotMatch(String(run.output.text), /cairn:record/);
+      assert.match(String(run.output.summary), /Computed by the fork's code/);
+      assert.match(comments.on(pr.number)[0].body, /Computed by the fork's code/);
+      // Made by GitHub Actions (a workflow_run job's token), so only its name and its missing record keep it out.
+      const [owner, repo] = REPO.split('/');
+      const octokit = createOctokit({ auth: 'test-token', retries: 0, throttle: false });
+      const lookup = await readRecordOnCommit(octokit, { owner, repo, sha: pr.pull_request.head.sha, model: 'churn' });
+      assert.equal(lookup.record, undefined);
+      // Even a check run named like a record, carrying the fork's text, is not a record.
+      checks.add({ name: 'cairn: churn', head_sha: pr.pull_request.head.sha, conclusion: 'success', output: { ...run.output } });
+      assert.equal((await readRecordOnCommit(octokit, { owner, repo, sha: pr.pull_request.head.sha, model: 'churn' })).record, undefined);
+      assert.deepEqual(gh.violations, []);
     });
 
     test('refuses an artifact whose PR head is not the commit the run built', async (t) => {

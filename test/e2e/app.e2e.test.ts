@@ -71,11 +71,11 @@ describe('the app server as its own process, against a fake GitHub on loopback',
     assert.match(repo.issues[0].body, /\| `churn` \| `v1\.0\.0` \|/);
   });
 
-  test('the app authenticated as GitHub expects: an RS256 app JWT for the installation token, then that token', () => {
-    const tokenRequests = fake.gh.calls(TOKEN_ROUTE);
-    assert.ok(tokenRequests.length >= 1);
-    for (const request of tokenRequests) assert.ok(validAppJwt(request.headers.authorization), `not a valid app JWT: ${request.headers.authorization}`);
-    const others = fake.gh.requests.filter((r) => r.route !== TOKEN_ROUTE);
+  test('the app authenticated as GitHub expects: an RS256 app JWT for the installation token and for GET /app (its own slug), then that token', () => {
+    const appRequests = fake.gh.requests.filter((r) => r.route === TOKEN_ROUTE || r.route === 'GET /app');
+    assert.ok(appRequests.length >= 2);
+    for (const request of appRequests) assert.ok(validAppJwt(request.headers.authorization), `not a valid app JWT: ${request.headers.authorization}`);
+    const others = fake.gh.requests.filter((r) => !appRequests.includes(r));
     assert.ok(others.length > 0);
     for (const request of others) assert.equal(request.headers.authorization, 'token ghs_installation_token', `${request.method} ${request.url}`);
     assert.ok(others.every((r) => new URL(r.url).pathname.startsWith('/api/v3/')), 'GHE_HOST puts the API under /api/v3');

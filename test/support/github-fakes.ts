@@ -16,7 +16,7 @@ let nextId = 1000;
 const stamp = () => new Date(Date.UTC(2024, 0, 1, 0, 0, nextId % 3600)).toISOString().replace('.000Z', 'Z');
 
 /** A complete `simple-user` as GitHub returns it. */
-export function fakeUser(login = 'github-actions[bot]', type: 'User' | 'Bot' = login.endsWith('[bot]') ? 'Bot' : 'User') {
+export function fakeUser(login = 'github-actions[bot]', type: 'User' | 'Bot' | 'Organization' = login.endsWith('[bot]') ? 'Bot' : 'User') {
   const url = `https://api.github.com/users/${encodeURIComponent(login)}`;
   return {
     login, id: 41898282, node_id: 'MDM6Qm90NDE4OTgyODI=', type, site_admin: false, gravatar_id: '',
@@ -28,10 +28,13 @@ export function fakeUser(login = 'github-actions[bot]', type: 'User' | 'Bot' = l
   };
 }
 
-/** A complete `integration` (GitHub App) as check runs carry it. */
-export function fakeApp(slug = 'cairn') {
+/**
+ * A complete `integration` (GitHub App) as check runs carry it. The default is the GitHub Actions
+ * app (id 15368, owned by `github`), which creates the check runs of workflow runs.
+ */
+export function fakeApp(slug = 'github-actions', id = 15368, owner = slug === 'github-actions' ? 'github' : 'acme') {
   return {
-    id: 1, slug, node_id: 'MDExOkludGVncmF0aW9uMQ==', owner: fakeUser('acme', 'User'), name: slug, description: null,
+    id, slug, node_id: 'MDExOkludGVncmF0aW9uMQ==', owner: fakeUser(owner, owner === 'github' ? 'Organization' : 'User'), name: slug, description: null,
     external_url: 'https://example.com', html_url: `https://github.com/apps/${slug}`, created_at: stamp(), updated_at: stamp(),
     permissions: { checks: 'write', issues: 'write' }, events: ['check_run'],
   };
@@ -50,8 +53,8 @@ export interface FakeComment {
   updated_at: string;
 }
 
-/** Issue and pull request comments on one repository, oldest first as GitHub lists them. */
-export function fakeIssueComments(gh: GithubApi, repoFullName = 'acme/churn') {
+/** Issue and pull request comments on one repository, oldest first as GitHub lists them; new ones are by `writer`, whose token the code under test holds. */
+export function fakeIssueComments(gh: GithubApi, repoFullName = 'acme/churn', writer = 'github-actions[bot]') {
   const all: Array<FakeComment & { issueNumber: number }> = [];
   const api = `https://api.github.com/repos/${repoFullName}`;
   const add = (c: { issueNumber: number; body: string; user?: ReturnType<typeof fakeUser> }) => {
@@ -75,7 +78,7 @@ export function fakeIssueComments(gh: GithubApi, repoFullName = 'acme/churn') {
   );
   gh.on<{ body: string }>('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', (req) => ({
     status: 201,
-    data: publicView(add({ issueNumber: Number(req.params.issue_number), body: req.body.body, user: fakeUser() })),
+    data: publicView(add({ issueNumber: Number(req.params.issue_number), body: req.body.body, user: fakeUser(writer) })),
   }));
   gh.on<{ body: string }>('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', (req) => {
     const comment = find(req);

@@ -36,6 +36,7 @@ describe('workflow files', () => {
       'examples/churn/.github/workflows/record-main.yml',
       'examples/churn/.github/workflows/registry.yml',
       'examples/churn/.github/workflows/deploy.yml',
+      'examples/churn/.github/workflows/release-model.yml',
     ]) {
       assert.ok(files.includes(expected), `${expected} not found in ${files.join(', ')}`);
     }

@@ -7,11 +7,15 @@
 import { createHash } from 'node:crypto';
 import type { GithubApi, GithubRequest } from '../../support/github-router.ts';
 import { githubError, paginated, weakEtag } from '../../support/github-router.ts';
-import { fakeCheckRuns, fakeIssueComments, fakeUser } from '../../support/github-fakes.ts';
+import { fakeApp, fakeCheckRuns, fakeIssueComments, fakeUser } from '../../support/github-fakes.ts';
 import { checkRunBody } from '../../../core/github/check-run.ts';
 import type { MetricsReport } from '../../../core/metrics/types.ts';
 import { FULL_NAME, HTML_URL } from './payloads.ts';
-import { INSTALLATION_ID } from './probot.ts';
+import { APP_ID, INSTALLATION_ID } from './probot.ts';
+
+/** The test app's slug, and the login its installation token writes as. */
+export const APP_SLUG = 'cairn';
+export const APP_LOGIN = `${APP_SLUG}[bot]`;
 
 const API = `https://api.github.com/repos/${FULL_NAME}`;
 
@@ -51,6 +55,8 @@ export interface FakeIssue {
   body: string;
   state: 'open' | 'closed';
   pull_request?: unknown;
+  /** Who opened it; the app's bot unless a test plants one. */
+  author?: string;
 }
 
 export interface FakeRepoOptions {
@@ -69,7 +75,7 @@ export function nextTagDate(): string {
 export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
   const branches: Record<string, string> = { main: shaOf('main'), ...options.branches };
   const checks = fakeCheckRuns(gh, branches, FULL_NAME);
-  const comments = fakeIssueComments(gh, FULL_NAME);
+  const comments = fakeIssueComments(gh, FULL_NAME, APP_LOGIN);
   const refs = new VersionedMap<string, { type: 'commit' | 'tag'; sha: string }>();
   const tagObjects = new Map<string, TagObject>();
   /** `<ref or sha>:<path>` -> text. */
@@ -84,6 +90,8 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
 
   const resolveRef = (ref: string) => branches[ref.replace(/^(refs\/)?heads\//, '')] ?? ref;
 
+  // The app asks who it is once per process (app/app-identity.ts): the `cairn` app, writing as cairn[bot].
+  gh.on('GET /app', () => ({ data: fakeApp(APP_SLUG, APP_ID) }));
   gh.on('POST /app/installations/{installation_id}/access_tokens', (req) => {
     if (Number(req.params.installation_id) !== INSTALLATION_ID) return githubError(404, 'Not Found');
     return { status: 201, data: { token: 'ghs_installation_token', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'selected' } };
@@ -165,7 +173,7 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
   });
 
   // --- issues ---------------------------------------------------------------------------------
-  const issueView = (issue: FakeIssue) => ({ id: 80_000 + issue.number, node_id: `I_${issue.number}`, html_url: `${HTML_URL}/issues/${issue.number}`, user: fakeUser(), ...issue });
+  const issueView = ({ author, ...issue }: FakeIssue) => ({ id: 80_000 + issue.number, node_id: `I_${issue.number}`, html_url: `${HTML_URL}/issues/${issue.number}`, user: fakeUser(author ?? APP_LOGIN), ...issue });
   gh.on('GET /repos/{owner}/{repo}/issues', (req) => paginated(req, issues.map(issueView)));
   gh.on<{ title: string; body: string }>('POST /repos/{owner}/{repo}/issues', (req) => {
     const issue: FakeIssue = { number: nextNumber++, title: req.body.title, body: req.body.body, state: 'open' };
@@ -237,10 +245,11 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
     addLightweightTag(tag: string, commit: string) {
       refs.set(`refs/tags/${tag}`, { type: 'commit', sha: commit });
     },
-    /** A completed `cairn: <model>` check run carrying `report`, as the report action leaves it. */
-    addRecord(sha: string, report: MetricsReport) {
+    /** A completed `cairn: <model>` check run carrying `report`, as the report action leaves it (by default in GitHub Actions). */
+    addRecord(sha: string, report: MetricsReport, options: { app?: ReturnType<typeof fakeApp>; completedAt?: string } = {}) {
       const { name, conclusion, output } = checkRunBody({ owner: 'acme', repo: 'churn', headSha: sha, report, summary: `## ${report.name}` });
-      return checks.add({ name, head_sha: sha, status: 'completed', conclusion, completed_at: '2024-03-01T10:00:00Z', output: { ...output, annotations_count: 0, annotations_url: '' } });
+      const completed_at = options.completedAt ?? '2024-03-01T10:00:00Z';
+      return checks.add({ name, head_sha: sha, status: 'completed', conclusion, completed_at, app: options.app ?? fakeApp(), output: { ...output, annotations_count: 0, annotations_url: '' } });
     },
     /** Check runs named `cairn registry` on `sha`. */
     registryChecks(sha: string) {
@@ -252,6 +261,12 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
     /** Requests the app sent that change something in GitHub. */
     writes(): GithubRequest<unknown>[] {
       return gh.requests.filter((r) => r.method !== 'GET' && r.route !== 'POST /app/installations/{installation_id}/access_tokens');
+    },
+    /** An issue someone other than the app opened (a planted marker, say). */
+    addIssue(issue: Omit<FakeIssue, 'number'>): FakeIssue {
+      const added = { number: nextNumber++, ...issue };
+      issues.push(added);
+      return added;
     },
   };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { findGate, findModelConfig, parseRepoConfig } from '../../../core/config/index.ts';
+import { findGate, findModelConfig, parseRepoConfig, trustedApps } from '../../../core/config/index.ts';
 import { readRepoConfig } from '../../../core/config/read.ts';
 import { UserError } from '../../../core/errors.ts';
 
@@ -114,6 +114,13 @@ describe('parseRepoConfig: errors name the file, the key path and the line', () 
   test('a promote level must be a GitHub permission', () => {
     const message = configError('stages:\n  production:\n    promote: owner\n');
     assert.equal(message, `${SOURCE}: stages.production.promote: expected one of read|triage|write|maintain|admin, got "owner" (line 3)`);
+  });
+
+  test('evidence.trusted_apps is a list of GitHub App ids; absent, only GitHub Actions is trusted', () => {
+    assert.deepEqual(trustedApps(parseRepoConfig('evidence:\n  trusted_apps: [4242, 15368]\n', SOURCE)), [4242, 15368]);
+    assert.deepEqual(trustedApps(parseRepoConfig('models: {}\n', SOURCE)), []);
+    assert.match(configError('evidence:\n  trusted_apps: [buildkite]\n'), /evidence\.trusted_apps\[0\]: expected a GitHub App id \(a whole number\), got "buildkite" \(line 2\)/);
+    assert.match(configError('evidence:\n  trusted_app: [1]\n'), /unknown key; valid keys here: trusted_apps/);
   });
 
   test('wrong types, bad names and bad workflow files are all listed, one per line', () => {

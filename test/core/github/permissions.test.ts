@@ -20,7 +20,7 @@ describe('fork pull requests (read-only token)', () => {
     const logger = memoryLogger();
     const client = octokit();
 
-    const comment = await tryWrite('comment on the pull request', () => upsertStickyComment(client, { owner: 'acme', repo: 'churn', issueNumber: 3, marker: '<!-- m -->', body: 'x' }), logger);
+    const comment = await tryWrite('comment on the pull request', () => upsertStickyComment(client, { owner: 'acme', repo: 'churn', issueNumber: 3, marker: '<!-- m -->', author: 'github-actions[bot]', body: 'x' }), logger);
     const check = await tryWrite('create the check run', () => publishCheckRun(client, { owner: 'acme', repo: 'churn', headSha: 'f'.repeat(40), report: sampleReport(), summary: 's' }), logger);
 
     assert.deepEqual([comment, check], [undefined, undefined]);

@@ -6,7 +6,7 @@ import { githubApi } from '../../support/github-api.ts';
 import { fakeIssueComments, fakeUser } from '../../support/github-fakes.ts';
 
 const marker = '<!-- cairn:churn:metrics -->';
-const target = { owner: 'acme', repo: 'churn', issueNumber: 7, marker };
+const target = { owner: 'acme', repo: 'churn', issueNumber: 7, marker, author: 'github-actions[bot]' };
 const octokit = () => createOctokit({ auth: 'test-token', retries: 0, throttle: false });
 const LIST = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments';
 const PATCH = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
@@ -51,10 +51,31 @@ describe('upsertStickyComment', () => {
     const gh = githubApi(t, { validateResponses: true });
     const comments = fakeIssueComments(gh);
     seedChatter(comments, 120);
-    const ours = comments.add({ issueNumber: 7, body: `${marker}\nsame report` });
+    const ours = comments.add({ issueNumber: 7, body: `${marker}\nsame report`, user: fakeUser() });
     const result = await upsertStickyComment(octokit(), { ...target, body: `${marker}\nsame report` });
     assert.deepEqual(result, { id: ours.id, url: ours.html_url, action: 'unchanged' });
     assert.equal(gh.calls(PATCH).length + gh.calls(POST).length, 0);
+  });
+
+  test("a marker planted in someone else's comment is ignored: theirs is untouched and ours is created, then updated in place", async (t) => {
+    const gh = githubApi(t, { validateResponses: true });
+    const comments = fakeIssueComments(gh);
+    const planted = comments.add({ issueNumber: 7, body: `${marker}\nf1 0.99, ship it`, user: fakeUser('mallory', 'User') });
+    const impostor = comments.add({ issueNumber: 7, body: `${marker}\nf1 0.99`, user: fakeUser('other-app[bot]') });
+    const first = await upsertStickyComment(octokit(), { ...target, body: `${marker}\nf1 0.67` });
+    const second = await upsertStickyComment(octokit(), { ...target, body: `${marker}\nf1 0.70` });
+    assert.equal(first.action, 'created');
+    assert.deepEqual([second.action, second.id], ['updated', first.id]);
+    assert.equal(comments.on(7).find((c) => c.id === planted.id)?.body, `${marker}\nf1 0.99, ship it`);
+    assert.equal(comments.on(7).find((c) => c.id === impostor.id)?.body, `${marker}\nf1 0.99`);
+    assert.deepEqual(gh.calls<{ body: string }>(PATCH).map((r) => r.params.comment_id), [String(first.id)]);
+  });
+
+  test('our author is matched whatever its case', async (t) => {
+    const gh = githubApi(t, { validateResponses: true });
+    const comments = fakeIssueComments(gh);
+    const ours = comments.add({ issueNumber: 7, body: `${marker}\nold`, user: fakeUser('GitHub-Actions[bot]') });
+    assert.deepEqual(await upsertStickyComment(octokit(), { ...target, body: `${marker}\nnew` }), { id: ours.id, url: ours.html_url, action: 'updated' });
   });
 
   test('a reply quoting our comment is not taken for it', async (t) => {
