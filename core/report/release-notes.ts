@@ -4,7 +4,7 @@
  */
 import type { ModelConfig } from '../config/repo-config.schema.ts';
 import type { MetricsReport } from '../metrics/types.ts';
-import { code, escapeCell, shortHash } from './format.ts';
+import { code, inert, shortHash } from './format.ts';
 import { renderGateSection } from './metric-table.ts';
 import { renderModelCard } from './model-card.ts';
 
@@ -33,7 +33,7 @@ export function renderReleaseNotes(input: ReleaseNotesInput): string {
       head,
       '',
       `> [!WARNING]`,
-      `> No evaluation record: commit ${code(shortHash(sha))} has no completed ${code(`cairn: ${model}`)} check run with a Cairn record, so this release has no metrics or model card. Run the evaluate/report workflow on that commit before promoting ${escapeCell(model)}.`,
+      `> No evaluation record: commit ${code(shortHash(sha))} has no completed ${code(`cairn: ${model}`)} check run with a Cairn record, so this release has no metrics or model card. Run the evaluate/report workflow on that commit before promoting ${inert(model)}.`,
       '',
     ].join('\n');
   }
