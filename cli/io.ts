@@ -1,4 +1,4 @@
-import type { Logger } from '../core/logger.ts';
+import { withoutWorkflowCommands, type Logger } from '../core/logger.ts';
 
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIO {
@@ -14,8 +14,9 @@ export interface CliIO {
 
 export function processIO(): CliIO {
   return {
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
+    // Run in a workflow step, whatever the CLI prints is read by the runner: no line may be a command.
+    stdout: (text) => void process.stdout.write(withoutWorkflowCommands(text)),
+    stderr: (text) => void process.stderr.write(withoutWorkflowCommands(text)),
     env: process.env,
     cwd: process.cwd(),
     stderrIsTTY: process.stderr.isTTY === true,

@@ -12,7 +12,7 @@ import { parseMetricsReport } from '../../core/metrics/read-report.ts';
 import { renderComment, stickyMarker } from '../../core/report/comment.ts';
 import { renderModelCard } from '../../core/report/model-card.ts';
 import { renderJobSummary } from '../../core/report/summary.ts';
-import { actionLogger, optionalInput } from '../shared/action-logger.ts';
+import { actionLogger, info, optionalInput } from '../shared/action-logger.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
 import { readRunnerEnv, runUrl, splitRepository, type RunnerEnv } from '../shared/runner-env.ts';
 import { HANDOFF_FILE, readHandoff, runnerArtifactStore, type ArtifactStore, type Handoff } from './handoff.ts';
@@ -73,12 +73,12 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
     if (core.getBooleanInput('comment') && target.issueNumber) {
       const result = await upsertStickyComment(client, { ...where, issueNumber: target.issueNumber, marker: stickyMarker(metrics.name), body });
       core.setOutput('comment-url', result.url);
-      core.info(`comment ${result.action}: ${result.url}`);
+      info(`comment ${result.action}: ${result.url}`);
     }
     if (core.getBooleanInput('check') && target.headSha) {
       const check = await publishCheckRun(client, { ...where, headSha: target.headSha, report: metrics, summary: body, detailsUrl: runUrl(env) });
       core.setOutput('check-run-id', String(check.id));
-      core.info(`check run "cairn: ${metrics.name}": ${check.url}`);
+      info(`check run "cairn: ${metrics.name}": ${check.url}`);
     }
   }
 }

@@ -164,3 +164,19 @@ export function assertInert(markdown: string, options: InertOptions = {}): void 
 function context(text: string, index = 0): string {
   return text.slice(Math.max(0, index - 80), index + 80);
 }
+
+/**
+ * Fails when a log the Actions runner reads holds a workflow command that Cairn did not mean to
+ * issue: a line starting (after spaces) with `::` other than the `allowed` commands (`::error::`
+ * from a failed step), or a legacy `##[` anywhere, which the runner honours mid-line.
+ */
+export function assertNoWorkflowCommands(log: string, allowed: readonly string[] = []): void {
+  for (const line of log.split(/\r\n|\r|\n/)) {
+    const start = line.trimStart();
+    if (start.startsWith('::')) {
+      assert.ok(allowed.some((command) => start.startsWith(command)), `a workflow command in the log: ${line}`);
+      continue; // the runner reads the line as this command, so a `##[` in its message is data
+    }
+    assert.ok(!line.includes('##['), `a legacy workflow command in the log: ${line}`);
+  }
+}
