@@ -2,7 +2,7 @@ import { formatKeyPath } from '../config/parse.ts';
 import type { ModelCardFields, ModelConfig } from '../config/repo-config.schema.ts';
 import type { MetricsReport } from '../metrics/types.ts';
 import { renderClassTable } from './class-sections.ts';
-import { code, inert, formatCount } from './format.ts';
+import { code, inert, inertLines, formatCount } from './format.ts';
 import { METRIC_INFO, TASK_NAMES, metricsToShow } from './metric-labels.ts';
 import { renderMetricTable } from './metric-table.ts';
 import { renderFrontMatter } from './model-index.ts';
@@ -29,13 +29,16 @@ export function renderModelCard(input: ModelCardInput): string {
   const card: ModelCardFields = model?.card ?? {};
   const keyPrefix = formatKeyPath(['models', report.name]);
   const notProvided = (key: string) => `_Not provided in .github/cairn.yml_ (set ${code(`${keyPrefix}.${key}`)})`;
-  const field = (key: keyof ModelCardFields) => card[key]?.trim() || notProvided(`card.${key}`);
+  // Prose from the config is shown as written, line by line, but inert like any other user text:
+  // a card must not ping a team or post a link in the name of the app that renders it.
+  const prose = (text: string | undefined, key: string) => (text?.trim() ? inertLines(text.trim()) : notProvided(key));
+  const field = (key: keyof ModelCardFields) => prose(card[key], `card.${key}`);
 
   const details = [
     `- **Name:** ${inert(report.name)}`,
     `- **Task:** ${TASK_NAMES[report.task]}`,
     `- **Model type:** ${model?.type ? inert(model.type) : notProvided('type')}`,
-    `- **Description:** ${model?.description?.trim() || notProvided('description')}`,
+    `- **Description:** ${prose(model?.description, 'description')}`,
     `- **Developers:** ${field('developers')}`,
     `- **License:** ${field('license')}`,
     `- **Format:** ONNX${report.runtime ? `, evaluated with onnxruntime ${inert(report.runtime.onnxruntime)}` : ''}`,

@@ -102,9 +102,10 @@ describe('every report surface renders hostile records inert', () => {
     assertInert(renderJobSummary({ report, baseline, modelCard: renderModelCard({ report, baseline }) }));
   });
 
-  test('model card, with and without front matter', () => {
-    assertInert(renderModelCard({ report, baseline, frontMatter: false }));
-    const card = renderModelCard({ report, baseline });
+  test('model card, with and without front matter, with hostile config prose', () => {
+    const model = { path: HOSTILE, type: HOSTILE, description: HOSTILE, labels: [HOSTILE, 'b', 'c'], card: { developers: HOSTILE, citation: HOSTILE, intended_use: HOSTILE, limitations: HOSTILE } };
+    assertInert(renderModelCard({ report, baseline, model, frontMatter: false }));
+    const card = renderModelCard({ report, baseline, model });
     // The front matter is YAML for the Hub, not markdown; the body after it is checked.
     assertInert(card.slice(card.indexOf('\n---\n') + 5));
   });
