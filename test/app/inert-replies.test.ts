@@ -9,7 +9,7 @@ import { deploymentMarker } from '../../app/deployment-status.ts';
 import { githubApi } from '../support/github-api.ts';
 import { assertInert } from '../support/inert-markdown.ts';
 import { CONFIG, fakeRepo, shaOf } from './support/fake-repo.ts';
-import { commentPayload, deploymentStatusPayload, pushPayload } from './support/payloads.ts';
+import { commentPayload, deploymentStatusPayload, protectionRulePayload, pushPayload } from './support/payloads.ts';
 import { testApp } from './support/probot.ts';
 
 const V1 = shaOf('commit v1');
@@ -53,6 +53,17 @@ describe('check runs and deployment replies', () => {
     const [started] = gh.calls<{ output: { title: string; summary: string } }>('POST /repos/{owner}/{repo}/check-runs');
     assert.doesNotMatch(started.body.output.title, /\n/);
     assertInert(started.body.output.summary);
+  });
+
+  test('the deployment review names a hostile environment and ref inert', async (t) => {
+    const { repo, app } = await setup(t);
+    await app.deliver('deployment_protection_rule', protectionRulePayload({ environment: `${WORD} \`x`, ref: 'main', sha: V1, runId: 1 }));
+    await app.deliver('deployment_protection_rule', protectionRulePayload({ environment: 'prod', ref: `refs/heads/${WORD}`, sha: shaOf('elsewhere'), runId: 2 }));
+    const [environment, ref] = repo.reviews.map((r) => r.comment);
+    assert.match(environment, /belongs to no stage/);
+    assert.match(ref, /invalid registry tag/);
+    assertInert(environment);
+    assertInert(ref);
   });
 
   test('the outcome of a deployment /cairn started names a hostile environment inert', async (t) => {
