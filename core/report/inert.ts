@@ -4,16 +4,17 @@
  * renderer goes through these; a later feature that renders such text uses them too.
  *
  * Rules, after what GitHub itself, Dependabot and Renovate do:
- * - no live mention, email or issue reference: a zero-width space (U+200B) after `@`, after a `#`
- *   or `GH-` before digits (Dependabot writes `@\u200Bname`, Renovate `@&#8203;name` and
- *   `#&#8203;123`); an entity would not do, GitHub finds mentions in the rendered text;
+ * - no live mention, email or issue reference: a zero-width space (U+200B) after `@`, after `#`
+ *   before digits, and inside `GH-123` (Dependabot writes `@\u200Bname`, Renovate `@&#8203;name`
+ *   and `#&#8203;123`); `&#64;` for the `@` would not do, GitHub finds mentions in rendered text;
  * - no HTML, comments or markers: `<`, `>` and `&` become entities, so `<img>`, `<!-- cairn:x -->`
  *   and `-->` show as text and `&#64;` cannot smuggle an `@`;
  * - no links or images: `[` and `]` are escaped, and bare autolinks are broken (`:\u200B//`,
  *   `www\u200B.`);
  * - no table, code or block breakout: `|`, backticks, `~`, `*`, `$` (math) and `\` are
  *   backslash-escaped, line breaks become spaces, and a leading block marker (`#`, `-`, `+`, `=`,
- *   `1.`) is escaped;
+ *   `1.`) is escaped; `_` is left alone (inside a word it never emphasises, and metric names such
+ *   as `f1_macro` are full of it; emphasis is all it could do);
  * - control characters and bidirectional overrides are dropped.
  * The text still reads the same once rendered; only the markdown source changes.
  */
