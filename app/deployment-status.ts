@@ -8,6 +8,7 @@ import { isUserError } from '../core/errors.ts';
 import { readRegistryTag } from '../core/github/registry-tags.ts';
 import { upsertStickyComment } from '../core/github/sticky-comment.ts';
 import { findTagEvent, isRegistryTag } from '../core/registry/index.ts';
+import { code, inert } from '../core/report/index.ts';
 import type { DeploymentSeen } from '../core/report/registry-view.ts';
 import { readRequestLine } from './chatops/run-command.ts';
 import type { DeploymentStatusPayload } from './payloads.ts';
@@ -57,11 +58,12 @@ export async function onDeploymentStatus(payload: DeploymentStatusPayload, ctx: 
   const origin = tag && !('lightweight' in tag) ? readRequestLine(tag.message) : undefined;
   if (!origin) return;
   const event = findTagEvent(registry.state, tagName);
-  const what = event?.version ? `\`${event.name}@${event.version}\`` : `\`${tagName}\``;
+  // The environment is the payload's free text: code spans show it verbatim and inert.
+  const what = code(event?.version ? `${event.name}@${event.version}` : tagName);
   const body = [
-    `${MARK[status.state] ?? ''} Deployment of ${what} to \`${environment}\`: **${status.state}**${url && /^https?:\/\/[^\s()<>]+$/.test(url) ? ` ([run](${url}))` : ''}.`,
+    `${MARK[status.state] ?? ''} Deployment of ${what} to ${code(environment)}: **${inert(status.state)}**${url && /^https?:\/\/[^\s()<>]+$/.test(url) ? ` ([run](${url}))` : ''}.`,
     '',
-    `From tag \`${tagName}\`, commit \`${deployment.sha.slice(0, 7)}\`.`,
+    `From tag ${code(tagName)}, commit ${code(deployment.sha.slice(0, 7))}.`,
   ].join('\n');
   const author = await runtime.appLogin();
   const result = await upsertStickyComment(octokit, { owner: target.owner, repo: target.repo, issueNumber: origin.issueNumber, marker: deploymentMarker(deployment.id), author, body });

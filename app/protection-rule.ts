@@ -87,7 +87,7 @@ async function decide(ctx: HandlerContext, payload: ProtectionRulePayload): Prom
     const modelConfig = requireModel(config, model);
     const trusted = trustedApps(config);
     const { record, ignored } = await readRecordOnCommit(octokit, { owner: target.owner, repo: target.repo, sha: version.sha, model, trustedApps: trusted, logger });
-    reasons.push(...ignored.map((run) => `${run.message}; trust it with \`evidence.trusted_apps\` in .github/cairn.yml.`));
+    reasons.push(...ignored.map((run) => `${run.message}; trust it with evidence.trusted_apps in .github/cairn.yml.`));
     if (!record) throw new UserError(`commit ${version.sha.slice(0, 7)} has no "cairn: ${model}" evaluation record; run the evaluation on it first`);
     review.report = record.report;
     review.recordUrl = record.checkRun.url;

@@ -4,8 +4,10 @@
  * redelivered push (after a restart, or on another instance) finds it and does nothing twice.
  * A run that stopped on an internal error is renamed (`retry:`), so a redelivery tries again.
  */
+import { fitTitle } from '../core/github/check-run.ts';
 import type { GitHubClient } from '../core/github/octokit.ts';
 import { CHECK_OUTPUT_LIMIT, truncateText } from '../core/github/truncate.ts';
+import { code, inertLines } from '../core/report/index.ts';
 import type { RepoTarget } from './runtime.ts';
 
 export const REGISTRY_CHECK_NAME = 'cairn registry';
@@ -17,8 +19,6 @@ export interface RegistryCheckOutcome {
   title: string;
   summary: string;
 }
-
-const TITLE_LIMIT = 200;
 
 /** The external_id that marks the handling of `tag`. */
 export function registryCheckId(tag: string): string {
@@ -48,7 +48,7 @@ export async function startRegistryCheck(octokit: GitHubClient, target: RepoTarg
     external_id: registryCheckId(tag),
     status: 'in_progress',
     details_url: detailsUrl,
-    output: { title: `Checking ${tag}`.slice(0, TITLE_LIMIT), summary: `Cairn is checking the registry tag \`${tag}\`.` },
+    output: { title: fitTitle(`Checking ${tag}`), summary: `Cairn is checking the registry tag ${code(tag)}.` },
   });
   return Number(data.id);
 }
@@ -62,7 +62,7 @@ export async function finishRegistryCheck(octokit: GitHubClient, target: RepoTar
     conclusion: outcome.conclusion,
     completed_at: now.toISOString(),
     output: {
-      title: outcome.title.length <= TITLE_LIMIT ? outcome.title : `${outcome.title.slice(0, TITLE_LIMIT - 1)}…`,
+      title: fitTitle(outcome.title),
       summary: truncateText(outcome.summary, CHECK_OUTPUT_LIMIT, '… (truncated)'),
     },
   });
@@ -79,8 +79,8 @@ export async function abandonRegistryCheck(octokit: GitHubClient, target: RepoTa
     conclusion: 'failure',
     completed_at: now.toISOString(),
     output: {
-      title: `Cairn could not finish checking ${tag}`.slice(0, TITLE_LIMIT),
-      summary: truncateText(`Cairn stopped on an internal error: ${reason}\n\nNothing was dispatched. Redeliver the push webhook from the app's settings, or delete and push the tag again.`, CHECK_OUTPUT_LIMIT, '…'),
+      title: fitTitle(`Cairn could not finish checking ${tag}`),
+      summary: truncateText(`Cairn stopped on an internal error: ${inertLines(reason)}\n\nNothing was dispatched. Redeliver the push webhook from the app's settings, or delete and push the tag again.`, CHECK_OUTPUT_LIMIT, '…'),
     },
   });
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '../core/logger.ts';
+import { withoutWorkflowCommands, type Logger } from '../core/logger.ts';
 
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIO {
@@ -12,10 +12,29 @@ export interface CliIO {
   stderrColumns?: number;
 }
 
+/**
+ * Output with no workflow command in it. JSON keeps its exact value: a `[` after `##` (only a JSON
+ * string can hold one) is written as the escape `\u005b`, which every parser reads back as `[`, and
+ * no line of JSON starts with `::`. Other text gets core's zero-width break.
+ */
+export function forTheRunner(text: string): string {
+  if (!text.includes('##[')) return withoutWorkflowCommands(text);
+  if (/^\s*[[{]/.test(text)) {
+    try {
+      JSON.parse(text);
+      return text.replace(/##\[/g, '##\\u005b');
+    } catch {
+      // not JSON after all
+    }
+  }
+  return withoutWorkflowCommands(text);
+}
+
 export function processIO(): CliIO {
   return {
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
+    // Run in a workflow step, whatever the CLI prints is read by the runner: no line may be a command.
+    stdout: (text) => void process.stdout.write(forTheRunner(text)),
+    stderr: (text) => void process.stderr.write(forTheRunner(text)),
     env: process.env,
     cwd: process.cwd(),
     stderrIsTTY: process.stderr.isTTY === true,

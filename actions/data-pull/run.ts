@@ -5,7 +5,7 @@ import { formatBytes, formatRate } from '../../core/byte-size.ts';
 import { defaultCacheDir } from '../../core/store/cache-dir.ts';
 import { DEFAULT_PULL_JOBS, type PullProgress } from '../../core/store/pull.ts';
 import { planPull, pullPlan } from '../../core/store/pull-targets.ts';
-import { actionLogger, optionalInput } from '../shared/action-logger.ts';
+import { actionLogger, info, optionalInput } from '../shared/action-logger.ts';
 import { parseEnumInput, parsePositiveIntInput } from '../shared/inputs.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
 import { renderPullSummary, type CacheOutcome, type RestoredCache } from './summary.ts';
@@ -39,7 +39,7 @@ export async function run(): Promise<void> {
   core.setOutput('manifest-hash', result.manifestHash);
   const remotes = [...new Map(plan.targets.map((target) => [target.remote.uri, target.remote.source])).entries()].map(([uri, source]) => ({ uri, source }));
   await appendJobSummary(renderPullSummary({ result, cwd, remotes, cache: cacheOutcome }));
-  core.info(
+  info(
     `pulled ${result.files} files (${formatBytes(result.bytes)}): ${result.downloaded.files} downloaded (${formatBytes(result.downloaded.bytes)}), ` +
       `${result.fromCache.files} from the cache, ${result.unchanged.files} unchanged`,
   );
@@ -72,7 +72,7 @@ async function save(cacheDir: string, restored: RestoredCache): Promise<Restored
     return id === -1 ? restored : { ...restored, saved: true };
   } catch (error) {
     // Another job saving the same key at the same time is not a problem: its entry serves the next run.
-    const log = (error as Error).name === 'ReserveCacheError' ? core.info : core.warning;
+    const log = (error as Error).name === 'ReserveCacheError' ? info : core.warning;
     log(`could not save the cache ${restored.key}: ${(error as Error).message}`);
     return restored;
   }
@@ -86,6 +86,6 @@ function throttledLog(): (progress: PullProgress) => void {
     if (now - last < PROGRESS_LOG_MS || progress.filesDone >= progress.filesTotal) return;
     last = now;
     const total = progress.bytesTotal > 0 ? ` of ${formatBytes(progress.bytesTotal)}` : '';
-    core.info(`${progress.filesDone}/${progress.filesTotal} files, ${formatBytes(progress.bytesDone)}${total}, ${formatRate(progress.bytesDownloaded, progress.elapsedMs)}`);
+    info(`${progress.filesDone}/${progress.filesTotal} files, ${formatBytes(progress.bytesDone)}${total}, ${formatRate(progress.bytesDownloaded, progress.elapsedMs)}`);
   };
 }

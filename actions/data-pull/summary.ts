@@ -1,6 +1,6 @@
 import { relative, sep } from 'node:path';
 import { formatBytes, formatDuration } from '../../core/byte-size.ts';
-import { code, codeCell, formatCount, table } from '../../core/report/format.ts';
+import { code, codeCell, formatCount, inert, table } from '../../core/report/format.ts';
 import type { PullResult } from '../../core/store/pull.ts';
 
 /** What the Actions cache did for this pull. */
@@ -43,7 +43,7 @@ export function renderPullSummary({ result, cwd, remotes, cache }: PullSummaryIn
     `Downloaded ${formatCount(result.downloaded.files)} files (${formatBytes(result.downloaded.bytes)}), ` +
       `${formatCount(result.fromCache.files)} from the cache, ${formatCount(result.unchanged.files)} already in place, in ${formatDuration(result.elapsedMs)}.`,
     '',
-    `Remote: ${remotes.map((remote) => `${code(remote.uri)} (${remote.source})`).join(', ')}. Manifest hash ${code(result.manifestHash)}.`,
+    `Remote: ${remotes.map((remote) => `${code(remote.uri)} (${inert(remote.source)})`).join(', ')}. Manifest hash ${code(result.manifestHash)}.`,
   );
   const note = cacheNote(cache);
   if (note) lines.push('', note);

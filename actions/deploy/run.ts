@@ -4,17 +4,17 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { markdownTable } from 'markdown-table';
 import { UserError } from '../../core/errors.ts';
 import { isRegistryTag, parseTag, tagFromRef, type ParsedTag } from '../../core/registry/index.ts';
 import { createOctokit, type GitHubClient } from '../../core/github/index.ts';
+import { codeCell, inert, inertLines, table } from '../../core/report/format.ts';
 import { pullModelArtifact, readModelPointer } from '../../core/store/model-artifacts.ts';
 import { parseModelName } from '../../core/store/model-names.ts';
 import { openStore } from '../../core/store/open-store.ts';
 import { DeployFailedError, deployToStage, type DeployResult } from '../../core/store/stage-pointer.ts';
 import type { ModelPointer } from '../../core/store/model-pointer.schema.ts';
 import type { ObjectStore } from '../../core/store/store.ts';
-import { actionLogger, optionalInput } from '../shared/action-logger.ts';
+import { actionLogger, info, optionalInput } from '../shared/action-logger.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
 import { readRunnerEnv, runUrl, splitRepository, type RunnerEnv } from '../shared/runner-env.ts';
 import { readEvaluatedModel, requireEvaluatedBytes } from './evaluated-bytes.ts';
@@ -66,11 +66,11 @@ export async function run(): Promise<void> {
     });
     core.setOutput('uri', result.uri);
     core.setOutput('previous-version', result.previous?.version ?? '');
-    core.info(`deployed ${result.pointer.name} ${result.pointer.version} to ${request.stage}: ${result.uri}`);
+    info(`deployed ${result.pointer.name} ${result.pointer.version} to ${request.stage}: ${result.uri}`);
     await appendJobSummary(successSummary(result, request));
   } catch (error) {
     if (error instanceof DeployFailedError) {
-      await appendJobSummary(`### Deploy of ${request.model} ${request.version} to ${request.stage} failed\n\n${error.message.replaceAll('\n', '\n\n')}\n`);
+      await appendJobSummary(`### Deploy of ${inert(request.model)} ${inert(request.version)} to ${inert(request.stage)} failed\n\n${inertLines(error.message).replaceAll('\n', '\n\n')}\n`);
     }
     throw error;
   } finally {
@@ -124,7 +124,7 @@ async function copyToTarget(target: ObjectStore, model: ModelPointer, stage: str
 }
 
 function runCommand(command: string, vars: Record<string, string>, cwd: string): Promise<void> {
-  core.info(`running the deploy command: ${command}`);
+  info(`running the deploy command: ${command}`);
   return new Promise((resolve, reject) => {
     const child = spawn(command, { shell: true, cwd, env: { ...process.env, ...vars }, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', (error) => reject(new UserError(`the deploy command could not start: ${error.message}`, { cause: error })));
@@ -137,14 +137,13 @@ function runCommand(command: string, vars: Record<string, string>, cwd: string):
 
 function successSummary(result: DeployResult, request: DeployRequest): string {
   const { pointer, previous } = result;
-  const code = (text: string) => `\`${text.replaceAll('|', '\\|').replaceAll('`', "'")}\``;
   const rows = [
-    ['model', code(pointer.name)],
-    ['version', code(pointer.version)],
-    ['previous version', previous ? code(previous.version) : 'none (first deploy)'],
-    ['served at', code(result.uri)],
-    ['stage pointer', code(result.pointerUri)],
-    ['sha256', code(pointer.sha256)],
+    ['model', codeCell(pointer.name)],
+    ['version', codeCell(pointer.version)],
+    ['previous version', previous ? codeCell(previous.version) : 'none (first deploy)'],
+    ['served at', codeCell(result.uri)],
+    ['stage pointer', codeCell(result.pointerUri)],
+    ['sha256', codeCell(pointer.sha256)],
   ];
-  return `### Deployed ${pointer.name} ${pointer.version} to ${request.stage}\n\n${markdownTable([['', 'value'], ...rows], { alignDelimiters: false })}\n`;
+  return `### Deployed ${inert(pointer.name)} ${inert(pointer.version)} to ${inert(request.stage)}\n\n${table([['', 'value'], ...rows])}\n`;
 }

@@ -9,7 +9,7 @@ import { readBaselineFromRef } from '../../core/github/baseline.ts';
 import { createOctokit } from '../../core/github/octokit.ts';
 import { headline } from '../../core/report/headline.ts';
 import { renderJobSummary } from '../../core/report/summary.ts';
-import { actionLogger, optionalInput } from '../shared/action-logger.ts';
+import { actionLogger, info, optionalInput } from '../shared/action-logger.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
 import { readRunnerEnv, splitRepository } from '../shared/runner-env.ts';
 import { parseEnumInput, parsePositiveIntInput } from '../shared/inputs.ts';
@@ -53,7 +53,7 @@ export async function run(): Promise<void> {
   core.setOutput('metrics-path', metricsPath);
   core.setOutput('passed', report.gate ? String(report.gate.passed) : '');
   core.setOutput('summary', headline(report, baseline));
-  core.info(headline(report, baseline));
+  info(headline(report, baseline));
   if (report.gate && !report.gate.passed) {
     const failed = report.gate.rules.filter((rule) => !rule.passed).map((rule) => rule.rule);
     throw new GateFailure(`gate failed for ${name}: ${failed.join(', ')}`, failed);

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
-import { markdownTable } from 'markdown-table';
 import { findModelConfig } from '../../core/config/parse.ts';
 import { readRepoConfig } from '../../core/config/read.ts';
 import { UserError } from '../../core/errors.ts';
 import { findTagEvent, isRegistryTag, isVersion, parseTag, registryState, tagFromRef } from '../../core/registry/index.ts';
 import { readAnnotatedTags, tagKind } from '../../core/registry/local-git.ts';
-import { optionalInput } from '../shared/action-logger.ts';
+import { code, codeCell, table } from '../../core/report/format.ts';
+import { info, optionalInput } from '../shared/action-logger.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
 import { readRunnerEnv } from '../shared/runner-env.ts';
 
@@ -60,7 +60,7 @@ export async function run(): Promise<void> {
     description: model?.description ?? '',
   };
   setOutputs(outputs);
-  core.info(`${tag}: ${event.event} of ${event.name}${event.version ? ` ${event.version}` : ''}${event.stage ? ` (stage ${event.stage})` : ''}`);
-  const rows = OUTPUTS.filter((name) => outputs[name] !== '').map((name) => [name, `\`${outputs[name].replaceAll('|', '\\|').replaceAll('`', "'")}\``]);
-  await appendJobSummary(`### Registry tag \`${tag}\`\n\n${markdownTable([['output', 'value'], ...rows], { alignDelimiters: false })}\n`);
+  info(`${tag}: ${event.event} of ${event.name}${event.version ? ` ${event.version}` : ''}${event.stage ? ` (stage ${event.stage})` : ''}`);
+  const rows = OUTPUTS.filter((name) => outputs[name] !== '').map((name) => [name, codeCell(outputs[name])]);
+  await appendJobSummary(`### Registry tag ${code(tag)}\n\n${table([['output', 'value'], ...rows])}\n`);
 }

@@ -13,7 +13,7 @@ import { parseMetricsReport } from '../../core/metrics/read-report.ts';
 import { renderComment, stickyMarker } from '../../core/report/comment.ts';
 import { renderModelCard } from '../../core/report/model-card.ts';
 import { renderJobSummary } from '../../core/report/summary.ts';
-import { actionLogger, optionalInput } from '../shared/action-logger.ts';
+import { actionLogger, info, optionalInput } from '../shared/action-logger.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
 import { readRunnerEnv, runUrl, splitRepository, type RunnerEnv } from '../shared/runner-env.ts';
 import { HANDOFF_FILE, readHandoff, runnerArtifactStore, type ArtifactStore, type Handoff } from './handoff.ts';
@@ -78,13 +78,13 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
       const author = await tokenLogin(client, { token: token!, appSlug: optionalInput('app-slug') });
       const result = await upsertStickyComment(client, { ...where, issueNumber: target.issueNumber, marker: stickyMarker(metrics.name), author, body });
       core.setOutput('comment-url', result.url);
-      core.info(`comment ${result.action}: ${result.url}`);
+      info(`comment ${result.action}: ${result.url}`);
     }
     if (core.getBooleanInput('check') && target.headSha) {
       const fromFork = fromArtifact !== undefined;
       const check = await publishCheckRun(client, { ...where, headSha: target.headSha, report: metrics, summary: body, detailsUrl: runUrl(env), fromFork });
       core.setOutput('check-run-id', String(check.id));
-      core.info(`check run "${fromFork ? forkCheckRunName(metrics.name) : checkRunName(metrics.name)}": ${check.url}`);
+      info(`check run "${fromFork ? forkCheckRunName(metrics.name) : checkRunName(metrics.name)}": ${check.url}`);
     }
   }
 }

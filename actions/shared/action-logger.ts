@@ -1,10 +1,19 @@
 import * as core from '@actions/core';
-import type { Logger } from '../../core/logger.ts';
+import { withoutWorkflowCommands, type Logger } from '../../core/logger.ts';
 import { GateFailure, isUserError } from '../../core/errors.ts';
+
+/**
+ * `core.info` for a line that may hold a model name, a path or any other text from a user or a
+ * record: core.info writes it raw, so a `::warning::` in it would run. Warnings and errors need no
+ * such care (the toolkit keeps their message on one line).
+ */
+export function info(message: string): void {
+  core.info(withoutWorkflowCommands(message));
+}
 
 export const actionLogger: Logger = {
   debug: (message) => core.debug(message),
-  info: (message) => core.info(message),
+  info,
   warn: (message) => core.warning(message),
   error: (message) => core.error(message),
 };

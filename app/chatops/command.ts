@@ -35,15 +35,37 @@ export class CommandSyntaxError extends UserError {
 
 const COMMAND_LINE = /^\/cairn(?:\s+(.*))?$/;
 
-/** The `/cairn` line of a comment, or undefined when the comment is not addressed to Cairn. */
+/**
+ * The `/cairn` line of a comment, or undefined when the comment is not addressed to Cairn. Only a
+ * line a reader sees as text counts: not one in a fenced or indented code block, nor one hidden in
+ * an HTML comment (`<!-- /cairn promote ... -->`, which the rendered comment does not show), nor a
+ * quoted reply (`> /cairn ...`, which quotes someone else's command).
+ */
 export function commandLine(body: string): string | undefined {
-  // Quoted replies (`> /cairn ...`) and code blocks are not commands.
   let fenced = false;
-  for (const raw of body.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (/^(```|~~~)/.test(line)) fenced = !fenced;
+  let inComment = false;
+  for (const raw of body.split(/\r\n|\r|\n/)) {
+    let line = raw;
+    if (!fenced) {
+      if (inComment) {
+        const end = line.indexOf('-->');
+        if (end < 0) continue;
+        inComment = false;
+        line = line.slice(end + 3);
+      }
+      line = line.replace(/<!--[\s\S]*?-->/g, '');
+      const open = line.indexOf('<!--');
+      if (open >= 0) {
+        inComment = true;
+        line = line.slice(0, open);
+      }
+    }
+    const trimmed = line.trim();
+    if (/^(```|~~~)/.test(trimmed)) fenced = !fenced;
     if (fenced) continue;
-    if (line === '/cairn' || line.startsWith('/cairn ') || line.startsWith('/cairn\t')) return line;
+    // Four columns of indentation (a tab counts as four) make an indented code block.
+    if (/^(?: {4}| {0,3}\t)/.test(line)) continue;
+    if (trimmed === '/cairn' || trimmed.startsWith('/cairn ') || trimmed.startsWith('/cairn\t')) return trimmed;
   }
   return undefined;
 }

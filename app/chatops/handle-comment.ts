@@ -11,6 +11,7 @@
  */
 import { isUserError } from '../../core/errors.ts';
 import { findStickyComment, withMarker } from '../../core/github/sticky-comment.ts';
+import { inertLines } from '../../core/report/index.ts';
 import type { IssueCommentPayload } from '../payloads.ts';
 import type { HandlerContext } from '../runtime.ts';
 import { CommandSyntaxError, parseCommand, USAGE, type ChatCommand } from './command.ts';
@@ -64,7 +65,8 @@ export async function onIssueComment(payload: IssueCommentPayload, ctx: HandlerC
     let body: string;
     if (syntaxError || !command) {
       result = 'confused';
-      body = `😕 I could not read that command: ${syntaxError?.message ?? 'unknown'}.\n\n${USAGE}`;
+      // The message echoes what the commenter wrote: inert, so it cannot ping a team or post a link as the app.
+      body = `😕 I could not read that command: ${inertLines(syntaxError?.message ?? 'unknown')}.\n\n${USAGE}`;
     } else {
       try {
         result = await runCommand(ctx, { command, commenter: payload.comment.user.login, issueNumber, commentId, commentUrl: payload.comment.html_url });
@@ -76,7 +78,7 @@ export async function onIssueComment(payload: IssueCommentPayload, ctx: HandlerC
           throw error;
         }
         result = { outcome: 'refused', body: error.message };
-        body = `❌ ${error.message}\n\nNothing was changed.`;
+        body = `❌ ${inertLines(error.message)}\n\nNothing was changed.`;
       }
     }
     await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: issueNumber, body: withMarker(body, marker) });

@@ -19,6 +19,7 @@ import {
   type PlannedTag,
 } from '../../core/registry/index.ts';
 import { COMMENT_BODY_LIMIT } from '../../core/github/truncate.ts';
+import { code, inert } from '../../core/report/index.ts';
 import { renderModelsTable } from '../../core/report/registry-view.ts';
 import { deployWorkflow, loadRegistry, previousHolder, requireConfig, requireModel, requireStage, type LoadedRegistry } from '../registry-source.ts';
 import type { HandlerContext, RepoTarget } from '../runtime.ts';
@@ -42,8 +43,6 @@ export interface CommandResult {
 /** Room left in a reply for the hidden marker line handle-comment.ts puts first. */
 const REPLY_MARKER_ROOM = 100;
 
-const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
-
 /** The line a tag message carries to say which comment asked for it. */
 export function requestLine(issueNumber: number, commentId: number): string {
   return `Cairn-Request: issue=${issueNumber} comment=${commentId}`;
@@ -64,7 +63,8 @@ async function requirePermission(ctx: HandlerContext, request: CommandRequest, r
   if (meetsLevel(actual, required)) return undefined;
   return {
     outcome: 'refused',
-    body: `🚫 @${request.commenter}, ${what} needs ${code(required)} permission on ${ctx.target.fullName}${key ? ` (${code(key)} in .github/cairn.yml)` : ''}; you have ${code(actual)}. Nothing was changed.`,
+    // The commenter is mentioned on purpose: the answer is for them.
+    body: `🚫 @${request.commenter}, ${inert(what)} needs ${code(required)} permission on ${inert(ctx.target.fullName)}${key ? ` (${code(key)} in .github/cairn.yml)` : ''}; you have ${code(actual)}. Nothing was changed.`,
   };
 }
 
@@ -91,7 +91,7 @@ function deployNote(config: RepoConfig, stage: string): string {
   const workflow = deployWorkflow(config, stage);
   return workflow
     ? `Cairn dispatches ${code(workflow)} from that tag; the deployment's outcome will be posted here.`
-    : `No deploy workflow is configured for ${stage} (${code(`stages.${stage}.workflow`)} or ${code('deploy.workflow')}), so nothing is deployed.`;
+    : `No deploy workflow is configured for ${inert(stage)} (${code(`stages.${stage}.workflow`)} or ${code('deploy.workflow')}), so nothing is deployed.`;
 }
 
 function alreadyDone(ctx: HandlerContext, tags: readonly AnnotatedTag[]): CommandResult {

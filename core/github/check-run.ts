@@ -3,6 +3,7 @@
  * human summary, and the machine-readable record that baselines and the app read back.
  */
 import type { MetricsReport } from '../metrics/types.ts';
+import { plainLine } from '../report/inert.ts';
 import { formatRecordText } from './eval-record.ts';
 import type { GitHubClient } from './octokit.ts';
 import { CHECK_OUTPUT_LIMIT, truncateText } from './truncate.ts';
@@ -56,6 +57,15 @@ export function checkTitle(report: MetricsReport): string {
     const failed = gate.rules.filter((rule) => !rule.passed).map((rule) => rule.rule);
     title = `${report.name}: gate failed: ${failed.join(', ')}`;
   }
+  return fitTitle(title);
+}
+
+/**
+ * A check run title as GitHub shows it: plain text on one line (a model name or rule from a record
+ * may hold line breaks or control characters), at most 200 characters.
+ */
+export function fitTitle(text: string): string {
+  const title = plainLine(text);
   return title.length <= TITLE_LIMIT ? title : `${title.slice(0, TITLE_LIMIT - 1)}…`;
 }
 

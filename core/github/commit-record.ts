@@ -31,7 +31,7 @@ export interface CommitRecord {
 export interface IgnoredCheckRun {
   checkRun: { id: number; url: string };
   app: CheckRunApp | null;
-  /** One line for people: ``ignored a `cairn: churn` check run from app x (id 7): not a trusted source``. */
+  /** One line of plain text for people: `ignored a "cairn: churn" check run from app x (id 7): not a trusted source`. */
   message: string;
 }
 
@@ -70,7 +70,7 @@ export async function readRecordOnCommit(octokit: GitHubClient, options: CommitR
     // The API types `app` as the full integration; only id, slug and owner decide trust.
     const app = (run.app ?? null) as CheckRunApp | null;
     if (!isTrustedSource(app, options.trustedApps)) {
-      if (ignored.length < IGNORED_LIMIT) ignored.push({ checkRun, app, message: `ignored a \`${name}\` check run from ${describeApp(app)}: not a trusted source` });
+      if (ignored.length < IGNORED_LIMIT) ignored.push({ checkRun, app, message: `ignored a "${name}" check run from ${describeApp(app)}: not a trusted source` });
       continue;
     }
     if (record) continue;

@@ -1,5 +1,5 @@
 import type { ClassMetrics, ConfusionMatrix, MetricsReport } from '../metrics/types.ts';
-import { escapeCell, formatChange, formatCount, formatNumber, table } from './format.ts';
+import { inert, formatChange, formatCount, formatNumber, table } from './format.ts';
 
 /**
  * Classes ordered by support, largest first (ties keep the report's order): when a report has
@@ -26,7 +26,7 @@ export function renderClassTable(report: MetricsReport, baseline: MetricsReport 
   const rows = perClass
     .filter((item) => shown.has(item))
     .map((item) => [
-      escapeCell(item.label),
+      inert(item.label),
       formatNumber(item.precision),
       formatNumber(item.recall),
       formatNumber(item.f1),
@@ -43,7 +43,7 @@ export function renderClassTable(report: MetricsReport, baseline: MetricsReport 
 
 /** Rows are true classes, columns predicted classes; the diagonal (correct) is bold. */
 export function renderConfusionMatrix(matrix: ConfusionMatrix): string {
-  const labels = matrix.labels.map(escapeCell);
+  const labels = matrix.labels.map(inert);
   const rows = matrix.matrix.map((row, i) => [
     `**${labels[i]}**`,
     ...row.map((count, j) => (i === j ? `**${formatCount(count)}**` : formatCount(count))),
@@ -79,8 +79,8 @@ export function renderTopConfusions(matrix: ConfusionMatrix, limit: number): str
   const top = topConfusions(matrix, limit);
   if (top.length === 0) return '_No misclassifications._';
   const rows = top.map((item) => [
-    escapeCell(item.actual),
-    escapeCell(item.predicted),
+    inert(item.actual),
+    inert(item.predicted),
     formatCount(item.count),
     `${(item.share * 100).toFixed(1)}%`,
   ]);

@@ -3,7 +3,7 @@
  * protection rule, why, the key metrics and a link to the model card.
  */
 import type { GateResult, MetricsReport } from '../metrics/types.ts';
-import { code } from './format.ts';
+import { code, inertLines } from './format.ts';
 import { renderGateSection, renderMetricTable } from './metric-table.ts';
 
 export interface DeploymentReviewInput {
@@ -30,7 +30,7 @@ export const REVIEW_COMMENT_LIMIT = 60_000;
 export function renderDeploymentReview(input: DeploymentReviewInput): string {
   const what = input.model && input.version ? `${code(`${input.model}@${input.version}`)} to ${code(input.environment)}` : `the deployment to ${code(input.environment)}`;
   const lines = [input.approved ? `✅ Cairn approves ${what}.` : `❌ Cairn rejects ${what}.`];
-  if (input.reasons.length > 0) lines.push('', ...input.reasons.map((reason) => `- ${reason}`));
+  if (input.reasons.length > 0) lines.push('', ...input.reasons.map((reason) => `- ${inertLines(reason)}`));
   if (input.gate) lines.push('', renderGateSection(input.gate));
   if (input.report) {
     const labels = input.baseline ? { current: input.version ?? 'this version', baseline: `${input.baseline.version} (now in ${input.stage ?? input.environment})` } : { current: input.version ?? 'this version' };

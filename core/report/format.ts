@@ -1,6 +1,9 @@
 import { markdownTable } from 'markdown-table';
 import { LOWER_IS_BETTER } from '../metrics/types.ts';
 
+// The escaping rules live in inert.ts; renderers import them from here with the other helpers.
+export { code, codeCell, escapeCell, inert, inertLines, plainLine } from './inert.ts';
+
 /** Marks for a change between baseline and this run, judged by each metric's direction. */
 export const MARK = { better: '🟢', worse: '🔴', same: '⚪' } as const;
 
@@ -51,28 +54,6 @@ export function formatChange(metric: string, current: number | null | undefined,
   const improved = isLowerBetter(metric) ? delta < 0 : delta > 0;
   const relative = baseline !== 0 ? ` (${delta > 0 ? '+' : '-'}${Math.abs((delta / baseline) * 100).toFixed(1)}%)` : '';
   return `${improved ? MARK.better : MARK.worse} ${signed(delta)}${relative}`;
-}
-
-/** Text safe inside a markdown table cell: no pipes, no line breaks, no raw HTML. */
-export function escapeCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n|\r/g, ' ');
-}
-
-/** An inline code span that survives backticks inside `text`. */
-export function code(text: string): string {
-  const flat = text.replace(/\r?\n|\r/g, ' ');
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${flat}${pad}${fence}`;
-}
-
-/**
- * A code span inside a table cell: only pipes are escaped (GFM splits cells before parsing code,
- * and entities such as &gt; would show literally inside code).
- */
-export function codeCell(text: string): string {
-  return code(text).replace(/\|/g, '\\|');
 }
 
 /** Short commit or content hash for display. */

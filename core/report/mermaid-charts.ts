@@ -1,6 +1,6 @@
 import type { ClassMetrics, Curve, MetricsReport } from '../metrics/types.ts';
 import { classesBySupport } from './class-sections.ts';
-import { chartValue, formatNumber } from './format.ts';
+import { chartValue, formatNumber, plainLine } from './format.ts';
 
 /**
  * Charts as Mermaid `xychart-beta` blocks, which GitHub renders in comments and job summaries,
@@ -50,9 +50,13 @@ export function samplePrecisionRecall(curve: Curve, steps = GRID_STEPS): number[
   return grid(steps).map((x) => points.filter((p) => p.x >= x).reduce((best, p) => Math.max(best, p.y), 0));
 }
 
+const MERMAID_ENTITY: Record<string, string> = { '#': '#35;', '<': '#60;', '>': '#62;' };
+
 function quote(text: string): string {
-  // Mermaid strings have no escape for a double quote; a single quote reads the same.
-  return `"${text.replace(/"/g, "'").replace(/[\r\n]+/g, ' ')}"`;
+  // A class label inside the mermaid block: one line (it cannot close the fence), no HTML (mermaid
+  // entity codes, and `#` itself so a label cannot write one), and a single quote for a double one,
+  // which reads the same.
+  return `"${plainLine(text).replace(/"/g, "'").replace(/[#<>]/g, (ch) => MERMAID_ENTITY[ch])}"`;
 }
 
 function block(lines: string[], description: string): string {

@@ -1,5 +1,5 @@
 import type { GateResult, MetricsReport } from '../metrics/types.ts';
-import { code, codeCell, escapeCell, formatChange, formatCount, formatNumber, isLowerBetter, MARK, shortHash, table } from './format.ts';
+import { code, codeCell, inert, formatChange, formatCount, formatNumber, isLowerBetter, MARK, shortHash, table } from './format.ts';
 import { metricsToShow } from './metric-labels.ts';
 
 export interface ColumnLabels {
@@ -24,10 +24,11 @@ export function describeBaseline(baseline: MetricsReport): string {
  * better for the metrics marked ↓). Without a baseline: `metric | this PR`.
  */
 export function renderMetricTable(report: MetricsReport, baseline?: MetricsReport, labels: ColumnLabels = {}): string {
-  const current = labels.current ?? 'this PR';
-  const reference = labels.baseline ?? 'baseline';
+  // Labels can carry versions and stage names (a deployment review): inert like any cell.
+  const current = inert(labels.current ?? 'this PR');
+  const reference = inert(labels.baseline ?? 'baseline');
   const names = metricsToShow(report, baseline);
-  const label = (name: string) => escapeCell(isLowerBetter(name) ? `${name} ↓` : name);
+  const label = (name: string) => inert(isLowerBetter(name) ? `${name} ↓` : name);
   if (names.length === 0) return '_No metrics in this report._';
 
   const rows = baseline
@@ -68,7 +69,7 @@ export function verdictOf(gate: GateResult | undefined): { emoji: string; word: 
 /** `## ✅ churn: gate passed` — the verdict is always in the first heading. */
 export function renderTitle(report: MetricsReport): string {
   const { emoji, word } = verdictOf(report.gate);
-  return `## ${emoji} ${escapeCell(report.name)}: ${word}`;
+  return `## ${emoji} ${inert(report.name)}: ${word}`;
 }
 
 /** The gate headline and a rule table with the numbers each rule was checked against. */
@@ -84,7 +85,7 @@ export function renderGateSection(gate: GateResult | undefined): string {
       codeCell(rule.rule),
       formatNumber(rule.actual),
       formatNumber(rule.threshold),
-      escapeCell(`${rule.passed ? '✅ pass' : '❌ fail'}${rule.reason ? `: ${rule.reason}` : ''}`),
+      inert(`${rule.passed ? '✅ pass' : '❌ fail'}${rule.reason ? `: ${rule.reason}` : ''}`),
     ]),
   ];
   return `${headline}\n\n${table(rows, ['l', 'r', 'r', 'l'])}`;

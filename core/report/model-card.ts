@@ -2,7 +2,7 @@ import { formatKeyPath } from '../config/parse.ts';
 import type { ModelCardFields, ModelConfig } from '../config/repo-config.schema.ts';
 import type { MetricsReport } from '../metrics/types.ts';
 import { renderClassTable } from './class-sections.ts';
-import { code, escapeCell, formatCount } from './format.ts';
+import { code, inert, inertLines, formatCount } from './format.ts';
 import { METRIC_INFO, TASK_NAMES, metricsToShow } from './metric-labels.ts';
 import { renderMetricTable } from './metric-table.ts';
 import { renderFrontMatter } from './model-index.ts';
@@ -29,16 +29,19 @@ export function renderModelCard(input: ModelCardInput): string {
   const card: ModelCardFields = model?.card ?? {};
   const keyPrefix = formatKeyPath(['models', report.name]);
   const notProvided = (key: string) => `_Not provided in .github/cairn.yml_ (set ${code(`${keyPrefix}.${key}`)})`;
-  const field = (key: keyof ModelCardFields) => card[key]?.trim() || notProvided(`card.${key}`);
+  // Prose from the config is shown as written, line by line, but inert like any other user text:
+  // a card must not ping a team or post a link in the name of the app that renders it.
+  const prose = (text: string | undefined, key: string) => (text?.trim() ? inertLines(text.trim()) : notProvided(key));
+  const field = (key: keyof ModelCardFields) => prose(card[key], `card.${key}`);
 
   const details = [
-    `- **Name:** ${escapeCell(report.name)}`,
+    `- **Name:** ${inert(report.name)}`,
     `- **Task:** ${TASK_NAMES[report.task]}`,
-    `- **Model type:** ${model?.type ? escapeCell(model.type) : notProvided('type')}`,
-    `- **Description:** ${model?.description?.trim() || notProvided('description')}`,
+    `- **Model type:** ${model?.type ? inert(model.type) : notProvided('type')}`,
+    `- **Description:** ${prose(model?.description, 'description')}`,
     `- **Developers:** ${field('developers')}`,
     `- **License:** ${field('license')}`,
-    `- **Format:** ONNX${report.runtime ? `, evaluated with onnxruntime ${escapeCell(report.runtime.onnxruntime)}` : ''}`,
+    `- **Format:** ONNX${report.runtime ? `, evaluated with onnxruntime ${inert(report.runtime.onnxruntime)}` : ''}`,
     `- **Model file:** ${report.model ? `${code(report.model.path)}, sha256 ${code(report.model.sha256)}` : model?.path ? code(model.path) : 'unknown'}`,
   ];
   const measured = report.per_class?.map((item) => item.label) ?? report.confusion_matrix?.labels;
@@ -47,12 +50,12 @@ export function renderModelCard(input: ModelCardInput): string {
     // Config names are display names for the measured labels; show both when they line up.
     const classes =
       measured && names && names.length === measured.length
-        ? names.map((name, i) => (name === measured[i] ? escapeCell(name) : `${escapeCell(name)} (${code(measured[i])})`))
-        : (measured ?? names ?? []).map(escapeCell);
+        ? names.map((name, i) => (name === measured[i] ? inert(name) : `${inert(name)} (${code(measured[i])})`))
+        : (measured ?? names ?? []).map(inert);
     details.push(`- **Classes:** ${classes.join(', ')}`);
   }
   if (report.git) details.push(`- **Version:** commit ${code(report.git.sha)}${report.git.ref ? ` (${code(report.git.ref)})` : ''}`);
-  if (report.created_at) details.push(`- **Evaluated:** ${escapeCell(report.created_at)}`);
+  if (report.created_at) details.push(`- **Evaluated:** ${inert(report.created_at)}`);
   details.push(`- **Citation:** ${field('citation')}`, `- **Contact:** ${field('contact')}`);
 
   const metricLines = metricsToShow(report).map((name) => `- ${code(name)}: ${METRIC_INFO[name]?.definition ?? 'custom metric'}`);
@@ -91,7 +94,7 @@ export function renderModelCard(input: ModelCardInput): string {
   ];
   return [
     ...(input.frontMatter === false ? [] : [renderFrontMatter(report, model), '']),
-    `# Model card: ${escapeCell(report.name)}`,
+    `# Model card: ${inert(report.name)}`,
     '',
     '_Measured facts come from the evaluation (metrics.json); descriptions come from `.github/cairn.yml`._',
     ...sections.flatMap(([title, body]) => ['', `## ${title}`, '', body]),

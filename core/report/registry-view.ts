@@ -6,7 +6,7 @@
  */
 import { truncateText } from '../github/truncate.ts';
 import type { HistoryEntry, RegistryState, VersionState } from '../registry/types.ts';
-import { code, codeCell, escapeCell, shortHash, table } from './format.ts';
+import { code, codeCell, inert, shortHash, table } from './format.ts';
 
 export const REGISTRY_ISSUE_TITLE = 'Model registry';
 /** Finds the issue again; on a line of its own, first in the body. */
@@ -43,10 +43,6 @@ export interface RegistryViewInput {
 
 const STATE_MARK: Record<string, string> = { success: '✅', failure: '❌', error: '❌', in_progress: '⏳', queued: '⏳', pending: '⏳', waiting: '⏸️', inactive: '💤' };
 
-/** Tagger names are free text: keep them from pinging people or breaking the table. */
-function person(text: string): string {
-  return escapeCell(text).replace(/@/g, '&#64;');
-}
 
 function tagLink(tag: string, repoUrl: string | undefined): string {
   return repoUrl ? `[${codeCell(tag)}](${repoUrl}/releases/tag/${encodeURIComponent(tag)})` : codeCell(tag);
@@ -97,7 +93,7 @@ export function renderModelsTable(state: RegistryState, configuredStages: readon
   }
   const used = new Set(models.flatMap((m) => Object.keys(m.stages)));
   const stages = [...configuredStages, ...[...used].filter((s) => !configuredStages.includes(s)).sort()];
-  const header = ['model', 'latest', ...stages.map(escapeCell)];
+  const header = ['model', 'latest', ...stages.map(inert)];
   const rows = models.map((m) => [
     `${codeCell(m.name)}${m.deprecated ? ' (deprecated)' : ''}`,
     m.latest ? codeCell(m.latest) : '–',
@@ -124,11 +120,11 @@ export function renderRegistryView(input: RegistryViewInput): string {
   lines.push(renderModelsTable(state, input.stages));
   if (deployments.length > 0) {
     const rows = deployments.map((d) => [
-      escapeCell(d.environment),
-      `${STATE_MARK[d.state] ?? ''} ${escapeCell(d.state)}`.trim(),
+      inert(d.environment),
+      `${STATE_MARK[d.state] ?? ''} ${inert(d.state)}`.trim(),
       codeCell(d.ref),
       commitLink(d.sha, repoUrl),
-      escapeCell(d.at),
+      inert(d.at),
       d.url && /^https?:\/\/[^\s()<>]+$/.test(d.url) ? `[run](${d.url})` : '',
     ]);
     lines.push('', '## Last deployment per environment', '', table([['environment', 'state', 'ref', 'commit', 'at', ''], ...rows]));
@@ -140,12 +136,12 @@ export function renderRegistryView(input: RegistryViewInput): string {
     const rows = shown.map((v) => [
       codeCell(v.version),
       v.active ? 'active' : v.registered ? 'deregistered' : 'unregistered',
-      v.stages.map(escapeCell).join(', ') || '–',
+      v.stages.map(inert).join(', ') || '–',
       commitLink(v.sha, repoUrl),
       tagLink(v.tag, repoUrl),
-      escapeCell(v.at),
+      inert(v.at),
     ]);
-    lines.push('', `## ${escapeCell(model.name)}${model.deprecated ? ' (deprecated)' : ''}`, '', table([['version', 'status', 'stages', 'commit', 'tag', 'at'], ...rows]));
+    lines.push('', `## ${inert(model.name)}${model.deprecated ? ' (deprecated)' : ''}`, '', table([['version', 'status', 'stages', 'commit', 'tag', 'at'], ...rows]));
     if (hidden > 0) {
       const releases = repoUrl ? `[releases](${repoUrl}/releases)` : 'releases';
       lines.push('', `_${hidden} lower ${hidden === 1 ? 'version is' : 'versions are'} not listed; the ${releases} and ${code('cairn registry show --json')} have them all._`);
@@ -160,13 +156,13 @@ export function renderRegistryView(input: RegistryViewInput): string {
     .map(({ entry }) => entry);
   if (history.length > 0) {
     const rows = history.map((h) => [
-      escapeCell(h.at),
+      inert(h.at),
       codeCell(h.name),
-      escapeCell(h.event),
+      inert(h.event),
       h.version ? codeCell(h.version) : '–',
-      h.stage ? escapeCell(h.stage) : '–',
+      h.stage ? inert(h.stage) : '–',
       codeCell(h.tag),
-      h.by ? person(h.by.replace(/\s*<[^>]*>\s*$/, '')) : '–',
+      h.by ? inert(h.by.replace(/\s*<[^>]*>\s*$/, '')) : '–',
     ]);
     lines.push('', '## Recent changes', '', table([['at', 'model', 'event', 'version', 'stage', 'tag', 'by'], ...rows]));
   }

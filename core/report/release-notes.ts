@@ -4,7 +4,7 @@
  */
 import type { ModelConfig } from '../config/repo-config.schema.ts';
 import type { MetricsReport } from '../metrics/types.ts';
-import { code, escapeCell, shortHash } from './format.ts';
+import { code, inert, shortHash } from './format.ts';
 import { renderGateSection } from './metric-table.ts';
 import { renderModelCard } from './model-card.ts';
 
@@ -30,7 +30,7 @@ function cardBody(report: MetricsReport, config: ModelConfig | undefined): strin
 /** A note naming the check runs that were not read as evidence; empty when there were none. */
 function ignoredNote(ignored: readonly string[] | undefined): string[] {
   if (!ignored || ignored.length === 0) return [];
-  return ['', '> [!NOTE]', ...ignored.map((line) => `> ${line.charAt(0).toUpperCase()}${line.slice(1)}.`), '> Only GitHub Actions and the apps listed in `evidence.trusted_apps` of the default branch\'s `.github/cairn.yml` leave evidence.'];
+  return ['', '> [!NOTE]', ...ignored.map((line) => `> ${inert(`${line.charAt(0).toUpperCase()}${line.slice(1)}.`)}`), '> Only GitHub Actions and the apps listed in `evidence.trusted_apps` of the default branch\'s `.github/cairn.yml` leave evidence.'];
 }
 
 export function renderReleaseNotes(input: ReleaseNotesInput): string {
@@ -41,7 +41,7 @@ export function renderReleaseNotes(input: ReleaseNotesInput): string {
       head,
       '',
       `> [!WARNING]`,
-      `> No evaluation record: commit ${code(shortHash(sha))} has no completed ${code(`cairn: ${model}`)} check run with a Cairn record from a trusted source, so this release has no metrics or model card. Run the evaluate/report workflow on that commit before promoting ${escapeCell(model)}.`,
+      `> No evaluation record: commit ${code(shortHash(sha))} has no completed ${code(`cairn: ${model}`)} check run with a Cairn record from a trusted source, so this release has no metrics or model card. Run the evaluate/report workflow on that commit before promoting ${inert(model)}.`,
       ...ignoredNote(input.ignored),
       '',
     ].join('\n');

@@ -1,5 +1,5 @@
 import type { MetricsReport, TensorInfo } from '../metrics/types.ts';
-import { code, escapeCell, formatCount, table } from './format.ts';
+import { code, inert, formatCount, table } from './format.ts';
 
 function shape(tensor: TensorInfo): string {
   return `[${tensor.shape.map((dim) => (dim === null ? '?' : String(dim))).join(', ')}]`;
@@ -27,10 +27,10 @@ export function renderRunDetails(report: MetricsReport): string | undefined {
   const latency = latencyLine(report);
   if (latency) lines.push(`**Latency** (per batch):\n\n${latency}`);
   const facts: string[] = [];
-  if (report.runtime) facts.push(`- **Runtime:** onnxruntime ${escapeCell(report.runtime.onnxruntime)} on ${code(report.runtime.execution_provider)}`);
+  if (report.runtime) facts.push(`- **Runtime:** onnxruntime ${inert(report.runtime.onnxruntime)} on ${code(report.runtime.execution_provider)}`);
   if (report.model) {
     facts.push(`- **Model:** ${code(report.model.path)}, sha256 ${code(report.model.sha256)}`);
-    const tensors = (list: TensorInfo[]) => list.map((t) => `${code(t.name)} ${escapeCell(t.type)} ${shape(t)}`).join(', ');
+    const tensors = (list: TensorInfo[]) => list.map((t) => `${code(t.name)} ${inert(t.type)} ${shape(t)}`).join(', ');
     if (report.model.inputs.length > 0) facts.push(`- **Inputs:** ${tensors(report.model.inputs)}`);
     if (report.model.outputs.length > 0) facts.push(`- **Outputs:** ${tensors(report.model.outputs)}`);
   }

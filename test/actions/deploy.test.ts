@@ -135,7 +135,7 @@ describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
   test('a version whose only record comes from an untrusted app is not deployed', async () => {
     const step = await deployStep({ remote, target: serving, model: 'churn', version: 'v1.3.0', stage: 'production' });
     assert.equal(step.code, 1);
-    assert.match(step.stdout, /::error::churn v1\.3\.0 \(commit [0-9a-f]{7}\) has no "cairn: churn" evaluation record from a trusted source \(ignored a `cairn: churn` check run from app shady-ci \(id 777\): not a trusted source\)/);
+    assert.match(step.stdout, /::error::churn v1\.3\.0 \(commit [0-9a-f]{7}\) has no "cairn: churn" evaluation record from a trusted source \(ignored a "cairn: churn" check run from app shady-ci \(id 777\): not a trusted source\)/);
   });
 
   test('no stage anywhere fails with what to set', async () => {

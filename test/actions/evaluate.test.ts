@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { inputEnv, runBundledAction, runnerFiles } from '../support/action-runner.ts';
 import { CHURN, tempDir, trainChurn } from '../support/cli.ts';
+import { assertInert, assertNoWorkflowCommands } from '../support/inert-markdown.ts';
 
 const BUNDLE = resolve('dist/evaluate.js');
 const evalCsv = join(CHURN, 'data', 'eval.csv');
@@ -39,6 +40,16 @@ describe('actions/evaluate (dist/evaluate.js, run as the runner runs it)', () =>
     assert.match(step.stdout, /::error::gate failed for churn: f1>=0\.99/);
     assert.equal(step.outputs.passed, 'false');
     assert.ok(existsSync(step.outputs['metrics-path']));
+  });
+
+  test('a hostile model name runs no workflow command in the log and renders inert in the job summary', async () => {
+    // Short: the name also names the metrics file.
+    const name = 'churn\n::warning::x\n  ::error::y ##[stop-commands]t @org/team <img src=x> ](http://x) -->';
+    const step = await evaluateStep({ model, data: evalCsv, target: 'churned', name, gate: 'roc_auc>=0.7' });
+    assert.equal(step.code, 0, step.stdout + step.stderr);
+    assert.match(step.stdout, /^:\u200B:warning::x$/m, 'the name is in the log, as text');
+    assertNoWorkflowCommands(step.stdout + step.stderr, ['::debug::']);
+    assertInert(step.runner.summary());
   });
 
   const badInputs: Array<[string, () => Record<string, string>, RegExp]> = [

@@ -23,6 +23,23 @@ describe('parseCommand', () => {
     assert.equal(parseCommand('please run /cairn show'), undefined);
   });
 
+  test('a command hidden in an HTML comment or an indented code block does not run: a reader cannot see it as one', () => {
+    const hidden = [
+      '<!-- /cairn promote churn@v1.0.0 to production -->',
+      'Looks good.\n<!--\n/cairn promote churn@v1.0.0 to production\n-->',
+      'Looks good. <!-- a note\n/cairn promote churn@v1.0.0 to production',
+      'Example:\n\n    /cairn promote churn@v1.0.0 to production',
+      'Example:\n\n\t/cairn promote churn@v1.0.0 to production',
+      '~~~\n/cairn show\n~~~',
+    ];
+    for (const body of hidden) assert.equal(commandLine(body), undefined, body);
+    // What is around a comment still counts, and a `<!--` inside a code block opens no comment.
+    assert.equal(commandLine('<!-- note -->\n/cairn show'), '/cairn show');
+    assert.equal(commandLine('<!-- a\nb --> text\n/cairn show'), '/cairn show');
+    assert.equal(commandLine('```\n<!--\n```\n/cairn show'), '/cairn show');
+    assert.equal(commandLine('   /cairn show'), '/cairn show', 'three spaces are not yet a code block');
+  });
+
   test('bad syntax says what is wrong', () => {
     const cases: Array<[string, RegExp]> = [
       ['/cairn promote churn to production', /promote takes NAME@vX\.Y\.Z to STAGE/],

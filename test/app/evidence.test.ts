@@ -41,7 +41,7 @@ describe('evidence only from trusted apps (app)', () => {
     await app.deliver('deployment_protection_rule', protectionRulePayload(toProduction));
     const [review] = repo.reviews;
     assert.equal(review.state, 'rejected');
-    assert.match(review.comment, /ignored a `cairn: churn` check run from app shady-ci \(id 777\): not a trusted source/);
+    assert.match(review.comment, /ignored a "cairn: churn" check run from app shady-ci \(id 777\): not a trusted source/);
     assert.match(review.comment, /\| `f1>=0\.7` \| 0\.6500 \| 0\.7000 \| ❌ fail \|/);
   });
 
@@ -63,7 +63,7 @@ describe('evidence only from trusted apps (app)', () => {
     assert.ok(release);
     assert.match(release.body, /\| f1 \| 0\.6500 \|/);
     assert.doesNotMatch(release.body, /0\.9900/);
-    assert.match(release.body, /Ignored a `cairn: churn` check run from app shady-ci \(id 777\): not a trusted source\./);
+    assert.match(release.body, /Ignored a "cairn: churn" check run from app shady-ci \(id 777\): not a trusted source\./);
   });
 
   test('a commit whose only record is from another app registers with no metrics', async (t) => {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { CHURN, runCli, tempDir, trainChurn } from '../support/cli.ts';
+import { assertNoWorkflowCommands } from '../support/inert-markdown.ts';
 
 const evalCsv = join(CHURN, 'data', 'eval.csv');
 
@@ -68,6 +69,15 @@ describe('cairn evaluate', () => {
     const result = await runCli(['evaluate', '--model', model, '--data', evalCsv, '--target', 'churned', '-q']);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(JSON.parse(result.stdout).rows, 600);
+  });
+
+  test('a name that carries workflow commands runs none in a step log, and the JSON on stdout keeps it exactly', async () => {
+    const name = 'churn ##[warning]x\n::error::y';
+    const result = await runCli(['evaluate', '--model', model, '--data', evalCsv, '--target', 'churned', '--name', name]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).name, name);
+    assert.match(result.stderr, /^churn ##\u200B\[warning\]x/m, 'the summary on stderr still shows the name');
+    assertNoWorkflowCommands(result.stdout + result.stderr);
   });
 
   describe('bad input exits 2 with a message naming the fix, and writes nothing', () => {

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { runCli, tempDir } from '../support/cli.ts';
+import { assertNoWorkflowCommands, HOSTILE } from '../support/inert-markdown.ts';
 import { GitRepo, gitEnv, isoAt } from '../core/registry/git-repo.ts';
 
 function registry(repo: GitRepo, s: number, ...args: string[]) {
@@ -55,6 +56,13 @@ describe('cairn registry parse-tag', () => {
       assert.match(result.stderr, reason);
       assert.match(result.stderr, /git check-ref-format refuses/);
     }
+  });
+
+  test('an invalid tag that carries workflow commands is printed, but no line of the output runs one', async () => {
+    const result = await runCli(['registry', 'parse-tag', `x@${HOSTILE}`]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /::warning::x/);
+    assertNoWorkflowCommands(result.stdout + result.stderr);
   });
 
   test('usage errors exit 2: unknown command, missing argument', async () => {

@@ -40,6 +40,12 @@ describe('publishCheckRun', () => {
     assert.equal(checkRunBody({ ...target, report: sampleReport({ gate: undefined }) }).conclusion, 'neutral');
   });
 
+  test('the title is one line of plain text, whatever the record holds in the model name and the rules', () => {
+    const hostile = sampleReport({ name: 'churn\n::warning::x\u0007\u202E' });
+    hostile.gate = { ...hostile.gate!, passed: false, rules: [{ ...hostile.gate!.rules[0], rule: 'f1>=0.6\r\n# heading', passed: false }] };
+    assert.equal(checkRunBody({ ...target, report: hostile }).output.title, 'churn ::warning::x: gate failed: f1>=0.6 # heading');
+  });
+
   test('bulky curves are left out so the record fits in 65,535 characters, and GitHub accepts it', async (t) => {
     const gh = githubApi(t, { validateResponses: true });
     const checks = fakeCheckRuns(gh);

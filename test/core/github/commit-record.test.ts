@@ -33,7 +33,7 @@ describe('readRecordOnCommit: evidence only from trusted apps', () => {
 
     assert.equal(record?.checkRun.id, trusted.id);
     assert.equal(record?.report.metrics.f1, 0.61);
-    assert.deepEqual(ignored.map((run) => [run.checkRun.id, run.message]), [[foreign.id, 'ignored a `cairn: churn` check run from app shady-ci (id 777): not a trusted source']]);
+    assert.deepEqual(ignored.map((run) => [run.checkRun.id, run.message]), [[foreign.id, 'ignored a "cairn: churn" check run from app shady-ci (id 777): not a trusted source']]);
     assert.ok(logger.lines.some(({ message }) => message.includes('shady-ci') && message.includes('evidence.trusted_apps')));
     assert.deepEqual(gh.violations, []);
   });

@@ -32,7 +32,7 @@ describe('renderRegistryView', () => {
     const history = body.slice(body.indexOf('## Recent changes'));
     assert.ok(history.indexOf('fraud@deprecated') < history.indexOf('churn@v1.0.0'));
     // A tagger name neither pings anyone nor breaks the table.
-    assert.match(body, /&#64;everyone \\\| ops/);
+    assert.match(body, /@\u200Beveryone \\\| ops/);
     assert.doesNotMatch(body, /@everyone/);
   });
 
