@@ -2,8 +2,9 @@
  * The first half of a pull: everything that could refuse it, settled before the first byte is
  * written or the first file is downloaded. Each target's outputs are read, their paths checked (git's
  * verify_path rules, no link or file in the way), folder manifests fetched (from the cache, else the
- * remote) and checked the same way, and the outputs of every target checked not to overlap, as DVC
- * refuses overlapping outputs. pull-transfer.ts then moves the files.
+ * remote) and checked the same way, every object key checked with the store (a file store refuses
+ * a link out of its folder), and the outputs of every target checked not to overlap, as DVC refuses
+ * overlapping outputs. pull-transfer.ts then moves the files.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -97,6 +98,7 @@ export async function planOutputs(root: string, outputs: readonly DvcOutput[], s
     const jobs = entries.map((entry, at): FileJob => ({ target: paths[at], display: `${output.path}/${entry.relpath}`, md5: entry.md5, kind: output.hashKind, key: objectKey(entry.md5, layout) }));
     planned.push({ output, target, jobs });
   }
+  if (store.checkKey) for (const key of new Set(planned.flatMap((output) => output.jobs.map((job) => job.key)))) await store.checkKey(key);
   return { source, store, wanted, outputs: planned };
 }
 

@@ -309,6 +309,25 @@ for (const backend of BACKENDS) {
     });
   });
 
+  if (backend === 'file') {
+    test('a file remote whose object folder is a link out of it is refused before any file is written', async () => {
+      const setup = newCase(backend);
+      const good = Buffer.from('good bytes\n');
+      const goodId = await putFile(setup.remote, good);
+      const planted = Buffer.from('bytes kept outside the remote\n');
+      const plantedId = md5(planted);
+      const [folder, rest] = [plantedId.slice(0, 2), plantedId.slice(2)];
+      mkdirSync(join(setup.outside, 'objects'));
+      writeFileSync(join(setup.outside, 'objects', rest), planted);
+      symlinkSync(join(setup.outside, 'objects'), join(setup.root, 'remote', 'files', 'md5', folder));
+      const pointer = writePointer(setup.repo, [
+        { path: 'good.txt', md5: goodId, size: good.length },
+        { path: 'planted.txt', md5: plantedId, size: planted.length },
+      ]);
+      await expectRefusedUntouched(setup, pointer, `files/md5/${folder}/${rest}: refused`, /never follows a symbolic link out of its folder/);
+    });
+  }
+
   describe(`objects that do not match their hash (${backend} store)`, () => {
     /** Counts GETs per key, to see the engine retry a bad object exactly once. */
     function counting(store: ObjectStore): { store: ObjectStore; gets: Map<string, number> } {
