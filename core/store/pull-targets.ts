@@ -77,7 +77,7 @@ export interface PullPlanOptions {
   logger: Logger;
   jobs?: number;
   cacheDir?: string;
-  /** Progress over all targets: totals grow as each target starts. */
+  /** Progress over all targets together: the totals are known from the start. */
   onProgress?: (progress: PullProgress) => void;
   signal?: AbortSignal;
 }
