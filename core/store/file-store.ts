@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.ts';
-import { checkContained } from './file-containment.ts';
+import { Containment } from './file-containment.ts';
 import { listFiles } from './file-listing.ts';
 import { withKeyLock } from './file-lock.ts';
 import {
@@ -31,10 +31,12 @@ import {
 
 export class FileStore implements ObjectStore {
   readonly uri: string;
+  private readonly containment: Containment;
 
   /** `root` is an absolute folder path; it is created by the first put. */
   constructor(readonly root: string) {
     this.uri = pathToFileURL(root).href.replace(/\/$/, '');
+    this.containment = new Containment(root);
   }
 
   uriOf(key: string): string {
@@ -52,9 +54,9 @@ export class FileStore implements ObjectStore {
 
   /** pathOf, once checked that no symbolic link on it leads out of the root. */
   private async containedPathOf(key: string): Promise<string> {
-    const path = this.pathOf(key);
-    await checkContained(this.root, path, this.uriOf(key));
-    return path;
+    const segments = checkObjectKey(key).split('/');
+    await this.containment.check(segments, this.uriOf(key));
+    return join(this.root, ...segments);
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
