@@ -13,7 +13,9 @@ export const pullHelp = `Usage: cairn pull TARGET... [options]
 Puts the data that DVC pointer files name into the workspace, from a remote in DVC's layout (what
 \`dvc pull\` does, without Python or DVC). TARGET is a .dvc file or a dvc.lock (or the path a .dvc
 file tracks: \`data\` for data.dvc); the data lands beside it. Every file is verified against its md5
-before it takes its name, and files already in place are left alone.
+before it takes its name, and files already in place are left alone. Every target is checked first:
+nothing is written when a path is one git refuses (\`.git\` in any case or form, \`..\`, absolute) or
+when the outputs of the targets overlap (\`data\` and \`data/x\`).
 
 Options:
   --remote REMOTE      s3://bucket/prefix, file:///folder, a folder, or the name of a remote in

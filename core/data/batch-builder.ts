@@ -89,6 +89,8 @@ export class BatchBuilder {
   private reset(): void {
     this.rows = 0;
     this.numeric = this.plan.numericNames.map(() => new Float64Array(this.capacity));
-    this.text = this.plan.textNames.map(() => new Array<string>(this.capacity));
+    // Grown as rows come, not sized up front: a sample of a table 100,000 columns wide would
+    // otherwise reserve a slot per column per row before reading one.
+    this.text = this.plan.textNames.map(() => []);
   }
 }

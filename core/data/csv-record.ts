@@ -67,22 +67,25 @@ export interface CsvRecord {
   lines: number;
 }
 
-export type RecordProblem = { problem: 'unclosed-quote' } | { problem: 'text-after-quote'; field: number };
+export type RecordProblem = { problem: 'unclosed-quote' } | { problem: 'text-after-quote'; field: number } | { problem: 'too-many-fields' };
 
 /**
  * One whole record as strings (used for the header, where speed does not matter). `undefined`
- * when the data ends inside the record and more may come.
+ * when the data ends inside the record and more may come. Past `maxFields` fields it stops, before
+ * a header of commas makes millions of strings.
  */
 export function parseRecord(
   data: Buffer,
   pos: number,
   delimiter: number,
   eof: boolean,
+  maxFields = Infinity,
 ): CsvRecord | RecordProblem | undefined {
   const end = data.length;
   const fields: string[] = [];
   let lines = 0;
   for (;;) {
+    if (fields.length >= maxFields) return { problem: 'too-many-fields' };
     let fieldEnd: number;
     if (pos < end && data[pos] === QUOTE) {
       const close = findClosingQuote(data, pos + 1, end);

@@ -4,6 +4,7 @@ import { kindOfJsonValues, kindOfTextCells } from './infer-kinds.ts';
 import { readCsvBatches } from './read-csv.ts';
 import { jsonlRows } from './read-jsonl.ts';
 import { openParquet } from './read-parquet.ts';
+import { MAX_COLUMNS, tooManyColumns } from './record-bounds.ts';
 import { formatOf } from './table-format.ts';
 import type { ColumnKind, TableSchema } from './types.ts';
 
@@ -46,6 +47,7 @@ async function inspectJsonl(path: string, sampleRows: number): Promise<TableSche
   for await (const rows of jsonlRows(path)) {
     for (const { value } of rows) {
       for (const key of Object.keys(value)) if (!values.has(key)) values.set(key, []);
+      if (values.size > MAX_COLUMNS) throw tooManyColumns(path, `the first ${seen + 1} objects have`);
       for (const [key, list] of values) list.push(value[key]);
       if (++seen === sampleRows) break;
     }

@@ -1,6 +1,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.ts';
+import { MAX_RECORD_BYTES } from './record-bounds.ts';
 
 /**
  * Opens a data file for reading, turning the usual mistakes (wrong path, a folder, no permission,
@@ -54,7 +55,8 @@ export async function readInto(handle: FileHandle, buffer: Buffer, offset: numbe
 
 /**
  * A file read a chunk at a time: `buffer[0..filled)` holds the bytes not consumed yet. Memory is one
- * chunk, grown only when a single record (row, line) is longer than the whole buffer.
+ * chunk, grown only when a single record (row, line) is longer than the whole buffer, and never past
+ * `maxRecordBytes`: a record longer than that is refused with `tooLong()` (the caller knows the line).
  */
 export class FileChunks {
   buffer: Buffer;
@@ -64,8 +66,10 @@ export class FileChunks {
   constructor(
     private readonly handle: FileHandle,
     chunkSize: number,
+    private readonly tooLong: (maxBytes: number) => UserError,
+    private readonly maxRecordBytes = MAX_RECORD_BYTES,
   ) {
-    this.buffer = Buffer.allocUnsafe(chunkSize);
+    this.buffer = Buffer.allocUnsafe(Math.min(chunkSize, maxRecordBytes));
   }
 
   /** Drops the first `consumed` bytes, keeps the unparsed tail at the start and reads the next chunk after it. */
@@ -74,7 +78,8 @@ export class FileChunks {
       this.buffer.copy(this.buffer, 0, consumed, this.filled);
       this.filled -= consumed;
     } else if (this.filled === this.buffer.length) {
-      const larger = Buffer.allocUnsafe(this.buffer.length * 2);
+      if (this.buffer.length >= this.maxRecordBytes) throw this.tooLong(this.maxRecordBytes);
+      const larger = Buffer.allocUnsafe(Math.min(this.buffer.length * 2, this.maxRecordBytes));
       this.buffer.copy(larger, 0, 0, this.filled);
       this.buffer = larger;
     }

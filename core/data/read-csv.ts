@@ -4,6 +4,7 @@ import { CsvBatchParser } from './csv-batch-parser.ts';
 import { CR, LF, parseRecord, skipLineEnd } from './csv-record.ts';
 import { checkColumnNames } from './column-names.ts';
 import { FileChunks, openDataFile } from './open-data-file.ts';
+import { MAX_COLUMNS, recordTooLong, tooManyColumns } from './record-bounds.ts';
 import type { ColumnBatch } from './types.ts';
 
 /**
@@ -27,7 +28,10 @@ export async function* readCsvBatches(
   const separator = delimiter.charCodeAt(0);
   const { handle } = await openDataFile(path);
   try {
-    const chunks = new FileChunks(handle, chunkSize);
+    let line = 1;
+    // The line the unparsed record starts on: the header's, then the parser's.
+    let recordLine = () => line;
+    const chunks = new FileChunks(handle, chunkSize, (max) => recordTooLong(path, recordLine(), max));
     let pos = 0;
     const fill = async () => {
       await chunks.refill(pos);
@@ -38,7 +42,6 @@ export async function* readCsvBatches(
     while (chunks.filled < 3 && !chunks.eof) await fill();
     const bom = chunks.filled >= 3 && chunks.buffer[0] === 0xef && chunks.buffer[1] === 0xbb && chunks.buffer[2] === 0xbf;
     if (bom) pos = 3;
-    let line = 1;
     let header: string[] | undefined;
     while (header === undefined) {
       const data = chunks.buffer.subarray(0, chunks.filled);
@@ -51,12 +54,13 @@ export async function* readCsvBatches(
       if (pos >= chunks.filled && chunks.eof) {
         throw new UserError(`${path} has no header row (it holds only blank lines). Add a header row naming the columns.`);
       }
-      const record = pos < chunks.filled ? parseRecord(data, pos, separator, chunks.eof) : undefined;
+      const record = pos < chunks.filled ? parseRecord(data, pos, separator, chunks.eof, MAX_COLUMNS) : undefined;
       if (record === undefined) {
         await fill();
         continue;
       }
       if ('problem' in record) {
+        if (record.problem === 'too-many-fields') throw tooManyColumns(path, 'the header names');
         throw new UserError(
           record.problem === 'unclosed-quote'
             ? `${path} line ${line}: the header has a quoted name that is never closed. Add the closing quote.`
@@ -70,6 +74,7 @@ export async function* readCsvBatches(
 
     const builder = new BatchBuilder(planFor(header), batchSize);
     const parser = new CsvBatchParser(path, separator, builder, line);
+    recordLine = () => parser.line;
     for (;;) {
       pos = parser.parse(chunks.buffer.subarray(0, chunks.filled), pos, chunks.eof);
       if (builder.full) {

@@ -2,6 +2,7 @@ import { UserError } from '../errors.ts';
 import { BatchBuilder, type ColumnPlan } from './batch-builder.ts';
 import { missingValueError, notANumberError, numberFromText, type CellPlace } from './cell-errors.ts';
 import { FileChunks, openDataFile } from './open-data-file.ts';
+import { MAX_COLUMNS, recordTooLong, tooManyColumns } from './record-bounds.ts';
 import type { ColumnBatch } from './types.ts';
 
 export interface JsonlRow {
@@ -18,8 +19,8 @@ export interface JsonlRow {
 export async function* jsonlRows(path: string, chunkSize = 1 << 20): AsyncGenerator<JsonlRow[]> {
   const { handle } = await openDataFile(path);
   try {
-    const chunks = new FileChunks(handle, chunkSize);
     let line = 1;
+    const chunks = new FileChunks(handle, chunkSize, (max) => recordTooLong(path, line, max));
     let start = 0;
     while (!chunks.eof) {
       await chunks.refill(start);
@@ -46,6 +47,8 @@ export async function* jsonlRows(path: string, chunkSize = 1 << 20): AsyncGenera
 }
 
 function parseLine(path: string, text: string, line: number): Record<string, unknown> {
+  // Each key takes at least 4 characters ("":0), so only a line this long can name too many.
+  if (text.length > MAX_COLUMNS * 4 && topLevelKeys(text, MAX_COLUMNS + 1) > MAX_COLUMNS) throw tooManyColumns(`${path} line ${line}`, 'the object has');
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -58,6 +61,25 @@ function parseLine(path: string, text: string, line: number): Record<string, unk
     throw new UserError(`${path} line ${line} is not a JSON object. Each line must hold one object, like {"a": 1, "b": "x"}.`);
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * Keys of the object on a line, counted up to `stop` without parsing it: commas at depth 1 outside
+ * strings. JSON.parse of an object with millions of keys takes gigabytes before anything can check it.
+ */
+function topLevelKeys(text: string, stop: number): number {
+  let depth = 0;
+  let keys = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // a string: skip to its closing quote
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+    } else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) depth--;
+    else if (c === 44 && depth === 1 && ++keys >= stop) return keys;
+  }
+  return keys;
 }
 
 /** Streams a JSONL file as column batches; columns absent from a row read as missing. */

@@ -3,6 +3,7 @@ import { UserError } from '../errors.ts';
 import { BatchBuilder, type ColumnPlan } from './batch-builder.ts';
 import { openDataFile } from './open-data-file.ts';
 import { jsonNumber, jsonText } from './read-jsonl.ts';
+import { MAX_COLUMNS, tooManyColumns } from './record-bounds.ts';
 import type { ColumnBatch, ColumnKind } from './types.ts';
 
 export interface ParquetTable {
@@ -27,6 +28,7 @@ export async function openParquet(path: string): Promise<ParquetTable> {
     });
   }
   const fields = parquetSchema(metadata).children.map((child) => child.element);
+  if (fields.length > MAX_COLUMNS) throw tooManyColumns(path, 'the schema has');
   const columns = fields.map((field) => field.name);
   const kinds = Object.fromEntries(fields.map((field) => [field.name, kindOf(field)]));
   const rows = Number(metadata.num_rows);

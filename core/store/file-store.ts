@@ -1,7 +1,8 @@
 /**
  * The file:// store, the embedded default for local runs and the demo: objects are files under a
  * root folder. A write goes to a temporary file beside its destination and is renamed into place,
- * so readers see the old object or the new one, never a partial one.
+ * so readers see the old object or the new one, never a partial one. No read or write follows a
+ * symbolic link out of the root (file-containment.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type BigIntStats } from 'node:fs';
@@ -11,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.ts';
+import { Containment } from './file-containment.ts';
 import { listFiles } from './file-listing.ts';
 import { withKeyLock } from './file-lock.ts';
 import {
@@ -29,10 +31,12 @@ import {
 
 export class FileStore implements ObjectStore {
   readonly uri: string;
+  private readonly containment: Containment;
 
   /** `root` is an absolute folder path; it is created by the first put. */
   constructor(readonly root: string) {
     this.uri = pathToFileURL(root).href.replace(/\/$/, '');
+    this.containment = new Containment(root);
   }
 
   uriOf(key: string): string {
@@ -44,13 +48,24 @@ export class FileStore implements ObjectStore {
     return join(this.root, ...checkObjectKey(key).split('/'));
   }
 
+  async checkKey(key: string): Promise<void> {
+    await this.containedPathOf(key);
+  }
+
+  /** pathOf, once checked that no symbolic link on it leads out of the root. */
+  private async containedPathOf(key: string): Promise<string> {
+    const segments = checkObjectKey(key).split('/');
+    await this.containment.check(segments, this.uriOf(key));
+    return join(this.root, ...segments);
+  }
+
   async head(key: string): Promise<ObjectInfo | undefined> {
-    const info = await statFile(this.pathOf(key));
+    const info = await statFile(await this.containedPathOf(key));
     return info && { size: Number(info.size), etag: etagOf(info) };
   }
 
   async get(key: string, options: GetOptions = {}): Promise<Readable> {
-    const path = this.pathOf(key);
+    const path = await this.containedPathOf(key);
     if (options.range) checkRange(options.range);
     let handle;
     try {
@@ -81,7 +96,7 @@ export class FileStore implements ObjectStore {
   }
 
   async put(key: string, body: Readable | Uint8Array, options: PutOptions = {}): Promise<PutResult> {
-    const path = this.pathOf(key);
+    const path = await this.containedPathOf(key); // before mkdir, which would make folders through a linked one
     const folder = dirname(path);
     const temp = join(folder, `.${path.slice(folder.length + 1)}.${randomBytes(6).toString('hex')}.cairn-tmp`);
     try {
@@ -117,7 +132,7 @@ export class FileStore implements ObjectStore {
   }
 
   async delete(key: string): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
+    await rm(await this.containedPathOf(key), { force: true });
   }
 
   async *list(prefix = ''): AsyncIterable<ListedObject> {

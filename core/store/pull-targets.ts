@@ -1,16 +1,18 @@
 /**
- * `cairn pull` and the data-pull action over several pointer files: every target is read and its
- * remote chosen before anything is downloaded (a typo in the third target fails before the first
- * is pulled), then the targets are pulled one after another and their results added up.
+ * `cairn pull` and the data-pull action over several pointer files: every target is read, its
+ * remote chosen and its outputs checked against the others' before anything is downloaded (a typo
+ * in the third target fails before the first is pulled), then the targets are planned and pulled
+ * together (pullSources) and their results added up.
  */
 import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { isDvcPointerPath, readDvcPointers } from './dvc/read-dvc-pointers.ts';
 import type { DvcOutput } from './dvc/types.ts';
 import { openStore } from './open-store.ts';
-import { DEFAULT_PULL_JOBS, manifestHashOf, pulledOutputs, pullPointerFile, type PullProgress, type PullResult } from './pull.ts';
+import { DEFAULT_PULL_JOBS, manifestHashOf, pulledOutputs, pullSources, type PullProgress, type PullResult } from './pull.ts';
+import { checkOutputsApart } from './pull-plan.ts';
 import { resolveRemote, type ResolvedRemote } from './resolve-remote.ts';
 import type { ObjectStore } from './store.ts';
 
@@ -50,11 +52,14 @@ export async function planPull(targets: readonly string[], options: PlanPullOpti
   const planned: PullTarget[] = [];
   for (const target of targets) {
     const pointerPath = await pointerFileFor(resolve(options.cwd, target));
+    if (planned.some((other) => other.pointerPath === pointerPath)) continue; // `data` and `data.dvc` name one pointer
     const outputs = pulledOutputs(await readDvcPointers(pointerPath));
     const remote = await resolveRemote({ remote: options.remote, label: options.remoteLabel, from: dirname(pointerPath), cwd: options.cwd });
     await checkRemoteExists(remote);
     planned.push({ pointerPath, outputs, remote });
   }
+  // Checked again once paths are resolved; here it fails before the cache or the network is touched.
+  checkOutputsApart(planned.flatMap(({ pointerPath, outputs }) => outputs.map((output) => ({ path: join(dirname(pointerPath), ...output.path.split('/')), shown: output.path, source: pointerPath }))));
   return { targets: planned, manifestHash: manifestHashOf(planned.flatMap((target) => target.outputs)) };
 }
 
@@ -72,7 +77,7 @@ export interface PullPlanOptions {
   logger: Logger;
   jobs?: number;
   cacheDir?: string;
-  /** Progress over all targets: totals grow as each target starts. */
+  /** Progress over all targets together: the totals are known from the start. */
   onProgress?: (progress: PullProgress) => void;
   signal?: AbortSignal;
 }
@@ -81,10 +86,8 @@ export interface PullPlanOptions {
 export async function pullPlan(plan: PullPlan, options: PullPlanOptions): Promise<PullResult> {
   const started = performance.now();
   const stores = new Map<string, ObjectStore>();
-  const results: PullResult[] = [];
-  const before: PullProgress = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, bytesDownloaded: 0, elapsedMs: 0 };
   try {
-    for (const target of plan.targets) {
+    const sources = plan.targets.map((target) => {
       const key = `${target.remote.uri}\n${target.remote.endpoint ?? ''}`;
       let store = stores.get(key);
       if (!store) {
@@ -92,32 +95,13 @@ export async function pullPlan(plan: PullPlan, options: PullPlanOptions): Promis
         stores.set(key, store);
       }
       options.logger.debug(`pulling ${target.pointerPath} from ${store.uri} (${target.remote.source})`);
-      const result = await pullPointerFile(target.pointerPath, {
-        store,
-        logger: options.logger,
-        jobs: options.jobs,
-        cacheDir: options.cacheDir,
-        signal: options.signal,
-        onProgress: options.onProgress && ((progress) => options.onProgress!(addProgress(before, progress, performance.now() - started))),
-      });
-      results.push(result);
-      Object.assign(before, addProgress(before, { filesDone: result.files, filesTotal: result.files, bytesDone: result.bytes, bytesTotal: result.bytes, bytesDownloaded: result.downloaded.bytes, elapsedMs: 0 }, 0));
-    }
+      return { root: dirname(target.pointerPath), outputs: target.outputs, source: target.pointerPath, store };
+    });
+    const results = await pullSources(sources, { logger: options.logger, jobs: options.jobs, cacheDir: options.cacheDir, signal: options.signal, onProgress: options.onProgress });
+    return mergeResults(results, plan.manifestHash, performance.now() - started);
   } finally {
     for (const store of stores.values()) store.close();
   }
-  return mergeResults(results, plan.manifestHash, performance.now() - started);
-}
-
-function addProgress(a: PullProgress, b: PullProgress, elapsedMs: number): PullProgress {
-  return {
-    filesDone: a.filesDone + b.filesDone,
-    filesTotal: a.filesTotal + b.filesTotal,
-    bytesDone: a.bytesDone + b.bytesDone,
-    bytesTotal: a.bytesTotal + b.bytesTotal,
-    bytesDownloaded: a.bytesDownloaded + b.bytesDownloaded,
-    elapsedMs,
-  };
 }
 
 function mergeResults(results: PullResult[], manifestHash: string, elapsedMs: number): PullResult {

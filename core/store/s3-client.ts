@@ -20,6 +20,7 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { redactCredentials } from './redact-credentials.ts';
 import { DEFAULT_RETRY_POLICY, sdkRetryStrategy, type RetryPolicy } from './retry.ts';
 
 export interface S3ClientOptions {
@@ -87,10 +88,10 @@ function configuredEndpoint(env: NodeJS.ProcessEnv): string | undefined {
   try {
     url = new URL(value);
   } catch (error) {
-    throw new UserError(`${name}="${value}" is not a URL. Set it to the S3 endpoint, like http://127.0.0.1:9000.`, { cause: error });
+    throw new UserError(`${name}="${redactCredentials(value)}" is not a URL. Set it to the S3 endpoint, like http://127.0.0.1:9000.`, { cause: error });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UserError(`${name}="${value}" must start with http:// or https://.`);
+    throw new UserError(`${name}="${redactCredentials(value)}" must start with http:// or https://.`);
   }
   return value;
 }
@@ -132,5 +133,5 @@ function checksumSetting(value: string | undefined): 'WHEN_REQUIRED' | 'WHEN_SUP
 }
 
 function sdkLogLine(args: unknown[]): string {
-  return args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg) ?? String(arg))).join(' ');
+  return redactCredentials(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg) ?? String(arg))).join(' '));
 }

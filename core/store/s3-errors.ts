@@ -3,6 +3,7 @@
  * that does not answer) into UserErrors that say what to change. Anything else is returned as is.
  */
 import { UserError } from '../errors.ts';
+import { redactCredentials } from './redact-credentials.ts';
 import { describeSdkError } from './retry.ts';
 import { ObjectNotFoundError, PreconditionFailedError } from './store.ts';
 
@@ -30,13 +31,14 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNR
 export function s3Error(error: unknown, context: S3ErrorContext): unknown {
   const e = error as SdkError;
   if (!e || typeof e !== 'object' || error instanceof UserError) return error;
+  const endpoint = context.endpoint === undefined ? undefined : redactCredentials(context.endpoint);
   const status = e.$metadata?.httpStatusCode;
   const where = context.objectUri ?? context.storeUri;
   if (e.name === 'NoSuchKey' || (e.name === 'NotFound' && context.objectUri)) {
     return new ObjectNotFoundError(context.objectUri ?? where, { cause: error });
   }
   if (e.name === 'NoSuchBucket') {
-    return new UserError(`bucket "${context.bucket}" does not exist${context.endpoint ? ` at ${context.endpoint}` : ''} (${context.storeUri}). Check the bucket name in the remote URI${context.endpoint ? '' : ', and AWS_ENDPOINT_URL if it is not on AWS'}.`, { cause: error });
+    return new UserError(`bucket "${context.bucket}" does not exist${endpoint ? ` at ${endpoint}` : ''} (${context.storeUri}). Check the bucket name in the remote URI${endpoint ? '' : ', and AWS_ENDPOINT_URL if it is not on AWS'}.`, { cause: error });
   }
   if (status === 412 || status === 409 || e.name === 'PreconditionFailed' || e.name === 'ConditionalRequestConflict') {
     return new PreconditionFailedError(where, context.condition ?? 'the request condition', { cause: error });
@@ -60,7 +62,7 @@ export function s3Error(error: unknown, context: S3ErrorContext): unknown {
     );
   }
   if (UNREACHABLE.has(e.code ?? '') || UNREACHABLE.has(e.name ?? '')) {
-    const target = context.endpoint ?? 'S3';
+    const target = endpoint ?? 'S3';
     return new UserError(`cannot reach ${target} for ${where} (${describeSdkError(e)}). Check the network, and AWS_ENDPOINT_URL if you use an S3-compatible server.`, {
       cause: error,
     });
@@ -68,7 +70,7 @@ export function s3Error(error: unknown, context: S3ErrorContext): unknown {
   if (e.$metadata || e.code) {
     // Retries are spent (or it was not retryable): name the object; the SDK error stays as the cause.
     const attempts = (e.$metadata as { attempts?: number } | undefined)?.attempts;
-    const detail = e.message && e.message !== 'UnknownError' ? `: ${e.message}` : '';
+    const detail = e.message && e.message !== 'UnknownError' ? `: ${redactCredentials(e.message)}` : '';
     return new Error(`${where}: ${describeSdkError(e)}${attempts && attempts > 1 ? ` (gave up after ${attempts} attempts)` : ''}${detail}`, { cause: error });
   }
   return error;

@@ -70,6 +70,12 @@ export interface ObjectStore {
    * file store list in key byte order; some S3-compatible servers (s3rver) do not, so do not rely on it.
    */
   list(prefix?: string): AsyncIterable<ListedObject>;
+  /**
+   * Refuses, before any transfer, a key the store would refuse to read or write for where it is
+   * rather than what it holds (the file store: a symbolic link out of its root). Cheap: no object is
+   * read. Optional: stores with nothing to check leave it out.
+   */
+  checkKey?(key: string): Promise<void>;
   /** Removes the object at `key`; no object there is not an error. (Optional: stores that never delete leave it out.) */
   delete?(key: string): Promise<void>;
   /** The full address of `key`, for messages and lineage. */

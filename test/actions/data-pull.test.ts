@@ -71,15 +71,30 @@ describe('actions/data-pull (dist/data-pull.js, run as the runner runs it)', () 
     assert.match(step.runner.summary(), /DVC default remote "storage"/);
   });
 
-  const failures: Array<[string, Record<string, string>, RegExp]> = [
+  const pointer = (path: string) => `outs:\n- md5: acbd18db4cc2f85cedef654fccc4a4d8\n  size: 3\n  hash: md5\n  path: ${path}\n`;
+  const failures: Array<[string, Record<string, string>, RegExp, ((workspace: string) => void)?]> = [
     ['a missing target', { targets: 'data.txt.dvc, missing.dvc', remote: '../remote' }, /missing\.dvc does not exist/],
     ['no remote anywhere', { targets: 'foobar.dvc' }, /no remote to use for .*: pass the `remote` input/],
     ['a remote folder that is not there', { targets: 'foobar.dvc', remote: '../no-such-remote' }, /is not a folder on this machine/],
     ['a bad cache input', { targets: 'foobar.dvc', remote: '../remote', cache: 'yes' }, /input cache must be one of true, false; got "yes"/],
+    [
+      'targets whose outputs overlap',
+      { targets: 'data.txt.dvc, foobar.dvc, foobar.foo.dvc', remote: '../remote' },
+      /the outputs foobar \(.*\) and foobar\/foo \(.*\) overlap/,
+      (workspace) => writeFileSync(join(workspace, 'foobar.foo.dvc'), pointer('foobar/foo')),
+    ],
+    [
+      'a pointer that writes into .git (git~1, its Windows short name)',
+      { targets: 'data.txt.dvc, hook.dvc', remote: '../remote' },
+      /its segment "git~1" names a \.git folder/,
+      (workspace) => writeFileSync(join(workspace, 'hook.dvc'), pointer('git~1/hooks/post-checkout')),
+    ],
+    ['a remote URL with a password in it, named without it', { targets: 'foobar.dvc', remote: 'https://AKIA:s3cretPa55@minio.example.com/b' }, /unsupported remote "https:\/\/\*\*\*@minio\.example\.com\/b"/],
   ];
-  for (const [name, inputs, message] of failures) {
+  for (const [name, inputs, message, setup] of failures) {
     test(`fails the step with the reason, and pulls nothing: ${name}`, async () => {
-      const step = await dataPullStep(inputs);
+      const step = await dataPullStep(inputs, setup);
+      assert.doesNotMatch(step.stdout + step.stderr, /s3cretPa55/);
       assert.equal(step.code, 1);
       assert.match(step.stdout, /::error::/);
       assert.match(step.stdout, message);

@@ -100,6 +100,18 @@ describe('cairn evaluate', () => {
       { name: 'unknown metric in a gate', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--gate', 'f2>=0.5'], message: /f2.*(accuracy|roc_auc)/s },
       { name: 'unknown option', args: () => ['--model', model, '--bogus'], message: /--bogus/ },
       { name: 'missing --target', args: () => ['--model', model, '--data', evalCsv], message: /--target is required/ },
+      {
+        name: 'a CSV a million columns wide',
+        setup: () => writeFileSync(join(dir, 'wide.csv'), `churned,${Array.from({ length: 1_000_000 }, (_, index) => `c${index}`).join(',')}\n`),
+        args: () => ['--model', model, '--data', join(dir, 'wide.csv'), '--target', 'churned'],
+        message: /wide\.csv: the header names more than 100,000 columns/,
+      },
+      {
+        name: 'a CSV row longer than 64 MiB',
+        setup: () => writeFileSync(join(dir, 'long-row.csv'), Buffer.concat([Buffer.from('churned,tenure_months\n1,'), Buffer.alloc((64 << 20) + 1024, 0x31), Buffer.from('\n')])),
+        args: () => ['--model', model, '--data', join(dir, 'long-row.csv'), '--target', 'churned'],
+        message: /long-row\.csv line 2: the record starting there is longer than 64\.0 MiB/,
+      },
       { name: 'ref: baseline without GitHub credentials', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--baseline', 'ref:main'], message: /GITHUB_TOKEN/ },
     ];
     for (const c of cases) {

@@ -217,6 +217,45 @@ describe('cairn pull of the DVC fixtures (pointers and remotes as DVC writes the
   });
 });
 
+describe('cairn pull refuses what it must not write: exit 2, a message naming the pointer, nothing written', () => {
+  function fixture(): string {
+    const dir = tempDir('cairn-refuse-');
+    cpSync(join(FIXTURES, 'repo'), join(dir, 'repo'), { recursive: true });
+    cpSync(join(FIXTURES, 'remote-3x'), join(dir, 'remote'), { recursive: true });
+    return join(dir, 'repo');
+  }
+  const cases: Array<{ name: string; setup: (repo: string) => string[]; message: RegExp }> = [
+    {
+      name: 'targets whose outputs overlap (the folder foobar, and foobar/foo from another pointer)',
+      setup: (repo) => {
+        writeFileSync(join(repo, 'foobar.foo.dvc'), 'outs:\n- md5: acbd18db4cc2f85cedef654fccc4a4d8\n  size: 3\n  hash: md5\n  path: foobar/foo\n');
+        return ['foobar.dvc', 'foobar.foo.dvc'];
+      },
+      message: /the outputs foobar \(.*foobar\.dvc\) and foobar\/foo \(.*foobar\.foo\.dvc\) overlap/,
+    },
+    {
+      name: 'a pointer that writes into .git (as git reads .GIT on macOS and Windows)',
+      setup: (repo) => {
+        writeFileSync(join(repo, 'hook.dvc'), 'outs:\n- md5: acbd18db4cc2f85cedef654fccc4a4d8\n  size: 3\n  hash: md5\n  path: .GIT/hooks/post-checkout\n');
+        return ['data.txt.dvc', 'hook.dvc'];
+      },
+      message: /refused path "\.GIT\/hooks\/post-checkout" in .*hook\.dvc: its segment "\.GIT" names a \.git folder/,
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const repo = fixture();
+      const targets = c.setup(repo);
+      const before = listFiles(repo);
+      const result = await runCli(['pull', ...targets, '--remote', '../remote', '--no-cache'], { cwd: repo });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, c.message);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+      assert.deepEqual(listFiles(repo), before, 'nothing written');
+    });
+  }
+});
+
 describe('cairn push / cairn pull with S3 (s3rver)', () => {
   let server: S3Server;
   before(async () => {

@@ -17,6 +17,7 @@
 import { stat, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix } from 'node:path';
 import { UserError } from '../../errors.ts';
+import { redactCredentials } from '../redact-credentials.ts';
 
 /** A remote as the config names it. */
 export interface DvcRemoteConfig {
@@ -46,7 +47,7 @@ export function parseDvcConfig(text: string, source: string): DvcConfigSections 
   lines.forEach((raw, index) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
-    const fail = (why: string) => new UserError(`${source}, line ${index + 1}: ${why}. Fix the line (\`dvc config --list\` shows how DVC reads the file).`);
+    const fail = (why: string) => new UserError(redactCredentials(`${source}, line ${index + 1}: ${why}. Fix the line (\`dvc config --list\` shows how DVC reads the file).`));
     if (line.startsWith('[')) {
       const header = /^(\[+)(.*?)(\]+)\s*(?:#.*)?$/.exec(line);
       if (!header || header[1].length !== header[3].length) throw fail(`"${line}" is not a section header`);
@@ -148,7 +149,7 @@ export function remoteNamed(config: DvcConfig, name: string, seen: string[] = []
     throw new UserError(`${remote.configFile}: remote "${remote.name}" refers to itself through remote:// urls (${[...seen, remote.name].join(' -> ')}). Give one of them a real url.`);
   }
   const base = remoteNamed(config, nested[1], [...seen, remote.name]);
-  if (!base) throw new UserError(`${remote.configFile}: remote "${remote.name}" has url ${remote.url}, but there is no remote "${nested[1]}". Add it or fix the url.`);
+  if (!base) throw new UserError(`${remote.configFile}: remote "${remote.name}" has url ${redactCredentials(remote.url)}, but there is no remote "${nested[1]}". Add it or fix the url.`);
   const url = nested[2] === '' ? base.url : `${base.url.replace(/\/+$/, '')}/${posix.normalize(nested[2])}`;
   return { ...base, name: remote.name, url, configFile: remote.configFile, ...(remote.endpointurl ? { endpointurl: remote.endpointurl } : {}) };
 }

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { after, test } from 'node:test';
+import { after, describe, test } from 'node:test';
+import { UserError } from '../../../core/errors.ts';
 import { FileStore, PreconditionFailedError } from '../../../core/store/index.ts';
 import { collect, storeContract } from './store-contract.ts';
 
@@ -97,4 +98,64 @@ test('a key that would need a file and a folder of the same name is a clear erro
   const store = new FileStore(join(base, 'clash'));
   await store.put('a', Buffer.from('file'));
   await assert.rejects(store.put('a/b', Buffer.from('x')), /a file and a folder of the store would have the same name/);
+});
+
+describe('no read or write follows a symbolic link out of the root', () => {
+  let count = 0;
+  /** A store folder and a folder beside it holding a file the store must never read or overwrite. */
+  function setup() {
+    const dir = join(base, `contained-${count++}`);
+    const root = join(dir, 'store');
+    const outside = join(dir, 'outside');
+    mkdirSync(join(root, 'files', 'md5'), { recursive: true });
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'secret'), 'precious\n');
+    return { root, outside, store: new FileStore(root) };
+  }
+  const refused = (named: string) => (error: unknown) => {
+    assert.ok(error instanceof UserError, `expected a UserError, got ${String(error)}`);
+    assert.match(error.message, new RegExp(`^file://.*${named.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: refused, `));
+    assert.match(error.message, /never follows a symbolic link out of its folder/);
+    return true;
+  };
+
+  test('an object that is a link to a file outside: not read, not listed, not written through', async () => {
+    const { root, outside, store } = setup();
+    symlinkSync(join(outside, 'secret'), join(root, 'files', 'md5', 'leak'));
+    await assert.rejects(store.get('files/md5/leak'), refused('files/md5/leak'));
+    await assert.rejects(store.head('files/md5/leak'), refused('files/md5/leak'));
+    await assert.rejects(store.put('files/md5/leak', Buffer.from('pwned\n')), refused('files/md5/leak'));
+    await assert.rejects(store.delete('files/md5/leak'), refused('files/md5/leak'));
+    assert.deepEqual(await collect(store.list()), []);
+    assert.equal(readFileSync(join(outside, 'secret'), 'utf8'), 'precious\n');
+  });
+
+  test('a linked folder on the way to a key: nothing is made or written outside, nothing read from there', async () => {
+    const { root, outside, store } = setup();
+    symlinkSync(outside, join(root, 'files', 'md5', 'ab'));
+    await assert.rejects(store.put('files/md5/ab/new/cdef', Buffer.from('pwned\n')), refused('files/md5/ab/new/cdef'));
+    await assert.rejects(store.get('files/md5/ab/secret'), refused('files/md5/ab/secret'));
+    await assert.rejects(store.head('files/md5/ab/secret'), refused('files/md5/ab/secret'));
+    assert.deepEqual(readdirSync(outside), ['secret'], 'no folder, file or temp file made outside');
+  });
+
+  test('a dangling link on the way is refused too: where it leads is not known until it is made', async () => {
+    const { root, outside, store } = setup();
+    symlinkSync(join(outside, 'not-yet'), join(root, 'files', 'md5', 'cd'));
+    await assert.rejects(store.put('files/md5/cd/ef', Buffer.from('pwned\n')), refused('files/md5/cd/ef'));
+    assert.equal(existsSync(join(outside, 'not-yet')), false);
+  });
+
+  test('links that stay inside the store, and a root that is itself a link, work as before', async () => {
+    const { root, store } = setup();
+    await store.put('files/md5/ab/real', Buffer.from('abc'));
+    symlinkSync(join(root, 'files', 'md5', 'ab', 'real'), join(root, 'files', 'md5', 'alias'));
+    assert.equal((await buffer(await store.get('files/md5/alias'))).toString(), 'abc');
+    const viaLink = join(base, `root-link-${count}`);
+    symlinkSync(root, viaLink);
+    const linked = new FileStore(viaLink);
+    await linked.put('files/md5/ab/more', Buffer.from('more'));
+    assert.equal((await buffer(await linked.get('files/md5/ab/more'))).toString(), 'more');
+    assert.deepEqual((await collect(linked.list('files/md5/'))).map((object) => object.key), ['files/md5/ab/more', 'files/md5/ab/real', 'files/md5/alias']);
+  });
 });

@@ -149,6 +149,50 @@ for (const backend of BACKENDS) {
       });
     }
 
+    // git's verify_path: a pull that wrote .git/hooks/* would run code at the next checkout (CVE-2014-9390).
+    const dotGitEntries: Array<[string, string]> = [
+      ['.git/hooks/post-checkout', '".git"'],
+      ['sub/.GIT/config', '".GIT"'],
+      ['.git. /hooks/x', '".git. "'],
+      ['git~1/hooks/x', '"git~1"'],
+      ['.g\u200cit/hooks/x', '".g\\u200cit"'],
+    ];
+    for (const [relpath, shown] of dotGitEntries) {
+      test(`a manifest entry inside .git as git reads it (${JSON.stringify(relpath)}) is refused and nothing is written`, async () => {
+        const setup = newCase(backend);
+        const pointer = await pointerWithManifestEntry(setup, relpath);
+        await expectRefusedUntouched(setup, pointer, `its segment ${shown} names a .git folder`, /data\.dvc: data \(/);
+      });
+    }
+
+    test('a .dvc output inside .git is refused naming the pointer; nothing is written', async () => {
+      const setup = newCase(backend);
+      mkdirSync(join(setup.repo, '.git', 'hooks'), { recursive: true });
+      const id = await putFile(setup.remote, Buffer.from('pwned\n'));
+      const pointer = writePointer(setup.repo, [{ path: '.GIT/hooks/post-checkout', md5: id, size: 6 }]);
+      await expectRefusedUntouched(setup, pointer, '".GIT/hooks/post-checkout"', new RegExp(`in ${escape(pointer)}: its segment ".GIT" names a \\.git folder`));
+    });
+
+    test('a dvc.lock out inside .git (its short name git~1) is refused naming dvc.lock; nothing is written', async () => {
+      const setup = newCase(backend);
+      const id = await putFile(setup.remote, Buffer.from('pwned\n'));
+      const lock = join(setup.repo, 'dvc.lock');
+      writeFileSync(lock, `schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    outs:\n    - path: git~1/hooks/post-checkout\n      hash: md5\n      md5: ${id}\n      size: 6\n`);
+      await expectRefusedUntouched(setup, lock, '"git~1/hooks/post-checkout"', new RegExp(`in ${escape(lock)}: its segment "git~1" names a \\.git folder`));
+    });
+
+    test('outputs of one pointer that overlap are refused even when a sibling sorts between them (data, data-2, data/x)', async () => {
+      const setup = newCase(backend);
+      const id = await putFile(setup.remote, Buffer.from('bytes\n'));
+      const manifestId = await putManifest(setup.remote, [{ md5: id, relpath: 'x' }]);
+      const pointer = writePointer(setup.repo, [
+        { path: 'data', md5: manifestId, nfiles: 1 },
+        { path: 'data-2', md5: id, size: 6 },
+        { path: 'data/x', md5: id, size: 6 },
+      ]);
+      await expectRefusedUntouched(setup, pointer, `data (${pointer}) and data/x (${pointer}) overlap`, /Track the folder or the file, not both/);
+    });
+
     test('a manifest entry through a symlink planted in the workspace is refused; the link target is untouched', async () => {
       const setup = newCase(backend);
       mkdirSync(join(setup.repo, 'data'));
@@ -264,6 +308,25 @@ for (const backend of BACKENDS) {
       await expectRefusedUntouched(setup, pointer, `${join(setup.repo, 'data')} is a file`, /where this path needs a folder/);
     });
   });
+
+  if (backend === 'file') {
+    test('a file remote whose object folder is a link out of it is refused before any file is written', async () => {
+      const setup = newCase(backend);
+      const good = Buffer.from('good bytes\n');
+      const goodId = await putFile(setup.remote, good);
+      const planted = Buffer.from('bytes kept outside the remote\n');
+      const plantedId = md5(planted);
+      const [folder, rest] = [plantedId.slice(0, 2), plantedId.slice(2)];
+      mkdirSync(join(setup.outside, 'objects'));
+      writeFileSync(join(setup.outside, 'objects', rest), planted);
+      symlinkSync(join(setup.outside, 'objects'), join(setup.root, 'remote', 'files', 'md5', folder));
+      const pointer = writePointer(setup.repo, [
+        { path: 'good.txt', md5: goodId, size: good.length },
+        { path: 'planted.txt', md5: plantedId, size: planted.length },
+      ]);
+      await expectRefusedUntouched(setup, pointer, `files/md5/${folder}/${rest}: refused`, /never follows a symbolic link out of its folder/);
+    });
+  }
 
   describe(`objects that do not match their hash (${backend} store)`, () => {
     /** Counts GETs per key, to see the engine retry a bad object exactly once. */

@@ -36,6 +36,35 @@ describe('checkManifestPath', () => {
       assert.throws(() => checkManifestPath(relpath, 'm.dir'), userError(/refused path/, /in m\.dir/, why, /stay inside the target folder/));
     });
   }
+
+  // git's verify_path with core.protectHFS / core.protectNTFS (CVE-2014-9390): each names .git somewhere.
+  const dotGit: Array<[string, string]> = [
+    ['.git/hooks/post-checkout', '".git"'],
+    ['.GIT/config', '".GIT"'],
+    ['sub/.Git/hooks/pre-commit', '".Git"'],
+    ['.git./config', '".git."'],
+    ['.git /config', '".git "'],
+    ['.git. . ./config', '".git. . ."'],
+    ['.git::$INDEX_ALLOCATION/config', '".git::$INDEX_ALLOCATION"'],
+    ['git~1/config', '"git~1"'],
+    ['GIT~1/hooks/x', '"GIT~1"'],
+    ['.g\u200cit/config', '".g\\u200cit"'],
+    ['\ufeff.git/config', '"\\ufeff.git"'],
+    ['.git\u200d/config', '".git\\u200d"'],
+    ['a/.\u202aG\u206fi\u200ft/x', '".\\u202aG\\u206fi\\u200ft"'],
+  ];
+  for (const [relpath, shown] of dotGit) {
+    test(`refuses ${JSON.stringify(relpath)}: a .git folder on some filesystem`, () => {
+      const escaped = shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      assert.throws(() => checkManifestPath(relpath, 'm.dir'), userError(/in m\.dir/, new RegExp(`its segment ${escaped} names a \\.git folder as git's verify_path reads it`)));
+    });
+  }
+
+  test('names that only start like .git pass, as git lets them', () => {
+    for (const relpath of ['.gitignore', '.github/workflows/ci.yml', '.gitkeep', 'git~2/x', 'a.git/b', '.git-credentials-not/x', 'x/git']) {
+      assert.deepEqual(checkManifestPath(relpath), relpath.split('/'), relpath);
+    }
+  });
 });
 
 describe('resolveSafeTargets', () => {
