@@ -123,6 +123,10 @@ function describe(input: ValueInfo): string {
   return `${input.type} [${(input.shape ?? []).map((dim) => (dim === '' ? 'N' : dim)).join(', ')}]`;
 }
 
+/** Names shown in a message before the rest are counted: a 100,000-column file must not make a 1 MB error. */
+const LISTED_NAMES = 20;
+
 export function quoteList(names: readonly string[]): string {
-  return names.map((name) => `"${name}"`).join(', ');
+  const shown = names.slice(0, LISTED_NAMES).map((name) => `"${name}"`).join(', ');
+  return names.length > LISTED_NAMES ? `${shown} and ${names.length - LISTED_NAMES} more` : shown;
 }

@@ -33,6 +33,18 @@ describe('planInputs: one [N, F] input', () => {
     assert.deepEqual(plan.kind === 'matrix' && [plan.dtype, plan.features.length], ['float64', 3]);
   });
 
+  test('a wide file is named by its first 20 columns and a count, not every column', () => {
+    const wide = schema(['churned', ...Array.from({ length: 100_000 }, (_, i) => `c${i}`)]);
+    let message = '';
+    try {
+      planInputs([matrix(8)], wide, context);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    assert.match(message, /but 100000 were given .*"c0", "c1", .*"c19" and 99980 more\. Pass --features/);
+    assert.ok(message.length < 1_000, `${message.length} characters`);
+  });
+
   test('wrong feature count names expected vs got and the columns used', () => {
     assert.throws(
       () => planInputs([matrix(6)], churn, context),
