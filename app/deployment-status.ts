@@ -5,7 +5,6 @@
  */
 import type { RepoConfig } from '../core/config/index.ts';
 import { isUserError } from '../core/errors.ts';
-import { readRegistryTag } from '../core/github/registry-tags.ts';
 import { upsertStickyComment } from '../core/github/sticky-comment.ts';
 import { findTagEvent, isRegistryTag } from '../core/registry/index.ts';
 import type { DeploymentSeen } from '../core/report/registry-view.ts';
@@ -14,6 +13,7 @@ import type { DeploymentStatusPayload } from './payloads.ts';
 import { refreshRegistryIssue } from './registry-issue.ts';
 import { loadRegistry, requireConfig } from './registry-source.ts';
 import type { HandlerContext } from './runtime.ts';
+import { pushedByApp } from './tag-verdict.ts';
 
 /** States after which a deployment changes no more. */
 const FINAL_STATES = new Set(['success', 'failure', 'error']);
@@ -53,8 +53,9 @@ export async function onDeploymentStatus(payload: DeploymentStatusPayload, ctx: 
   await refreshRegistryIssue(octokit, target, runtime, { registry, stages, deployment: seen, logger });
 
   if (!FINAL_STATES.has(status.state) || !isRegistryTag(tagName)) return;
-  const tag = await readRegistryTag(octokit, { owner: target.owner, repo: target.repo, tag: tagName, cache: runtime.tagObjects });
-  const origin = tag && !('lightweight' in tag) ? readRequestLine(tag.message) : undefined;
+  // A Cairn-Request line counts only in a tag Cairn's own bot pushed: anyone else could name any issue.
+  const tag = registry.tags.find((t) => t.tag === tagName);
+  const origin = tag && pushedByApp(registry.verdictOf(tag)) ? readRequestLine(tag.message) : undefined;
   if (!origin) return;
   const event = findTagEvent(registry.state, tagName);
   const what = event?.version ? `\`${event.name}@${event.version}\`` : `\`${tagName}\``;

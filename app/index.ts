@@ -5,6 +5,7 @@
  * GitHub so that redeliveries never dispatch, tag or comment twice.
  */
 import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
+import type { GitHubClient } from '../core/github/octokit.ts';
 import { onIssueComment } from './chatops/handle-comment.ts';
 import { onDeploymentStatus } from './deployment-status.ts';
 import { deploymentStatusPayload, issueCommentPayload, protectionRulePayload, pushPayload, readPayload } from './payloads.ts';
@@ -33,6 +34,8 @@ export default function cairn(app: Probot, options: CairnAppOptions = {}): void 
   };
   const scope = (context: Context, repository: Parameters<typeof repoTarget>[0], receivedAt: number): HandlerContext => ({
     octokit: githubClient(context),
+    // Probot's JWT client, a different Octokit release than core's (see githubClient).
+    appClient: async () => (await app.auth()) as unknown as GitHubClient,
     target: repoTarget(repository),
     runtime,
     logger: eventLogger(context),

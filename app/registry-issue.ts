@@ -19,9 +19,10 @@ import {
 } from '../core/report/registry-view.ts';
 import type { LoadedRegistry } from './registry-source.ts';
 import { statusOf, type AppRuntime, type KnownIssue, type RepoTarget } from './runtime.ts';
+import { notHonouredRows } from './tag-verdict.ts';
 
 export interface RefreshRegistryIssueOptions {
-  registry: Pick<LoadedRegistry, 'state' | 'loadOrder'>;
+  registry: Pick<LoadedRegistry, 'state' | 'loadOrder'> & Partial<Pick<LoadedRegistry, 'notHonoured'>>;
   /** Stage order for the table (the config's), when known. */
   stages?: readonly string[];
   /** A deployment status to record for its environment. */
@@ -52,11 +53,11 @@ export async function refreshRegistryIssue(octokit: GitHubClient, target: RepoTa
     const known = runtime.registryIssues.get(key);
     const newer = known?.shows && known.shows.loadOrder > options.registry.loadOrder ? known.shows : undefined;
     if (known && newer && !options.deployment) return { number: known.number, action: 'unchanged' as const };
-    const shows = newer ?? { state: options.registry.state, stages: options.stages, loadOrder: options.registry.loadOrder };
+    const shows = newer ?? { state: options.registry.state, stages: options.stages, loadOrder: options.registry.loadOrder, notHonoured: notHonouredRows(options.registry.notHonoured) };
     const render = (previous: string) => {
       const seen = readDeploymentsSeen(previous);
       const deployments = options.deployment ? recordDeployment(seen, options.deployment) : seen;
-      return renderRegistryView({ state: shows.state, stages: shows.stages, repoUrl: target.htmlUrl, deployments });
+      return renderRegistryView({ state: shows.state, stages: shows.stages, repoUrl: target.htmlUrl, deployments, notHonoured: shows.notHonoured });
     };
     let issue = known ?? (await findRegistryIssue(octokit, target));
     let lookedUp = !known;

@@ -12,8 +12,8 @@ async function setup(t: { after(fn: () => void): void }, options: { gh?: ReturnT
   const gh = options.gh ?? githubApi(t);
   const repo = fakeRepo(gh, { roles: { maintainer: 'maintain', writer: 'write', reader: 'read', admin: 'admin' } });
   repo.setConfig(CONFIG);
-  repo.addTag('churn@v1.0.0', V1);
-  repo.addTag('churn@v1.1.0', V2);
+  repo.addHonouredTag('churn@v1.0.0', V1);
+  repo.addHonouredTag('churn@v1.1.0', V2);
   const app = await testApp();
   return { gh, repo, app };
 }
@@ -108,8 +108,8 @@ describe('/cairn register, rollback, show', () => {
 
   test('rollback re-assigns the version that held the stage before the current one', async (t) => {
     const { repo, app } = await setup(t);
-    repo.addTag('churn#production#1', V1);
-    repo.addTag('churn#production#2', V2);
+    repo.addHonouredTag('churn#production#1', V1);
+    repo.addHonouredTag('churn#production#2', V2);
     await app.deliver('issue_comment', commentPayload('/cairn rollback churn production', { login: 'admin' }));
     const object = [...repo.tagObjects.values()].find((o) => o.tag === 'churn#production#3')!;
     assert.equal(object.object.sha, V1);
@@ -118,7 +118,7 @@ describe('/cairn register, rollback, show', () => {
 
   test('rollback with nothing earlier in the stage is refused', async (t) => {
     const { repo, app } = await setup(t);
-    repo.addTag('churn#production#1', V2);
+    repo.addHonouredTag('churn#production#1', V2);
     await app.deliver('issue_comment', commentPayload('/cairn rollback churn production', { login: 'admin' }));
     assert.match(replies(repo)[0], /no earlier active version of churn was in production before v1\.1\.0/);
     assert.equal(repo.tagNames().length, 3);
@@ -126,7 +126,7 @@ describe('/cairn register, rollback, show', () => {
 
   test('show answers anyone with the models × stages table, without a permission check', async (t) => {
     const { gh, repo, app } = await setup(t);
-    repo.addTag('churn#production#1', V1);
+    repo.addHonouredTag('churn#production#1', V1);
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'stranger' }));
     assert.match(replies(repo)[0], /\| model \| latest \| staging \| production \|\n\|[-: |]+\|\n\| `churn` \| `v1\.1\.0` \| – \| `v1\.0\.0` \|/);
     assert.deepEqual(gh.calls('GET /repos/{owner}/{repo}/collaborators/{username}/permission'), []);

@@ -12,6 +12,7 @@ const REFS = 'GET /repos/{owner}/{repo}/git/matching-refs/{ref}';
 function handlerContext(runtime: AppRuntime, receivedAt: number): HandlerContext {
   return {
     octokit: createOctokit({ auth: 'test-token', retries: 0, throttle: false }),
+    appClient: async () => createOctokit({ auth: 'app-jwt', retries: 0, throttle: false }),
     target: { owner: 'acme', repo: 'churn', fullName: 'acme/churn', defaultBranch: 'main', htmlUrl: 'https://github.com/acme/churn' },
     runtime,
     logger: silentLogger,

@@ -75,7 +75,9 @@ describe('the app server as its own process, against a fake GitHub on loopback',
     const tokenRequests = fake.gh.calls(TOKEN_ROUTE);
     assert.ok(tokenRequests.length >= 1);
     for (const request of tokenRequests) assert.ok(validAppJwt(request.headers.authorization), `not a valid app JWT: ${request.headers.authorization}`);
-    const others = fake.gh.requests.filter((r) => r.route !== TOKEN_ROUTE);
+    // GET /app (the app's own slug, once per process) is the app itself speaking: a JWT too.
+    for (const request of fake.gh.calls('GET /app')) assert.ok(validAppJwt(request.headers.authorization), `not a valid app JWT: ${request.headers.authorization}`);
+    const others = fake.gh.requests.filter((r) => r.route !== TOKEN_ROUTE && r.route !== 'GET /app');
     assert.ok(others.length > 0);
     for (const request of others) assert.equal(request.headers.authorization, 'token ghs_installation_token', `${request.method} ${request.url}`);
     assert.ok(others.every((r) => new URL(r.url).pathname.startsWith('/api/v3/')), 'GHE_HOST puts the API under /api/v3');
@@ -109,8 +111,8 @@ describe('the app server as its own process, against a fake GitHub on loopback',
   });
 
   test('and rejects one whose evaluation fails it', async () => {
-    repo.addTag('churn@v1.1.0', V2);
-    repo.addTag('churn#staging#2', V2);
+    repo.addHonouredTag('churn@v1.1.0', V2);
+    repo.addHonouredTag('churn#staging#2', V2);
     const payload = protectionRulePayload({ environment: 'staging', ref: 'churn#staging#2', sha: V2, runId: 556 });
     payload.deployment_callback_url = `${fake.baseUrl}/repos/${FULL_NAME}/actions/runs/556/deployment_protection_rule`;
     const answer = await app.deliver('deployment_protection_rule', payload);

@@ -1,0 +1,26 @@
+/**
+ * The app's own identity (`GET /app`, once per process): its id, to trust only the check runs it
+ * wrote itself, and its bot's login (`<slug>[bot]`), which GitHub names as the sender of the tags
+ * it creates and the actor of the runs it dispatches.
+ */
+import type { HandlerContext } from './runtime.ts';
+
+export interface AppIdentity {
+  id: number;
+  slug: string;
+  botLogin: string;
+}
+
+export function appIdentity(ctx: HandlerContext): Promise<AppIdentity> {
+  const { runtime } = ctx;
+  runtime.identity ??= (async () => {
+    const client = await ctx.appClient();
+    const { data } = await client.rest.apps.getAuthenticated();
+    if (!data?.slug) throw new Error('GET /app answered without the app slug');
+    return { id: data.id, slug: data.slug, botLogin: `${data.slug}[bot]` };
+  })().catch((error: unknown) => {
+    runtime.identity = undefined; // the next event asks again
+    throw error;
+  });
+  return runtime.identity;
+}
