@@ -60,35 +60,32 @@ export async function findRegistryCheck(octokit: GitHubClient, target: RepoTarge
   return (await registryChecksOn(octokit, target, sha, appId)).find((run) => !run.retry && run.tag === tag);
 }
 
-/** A completed run for a tag whose push never arrived: the check says so until `/cairn sync`. */
-export async function createMissedTagCheck(octokit: GitHubClient, target: RepoTarget, sha: string, tag: string, detailsUrl: string, summary: string, now: Date): Promise<number> {
+type RunState =
+  | { status: 'in_progress' }
+  | { status: 'completed'; conclusion: RegistryConclusion; completed_at: string };
+
+async function createRegistryRun(octokit: GitHubClient, target: RepoTarget, sha: string, tag: string, detailsUrl: string, state: RunState, output: { title: string; summary: string }): Promise<number> {
   const { data } = await octokit.rest.checks.create({
     owner: target.owner,
     repo: target.repo,
     name: REGISTRY_CHECK_NAME,
     head_sha: sha,
     external_id: registryCheckId(tag),
-    status: 'completed',
-    conclusion: 'failure',
-    completed_at: now.toISOString(),
+    ...state,
     details_url: detailsUrl,
-    output: { title: `Not honoured: ${tag}: no push event (more than three tags pushed at once)`.slice(0, TITLE_LIMIT), summary: truncateText(summary, CHECK_OUTPUT_LIMIT, '…') },
+    output: { title: output.title.slice(0, TITLE_LIMIT), summary: truncateText(output.summary, CHECK_OUTPUT_LIMIT, '…') },
   });
   return Number(data.id);
 }
 
-export async function startRegistryCheck(octokit: GitHubClient, target: RepoTarget, sha: string, tag: string, detailsUrl: string): Promise<number> {
-  const { data } = await octokit.rest.checks.create({
-    owner: target.owner,
-    repo: target.repo,
-    name: REGISTRY_CHECK_NAME,
-    head_sha: sha,
-    external_id: registryCheckId(tag),
-    status: 'in_progress',
-    details_url: detailsUrl,
-    output: { title: `Checking ${tag}`.slice(0, TITLE_LIMIT), summary: `Cairn is checking the registry tag \`${tag}\`.` },
-  });
-  return Number(data.id);
+/** A completed run for a tag whose push never arrived: the check says so until `/cairn sync`. */
+export function createMissedTagCheck(octokit: GitHubClient, target: RepoTarget, sha: string, tag: string, detailsUrl: string, summary: string, now: Date): Promise<number> {
+  const title = `Not honoured: ${tag}: no push event (more than three tags pushed at once)`;
+  return createRegistryRun(octokit, target, sha, tag, detailsUrl, { status: 'completed', conclusion: 'failure', completed_at: now.toISOString() }, { title, summary });
+}
+
+export function startRegistryCheck(octokit: GitHubClient, target: RepoTarget, sha: string, tag: string, detailsUrl: string): Promise<number> {
+  return createRegistryRun(octokit, target, sha, tag, detailsUrl, { status: 'in_progress' }, { title: `Checking ${tag}`, summary: `Cairn is checking the registry tag \`${tag}\`.` });
 }
 
 /** Closes the run with the outcome; `outcome.summary` ends with the tag's verdict line (app/tag-verdict.ts), which must survive truncation. */

@@ -40,7 +40,7 @@ export async function onTagPush(payload: PushPayload, ctx: HandlerContext): Prom
   if (payload.deleted) {
     // Deleting a tag changes the registry too (GTO reads whatever tags exist).
     const registry = await loadRegistry(ctx);
-    await refreshRegistryIssue(octokit, target, runtime, { registry, stages: await stageOrder(octokit, target, runtime, logger), logger });
+    await refreshRegistryIssue(octokit, target, runtime, { registry, logger });
     return;
   }
   const handling = handlingKey(target.fullName, tag);
