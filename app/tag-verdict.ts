@@ -12,6 +12,7 @@
  *
  * Tags without a verdict yet (their push is being handled) are left out of the registry too.
  */
+import { parseTag } from '../core/registry/index.ts';
 import type { NotHonouredTag } from '../core/report/registry-view.ts';
 import type { RegistryCheckRun } from './registry-check.ts';
 
@@ -52,6 +53,16 @@ export function awaitsSync(verdict: TagVerdict | undefined): boolean {
   return verdict !== undefined && !verdict.honoured && verdict.reason !== 'unauthorised';
 }
 
+/** A tag that does not parse changes nothing (its check gives the grammar): not worth listing or syncing. */
+export function parses(tag: string): boolean {
+  try {
+    parseTag(tag);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function verdictKey(fullName: string, tag: string, sha: string): string {
   return `${fullName.toLowerCase()}:${tag}:${sha}`;
 }
@@ -65,7 +76,7 @@ const WHY: Record<string, string> = {
 /** The registry issue's rows for tags left out (those still being judged are not listed). */
 export function notHonouredRows(left: ReadonlyArray<{ tag: string; verdict?: TagVerdict }> | undefined): NotHonouredTag[] {
   return (left ?? []).flatMap(({ tag, verdict }) => {
-    if (!verdict || verdict.honoured) return [];
+    if (!verdict || verdict.honoured || !parses(tag)) return [];
     return [{ tag, why: verdict.by ? `${WHY[verdict.reason]} (${verdict.by})` : WHY[verdict.reason] }];
   });
 }

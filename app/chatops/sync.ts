@@ -16,7 +16,7 @@ import { refreshRegistryIssue } from '../registry-issue.ts';
 import { honouredView, latestView, loadRegistry } from '../registry-source.ts';
 import type { HandlerContext } from '../runtime.ts';
 import { handleRegistryTag, type Authoriser } from '../tag-push.ts';
-import { awaitsSync, readVerdict, verdictKey, verdictMarker } from '../tag-verdict.ts';
+import { awaitsSync, parses, readVerdict, verdictKey, verdictMarker } from '../tag-verdict.ts';
 import type { CommandRequest, CommandResult } from './run-command.ts';
 
 export async function runSync(ctx: HandlerContext, request: CommandRequest): Promise<CommandResult> {
@@ -24,7 +24,7 @@ export async function runSync(ctx: HandlerContext, request: CommandRequest): Pro
   // No grace: the commenter says these tags have no push coming.
   const loaded = await loadRegistry(ctx, { missedTagGraceMs: 0 });
   const waiting = loaded.tags
-    .filter((tag) => awaitsSync(loaded.verdictOf(tag)))
+    .filter((tag) => awaitsSync(loaded.verdictOf(tag)) && parses(tag.tag))
     .sort((a, b) => Date.parse(a.taggedAt) - Date.parse(b.taggedAt)) // oldest first: a registration before its assignment
     .slice(0, MISSED_PER_LOAD);
   if (waiting.length === 0) return { outcome: 'answered', body: 'Nothing to sync: every registry tag has been judged on its push.' };

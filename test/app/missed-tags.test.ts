@@ -6,6 +6,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { githubApi } from '../support/github-api.ts';
+import { fakeApp } from '../support/github-fakes.ts';
 import { sampleReport } from '../core/github/sample-report.ts';
 import { CONFIG, fakeRepo, shaOf } from './support/fake-repo.ts';
 import { commentPayload, pushPayload } from './support/payloads.ts';
@@ -92,6 +93,26 @@ describe('tags pushed without a push event', () => {
     assert.equal(repo.releases.length, 0);
   });
 
+  test('a "cairn registry" check another app wrote (a workflow with checks: write) neither marks a tag handled nor honours it', async (t) => {
+    const { repo, app, clock } = await setup(t);
+    repo.addTag('churn#production#1', V1);
+    repo.checks.add({
+      name: 'cairn registry',
+      head_sha: V1,
+      external_id: 'tag:churn#production#1',
+      status: 'completed',
+      conclusion: 'success',
+      app: { ...fakeApp('github-actions'), id: 15368 },
+      output: { title: 'ok', summary: 'ok\n\n<!-- cairn:tag-verdict honoured by=cairn[bot] -->', text: null, annotations_count: 0, annotations_url: '' },
+    });
+    await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 1 }));
+    assert.match(reply(repo, 1), /\| `churn` \| `v1\.0\.0` \| – \| – \|/, 'the forged verdict is not read');
+    clock.now += 5 * 60_000;
+    await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 2 }));
+    assert.match(String(repo.registryChecks(V1, 'churn#production#1').at(-1)!.output.title), MISSED);
+    assert.equal(repo.dispatches.length, 0);
+  });
+
   test('at most 20 missed tags get their check per load, newest first', async (t) => {
     const { repo, app, clock } = await setup(t);
     for (let i = 1; i <= 25; i++) repo.addTag(`churn@v2.${i}.0`, shaOf(`commit 2.${i}`));
@@ -115,9 +136,13 @@ describe('tags pushed without a push event', () => {
     assert.ok(!routes.includes('GET /app'));
   });
 
-  test('/cairn sync with nothing missed says so and changes nothing', async (t) => {
+  test('/cairn sync with nothing missed says so and changes nothing; a tag that does not parse is neither synced nor listed', async (t) => {
     const { repo, app } = await setup(t);
+    repo.addTag('churn@1.0', V2);
+    await app.deliver('push', pushPayload('refs/tags/churn@1.0', { sender: 'maintainer' }));
+    assert.match(String(repo.registryChecks(V2, 'churn@1.0')[0].output.summary), /"1\.0" is not a version/);
     await app.deliver('issue_comment', commentPayload('/cairn sync', { login: 'maintainer', id: 1 }));
+    assert.doesNotMatch(repo.issues[0].body, /Tags not honoured/);
     assert.match(reply(repo, 1), /Nothing to sync: every registry tag has been judged on its push/);
     assert.equal(repo.dispatches.length, 0);
   });
