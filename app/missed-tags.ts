@@ -34,7 +34,15 @@ function missedSummary(tag: string): string {
 /** Fills the runtime's verdicts for the tags of `raw` not judged yet in this process. */
 export async function judgeTags(ctx: HandlerContext, raw: RawRegistry, graceMs: number): Promise<void> {
   const { runtime, target } = ctx;
-  const unjudged = () => raw.tags.filter((t) => !runtime.tagVerdicts.has(verdictKey(target.fullName, t.tag, t.sha)) && !runtime.handlingTags.has(handlingKey(target.fullName, t.tag)));
+  // A tag found without a verdict is looked up again only once its grace period is over: until
+  // then its push is most likely on the way, and it costs one request per commit, not one per load.
+  const now = runtime.now().getTime();
+  const waiting = (t: AnnotatedTag) => {
+    const first = runtime.tagFirstSeen.get(verdictKey(target.fullName, t.tag, t.sha));
+    return first !== undefined && now - first < graceMs;
+  };
+  const unjudged = () =>
+    raw.tags.filter((t) => !runtime.tagVerdicts.has(verdictKey(target.fullName, t.tag, t.sha)) && !runtime.handlingTags.has(handlingKey(target.fullName, t.tag)) && !waiting(t));
   if (unjudged().length === 0) return; // a warm process: no request
   // One judge per repository at a time, so two deliveries never both call the same tag missed.
   await runtime.guard.exclusive(`verdicts:${target.fullName.toLowerCase()}`, async () => {
@@ -52,23 +60,22 @@ export async function judgeTags(ctx: HandlerContext, raw: RawRegistry, graceMs: 
           for (const tag of onCommit) {
             const run = runs.find((r) => !r.retry && r.tag === tag.tag);
             const verdict = run && readVerdict(run, identity.botLogin);
-            if (verdict) runtime.tagVerdicts.set(verdictKey(target.fullName, tag.tag, tag.sha), verdict);
-            else if (!run && !runs.some((r) => r.tag === tag.tag)) missing.push(tag); // a retry or a run in progress is on its way
+            const key = verdictKey(target.fullName, tag.tag, tag.sha);
+            if (verdict) {
+              runtime.tagVerdicts.set(key, verdict);
+              continue;
+            }
+            if (!runtime.tagFirstSeen.has(key)) runtime.tagFirstSeen.set(key, now);
+            if (!run && !runs.some((r) => r.tag === tag.tag)) missing.push(tag); // a retry or a run in progress is on its way
           }
         }),
       ),
     );
-    const now = runtime.now();
-    const overdue = missing.filter((tag) => {
-      const key = verdictKey(target.fullName, tag.tag, tag.sha);
-      const first = runtime.tagFirstSeen.get(key) ?? now.getTime();
-      runtime.tagFirstSeen.set(key, first);
-      return now.getTime() - first >= graceMs;
-    });
+    const overdue = missing.filter((tag) => now - (runtime.tagFirstSeen.get(verdictKey(target.fullName, tag.tag, tag.sha)) ?? now) >= graceMs);
     overdue.sort((a, b) => Date.parse(b.taggedAt) - Date.parse(a.taggedAt));
     for (const tag of overdue.slice(0, MISSED_PER_LOAD)) {
       const url = `${target.htmlUrl}/releases/tag/${encodeURIComponent(tag.tag)}`;
-      await createMissedTagCheck(ctx.octokit, target, tag.sha, tag.tag, url, `${missedSummary(tag.tag)}\n\n${verdictMarker(NO_PUSH_EVENT)}`, now);
+      await createMissedTagCheck(ctx.octokit, target, tag.sha, tag.tag, url, `${missedSummary(tag.tag)}\n\n${verdictMarker(NO_PUSH_EVENT)}`, new Date(now));
       runtime.tagVerdicts.set(verdictKey(target.fullName, tag.tag, tag.sha), NO_PUSH_EVENT);
       ctx.logger.warn(`${target.fullName}: tag ${tag.tag} arrived without a push event; it is not honoured until /cairn sync`);
     }

@@ -79,12 +79,17 @@ describe('tags pushed without a push event', () => {
   });
 
   test('a tag whose push may still come is left alone for the grace period, and not counted meanwhile', async (t) => {
-    const { repo, app, clock } = await setup(t);
+    const { gh, repo, app, clock } = await setup(t);
     repo.addTag('churn@v1.1.0', V2);
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 1 }));
     assert.deepEqual(repo.registryChecks(V2), []);
     assert.match(reply(repo, 1), /\| `churn` \| `v1\.0\.0` \|/);
-    clock.now += 61_000;
+    const lookups = () => gh.calls('GET /repos/{owner}/{repo}/commits/{ref}/check-runs').filter((r) => r.params.ref === V2).length;
+    const looked = lookups();
+    clock.now += 30_000;
+    await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 3 }));
+    assert.equal(lookups(), looked, 'within the grace period the tag is not looked up again');
+    clock.now += 31_000;
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 2 }));
     assert.match(String(repo.registryChecks(V2, 'churn@v1.1.0')[0].output.title), MISSED);
     // Its push arriving late finds the check and changes nothing: only /cairn sync honours it now.
