@@ -5,7 +5,7 @@
  * redelivered comment find its tags instead of making new ones, and lets the deployment's outcome
  * find its way back to the conversation.
  */
-import { requiredLevel, type RepoConfig, type RequiredLevel } from '../../core/config/index.ts';
+import { meetsLevel, requiredLevel, type RepoConfig, type RequiredLevel } from '../../core/config/index.ts';
 import { UserError } from '../../core/errors.ts';
 import { resolveRef } from '../../core/github/baseline.ts';
 import { createAnnotatedTag } from '../../core/github/registry-tags.ts';
@@ -21,7 +21,6 @@ import { renderModelsTable } from '../../core/report/registry-view.ts';
 import { deployWorkflow, loadRegistry, previousHolder, requireConfig, requireModel, requireStage, type LoadedRegistry } from '../registry-source.ts';
 import type { HandlerContext, RepoTarget } from '../runtime.ts';
 import type { ChatCommand } from './command.ts';
-import { meetsLevel } from '../../core/config/index.ts';
 import { userPermission } from '../permission.ts';
 import { pushedByApp } from '../tag-verdict.ts';
 import { runSync } from './sync.ts';
