@@ -1,23 +1,28 @@
 /**
- * The app's own login, `<slug>[bot]`: what its installation tokens write as. The slug comes from
- * `GET /app` (with the app's JWT) once per process; a failed lookup is asked again next time.
- * The comments and the registry issue the app updates are found by marker and by this author.
+ * The app's own identity (`GET /app`, once per process): its id, to trust only the check runs it
+ * wrote itself, and its bot's login (`<slug>[bot]`), which GitHub names as the sender of the tags
+ * it creates and the actor of the runs it dispatches, and the author by which the comments and the
+ * registry issue it updates are found.
  */
-import type { Probot } from 'probot';
 import { botLogin } from '../core/github/identity.ts';
+import type { HandlerContext } from './runtime.ts';
 
-export function appLoginOf(app: Probot): () => Promise<string> {
-  let login: Promise<string> | undefined;
-  return () => {
-    login ??= (async () => {
-      const octokit = await app.auth(); // no installation id: authenticated as the app itself
-      const { data } = await octokit.rest.apps.getAuthenticated();
-      if (!data?.slug) throw new Error('GET /app answered without the app slug');
-      return botLogin(data.slug);
-    })().catch((error: unknown) => {
-      login = undefined;
-      throw error;
-    });
-    return login;
-  };
+export interface AppIdentity {
+  id: number;
+  slug: string;
+  botLogin: string;
+}
+
+export function appIdentity(ctx: HandlerContext): Promise<AppIdentity> {
+  const { runtime } = ctx;
+  runtime.identity ??= (async () => {
+    const client = await ctx.appClient();
+    const { data } = await client.rest.apps.getAuthenticated();
+    if (!data?.slug) throw new Error('GET /app answered without the app slug');
+    return { id: data.id, slug: data.slug, botLogin: botLogin(data.slug) };
+  })().catch((error: unknown) => {
+    runtime.identity = undefined; // the next event asks again
+    throw error;
+  });
+  return runtime.identity;
 }

@@ -5,16 +5,17 @@
  */
 import type { RepoConfig } from '../core/config/index.ts';
 import { isUserError } from '../core/errors.ts';
-import { readRegistryTag } from '../core/github/registry-tags.ts';
 import { upsertStickyComment } from '../core/github/sticky-comment.ts';
 import { findTagEvent, isRegistryTag } from '../core/registry/index.ts';
 import { code, inert } from '../core/report/index.ts';
 import type { DeploymentSeen } from '../core/report/registry-view.ts';
 import { readRequestLine } from './chatops/run-command.ts';
 import type { DeploymentStatusPayload } from './payloads.ts';
+import { appIdentity } from './app-identity.ts';
 import { refreshRegistryIssue } from './registry-issue.ts';
 import { loadRegistry, requireConfig } from './registry-source.ts';
 import type { HandlerContext } from './runtime.ts';
+import { pushedByApp } from './tag-verdict.ts';
 
 /** States after which a deployment changes no more. */
 const FINAL_STATES = new Set(['success', 'failure', 'error']);
@@ -51,11 +52,12 @@ export async function onDeploymentStatus(payload: DeploymentStatusPayload, ctx: 
   }
   const registry = await loadRegistry(ctx);
   const stages = config ? Object.keys(config.stages) : undefined;
-  await refreshRegistryIssue(octokit, target, runtime, { registry, stages, deployment: seen, logger });
+  await refreshRegistryIssue(ctx, { registry, stages, deployment: seen, logger });
 
   if (!FINAL_STATES.has(status.state) || !isRegistryTag(tagName)) return;
-  const tag = await readRegistryTag(octokit, { owner: target.owner, repo: target.repo, tag: tagName, cache: runtime.tagObjects });
-  const origin = tag && !('lightweight' in tag) ? readRequestLine(tag.message) : undefined;
+  // A Cairn-Request line counts only in a tag Cairn's own bot pushed: anyone else could name any issue.
+  const tag = registry.tags.find((t) => t.tag === tagName);
+  const origin = tag && pushedByApp(registry.verdictOf(tag)) ? readRequestLine(tag.message) : undefined;
   if (!origin) return;
   const event = findTagEvent(registry.state, tagName);
   // The environment is the payload's free text: code spans show it verbatim and inert.
@@ -65,7 +67,7 @@ export async function onDeploymentStatus(payload: DeploymentStatusPayload, ctx: 
     '',
     `From tag ${code(tagName)}, commit ${code(deployment.sha.slice(0, 7))}.`,
   ].join('\n');
-  const author = await runtime.appLogin();
+  const author = (await appIdentity(ctx)).botLogin;
   const result = await upsertStickyComment(octokit, { owner: target.owner, repo: target.repo, issueNumber: origin.issueNumber, marker: deploymentMarker(deployment.id), author, body });
   logger.info(`deployment ${deployment.id} (${status.state}): comment ${result.action} on #${origin.issueNumber}`);
 }

@@ -5,12 +5,12 @@
  * GitHub so that redeliveries never dispatch, tag or comment twice.
  */
 import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
+import type { GitHubClient } from '../core/github/octokit.ts';
 import { onIssueComment } from './chatops/handle-comment.ts';
 import { onDeploymentStatus } from './deployment-status.ts';
 import { deploymentStatusPayload, issueCommentPayload, protectionRulePayload, pushPayload, readPayload } from './payloads.ts';
 import { onProtectionRule } from './protection-rule.ts';
-import { createRuntime, eventLogger, githubClient, repoTarget, unboundAppLogin, type AppRuntime, type AppRuntimeOptions, type HandlerContext } from './runtime.ts';
-import { appLoginOf } from './app-identity.ts';
+import { createRuntime, eventLogger, githubClient, repoTarget, type AppRuntime, type AppRuntimeOptions, type HandlerContext } from './runtime.ts';
 import { onTagPush } from './tag-push.ts';
 
 export type { AppRuntime, AppRuntimeOptions } from './runtime.ts';
@@ -24,7 +24,6 @@ function isRuntime(value: AppRuntimeOptions | AppRuntime | undefined): value is 
 
 export default function cairn(app: Probot, options: CairnAppOptions = {}): void {
   const runtime = isRuntime(options.cairn) ? options.cairn : createRuntime(options.cairn);
-  if (runtime.appLogin === unboundAppLogin) runtime.appLogin = appLoginOf(app);
 
   /** Runs `handle` once per delivery id, with the repository, client and logger it needs. */
   const deliver = async (context: Context, work: () => Promise<void>) => {
@@ -35,6 +34,8 @@ export default function cairn(app: Probot, options: CairnAppOptions = {}): void 
   };
   const scope = (context: Context, repository: Parameters<typeof repoTarget>[0], receivedAt: number): HandlerContext => ({
     octokit: githubClient(context),
+    // Probot's JWT client, a different Octokit release than core's (see githubClient).
+    appClient: async () => (await app.auth()) as unknown as GitHubClient,
     target: repoTarget(repository),
     runtime,
     logger: eventLogger(context),

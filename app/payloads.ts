@@ -22,15 +22,18 @@ const repository = z.looseObject({
   owner: z.looseObject({ login }),
 });
 
+const sender = z.looseObject({ login, type: z.string() });
+
 const installation = z.looseObject({ id: z.number().int().positive() });
 
-const sender = z.looseObject({ login, type: z.string() });
 
 export const pushPayload = z.looseObject({
   ref: z.string().min(1),
   deleted: z.boolean(),
   repository,
   installation,
+  // Who pushed: a tag is honoured only when they may make its change (app/tag-push.ts).
+  sender,
 });
 
 export const issueCommentPayload = z.looseObject({

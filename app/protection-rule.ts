@@ -7,9 +7,10 @@
  * What is deployed comes from the deployment's ref: the assignment tag (Cairn dispatches the deploy
  * workflow from it) or a registration tag; for another ref, the version registered at its commit.
  * Gates and stages come from the default branch's config, which the deployed commit cannot change.
+ * Whoever started the run must have the stage's level; a stage with no gate rejects everything.
  */
 import type { RepoConfig } from '../core/config/index.ts';
-import { findGate, trustedApps } from '../core/config/index.ts';
+import { findGate, requiredLevel, trustedApps } from '../core/config/index.ts';
 import { isUserError, UserError } from '../core/errors.ts';
 import { readRecordOnCommit } from '../core/github/commit-record.ts';
 import { evaluateGate, parseGate } from '../core/metrics/gate.ts';
@@ -17,6 +18,7 @@ import type { GateResult } from '../core/metrics/types.ts';
 import { findTagEvent, isRegistryTag, isVersion, parseTag, type RegistryState, type VersionState } from '../core/registry/index.ts';
 import { renderDeploymentReview, type DeploymentReviewInput } from '../core/report/deployment-review.ts';
 import { MalformedPayloadError, type ProtectionRulePayload } from './payloads.ts';
+import { authorise } from './permission.ts';
 import { loadRegistry, previousHolder, requireConfig, requireModel } from './registry-source.ts';
 import { statusOf, type HandlerContext, type RepoTarget } from './runtime.ts';
 
@@ -70,7 +72,25 @@ function deployedVersion(state: RegistryState, deployment: Deployment, stage: st
   );
 }
 
-async function decide(ctx: HandlerContext, payload: ProtectionRulePayload): Promise<DeploymentReviewInput> {
+/**
+ * Whoever started (or re-ran) the run must have the stage's level: a hand-run deploy workflow, or a
+ * re-run of one Cairn dispatched, is a stage change by that person. Cairn's own bot dispatches only
+ * for tags it honoured. The run itself names them (`triggering_actor`; `actor` on older servers).
+ */
+async function requireRunStarter(ctx: HandlerContext, config: RepoConfig, stage: string, runId: number): Promise<void> {
+  const { data: run } = await ctx.octokit.rest.actions.getWorkflowRun({ owner: ctx.target.owner, repo: ctx.target.repo, run_id: runId });
+  const starter = run.triggering_actor ?? run.actor;
+  if (!starter) throw new UserError(`workflow run ${runId} names no one who started it, so Cairn cannot tell whether they may deploy to ${stage}`);
+  const required = requiredLevel(config, { event: 'assignment', stage });
+  const auth = await authorise(ctx, config, { login: starter.login, type: starter.type }, required, { trustBots: false });
+  if (!auth.ok) {
+    throw new UserError(
+      `the run was started by ${starter.login}, and deploying to ${stage} needs ${required.level} permission (stages.${stage}.promote in .github/cairn.yml): ${auth.why}. Someone with ${required.level} permission may re-run it, or promote with a /cairn command.`,
+    );
+  }
+}
+
+async function decide(ctx: HandlerContext, payload: ProtectionRulePayload, runId: number): Promise<DeploymentReviewInput> {
   const { octokit, target, logger } = ctx;
   const environment = payload.environment;
   const reasons: string[] = [];
@@ -81,6 +101,7 @@ async function decide(ctx: HandlerContext, payload: ProtectionRulePayload): Prom
     const config = await requireConfig(octokit, target, target.defaultBranch, ctx.runtime);
     const stage = stageOfEnvironment(config, environment);
     review.stage = stage;
+    await requireRunStarter(ctx, config, stage, runId);
     const registry = await loadRegistry(ctx);
     const { model, version } = deployedVersion(registry.state, deployment, stage);
     Object.assign(review, { model, version: version.version, cardUrl: `${target.htmlUrl}/releases/tag/${encodeURIComponent(version.tag)}` });
@@ -99,12 +120,9 @@ async function decide(ctx: HandlerContext, payload: ProtectionRulePayload): Prom
       if (baseline) review.baseline = baseline;
       gate = evaluateGate(parseGate(expression), record.report, baseline?.report);
       review.gate = gate;
-    } else if (record.report.gate) {
-      gate = record.report.gate;
-      review.gate = gate;
-      reasons.push(`No gate for ${stage} in .github/cairn.yml; the record's own gate was used.`);
     } else {
-      throw new UserError(`no gate applies: set models.${model}.gates.${stage} (or gates.default) in .github/cairn.yml`);
+      // Never the record's own gate: the evaluated commit's workflow wrote it, and could have written anything.
+      throw new UserError(`no gate for ${stage} in .github/cairn.yml on ${target.defaultBranch}: set models.${model}.gates.${stage} (or gates.default); without one Cairn rejects every deployment to ${stage}`);
     }
     review.approved = gate.passed;
     if (!gate.passed) reasons.push(`The ${stage} gate failed for ${model} ${version.version}.`);
@@ -130,7 +148,7 @@ export async function onProtectionRule(payload: ProtectionRulePayload, ctx: Hand
   const { octokit, target, logger } = ctx;
   const runId = callbackRunId(payload.deployment_callback_url, target);
   await ctx.runtime.guard.exclusive(`protection:${target.fullName}:${runId}:${payload.environment}`, async () => {
-    const review = await decide(ctx, payload);
+    const review = await decide(ctx, payload, runId);
     const state = review.approved ? 'approved' : 'rejected';
     try {
       await octokit.rest.actions.reviewCustomGatesForRun({

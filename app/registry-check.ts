@@ -25,8 +25,21 @@ export function registryCheckId(tag: string): string {
   return `tag:${tag}`;
 }
 
-/** The check run that already handled (or is handling) `tag` on `sha`, if any. */
-export async function findRegistryCheck(octokit: GitHubClient, target: RepoTarget, sha: string, tag: string): Promise<{ id: number; status: string } | undefined> {
+export interface RegistryCheckRun {
+  id: number;
+  /** The tag it is about (from external_id); `retry` when an internal error freed the marker. */
+  tag: string;
+  retry: boolean;
+  status: string;
+  conclusion: string | null;
+  summary: string | null;
+}
+
+/**
+ * The `cairn registry` runs on `sha` that this app wrote: a run another app or a workflow made with
+ * the same name could otherwise mark a tag handled, or honoured.
+ */
+export async function registryChecksOn(octokit: GitHubClient, target: RepoTarget, sha: string, appId: number): Promise<RegistryCheckRun[]> {
   const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
     owner: target.owner,
     repo: target.repo,
@@ -35,25 +48,48 @@ export async function findRegistryCheck(octokit: GitHubClient, target: RepoTarge
     filter: 'all',
     per_page: 100,
   });
-  const found = runs.find((run) => run.external_id === registryCheckId(tag));
-  return found ? { id: Number(found.id), status: found.status } : undefined;
+  return runs.flatMap((run) => {
+    const match = /^(tag|retry):(.*)$/s.exec(run.external_id ?? '');
+    if (!match || run.app?.id !== appId) return [];
+    return [{ id: Number(run.id), tag: match[2], retry: match[1] === 'retry', status: run.status, conclusion: run.conclusion, summary: run.output.summary }];
+  });
 }
 
-export async function startRegistryCheck(octokit: GitHubClient, target: RepoTarget, sha: string, tag: string, detailsUrl: string): Promise<number> {
+/** The check run that already handled (or is handling) `tag` on `sha`, if any. */
+export async function findRegistryCheck(octokit: GitHubClient, target: RepoTarget, sha: string, tag: string, appId: number): Promise<RegistryCheckRun | undefined> {
+  return (await registryChecksOn(octokit, target, sha, appId)).find((run) => !run.retry && run.tag === tag);
+}
+
+type RunState =
+  | { status: 'in_progress' }
+  | { status: 'completed'; conclusion: RegistryConclusion; completed_at: string };
+
+async function createRegistryRun(octokit: GitHubClient, target: RepoTarget, sha: string, tag: string, detailsUrl: string, state: RunState, output: { title: string; summary: string }): Promise<number> {
   const { data } = await octokit.rest.checks.create({
     owner: target.owner,
     repo: target.repo,
     name: REGISTRY_CHECK_NAME,
     head_sha: sha,
     external_id: registryCheckId(tag),
-    status: 'in_progress',
+    ...state,
     details_url: detailsUrl,
-    output: { title: fitTitle(`Checking ${tag}`), summary: `Cairn is checking the registry tag ${code(tag)}.` },
+    output: { title: fitTitle(output.title), summary: truncateText(output.summary, CHECK_OUTPUT_LIMIT, '…') },
   });
   return Number(data.id);
 }
 
-export async function finishRegistryCheck(octokit: GitHubClient, target: RepoTarget, id: number, outcome: RegistryCheckOutcome, now: Date): Promise<void> {
+/** A completed run for a tag whose push never arrived: the check says so until `/cairn sync`. */
+export function createMissedTagCheck(octokit: GitHubClient, target: RepoTarget, sha: string, tag: string, detailsUrl: string, summary: string, now: Date): Promise<number> {
+  const title = `Not honoured: ${tag}: no push event (more than three tags pushed at once)`;
+  return createRegistryRun(octokit, target, sha, tag, detailsUrl, { status: 'completed', conclusion: 'failure', completed_at: now.toISOString() }, { title, summary });
+}
+
+export function startRegistryCheck(octokit: GitHubClient, target: RepoTarget, sha: string, tag: string, detailsUrl: string): Promise<number> {
+  return createRegistryRun(octokit, target, sha, tag, detailsUrl, { status: 'in_progress' }, { title: `Checking ${tag}`, summary: `Cairn is checking the registry tag ${code(tag)}.` });
+}
+
+/** Closes the run with the outcome; `outcome.summary` ends with the tag's verdict line (app/tag-verdict.ts), which must survive truncation. */
+export async function finishRegistryCheck(octokit: GitHubClient, target: RepoTarget, id: number, outcome: RegistryCheckOutcome & { verdictLine: string }, now: Date): Promise<void> {
   await octokit.rest.checks.update({
     owner: target.owner,
     repo: target.repo,
@@ -63,7 +99,7 @@ export async function finishRegistryCheck(octokit: GitHubClient, target: RepoTar
     completed_at: now.toISOString(),
     output: {
       title: fitTitle(outcome.title),
-      summary: truncateText(outcome.summary, CHECK_OUTPUT_LIMIT, '… (truncated)'),
+      summary: `${truncateText(outcome.summary, CHECK_OUTPUT_LIMIT - outcome.verdictLine.length - 2, '… (truncated)')}\n\n${outcome.verdictLine}`,
     },
   });
 }

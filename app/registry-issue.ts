@@ -20,10 +20,12 @@ import {
   type DeploymentSeen,
 } from '../core/report/registry-view.ts';
 import type { LoadedRegistry } from './registry-source.ts';
-import { statusOf, type AppRuntime, type KnownIssue, type RepoTarget } from './runtime.ts';
+import { appIdentity } from './app-identity.ts';
+import { statusOf, type HandlerContext, type KnownIssue, type RepoTarget } from './runtime.ts';
+import { notHonouredRows } from './tag-verdict.ts';
 
 export interface RefreshRegistryIssueOptions {
-  registry: Pick<LoadedRegistry, 'state' | 'loadOrder'>;
+  registry: Pick<LoadedRegistry, 'state' | 'loadOrder'> & Partial<Pick<LoadedRegistry, 'notHonoured'>>;
   /** Stage order for the table (the config's), when known. */
   stages?: readonly string[];
   /** A deployment status to record for its environment. */
@@ -48,20 +50,21 @@ async function findRegistryIssue(octokit: GitHubClient, target: RepoTarget, auth
   return undefined;
 }
 
-export async function refreshRegistryIssue(octokit: GitHubClient, target: RepoTarget, runtime: AppRuntime, options: RefreshRegistryIssueOptions): Promise<{ number: number; action: 'created' | 'updated' | 'unchanged' }> {
+export async function refreshRegistryIssue(ctx: HandlerContext, options: RefreshRegistryIssueOptions): Promise<{ number: number; action: 'created' | 'updated' | 'unchanged' }> {
+  const { octokit, target, runtime } = ctx;
   const key = target.fullName.toLowerCase();
   // One refresh per repository at a time: two concurrent first refreshes would create two issues.
   return runtime.guard.exclusive(`registry-issue:${key}`, async () => {
     const known = runtime.registryIssues.get(key);
     const newer = known?.shows && known.shows.loadOrder > options.registry.loadOrder ? known.shows : undefined;
     if (known && newer && !options.deployment) return { number: known.number, action: 'unchanged' as const };
-    const shows = newer ?? { state: options.registry.state, stages: options.stages, loadOrder: options.registry.loadOrder };
+    const shows = newer ?? { state: options.registry.state, stages: options.stages, loadOrder: options.registry.loadOrder, notHonoured: notHonouredRows(options.registry.notHonoured) };
     const render = (previous: string) => {
       const seen = readDeploymentsSeen(previous);
       const deployments = options.deployment ? recordDeployment(seen, options.deployment) : seen;
-      return renderRegistryView({ state: shows.state, stages: shows.stages, repoUrl: target.htmlUrl, deployments });
+      return renderRegistryView({ state: shows.state, stages: shows.stages, repoUrl: target.htmlUrl, deployments, notHonoured: shows.notHonoured });
     };
-    const author = await runtime.appLogin();
+    const author = (await appIdentity(ctx)).botLogin;
     let issue = known ?? (await findRegistryIssue(octokit, target, author));
     let lookedUp = !known;
     while (issue) {

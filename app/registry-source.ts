@@ -6,14 +6,18 @@ import { readRepoConfigAt } from '../core/github/repo-config.ts';
 import type { GitHubClient } from '../core/github/octokit.ts';
 import { UserError } from '../core/errors.ts';
 import { isRegistryTag, isVersion, registryState, type AnnotatedTag, type ModelState, type RegistryState } from '../core/registry/index.ts';
+import { judgeTags } from './missed-tags.ts';
 import type { AppRuntime, HandlerContext, RepoTarget } from './runtime.ts';
+import { verdictKey, type TagVerdict } from './tag-verdict.ts';
 
-export interface LoadedRegistry {
+/** The registry tags as the tag list has them, every one, honoured or not. */
+export interface RawRegistry {
   tags: AnnotatedTag[];
   /** Registry-looking tags that point straight at a commit (GTO ignores them). */
   lightweight: Array<{ tag: string; sha: string }>;
   /** Every registry-looking tag name, lightweight ones included (for `#N` counters). */
   tagNames: string[];
+  /** The state of every annotated tag; the app uses the honoured ones' (`LoadedRegistry.state`). */
   state: RegistryState;
   /**
    * When GitHub's answer to this load arrived, in this process's order of answers. A later answer
@@ -28,7 +32,23 @@ export interface LoadedRegistry {
   objects: ReadonlyMap<string, AnnotatedTag>;
 }
 
+/** The registry the app acts on: only tags that were honoured count (app/tag-verdict.ts). */
+export interface LoadedRegistry extends RawRegistry {
+  /** The state of the honoured tags. */
+  state: RegistryState;
+  /** Tags left out, with why: not honoured, or not judged yet (their push is being handled). */
+  notHonoured: Array<{ tag: string; sha: string; verdict?: TagVerdict }>;
+  verdictOf(tag: AnnotatedTag): TagVerdict | undefined;
+  /** Every tag, as loaded: a later view (after more verdicts) is made from it. */
+  all: RawRegistry;
+}
+
 let loads = 0;
+
+export interface LoadOptions {
+  /** How long a tag without a check waits for its push before it is called missed; default the runtime's. */
+  missedTagGraceMs?: number;
+}
 
 /**
  * The repository's registry, as GitHub has it at some moment after the delivery reached the app.
@@ -38,8 +58,18 @@ let loads = 0;
  * everything this delivery could, and a busy registry is read once instead of once per delivery.
  * A shared load runs with the client and logger of the delivery that started it, and if it fails,
  * every delivery sharing it fails with it, as if it had made the request itself.
+ *
+ * Then each tag not judged in this process yet gets its verdict from its `cairn registry` check
+ * (one request per commit, once per process), and tags that never got a push event get their
+ * check now (app/missed-tags.ts).
  */
-export async function loadRegistry(ctx: HandlerContext): Promise<LoadedRegistry> {
+export async function loadRegistry(ctx: HandlerContext, options: LoadOptions = {}): Promise<LoadedRegistry> {
+  const raw = await loadRawRegistry(ctx);
+  await judgeTags(ctx, raw, options.missedTagGraceMs ?? ctx.runtime.missedTagGraceMs);
+  return honouredView(ctx, raw);
+}
+
+async function loadRawRegistry(ctx: HandlerContext): Promise<RawRegistry> {
   const { target, runtime } = ctx;
   const key = target.fullName.toLowerCase();
   const under = runtime.registryLoads.get(key);
@@ -47,7 +77,10 @@ export async function loadRegistry(ctx: HandlerContext): Promise<LoadedRegistry>
   const load = { startedAt: performance.now(), loading: readRegistry(ctx) };
   runtime.registryLoads.set(key, load);
   try {
-    return await load.loading;
+    const raw = await load.loading;
+    const latest = runtime.latestRegistries.get(key);
+    if (!latest || latest.loadOrder < raw.loadOrder) runtime.latestRegistries.set(key, raw);
+    return raw;
   } finally {
     if (runtime.registryLoads.get(key) === load) runtime.registryLoads.delete(key);
   }
@@ -57,7 +90,7 @@ export async function loadRegistry(ctx: HandlerContext): Promise<LoadedRegistry>
  * Where a load looks for tag objects: the last registry of the repository, then the process's LRU.
  * What it finds or reads is recorded as the new registry's `objects`.
  */
-function tagObjectsFor(runtime: AppRuntime, previous: LoadedRegistry | undefined, objects: Map<string, AnnotatedTag>): TagObjectCache {
+function tagObjectsFor(runtime: AppRuntime, previous: RawRegistry | undefined, objects: Map<string, AnnotatedTag>): TagObjectCache {
   return {
     get(sha) {
       const tag = previous?.objects.get(sha) ?? runtime.tagObjects.get(sha);
@@ -71,7 +104,7 @@ function tagObjectsFor(runtime: AppRuntime, previous: LoadedRegistry | undefined
   };
 }
 
-async function readRegistry({ octokit, target, runtime, logger }: HandlerContext): Promise<LoadedRegistry> {
+async function readRegistry({ octokit, target, runtime, logger }: HandlerContext): Promise<RawRegistry> {
   const { owner, repo } = target;
   const key = `${owner}/${repo}/git/matching-refs/tags`.toLowerCase();
   let loadOrder = 0;
@@ -86,7 +119,7 @@ async function readRegistry({ octokit, target, runtime, logger }: HandlerContext
       }
     },
     async (refs) => {
-      const previous = runtime.registries.get(key)?.value as LoadedRegistry | undefined;
+      const previous = runtime.registries.get(key)?.value as RawRegistry | undefined;
       const objects = new Map<string, AnnotatedTag>();
       const cache = tagObjectsFor(runtime, previous, objects);
       const { annotated, lightweight } = await registryTagsFromRefs(octokit, refs, { owner, repo, include: isRegistryTag, cache, logger });
@@ -94,6 +127,46 @@ async function readRegistry({ octokit, target, runtime, logger }: HandlerContext
     },
   );
   return { ...loaded, loadOrder };
+}
+
+/**
+ * The registry as the newest load in this process saw it, with the verdicts known now: after a
+ * verdict changes, what the registry issue shows is never older than what it showed before.
+ */
+export function latestView(ctx: HandlerContext, fallback: RawRegistry | LoadedRegistry): LoadedRegistry {
+  const latest = ctx.runtime.latestRegistries.get(ctx.target.fullName.toLowerCase());
+  const raw = 'all' in fallback ? fallback.all : fallback;
+  return honouredView(ctx, latest && latest.loadOrder > raw.loadOrder ? latest : raw);
+}
+
+/** Views already computed from one raw registry, by the tags they leave out: most loads change nothing. */
+const views = new WeakMap<RawRegistry, Map<string, LoadedRegistry>>();
+
+/**
+ * The registry with only honoured tags, and `counting` tags as if honoured (a tag being judged
+ * right now, whose own state must include itself).
+ */
+export function honouredView(ctx: HandlerContext, registry: RawRegistry | LoadedRegistry, counting: readonly string[] = []): LoadedRegistry {
+  const { runtime, target } = ctx;
+  const raw = 'all' in registry ? registry.all : registry;
+  const verdictOf = (tag: AnnotatedTag) => runtime.tagVerdicts.get(verdictKey(target.fullName, tag.tag, tag.sha));
+  const left = raw.tags.filter((tag) => !counting.includes(tag.tag) && verdictOf(tag)?.honoured !== true);
+  const key = left.map((t) => `${t.tag}\n${verdictOf(t) ? JSON.stringify(verdictOf(t)) : ''}`).join('\n');
+  let byKey = views.get(raw);
+  if (!byKey) views.set(raw, (byKey = new Map()));
+  const known = byKey.get(key);
+  if (known) return known;
+  if (byKey.size >= 8) byKey.clear();
+  const leftNames = new Set(left.map((t) => t.tag));
+  const view: LoadedRegistry = {
+    ...raw,
+    state: left.length === 0 ? raw.state : registryState(raw.tags.filter((t) => !leftNames.has(t.tag))),
+    notHonoured: left.map((t) => ({ tag: t.tag, sha: t.sha, verdict: verdictOf(t) })),
+    verdictOf,
+    all: raw,
+  };
+  byKey.set(key, view);
+  return view;
 }
 
 /** `.github/cairn.yml` at `ref`; its absence is a UserError here, since every registry action needs it. */

@@ -9,22 +9,27 @@ import type { GitHubClient } from '../core/github/octokit.ts';
 import type { TagObjectCache } from '../core/github/registry-tags.ts';
 import type { Logger } from '../core/logger.ts';
 import type { AnnotatedTag, RegistryState } from '../core/registry/index.ts';
+import type { NotHonouredTag } from '../core/report/registry-view.ts';
+import type { AppIdentity } from './app-identity.ts';
 import { DeliveryGuard } from './delivery-guard.ts';
 import { LruCache } from './lru.ts';
 import type { RepositoryPayload } from './payloads.ts';
-import type { LoadedRegistry } from './registry-source.ts';
+import type { RawRegistry } from './registry-source.ts';
+import type { TagVerdict } from './tag-verdict.ts';
 
 export interface KnownIssue {
   number: number;
   body: string;
   /** The registry the body shows, when this process wrote it. */
-  shows?: { state: RegistryState; stages?: readonly string[]; loadOrder: number };
+  shows?: { state: RegistryState; stages?: readonly string[]; loadOrder: number; notHonoured?: NotHonouredTag[] };
 }
 
 export interface AppRuntime {
   guard: DeliveryGuard;
   /** Registry loads under way, by `owner/repo`, with when each started (app/registry-source.ts). */
-  registryLoads: Map<string, { startedAt: number; loading: Promise<LoadedRegistry> }>;
+  registryLoads: Map<string, { startedAt: number; loading: Promise<RawRegistry> }>;
+  /** The newest registry loaded per `owner/repo`. */
+  latestRegistries: LruCache<string, RawRegistry>;
   tagObjects: TagObjectCache;
   /**
    * `owner/repo` -> the tag list's ETag and the registry derived from it, whose tag objects the
@@ -36,8 +41,16 @@ export interface AppRuntime {
   registryIssues: LruCache<string, KnownIssue>;
   /** GET responses by resource, with their ETags, for conditional requests (configs). */
   responses: EtagCache;
-  /** The app's own login, `<slug>[bot]` (app/app-identity.ts); bound by app/index.ts when the app loads. */
-  appLogin: () => Promise<string>;
+  /** Whether each registry tag was honoured, by `owner/repo:tag:sha` (app/tag-verdict.ts). */
+  tagVerdicts: LruCache<string, TagVerdict>;
+  /** When this process first saw a tag without a `cairn registry` check (its push may be on the way). */
+  tagFirstSeen: LruCache<string, number>;
+  /** Tags whose push this process is handling now (`owner/repo:tag`): no one else judges them. */
+  handlingTags: Set<string>;
+  /** How long a tag without a check is given for its push event before it is called missed. */
+  missedTagGraceMs: number;
+  /** The app's identity, fetched once (app/app-identity.ts). */
+  identity?: Promise<AppIdentity>;
   now: () => Date;
 }
 
@@ -50,23 +63,24 @@ export interface AppRuntimeOptions {
   responses?: number;
   /** Repositories whose registry is kept (with every tag object it was read from); default 1,000. */
   registries?: number;
-  /** The app's login; by default asked of GitHub (`GET /app`) once the app is loaded. */
-  appLogin?: () => Promise<string>;
+  /** Default 60 s: GitHub delivers a push within seconds. */
+  missedTagGraceMs?: number;
   now?: () => Date;
 }
-
-/** Until app/index.ts binds the app's identity. */
-export const unboundAppLogin = (): Promise<string> => Promise.reject(new Error('the app identity is not known before the app is loaded'));
 
 export function createRuntime(options: AppRuntimeOptions = {}): AppRuntime {
   return {
     guard: new DeliveryGuard(options.deliveries ?? 10_000),
     registryLoads: new Map(),
+    latestRegistries: new LruCache<string, RawRegistry>(1_000),
     tagObjects: new LruCache<string, AnnotatedTag>(options.tagObjects ?? 50_000),
     registries: new LruCache<string, EtagEntry>(options.registries ?? 1_000),
     registryIssues: new LruCache<string, KnownIssue>(1_000),
     responses: new LruCache<string, EtagEntry>(options.responses ?? 2_000),
-    appLogin: options.appLogin ?? unboundAppLogin,
+    tagVerdicts: new LruCache<string, TagVerdict>(options.tagObjects ?? 50_000),
+    tagFirstSeen: new LruCache<string, number>(10_000),
+    handlingTags: new Set(),
+    missedTagGraceMs: options.missedTagGraceMs ?? 60_000,
     now: options.now ?? (() => new Date()),
   };
 }
@@ -74,6 +88,8 @@ export function createRuntime(options: AppRuntimeOptions = {}): AppRuntime {
 /** What a handler works with for one delivery. */
 export interface HandlerContext {
   octokit: GitHubClient;
+  /** A client authenticated as the app itself (JWT), for `GET /app`. */
+  appClient: () => Promise<GitHubClient>;
   target: RepoTarget;
   runtime: AppRuntime;
   logger: Logger;

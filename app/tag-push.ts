@@ -1,6 +1,7 @@
 /**
  * A tag was pushed. Registry tags are checked and acted on, with the verdict in a `cairn registry`
  * check run on the tagged commit:
+ *   pushed by someone without the level the default branch's config asks -> "not honoured", nothing else;
  *   invalid tag, lightweight tag, unknown model or stage, bad config -> failed check, nothing else;
  *   registration -> a GitHub Release whose notes are the model card and metrics of the commit's record;
  *   assignment   -> the stage's deploy workflow dispatched from the assignment tag;
@@ -8,22 +9,25 @@
  * Every registry change refreshes the "Model registry" issue.
  */
 import semver from 'semver';
-import { trustedApps, type ModelConfig, type RepoConfig } from '../core/config/index.ts';
+import { requiredLevel, trustedApps, type ModelConfig, type RepoConfig, type RequiredLevel } from '../core/config/index.ts';
 import { isUserError } from '../core/errors.ts';
 import { readRecordOnCommit } from '../core/github/commit-record.ts';
 import { dispatchWorkflow } from '../core/github/dispatch.ts';
 import type { GitHubClient } from '../core/github/octokit.ts';
 import { ensureRelease } from '../core/github/releases.ts';
 import type { Logger } from '../core/logger.ts';
-import { findTagEvent, isRegistryTag, isVersion, parseTag, tagFromRef, type AnnotatedTag, type ParsedTag } from '../core/registry/index.ts';
+import { findTagEvent, isRegistryTag, isVersion, parseTag, tagFromRef, type AnnotatedTag, type ParsedTag, type RegistryEvent } from '../core/registry/index.ts';
+import { code, inertLines } from '../core/report/index.ts';
 import { renderReleaseNotes } from '../core/report/release-notes.ts';
+import { appIdentity } from './app-identity.ts';
+import { handlingKey } from './missed-tags.ts';
+import type { PushPayload } from './payloads.ts';
+import { authorise, type Actor, type Authorisation } from './permission.ts';
 import { abandonRegistryCheck, findRegistryCheck, finishRegistryCheck, startRegistryCheck, type RegistryCheckOutcome } from './registry-check.ts';
 import { refreshRegistryIssue } from './registry-issue.ts';
-import { deployWorkflow, loadRegistry, requireConfig, requireModel, requireStage, type LoadedRegistry } from './registry-source.ts';
-import type { PushPayload } from './payloads.ts';
+import { deployWorkflow, honouredView, latestView, loadRegistry, requireConfig, requireModel, requireStage, type LoadedRegistry } from './registry-source.ts';
+import { readVerdict, verdictKey, verdictMarker, type TagVerdict } from './tag-verdict.ts';
 import type { AppRuntime, HandlerContext, RepoTarget } from './runtime.ts';
-
-const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
 function tagUrl(target: RepoTarget, tag: string): string {
   return `${target.htmlUrl}/releases/tag/${encodeURIComponent(tag)}`;
@@ -32,52 +36,66 @@ function tagUrl(target: RepoTarget, tag: string): string {
 export async function onTagPush(payload: PushPayload, ctx: HandlerContext): Promise<void> {
   const tag = tagFromRef(payload.ref);
   if (tag === undefined || !isRegistryTag(tag)) return; // branches and other people's tags (v1.0.0)
-  const { octokit, target, runtime, logger } = ctx;
+  const { target, runtime, logger } = ctx;
   if (payload.deleted) {
     // Deleting a tag changes the registry too (GTO reads whatever tags exist).
     const registry = await loadRegistry(ctx);
-    await refreshRegistryIssue(octokit, target, runtime, { registry, logger });
+    await refreshRegistryIssue(ctx, { registry, logger });
     return;
   }
+  const handling = handlingKey(target.fullName, tag);
   await runtime.guard.exclusive(`tag:${target.fullName}:${tag}`, async () => {
-    // The tag as the tag list has it: the list is needed anyway, and a tag's own ref is in it.
-    const loaded = await loadRegistry(ctx);
-    const annotated = loaded.tags.find((t) => t.tag === tag);
-    const found = annotated ?? loaded.lightweight.find((t) => t.tag === tag);
-    if (!found) {
-      logger.info(`tag ${tag} no longer exists in ${target.fullName}; nothing to do`);
-      return;
-    }
-    const sha = found.sha;
-    if (await findRegistryCheck(octokit, target, sha, tag)) {
-      logger.info(`tag ${tag} was handled already (its "cairn registry" check run exists); skipping`);
-      return;
-    }
-    const checkId = await startRegistryCheck(octokit, target, sha, tag, tagUrl(target, tag));
-    let outcome: RegistryCheckOutcome;
-    let registry: LoadedRegistry | undefined;
+    runtime.handlingTags.add(handling); // no one else in this process calls it missed meanwhile
     try {
-      if (!annotated) {
-        outcome = failed(`${tag} is a lightweight tag`, lightweightHelp(tag));
-      } else {
-        registry = loaded;
-        outcome = await handleRegistryTag(ctx, annotated, registry);
-      }
-    } catch (error) {
-      if (isUserError(error)) {
-        outcome = failed(`${tag}: ${firstLine(error.message)}`, error.message);
-      } else {
-        logger.error(`handling tag ${tag} failed: ${(error as Error).stack ?? String(error)}`);
-        await abandonRegistryCheck(octokit, target, checkId, tag, (error as Error).message, runtime.now());
-        throw error;
-      }
-    }
-    await finishRegistryCheck(octokit, target, checkId, outcome, runtime.now());
-    if (registry) {
-      const stages = await stageOrder(octokit, target, runtime, logger);
-      await refreshRegistryIssue(octokit, target, runtime, { registry, stages, logger });
+      await handlePushedTag(ctx, tag, payload.sender);
+    } finally {
+      runtime.handlingTags.delete(handling);
     }
   });
+}
+
+async function handlePushedTag(ctx: HandlerContext, tag: string, sender: Actor): Promise<void> {
+  const { octokit, target, runtime, logger } = ctx;
+  // The tag as the tag list has it: the list is needed anyway, and a tag's own ref is in it.
+  const loaded = await loadRegistry(ctx);
+  const annotated = loaded.tags.find((t) => t.tag === tag);
+  const found = annotated ?? loaded.lightweight.find((t) => t.tag === tag);
+  if (!found) {
+    logger.info(`tag ${tag} no longer exists in ${target.fullName}; nothing to do`);
+    return;
+  }
+  const sha = found.sha;
+  const identity = await appIdentity(ctx);
+  const existing = await findRegistryCheck(octokit, target, sha, tag, identity.id);
+  if (existing) {
+    const verdict = readVerdict(existing, identity.botLogin);
+    if (verdict && annotated) runtime.tagVerdicts.set(verdictKey(target.fullName, tag, sha), verdict);
+    logger.info(`tag ${tag} was handled already (its "cairn registry" check run exists); skipping`);
+    return;
+  }
+  const checkId = await startRegistryCheck(octokit, target, sha, tag, tagUrl(target, tag));
+  let judged: Judged;
+  try {
+    judged = annotated ? await handleRegistryTag(ctx, annotated, loaded, pusherAuthoriser(ctx, sender)) : { outcome: failed(`${tag} is a lightweight tag`, lightweightHelp(tag)), verdict: UNDECIDED };
+  } catch (error) {
+    if (!isUserError(error)) {
+      logger.error(`handling tag ${tag} failed: ${(error as Error).stack ?? String(error)}`);
+      await abandonRegistryCheck(octokit, target, checkId, tag, (error as Error).message, runtime.now());
+      throw error;
+    }
+    judged = { outcome: failed(`${tag}: ${firstLine(error.message)}`, inertLines(error.message)), verdict: UNDECIDED };
+  }
+  await finishRegistryCheck(octokit, target, checkId, { ...judged.outcome, verdictLine: verdictMarker(judged.verdict) }, runtime.now());
+  if (annotated) {
+    runtime.tagVerdicts.set(verdictKey(target.fullName, tag, sha), judged.verdict);
+    const registry = latestView(ctx, loaded);
+    await refreshRegistryIssue(ctx, { registry, stages: judged.stages ?? (await stageOrder(octokit, target, runtime, logger)), logger });
+  }
+}
+
+/** The push's sender, judged by the default branch's config: the person's level, the app's bot, a trusted bot. */
+function pusherAuthoriser(ctx: HandlerContext, sender: Actor): Authoriser {
+  return async (config, required) => ({ auth: await authorise(ctx, config, sender, required, { trustBots: true }), by: sender.login });
 }
 
 function firstLine(text: string): string {
@@ -112,23 +130,75 @@ async function stageOrder(octokit: GitHubClient, target: RepoTarget, runtime: Ap
   }
 }
 
-async function handleRegistryTag(ctx: HandlerContext, tag: AnnotatedTag, registry: LoadedRegistry): Promise<RegistryCheckOutcome> {
+/** How a tag's change is authorised: the pusher's level (a push) or the commenter's (`/cairn sync`). */
+export type Authoriser = (config: RepoConfig, required: RequiredLevel) => Promise<{ auth: Authorisation; by: string }>;
+
+export interface Judged {
+  outcome: RegistryCheckOutcome;
+  verdict: TagVerdict;
+  /** The stage order of the default branch's config, when it was read. */
+  stages?: string[];
+}
+
+const UNDECIDED: TagVerdict = { honoured: false, reason: 'undecided' };
+
+const CHANGE: Record<RegistryEvent, string> = {
+  registration: 'registering a version',
+  deregistration: 'deregistering a version',
+  assignment: 'assigning a stage',
+  unassignment: 'unassigning a stage',
+  deprecation: 'deprecating a model',
+};
+
+/**
+ * Judges one registry tag and acts on it. Every value that decides anything (stages, levels,
+ * workflows, `deploy.ref`) comes from the default branch's config, never the tagged commit's: a
+ * commit cannot lower the level needed to deploy itself. An unauthorised tag is not deleted (it is
+ * someone's git history); the app acts as if it were not there.
+ */
+export async function handleRegistryTag(ctx: HandlerContext, tag: AnnotatedTag, registry: LoadedRegistry, authoriser: Authoriser): Promise<Judged> {
   const { octokit, target } = ctx;
   const parsed = parseTag(tag.tag); // InvalidTagError is a UserError: the check explains the grammar
-  // The config of the tagged commit: the one the model was built and evaluated with.
-  const config = await requireConfig(octokit, target, tag.sha, ctx.runtime);
+  const config = await requireConfig(octokit, target, target.defaultBranch, ctx.runtime);
+  const stages = Object.keys(config.stages);
+  // A model or stage the default branch does not configure is refused before anyone's level is asked.
   const model = requireModel(config, parsed.name);
   if (parsed.stage !== undefined) requireStage(config, parsed.stage);
-
-  switch (parsed.event) {
-    case 'registration':
-      return register(ctx, tag, parsed, model);
-    case 'assignment':
-      return assign(ctx, tag, parsed, registry, config);
-    default: {
-      const what = { deregistration: `Deregistered ${parsed.name} ${parsed.version}`, unassignment: `Unassigned ${parsed.name} from ${parsed.stage}`, deprecation: `Deprecated ${parsed.name}` }[parsed.event];
-      return { conclusion: 'success', title: what, summary: `${what} by tag ${code(tag.tag)} on commit ${code(tag.sha.slice(0, 7))}. The registry issue shows the new state.` };
+  const required = requiredLevel(config, parsed);
+  const { auth, by } = await authoriser(config, required);
+  if (!auth.ok) {
+    const change = parsed.stage !== undefined ? `${CHANGE[parsed.event]} (${parsed.stage})` : CHANGE[parsed.event];
+    return {
+      stages,
+      verdict: { honoured: false, reason: 'unauthorised', by },
+      outcome: failed(
+        `Not honoured: ${tag.tag} was pushed by ${by}, who may not make this change`,
+        [
+          `${code(tag.tag)} means ${change}, which needs ${code(required.level)} permission on ${target.fullName}${required.key ? ` (${code(required.key)} in .github/cairn.yml on ${code(target.defaultBranch)})` : ''}. It was pushed by ${code(by)}, and ${auth.why}.`,
+          '',
+          `Cairn did not act on it: nothing was dispatched, and the registry leaves the tag out. The tag itself stays in git; delete it if it was a mistake. Someone with ${code(required.level)} or higher can make the change: delete the tag and push it again, or use a ${code('/cairn')} command.`,
+        ].join('\n'),
+      ),
+    };
+  }
+  const verdict: TagVerdict = { honoured: true, by, byApp: auth.as === 'app' };
+  try {
+    // This tag counts in the state it is judged in: an assignment finds its version through it.
+    const counted = honouredView(ctx, registry, [tag.tag]);
+    switch (parsed.event) {
+      case 'registration':
+        return { stages, verdict, outcome: await register(ctx, tag, parsed, model) };
+      case 'assignment':
+        return { stages, verdict, outcome: await assign(ctx, tag, parsed, counted, config) };
+      default: {
+        const what = { deregistration: `Deregistered ${parsed.name} ${parsed.version}`, unassignment: `Unassigned ${parsed.name} from ${parsed.stage}`, deprecation: `Deprecated ${parsed.name}` }[parsed.event];
+        return { stages, verdict, outcome: { conclusion: 'success', title: what, summary: `${what} by tag ${code(tag.tag)} on commit ${code(tag.sha.slice(0, 7))}. The registry issue shows the new state.` } };
+      }
     }
+  } catch (error) {
+    // The pusher had the level: the tag counts (as GTO counts it) even though acting on it failed.
+    if (!isUserError(error)) throw error;
+    return { stages, verdict, outcome: failed(`${tag.tag}: ${firstLine(error.message)}`, inertLines(error.message)) };
   }
 }
 

@@ -5,6 +5,7 @@
  *   /cairn register NAME [--bump major|minor|patch | --version vX.Y.Z] [--ref REV]
  *   /cairn rollback NAME STAGE
  *   /cairn show
+ *   /cairn sync
  *   /cairn help
  *
  * The first line that starts with `/cairn` is the command; the rest of the comment is free text.
@@ -17,6 +18,7 @@ export type ChatCommand =
   | { kind: 'register'; name: string; version?: string; bump?: BumpPart; ref?: string }
   | { kind: 'rollback'; name: string; stage: string }
   | { kind: 'show' }
+  | { kind: 'sync' }
   | { kind: 'help' };
 
 export const USAGE = [
@@ -25,6 +27,7 @@ export const USAGE = [
   '/cairn register NAME [--bump major|minor|patch | --version vX.Y.Z] [--ref REV]',
   '/cairn rollback NAME STAGE',
   '/cairn show',
+  '/cairn sync',
   '```',
 ].join('\n');
 
@@ -104,6 +107,9 @@ export function parseCommand(body: string): ChatCommand | undefined {
     case 'show':
       if (words.length > 0) throw new CommandSyntaxError('show takes no arguments');
       return { kind: 'show' };
+    case 'sync':
+      if (words.length > 0) throw new CommandSyntaxError('sync takes no arguments');
+      return { kind: 'sync' };
     case 'promote': {
       const { positional, flags } = options(words, { force: false });
       const [target, ...more] = positional;

@@ -13,6 +13,7 @@ import { isUserError } from '../../core/errors.ts';
 import { findStickyComment, withMarker } from '../../core/github/sticky-comment.ts';
 import { inertLines } from '../../core/report/index.ts';
 import type { IssueCommentPayload } from '../payloads.ts';
+import { appIdentity } from '../app-identity.ts';
 import type { HandlerContext } from '../runtime.ts';
 import { CommandSyntaxError, parseCommand, USAGE, type ChatCommand } from './command.ts';
 import { runCommand, type CommandResult } from './run-command.ts';
@@ -57,7 +58,7 @@ export async function onIssueComment(payload: IssueCommentPayload, ctx: HandlerC
     // A 👀 added now means no delivery of this comment got as far as replying; otherwise look.
     const acknowledged = await react(ctx, commentId, 'eyes');
     // Only our own reply counts: a marker pasted by someone else must not silence the command.
-    if (acknowledged !== 'added' && (await findStickyComment(octokit, { owner: target.owner, repo: target.repo, issueNumber, marker, author: await ctx.runtime.appLogin() }))) {
+    if (acknowledged !== 'added' && (await findStickyComment(octokit, { owner: target.owner, repo: target.repo, issueNumber, marker, author: (await appIdentity(ctx)).botLogin }))) {
       ctx.logger.info(`comment ${commentId} was answered already; skipping`);
       return;
     }

@@ -5,8 +5,7 @@
  * redelivered comment find its tags instead of making new ones, and lets the deployment's outcome
  * find its way back to the conversation.
  */
-import type { RepoConfig } from '../../core/config/index.ts';
-import type { PermissionLevel } from '../../core/config/index.ts';
+import { meetsLevel, requiredLevel, type RepoConfig, type RequiredLevel } from '../../core/config/index.ts';
 import { UserError } from '../../core/errors.ts';
 import { resolveRef } from '../../core/github/baseline.ts';
 import { createAnnotatedTag } from '../../core/github/registry-tags.ts';
@@ -24,7 +23,9 @@ import { renderModelsTable } from '../../core/report/registry-view.ts';
 import { deployWorkflow, loadRegistry, previousHolder, requireConfig, requireModel, requireStage, type LoadedRegistry } from '../registry-source.ts';
 import type { HandlerContext, RepoTarget } from '../runtime.ts';
 import type { ChatCommand } from './command.ts';
-import { meetsLevel, REGISTER_PERMISSION, userPermission } from './permission.ts';
+import { userPermission } from '../permission.ts';
+import { pushedByApp } from '../tag-verdict.ts';
+import { runSync } from './sync.ts';
 
 export interface CommandRequest {
   command: ChatCommand;
@@ -58,21 +59,27 @@ function tagLink(target: RepoTarget, tag: string): string {
   return `[${code(tag)}](${target.htmlUrl}/releases/tag/${encodeURIComponent(tag)})`;
 }
 
-async function requirePermission(ctx: HandlerContext, request: CommandRequest, required: PermissionLevel, what: string, key?: string): Promise<CommandResult | undefined> {
+async function requirePermission(ctx: HandlerContext, request: CommandRequest, required: RequiredLevel, what: string): Promise<CommandResult | undefined> {
   const actual = await userPermission(ctx.octokit, ctx.target, request.commenter);
-  if (meetsLevel(actual, required)) return undefined;
+  if (meetsLevel(actual, required.level)) return undefined;
   return {
     outcome: 'refused',
     // The commenter is mentioned on purpose: the answer is for them.
-    body: `🚫 @${request.commenter}, ${inert(what)} needs ${code(required)} permission on ${inert(ctx.target.fullName)}${key ? ` (${code(key)} in .github/cairn.yml)` : ''}; you have ${code(actual)}. Nothing was changed.`,
+    body: `🚫 @${request.commenter}, ${inert(what)} needs ${code(required.level)} permission on ${inert(ctx.target.fullName)}${required.key ? ` (${code(required.key)} in .github/cairn.yml)` : ''}; you have ${code(actual)}. Nothing was changed.`,
   };
 }
 
-/** Tags made earlier for this very comment (a redelivery, or a retry after a crash). */
+/**
+ * Tags made earlier for this very comment (a redelivery, or a retry after a crash). The request
+ * line counts only in a tag Cairn's bot pushed, or one whose push is still being judged (Cairn
+ * made it moments ago): a line anyone else wrote could otherwise block the command.
+ */
 function tagsForRequest(registry: LoadedRegistry, request: CommandRequest): AnnotatedTag[] {
   return registry.tags.filter((tag) => {
     const origin = readRequestLine(tag.message);
-    return origin?.commentId === request.commentId && origin.issueNumber === request.issueNumber;
+    if (origin?.commentId !== request.commentId || origin.issueNumber !== request.issueNumber) return false;
+    const verdict = registry.verdictOf(tag);
+    return verdict === undefined || pushedByApp(verdict);
   });
 }
 
@@ -103,6 +110,7 @@ const USAGE_FOR_HELP = [
   '- `/cairn register NAME [--bump major|minor|patch | --version vX.Y.Z] [--ref REV]` registers a commit (default: the default branch head)',
   '- `/cairn rollback NAME STAGE` puts back the version that held the stage before',
   '- `/cairn show` shows models, latest versions and stages',
+  '- `/cairn sync` honours registry tags that arrived without a push event (more than three pushed at once), those you have the level for',
 ].join('\n');
 
 export async function runCommand(ctx: HandlerContext, request: CommandRequest): Promise<CommandResult> {
@@ -120,10 +128,12 @@ export async function runCommand(ctx: HandlerContext, request: CommandRequest): 
     return { outcome: 'answered', body: renderModelsTable(registry.state, Object.keys(config.stages), COMMENT_BODY_LIMIT - REPLY_MARKER_ROOM) };
   }
 
+  if (command.kind === 'sync') return runSync(ctx, request);
+
   requireModel(config, command.name);
 
   if (command.kind === 'register') {
-    const refused = await requirePermission(ctx, request, REGISTER_PERMISSION, `registering a version of ${command.name}`);
+    const refused = await requirePermission(ctx, request, requiredLevel(config, { event: 'registration' }), `registering a version of ${command.name}`);
     if (refused) return refused;
     const registry = await loadRegistry(ctx);
     const earlier = tagsForRequest(registry, request);
@@ -138,9 +148,9 @@ export async function runCommand(ctx: HandlerContext, request: CommandRequest): 
     };
   }
 
-  const stageConfig = requireStage(config, command.stage);
+  requireStage(config, command.stage);
   const action = command.kind === 'promote' ? `promoting ${command.name} to ${command.stage}` : `rolling back ${command.name} in ${command.stage}`;
-  const refused = await requirePermission(ctx, request, stageConfig.promote, action, `stages.${command.stage}.promote`);
+  const refused = await requirePermission(ctx, request, requiredLevel(config, { event: 'assignment', stage: command.stage }), action);
   if (refused) return refused;
   const registry = await loadRegistry(ctx);
   const earlier = tagsForRequest(registry, request);

@@ -129,6 +129,13 @@ export const repoConfigSchema = z
         })
         .prefault({}),
       deploy: strict({ workflow: workflowFile, ref: text.min(1).optional() }).optional(),
+      registry: strict({
+        /**
+         * Bots whose tag pushes are honoured (`github-actions[bot]`, `renovate[bot]`): any other bot's
+         * registry tags are not, since no person's permission stands behind them.
+         */
+        trusted_bots: z.array(text.regex(/^[A-Za-z0-9][A-Za-z0-9-]*\[bot\]$/, 'expected a bot login such as github-actions[bot]'), { error: 'expected a list of bot logins' }).default([]),
+      }).prefault({}),
       comment: commentSchema.prefault({}),
       evidence: evidenceSchema.optional(),
     }),

@@ -39,7 +39,16 @@ export interface RegistryViewInput {
   historyLimit?: number;
   /** Versions listed per model, besides those holding a stage; default 20 (the highest). */
   versionsLimit?: number;
+  /** Registry tags the app did not honour (left out of everything above), with why. */
+  notHonoured?: readonly NotHonouredTag[];
 }
+
+export interface NotHonouredTag {
+  tag: string;
+  why: string;
+}
+
+const NOT_HONOURED_SHOWN = 20;
 
 const STATE_MARK: Record<string, string> = { success: '✅', failure: '❌', error: '❌', in_progress: '⏳', queued: '⏳', pending: '⏳', waiting: '⏸️', inactive: '💤' };
 
@@ -165,6 +174,12 @@ export function renderRegistryView(input: RegistryViewInput): string {
       h.by ? inert(h.by.replace(/\s*<[^>]*>\s*$/, '')) : '–',
     ]);
     lines.push('', '## Recent changes', '', table([['at', 'model', 'event', 'version', 'stage', 'tag', 'by'], ...rows]));
+  }
+  const left = input.notHonoured ?? [];
+  if (left.length > 0) {
+    const rows = left.slice(0, NOT_HONOURED_SHOWN).map((t) => [tagLink(t.tag, repoUrl), inert(t.why)]);
+    const more = left.length > NOT_HONOURED_SHOWN ? ['', `_${left.length - NOT_HONOURED_SHOWN} more are not listed._`] : [];
+    lines.push('', '## Tags not honoured', '', '_These tags exist, but the registry above leaves them out; their `cairn registry` check says why._', '', table([['tag', 'why'], ...rows]), ...more);
   }
   lines.push('');
   return truncateText(lines.join('\n'), ISSUE_BODY_LIMIT, '… (cut to fit a GitHub issue)');

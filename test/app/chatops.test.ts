@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { githubApi, githubError } from '../support/github-api.ts';
 import { CONFIG, fakeRepo, shaOf } from './support/fake-repo.ts';
+import { verdictKey } from '../../app/tag-verdict.ts';
 import { commentPayload } from './support/payloads.ts';
 import { deliveryStatus, testApp } from './support/probot.ts';
 
@@ -12,8 +13,8 @@ async function setup(t: { after(fn: () => void): void }, options: { gh?: ReturnT
   const gh = options.gh ?? githubApi(t);
   const repo = fakeRepo(gh, { roles: { maintainer: 'maintain', writer: 'write', reader: 'read', admin: 'admin' } });
   repo.setConfig(CONFIG);
-  repo.addTag('churn@v1.0.0', V1);
-  repo.addTag('churn@v1.1.0', V2);
+  repo.addHonouredTag('churn@v1.0.0', V1);
+  repo.addHonouredTag('churn@v1.1.0', V2);
   const app = await testApp();
   return { gh, repo, app };
 }
@@ -121,8 +122,8 @@ describe('/cairn register, rollback, show', () => {
 
   test('rollback re-assigns the version that held the stage before the current one', async (t) => {
     const { repo, app } = await setup(t);
-    repo.addTag('churn#production#1', V1);
-    repo.addTag('churn#production#2', V2);
+    repo.addHonouredTag('churn#production#1', V1);
+    repo.addHonouredTag('churn#production#2', V2);
     await app.deliver('issue_comment', commentPayload('/cairn rollback churn production', { login: 'admin' }));
     const object = [...repo.tagObjects.values()].find((o) => o.tag === 'churn#production#3')!;
     assert.equal(object.object.sha, V1);
@@ -131,7 +132,7 @@ describe('/cairn register, rollback, show', () => {
 
   test('rollback with nothing earlier in the stage is refused', async (t) => {
     const { repo, app } = await setup(t);
-    repo.addTag('churn#production#1', V2);
+    repo.addHonouredTag('churn#production#1', V2);
     await app.deliver('issue_comment', commentPayload('/cairn rollback churn production', { login: 'admin' }));
     assert.match(replies(repo)[0], /no earlier active version of churn was in production before v1\.1\.0/);
     assert.equal(repo.tagNames().length, 3);
@@ -139,7 +140,7 @@ describe('/cairn register, rollback, show', () => {
 
   test('show answers anyone with the models × stages table, without a permission check', async (t) => {
     const { gh, repo, app } = await setup(t);
-    repo.addTag('churn#production#1', V1);
+    repo.addHonouredTag('churn#production#1', V1);
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'stranger' }));
     assert.match(replies(repo)[0], /\| model \| latest \| staging \| production \|\n\|[-: |]+\|\n\| `churn` \| `v1\.1\.0` \| – \| `v1\.0\.0` \|/);
     assert.deepEqual(gh.calls('GET /repos/{owner}/{repo}/collaborators/{username}/permission'), []);
@@ -152,6 +153,7 @@ describe('/cairn register, rollback, show', () => {
       // Known to the app already (3,000 tag-object reads through the fake take seconds).
       const object = repo.tagObjects.get(repo.addTag(tag, V1))!;
       app.runtime.tagObjects.set(object.sha, { tag, sha: V1, taggedAt: object.tagger.date, tagger: { name: object.tagger.name, email: object.tagger.email }, message: object.message });
+      app.runtime.tagVerdicts.set(verdictKey('acme/churn', tag, V1), { honoured: true, by: 'maintainer', byApp: false });
     }
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'stranger' }));
     const [reply] = replies(repo);

@@ -19,7 +19,7 @@ function seed(t: { after(fn: () => void): void }) {
   repo.setConfig(CONFIG);
   repo.setConfig(CONFIG, V1);
   repo.addRecord(V1, sampleReport());
-  repo.addTag('churn@v1.0.0', V1);
+  repo.addHonouredTag('churn@v1.0.0', V1);
   repo.addTag('churn#production#1', V1);
   return { gh, repo };
 }

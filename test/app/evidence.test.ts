@@ -17,15 +17,18 @@ const V2 = shaOf('commit v2');
 const SHADY = fakeApp('shady-ci', 777);
 const withF1 = (f1: number) => sampleReport({ metrics: { ...sampleReport().metrics, f1, roc_auc: 0.915 } });
 
-/** churn v1.0.0 (V1) in production; v1.1.0 (V2) assigned, whose only good-looking record is `candidateApp`'s. */
-async function setup(t: { after(fn: () => void): void }, config = CONFIG) {
+/**
+ * churn v1.0.0 (V1) in production; v1.1.0 (V2) assigned, whose only good-looking record is `candidateApp`'s.
+ * `pushed`: tags whose push is on the way (the rest were honoured already).
+ */
+async function setup(t: { after(fn: () => void): void }, config = CONFIG, pushed: readonly string[] = []) {
   const gh = githubApi(t);
   const repo = fakeRepo(gh);
   for (const at of ['main', V1, V2]) repo.setConfig(config, at);
-  repo.addTag('churn@v1.0.0', V1);
-  repo.addTag('churn@v1.1.0', V2);
-  repo.addTag('churn#production#1', V1);
-  repo.addTag('churn#production#2', V2);
+  for (const [tag, sha] of [['churn@v1.0.0', V1], ['churn@v1.1.0', V2], ['churn#production#1', V1], ['churn#production#2', V2]]) {
+    if (pushed.includes(tag)) repo.addTag(tag, sha);
+    else repo.addHonouredTag(tag, sha);
+  }
   repo.addRecord(V1, withF1(0.74));
   // GitHub Actions evaluated v1.1.0 below the production gate (f1>=0.7); another app claims better.
   repo.addRecord(V2, withF1(0.65), { completedAt: '2024-03-01T10:00:00Z' });
@@ -57,7 +60,7 @@ describe('evidence only from trusted apps (app)', () => {
   });
 
   test('release notes of a registration use the trusted record and name the ignored one', async (t) => {
-    const { repo, app } = await setup(t);
+    const { repo, app } = await setup(t, CONFIG, ['churn@v1.1.0']);
     await app.deliver('push', pushPayload('refs/tags/churn@v1.1.0'));
     const release = repo.releases.find((r) => r.tag_name === 'churn@v1.1.0');
     assert.ok(release);
@@ -70,7 +73,7 @@ describe('evidence only from trusted apps (app)', () => {
     const gh = githubApi(t);
     const repo = fakeRepo(gh);
     for (const at of ['main', V1]) repo.setConfig(CONFIG, at);
-    repo.addTag('churn@v1.0.0', V1);
+    repo.addTag('churn@v1.0.0', V1); // its push is the one delivered below
     repo.addRecord(V1, withF1(0.99), { app: SHADY });
     const app = await testApp();
     await app.deliver('push', pushPayload('refs/tags/churn@v1.0.0'));

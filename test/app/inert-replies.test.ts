@@ -8,7 +8,7 @@ import { replyMarker } from '../../app/chatops/handle-comment.ts';
 import { deploymentMarker } from '../../app/deployment-status.ts';
 import { githubApi } from '../support/github-api.ts';
 import { assertInert } from '../support/inert-markdown.ts';
-import { CONFIG, fakeRepo, shaOf } from './support/fake-repo.ts';
+import { APP_LOGIN, CONFIG, fakeRepo, shaOf } from './support/fake-repo.ts';
 import { commentPayload, deploymentStatusPayload, protectionRulePayload, pushPayload } from './support/payloads.ts';
 import { testApp } from './support/probot.ts';
 
@@ -69,7 +69,7 @@ describe('check runs and deployment replies', () => {
   test('the outcome of a deployment /cairn started names a hostile environment inert', async (t) => {
     const { repo, app } = await setup(t);
     const tag = 'churn#production#1';
-    repo.addTag(tag, V1, { message: 'Assign\n\nCairn-Request: issue=12 comment=9001\n' });
+    repo.addHonouredTag(tag, V1, { message: 'Assign\n\nCairn-Request: issue=12 comment=9001\n', by: APP_LOGIN }); // the app's own tag
     const environment = `${WORD} \`x`;
     await app.deliver('deployment_status', deploymentStatusPayload({ ref: tag, sha: V1, environment, state: 'success', targetUrl: 'https://github.com/acme/churn/actions/runs/1' }));
     const [reply] = repo.comments.on(12).map((c) => c.body);

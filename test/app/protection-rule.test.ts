@@ -19,10 +19,10 @@ async function setup(t: { after(fn: () => void): void }, candidate: MetricsRepor
   const gh = githubApi(t);
   const repo = fakeRepo(gh);
   repo.setConfig(CONFIG);
-  repo.addTag('churn@v1.0.0', V1);
-  repo.addTag('churn@v1.1.0', V2);
-  repo.addTag('churn#production#1', V1);
-  repo.addTag('churn#production#2', V2);
+  repo.addHonouredTag('churn@v1.0.0', V1);
+  repo.addHonouredTag('churn@v1.1.0', V2);
+  repo.addHonouredTag('churn#production#1', V1);
+  repo.addHonouredTag('churn#production#2', V2);
   repo.addRecord(V1, withMetrics({ f1: 0.74, roc_auc: 0.92 }));
   if (candidate) repo.addRecord(V2, candidate);
   const app = await testApp();
@@ -70,7 +70,7 @@ describe('deployment protection rule', () => {
   test('rejects what it cannot tie to a stage and a version: unknown environment, another stage\'s tag, no deployment, a stray ref', async (t) => {
     const { repo, app } = await setup(t);
     await app.deliver('deployment_protection_rule', protectionRulePayload({ ...toProduction, environment: 'qa', runId: 1 }));
-    repo.addTag('churn#staging#3', V2);
+    repo.addHonouredTag('churn#staging#3', V2);
     await app.deliver('deployment_protection_rule', protectionRulePayload({ ...toProduction, ref: 'churn#staging#3', runId: 2 }));
     await app.deliver('deployment_protection_rule', protectionRulePayload({ ...toProduction, deployment: false, runId: 3 }));
     await app.deliver('deployment_protection_rule', protectionRulePayload({ ...toProduction, ref: 'main', sha: shaOf('elsewhere'), runId: 4 }));

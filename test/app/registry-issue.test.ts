@@ -67,11 +67,11 @@ describe('the "Model registry" issue', () => {
     await dispatch.reached; // its registry (without v1.1.0) is loaded
     repo.addTag('churn@v1.1.0', V2);
     await app.deliver('push', pushPayload('refs/tags/churn@v1.1.0'));
-    assert.match(repo.issues[0].body, /\| `churn` \| `v1\.1\.0` \| `v1\.0\.0` \| – \|/);
+    assert.match(repo.issues[0].body, /\| `churn` \| `v1\.1\.0` \| – \| – \|/, 'the assignment is still being judged: not shown yet');
     dispatch.release();
     await assignment;
 
-    assert.match(repo.issues[0].body, /\| `churn` \| `v1\.1\.0` \| `v1\.0\.0` \| – \|/, 'the registration pushed second is still shown');
+    assert.match(repo.issues[0].body, /\| `churn` \| `v1\.1\.0` \| `v1\.0\.0` \| – \|/, 'the registration pushed second is still shown, and the assignment now that it is honoured');
     repo.addTag('churn#production#1', V2);
     await app.deliver('push', pushPayload('refs/tags/churn#production#1'));
     assert.match(repo.issues[0].body, /\| `churn` \| `v1\.1\.0` \| `v1\.0\.0` \| `v1\.1\.0` \|/, 'a later registry is shown again');
@@ -90,8 +90,11 @@ describe('the "Model registry" issue', () => {
 describe('deployment outcomes reach the conversation that asked for them', () => {
   test('a /cairn promote gets one comment per deployment, edited as the status changes, never duplicated', async (t) => {
     const { repo, app } = await setup(t);
+    await app.deliver('push', pushPayload('refs/tags/churn@v1.0.0'));
     await app.deliver('issue_comment', commentPayload('/cairn promote churn@v1.0.0 to production', { login: 'maintainer', issueNumber: 12, pullRequest: true }));
     const tag = repo.tagNames().find((n) => n.startsWith('churn#production'))!;
+    // GitHub sends the push of the tag the app made, with the app's bot as its sender.
+    await app.deliver('push', pushPayload(`refs/tags/${tag}`, { sender: 'cairn[bot]' }));
 
     const failed = deploymentStatusPayload({ id: 31, ref: tag, sha: V1, environment: 'prod', state: 'failure' });
     const { id } = await app.deliver('deployment_status', failed);
@@ -114,6 +117,17 @@ describe('deployment outcomes reach the conversation that asked for them', () =>
     await app.deliver('deployment_status', deploymentStatusPayload({ ref: 'main', sha: V1, environment: 'prod', state: 'success' }));
     assert.equal(repo.comments.on(12).length, 0);
     assert.equal(repo.issues.length, 1);
+  });
+
+  test('a Cairn-Request line in a tag a person pushed is not Cairn\'s: its deployment comments nowhere', async (t) => {
+    const { repo, app } = await setup(t);
+    await app.deliver('push', pushPayload('refs/tags/churn@v1.0.0'));
+    // A maintainer may assign production, but the request line they wrote names someone else's conversation.
+    repo.addTag('churn#production#1', V1, { message: 'deploy\nCairn-Request: issue=12 comment=9001\n' });
+    await app.deliver('push', pushPayload('refs/tags/churn#production#1', { sender: 'maintainer' }));
+    assert.equal(repo.dispatches.length, 1, 'the assignment itself is honoured');
+    await app.deliver('deployment_status', deploymentStatusPayload({ ref: 'churn#production#1', sha: V1, environment: 'prod', state: 'success' }));
+    assert.equal(repo.comments.on(12).length, 0);
   });
 
   test('deployments of other things (GitHub Pages) leave the registry alone', async (t) => {

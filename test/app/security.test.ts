@@ -14,7 +14,7 @@ async function setup(t: { after(fn: () => void): void }) {
   repo.setConfig(CONFIG);
   repo.setConfig(CONFIG, V1);
   repo.addRecord(V1, sampleReport());
-  repo.addTag('churn@v1.0.0', V1);
+  repo.addHonouredTag('churn@v1.0.0', V1);
   repo.addTag('churn#production#1', V1);
   const app = await testApp();
   return { gh, repo, app };

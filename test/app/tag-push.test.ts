@@ -11,20 +11,24 @@ import { deliveryStatus, testApp } from './support/probot.ts';
 const V1 = shaOf('commit v1');
 const V2 = shaOf('commit v2');
 
-/** A repository with churn v1.0.0 registered (and evaluated) at V1, config on main and on V1/V2. */
-async function setup(t: { after(fn: () => void): void }) {
+/**
+ * A repository with churn v1.0.0 registered (and evaluated) at V1, config on main and on V1/V2.
+ * `handled`: the app has judged the registration's push already; `pushed`: its push is on the way.
+ */
+async function setup(t: { after(fn: () => void): void }, registration: 'handled' | 'pushed' = 'handled') {
   const gh = githubApi(t);
   const repo = fakeRepo(gh, { roles: { maintainer: 'maintain' } });
   for (const at of ['main', V1, V2]) repo.setConfig(CONFIG, at);
   repo.addRecord(V1, sampleReport());
-  repo.addTag('churn@v1.0.0', V1);
+  if (registration === 'handled') repo.addHonouredTag('churn@v1.0.0', V1);
+  else repo.addTag('churn@v1.0.0', V1);
   const app = await testApp();
   return { gh, repo, app };
 }
 
 describe('tag pushes', () => {
   test('a registration gets a passing check and a release whose notes are the model card and metrics of the record', async (t) => {
-    const { repo, app } = await setup(t);
+    const { repo, app } = await setup(t, 'pushed');
     await app.deliver('push', pushPayload('refs/tags/churn@v1.0.0'));
 
     const [check] = repo.registryChecks(V1);
@@ -52,7 +56,7 @@ describe('tag pushes', () => {
     const { gh, repo, app } = await setup(t);
     await app.deliver('push', pushPayload('refs/tags/churn@v9.0.0'));
     assert.deepEqual(repo.writes(), []);
-    assert.deepEqual(repo.registryChecks(V1), []);
+    assert.deepEqual(repo.registryChecks(V1, 'churn@v9.0.0'), []);
     assert.deepEqual(gh.calls('GET /repos/{owner}/{repo}/git/ref/{ref}'), [], 'no lookup of the ref by itself');
   });
 
@@ -73,7 +77,7 @@ describe('tag pushes', () => {
     await app.deliver('push', pushPayload('refs/tags/churn#production#1'));
 
     assert.deepEqual(repo.dispatches, [{ workflow: 'deploy.yml', ref: 'churn#production#1', inputs: { model: 'churn', version: 'v1.0.0', stage: 'production', sha: V1 } }]);
-    const [check] = repo.registryChecks(V1);
+    const [check] = repo.registryChecks(V1, 'churn#production#1');
     assert.equal(check.conclusion, 'success');
     assert.match(String(check.output.title), /Dispatched deploy\.yml for churn v1\.0\.0 to production/);
     assert.match(repo.issues[0].body, /\| `churn` \| `v1\.0\.0` \| – \| `v1\.0\.0` \|/);
@@ -82,7 +86,7 @@ describe('tag pushes', () => {
   test('a stage with its own workflow dispatches that one; a stage without any is recorded, nothing dispatched', async (t) => {
     const { repo, app } = await setup(t);
     const config = CONFIG.replace('deploy:\n  workflow: deploy.yml\n', '').replace('  staging:\n    promote: write\n', '  staging:\n    promote: write\n    workflow: .github/workflows/stage.yml\n');
-    repo.setConfig(config, V1);
+    repo.setConfig(config);
     repo.addTag('churn#staging#1', V1);
     repo.addTag('churn#production#2', V1);
     await app.deliver('push', pushPayload('refs/tags/churn#staging#1'));
@@ -101,7 +105,7 @@ describe('tag pushes', () => {
     const [check] = repo.registryChecks(V2);
     assert.equal(check.conclusion, 'failure');
     assert.match(String(check.output.summary), /"1\.0" is not a version/);
-    assert.match(String(check.output.summary), /registry tags are name@vX\.Y\.Z \(register\)/);
+    assert.match(String(check.output.summary), /registry tags are name@\u200bvX\.Y\.Z \(register\)/); // rendered inert: no @mention
     assert.equal(repo.dispatches.length + repo.releases.length, 0);
   });
 
@@ -126,41 +130,41 @@ describe('tag pushes', () => {
     const { repo, app } = await setup(t);
     repo.addLightweightTag('churn#production', V1);
     await app.deliver('push', pushPayload('refs/tags/churn#production'));
-    const [check] = repo.registryChecks(V1);
+    const [check] = repo.registryChecks(V1, 'churn#production');
     assert.equal(check.conclusion, 'failure');
     assert.match(String(check.output.summary), /lightweight tag.*annotated/s);
     assert.match(String(check.output.summary), /git tag -a 'churn#production'/);
     assert.equal(repo.dispatches.length, 0);
   });
 
-  test('a broken .github/cairn.yml fails the check naming the key and line', async (t) => {
+  test('a broken .github/cairn.yml on the default branch fails the check naming the key and line', async (t) => {
     const { repo, app } = await setup(t);
-    repo.setConfig(CONFIG.replace('    task: binary', '    task: binery'), V2);
+    repo.setConfig(CONFIG.replace('    task: binary', '    task: binery'));
     repo.addTag('churn@v2.0.0', V2);
     await app.deliver('push', pushPayload('refs/tags/churn@v2.0.0'));
     const [check] = repo.registryChecks(V2);
     assert.equal(check.conclusion, 'failure');
-    assert.match(String(check.output.summary), /\.github\/cairn\.yml \([0-9a-f]{12}\): models\.churn\.task: expected one of binary\|multiclass\|regression, got "binery" \(line 4\)/);
+    assert.match(String(check.output.summary), /\.github\/cairn\.yml \(main\): models\.churn\.task: expected one of binary\\\|multiclass\\\|regression, got "binery" \(line 4\)/);
     assert.equal(repo.releases.length, 0);
   });
 
   test('a .github/cairn.yml over 256 KiB fails the check naming the limit', async (t) => {
     const { repo, app } = await setup(t);
-    repo.setConfig(`${CONFIG}${'# padding\n'.repeat(100_000)}`, V2);
+    repo.setConfig(`${CONFIG}${'# padding\n'.repeat(100_000)}`); // the default branch's config is the one read
     repo.addTag('churn@v2.0.0', V2);
     await app.deliver('push', pushPayload('refs/tags/churn@v2.0.0'));
     const [check] = repo.registryChecks(V2);
     assert.equal(check.conclusion, 'failure');
-    assert.match(String(check.output.summary), /\.github\/cairn\.yml at [0-9a-f]{12} is 100\d{4} bytes; a Cairn config may be at most 262144 bytes \(256 KiB\)/);
+    assert.match(String(check.output.summary), /\.github\/cairn\.yml at main is 100\d{4} bytes; a Cairn config may be at most 262144 bytes \(256 KiB\)/);
     assert.equal(repo.releases.length, 0);
   });
 
-  test('a commit with no .github/cairn.yml is told to add one', async (t) => {
+  test('a default branch with no .github/cairn.yml is told to add one, whatever the tagged commit has', async (t) => {
     const { repo, app } = await setup(t);
-    const bare = shaOf('no config');
-    repo.addTag('churn@v3.0.0', bare);
-    await app.deliver('push', pushPayload('refs/tags/churn@v3.0.0'));
-    assert.match(String(repo.registryChecks(bare)[0].output.summary), /has no \.github\/cairn\.yml at [0-9a-f]{7}: add one/);
+    repo.files.delete(`${repo.branches.main}:.github/cairn.yml`);
+    repo.addTag('churn@v2.0.0', V2);
+    await app.deliver('push', pushPayload('refs/tags/churn@v2.0.0'));
+    assert.match(String(repo.registryChecks(V2)[0].output.summary), /has no \.github\/cairn\.yml at main: add one/);
   });
 
   test('branch pushes and tags that are not registry tags cost no API call', async (t) => {
@@ -171,7 +175,7 @@ describe('tag pushes', () => {
   });
 
   test('a deleted registry tag refreshes the registry issue and checks nothing', async (t) => {
-    const { repo, app } = await setup(t);
+    const { repo, app } = await setup(t, 'pushed');
     await app.deliver('push', pushPayload('refs/tags/churn@v1.0.0'));
     repo.refs.delete('refs/tags/churn@v1.0.0');
     await app.deliver('push', pushPayload('refs/tags/churn@v1.0.0', { deleted: true }));
@@ -197,7 +201,7 @@ describe('tag pushes are idempotent', () => {
     await restarted.deliver('push', payload, { id });
 
     assert.equal(repo.dispatches.length, 1);
-    assert.equal(repo.registryChecks(V1).length, 1);
+    assert.equal(repo.registryChecks(V1, 'churn#production#1').length, 1);
     assert.equal(repo.issues.length, 1);
   });
 
@@ -209,7 +213,7 @@ describe('tag pushes are idempotent', () => {
     repo.setConfig(CONFIG, V1);
     repo.setConfig(CONFIG);
     repo.addRecord(V1, sampleReport());
-    repo.addTag('churn@v1.0.0', V1);
+    repo.addHonouredTag('churn@v1.0.0', V1);
     repo.addTag('churn#production#1', V1);
     const app = await testApp();
     const payload = pushPayload('refs/tags/churn#production#1');
@@ -220,17 +224,17 @@ describe('tag pushes are idempotent', () => {
     );
     assert.equal(deliveryStatus(failure), 500);
     assert.equal(repo.dispatches.length, 0);
-    const [abandoned] = repo.registryChecks(V1);
+    const [abandoned] = repo.registryChecks(V1, 'churn#production#1');
     assert.equal(abandoned.external_id, 'retry:churn#production#1');
     assert.equal(abandoned.conclusion, 'failure');
 
     await app.deliver('push', payload, { id: 'd-1' });
     assert.equal(repo.dispatches.length, 1);
-    assert.deepEqual(repo.registryChecks(V1).map((c) => [c.external_id, c.conclusion]), [['retry:churn#production#1', 'failure'], ['tag:churn#production#1', 'success']]);
+    assert.deepEqual(repo.registryChecks(V1, 'churn#production#1').map((c) => [c.external_id, c.conclusion]), [['retry:churn#production#1', 'failure'], ['tag:churn#production#1', 'success']]);
   });
 
   test('the check never carries a record that could be mistaken for an evaluation', async (t) => {
-    const { repo, app } = await setup(t);
+    const { repo, app } = await setup(t, 'pushed');
     await app.deliver('push', pushPayload('refs/tags/churn@v1.0.0'));
     assert.equal(readRecordFromCheckRun(repo.registryChecks(V1)[0]), undefined);
   });

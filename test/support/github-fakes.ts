@@ -113,8 +113,9 @@ export interface FakeCheckRun {
 /**
  * Check runs on one repository, and the branch heads `GET /repos/{owner}/{repo}/commits/{ref}`
  * resolves (with the `application/vnd.github.sha` media type, which is what core/github asks for).
+ * `creator` is the app whose token creates runs through the API (GitHub Actions by default).
  */
-export function fakeCheckRuns(gh: GithubApi, branches: Record<string, string> = {}, repoFullName = 'acme/churn') {
+export function fakeCheckRuns(gh: GithubApi, branches: Record<string, string> = {}, repoFullName = 'acme/churn', creator = fakeApp()) {
   const runs: FakeCheckRun[] = [];
   const api = `https://api.github.com/repos/${repoFullName}`;
   const add = (c: Partial<FakeCheckRun> & { name: string; head_sha: string }): FakeCheckRun => {
@@ -123,7 +124,7 @@ export function fakeCheckRuns(gh: GithubApi, branches: Record<string, string> = 
     const run: FakeCheckRun = {
       id, node_id: `CR_${id}`, external_id: '', url: `${api}/check-runs/${id}`, html_url: `https://github.com/${repoFullName}/runs/${id}`,
       details_url: 'https://example.com', started_at: stamp(), completed_at: completed ? stamp() : null, check_suite: { id: 1 },
-      app: fakeApp(), pull_requests: [], ...c, status: completed ? 'completed' : (c.status ?? 'queued'),
+      app: creator, pull_requests: [], ...c, status: completed ? 'completed' : (c.status ?? 'queued'),
       conclusion: completed ? (c.conclusion ?? 'neutral') : null,
       output: { title: null, summary: null, text: null, ...c.output, annotations_count: 0, annotations_url: `${api}/check-runs/${id}/annotations` },
     };

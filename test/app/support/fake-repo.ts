@@ -1,8 +1,8 @@
 /**
  * One GitHub repository (acme/churn) for the app tests, served on the githubApi harness (every
  * request checked against GitHub's OpenAPI description): git tags and refs, files, check runs,
- * releases, issues and comments, reactions, collaborator permissions, workflow dispatches and
- * protection-rule reviews, plus the installation token endpoint. Tests seed it and read it back.
+ * releases, issues and comments, reactions, collaborator permissions, workflow dispatches, runs and
+ * protection-rule reviews, plus the installation token endpoint and the app itself (`GET /app`). Tests seed it and read it back.
  */
 import { createHash } from 'node:crypto';
 import type { GithubApi, GithubRequest } from '../../support/github-router.ts';
@@ -74,7 +74,8 @@ export function nextTagDate(): string {
 
 export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
   const branches: Record<string, string> = { main: shaOf('main'), ...options.branches };
-  const checks = fakeCheckRuns(gh, branches, FULL_NAME);
+  // Runs the app creates carry the app; evaluation records (addRecord) come from GitHub Actions.
+  const checks = fakeCheckRuns(gh, branches, FULL_NAME, fakeApp(APP_SLUG, APP_ID));
   const comments = fakeIssueComments(gh, FULL_NAME, APP_LOGIN);
   const refs = new VersionedMap<string, { type: 'commit' | 'tag'; sha: string }>();
   const tagObjects = new Map<string, TagObject>();
@@ -85,7 +86,10 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
   const reactions: Array<{ commentId: number; content: string }> = [];
   const dispatches: Array<{ workflow: string; ref: string; inputs: Record<string, string> }> = [];
   const reviews: Array<{ runId: number; environment_name: string; state: string; comment: string }> = [];
-  const roles: Record<string, string> = { ...options.roles };
+  // The default pusher of test tag pushes (test/app/support/payloads.ts) may promote to every stage of CONFIG.
+  const roles: Record<string, string> = { maintainer: 'maintain', ...options.roles };
+  /** Who started each workflow run; a run not listed was dispatched by the app (its bot). */
+  const workflowRuns = new Map<number, { login: string; type: 'User' | 'Bot' }>();
   let nextNumber = 1;
 
   const resolveRef = (ref: string) => branches[ref.replace(/^(refs\/)?heads\//, '')] ?? ref;
@@ -96,6 +100,7 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
     if (Number(req.params.installation_id) !== INSTALLATION_ID) return githubError(404, 'Not Found');
     return { status: 201, data: { token: 'ghs_installation_token', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'selected' } };
   });
+
 
   // --- git database -------------------------------------------------------------------------
   const refView = (name: string) => {
@@ -207,6 +212,12 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
     dispatches.push({ workflow: req.params.workflow_id, ref: req.body.ref, inputs: req.body.inputs });
     return { status: 204 };
   });
+  gh.on('GET /repos/{owner}/{repo}/actions/runs/{run_id}', (req) => {
+    const id = Number(req.params.run_id);
+    const starter = workflowRuns.get(id) ?? { login: 'cairn[bot]', type: 'Bot' as const };
+    const actor = fakeUser(starter.login, starter.type);
+    return { data: { id, name: 'deploy', head_sha: shaOf(`run ${id}`), event: 'workflow_dispatch', status: 'waiting', conclusion: null, run_attempt: 1, actor, triggering_actor: actor, html_url: `${HTML_URL}/actions/runs/${id}` } };
+  });
   gh.on<{ environment_name: string; state: string; comment: string }>('POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule', (req) => {
     reviews.push({ runId: Number(req.params.run_id), ...req.body });
     return { status: 204 };
@@ -225,6 +236,7 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
     dispatches,
     reviews,
     roles,
+    workflowRuns,
     /** `.github/cairn.yml` at a branch or commit. */
     setConfig(text: string, at: string = 'main') {
       files.set(`${resolveRef(at)}:.github/cairn.yml`, text);
@@ -242,6 +254,22 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
       refs.set(`refs/tags/${tag}`, { type: 'tag', sha: object.sha });
       return object.sha;
     },
+    /**
+     * An annotated tag the app has judged already: its push was handled and honoured (by `by`, a
+     * person with the level unless told otherwise), as its `cairn registry` check records.
+     */
+    addHonouredTag(tag: string, commit: string, options: { message?: string; date?: string; tagger?: string; by?: string } = {}): string {
+      const sha = this.addTag(tag, commit, options);
+      checks.add({
+        name: 'cairn registry',
+        head_sha: commit,
+        external_id: `tag:${tag}`,
+        status: 'completed',
+        conclusion: 'success',
+        output: { title: `Handled ${tag}`, summary: `Handled.\n\n<!-- cairn:tag-verdict honoured by=${options.by ?? 'maintainer'} -->`, text: null, annotations_count: 0, annotations_url: '' },
+      });
+      return sha;
+    },
     addLightweightTag(tag: string, commit: string) {
       refs.set(`refs/tags/${tag}`, { type: 'commit', sha: commit });
     },
@@ -251,9 +279,9 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
       const completed_at = options.completedAt ?? '2024-03-01T10:00:00Z';
       return checks.add({ name, head_sha: sha, status: 'completed', conclusion, completed_at, app: options.app ?? fakeApp(), output: { ...output, annotations_count: 0, annotations_url: '' } });
     },
-    /** Check runs named `cairn registry` on `sha`. */
-    registryChecks(sha: string) {
-      return checks.runs.filter((r) => r.name === 'cairn registry' && r.head_sha === sha);
+    /** Check runs named `cairn registry` on `sha` (about `tag`, when given: `tag:<tag>` or `retry:<tag>`). */
+    registryChecks(sha: string, tag?: string) {
+      return checks.runs.filter((r) => r.name === 'cairn registry' && r.head_sha === sha && (tag === undefined || String(r.external_id).replace(/^(tag|retry):/, '') === tag));
     },
     tagNames(): string[] {
       return [...refs.keys()].filter((r) => r.startsWith('refs/tags/')).map((r) => r.slice('refs/tags/'.length));

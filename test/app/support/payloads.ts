@@ -53,11 +53,14 @@ export function user(login: string, type: 'User' | 'Bot' = 'User'): Json {
   return { ...sender, login, type, html_url: `https://github.com/${login}` };
 }
 
-/** A push of `refs/tags/<tag>` (or a branch), from the example tag push. */
-export function pushPayload(ref: string, options: { after?: string; deleted?: boolean } = {}): Json {
+/** A push of `refs/tags/<tag>` (or a branch), from the example tag push; by `maintainer` unless `sender` says who. */
+export function pushPayload(ref: string, options: { after?: string; deleted?: boolean; sender?: string; senderType?: 'User' | 'Bot' } = {}): Json {
   const payload = moveToTestRepo(example('push', (p) => String(p.ref).startsWith('refs/tags/') && p.deleted === false));
   const deleted = options.deleted ?? false;
-  return { ...payload, ref, deleted, created: !deleted, after: deleted ? '0'.repeat(40) : (options.after ?? payload.after) };
+  const login = options.sender ?? 'maintainer';
+  const sender = user(login, options.senderType ?? (login.endsWith('[bot]') ? 'Bot' : 'User'));
+  const pusher = { name: login, email: `${login}@example.com` };
+  return { ...payload, ref, deleted, created: !deleted, after: deleted ? '0'.repeat(40) : (options.after ?? payload.after), sender, pusher };
 }
 
 /** `issue_comment.created` on issue (or pull request) `issueNumber`. */

@@ -73,6 +73,7 @@ describe('parseRepoConfig: valid files', () => {
         models: {},
         stages: {},
         comment: { charts: true, card: true, confusion_matrix: true, max_classes: 20 },
+        registry: { trusted_bots: [] },
       });
     }
   });

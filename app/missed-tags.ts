@@ -1,0 +1,83 @@
+/**
+ * Every registry tag gets a verdict, even one GitHub sent no push for (it sends none when more than
+ * three tags are pushed at once). A tag this process has not judged yet is looked up in the
+ * `cairn registry` checks on its commit (one request per commit, once per process); a tag with no
+ * check after the grace period its push had to arrive is missed: its pusher is unknown, so it gets
+ * a check saying it is not honoured, newest first, at most MISSED_PER_LOAD per load, until
+ * `/cairn sync` by someone with the level honours it (app/chatops/sync.ts).
+ */
+import pLimit from 'p-limit';
+import type { AnnotatedTag } from '../core/registry/index.ts';
+import { code } from '../core/report/format.ts';
+import { appIdentity } from './app-identity.ts';
+import { createMissedTagCheck, registryChecksOn } from './registry-check.ts';
+import type { RawRegistry } from './registry-source.ts';
+import type { HandlerContext } from './runtime.ts';
+import { readVerdict, verdictKey, verdictMarker, type TagVerdict } from './tag-verdict.ts';
+
+export const MISSED_PER_LOAD = 20;
+
+export const NO_PUSH_EVENT: TagVerdict = { honoured: false, reason: 'no-push-event' };
+
+export function handlingKey(fullName: string, tag: string): string {
+  return `${fullName.toLowerCase()}:${tag}`;
+}
+
+function missedSummary(tag: string): string {
+  return [
+    `GitHub sent no push event for ${code(tag)} (it sends none when more than three tags are pushed at once), so Cairn cannot tell who pushed it, and does not honour it: nothing was dispatched, and the registry leaves the tag out.`,
+    '',
+    `Someone with the level the tag needs can honour it with a comment ${code('/cairn sync')} on any issue: Cairn then acts on it as if they had pushed it. Push at most three registry tags at a time to avoid this.`,
+  ].join('\n');
+}
+
+/** Fills the runtime's verdicts for the tags of `raw` not judged yet in this process. */
+export async function judgeTags(ctx: HandlerContext, raw: RawRegistry, graceMs: number): Promise<void> {
+  const { runtime, target } = ctx;
+  // A tag found without a verdict is looked up again only once its grace period is over: until
+  // then its push is most likely on the way, and it costs one request per commit, not one per load.
+  const now = runtime.now().getTime();
+  const waiting = (t: AnnotatedTag) => {
+    const first = runtime.tagFirstSeen.get(verdictKey(target.fullName, t.tag, t.sha));
+    return first !== undefined && now - first < graceMs;
+  };
+  const unjudged = () =>
+    raw.tags.filter((t) => !runtime.tagVerdicts.has(verdictKey(target.fullName, t.tag, t.sha)) && !runtime.handlingTags.has(handlingKey(target.fullName, t.tag)) && !waiting(t));
+  if (unjudged().length === 0) return; // a warm process: no request
+  // One judge per repository at a time, so two deliveries never both call the same tag missed.
+  await runtime.guard.exclusive(`verdicts:${target.fullName.toLowerCase()}`, async () => {
+    const tags = unjudged();
+    if (tags.length === 0) return;
+    const identity = await appIdentity(ctx);
+    const byCommit = new Map<string, AnnotatedTag[]>();
+    for (const tag of tags) byCommit.set(tag.sha, [...(byCommit.get(tag.sha) ?? []), tag]);
+    const missing: AnnotatedTag[] = [];
+    const limit = pLimit(8);
+    await Promise.all(
+      [...byCommit].map(([sha, onCommit]) =>
+        limit(async () => {
+          const runs = await registryChecksOn(ctx.octokit, target, sha, identity.id);
+          for (const tag of onCommit) {
+            const run = runs.find((r) => !r.retry && r.tag === tag.tag);
+            const verdict = run && readVerdict(run, identity.botLogin);
+            const key = verdictKey(target.fullName, tag.tag, tag.sha);
+            if (verdict) {
+              runtime.tagVerdicts.set(key, verdict);
+              continue;
+            }
+            if (!runtime.tagFirstSeen.has(key)) runtime.tagFirstSeen.set(key, now);
+            if (!run && !runs.some((r) => r.tag === tag.tag)) missing.push(tag); // a retry or a run in progress is on its way
+          }
+        }),
+      ),
+    );
+    const overdue = missing.filter((tag) => now - (runtime.tagFirstSeen.get(verdictKey(target.fullName, tag.tag, tag.sha)) ?? now) >= graceMs);
+    overdue.sort((a, b) => Date.parse(b.taggedAt) - Date.parse(a.taggedAt));
+    for (const tag of overdue.slice(0, MISSED_PER_LOAD)) {
+      const url = `${target.htmlUrl}/releases/tag/${encodeURIComponent(tag.tag)}`;
+      await createMissedTagCheck(ctx.octokit, target, tag.sha, tag.tag, url, `${missedSummary(tag.tag)}\n\n${verdictMarker(NO_PUSH_EVENT)}`, new Date(now));
+      runtime.tagVerdicts.set(verdictKey(target.fullName, tag.tag, tag.sha), NO_PUSH_EVENT);
+      ctx.logger.warn(`${target.fullName}: tag ${tag.tag} arrived without a push event; it is not honoured until /cairn sync`);
+    }
+  });
+}
