@@ -26,7 +26,6 @@ const sender = z.looseObject({ login, type: z.string() });
 
 const installation = z.looseObject({ id: z.number().int().positive() });
 
-
 export const pushPayload = z.looseObject({
   ref: z.string().min(1),
   deleted: z.boolean(),

@@ -28,7 +28,11 @@ export interface AppRuntime {
   guard: DeliveryGuard;
   /** Registry loads under way, by `owner/repo`, with when each started (app/registry-source.ts). */
   registryLoads: Map<string, { startedAt: number; loading: Promise<RawRegistry> }>;
-  /** The newest registry loaded per `owner/repo`. */
+  /**
+   * The newest registry loaded per `owner/repo`, by when GitHub answered (`registries` keeps the
+   * last answer stored, which two loads in flight can leave older). Sized like `registries`; its
+   * entries share their tag objects with that cache's.
+   */
   latestRegistries: LruCache<string, RawRegistry>;
   tagObjects: TagObjectCache;
   /**
@@ -63,6 +67,8 @@ export interface AppRuntimeOptions {
   responses?: number;
   /** Repositories whose registry is kept (with every tag object it was read from); default 1,000. */
   registries?: number;
+  /** Tag verdicts remembered, by tag and commit; default 50,000 (one per registry tag in use). */
+  tagVerdicts?: number;
   /** Default 60 s: GitHub delivers a push within seconds. */
   missedTagGraceMs?: number;
   now?: () => Date;
@@ -72,12 +78,12 @@ export function createRuntime(options: AppRuntimeOptions = {}): AppRuntime {
   return {
     guard: new DeliveryGuard(options.deliveries ?? 10_000),
     registryLoads: new Map(),
-    latestRegistries: new LruCache<string, RawRegistry>(1_000),
+    latestRegistries: new LruCache<string, RawRegistry>(options.registries ?? 1_000),
     tagObjects: new LruCache<string, AnnotatedTag>(options.tagObjects ?? 50_000),
     registries: new LruCache<string, EtagEntry>(options.registries ?? 1_000),
     registryIssues: new LruCache<string, KnownIssue>(1_000),
     responses: new LruCache<string, EtagEntry>(options.responses ?? 2_000),
-    tagVerdicts: new LruCache<string, TagVerdict>(options.tagObjects ?? 50_000),
+    tagVerdicts: new LruCache<string, TagVerdict>(options.tagVerdicts ?? 50_000),
     tagFirstSeen: new LruCache<string, number>(10_000),
     handlingTags: new Set(),
     missedTagGraceMs: options.missedTagGraceMs ?? 60_000,
