@@ -7,7 +7,7 @@ import type { RepoConfig } from '../core/config/index.ts';
 import { isUserError } from '../core/errors.ts';
 import { upsertStickyComment } from '../core/github/sticky-comment.ts';
 import { findTagEvent, isRegistryTag } from '../core/registry/index.ts';
-import { code, inert } from '../core/report/index.ts';
+import { code, inert, repoLink } from '../core/report/index.ts';
 import type { DeploymentSeen } from '../core/report/registry-view.ts';
 import { readRequestLine } from './chatops/run-command.ts';
 import type { DeploymentStatusPayload } from './payloads.ts';
@@ -60,10 +60,11 @@ export async function onDeploymentStatus(payload: DeploymentStatusPayload, ctx: 
   const origin = tag && pushedByApp(registry.verdictOf(tag)) ? readRequestLine(tag.message) : undefined;
   if (!origin) return;
   const event = findTagEvent(registry.state, tagName);
-  // The environment is the payload's free text: code spans show it verbatim and inert.
+  // The environment is the payload's free text: code spans show it verbatim and inert. The run URL
+  // too is anyone's with deployments: write, so only a page of this repository is a link.
   const what = code(event?.version ? `${event.name}@${event.version}` : tagName);
   const body = [
-    `${MARK[status.state] ?? ''} Deployment of ${what} to ${code(environment)}: **${inert(status.state)}**${url && /^https?:\/\/[^\s()<>]+$/.test(url) ? ` ([run](${url}))` : ''}.`,
+    `${MARK[status.state] ?? ''} Deployment of ${what} to ${code(environment)}: **${inert(status.state)}**${url ? ` (${repoLink('run', url, target.htmlUrl)})` : ''}.`,
     '',
     `From tag ${code(tagName)}, commit ${code(deployment.sha.slice(0, 7))}.`,
   ].join('\n');

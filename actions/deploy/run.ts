@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { UserError } from '../../core/errors.ts';
-import { isRegistryTag, parseTag, tagFromRef, type ParsedTag } from '../../core/registry/index.ts';
 import { createOctokit, type GitHubClient } from '../../core/github/index.ts';
 import { codeCell, inert, inertLines, table } from '../../core/report/format.ts';
 import { pullModelArtifact, readModelPointer } from '../../core/store/model-artifacts.ts';
@@ -17,18 +16,14 @@ import type { ObjectStore } from '../../core/store/store.ts';
 import { actionLogger, info, optionalInput } from '../shared/action-logger.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
 import { readRunnerEnv, runUrl, splitRepository, type RunnerEnv } from '../shared/runner-env.ts';
+import { deployRequest, runCommit, type DeployRequest } from './deploy-request.ts';
 import { readEvaluatedModel, requireEvaluatedBytes } from './evaluated-bytes.ts';
-
-interface DeployRequest {
-  model: string;
-  version: string;
-  stage: string;
-}
 
 /** Runs in the dispatched deploy workflow, inside the stage's GitHub environment. */
 export async function run(): Promise<void> {
   const env = readRunnerEnv();
   const request = deployRequest(env);
+  const runOn = runCommit(env);
   const cwd = env.workspace ?? process.cwd();
   const remote = optionalInput('remote');
   if (!remote) throw new UserError('input remote is empty: name the model store, e.g. s3://my-bucket/cairn or file:///srv/cairn.');
@@ -40,7 +35,7 @@ export async function run(): Promise<void> {
     opened.push(store);
     return store;
   };
-  const evaluated = await readEvaluatedModel(githubClient(env), { ...githubRepo(env), ...request, defaultBranch: defaultBranch(env), logger: actionLogger });
+  const evaluated = await readEvaluatedModel(githubClient(env), { ...githubRepo(env), ...request, runOn, defaultBranch: defaultBranch(env), logger: actionLogger });
   const store = open(remote);
   const targetStore = target === undefined ? undefined : open(target);
   const scratch = await mkdtemp(join(env.runnerTemp ?? tmpdir(), 'cairn-deploy-'));
@@ -95,24 +90,6 @@ function githubClient(env: RunnerEnv): GitHubClient {
 function defaultBranch(env: RunnerEnv): string | undefined {
   const repository = env.event.repository as { default_branch?: unknown } | undefined;
   return typeof repository?.default_branch === 'string' && repository.default_branch ? repository.default_branch : undefined;
-}
-
-/** Inputs first, then the workflow_dispatch inputs, then the registry tag the run was dispatched on. */
-function deployRequest(env: RunnerEnv): DeployRequest {
-  const dispatch = (env.event.inputs ?? {}) as Record<string, unknown>;
-  const fromDispatch = (name: string) => (typeof dispatch[name] === 'string' && dispatch[name] !== '' ? dispatch[name] : undefined);
-  const tag = env.ref ? tagFromRef(env.ref) : undefined;
-  const parsed: ParsedTag | undefined = tag !== undefined && isRegistryTag(tag) ? parseTag(tag) : undefined;
-  const pick = (name: keyof DeployRequest, fromTag: string | undefined, hint: string): string => {
-    const value = optionalInput(name) ?? fromDispatch(name) ?? fromTag;
-    if (value === undefined) throw new UserError(`no ${name} to deploy: set the ${name} input, or dispatch the workflow with a ${name} input${hint}.`);
-    return value;
-  };
-  return {
-    model: pick('model', parsed?.name, ', or run it on a registry tag'),
-    version: pick('version', parsed?.event === 'registration' ? parsed.version : undefined, ''),
-    stage: pick('stage', parsed?.stage, ', or run it on an assignment tag (name#stage#N)'),
-  };
 }
 
 async function copyToTarget(target: ObjectStore, model: ModelPointer, stage: string, path: string): Promise<string> {

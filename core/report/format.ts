@@ -2,7 +2,7 @@ import { markdownTable } from 'markdown-table';
 import { LOWER_IS_BETTER } from '../metrics/types.ts';
 
 // The escaping rules live in inert.ts; renderers import them from here with the other helpers.
-export { code, codeCell, escapeCell, inert, inertLines, plainLine } from './inert.ts';
+export { code, codeCell, escapeCell, inert, inertLines, plainLine, repoLink } from './inert.ts';
 
 /** Marks for a change between baseline and this run, judged by each metric's direction. */
 export const MARK = { better: '🟢', worse: '🔴', same: '⚪' } as const;

@@ -1,5 +1,5 @@
 /** Markdown for pull request comments, job summaries and model cards. */
-export { code, codeCell, inert, inertLines, plainLine } from './inert.ts';
+export { code, codeCell, inert, inertLines, plainLine, repoLink } from './inert.ts';
 export { renderComment, stickyMarker, COMMENT_MAX_CHARS } from './comment.ts';
 export type { CommentInput } from './comment.ts';
 export { renderJobSummary, JOB_SUMMARY_MAX_BYTES } from './summary.ts';

@@ -82,3 +82,22 @@ export function code(text: string): string {
 export function codeCell(text: string): string {
   return code(text).replace(/\|/g, '\\|');
 }
+
+/**
+ * `[label](url)` only when `url` is a page of the repository itself (under `repoUrl/`, exactly as
+ * written: no `..`, nothing a browser would read differently); anything else shows as code, readable
+ * and dead. For URLs from payloads and records, such as a deployment status's `target_url`, which
+ * anyone with `deployments: write` sets. `asCode` is `codeCell` inside a table.
+ */
+export function repoLink(label: string, url: string, repoUrl: string | undefined, asCode: (text: string) => string = code): string {
+  return repoUrl && isRepoPage(url, repoUrl) ? `[${inert(label)}](${url})` : asCode(url);
+}
+
+function isRepoPage(url: string, repoUrl: string): boolean {
+  if (!url.startsWith(`${repoUrl}/`) || !/^https?:\/\/[^\s()<>[\]]+$/.test(url)) return false;
+  try {
+    return new URL(url).href === url;
+  } catch {
+    return false;
+  }
+}

@@ -6,7 +6,7 @@
  */
 import { truncateText } from '../github/truncate.ts';
 import type { HistoryEntry, RegistryState, VersionState } from '../registry/types.ts';
-import { code, codeCell, inert, shortHash, table } from './format.ts';
+import { code, codeCell, inert, repoLink, shortHash, table } from './format.ts';
 
 export const REGISTRY_ISSUE_TITLE = 'Model registry';
 /** Finds the issue again; on a line of its own, first in the body. */
@@ -134,7 +134,8 @@ export function renderRegistryView(input: RegistryViewInput): string {
       codeCell(d.ref),
       commitLink(d.sha, repoUrl),
       inert(d.at),
-      d.url && /^https?:\/\/[^\s()<>]+$/.test(d.url) ? `[run](${d.url})` : '',
+      // Set by anyone with deployments: write, and read back from the issue body: a link only into the repository.
+      d.url ? repoLink('run', d.url, repoUrl, codeCell) : '',
     ]);
     lines.push('', '## Last deployment per environment', '', table([['environment', 'state', 'ref', 'commit', 'at', ''], ...rows]));
   }

@@ -28,10 +28,14 @@ function addRecord(version: string, evaluatedBytes: string, app = fakeApp()) {
   return checks.add({ name, head_sha: commitOf(version), conclusion, app, output: { ...output, annotations_count: 0, annotations_url: '' } });
 }
 
-/** Runs dist/deploy.js as the runner does in a dispatched workflow: the dispatch inputs in the event, INPUT_*, GITHUB_REF. */
-async function deployStep(inputs: Record<string, string>, dispatch: Record<string, string> = {}, ref = 'refs/heads/main') {
+/**
+ * Runs dist/deploy.js as the runner does in a dispatched workflow: the dispatch inputs in the event,
+ * INPUT_*, GITHUB_REF and GITHUB_SHA. The run's commit is by default the deployed version's own, as
+ * on its tag (or on a branch whose head it is).
+ */
+async function deployStep(inputs: Record<string, string>, dispatch: Record<string, string> = {}, ref = 'refs/heads/main', sha = commitOf(inputs.version ?? dispatch.version ?? '')) {
   const event = { inputs: dispatch, repository: { full_name: 'acme/churn', default_branch: 'main' } };
-  const runner = runnerFiles({ repository: 'acme/churn', eventName: 'workflow_dispatch', event });
+  const runner = runnerFiles({ repository: 'acme/churn', eventName: 'workflow_dispatch', event, sha });
   const env = { ...runner.env, GITHUB_API_URL: github.baseUrl, GITHUB_REF: ref, ...inputEnv({ token: 'ghs_test', ...inputs }) };
   const result = await runBundledAction(BUNDLE, env, { cwd: runner.dir });
   return { ...result, outputs: runner.outputs(), summary: runner.summary() };
@@ -142,5 +146,76 @@ describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
     const step = await deployStep({ remote, model: 'churn', version: 'v1.0.0' });
     assert.equal(step.code, 1);
     assert.match(step.stdout, /::error::no stage to deploy: set the stage input/);
+  });
+
+  // The deployment GitHub makes for the run is of GITHUB_REF and GITHUB_SHA, and that is what the
+  // app's protection rule judges (app/protection-rule.ts): the action ships nothing else.
+  describe('the version shipped is the one the protection rule judged: the run\'s ref and commit', () => {
+    /** What the example deploy.yml does: the dispatch inputs, passed on as the action's inputs too. */
+    const dispatched = (version: string, ref: string, sha: string, stage = 'production') => {
+      const inputs = { model: 'churn', version, stage };
+      return deployStep({ remote, target: serving, ...inputs }, { ...inputs, sha: commitOf(version) }, ref, sha);
+    };
+    const served = () => readFileSync(join(serving, 'churn', 'production', 'model.onnx'), 'utf8');
+
+    test('a hand-run on a branch whose head is one version, with another version as input, fails naming both commits; nothing moves', async () => {
+      const before = readFileSync(pointerPath, 'utf8');
+      // main's head is v1.1.0's commit (the rule approves it); the input asks for v1.0.0.
+      const step = await deployStep({ remote, target: serving, model: 'churn', version: 'v1.0.0', stage: 'production' }, {}, 'refs/heads/main', commitOf('v1.1.0'));
+      assert.equal(step.code, 1);
+      assert.match(
+        step.stdout,
+        new RegExp(`::error::refusing to deploy churn v1\\.0\\.0: it is registered at commit ${commitOf('v1.0.0').slice(0, 7)} \\(tag churn@v1\\.0\\.0\\), but this run is on main \\(commit ${commitOf('v1.1.0').slice(0, 7)}\\)`),
+      );
+      assert.match(step.stdout, /Run the deploy workflow on churn@v1\.0\.0 or on an assignment tag of it/);
+      assert.equal(readFileSync(pointerPath, 'utf8'), before);
+      assert.equal(served(), 'second model');
+    });
+
+    test('on an assignment tag, a version registered at another commit fails the same way', async () => {
+      const before = readFileSync(pointerPath, 'utf8');
+      const step = await dispatched('v1.0.0', 'refs/tags/churn#production#5', commitOf('v1.1.0'));
+      assert.equal(step.code, 1);
+      assert.match(step.stdout, /::error::refusing to deploy churn v1\.0\.0: it is registered at commit \w{7} \(tag churn@v1\.0\.0\), but this run is on churn#production#5 \(commit \w{7}\)/);
+      assert.equal(readFileSync(pointerPath, 'utf8'), before);
+    });
+
+    test('inputs that contradict the registry tag the run is on fail before anything is read or moved', async () => {
+      const before = readFileSync(pointerPath, 'utf8');
+      const requests = github.gh.requests.length;
+      const cases: Array<[Record<string, string>, string, RegExp]> = [
+        [{ version: 'v1.0.0', stage: 'production' }, 'refs/tags/churn@v1.1.0', /inputs ask for version v1\.0\.0 \(the tag says v1\.1\.0\)/],
+        [{ version: 'v1.1.0', stage: 'staging' }, 'refs/tags/churn#production#5', /inputs ask for stage staging \(the tag says production\)/],
+        [{ model: 'fraud', version: 'v1.1.0', stage: 'production' }, 'refs/tags/churn#production#5', /inputs ask for model fraud \(the tag says churn\)/],
+      ];
+      for (const [inputs, ref, reason] of cases) {
+        const step = await deployStep({ remote, target: serving, ...inputs }, {}, ref, commitOf('v1.1.0'));
+        assert.equal(step.code, 1, ref);
+        assert.match(step.stdout, new RegExp(`::error::refusing to deploy: this run is on tag ${ref.slice('refs/tags/'.length)}, and the deployment the stage's protection rule checked is what that tag names`));
+        assert.match(step.stdout, reason);
+      }
+      const deregistration = await deployStep({ remote, model: 'churn', version: 'v1.1.0', stage: 'production' }, {}, 'refs/tags/churn@v1.1.0!#6', commitOf('v1.1.0'));
+      assert.equal(deregistration.code, 1);
+      assert.match(deregistration.stdout, /::error::this run is on churn@v1\.1\.0!#6, a deregistration tag, which deploys nothing/);
+      assert.equal(github.gh.requests.length, requests, 'no request was made');
+      assert.equal(readFileSync(pointerPath, 'utf8'), before);
+    });
+
+    test('Cairn\'s dispatch passes: from the assignment tag, and with deploy.ref: main when main\'s head is the version', async () => {
+      const fromTag = await dispatched('v1.1.0', 'refs/tags/churn#production#5', commitOf('v1.1.0'));
+      assert.equal(fromTag.code, 0, fromTag.stdout + fromTag.stderr);
+      assert.equal(pointer().version, 'v1.1.0');
+
+      const fromBranch = await dispatched('v1.0.0', 'refs/heads/main', commitOf('v1.0.0'));
+      assert.equal(fromBranch.code, 0, fromBranch.stdout + fromBranch.stderr);
+      assert.equal(pointer().version, 'v1.0.0');
+      assert.equal(served(), 'first model');
+
+      // With deploy.ref: main, a version that is not main's head is refused, as the protection rule rejects it.
+      const older = await dispatched('v1.1.0', 'refs/heads/main', commitOf('v1.0.0'));
+      assert.equal(older.code, 1);
+      assert.match(older.stdout, /With deploy\.ref set to a branch in \.github\/cairn\.yml, only the version registered at that branch's head can deploy/);
+      assert.equal(pointer().version, 'v1.0.0');
+    });
   });
 });

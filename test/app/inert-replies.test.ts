@@ -76,4 +76,19 @@ describe('check runs and deployment replies', () => {
     assert.match(reply, /Deployment of/);
     assertInert(reply, { markers: [deploymentMarker(7001)], links: ['https://github.com/acme/churn/actions/runs/1'] });
   });
+
+  test('a deployment status whose target_url is not a page of the repository is no link, in the reply or the registry issue', async (t) => {
+    const { repo, app } = await setup(t);
+    const tag = 'churn#production#1';
+    repo.addHonouredTag(tag, V1, { message: 'Assign\n\nCairn-Request: issue=12 comment=9001\n', by: APP_LOGIN });
+    // target_url is set by anyone with deployments: write.
+    const targetUrl = 'https://evil.example/acme/churn/actions/runs/1';
+    await app.deliver('deployment_status', deploymentStatusPayload({ ref: tag, sha: V1, environment: 'production', state: 'failure', targetUrl }));
+    const [reply] = repo.comments.on(12).map((c) => c.body);
+    assert.match(reply, /: \*\*failure\*\* \(`https:\/\/evil\.example\/acme\/churn\/actions\/runs\/1`\)\./);
+    assertInert(reply, { markers: [deploymentMarker(7001)] });
+    const issue = repo.issues[0].body;
+    assert.match(issue, /`https:\/\/evil\.example\/acme\/churn\/actions\/runs\/1`/);
+    assertInert(issue, { markers: [/^<!-- cairn:registry -->$/, /^<!-- cairn:deployments .* -->$/], links: ['https://github.com/acme/churn/'] });
+  });
 });

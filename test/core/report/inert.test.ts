@@ -14,6 +14,7 @@ import {
   renderModelsTable,
   renderRegistryView,
   renderReleaseNotes,
+  repoLink,
   stickyMarker,
 } from '../../../core/report/index.ts';
 import { assertInert, HOSTILE, HOSTILE_LINE, HOSTILE_PARTS } from '../../support/inert-markdown.ts';
@@ -141,5 +142,32 @@ describe('every report surface renders hostile records inert', () => {
     const body = renderRegistryView({ state, stages: [HOSTILE, 'production'], repoUrl: REPO, deployments });
     assertInert(body, { markers: ['<!-- cairn:registry -->', /^<!-- cairn:deployments .* -->$/], links: [REPO] });
     assertInert(renderModelsTable(state, [HOSTILE]));
+  });
+
+  // A deployment status's target_url is anyone's with deployments: write, and the issue body keeps it.
+  const FOREIGN_URLS = [
+    'https://evil.example/phish',
+    `${REPO}-evil/actions/runs/1`, // another repository whose name starts the same
+    `${REPO}/../../evil/login`, // under the repository as text, elsewhere once a browser resolves it
+    `${REPO}.evil.example/x`,
+    `${REPO}/actions/runs/1)[x](https://evil.example`,
+  ];
+
+  test('a link to a URL from a payload only when it is a page of the repository; anything else is code', () => {
+    assert.equal(repoLink('run', `${REPO}/actions/runs/1`, REPO), `[run](${REPO}/actions/runs/1)`);
+    for (const url of FOREIGN_URLS) {
+      assert.equal(repoLink('run', url, REPO), code(url), url);
+      assertInert(`see ${repoLink('run', url, REPO)}`);
+    }
+    assert.equal(repoLink('run', `${REPO}/actions/runs/1`, undefined), code(`${REPO}/actions/runs/1`), 'no repository, no link');
+  });
+
+  test('registry issue: a deployment run URL outside the repository is not a link', () => {
+    const state = registryState([{ tag: 'churn@v1.0.0', sha: 'a'.repeat(40), taggedAt: '2024-01-01T00:00:00Z', message: 'm', tagger: { name: 'n', email: 'x@y.z' } }]);
+    const deployments = FOREIGN_URLS.map((url, i) => ({ environment: `env${i}`, state: 'success', ref: 'churn#production#1', sha: 'a'.repeat(40), at: 't', url }));
+    const body = renderRegistryView({ state, repoUrl: REPO, deployments: [...deployments, { ...deployments[0], environment: 'prod', url: `${REPO}/actions/runs/2` }] });
+    assertInert(body, { markers: ['<!-- cairn:registry -->', /^<!-- cairn:deployments .* -->$/], links: [`${REPO}/commit/`, `${REPO}/releases/`, `${REPO}/actions/runs/2`] });
+    assert.match(body, /\| prod \| ✅ success \| .* \| \[run\]\(https:\/\/github\.com\/acme\/churn\/actions\/runs\/2\) \|/);
+    assert.match(body, /\| env0 \| ✅ success \| .* \| `https:\/\/evil\.example\/phish` \|/);
   });
 });
