@@ -60,8 +60,7 @@ export interface LoadOptions {
  * every delivery sharing it fails with it, as if it had made the request itself.
  *
  * Then each tag not judged in this process yet gets its verdict from its `cairn registry` check
- * (one request per commit, once per process), and tags that never got a push event get their
- * check now (app/missed-tags.ts).
+ * (one request per commit, once per process), and tags that never got a push event get their check now (app/missed-tags.ts).
  */
 export async function loadRegistry(ctx: HandlerContext, options: LoadOptions = {}): Promise<LoadedRegistry> {
   const raw = await loadRawRegistry(ctx);
@@ -149,7 +148,7 @@ const views = new WeakMap<RawRegistry, Map<string, LoadedRegistry>>();
 export function honouredView(ctx: HandlerContext, registry: RawRegistry | LoadedRegistry, counting: readonly string[] = []): LoadedRegistry {
   const { runtime, target } = ctx;
   const raw = 'all' in registry ? registry.all : registry;
-  const verdictOf = (tag: AnnotatedTag) => runtime.tagVerdicts.get(verdictKey(target.fullName, tag.tag, tag.sha));
+  const verdictOf = (tag: AnnotatedTag) => runtime.tagVerdicts.get(verdictKey(target.fullName, tag));
   const left = raw.tags.filter((tag) => !counting.includes(tag.tag) && verdictOf(tag)?.honoured !== true);
   const key = left.map((t) => `${t.tag}\n${verdictOf(t) ? JSON.stringify(verdictOf(t)) : ''}`).join('\n');
   let byKey = views.get(raw);

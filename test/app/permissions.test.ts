@@ -35,7 +35,7 @@ type Repo = Awaited<ReturnType<typeof setup>>['repo'];
 async function push(app: Awaited<ReturnType<typeof testApp>>, repo: Repo, tag: string, commit: string, sender: string) {
   repo.addTag(tag, commit);
   await app.deliver('push', pushPayload(`refs/tags/${tag}`, { sender }));
-  const [check] = repo.registryChecks(commit, tag);
+  const check = repo.registryChecks(commit, tag).at(-1)!; // the newest: this push's
   return { honoured: !String(check.output.title).startsWith('Not honoured'), check };
 }
 
@@ -55,14 +55,10 @@ describe('tag pushes: the sender must have the level the default branch asks for
       ['churn#production#4', V2, 'maintainer', true],
       ['churn@v1.0.0!', V1, 'maintainer', true],
     ];
-    const seen: Array<[string, string, boolean]> = [];
     for (const [tag, commit, sender, expected] of rows) {
-      if (repo.refs.has(`refs/tags/${tag}`)) {
-        repo.refs.delete(`refs/tags/${tag}`); // pushed again by someone else
-        repo.checks.runs.splice(repo.checks.runs.findIndex((r) => r.external_id === `tag:${tag}`), 1);
-      }
+      // A tag pushed again by someone else is a new tag object, judged afresh on its own push.
+      if (repo.refs.has(`refs/tags/${tag}`)) repo.refs.delete(`refs/tags/${tag}`);
       const { honoured } = await push(app, repo, tag, commit, sender);
-      seen.push([tag, sender, honoured]);
       assert.equal(honoured, expected, `${tag} by ${sender}`);
     }
     // Only honoured assignments dispatch.
