@@ -5,7 +5,12 @@
  * check after the grace period its push had to arrive is missed: its pusher is unknown, so it gets
  * a check saying it is not honoured, newest first, at most MISSED_PER_LOAD per load, until
  * `/cairn sync` by someone with the level honours it (app/chatops/sync.ts).
-
+ *
+ * Lookups are bounded too: at most LOOKUPS_PER_LOAD commits per load, the tags the event is about
+ * first, then the newest. A registry of thousands of tagged commits is judged over several loads
+ * after a restart instead of costing thousands of requests at once (GitHub allows an installation
+ * 5,000 an hour); meanwhile the tags not judged yet stay out of the registry, as any tag without a
+ * verdict does.
  */
 import pLimit from 'p-limit';
 import type { AnnotatedTag } from '../core/registry/index.ts';
@@ -17,6 +22,9 @@ import type { HandlerContext } from './runtime.ts';
 import { pushedTag, readVerdict, verdictKey, verdictMarker, type TagVerdict } from './tag-verdict.ts';
 
 export const MISSED_PER_LOAD = 20;
+
+/** Tagged commits whose checks one load looks up, at most. */
+export const LOOKUPS_PER_LOAD = 50;
 
 export const NO_PUSH_EVENT: TagVerdict = { honoured: false, reason: 'no-push-event' };
 
@@ -32,8 +40,11 @@ function missedSummary(tag: string): string {
   ].join('\n');
 }
 
-/** Fills the runtime's verdicts for the tags of `raw` not judged yet in this process. */
-export async function judgeTags(ctx: HandlerContext, raw: RawRegistry, graceMs: number): Promise<void> {
+/**
+ * Fills the runtime's verdicts for the tags of `raw` not judged yet in this process, within the
+ * bound: the commits of tags `about` picks (those the event needs) first, then the newest.
+ */
+export async function judgeTags(ctx: HandlerContext, raw: RawRegistry, graceMs: number, about: (tag: AnnotatedTag) => number = () => 0): Promise<void> {
   const { runtime, target } = ctx;
   // A tag found without a verdict is looked up again only once its grace period is over: until
   // then its push is most likely on the way, and it costs one request per commit, not one per load.
@@ -50,8 +61,17 @@ export async function judgeTags(ctx: HandlerContext, raw: RawRegistry, graceMs: 
     const tags = unjudged();
     if (tags.length === 0) return;
     const identity = await appIdentity(ctx);
+    // A commit ranks as the tag on it the event needs most, counting every tag (the one whose push
+    // is being handled too: its commit holds the version it assigns); then the newest first.
+    const rank = new Map<string, number>();
+    for (const tag of raw.tags) rank.set(tag.sha, Math.max(rank.get(tag.sha) ?? 0, about(tag)));
+    tags.sort((a, b) => (rank.get(b.sha) ?? 0) - (rank.get(a.sha) ?? 0) || Date.parse(b.taggedAt) - Date.parse(a.taggedAt));
     const byCommit = new Map<string, AnnotatedTag[]>();
-    for (const tag of tags) byCommit.set(tag.sha, [...(byCommit.get(tag.sha) ?? []), tag]);
+    for (const tag of tags) {
+      const onCommit = byCommit.get(tag.sha);
+      if (onCommit) onCommit.push(tag);
+      else if (byCommit.size < LOOKUPS_PER_LOAD) byCommit.set(tag.sha, [tag]);
+    }
     const missing: AnnotatedTag[] = [];
     const limit = pLimit(8);
     await Promise.all(

@@ -25,7 +25,7 @@ import type { PushPayload } from './payloads.ts';
 import { authorise, type Actor, type Authorisation } from './permission.ts';
 import { abandonRegistryCheck, findRegistryCheck, finishRegistryCheck, startRegistryCheck, type PushedTag, type RegistryCheckOutcome } from './registry-check.ts';
 import { refreshRegistryIssue } from './registry-issue.ts';
-import { deployWorkflow, honouredView, latestView, loadRegistry, requireConfig, requireModel, requireStage, type LoadedRegistry } from './registry-source.ts';
+import { aboutTag, deployWorkflow, honouredView, latestView, loadRegistry, requireConfig, requireModel, requireStage, type LoadedRegistry } from './registry-source.ts';
 import { parses, pushedTag, readVerdict, verdictKey, verdictMarker, type TagVerdict } from './tag-verdict.ts';
 import type { AppRuntime, HandlerContext, RepoTarget } from './runtime.ts';
 
@@ -57,7 +57,7 @@ export async function onTagPush(payload: PushPayload, ctx: HandlerContext): Prom
 async function handlePushedTag(ctx: HandlerContext, tag: string, sender: Actor): Promise<void> {
   const { octokit, target, runtime, logger } = ctx;
   // The tag as the tag list has it: the list is needed anyway, and a tag's own ref is in it.
-  const loaded = await loadRegistry(ctx);
+  const loaded = await loadRegistry(ctx, { about: aboutTag(tag) });
   const annotated = loaded.tags.find((t) => t.tag === tag);
   const light = loaded.lightweight.find((t) => t.tag === tag);
   if (!annotated && !light) {

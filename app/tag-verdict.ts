@@ -101,7 +101,7 @@ const WHY: Record<NotHonouredReason, string> = {
   'earlier-failure': 'its check failed under an earlier release of Cairn; tag again and push to have it judged',
 };
 
-const NOT_JUDGED = 'not judged yet: its push is being handled, or Cairn has not looked up its check yet; a later event judges it';
+const NOT_JUDGED = 'not judged yet: its push is being handled, or Cairn has not looked up its check yet (a bounded number of commits per event); a later event judges it';
 
 /** The registry issue's rows for tags left out: judged ones first, then those not judged yet. */
 export function notHonouredRows(left: ReadonlyArray<{ tag: string; verdict?: TagVerdict }> | undefined): NotHonouredTag[] {

@@ -8,6 +8,7 @@
  */
 import { meetsLevel } from '../../core/config/index.ts';
 import { isUserError } from '../../core/errors.ts';
+import type { AnnotatedTag } from '../../core/registry/index.ts';
 import { code, inert } from '../../core/report/index.ts';
 import { appIdentity } from '../app-identity.ts';
 import { MISSED_PER_LOAD } from '../missed-tags.ts';
@@ -22,8 +23,10 @@ import type { CommandRequest, CommandResult } from './run-command.ts';
 
 export async function runSync(ctx: HandlerContext, request: CommandRequest): Promise<CommandResult> {
   const { octokit, target, runtime } = ctx;
-  // No grace: the commenter says these tags have no push coming.
-  const loaded = await loadRegistry(ctx, { missedTagGraceMs: 0 });
+  // No grace: the commenter says these tags have no push coming. Tags already known to await a
+  // sync are looked up first (their commits may hold newer checks).
+  const known = (tag: AnnotatedTag) => (awaitsSync(runtime.tagVerdicts.get(verdictKey(target.fullName, tag))) ? 1 : 0);
+  const loaded = await loadRegistry(ctx, { missedTagGraceMs: 0, about: known });
   const waiting = loaded.tags
     .filter((tag) => awaitsSync(loaded.verdictOf(tag)) && parses(tag.tag))
     .sort((a, b) => Date.parse(a.taggedAt) - Date.parse(b.taggedAt)) // oldest first: a registration before its assignment
