@@ -206,7 +206,7 @@ export async function handleRegistryTag(ctx: HandlerContext, tag: AnnotatedTag, 
     const counted = honouredView(ctx, registry, [tag.tag]);
     switch (parsed.event) {
       case 'registration':
-        return { stages, verdict, outcome: await register(ctx, tag, parsed, model) };
+        return { stages, verdict, outcome: await register(ctx, tag, parsed, model, config) };
       case 'assignment':
         return { stages, verdict, outcome: await assign(ctx, tag, parsed, counted, config) };
       default: {
@@ -221,11 +221,11 @@ export async function handleRegistryTag(ctx: HandlerContext, tag: AnnotatedTag, 
   }
 }
 
-async function register(ctx: HandlerContext, tag: AnnotatedTag, parsed: ParsedTag, model: ModelConfig): Promise<RegistryCheckOutcome> {
+async function register(ctx: HandlerContext, tag: AnnotatedTag, parsed: ParsedTag, model: ModelConfig, config: RepoConfig): Promise<RegistryCheckOutcome> {
   const { octokit, target, logger } = ctx;
   const version = parsed.version as string;
-  // Who may leave evidence is the default branch's call, never the tagged commit's.
-  const trusted = trustedApps(await requireConfig(octokit, target, target.defaultBranch, ctx.runtime));
+  // Who may leave evidence is the default branch's call (`config`, read once per push), never the tagged commit's.
+  const trusted = trustedApps(config);
   const { record, ignored } = await readRecordOnCommit(octokit, { owner: target.owner, repo: target.repo, sha: tag.sha, model: parsed.name, trustedApps: trusted, logger });
   const notes = renderReleaseNotes({ model: parsed.name, version, tag: tag.tag, sha: tag.sha, report: record?.report, recordUrl: record?.checkRun.url, config: model, ignored: ignored.map((run) => run.message) });
   const release = await ensureRelease(octokit, {

@@ -128,6 +128,16 @@ describe('tag pushes: the sender must have the level the default branch asks for
     assert.equal(byPerson.length - byApp.length, 1);
     assert.ok(byPerson.length <= 10, `an assignment pushed by a person costs ${byPerson.length} requests: ${byPerson.join(', ')}`);
   });
+
+  test('a registration push reads the default branch\'s config once, for the level and the trusted apps alike', async (t) => {
+    const { gh, repo, app } = await setup(t);
+    const configReads = () => gh.calls('GET /repos/{owner}/{repo}/contents/{path}').filter((r) => r.params.path === '.github/cairn.yml').length;
+    const before = configReads();
+    const { honoured, check } = await push(app, repo, 'churn@v1.2.0', shaOf('commit v3'), 'writer');
+    assert.equal(honoured, true);
+    assert.match(String(check.output.title), /^Registered churn v1\.2\.0/);
+    assert.equal(configReads() - before, 1);
+  });
 });
 
 describe('ChatOps: the commenter needs the same levels', () => {
