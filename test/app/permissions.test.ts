@@ -151,6 +151,18 @@ describe('ChatOps: the commenter needs the same levels', () => {
     assert.match(replies[1], /promoting churn to production needs `maintain` permission on acme\/churn \(`stages\.production\.promote` in \.github\/cairn\.yml\); you have `write`/);
     assert.match(replies[2], /✅ Promoted `churn@v1\.1\.0` to `staging`/);
   });
+
+  test('rollback needs the stage\'s level: a writer is refused and nothing changes', async (t) => {
+    const { repo, app } = await setup(t);
+    repo.addHonouredTag('churn#production#2', V2); // v1.1.0 replaced v1.0.0: there is something to roll back to
+    const tags = repo.tagNames();
+    await app.deliver('issue_comment', commentPayload('/cairn rollback churn production', { login: 'writer', id: 4 }));
+    const [reply] = repo.comments.on(12).map((c) => c.body);
+    assert.match(reply, /🚫 @writer, rolling back churn in production needs `maintain` permission on acme\/churn \(`stages\.production\.promote` in \.github\/cairn\.yml\); you have `write`\. Nothing was changed\./);
+    assert.deepEqual(repo.tagNames(), tags, 'no tag made');
+    assert.deepEqual(repo.dispatches, []);
+    assert.deepEqual(repo.writes().map((r) => r.route).filter((r) => !/comments|reactions/.test(r)), [], 'only the reply and its reactions are written');
+  });
 });
 
 describe('deploy runs: whoever started or re-ran the run must have the stage\'s level', () => {
