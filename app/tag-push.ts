@@ -60,12 +60,12 @@ async function handlePushedTag(ctx: HandlerContext, tag: string, sender: Actor):
   const loaded = await loadRegistry(ctx, { about: aboutTag(tag) });
   const annotated = loaded.tags.find((t) => t.tag === tag);
   const light = loaded.lightweight.find((t) => t.tag === tag);
-  if (!annotated && !light) {
+  // The verdict belongs to this tag object: the same tag pushed again is a new object, judged afresh.
+  const pushed: PushedTag | undefined = annotated ? pushedTag(annotated) : light && { tag, sha: light.sha, object: light.sha };
+  if (!pushed) {
     logger.info(`tag ${tag} no longer exists in ${target.fullName}; nothing to do`);
     return;
   }
-  // The verdict belongs to this tag object: the same tag pushed again is a new object, judged afresh.
-  const pushed: PushedTag = annotated ? pushedTag(annotated) : { tag, sha: (light as { sha: string }).sha, object: (light as { sha: string }).sha };
   const identity = await appIdentity(ctx);
   const existing = await findRegistryCheck(octokit, target, pushed, identity.id);
   if (existing) {
