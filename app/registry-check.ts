@@ -76,15 +76,14 @@ export async function registryChecksOn(octokit: GitHubClient, target: RepoTarget
  * one that names it. A run of an earlier release names no object; it stands for the tag object only
  * when that object is no younger than the run (its tagger date is not after the run started): a tag
  * pushed again later is a new object, judged afresh. A tagger date can be set back, but then the
- * object sorts no later than the one the run judged, so it moves no stage past a later assignment.
+ * object sorts before the run was made, so it cannot overtake a change made after that run.
  */
 export function runForTag(runs: readonly RegistryCheckRun[], tag: PushedTag, options: { retries?: boolean } = {}): RegistryCheckRun | undefined {
-  const about = runs.filter((run) => run.tag === tag.tag && (options.retries || !run.retry));
-  const own = about.filter((run) => run.object === tag.object).at(-1);
-  if (own) return own;
-  return about
-    .filter((run) => run.object === undefined && (tag.taggedAt === undefined || (run.startedAt !== null && Date.parse(tag.taggedAt) <= Date.parse(run.startedAt))))
-    .at(-1);
+  const about = runs.filter((run) => run.tag === tag.tag && (options.retries || !run.retry)).sort((a, b) => b.id - a.id); // newest first
+  return (
+    about.find((run) => run.object === tag.object) ??
+    about.find((run) => run.object === undefined && (tag.taggedAt === undefined || (run.startedAt !== null && Date.parse(tag.taggedAt) <= Date.parse(run.startedAt))))
+  );
 }
 
 /** The check run that already handled (or is handling) this tag object, if any. */
