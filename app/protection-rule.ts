@@ -19,7 +19,7 @@ import { findTagEvent, isRegistryTag, isVersion, parseTag, type RegistryState, t
 import { renderDeploymentReview, type DeploymentReviewInput } from '../core/report/deployment-review.ts';
 import { MalformedPayloadError, type ProtectionRulePayload } from './payloads.ts';
 import { authorise } from './permission.ts';
-import { loadRegistry, previousHolder, requireConfig, requireModel } from './registry-source.ts';
+import { aboutModel, loadRegistry, previousHolder, requireConfig, requireModel } from './registry-source.ts';
 import { statusOf, type HandlerContext, type RepoTarget } from './runtime.ts';
 
 type Deployment = NonNullable<ProtectionRulePayload['deployment']>;
@@ -90,6 +90,18 @@ async function requireRunStarter(ctx: HandlerContext, config: RepoConfig, stage:
   }
 }
 
+/** The tags a deployment is about: those on its commit and its ref first, then its model's. */
+function aboutDeployment(deployment: Deployment) {
+  const ref = deployment.ref.replace(/^refs\/tags\//, '');
+  let model: string | undefined;
+  try {
+    model = isRegistryTag(ref) ? parseTag(ref).name : undefined;
+  } catch {
+    model = undefined; // the decision says what is wrong with the ref
+  }
+  return aboutModel(model, (tag) => tag.sha === deployment.sha || tag.tag === ref);
+}
+
 async function decide(ctx: HandlerContext, payload: ProtectionRulePayload, runId: number): Promise<DeploymentReviewInput> {
   const { octokit, target, logger } = ctx;
   const environment = payload.environment;
@@ -102,7 +114,7 @@ async function decide(ctx: HandlerContext, payload: ProtectionRulePayload, runId
     const stage = stageOfEnvironment(config, environment);
     review.stage = stage;
     await requireRunStarter(ctx, config, stage, runId);
-    const registry = await loadRegistry(ctx);
+    const registry = await loadRegistry(ctx, { about: aboutDeployment(deployment) });
     const { model, version } = deployedVersion(registry.state, deployment, stage);
     Object.assign(review, { model, version: version.version, cardUrl: `${target.htmlUrl}/releases/tag/${encodeURIComponent(version.tag)}` });
     const modelConfig = requireModel(config, model);

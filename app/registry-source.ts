@@ -5,7 +5,7 @@ import { listTagRefs, registryTagsFromRefs, type TagObjectCache } from '../core/
 import { readRepoConfigAt } from '../core/github/repo-config.ts';
 import type { GitHubClient } from '../core/github/octokit.ts';
 import { UserError } from '../core/errors.ts';
-import { isRegistryTag, isVersion, registryState, type AnnotatedTag, type ModelState, type RegistryState } from '../core/registry/index.ts';
+import { isRegistryTag, isVersion, parseTag, registryState, type AnnotatedTag, type ModelState, type RegistryState } from '../core/registry/index.ts';
 import { judgeTags } from './missed-tags.ts';
 import type { AppRuntime, HandlerContext, RepoTarget } from './runtime.ts';
 import { verdictKey, type TagVerdict } from './tag-verdict.ts';
@@ -36,7 +36,7 @@ export interface RawRegistry {
 export interface LoadedRegistry extends RawRegistry {
   /** The state of the honoured tags. */
   state: RegistryState;
-  /** Tags left out, with why: not honoured, or not judged yet (their push is being handled). */
+  /** Tags left out, with why: not honoured, or not judged yet (their push is being handled, or not looked up yet). */
   notHonoured: Array<{ tag: string; sha: string; verdict?: TagVerdict }>;
   verdictOf(tag: AnnotatedTag): TagVerdict | undefined;
   /** Every tag, as loaded: a later view (after more verdicts) is made from it. */
@@ -48,6 +48,30 @@ let loads = 0;
 export interface LoadOptions {
   /** How long a tag without a check waits for its push before it is called missed; default the runtime's. */
   missedTagGraceMs?: number;
+  /**
+   * How much the event needs each tag's verdict (higher first, 0 for no more than any other): the
+   * tags it is about are looked up first, so that the bounded lookups of a load (app/missed-tags.ts)
+   * do not leave them out.
+   */
+  about?: (tag: AnnotatedTag) => number;
+}
+
+/** `about` for an event on one model: its tags first, and among them `tags` (a version's, a ref's) before the rest. */
+export function aboutModel(model: string | undefined, tags: (tag: AnnotatedTag) => boolean = () => false): (tag: AnnotatedTag) => number {
+  return (tag) => (tags(tag) ? 2 : model !== undefined && modelOf(tag.tag) === model ? 1 : 0);
+}
+
+/** `about` for an event on one registry tag: its commit first, then its model's tags. */
+export function aboutTag(tag: string): (tag: AnnotatedTag) => number {
+  return aboutModel(modelOf(tag), (t) => t.tag === tag);
+}
+
+function modelOf(tag: string): string | undefined {
+  try {
+    return parseTag(tag).name;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -60,12 +84,12 @@ export interface LoadOptions {
  * every delivery sharing it fails with it, as if it had made the request itself.
  *
  * Then each tag not judged in this process yet gets its verdict from its `cairn registry` check
- * (one request per commit, once per process), and tags that never got a push event get their
- * check now (app/missed-tags.ts).
+ * (one request per commit, once per process, a bounded number of commits per load, `about` first),
+ * and tags that never got a push event get their check now (app/missed-tags.ts).
  */
 export async function loadRegistry(ctx: HandlerContext, options: LoadOptions = {}): Promise<LoadedRegistry> {
   const raw = await loadRawRegistry(ctx);
-  await judgeTags(ctx, raw, options.missedTagGraceMs ?? ctx.runtime.missedTagGraceMs);
+  await judgeTags(ctx, raw, options.missedTagGraceMs ?? ctx.runtime.missedTagGraceMs, options.about);
   return honouredView(ctx, raw);
 }
 
@@ -149,7 +173,7 @@ const views = new WeakMap<RawRegistry, Map<string, LoadedRegistry>>();
 export function honouredView(ctx: HandlerContext, registry: RawRegistry | LoadedRegistry, counting: readonly string[] = []): LoadedRegistry {
   const { runtime, target } = ctx;
   const raw = 'all' in registry ? registry.all : registry;
-  const verdictOf = (tag: AnnotatedTag) => runtime.tagVerdicts.get(verdictKey(target.fullName, tag.tag, tag.sha));
+  const verdictOf = (tag: AnnotatedTag) => runtime.tagVerdicts.get(verdictKey(target.fullName, tag));
   const left = raw.tags.filter((tag) => !counting.includes(tag.tag) && verdictOf(tag)?.honoured !== true);
   const key = left.map((t) => `${t.tag}\n${verdictOf(t) ? JSON.stringify(verdictOf(t)) : ''}`).join('\n');
   let byKey = views.get(raw);

@@ -23,10 +23,10 @@ import { appIdentity } from './app-identity.ts';
 import { handlingKey } from './missed-tags.ts';
 import type { PushPayload } from './payloads.ts';
 import { authorise, type Actor, type Authorisation } from './permission.ts';
-import { abandonRegistryCheck, findRegistryCheck, finishRegistryCheck, startRegistryCheck, type RegistryCheckOutcome } from './registry-check.ts';
+import { abandonRegistryCheck, findRegistryCheck, finishRegistryCheck, startRegistryCheck, type PushedTag, type RegistryCheckOutcome } from './registry-check.ts';
 import { refreshRegistryIssue } from './registry-issue.ts';
-import { deployWorkflow, honouredView, latestView, loadRegistry, requireConfig, requireModel, requireStage, type LoadedRegistry } from './registry-source.ts';
-import { readVerdict, verdictKey, verdictMarker, type TagVerdict } from './tag-verdict.ts';
+import { aboutTag, deployWorkflow, honouredView, latestView, loadRegistry, requireConfig, requireModel, requireStage, type LoadedRegistry } from './registry-source.ts';
+import { parses, pushedTag, readVerdict, verdictKey, verdictMarker, type TagVerdict } from './tag-verdict.ts';
 import type { AppRuntime, HandlerContext, RepoTarget } from './runtime.ts';
 
 function tagUrl(target: RepoTarget, tag: string): string {
@@ -57,40 +57,61 @@ export async function onTagPush(payload: PushPayload, ctx: HandlerContext): Prom
 async function handlePushedTag(ctx: HandlerContext, tag: string, sender: Actor): Promise<void> {
   const { octokit, target, runtime, logger } = ctx;
   // The tag as the tag list has it: the list is needed anyway, and a tag's own ref is in it.
-  const loaded = await loadRegistry(ctx);
+  const loaded = await loadRegistry(ctx, { about: aboutTag(tag) });
   const annotated = loaded.tags.find((t) => t.tag === tag);
-  const found = annotated ?? loaded.lightweight.find((t) => t.tag === tag);
-  if (!found) {
+  const light = loaded.lightweight.find((t) => t.tag === tag);
+  // The verdict belongs to this tag object: the same tag pushed again is a new object, judged afresh.
+  const pushed: PushedTag | undefined = annotated ? pushedTag(annotated) : light && { tag, sha: light.sha, object: light.sha };
+  if (!pushed) {
     logger.info(`tag ${tag} no longer exists in ${target.fullName}; nothing to do`);
     return;
   }
-  const sha = found.sha;
   const identity = await appIdentity(ctx);
-  const existing = await findRegistryCheck(octokit, target, sha, tag, identity.id);
+  const existing = await findRegistryCheck(octokit, target, pushed, identity.id);
   if (existing) {
     const verdict = readVerdict(existing, identity.botLogin);
-    if (verdict && annotated) runtime.tagVerdicts.set(verdictKey(target.fullName, tag, sha), verdict);
-    logger.info(`tag ${tag} was handled already (its "cairn registry" check run exists); skipping`);
+    if (verdict && annotated) runtime.tagVerdicts.set(verdictKey(target.fullName, pushed), verdict);
+    logger.info(`tag ${tag} (object ${pushed.object.slice(0, 7)}) was handled already (its "cairn registry" check run exists); skipping`);
     return;
   }
-  const checkId = await startRegistryCheck(octokit, target, sha, tag, tagUrl(target, tag));
+  const checkId = await startRegistryCheck(octokit, target, pushed, tagUrl(target, tag));
+  // Stopped before the permission was decided: the pusher is known, and pushing the tag again is judged afresh.
+  const undecided: TagVerdict = { honoured: false, reason: 'undecided', by: sender.login };
   let judged: Judged;
   try {
-    judged = annotated ? await handleRegistryTag(ctx, annotated, loaded, pusherAuthoriser(ctx, sender)) : { outcome: failed(`${tag} is a lightweight tag`, lightweightHelp(tag)), verdict: UNDECIDED };
+    judged = annotated ? await handleRegistryTag(ctx, annotated, loaded, pusherAuthoriser(ctx, sender)) : { outcome: failed(`${tag} is a lightweight tag`, lightweightHelp(tag)), verdict: undecided };
   } catch (error) {
     if (!isUserError(error)) {
       logger.error(`handling tag ${tag} failed: ${(error as Error).stack ?? String(error)}`);
-      await abandonRegistryCheck(octokit, target, checkId, tag, (error as Error).message, runtime.now());
+      await abandonRegistryCheck(octokit, target, checkId, pushed, (error as Error).message, runtime.now());
       throw error;
     }
-    judged = { outcome: failed(`${tag}: ${firstLine(error.message)}`, inertLines(error.message)), verdict: UNDECIDED };
+    const help = parses(tag) ? `\n\n${pushAgainHelp(tag)}` : ''; // a tag that does not parse is fixed by another name
+    judged = { outcome: failed(`${tag}: ${firstLine(error.message)}`, `${inertLines(error.message)}${help}`), verdict: undecided };
   }
-  await finishRegistryCheck(octokit, target, checkId, { ...judged.outcome, verdictLine: verdictMarker(judged.verdict) }, runtime.now());
+  await finishRegistryCheck(octokit, target, checkId, { ...judged.outcome, verdictLine: verdictMarker(judged.verdict, pushed.object) }, runtime.now());
   if (annotated) {
-    runtime.tagVerdicts.set(verdictKey(target.fullName, tag, sha), judged.verdict);
+    runtime.tagVerdicts.set(verdictKey(target.fullName, pushed), judged.verdict);
     const registry = latestView(ctx, loaded);
     await refreshRegistryIssue(ctx, { registry, stages: judged.stages ?? (await stageOrder(octokit, target, runtime, logger)), logger });
   }
+}
+
+/** A tag that failed before its permission was decided is not acted on later: a new push of it is. */
+function pushAgainHelp(tag: string): string {
+  return [
+    `Cairn did not act on this tag, and will not act on it later (${code('/cairn sync')} honours only tags that arrived without a push event). Once the cause is fixed, tag the commit again and push: the new tag is judged afresh.`,
+    '',
+    '```sh',
+    `git push --delete origin ${shellQuote(tag)}`,
+    `git tag -f -a ${shellQuote(tag)} -m 'why' <commit> && git push origin ${shellQuote(tag)}`,
+    '```',
+  ].join('\n');
+}
+
+/** A tag name as one single-quoted shell word (git allows `'` in a tag name). */
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The push's sender, judged by the default branch's config: the person's level, the app's bot, a trusted bot. */
@@ -113,8 +134,8 @@ function lightweightHelp(tag: string): string {
     'Replace it with an annotated tag:',
     '',
     '```sh',
-    `git push --delete origin '${tag}'`,
-    `git tag -a '${tag}' -m 'why' <commit> && git push origin '${tag}'`,
+    `git push --delete origin ${shellQuote(tag)}`,
+    `git tag -a ${shellQuote(tag)} -m 'why' <commit> && git push origin ${shellQuote(tag)}`,
     '```',
   ].join('\n');
 }
@@ -139,8 +160,6 @@ export interface Judged {
   /** The stage order of the default branch's config, when it was read. */
   stages?: string[];
 }
-
-const UNDECIDED: TagVerdict = { honoured: false, reason: 'undecided' };
 
 const CHANGE: Record<RegistryEvent, string> = {
   registration: 'registering a version',
@@ -176,7 +195,7 @@ export async function handleRegistryTag(ctx: HandlerContext, tag: AnnotatedTag, 
         [
           `${code(tag.tag)} means ${change}, which needs ${code(required.level)} permission on ${target.fullName}${required.key ? ` (${code(required.key)} in .github/cairn.yml on ${code(target.defaultBranch)})` : ''}. It was pushed by ${code(by)}, and ${auth.why}.`,
           '',
-          `Cairn did not act on it: nothing was dispatched, and the registry leaves the tag out. The tag itself stays in git; delete it if it was a mistake. Someone with ${code(required.level)} or higher can make the change: delete the tag and push it again, or use a ${code('/cairn')} command.`,
+          `Cairn did not act on it: nothing was dispatched, and the registry leaves the tag out. The tag itself stays in git; delete it if it was a mistake. Someone with ${code(required.level)} or higher can make the change: delete the tag, tag the commit again and push it (a new tag object, judged afresh), or use a ${code('/cairn')} command.`,
         ].join('\n'),
       ),
     };
@@ -187,7 +206,7 @@ export async function handleRegistryTag(ctx: HandlerContext, tag: AnnotatedTag, 
     const counted = honouredView(ctx, registry, [tag.tag]);
     switch (parsed.event) {
       case 'registration':
-        return { stages, verdict, outcome: await register(ctx, tag, parsed, model) };
+        return { stages, verdict, outcome: await register(ctx, tag, parsed, model, config) };
       case 'assignment':
         return { stages, verdict, outcome: await assign(ctx, tag, parsed, counted, config) };
       default: {
@@ -202,11 +221,11 @@ export async function handleRegistryTag(ctx: HandlerContext, tag: AnnotatedTag, 
   }
 }
 
-async function register(ctx: HandlerContext, tag: AnnotatedTag, parsed: ParsedTag, model: ModelConfig): Promise<RegistryCheckOutcome> {
+async function register(ctx: HandlerContext, tag: AnnotatedTag, parsed: ParsedTag, model: ModelConfig, config: RepoConfig): Promise<RegistryCheckOutcome> {
   const { octokit, target, logger } = ctx;
   const version = parsed.version as string;
-  // Who may leave evidence is the default branch's call, never the tagged commit's.
-  const trusted = trustedApps(await requireConfig(octokit, target, target.defaultBranch, ctx.runtime));
+  // Who may leave evidence is the default branch's call (`config`, read once per push), never the tagged commit's.
+  const trusted = trustedApps(config);
   const { record, ignored } = await readRecordOnCommit(octokit, { owner: target.owner, repo: target.repo, sha: tag.sha, model: parsed.name, trustedApps: trusted, logger });
   const notes = renderReleaseNotes({ model: parsed.name, version, tag: tag.tag, sha: tag.sha, report: record?.report, recordUrl: record?.checkRun.url, config: model, ignored: ignored.map((run) => run.message) });
   const release = await ensureRelease(octokit, {

@@ -20,7 +20,7 @@ import {
 import { COMMENT_BODY_LIMIT } from '../../core/github/truncate.ts';
 import { code, inert } from '../../core/report/index.ts';
 import { renderModelsTable } from '../../core/report/registry-view.ts';
-import { deployWorkflow, loadRegistry, previousHolder, requireConfig, requireModel, requireStage, type LoadedRegistry } from '../registry-source.ts';
+import { aboutModel, deployWorkflow, loadRegistry, previousHolder, requireConfig, requireModel, requireStage, type LoadedRegistry } from '../registry-source.ts';
 import type { HandlerContext, RepoTarget } from '../runtime.ts';
 import type { ChatCommand } from './command.ts';
 import { userPermission } from '../permission.ts';
@@ -135,7 +135,7 @@ export async function runCommand(ctx: HandlerContext, request: CommandRequest): 
   if (command.kind === 'register') {
     const refused = await requirePermission(ctx, request, requiredLevel(config, { event: 'registration' }), `registering a version of ${command.name}`);
     if (refused) return refused;
-    const registry = await loadRegistry(ctx);
+    const registry = await loadRegistry(ctx, { about: aboutModel(command.name) });
     const earlier = tagsForRequest(registry, request);
     if (earlier.length > 0) return alreadyDone(ctx, earlier);
     const sha = await resolveRef(octokit, target.owner, target.repo, command.ref ?? target.defaultBranch);
@@ -152,7 +152,8 @@ export async function runCommand(ctx: HandlerContext, request: CommandRequest): 
   const action = command.kind === 'promote' ? `promoting ${command.name} to ${command.stage}` : `rolling back ${command.name} in ${command.stage}`;
   const refused = await requirePermission(ctx, request, requiredLevel(config, { event: 'assignment', stage: command.stage }), action);
   if (refused) return refused;
-  const registry = await loadRegistry(ctx);
+  const version = command.kind === 'promote' ? `${command.name}@${command.version}` : undefined;
+  const registry = await loadRegistry(ctx, { about: aboutModel(command.name, (t) => t.tag === version) });
   const earlier = tagsForRequest(registry, request);
   if (earlier.length > 0) return alreadyDone(ctx, earlier);
   const allowedStages = Object.keys(config.stages);

@@ -1,12 +1,14 @@
 /**
  * `/cairn sync`: honours the registry tags that arrived without a push event (GitHub sends none
- * when more than three tags are pushed at once) or whose check stopped before their permission was
- * decided. The commenter stands in for the unknown pusher: each tag they have the level for is
+ * when more than three tags are pushed at once), and only those: a tag whose pusher is known stands
+ * on their level, and one whose check failed for another reason is pushed again (a new tag object,
+ * judged afresh). The commenter stands in for the unknown pusher: each tag they have the level for is
  * acted on as a push by them would be (an assignment dispatches its deploy); the others stay not
  * honoured, and the reply says which and what level they need.
  */
 import { meetsLevel } from '../../core/config/index.ts';
 import { isUserError } from '../../core/errors.ts';
+import type { AnnotatedTag } from '../../core/registry/index.ts';
 import { code, inert } from '../../core/report/index.ts';
 import { appIdentity } from '../app-identity.ts';
 import { MISSED_PER_LOAD } from '../missed-tags.ts';
@@ -16,13 +18,15 @@ import { refreshRegistryIssue } from '../registry-issue.ts';
 import { honouredView, latestView, loadRegistry } from '../registry-source.ts';
 import type { HandlerContext } from '../runtime.ts';
 import { handleRegistryTag, type Authoriser } from '../tag-push.ts';
-import { awaitsSync, parses, readVerdict, verdictKey, verdictMarker } from '../tag-verdict.ts';
+import { awaitsSync, parses, pushedTag, readVerdict, verdictKey, verdictMarker } from '../tag-verdict.ts';
 import type { CommandRequest, CommandResult } from './run-command.ts';
 
 export async function runSync(ctx: HandlerContext, request: CommandRequest): Promise<CommandResult> {
   const { octokit, target, runtime } = ctx;
-  // No grace: the commenter says these tags have no push coming.
-  const loaded = await loadRegistry(ctx, { missedTagGraceMs: 0 });
+  // No grace: the commenter says these tags have no push coming. Tags already known to await a
+  // sync are looked up first (their commits may hold newer checks).
+  const known = (tag: AnnotatedTag) => (awaitsSync(runtime.tagVerdicts.get(verdictKey(target.fullName, tag))) ? 1 : 0);
+  const loaded = await loadRegistry(ctx, { missedTagGraceMs: 0, about: known });
   const waiting = loaded.tags
     .filter((tag) => awaitsSync(loaded.verdictOf(tag)) && parses(tag.tag))
     .sort((a, b) => Date.parse(a.taggedAt) - Date.parse(b.taggedAt)) // oldest first: a registration before its assignment
@@ -42,7 +46,8 @@ export async function runSync(ctx: HandlerContext, request: CommandRequest): Pro
   let stages: string[] | undefined;
   for (const tag of waiting) {
     await runtime.guard.exclusive(`tag:${target.fullName}:${tag.tag}`, async () => {
-      const check = await findRegistryCheck(octokit, target, tag.sha, tag.tag, identity.id);
+      const pushed = pushedTag(tag);
+      const check = await findRegistryCheck(octokit, target, pushed, identity.id);
       if (!check || !awaitsSync(readVerdict(check, identity.botLogin))) return; // judged meanwhile
       let judged;
       try {
@@ -58,8 +63,8 @@ export async function runSync(ctx: HandlerContext, request: CommandRequest): Pro
         return; // its check keeps saying why: someone with the level may still sync it
       }
       const note = `\n\nHonoured by ${code(`/cairn sync`)} from ${code(request.commenter)}: ${request.commentUrl}`;
-      await finishRegistryCheck(octokit, target, check.id, { ...judged.outcome, summary: `${judged.outcome.summary}${note}`, verdictLine: verdictMarker(judged.verdict) }, runtime.now());
-      runtime.tagVerdicts.set(verdictKey(target.fullName, tag.tag, tag.sha), judged.verdict);
+      await finishRegistryCheck(octokit, target, check.id, { ...judged.outcome, summary: `${judged.outcome.summary}${note}`, verdictLine: verdictMarker(judged.verdict, pushed.object) }, runtime.now());
+      runtime.tagVerdicts.set(verdictKey(target.fullName, tag), judged.verdict);
       honoured.push(`${code(tag.tag)}: ${judged.outcome.title}`);
     });
   }

@@ -65,6 +65,7 @@ async function readTagObject(octokit: GitHubClient, owner: string, repo: string,
       taggedAt: data.tagger.date,
       tagger: { name: data.tagger.name, email: data.tagger.email },
       message: data.message,
+      object: sha,
     };
     cache?.set(sha, annotated);
     return annotated;
@@ -175,6 +176,7 @@ export async function createAnnotatedTag(octokit: GitHubClient, options: CreateT
     taggedAt: object.tagger.date,
     tagger: { name: object.tagger.name, email: object.tagger.email },
     message: object.message,
+    object: object.sha,
   };
   options.cache?.set(object.sha, created);
   return { tag: created, created: true };

@@ -25,6 +25,11 @@ export interface AnnotatedTag {
   taggedAt: string;
   tagger?: { name: string; email: string };
   message?: string;
+  /**
+   * The SHA of the tag object the ref points at, when read from GitHub. Pushing a tag again (even on
+   * the same commit) makes a new object: the app judges each object on its own (app/tag-verdict.ts).
+   */
+  object?: string;
 }
 
 /** The version that currently holds a stage, and the assignment that put it there. */

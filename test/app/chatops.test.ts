@@ -152,8 +152,9 @@ describe('/cairn register, rollback, show', () => {
       const tag = `team-${String(i).padStart(4, '0')}/model-with-a-long-name@v1.0.${i}`;
       // Known to the app already (3,000 tag-object reads through the fake take seconds).
       const object = repo.tagObjects.get(repo.addTag(tag, V1))!;
-      app.runtime.tagObjects.set(object.sha, { tag, sha: V1, taggedAt: object.tagger.date, tagger: { name: object.tagger.name, email: object.tagger.email }, message: object.message });
-      app.runtime.tagVerdicts.set(verdictKey('acme/churn', tag, V1), { honoured: true, by: 'maintainer', byApp: false });
+      const known = { tag, sha: V1, taggedAt: object.tagger.date, tagger: { name: object.tagger.name, email: object.tagger.email }, message: object.message, object: object.sha };
+      app.runtime.tagObjects.set(object.sha, known);
+      app.runtime.tagVerdicts.set(verdictKey('acme/churn', known), { honoured: true, by: 'maintainer', byApp: false });
     }
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'stranger' }));
     const [reply] = replies(repo);

@@ -45,7 +45,7 @@ describe('ChatOps replies echo the comment inert', () => {
 });
 
 describe('check runs and deployment replies', () => {
-  test('the registry check on a hostile tag: a one-line title and an inert summary while it runs', async (t) => {
+  test('the registry check on a hostile tag: a one-line title and an inert summary while it runs and once finished', async (t) => {
     const { gh, repo, app } = await setup(t);
     const tag = `${WORD}@v1.0.0`;
     repo.addTag(tag, V1);
@@ -53,6 +53,15 @@ describe('check runs and deployment replies', () => {
     const [started] = gh.calls<{ output: { title: string; summary: string } }>('POST /repos/{owner}/{repo}/check-runs');
     assert.doesNotMatch(started.body.output.title, /\n/);
     assertInert(started.body.output.summary);
+    const [finished] = gh.calls<{ status: string; output: { title: string; summary: string } }>('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}');
+    assert.equal(finished.body.status, 'completed');
+    assert.match(finished.body.output.summary, /is not a valid registry tag|invalid registry tag/);
+    // GitHub shows a title as plain text (core/github/check-run.ts fitTitle): one line, no control character.
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(finished.body.output.title, /[\u0000-\u001F\u007F]/);
+    assert.ok(finished.body.output.title.length <= 200);
+    // The verdict line is Cairn's own marker, alone on the last line.
+    assertInert(finished.body.output.summary, { markers: [/^<!-- cairn:tag-verdict undecided object=[0-9a-f]{40} by=maintainer -->$/] });
   });
 
   test('the deployment review names a hostile environment and ref inert', async (t) => {

@@ -9,7 +9,7 @@ import { githubApi } from '../support/github-api.ts';
 import { fakeApp } from '../support/github-fakes.ts';
 import { sampleReport } from '../core/github/sample-report.ts';
 import { CONFIG, fakeRepo, shaOf } from './support/fake-repo.ts';
-import { commentPayload, pushPayload } from './support/payloads.ts';
+import { commentPayload, protectionRulePayload, pushPayload } from './support/payloads.ts';
 import { testApp } from './support/probot.ts';
 
 const V1 = shaOf('commit v1');
@@ -124,7 +124,7 @@ describe('tags pushed without a push event', () => {
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 100 }));
     clock.now += 5 * 60_000;
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 1 }));
-    const checked = () => repo.checks.runs.filter((r) => r.name === 'cairn registry' && MISSED.test(String(r.output.title))).map((r) => String(r.external_id));
+    const checked = () => repo.checks.runs.filter((r) => r.name === 'cairn registry' && MISSED.test(String(r.output.title))).map((r) => String(r.external_id).replace(/:[0-9a-f]{40}$/, ''));
     assert.equal(checked().length, 20);
     assert.ok(checked().includes('tag:churn@v2.25.0') && !checked().includes('tag:churn@v2.5.0'), 'the newest first');
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 2 }));
@@ -150,5 +150,50 @@ describe('tags pushed without a push event', () => {
     assert.doesNotMatch(repo.issues[0].body, /Tags not honoured/);
     assert.match(reply(repo, 1), /Nothing to sync: every registry tag has been judged on its push/);
     assert.equal(repo.dispatches.length, 0);
+  });
+});
+
+describe('verdict lookups are bounded per load', () => {
+  const REGISTRY_CHECKS = 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs';
+
+  /** 60 versions registered on their own commits after v1.0.0 (and whatever `before` adds first): 61 tagged commits. */
+  async function bigRegistry(t: { after(fn: () => void): void }, before: (repo: ReturnType<typeof fakeRepo>) => void = () => {}) {
+    const { gh, repo, clock } = await setup(t);
+    before(repo);
+    for (let i = 1; i <= 60; i++) repo.addHonouredTag(`churn@v2.${i}.0`, shaOf(`commit 2.${i}`));
+    const app = await testApp({ runtime: { now: () => new Date(clock.now) } }); // a new process: nothing judged yet
+    const lookups = () => gh.calls(REGISTRY_CHECKS).filter((r) => r.query.check_name === 'cairn registry').length;
+    return { repo, app, lookups };
+  }
+
+  test('a new process looks up at most 50 tagged commits per load, the newest first, and the next load goes on', async (t) => {
+    const { repo, app, lookups } = await bigRegistry(t);
+    await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 1 }));
+    assert.equal(lookups(), 50);
+    assert.match(reply(repo, 1), /\| `churn` \| `v2\.60\.0` \|/, 'the newest are judged first');
+    await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 2 }));
+    assert.equal(lookups(), 61, 'the second load looks up the other 11');
+    await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 3 }));
+    assert.equal(lookups(), 61, 'then every tag is judged: no more lookups');
+    assert.equal(repo.registryChecks(V1).length, 1, 'a tag not looked up yet is never called missed');
+    assert.equal(repo.checks.runs.filter((r) => MISSED.test(String(r.output.title))).length, 0);
+  });
+
+  test('the tags an event is about are looked up first: a deployment and a promotion of an old version are judged', async (t) => {
+    const { repo, app, lookups } = await bigRegistry(t, (r) => r.addHonouredTag('churn#staging#1', V1));
+    await app.deliver('deployment_protection_rule', protectionRulePayload({ environment: 'staging', ref: 'churn#staging#1', sha: V1, runId: 1 }));
+    assert.equal(repo.reviews[0].state, 'approved', repo.reviews[0].comment);
+    assert.ok(lookups() <= 50);
+
+    const fresh = await testApp();
+    await fresh.deliver('issue_comment', commentPayload('/cairn promote churn@v1.0.0 to production', { login: 'maintainer', id: 4 }));
+    assert.match(reply(repo, 4), /✅ Promoted `churn@v1\.0\.0` to `production`/);
+    repo.refs.delete('refs/tags/churn#production#1'); // V1 has only old tags again
+
+    // A pushed assignment of the old version finds the registration on its commit.
+    const pushed = await testApp();
+    repo.addTag('churn#staging#2', V1);
+    await pushed.deliver('push', pushPayload('refs/tags/churn#staging#2', { sender: 'maintainer' }));
+    assert.match(String(repo.registryChecks(V1, 'churn#staging#2')[0].output.title), /^Dispatched deploy\.yml for churn v1\.0\.0 to staging/);
   });
 });

@@ -34,7 +34,9 @@ describe('tag pushes', () => {
     const [check] = repo.registryChecks(V1);
     assert.equal(check.conclusion, 'success');
     assert.match(String(check.output.title), /^Registered churn v1\.0\.0 \(gate passed\)/);
-    assert.equal(check.external_id, 'tag:churn@v1.0.0');
+    const object = repo.refs.get('refs/tags/churn@v1.0.0')!.sha;
+    assert.equal(check.external_id, `tag:churn@v1.0.0:${object}`, 'the check names the tag and its tag object');
+    assert.match(String(check.output.summary), new RegExp(`\\n<!-- cairn:tag-verdict honoured object=${object} by=maintainer -->$`));
     const [release] = repo.releases;
     assert.equal(release.tag_name, 'churn@v1.0.0');
     assert.equal(release.name, 'churn v1.0.0');
@@ -93,7 +95,7 @@ describe('tag pushes', () => {
     await app.deliver('push', pushPayload('refs/tags/churn#production#2'));
 
     assert.deepEqual(repo.dispatches.map((d) => [d.workflow, d.ref]), [['stage.yml', 'churn#staging#1']]);
-    const production = repo.registryChecks(V1).find((c) => c.external_id === 'tag:churn#production#2')!;
+    const [production] = repo.registryChecks(V1, 'churn#production#2');
     assert.equal(production.conclusion, 'neutral');
     assert.match(String(production.output.summary), /set `stages\.production\.workflow` or `deploy\.workflow`/);
   });
@@ -116,9 +118,8 @@ describe('tag pushes', () => {
     await app.deliver('push', pushPayload('refs/tags/fraud#production#1'));
     await app.deliver('push', pushPayload('refs/tags/churn#canary#1'));
 
-    const checks = repo.registryChecks(V1);
-    const fraud = checks.find((c) => c.external_id === 'tag:fraud#production#1')!;
-    const canary = checks.find((c) => c.external_id === 'tag:churn#canary#1')!;
+    const [fraud] = repo.registryChecks(V1, 'fraud#production#1');
+    const [canary] = repo.registryChecks(V1, 'churn#canary#1');
     assert.equal(fraud.conclusion, 'failure');
     assert.match(String(fraud.output.summary), /model "fraud" is not in \.github\/cairn\.yml models \(known: churn\)/);
     assert.equal(canary.conclusion, 'failure');
@@ -225,12 +226,13 @@ describe('tag pushes are idempotent', () => {
     assert.equal(deliveryStatus(failure), 500);
     assert.equal(repo.dispatches.length, 0);
     const [abandoned] = repo.registryChecks(V1, 'churn#production#1');
-    assert.equal(abandoned.external_id, 'retry:churn#production#1');
+    const object = repo.refs.get('refs/tags/churn#production#1')!.sha;
+    assert.equal(abandoned.external_id, `retry:churn#production#1:${object}`);
     assert.equal(abandoned.conclusion, 'failure');
 
     await app.deliver('push', payload, { id: 'd-1' });
     assert.equal(repo.dispatches.length, 1);
-    assert.deepEqual(repo.registryChecks(V1, 'churn#production#1').map((c) => [c.external_id, c.conclusion]), [['retry:churn#production#1', 'failure'], ['tag:churn#production#1', 'success']]);
+    assert.deepEqual(repo.registryChecks(V1, 'churn#production#1').map((c) => [c.external_id, c.conclusion]), [[`retry:churn#production#1:${object}`, 'failure'], [`tag:churn#production#1:${object}`, 'success']]);
   });
 
   test('the check never carries a record that could be mistaken for an evaluation', async (t) => {

@@ -263,10 +263,10 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
       checks.add({
         name: 'cairn registry',
         head_sha: commit,
-        external_id: `tag:${tag}`,
+        external_id: `tag:${tag}:${sha}`,
         status: 'completed',
         conclusion: 'success',
-        output: { title: `Handled ${tag}`, summary: `Handled.\n\n<!-- cairn:tag-verdict honoured by=${options.by ?? 'maintainer'} -->`, text: null, annotations_count: 0, annotations_url: '' },
+        output: { title: `Handled ${tag}`, summary: `Handled.\n\n<!-- cairn:tag-verdict honoured object=${sha} by=${options.by ?? 'maintainer'} -->`, text: null, annotations_count: 0, annotations_url: '' },
       });
       return sha;
     },
@@ -279,9 +279,9 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
       const completed_at = options.completedAt ?? '2024-03-01T10:00:00Z';
       return checks.add({ name, head_sha: sha, status: 'completed', conclusion, completed_at, app: options.app ?? fakeApp(), output: { ...output, annotations_count: 0, annotations_url: '' } });
     },
-    /** Check runs named `cairn registry` on `sha` (about `tag`, when given: `tag:<tag>` or `retry:<tag>`). */
+    /** Check runs named `cairn registry` on `sha` (about `tag`, when given: `tag:<tag>[:<object>]` or `retry:<tag>[:<object>]`), oldest first. */
     registryChecks(sha: string, tag?: string) {
-      return checks.runs.filter((r) => r.name === 'cairn registry' && r.head_sha === sha && (tag === undefined || String(r.external_id).replace(/^(tag|retry):/, '') === tag));
+      return checks.runs.filter((r) => r.name === 'cairn registry' && r.head_sha === sha && (tag === undefined || String(r.external_id).replace(/^(tag|retry):/, '').replace(/:[0-9a-f]{40}$/, '') === tag));
     },
     tagNames(): string[] {
       return [...refs.keys()].filter((r) => r.startsWith('refs/tags/')).map((r) => r.slice('refs/tags/'.length));
