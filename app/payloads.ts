@@ -12,7 +12,10 @@ export class MalformedPayloadError extends Error {
 }
 
 const login = z.string().min(1);
-const sha = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'expected a commit SHA');
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+const sha = z.string().regex(SHA, 'expected a commit SHA');
+/** A git object's SHA: a commit, or for an annotated tag's ref the tag object. */
+const objectSha = z.string().regex(SHA, 'expected a git object SHA');
 
 const repository = z.looseObject({
   name: z.string().min(1),
@@ -29,6 +32,9 @@ const installation = z.looseObject({ id: z.number().int().positive() });
 export const pushPayload = z.looseObject({
   ref: z.string().min(1),
   deleted: z.boolean(),
+  // What the ref points at after the push (zeros when deleted): for an annotated tag, the tag
+  // object. The app judges only that object, never a later one pushed under the same name.
+  after: objectSha,
   repository,
   installation,
   // Who pushed: a tag is honoured only when they may make its change (app/tag-push.ts).

@@ -1,6 +1,7 @@
 /**
  * A tag was pushed. Registry tags are checked and acted on, with the verdict in a `cairn registry`
  * check run on the tagged commit:
+ *   the tag list shows another object than the push's `after` (re-pushed since) -> nothing: its own push judges it;
  *   pushed by someone without the level the default branch's config asks -> "not honoured", nothing else;
  *   invalid tag, lightweight tag, unknown model or stage, bad config -> failed check, nothing else;
  *   registration -> a GitHub Release whose notes are the model card and metrics of the commit's record;
@@ -47,14 +48,14 @@ export async function onTagPush(payload: PushPayload, ctx: HandlerContext): Prom
   await runtime.guard.exclusive(`tag:${target.fullName}:${tag}`, async () => {
     runtime.handlingTags.add(handling); // no one else in this process calls it missed meanwhile
     try {
-      await handlePushedTag(ctx, tag, payload.sender);
+      await handlePushedTag(ctx, tag, payload.after, payload.sender);
     } finally {
       runtime.handlingTags.delete(handling);
     }
   });
 }
 
-async function handlePushedTag(ctx: HandlerContext, tag: string, sender: Actor): Promise<void> {
+async function handlePushedTag(ctx: HandlerContext, tag: string, after: string, sender: Actor): Promise<void> {
   const { octokit, target, runtime, logger } = ctx;
   // The tag as the tag list has it: the list is needed anyway, and a tag's own ref is in it.
   const loaded = await loadRegistry(ctx, { about: aboutTag(tag) });
@@ -64,6 +65,12 @@ async function handlePushedTag(ctx: HandlerContext, tag: string, sender: Actor):
   const pushed: PushedTag | undefined = annotated ? pushedTag(annotated) : light && { tag, sha: light.sha, object: light.sha };
   if (!pushed) {
     logger.info(`tag ${tag} no longer exists in ${target.fullName}; nothing to do`);
+    return;
+  }
+  // This push's sender pushed `after` only: a tag deleted and pushed again since (by someone else,
+  // maybe) is another object, judged by its own push, or as missed if that push never comes.
+  if (pushed.object !== after) {
+    logger.info(`tag ${tag} in ${target.fullName} is object ${pushed.object.slice(0, 7)} now, not ${after.slice(0, 7)} as pushed; its own push judges it`);
     return;
   }
   const identity = await appIdentity(ctx);

@@ -41,9 +41,9 @@ export interface AppBenchOptions {
 interface Delivery {
   kind: 'registration' | 'assignment' | 'show' | 'branch push';
   name: string;
-  payload: unknown;
-  /** What git has done before GitHub sends the delivery (a tag push: the tag exists). */
-  before?: () => void;
+  payload?: unknown;
+  /** A tag push: git creates the tag, then GitHub sends the event for the ref as it is then (`after` is the new tag object). */
+  push?: () => unknown;
 }
 
 interface Latency {
@@ -76,6 +76,12 @@ function cpuSecondsOf(pid: number): number {
   }
 }
 
+/** A tag push as git and GitHub make it: the tag is created, then the event names its new object (`after`). */
+function pushTag(repo: FakeRepo, tag: string, commit: string): unknown {
+  repo.addTag(tag, commit);
+  return repo.pushEvent(tag);
+}
+
 /**
  * The mix: of every 10 deliveries, 1 registration tag push and 1 assignment tag push (each a new
  * tag, so each does the full work: check run, release or dispatch, registry issue), 3 `/cairn show`
@@ -93,10 +99,10 @@ function makeDeliveries(repo: FakeRepo, count: number, start: number): Delivery[
       repo.setConfig(CONFIG, sha);
       repo.addRecord(sha, sampleReport());
       const tag = `churn@v1.${version}.0`;
-      list.push({ kind: 'registration', name: 'push', payload: pushPayload(`refs/tags/${tag}`), before: () => repo.addTag(tag, sha) });
+      list.push({ kind: 'registration', name: 'push', push: () => pushTag(repo, tag, sha) });
     } else if (slot === 5) {
       const tag = `churn#staging#${version + 1}`;
-      list.push({ kind: 'assignment', name: 'push', payload: pushPayload(`refs/tags/${tag}`), before: () => repo.addTag(tag, sha) });
+      list.push({ kind: 'assignment', name: 'push', push: () => pushTag(repo, tag, sha) });
     } else if (slot === 2 || slot === 4 || slot === 7) {
       list.push({ kind: 'show', name: 'issue_comment', payload: commentPayload('/cairn show', { id: 100_000 + i, issueNumber: 100 + (i % 50), login: 'reader' }) });
     } else {
@@ -130,9 +136,9 @@ async function runServer(
   try {
     let id = 0;
     const send = async (delivery: Delivery) => {
-      delivery.before?.();
+      const payload = delivery.push ? delivery.push() : delivery.payload;
       const started = performance.now();
-      const answer = await app.deliver(delivery.name, delivery.payload, { id: `${server}-${id++}` });
+      const answer = await app.deliver(delivery.name, payload, { id: `${server}-${id++}` });
       return { ms: performance.now() - started, ok: answer.status === 200 };
     };
     let notOk = 0;

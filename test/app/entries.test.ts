@@ -8,7 +8,6 @@ import { isUserError } from '../../core/errors.ts';
 import { githubApi } from '../support/github-api.ts';
 import { sampleReport } from '../core/github/sample-report.ts';
 import { CONFIG, fakeRepo, shaOf } from './support/fake-repo.ts';
-import { pushPayload } from './support/payloads.ts';
 import { signBody, testProbot } from './support/probot.ts';
 
 const V1 = shaOf('commit v1');
@@ -53,7 +52,7 @@ describe('npm run app: the HTTP server', () => {
     const { gh, repo } = seed(t);
     const { url } = await start();
     const hook = `${url}/api/github/webhooks`;
-    const body = JSON.stringify(pushPayload('refs/tags/churn#production#1'));
+    const body = JSON.stringify(repo.pushEvent('churn#production#1'));
 
     const forged = await fetch(hook, { method: 'POST', body, headers: { ...(await signedHeaders(body)), 'x-hub-signature-256': `sha256=${'1'.repeat(64)}` } });
     assert.equal(forged.status, 400);
@@ -129,7 +128,7 @@ describe('npm run app: the HTTP server', () => {
     }
     assert.deepEqual(gh.requests, []);
 
-    const body = JSON.stringify(pushPayload('refs/tags/churn#production#1'));
+    const body = JSON.stringify(repo.pushEvent('churn#production#1'));
     const streamed = new ReadableStream({
       start(controller) {
         controller.enqueue(new TextEncoder().encode(body.slice(0, 100)));
@@ -157,7 +156,7 @@ describe('the Lambda entry', () => {
   test('a base64 body from a function URL is verified and handled; bad signatures and missing headers are 400, not a failed invocation', async (t) => {
     const { gh, repo } = seed(t);
     const handler = createCairnLambda(testProbot());
-    const body = JSON.stringify(pushPayload('refs/tags/churn#production#1'));
+    const body = JSON.stringify(repo.pushEvent('churn#production#1'));
     const headers = await signedHeaders(body, 'push', 'lambda-1');
 
     const forged = await handler({ body, headers: { ...headers, 'X-Hub-Signature-256': `sha256=${'2'.repeat(64)}`, 'x-hub-signature-256': undefined } }, {});

@@ -9,7 +9,7 @@ import { githubApi } from '../support/github-api.ts';
 import { fakeApp } from '../support/github-fakes.ts';
 import { sampleReport } from '../core/github/sample-report.ts';
 import { CONFIG, fakeRepo, shaOf } from './support/fake-repo.ts';
-import { protectionRulePayload, pushPayload } from './support/payloads.ts';
+import { protectionRulePayload } from './support/payloads.ts';
 import { testApp } from './support/probot.ts';
 
 const V1 = shaOf('commit v1');
@@ -61,7 +61,7 @@ describe('evidence only from trusted apps (app)', () => {
 
   test('release notes of a registration use the trusted record and name the ignored one', async (t) => {
     const { repo, app } = await setup(t, CONFIG, ['churn@v1.1.0']);
-    await app.deliver('push', pushPayload('refs/tags/churn@v1.1.0'));
+    await app.deliver('push', repo.pushEvent('churn@v1.1.0'));
     const release = repo.releases.find((r) => r.tag_name === 'churn@v1.1.0');
     assert.ok(release);
     assert.match(release.body, /\| f1 \| 0\.6500 \|/);
@@ -76,7 +76,7 @@ describe('evidence only from trusted apps (app)', () => {
     repo.addTag('churn@v1.0.0', V1); // its push is the one delivered below
     repo.addRecord(V1, withF1(0.99), { app: SHADY });
     const app = await testApp();
-    await app.deliver('push', pushPayload('refs/tags/churn@v1.0.0'));
+    await app.deliver('push', repo.pushEvent('churn@v1.0.0'));
     assert.match(String(repo.registryChecks(V1)[0].output.title), /no evaluation record/);
     assert.match(repo.releases[0].body, /No evaluation record/);
     assert.match(repo.releases[0].body, /from app shady-ci \(id 777\): not a trusted source/);

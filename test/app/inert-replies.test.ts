@@ -9,7 +9,7 @@ import { deploymentMarker } from '../../app/deployment-status.ts';
 import { githubApi } from '../support/github-api.ts';
 import { assertInert } from '../support/inert-markdown.ts';
 import { APP_LOGIN, CONFIG, fakeRepo, shaOf } from './support/fake-repo.ts';
-import { commentPayload, deploymentStatusPayload, protectionRulePayload, pushPayload } from './support/payloads.ts';
+import { commentPayload, deploymentStatusPayload, protectionRulePayload } from './support/payloads.ts';
 import { testApp } from './support/probot.ts';
 
 const V1 = shaOf('commit v1');
@@ -49,7 +49,7 @@ describe('check runs and deployment replies', () => {
     const { gh, repo, app } = await setup(t);
     const tag = `${WORD}@v1.0.0`;
     repo.addTag(tag, V1);
-    await app.deliver('push', pushPayload(`refs/tags/${tag}`));
+    await app.deliver('push', repo.pushEvent(tag));
     const [started] = gh.calls<{ output: { title: string; summary: string } }>('POST /repos/{owner}/{repo}/check-runs');
     assert.doesNotMatch(started.body.output.title, /\n/);
     assertInert(started.body.output.summary);

@@ -9,7 +9,7 @@ import { githubApi } from '../support/github-api.ts';
 import { fakeApp } from '../support/github-fakes.ts';
 import { sampleReport } from '../core/github/sample-report.ts';
 import { CONFIG, fakeRepo, shaOf } from './support/fake-repo.ts';
-import { commentPayload, protectionRulePayload, pushPayload } from './support/payloads.ts';
+import { commentPayload, protectionRulePayload } from './support/payloads.ts';
 import { testApp } from './support/probot.ts';
 
 const V1 = shaOf('commit v1');
@@ -93,7 +93,7 @@ describe('tags pushed without a push event', () => {
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 2 }));
     assert.match(String(repo.registryChecks(V2, 'churn@v1.1.0')[0].output.title), MISSED);
     // Its push arriving late finds the check and changes nothing: only /cairn sync honours it now.
-    await app.deliver('push', pushPayload('refs/tags/churn@v1.1.0', { sender: 'maintainer' }));
+    await app.deliver('push', repo.pushEvent('churn@v1.1.0', { sender: 'maintainer' }));
     assert.equal(repo.registryChecks(V2).length, 1);
     assert.equal(repo.releases.length, 0);
   });
@@ -144,7 +144,7 @@ describe('tags pushed without a push event', () => {
   test('/cairn sync with nothing missed says so and changes nothing; a tag that does not parse is neither synced nor listed', async (t) => {
     const { repo, app } = await setup(t);
     repo.addTag('churn@1.0', V2);
-    await app.deliver('push', pushPayload('refs/tags/churn@1.0', { sender: 'maintainer' }));
+    await app.deliver('push', repo.pushEvent('churn@1.0', { sender: 'maintainer' }));
     assert.match(String(repo.registryChecks(V2, 'churn@1.0')[0].output.summary), /"1\.0" is not a version/);
     await app.deliver('issue_comment', commentPayload('/cairn sync', { login: 'maintainer', id: 1 }));
     assert.doesNotMatch(repo.issues[0].body, /Tags not honoured/);
@@ -193,7 +193,7 @@ describe('verdict lookups are bounded per load', () => {
     // A pushed assignment of the old version finds the registration on its commit.
     const pushed = await testApp();
     repo.addTag('churn#staging#2', V1);
-    await pushed.deliver('push', pushPayload('refs/tags/churn#staging#2', { sender: 'maintainer' }));
+    await pushed.deliver('push', repo.pushEvent('churn#staging#2', { sender: 'maintainer' }));
     assert.match(String(repo.registryChecks(V1, 'churn#staging#2')[0].output.title), /^Dispatched deploy\.yml for churn v1\.0\.0 to staging/);
   });
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { githubApi } from '../support/github-api.ts';
 import { sampleReport } from '../core/github/sample-report.ts';
 import { CONFIG, fakeRepo, shaOf } from './support/fake-repo.ts';
-import { commentPayload, protectionRulePayload, pushPayload } from './support/payloads.ts';
+import { commentPayload, protectionRulePayload } from './support/payloads.ts';
 import { testApp } from './support/probot.ts';
 
 const V1 = shaOf('commit v1');
@@ -34,7 +34,7 @@ type Repo = Awaited<ReturnType<typeof setup>>['repo'];
 /** Pushes `tag` on `commit` as `sender`; the verdict its check gives. */
 async function push(app: Awaited<ReturnType<typeof testApp>>, repo: Repo, tag: string, commit: string, sender: string) {
   repo.addTag(tag, commit);
-  await app.deliver('push', pushPayload(`refs/tags/${tag}`, { sender }));
+  await app.deliver('push', repo.pushEvent(tag, { sender }));
   const check = repo.registryChecks(commit, tag).at(-1)!; // the newest: this push's
   return { honoured: !String(check.output.title).startsWith('Not honoured'), check };
 }

@@ -11,7 +11,7 @@ import { githubApi } from '../support/github-api.ts';
 import { fakeUser } from '../support/github-fakes.ts';
 import { sampleReport } from '../core/github/sample-report.ts';
 import { APP_LOGIN, CONFIG, fakeRepo, shaOf } from './support/fake-repo.ts';
-import { commentPayload, pushPayload } from './support/payloads.ts';
+import { commentPayload } from './support/payloads.ts';
 import { testApp } from './support/probot.ts';
 
 const V1 = shaOf('commit v1');
@@ -29,10 +29,10 @@ describe('planted markers', () => {
   test("a registry issue someone else opened with the marker is ignored: the app opens its own and later edits that one in place", async (t) => {
     const { gh, repo, app } = await setup(t);
     const planted = repo.addIssue({ title: 'Model registry', body: `${REGISTRY_ISSUE_MARKER}\n| churn | v9.9.9 | production |`, state: 'open', author: 'mallory' });
-    await app.deliver('push', pushPayload('refs/tags/churn@v1.0.0'));
+    await app.deliver('push', repo.pushEvent('churn@v1.0.0'));
     // A new process looks the issue up again (nothing remembered), and must find the app's, not mallory's.
     repo.addTag('churn#staging#1', V1);
-    await (await testApp()).deliver('push', pushPayload('refs/tags/churn#staging#1'));
+    await (await testApp()).deliver('push', repo.pushEvent('churn#staging#1'));
 
     assert.equal(gh.calls('POST /repos/{owner}/{repo}/issues').length, 1);
     const ours = repo.issues.filter((i) => i.number !== planted.number);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { githubApi } from '../support/github-api.ts';
 import { sampleReport } from '../core/github/sample-report.ts';
 import { CONFIG, fakeRepo, shaOf } from './support/fake-repo.ts';
-import { commentPayload, protectionRulePayload, pushPayload } from './support/payloads.ts';
+import { commentPayload, protectionRulePayload } from './support/payloads.ts';
 import { deliveryStatus, signBody, testApp } from './support/probot.ts';
 
 const V1 = shaOf('commit v1');
@@ -30,7 +30,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 describe('webhook signatures', () => {
   test('a bad, missing, foreign or stale signature is rejected (400) and nothing runs', async (t) => {
     const { gh, repo, app } = await setup(t);
-    const body = JSON.stringify(pushPayload('refs/tags/churn#production#1'));
+    const body = JSON.stringify(repo.pushEvent('churn#production#1'));
     const tampered = body.replace('churn#production#1', 'churn#production#2');
     const attempts = [
       { name: 'push', body, signature: 'sha256=' + '0'.repeat(64) },
@@ -52,7 +52,7 @@ describe('webhook signatures', () => {
   test('replayed deliveries of a signed tag push, comment and protection rule have no second effect', async (t) => {
     const { repo, app } = await setup(t);
     const deliveries: Array<[string, unknown]> = [
-      ['push', pushPayload('refs/tags/churn#production#1')],
+      ['push', repo.pushEvent('churn#production#1')],
       ['issue_comment', commentPayload('/cairn promote churn@v1.0.0 to staging', { login: 'maintainer' })],
       ['deployment_protection_rule', protectionRulePayload({ environment: 'prod', ref: 'churn#production#1', sha: V1 })],
     ];
@@ -70,10 +70,11 @@ describe('webhook signatures', () => {
 describe('payloads', () => {
   test('a signed payload without the fields a handler needs is a 400 with the field named, nothing is called, and the app keeps working', async (t) => {
     const { gh, repo, app } = await setup(t);
-    const { repository: _repository, ...noRepository } = pushPayload('refs/tags/churn#production#1');
+    const { repository: _repository, ...noRepository } = repo.pushEvent('churn#production#1');
     const malformed: Array<[string, unknown, RegExp]> = [
       ['push', noRepository, /malformed push payload: repository: /],
-      ['push', { ...pushPayload('refs/tags/churn#production#1'), installation: undefined }, /installation/],
+      ['push', { ...repo.pushEvent('churn#production#1'), installation: undefined }, /installation/],
+      ['push', { ...repo.pushEvent('churn#production#1'), after: undefined }, /malformed push payload: after: /],
       ['issue_comment', { ...commentPayload('/cairn show'), comment: { id: 'x', body: 5 } }, /comment\.id/],
       ['deployment_protection_rule', { ...protectionRulePayload({ environment: 'prod', ref: 'churn#production#1', sha: V1 }), deployment_callback_url: 'not a url' }, /deployment_callback_url/],
       ['deployment_status', { action: 'created' }, /malformed deployment_status payload/],
@@ -85,7 +86,7 @@ describe('payloads', () => {
     }
     assert.deepEqual(gh.requests, []);
 
-    await app.deliver('push', pushPayload('refs/tags/churn#production#1'));
+    await app.deliver('push', repo.pushEvent('churn#production#1'));
     assert.equal(repo.dispatches.length, 1);
   });
 

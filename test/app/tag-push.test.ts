@@ -29,7 +29,7 @@ async function setup(t: { after(fn: () => void): void }, registration: 'handled'
 describe('tag pushes', () => {
   test('a registration gets a passing check and a release whose notes are the model card and metrics of the record', async (t) => {
     const { repo, app } = await setup(t, 'pushed');
-    await app.deliver('push', pushPayload('refs/tags/churn@v1.0.0'));
+    await app.deliver('push', repo.pushEvent('churn@v1.0.0'));
 
     const [check] = repo.registryChecks(V1);
     assert.equal(check.conclusion, 'success');
@@ -56,7 +56,10 @@ describe('tag pushes', () => {
 
   test('a push for a tag deleted before the delivery arrived does nothing; the tag comes from the tag list, not its own ref', async (t) => {
     const { gh, repo, app } = await setup(t);
-    await app.deliver('push', pushPayload('refs/tags/churn@v9.0.0'));
+    repo.addTag('churn@v9.0.0', V2);
+    const push = repo.pushEvent('churn@v9.0.0');
+    repo.refs.delete('refs/tags/churn@v9.0.0');
+    await app.deliver('push', push);
     assert.deepEqual(repo.writes(), []);
     assert.deepEqual(repo.registryChecks(V1, 'churn@v9.0.0'), []);
     assert.deepEqual(gh.calls('GET /repos/{owner}/{repo}/git/ref/{ref}'), [], 'no lookup of the ref by itself');
@@ -65,7 +68,7 @@ describe('tag pushes', () => {
   test('a registration of a commit without an evaluation record still releases, and says the record is missing', async (t) => {
     const { repo, app } = await setup(t);
     repo.addTag('churn@v2.0.0-rc.1', V2);
-    await app.deliver('push', pushPayload('refs/tags/churn@v2.0.0-rc.1'));
+    await app.deliver('push', repo.pushEvent('churn@v2.0.0-rc.1'));
     const [check] = repo.registryChecks(V2);
     assert.match(String(check.output.title), /no evaluation record/);
     assert.match(String(check.output.summary), /protection rule will reject this version/);
@@ -76,7 +79,7 @@ describe('tag pushes', () => {
   test('an assignment dispatches the stage workflow from the tag with model, version, stage and sha', async (t) => {
     const { repo, app } = await setup(t);
     repo.addTag('churn#production#1', V1);
-    await app.deliver('push', pushPayload('refs/tags/churn#production#1'));
+    await app.deliver('push', repo.pushEvent('churn#production#1'));
 
     assert.deepEqual(repo.dispatches, [{ workflow: 'deploy.yml', ref: 'churn#production#1', inputs: { model: 'churn', version: 'v1.0.0', stage: 'production', sha: V1 } }]);
     const [check] = repo.registryChecks(V1, 'churn#production#1');
@@ -91,8 +94,8 @@ describe('tag pushes', () => {
     repo.setConfig(config);
     repo.addTag('churn#staging#1', V1);
     repo.addTag('churn#production#2', V1);
-    await app.deliver('push', pushPayload('refs/tags/churn#staging#1'));
-    await app.deliver('push', pushPayload('refs/tags/churn#production#2'));
+    await app.deliver('push', repo.pushEvent('churn#staging#1'));
+    await app.deliver('push', repo.pushEvent('churn#production#2'));
 
     assert.deepEqual(repo.dispatches.map((d) => [d.workflow, d.ref]), [['stage.yml', 'churn#staging#1']]);
     const [production] = repo.registryChecks(V1, 'churn#production#2');
@@ -103,7 +106,7 @@ describe('tag pushes', () => {
   test('an invalid registry tag fails the check on the tagged commit with the grammar, and nothing else happens', async (t) => {
     const { repo, app } = await setup(t);
     repo.addTag('churn@1.0', V2);
-    await app.deliver('push', pushPayload('refs/tags/churn@1.0'));
+    await app.deliver('push', repo.pushEvent('churn@1.0'));
     const [check] = repo.registryChecks(V2);
     assert.equal(check.conclusion, 'failure');
     assert.match(String(check.output.summary), /"1\.0" is not a version/);
@@ -115,8 +118,8 @@ describe('tag pushes', () => {
     const { repo, app } = await setup(t);
     repo.addTag('fraud#production#1', V1);
     repo.addTag('churn#canary#1', V1);
-    await app.deliver('push', pushPayload('refs/tags/fraud#production#1'));
-    await app.deliver('push', pushPayload('refs/tags/churn#canary#1'));
+    await app.deliver('push', repo.pushEvent('fraud#production#1'));
+    await app.deliver('push', repo.pushEvent('churn#canary#1'));
 
     const [fraud] = repo.registryChecks(V1, 'fraud#production#1');
     const [canary] = repo.registryChecks(V1, 'churn#canary#1');
@@ -130,7 +133,7 @@ describe('tag pushes', () => {
   test('a lightweight registry tag fails the check and shows how to make an annotated one', async (t) => {
     const { repo, app } = await setup(t);
     repo.addLightweightTag('churn#production', V1);
-    await app.deliver('push', pushPayload('refs/tags/churn#production'));
+    await app.deliver('push', repo.pushEvent('churn#production'));
     const [check] = repo.registryChecks(V1, 'churn#production');
     assert.equal(check.conclusion, 'failure');
     assert.match(String(check.output.summary), /lightweight tag.*annotated/s);
@@ -142,7 +145,7 @@ describe('tag pushes', () => {
     const { repo, app } = await setup(t);
     repo.setConfig(CONFIG.replace('    task: binary', '    task: binery'));
     repo.addTag('churn@v2.0.0', V2);
-    await app.deliver('push', pushPayload('refs/tags/churn@v2.0.0'));
+    await app.deliver('push', repo.pushEvent('churn@v2.0.0'));
     const [check] = repo.registryChecks(V2);
     assert.equal(check.conclusion, 'failure');
     assert.match(String(check.output.summary), /\.github\/cairn\.yml \(main\): models\.churn\.task: expected one of binary\\\|multiclass\\\|regression, got "binery" \(line 4\)/);
@@ -153,7 +156,7 @@ describe('tag pushes', () => {
     const { repo, app } = await setup(t);
     repo.setConfig(`${CONFIG}${'# padding\n'.repeat(100_000)}`); // the default branch's config is the one read
     repo.addTag('churn@v2.0.0', V2);
-    await app.deliver('push', pushPayload('refs/tags/churn@v2.0.0'));
+    await app.deliver('push', repo.pushEvent('churn@v2.0.0'));
     const [check] = repo.registryChecks(V2);
     assert.equal(check.conclusion, 'failure');
     assert.match(String(check.output.summary), /\.github\/cairn\.yml at main is 100\d{4} bytes; a Cairn config may be at most 262144 bytes \(256 KiB\)/);
@@ -164,7 +167,7 @@ describe('tag pushes', () => {
     const { repo, app } = await setup(t);
     repo.files.delete(`${repo.branches.main}:.github/cairn.yml`);
     repo.addTag('churn@v2.0.0', V2);
-    await app.deliver('push', pushPayload('refs/tags/churn@v2.0.0'));
+    await app.deliver('push', repo.pushEvent('churn@v2.0.0'));
     assert.match(String(repo.registryChecks(V2)[0].output.summary), /has no \.github\/cairn\.yml at main: add one/);
   });
 
@@ -177,7 +180,7 @@ describe('tag pushes', () => {
 
   test('a deleted registry tag refreshes the registry issue and checks nothing', async (t) => {
     const { repo, app } = await setup(t, 'pushed');
-    await app.deliver('push', pushPayload('refs/tags/churn@v1.0.0'));
+    await app.deliver('push', repo.pushEvent('churn@v1.0.0'));
     repo.refs.delete('refs/tags/churn@v1.0.0');
     await app.deliver('push', pushPayload('refs/tags/churn@v1.0.0', { deleted: true }));
     assert.equal(repo.registryChecks(V1).length, 1);
@@ -190,7 +193,7 @@ describe('tag pushes are idempotent', () => {
   test('the same delivery again does nothing at all; a new delivery of the same push finds the check and does not dispatch again', async (t) => {
     const { gh, repo, app } = await setup(t);
     repo.addTag('churn#production#1', V1);
-    const payload = pushPayload('refs/tags/churn#production#1');
+    const payload = repo.pushEvent('churn#production#1');
     const { id } = await app.deliver('push', payload);
     const requests = gh.requests.length;
 
@@ -217,7 +220,7 @@ describe('tag pushes are idempotent', () => {
     repo.addHonouredTag('churn@v1.0.0', V1);
     repo.addTag('churn#production#1', V1);
     const app = await testApp();
-    const payload = pushPayload('refs/tags/churn#production#1');
+    const payload = repo.pushEvent('churn#production#1');
 
     const failure = await app.deliver('push', payload, { id: 'd-1' }).then(
       () => undefined,
@@ -237,7 +240,7 @@ describe('tag pushes are idempotent', () => {
 
   test('the check never carries a record that could be mistaken for an evaluation', async (t) => {
     const { repo, app } = await setup(t, 'pushed');
-    await app.deliver('push', pushPayload('refs/tags/churn@v1.0.0'));
+    await app.deliver('push', repo.pushEvent('churn@v1.0.0'));
     assert.equal(readRecordFromCheckRun(repo.registryChecks(V1)[0]), undefined);
   });
 });

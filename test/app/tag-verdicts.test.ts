@@ -10,7 +10,7 @@ import { readVerdict } from '../../app/tag-verdict.ts';
 import { githubApi } from '../support/github-api.ts';
 import { sampleReport } from '../core/github/sample-report.ts';
 import { APP_LOGIN, CONFIG, fakeRepo, shaOf } from './support/fake-repo.ts';
-import { commentPayload, pushPayload } from './support/payloads.ts';
+import { commentPayload } from './support/payloads.ts';
 import { testApp } from './support/probot.ts';
 
 const V1 = shaOf('commit v1');
@@ -51,7 +51,7 @@ describe('a verdict belongs to the tag object', () => {
     assert.equal(await productionAfterRestart(repo, 1), '`v1.1.0`');
     repo.refs.delete('refs/tags/churn#production#1');
     const moved = repo.addTag('churn#production#1', V1, { date: '2024-06-01T00:00:00Z', message: 'moved\n\nCairn-Request: issue=7 comment=5\n' });
-    const payload = pushPayload('refs/tags/churn#production#1', { sender: 'writer' });
+    const payload = repo.pushEvent('churn#production#1', { sender: 'writer' });
     await app.deliver('push', payload);
 
     const checks = repo.registryChecks(V1, 'churn#production#1');
@@ -69,6 +69,30 @@ describe('a verdict belongs to the tag object', () => {
     const restarted = await testApp();
     await restarted.deliver('push', payload);
     assert.equal(repo.registryChecks(V1, 'churn#production#1').length, 2);
+  });
+
+  test('a maintainer\'s push does not vouch for the object a writer re-pushed under the same name before it was handled; the writer\'s own push fails it', async (t) => {
+    const { repo, app } = await setup(t);
+    repo.addTag('churn#production#3', V1, { date: '2024-06-01T00:00:00Z' });
+    const maintainers = repo.pushEvent('churn#production#3', { sender: 'maintainer' });
+    // Seconds later, before the app has loaded the tag list: a writer replaces the tag.
+    repo.refs.delete('refs/tags/churn#production#3');
+    const replaced = repo.addTag('churn#production#3', V1, { date: '2024-06-01T00:00:05Z' });
+    const writers = repo.pushEvent('churn#production#3', { sender: 'writer' });
+    assert.notEqual(maintainers.after, replaced);
+
+    await app.deliver('push', maintainers);
+    assert.equal(repo.dispatches.length, 0, 'nothing dispatched under the maintainer\'s push');
+    assert.deepEqual(repo.registryChecks(V1, 'churn#production#3'), [], 'no verdict for an object the maintainer did not push');
+
+    await app.deliver('push', writers);
+    const [check, ...more] = repo.registryChecks(V1, 'churn#production#3');
+    assert.equal(more.length, 0);
+    assert.equal(check.external_id, `tag:churn#production#3:${replaced}`);
+    assert.match(String(check.output.title), /^Not honoured: churn#production#3 was pushed by writer/);
+    assert.match(String(check.output.summary), new RegExp(`\\n<!-- cairn:tag-verdict unauthorised object=${replaced} by=writer -->$`));
+    assert.equal(repo.dispatches.length, 0);
+    assert.equal(await productionAfterRestart(repo, 1), '`v1.1.0`', 'production is unchanged');
   });
 
   test('a re-pushed tag that got no push event is not covered by the old object\'s check: it is missed, and waits for /cairn sync', async (t) => {
@@ -90,7 +114,7 @@ describe('/cairn sync honours only tags that arrived without a push event', () =
     const { repo, app } = await setup(t);
     repo.setConfig('models: [');
     repo.addTag('churn#production#3', V1);
-    await app.deliver('push', pushPayload('refs/tags/churn#production#3', { sender: 'writer' }));
+    await app.deliver('push', repo.pushEvent('churn#production#3', { sender: 'writer' }));
     const [failed] = repo.registryChecks(V1, 'churn#production#3');
     assert.equal(failed.conclusion, 'failure');
     assert.match(String(failed.output.summary), /will not act on it later[\s\S]*tag the commit again and push: the new tag is judged afresh/);
@@ -104,7 +128,7 @@ describe('/cairn sync honours only tags that arrived without a push event', () =
 
     repo.refs.delete('refs/tags/churn#production#3');
     repo.addTag('churn#production#3', V1);
-    await app.deliver('push', pushPayload('refs/tags/churn#production#3', { sender: 'maintainer' }));
+    await app.deliver('push', repo.pushEvent('churn#production#3', { sender: 'maintainer' }));
     assert.deepEqual(repo.dispatches.map((d) => [d.ref, d.inputs.version]), [['churn#production#3', 'v1.0.0']]);
   });
 

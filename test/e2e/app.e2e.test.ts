@@ -59,7 +59,7 @@ describe('the app server as its own process, against a fake GitHub on loopback',
 
   test('a registration tag push gets a passing "cairn registry" check run, a release and the registry issue', async () => {
     repo.addTag('churn@v1.0.0', V1);
-    const answer = await app.deliver('push', pushPayload('refs/tags/churn@v1.0.0'));
+    const answer = await app.deliver('push', repo.pushEvent('churn@v1.0.0'));
     assert.equal(answer.status, 200, answer.body);
 
     const [check] = repo.registryChecks(V1);
@@ -85,7 +85,7 @@ describe('the app server as its own process, against a fake GitHub on loopback',
 
   test('an assignment tag push dispatches the deploy workflow from the tag', async () => {
     repo.addTag('churn#staging#1', V1);
-    const answer = await app.deliver('push', pushPayload('refs/tags/churn#staging#1'), { id: 'assign-staging-1' });
+    const answer = await app.deliver('push', repo.pushEvent('churn#staging#1'), { id: 'assign-staging-1' });
     assert.equal(answer.status, 200, answer.body);
     assert.deepEqual(repo.dispatches, [{ workflow: 'deploy.yml', ref: 'churn#staging#1', inputs: { model: 'churn', version: 'v1.0.0', stage: 'staging', sha: V1 } }]);
     assert.match(String(repo.registryChecks(V1, 'churn#staging#1')[0]?.output.title), /^Dispatched deploy\.yml for churn v1\.0\.0 to staging/);
@@ -93,7 +93,7 @@ describe('the app server as its own process, against a fake GitHub on loopback',
 
   test('a replayed delivery (same X-GitHub-Delivery) dispatches nothing the second time', async () => {
     const before = fake.gh.requests.length;
-    const answer = await app.deliver('push', pushPayload('refs/tags/churn#staging#1'), { id: 'assign-staging-1' });
+    const answer = await app.deliver('push', repo.pushEvent('churn#staging#1'), { id: 'assign-staging-1' });
     assert.equal(answer.status, 200, answer.body);
     assert.equal(repo.dispatches.length, 1);
     assert.equal(fake.gh.requests.length, before, 'a delivery id already handled makes no API call');

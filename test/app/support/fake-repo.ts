@@ -10,7 +10,7 @@ import { githubError, paginated, weakEtag } from '../../support/github-router.ts
 import { fakeApp, fakeCheckRuns, fakeIssueComments, fakeUser } from '../../support/github-fakes.ts';
 import { checkRunBody } from '../../../core/github/check-run.ts';
 import type { MetricsReport } from '../../../core/metrics/types.ts';
-import { FULL_NAME, HTML_URL } from './payloads.ts';
+import { FULL_NAME, HTML_URL, pushPayload, type PushOptions } from './payloads.ts';
 import { APP_ID, INSTALLATION_ID } from './probot.ts';
 
 /** The test app's slug, and the login its installation token writes as. */
@@ -272,6 +272,15 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
     },
     addLightweightTag(tag: string, commit: string) {
       refs.set(`refs/tags/${tag}`, { type: 'commit', sha: commit });
+    },
+    /**
+     * The push event GitHub sends for `tag` as the repository has it now: `after` is what its ref
+     * points at (the tag object of an annotated tag, the commit of a lightweight one).
+     */
+    pushEvent(tag: string, options: Omit<PushOptions, 'after' | 'deleted'> = {}) {
+      const ref = refs.get(`refs/tags/${tag}`);
+      if (!ref) throw new Error(`no tag ${tag} to push: add it first`);
+      return pushPayload(`refs/tags/${tag}`, { ...options, after: ref.sha });
     },
     /** A completed `cairn: <model>` check run carrying `report`, as the report action leaves it (by default in GitHub Actions). */
     addRecord(sha: string, report: MetricsReport, options: { app?: ReturnType<typeof fakeApp>; completedAt?: string } = {}) {

@@ -53,8 +53,20 @@ export function user(login: string, type: 'User' | 'Bot' = 'User'): Json {
   return { ...sender, login, type, html_url: `https://github.com/${login}` };
 }
 
-/** A push of `refs/tags/<tag>` (or a branch), from the example tag push; by `maintainer` unless `sender` says who. */
-export function pushPayload(ref: string, options: { after?: string; deleted?: boolean; sender?: string; senderType?: 'User' | 'Bot' } = {}): Json {
+export interface PushOptions {
+  /** What the ref points at after the push; the example's commit unless told. */
+  after?: string;
+  deleted?: boolean;
+  sender?: string;
+  senderType?: 'User' | 'Bot';
+}
+
+/**
+ * A push of `refs/tags/<tag>` (or a branch), from the example tag push; by `maintainer` unless
+ * `sender` says who. A tag push the app should act on comes from the fake repository's
+ * `pushEvent`, whose `after` is the tag's object as GitHub sends it.
+ */
+export function pushPayload(ref: string, options: PushOptions = {}): Json {
   const payload = moveToTestRepo(example('push', (p) => String(p.ref).startsWith('refs/tags/') && p.deleted === false));
   const deleted = options.deleted ?? false;
   const login = options.sender ?? 'maintainer';
