@@ -14,9 +14,11 @@ export async function forEachLimited<T>(
   outer?: AbortSignal,
 ): Promise<void> {
   const abort = new AbortController();
-  // Every running item hangs a few listeners on the one signal (its read stream, the store's write,
-  // the SDK's request and upload).
-  setMaxListeners(Math.max(10, jobs * 8), abort.signal);
+  // Every running item hangs listeners on the one signal (its read stream, the store's write, the
+  // SDK's requests, ranged parts) and removes them when it ends, so their number is bounded by the
+  // items running; how many each adds depends on the store, so Node's leak warning would misfire
+  // in the user's terminal (an S3 pull with 16 jobs passed 128).
+  setMaxListeners(0, abort.signal);
   const cancel = () => abort.abort(outer?.reason);
   if (outer?.aborted) cancel();
   else outer?.addEventListener('abort', cancel, { once: true });
