@@ -4,7 +4,7 @@
  * it creates and the actor of the runs it dispatches, and the author by which the comments and the
  * registry issue it updates are found.
  */
-import { botLogin } from '../core/github/identity.ts';
+import { botLogin } from '../core/github/index.ts';
 import type { HandlerContext } from './runtime.ts';
 
 export interface AppIdentity {

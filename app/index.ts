@@ -5,7 +5,7 @@
  * GitHub so that redeliveries never dispatch, tag or comment twice.
  */
 import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
-import type { GitHubClient } from '../core/github/octokit.ts';
+import type { GitHubClient } from '../core/github/index.ts';
 import { onIssueComment } from './chatops/handle-comment.ts';
 import { onDeploymentStatus } from './deployment-status.ts';
 import { deploymentStatusPayload, issueCommentPayload, protectionRulePayload, pushPayload, readPayload } from './payloads.ts';

@@ -14,7 +14,7 @@
  */
 import pLimit from 'p-limit';
 import type { AnnotatedTag } from '../core/registry/index.ts';
-import { code } from '../core/report/format.ts';
+import { code } from '../core/report/index.ts';
 import { appIdentity } from './app-identity.ts';
 import { createMissedTagCheck, registryChecksOn, runForTag } from './registry-check.ts';
 import type { RawRegistry } from './registry-source.ts';

@@ -5,7 +5,7 @@
  * branch's config lists them (`registry.trusted_bots`).
  */
 import { meetsLevel, PERMISSION_LEVELS, type PermissionLevel, type RepoConfig, type RequiredLevel } from '../core/config/index.ts';
-import type { GitHubClient } from '../core/github/octokit.ts';
+import type { GitHubClient } from '../core/github/index.ts';
 import { appIdentity } from './app-identity.ts';
 import { statusOf, type HandlerContext, type RepoTarget } from './runtime.ts';
 

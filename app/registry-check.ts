@@ -8,7 +8,7 @@
  * (`tag:<name>`): see `runForTag`.
  */
 import { fitTitle } from '../core/github/check-run.ts';
-import type { GitHubClient } from '../core/github/octokit.ts';
+import type { GitHubClient } from '../core/github/index.ts';
 import { CHECK_OUTPUT_LIMIT, truncateText } from '../core/github/truncate.ts';
 import { code, inertLines } from '../core/report/index.ts';
 import type { RepoTarget } from './runtime.ts';

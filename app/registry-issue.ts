@@ -7,8 +7,7 @@
  * process a registry read before the one the issue already shows is never rendered over it (other
  * instances of the app may still write an older one; the next registry change corrects it).
  */
-import type { GitHubClient } from '../core/github/octokit.ts';
-import { isAuthor } from '../core/github/identity.ts';
+import { isAuthor, type GitHubClient } from '../core/github/index.ts';
 import { hasMarkerLine } from '../core/github/sticky-comment.ts';
 import type { Logger } from '../core/logger.ts';
 import {

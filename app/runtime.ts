@@ -5,7 +5,7 @@
  */
 import type { Context } from 'probot';
 import type { EtagCache, EtagEntry } from '../core/github/conditional-get.ts';
-import type { GitHubClient } from '../core/github/octokit.ts';
+import type { GitHubClient } from '../core/github/index.ts';
 import type { TagObjectCache } from '../core/github/registry-tags.ts';
 import type { Logger } from '../core/logger.ts';
 import type { AnnotatedTag, RegistryState } from '../core/registry/index.ts';

@@ -14,7 +14,7 @@ import { requiredLevel, trustedApps, type ModelConfig, type RepoConfig, type Req
 import { isUserError } from '../core/errors.ts';
 import { readRecordOnCommit } from '../core/github/commit-record.ts';
 import { dispatchWorkflow } from '../core/github/dispatch.ts';
-import type { GitHubClient } from '../core/github/octokit.ts';
+import type { GitHubClient } from '../core/github/index.ts';
 import { ensureRelease } from '../core/github/releases.ts';
 import type { Logger } from '../core/logger.ts';
 import { findTagEvent, isRegistryTag, isVersion, parseTag, tagFromRef, type AnnotatedTag, type ParsedTag, type RegistryEvent } from '../core/registry/index.ts';

@@ -17,7 +17,7 @@ import {
   type PlanContext,
   type PlannedTag,
 } from '../../core/registry/index.ts';
-import { COMMENT_BODY_LIMIT } from '../../core/github/truncate.ts';
+import { COMMENT_BODY_LIMIT } from '../../core/github/index.ts';
 import { code, inert } from '../../core/report/index.ts';
 import { renderModelsTable } from '../../core/report/registry-view.ts';
 import { aboutModel, deployWorkflow, loadRegistry, previousHolder, requireConfig, requireModel, requireStage, type LoadedRegistry } from '../registry-source.ts';
