@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdir, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -17,6 +17,7 @@ import { pushPath } from '../../core/store/push.ts';
 import { parseCommandArgs, verbosityOf } from '../args.ts';
 import { cliLogger, type CliIO } from '../io.ts';
 import { readRepoConfig } from '../../core/config/read.ts';
+import { prepareDemoFolder } from './demo-folder.ts';
 import { runTagJourney } from './demo-registry.ts';
 
 const run = promisify(execFile);
@@ -31,6 +32,9 @@ the example's .github/cairn.yml, and writes comment.md, MODEL_CARD.md and metric
 (default ./cairn-demo). Last, the tag journey: in DIR/registry-repo, a git repository holding the
 example, the model is registered as churn v1.0.0 (a git tag), its bytes pushed to the remote, the
 version assigned to production, and the registry shown, as \`cairn registry\` does.
+
+DIR must be new, empty, or made by an earlier demo (it holds .cairn-demo.json); a rerun replaces
+only what that file lists, and anything else in DIR stays. Any other DIR is refused (exit 2).
 `;
 
 /** The examples folder ships beside dist/ (and beside cli/ when run from source). */
@@ -49,13 +53,13 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   const logger = cliLogger(io, verbosityOf(values));
   const example = findExample('churn');
   const out = resolve(io.cwd, values.out ?? 'cairn-demo');
-  await rm(out, { recursive: true, force: true });
+  const shown = (path: string) => relative(io.cwd, path) || '.';
+  await prepareDemoFolder(out, shown(out));
   await mkdir(join(out, 'main'), { recursive: true });
   await mkdir(join(out, 'pr'), { recursive: true });
   const config = await readRepoConfig(join(example, '.github', 'cairn.yml'), true);
   const model = config && findModelConfig(config, 'churn');
   const train = join(example, 'train.mjs');
-  const shown = (path: string) => relative(io.cwd, path) || '.';
 
   // The data as a team shares it: pushed once (from a scratch copy, so examples/ gains no .dvc
   // file), pulled by whoever trains. Training and evaluation below read only the pulled files.

@@ -89,6 +89,36 @@ describe('cairn demo', () => {
     assert.match(result.stdout, /Tags: churn@v1\.0\.0, churn#production#1;/);
   });
 
+  test('--out never deletes what the demo did not make: a folder with a file of the user\'s, or a file, is refused as it is', async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'notes.txt'), 'mine');
+    const here = await runCli(['demo', '--out', '.'], { cwd });
+    assert.equal(here.code, 2);
+    assert.match(here.stderr, /--out \. is not empty and was not made by cairn demo \(it has no \.cairn-demo\.json\), so nothing in it was touched/);
+    assert.doesNotMatch(here.stderr, /\n\s+at /, 'no stack trace');
+    assert.deepEqual(readdirSync(cwd), ['notes.txt']);
+    assert.equal(readFileSync(join(cwd, 'notes.txt'), 'utf8'), 'mine');
+
+    const file = await runCli(['demo', '--out', 'notes.txt'], { cwd });
+    assert.equal(file.code, 2);
+    assert.match(file.stderr, /--out notes\.txt is a file, not a folder/);
+    assert.equal(readFileSync(join(cwd, 'notes.txt'), 'utf8'), 'mine');
+  });
+
+  test('a rerun replaces only what its marker lists; a file the user added to the folder stays', async () => {
+    const cwd = tempDir();
+    const first = await runCli(['demo', '--out', 'out', '-q'], { cwd });
+    assert.equal(first.code, 0, first.stderr);
+    const marker = JSON.parse(readFileSync(join(cwd, 'out', '.cairn-demo.json'), 'utf8'));
+    assert.deepEqual(marker.entries.slice().sort(), readdirSync(join(cwd, 'out')).filter((name) => name !== '.cairn-demo.json').sort());
+    writeFileSync(join(cwd, 'out', 'my-notes.md'), 'keep me');
+    writeFileSync(join(cwd, 'out', 'comment.md'), 'stale');
+    const again = await runCli(['demo', '--out', 'out', '-q'], { cwd });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(readFileSync(join(cwd, 'out', 'my-notes.md'), 'utf8'), 'keep me');
+    assert.match(readFileSync(join(cwd, 'out', 'comment.md'), 'utf8'), /<!-- cairn:churn:metrics -->/);
+  });
+
   test('unknown command exits 2 with usage', async () => {
     const result = await runCli(['evaluat']);
     assert.equal(result.code, 2);
