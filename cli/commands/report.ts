@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { writeFilesAtomic } from '../../core/atomic-write.ts';
+import { checkOutputPaths } from '../../core/output-paths.ts';
 import { findModelConfig } from '../../core/config/parse.ts';
 import { readMetricsReport } from '../../core/metrics/read-report.ts';
 import { renderComment, stickyMarker } from '../../core/report/comment.ts';
@@ -30,6 +31,11 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
   });
   if (values.help) return io.stdout(reportHelp), 0;
   const logger = cliLogger(io, verbosityOf(values));
+  const outputs = (['comment-out', 'card-out'] as const).flatMap((option) => {
+    const shown = values[option];
+    return shown === undefined ? [] : [{ path: resolve(io.cwd, shown), option: `--${option}`, shown }];
+  });
+  await checkOutputPaths(outputs); // before reading anything: a path that cannot be written is exit 2, nothing written
   const report = await readMetricsReport(resolve(io.cwd, requireOption('report', 'metrics', values.metrics)));
   const baseline = values.baseline ? await readMetricsReport(resolve(io.cwd, values.baseline)) : undefined;
   const config = await readRepoConfig(resolve(io.cwd, values.config ?? '.github/cairn.yml'), values.config !== undefined);
@@ -37,9 +43,8 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
 
   const modelCard = renderModelCard({ report, baseline, model });
   const comment = renderComment({ report, baseline, modelCard, marker: stickyMarker(report.name) });
-  const files = [];
-  if (values['comment-out']) files.push({ path: resolve(io.cwd, values['comment-out']), data: comment });
-  if (values['card-out']) files.push({ path: resolve(io.cwd, values['card-out']), data: modelCard });
+  const content = { '--comment-out': comment, '--card-out': modelCard };
+  const files = outputs.map((output) => ({ path: output.path, data: content[output.option as keyof typeof content] }));
   await writeFilesAtomic(files);
   for (const file of files) logger.info(`wrote ${file.path}`);
   if (!values['comment-out']) io.stdout(comment);

@@ -44,6 +44,27 @@ describe('cairn report', () => {
     assert.deepEqual(readdirSync(out), []);
   });
 
+  test('every bad output path exits 2 before anything is written, with no stack trace', async () => {
+    const out = tempDir();
+    writeFileSync(join(out, 'a-file'), 'mine');
+    const long = 'x'.repeat(250);
+    const rows: Array<[string[], RegExp]> = [
+      [['--card-out', out], /--card-out .* is a folder; name a file/],
+      [['--comment-out', join(out, 'c.md'), '--card-out', `${out}/`], /--card-out .* is a folder/],
+      [['--comment-out', join(out, `${long}.md`)], /the file name is longer than 237 bytes/],
+      [['--comment-out', join(out, 'a-file', 'c.md')], /cannot be written: .*a-file is a file, not a folder/],
+      [['--comment-out', join(out, 'same.md'), '--card-out', join(out, 'same.md')], /--comment-out and --card-out both name/],
+    ];
+    for (const [options, message] of rows) {
+      const result = await runCli(['report', '--metrics', metrics, ...options]);
+      assert.equal(result.code, 2, options.join(' '));
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+      assert.deepEqual(readdirSync(out).sort(), ['a-file'], `nothing written for ${options.join(' ')}`);
+    }
+    assert.equal(readFileSync(join(out, 'a-file'), 'utf8'), 'mine');
+  });
+
   test('an invalid repository config exits 2 naming the key', async () => {
     const config = join(dir, 'cairn.yml');
     writeFileSync(config, 'models:\n  churn:\n    path: model.onnx\n    task: clustering\n');
