@@ -3,9 +3,9 @@ import { findGate, findModelConfig, trustedApps } from '../config/parse.ts';
 import { readRepoConfig } from '../config/read.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { evaluateGate, parseGate } from '../metrics/gate.ts';
+import { evaluateGate, parseGate, type GateRule } from '../metrics/gate.ts';
 import { readMetricsReport } from '../metrics/read-report.ts';
-import type { MetricsReport, Task } from '../metrics/types.ts';
+import { METRIC_NAMES, type MetricsReport, type Task } from '../metrics/types.ts';
 import { evaluateModel } from './evaluate.ts';
 
 export interface GatedEvaluationOptions {
@@ -64,9 +64,12 @@ export async function runGatedEvaluation(options: GatedEvaluationOptions): Promi
   if (!options.gate && gate) options.logger.info(`gate from ${options.configPath} (models.${name}.gates.default): ${gate}`);
   const task = options.task === 'auto' && model?.task ? model.task : options.task;
   const rules = gate ? parseGate(gate) : undefined;
+  const source = options.gate !== undefined ? '--gate' : `models.${name}.gates.default in ${options.configPath}`;
+  if (rules && task !== 'auto') checkGateMetrics(rules, task, source);
   const baseline = options.baseline ? await resolveBaseline(options.baseline, name, trustedApps(config), options) : undefined;
 
   const report = await evaluateModel({ ...options, task, name });
+  if (rules) checkGateMetrics(rules, report.task, source);
   if (options.git) report.git = options.git;
   if (options.recordPathsRelativeTo) {
     const root = options.recordPathsRelativeTo;
@@ -78,6 +81,15 @@ export async function runGatedEvaluation(options: GatedEvaluationOptions): Promi
   }
   if (rules) report.gate = evaluateGate(rules, report, baseline);
   return { report, baseline };
+}
+
+/** A rule on a metric the task never computes is a mistake in the gate, not a failed gate. */
+function checkGateMetrics(rules: readonly GateRule[], task: Task, source: string): void {
+  const valid = METRIC_NAMES[task];
+  const wrong = rules.filter((rule) => !valid.includes(rule.metric));
+  if (wrong.length === 0) return;
+  const names = [...new Set(wrong.map((rule) => rule.metric))].join(', ');
+  throw new UserError(`the gate from ${source} checks ${names}, which ${task} models do not compute; use one of: ${valid.join(', ')}.`);
 }
 
 async function resolveBaseline(spec: string, model: string, trusted: readonly number[], options: GatedEvaluationOptions): Promise<MetricsReport | undefined> {

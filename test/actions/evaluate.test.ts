@@ -56,6 +56,7 @@ describe('actions/evaluate (dist/evaluate.js, run as the runner runs it)', () =>
     ['missing target column', () => ({ model, data: evalCsv, target: 'cancelled' }), /cancelled/],
     ['ZipMap output', () => ({ model: resolve('test/fixtures/models/binary_zipmap.onnx'), data: resolve('test/fixtures/models/binary.csv'), target: 'churned' }), /zipmap=False/],
     ['unknown metric in the gate', () => ({ model, data: evalCsv, target: 'churned', gate: 'auc>=0.5' }), /auc/],
+    ['a gate on a metric the task does not compute', () => ({ model, data: evalCsv, target: 'churned', gate: 'rmse<=1' }), /^::error::the gate from --gate checks rmse, which binary models do not compute; use one of: accuracy/m],
     ['bad device', () => ({ model, data: evalCsv, target: 'churned', device: 'tpu' }), /input device must be one of auto, cpu, cuda/],
   ];
   for (const [name, inputs, message] of badInputs) {

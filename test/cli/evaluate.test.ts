@@ -98,6 +98,8 @@ describe('cairn evaluate', () => {
         message: /empty\.csv/,
       },
       { name: 'unknown metric in a gate', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--gate', 'f2>=0.5'], message: /f2.*(accuracy|roc_auc)/s },
+      { name: 'a gate on a metric the task does not compute', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--gate', 'rmse<=1'], message: /--gate checks rmse, which binary models do not compute; use one of: accuracy.*roc_auc/ },
+      { name: 'a gate on a metric the given task does not compute', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--task', 'binary', '--gate', 'f1>=0.5, mae<=1'], message: /checks mae, which binary/ },
       { name: 'unknown option', args: () => ['--model', model, '--bogus'], message: /--bogus/ },
       { name: 'missing --target', args: () => ['--model', model, '--data', evalCsv], message: /--target is required/ },
       {
