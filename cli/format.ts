@@ -16,5 +16,6 @@ export function formatMetricsSummary(report: MetricsReport, baseline?: MetricsRe
   const out = [`${report.name} (${report.task}, ${report.rows} rows)`, line(header), ...rows.map(line)];
   if (report.latency) out.push(`latency: p50 ${report.latency.p50_ms.toFixed(2)} ms, p99 ${report.latency.p99_ms.toFixed(2)} ms per batch of ${report.latency.batch_size}; ${Math.round(report.latency.rows_per_s)} rows/s`);
   if (report.gate) out.push(...formatGateResult(report.gate));
+  else if (report.gate_disabled) out.push(`Gate turned off (--no-gate)${report.gate_disabled.configured ? `: ${report.gate_disabled.configured} not checked` : ''}`);
   return `${out.join('\n')}\n`;
 }

@@ -4,7 +4,9 @@ import * as core from '@actions/core';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { splitList } from '../../core/options.ts';
 import { GateFailure } from '../../core/errors.ts';
-import { runGatedEvaluation, defaultModelName } from '../../core/evaluate/gated.ts';
+import { runGatedEvaluation } from '../../core/evaluate/gated.ts';
+import { actionInput } from '../../core/evaluate/model-match.ts';
+import { repositoryRoot } from '../../core/repository-root.ts';
 import { readBaselineFromRef } from '../../core/github/baseline.ts';
 import { createOctokit } from '../../core/github/octokit.ts';
 import { headline } from '../../core/report/headline.ts';
@@ -17,7 +19,6 @@ import { parseEnumInput, parsePositiveIntInput } from '../shared/inputs.ts';
 export async function run(): Promise<void> {
   const env = readRunnerEnv();
   const modelPath = core.getInput('model', { required: true });
-  const name = optionalInput('name') ?? defaultModelName(modelPath);
   const token = optionalInput('token');
   const repo = splitRepository(env.repository);
   const baselineFromRef =
@@ -34,16 +35,20 @@ export async function run(): Promise<void> {
     task: parseEnumInput('task', ['auto', 'binary', 'multiclass', 'regression'] as const, 'auto'),
     device: parseEnumInput('device', ['auto', 'cpu', 'cuda'] as const, 'auto'),
     batchSize: parsePositiveIntInput('batch-size', 4096),
-    name,
+    name: optionalInput('name'),
     baseline: optionalInput('baseline'),
     gate: optionalInput('gate'),
+    noGate: parseEnumInput('no-gate', ['true', 'false'] as const, 'false') === 'true',
     configPath: core.getInput('config') || '.github/cairn.yml',
     git: env.sha ? { sha: env.sha, ref: env.ref } : undefined,
     recordPathsRelativeTo: env.workspace ?? process.cwd(),
+    repositoryRoot: repositoryRoot(process.cwd()),
+    spell: actionInput,
     logger: actionLogger,
     baselineFromRef,
   });
 
+  const name = report.name;
   const stem = join(env.runnerTemp ?? tmpdir(), 'cairn', name.replace(/[^\w.-]+/g, '_'));
   const metricsPath = `${stem}.metrics.json`;
   await writeFileAtomic(metricsPath, `${JSON.stringify(report, null, 2)}\n`);

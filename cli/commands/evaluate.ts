@@ -3,6 +3,7 @@ import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { splitList } from '../../core/options.ts';
 import { GateFailure } from '../../core/errors.ts';
 import { runGatedEvaluation } from '../../core/evaluate/gated.ts';
+import { repositoryRoot } from '../../core/repository-root.ts';
 import { formatMetricsSummary } from '../format.ts';
 import { parseChoice, parseCommandArgs, parsePositiveInt, requireOption, verbosityOf } from '../args.ts';
 import { baselineFromRefFor } from '../github-env.ts';
@@ -19,11 +20,13 @@ Options:
   --target COL         column holding the true label or value
   --features a,b,...   feature columns in model input order (default: every other column, in file order)
   --task TASK          auto | binary | multiclass | regression (default auto)
-  --name NAME          model name for reports (default: the model file's name)
+  --name NAME          the model's name in the config and reports (default: the config's model whose
+                       path is --model, or its only model; else the model file's name)
   --baseline B         metrics.json to compare with, or ref:<branch> (reads GitHub; needs GITHUB_TOKEN, GITHUB_REPOSITORY)
   --gate EXPR          e.g. "f1>=0.80, roc_auc>=baseline-0.01, log_loss<=baseline*1.05"
                        (default: the model's gates.default in the config)
-  --config PATH        repository config (default .github/cairn.yml, if present)
+  --no-gate            evaluate without the configured gate, on purpose (the report says so)
+  --config PATH        repository config (default .github/cairn.yml at the repository root, if present)
   --device DEVICE      auto | cpu | cuda (default auto)
   --batch-size N       rows per inference batch (default 4096)
   --out PATH           write the metrics JSON here (default: print it to stdout)
@@ -42,6 +45,7 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
     name: { type: 'string' },
     baseline: { type: 'string' },
     gate: { type: 'string' },
+    'no-gate': { type: 'boolean' },
     config: { type: 'string' },
     device: { type: 'string' },
     'batch-size': { type: 'string' },
@@ -49,6 +53,8 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
   });
   if (values.help) return io.stdout(evaluateHelp), 0;
   const logger = cliLogger(io, verbosityOf(values));
+  // Config paths (models.<m>.path) are relative to the repository root, wherever cairn runs from.
+  const root = repositoryRoot(io.cwd);
   const { report, baseline } = await runGatedEvaluation({
     modelPath: resolve(io.cwd, requireOption('evaluate', 'model', values.model)),
     dataPath: resolve(io.cwd, requireOption('evaluate', 'data', values.data)),
@@ -60,10 +66,12 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
     name: values.name,
     baseline: values.baseline && !values.baseline.startsWith('ref:') ? resolve(io.cwd, values.baseline) : values.baseline,
     gate: values.gate,
-    configPath: resolve(io.cwd, values.config ?? '.github/cairn.yml'),
+    noGate: values['no-gate'],
+    configPath: values.config !== undefined ? resolve(io.cwd, values.config) : resolve(root, '.github/cairn.yml'),
     configExplicit: values.config !== undefined,
     git: gitInfo(io.env, io.cwd),
     recordPathsRelativeTo: io.cwd,
+    repositoryRoot: root,
     logger,
     baselineFromRef: baselineFromRefFor(io.env, logger),
   });

@@ -1,12 +1,14 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import { findGate, findModelConfig, trustedApps } from '../config/parse.ts';
+import { findGate, trustedApps } from '../config/parse.ts';
 import { readRepoConfig } from '../config/read.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { evaluateGate, parseGate } from '../metrics/gate.ts';
+import { evaluateGate, parseGate, type GateRule } from '../metrics/gate.ts';
 import { readMetricsReport } from '../metrics/read-report.ts';
-import type { MetricsReport, Task } from '../metrics/types.ts';
+import { METRIC_NAMES, type MetricsReport, type Task } from '../metrics/types.ts';
+import { repositoryRoot } from '../repository-root.ts';
 import { evaluateModel } from './evaluate.ts';
+import { cliOption, matchModel, type SpellOption } from './model-match.ts';
 
 export interface GatedEvaluationOptions {
   modelPath: string;
@@ -20,6 +22,8 @@ export interface GatedEvaluationOptions {
   /** A metrics.json path, or `ref:<branch>` for the newest evaluation record on that branch. */
   baseline?: string;
   gate?: string;
+  /** Evaluate without any gate, the configured one included, on purpose; the report records it. */
+  noGate?: boolean;
   /** `.github/cairn.yml`: without --gate/--task, the model's default gate and task come from it. */
   configPath?: string;
   /** The config file was named by the user: then it must exist. */
@@ -27,6 +31,10 @@ export interface GatedEvaluationOptions {
   git?: { sha: string; ref?: string };
   /** Model and data paths under this folder (the workspace) are recorded relative to it. */
   recordPathsRelativeTo?: string;
+  /** Where config paths (`models.<m>.path`) start; default the git root above the working folder. */
+  repositoryRoot?: string;
+  /** How messages name an option: `--name` (CLI, the default) or `name:` (action). */
+  spell?: SpellOption;
   logger: Logger;
   /**
    * Reads `ref:<branch>` baselines; front doors that can reach GitHub provide it. `trustedApps` is
@@ -46,27 +54,36 @@ function displayPath(path: string, root: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
 }
 
-/** Model file stem: `models/churn.onnx` -> `churn`. */
-export function defaultModelName(modelPath: string): string {
-  const file = modelPath.split(/[\\/]/).pop() ?? modelPath;
-  return file.replace(/\.onnx$/i, '') || 'model';
-}
-
 /**
  * The evaluation both front doors run: the gate is parsed before any work so a typo fails fast,
  * the baseline is resolved, the model evaluated, and the gate verdict attached to the report.
+ * A configured gate is never dropped silently: the model is matched to its config entry by name,
+ * path or being the only one, and an unmatched gated entry is a warning.
  */
 export async function runGatedEvaluation(options: GatedEvaluationOptions): Promise<GatedEvaluation> {
-  const name = options.name ?? defaultModelName(options.modelPath);
+  const spell = options.spell ?? cliOption;
+  if (options.gate !== undefined && options.gate.trim() === '') {
+    throw new UserError(`${spell('gate')} is empty; to evaluate without the configured gate, pass ${spell('no-gate')} instead.`);
+  }
+  if (options.gate !== undefined && options.noGate) throw new UserError(`${spell('gate')} and ${spell('no-gate')} contradict each other; pass one of them.`);
   const config = options.configPath ? await readRepoConfig(options.configPath, options.configExplicit ?? false) : undefined;
-  const model = config && findModelConfig(config, name);
-  const gate = options.gate ?? findGate(model);
-  if (!options.gate && gate) options.logger.info(`gate from ${options.configPath} (models.${name}.gates.default): ${gate}`);
+  const root = options.repositoryRoot ?? repositoryRoot(process.cwd());
+  const match = matchModel(config, { name: options.name, modelPath: options.modelPath, repositoryRoot: root, spell });
+  const { name, model } = match;
+  if (match.because) options.logger.info(`using models.${name} from ${options.configPath}: ${match.because}`);
+  const configured = findGate(model);
+  if (match.warning && !options.noGate && options.gate === undefined) options.logger.warn(match.warning);
+  const gate = options.noGate ? undefined : (options.gate ?? configured);
+  const source = options.gate !== undefined ? spell('gate') : `models.${name}.gates.default in ${options.configPath}`;
+  if (options.noGate) options.logger.info(`${spell('no-gate')}: evaluating without a gate${configured ? ` (the configured one, ${configured}, is not checked)` : ''}.`);
+  else if (options.gate === undefined && gate) options.logger.info(`gate from ${source}: ${gate}`);
   const task = options.task === 'auto' && model?.task ? model.task : options.task;
   const rules = gate ? parseGate(gate) : undefined;
+  if (rules && task !== 'auto') checkGateMetrics(rules, task, source);
   const baseline = options.baseline ? await resolveBaseline(options.baseline, name, trustedApps(config), options) : undefined;
 
   const report = await evaluateModel({ ...options, task, name });
+  if (rules) checkGateMetrics(rules, report.task, source);
   if (options.git) report.git = options.git;
   if (options.recordPathsRelativeTo) {
     const root = options.recordPathsRelativeTo;
@@ -77,7 +94,17 @@ export async function runGatedEvaluation(options: GatedEvaluationOptions): Promi
     throw new UserError(`the baseline is a ${baseline.task} evaluation but this model was evaluated as ${report.task}; pass a baseline of the same task.`);
   }
   if (rules) report.gate = evaluateGate(rules, report, baseline);
+  if (options.noGate) report.gate_disabled = configured ? { configured } : {};
   return { report, baseline };
+}
+
+/** A rule on a metric the task never computes is a mistake in the gate, not a failed gate. */
+function checkGateMetrics(rules: readonly GateRule[], task: Task, source: string): void {
+  const valid = METRIC_NAMES[task];
+  const wrong = rules.filter((rule) => !valid.includes(rule.metric));
+  if (wrong.length === 0) return;
+  const names = [...new Set(wrong.map((rule) => rule.metric))].join(', ');
+  throw new UserError(`the gate (${source}) checks ${names}, which ${task} models do not compute; use one of: ${valid.join(', ')}.`);
 }
 
 async function resolveBaseline(spec: string, model: string, trusted: readonly number[], options: GatedEvaluationOptions): Promise<MetricsReport | undefined> {

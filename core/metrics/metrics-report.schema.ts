@@ -42,6 +42,7 @@ export const metricsReportSchema = z.looseObject({
       ),
     })
     .optional(),
+  gate_disabled: z.looseObject({ configured: z.string().optional() }).optional(),
   created_at: z.string().optional(),
 });
 

@@ -89,5 +89,7 @@ export interface MetricsReport {
   data?: { path: string; sha256: string; rows: number };
   git?: { sha: string; ref?: string };
   gate?: GateResult;
+  /** Set when the gate was turned off on purpose (`--no-gate`); `configured` is the gate not checked. */
+  gate_disabled?: { configured?: string };
   created_at?: string;
 }

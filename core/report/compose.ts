@@ -65,7 +65,7 @@ export function compose(input: ReportInput, detail: Detail, head: { marker?: str
   if (head.marker) parts.push(head.marker);
   parts.push(renderTitle(report), renderRunLine(report, baseline));
   if (head.note) parts.push(head.note);
-  parts.push(renderGateSection(report.gate), `### Metrics\n\n${renderMetricTable(report, baseline, input.labels)}`);
+  parts.push(renderGateSection(report.gate, report.gate_disabled), `### Metrics\n\n${renderMetricTable(report, baseline, input.labels)}`);
 
   const classes = report.per_class?.length ?? 0;
   if (classes > 0 && detail.classLimit > 0) {

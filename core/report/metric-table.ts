@@ -61,19 +61,27 @@ export function renderRunLine(report: MetricsReport, baseline?: MetricsReport): 
   return parts.join(' · ');
 }
 
-export function verdictOf(gate: GateResult | undefined): { emoji: string; word: string } {
-  if (!gate) return { emoji: '📊', word: 'evaluated (no gate)' };
+export function verdictOf(gate: GateResult | undefined, disabled?: MetricsReport['gate_disabled']): { emoji: string; word: string } {
+  if (!gate) return { emoji: '📊', word: disabled ? 'evaluated (gate turned off)' : 'evaluated (no gate)' };
   return gate.passed ? { emoji: '✅', word: 'gate passed' } : { emoji: '❌', word: 'gate failed' };
 }
 
 /** `## ✅ churn: gate passed` — the verdict is always in the first heading. */
 export function renderTitle(report: MetricsReport): string {
-  const { emoji, word } = verdictOf(report.gate);
+  const { emoji, word } = verdictOf(report.gate, report.gate_disabled);
   return `## ${emoji} ${inert(report.name)}: ${word}`;
 }
 
-/** The gate headline and a rule table with the numbers each rule was checked against. */
-export function renderGateSection(gate: GateResult | undefined): string {
+/**
+ * The gate headline and a rule table with the numbers each rule was checked against. `disabled`
+ * (the report's `gate_disabled`) says the gate was turned off on purpose, so a reader does not
+ * take "no gate" for a missing config.
+ */
+export function renderGateSection(gate: GateResult | undefined, disabled?: MetricsReport['gate_disabled']): string {
+  if (!gate && disabled) {
+    const configured = disabled.configured ? `; the configured gate ${code(disabled.configured)} was not checked` : '';
+    return `⚠️ **Gate:** turned off on purpose for this evaluation (no-gate)${configured}.`;
+  }
   if (!gate) return '**Gate:** none configured.';
   const failed = gate.rules.filter((rule) => !rule.passed).length;
   const headline = gate.passed

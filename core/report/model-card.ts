@@ -64,7 +64,11 @@ export function renderModelCard(input: ModelCardInput): string {
     '',
     ...metricLines,
     '',
-    report.gate ? `Release gate: ${code(report.gate.expression)} (${report.gate.passed ? 'passed' : 'failed'}).` : 'Release gate: none configured.',
+    report.gate
+      ? `Release gate: ${code(report.gate.expression)} (${report.gate.passed ? 'passed' : 'failed'}).`
+      : report.gate_disabled
+        ? 'Release gate: turned off on purpose for this evaluation (no-gate).'
+        : 'Release gate: none configured.',
   ];
 
   const evaluation = [

@@ -47,5 +47,5 @@ export function renderReleaseNotes(input: ReleaseNotesInput): string {
     ].join('\n');
   }
   const source = input.recordUrl ? `[evaluation record](${input.recordUrl})` : `evaluation record (${code(`cairn: ${model}`)} check run)`;
-  return [head, '', `Metrics and card from the ${source} on that commit.`, ...ignoredNote(input.ignored), '', renderGateSection(report.gate), '', cardBody(report, input.config)].join('\n');
+  return [head, '', `Metrics and card from the ${source} on that commit.`, ...ignoredNote(input.ignored), '', renderGateSection(report.gate, report.gate_disabled), '', cardBody(report, input.config)].join('\n');
 }

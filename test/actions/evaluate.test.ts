@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { inputEnv, runBundledAction, runnerFiles } from '../support/action-runner.ts';
@@ -52,10 +52,45 @@ describe('actions/evaluate (dist/evaluate.js, run as the runner runs it)', () =>
     assertInert(step.runner.summary());
   });
 
+  /** A `.github/cairn.yml` in a fresh folder, for the `config` input. */
+  function configFile(text: string): string {
+    const path = join(tempDir(), 'cairn.yml');
+    writeFileSync(path, text);
+    return path;
+  }
+
+  test('without name:, the only model in the config gives the name and its gate is applied', async () => {
+    const config = configFile('models:\n  churn:\n    path: model.onnx\n    gates:\n      default: f1>=0.99\n');
+    const step = await evaluateStep({ model, data: evalCsv, target: 'churned', config });
+    assert.equal(step.code, 1, 'the configured gate ran and failed the step');
+    assert.match(step.stdout, /::error::gate failed for churn: f1>=0\.99/);
+    assert.equal(step.outputs.passed, 'false');
+    assert.equal(JSON.parse(readFileSync(step.outputs['metrics-path'], 'utf8')).name, 'churn');
+  });
+
+  test('without name:, two models and no path match is a warning naming name:, not a silent pass', async () => {
+    const config = configFile('models:\n  churn:\n    path: model.onnx\n    gates:\n      default: f1>=0.99\n  upsell:\n    path: upsell.onnx\n');
+    const step = await evaluateStep({ model, data: evalCsv, target: 'churned', config });
+    assert.equal(step.code, 0, step.stdout + step.stderr);
+    assert.match(step.stdout, /::warning::.*the gate configured for models\.churn was not applied; pass name: churn to apply it, or no-gate: true/);
+    assert.equal(step.outputs.passed, '');
+  });
+
+  test('no-gate: true evaluates without the configured gate and the job summary says it was turned off', async () => {
+    const config = configFile('models:\n  churn:\n    path: model.onnx\n    gates:\n      default: f1>=0.99\n');
+    const step = await evaluateStep({ model, data: evalCsv, target: 'churned', name: 'churn', config, 'no-gate': 'true' });
+    assert.equal(step.code, 0, step.stdout + step.stderr);
+    assert.equal(step.outputs.passed, '');
+    assert.deepEqual(JSON.parse(readFileSync(step.outputs['metrics-path'], 'utf8')).gate_disabled, { configured: 'f1>=0.99' });
+    assert.match(step.runner.summary(), /turned off on purpose/);
+  });
+
   const badInputs: Array<[string, () => Record<string, string>, RegExp]> = [
     ['missing target column', () => ({ model, data: evalCsv, target: 'cancelled' }), /cancelled/],
     ['ZipMap output', () => ({ model: resolve('test/fixtures/models/binary_zipmap.onnx'), data: resolve('test/fixtures/models/binary.csv'), target: 'churned' }), /zipmap=False/],
     ['unknown metric in the gate', () => ({ model, data: evalCsv, target: 'churned', gate: 'auc>=0.5' }), /auc/],
+    ['a gate on a metric the task does not compute', () => ({ model, data: evalCsv, target: 'churned', gate: 'rmse<=1' }), /^::error::the gate \(gate:\) checks rmse, which binary models do not compute; use one of: accuracy/m],
+    ['gate: with no-gate: true', () => ({ model, data: evalCsv, target: 'churned', gate: 'f1>=0.5', 'no-gate': 'true' }), /gate: and no-gate: true contradict/],
     ['bad device', () => ({ model, data: evalCsv, target: 'churned', device: 'tpu' }), /input device must be one of auto, cpu, cuda/],
   ];
   for (const [name, inputs, message] of badInputs) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { CHURN, runCli, tempDir, trainChurn } from '../support/cli.ts';
@@ -65,6 +65,53 @@ describe('cairn evaluate', () => {
     assert.equal(report.gate.rules.find((r: { metric: string }) => r.metric === 'roc_auc').passed, false);
   });
 
+  /** A repository (a `.git` folder) holding the model at models/latest.onnx and `.github/cairn.yml` with `config`. */
+  function repository(config: string): string {
+    const root = tempDir('cairn-repo-');
+    mkdirSync(join(root, '.git'));
+    mkdirSync(join(root, 'models'));
+    mkdirSync(join(root, 'src'));
+    mkdirSync(join(root, '.github'));
+    copyFileSync(model, join(root, 'models', 'latest.onnx'));
+    writeFileSync(join(root, '.github', 'cairn.yml'), config);
+    return root;
+  }
+
+  test('without --name, the config model whose path (from the repository root) is --model gives the name, task and gate', async () => {
+    const root = repository('models:\n  churn:\n    path: models/latest.onnx\n    task: binary\n    gates:\n      default: roc_auc>=0.7\n  other:\n    path: models/other.onnx\n    gates:\n      default: f1>=0.99\n');
+    // Run from a subfolder: --model is relative to it, the config path to the root.
+    const result = await runCli(['evaluate', '--model', '../models/latest.onnx', '--data', evalCsv, '--target', 'churned'], { cwd: join(root, 'src') });
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.name, 'churn');
+    assert.equal(report.gate.expression, 'roc_auc>=0.7');
+    assert.equal(report.gate.passed, true);
+    assert.match(result.stderr, /models\.churn.*path models\/latest\.onnx/);
+  });
+
+  test('a config with two gated models and no path match warns, naming --name, instead of dropping the gate silently', async () => {
+    const root = repository('models:\n  churn:\n    path: model.onnx\n    gates:\n      default: roc_auc>=0.7\n  upsell:\n    path: upsell.onnx\n');
+    const result = await runCli(['evaluate', '--model', 'models/latest.onnx', '--data', evalCsv, '--target', 'churned'], { cwd: root });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).gate, undefined);
+    assert.match(result.stderr, /models\/latest\.onnx matches no models\.<m>\.path, so the gate configured for models\.churn was not applied; pass --name churn/);
+  });
+
+  test('--no-gate evaluates without the configured gate, and the metrics and the comment say it was turned off', async () => {
+    const root = repository('models:\n  churn:\n    path: models/latest.onnx\n    gates:\n      default: f1>=0.99\n');
+    const out = join(root, 'metrics.json');
+    const result = await runCli(['evaluate', '--model', 'models/latest.onnx', '--data', evalCsv, '--target', 'churned', '--no-gate', '--out', out], { cwd: root });
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(report.gate, undefined);
+    assert.deepEqual(report.gate_disabled, { configured: 'f1>=0.99' });
+    assert.match(result.stderr, /Gate turned off \(--no-gate\): f1>=0\.99 not checked/);
+    const comment = await runCli(['report', '--metrics', out], { cwd: root });
+    assert.equal(comment.code, 0, comment.stderr);
+    assert.match(comment.stdout, /churn: evaluated \(gate turned off\)/);
+    assert.match(comment.stdout, /Gate:\*\* turned off on purpose.*`f1>=0\.99` was not checked/);
+  });
+
   test('prints the metrics JSON on stdout without --out', async () => {
     const result = await runCli(['evaluate', '--model', model, '--data', evalCsv, '--target', 'churned', '-q']);
     assert.equal(result.code, 0, result.stderr);
@@ -98,6 +145,10 @@ describe('cairn evaluate', () => {
         message: /empty\.csv/,
       },
       { name: 'unknown metric in a gate', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--gate', 'f2>=0.5'], message: /f2.*(accuracy|roc_auc)/s },
+      { name: 'an empty --gate (it would drop the configured gate)', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--gate', ''], message: /--gate is empty.*--no-gate/ },
+      { name: '--gate with --no-gate', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--gate', 'f1>=0.5', '--no-gate'], message: /--gate and --no-gate/ },
+      { name: 'a gate on a metric the task does not compute', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--gate', 'rmse<=1'], message: /the gate \(--gate\) checks rmse, which binary models do not compute; use one of: accuracy.*roc_auc/ },
+      { name: 'a gate on a metric the given task does not compute', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--task', 'binary', '--gate', 'f1>=0.5, mae<=1'], message: /checks mae, which binary/ },
       { name: 'unknown option', args: () => ['--model', model, '--bogus'], message: /--bogus/ },
       { name: 'missing --target', args: () => ['--model', model, '--data', evalCsv], message: /--target is required/ },
       {
