@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
+import { checkOutputPaths } from '../../core/output-paths.ts';
 import { splitList } from '../../core/options.ts';
 import { GateFailure } from '../../core/errors.ts';
 import { runGatedEvaluation } from '../../core/evaluate/gated.ts';
@@ -55,6 +56,8 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
   const logger = cliLogger(io, verbosityOf(values));
   // Config paths (models.<m>.path) are relative to the repository root, wherever cairn runs from.
   const root = repositoryRoot(io.cwd);
+  // Before the evaluation runs: a path that cannot be written is exit 2 now, not after the work.
+  if (values.out !== undefined) await checkOutputPaths([{ path: resolve(io.cwd, values.out), option: '--out', shown: values.out }]);
   const { report, baseline } = await runGatedEvaluation({
     modelPath: resolve(io.cwd, requireOption('evaluate', 'model', values.model)),
     dataPath: resolve(io.cwd, requireOption('evaluate', 'data', values.data)),

@@ -178,4 +178,22 @@ describe('cairn evaluate', () => {
       });
     }
   });
+
+  test('an --out that cannot be written exits 2 before the evaluation runs, and writes nothing', async () => {
+    const outDir = tempDir();
+    writeFileSync(join(outDir, 'a-file'), 'mine');
+    const rows: Array<[string, RegExp]> = [
+      [outDir, /--out .* is a folder; name a file/],
+      [join(outDir, `${'m'.repeat(250)}.json`), /the file name is longer than 237 bytes/],
+      [join(outDir, 'a-file', 'metrics.json'), /a-file is a file, not a folder/],
+    ];
+    for (const [out, message] of rows) {
+      const result = await runCli(['evaluate', '--model', model, '--data', evalCsv, '--target', 'churned', '--out', out]);
+      assert.equal(result.code, 2, `${out}: exit ${result.code}\n${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+      assert.doesNotMatch(result.stderr, /evaluated|rows\/s/, 'refused before the evaluation ran');
+      assert.deepEqual(readdirSync(outDir), ['a-file']);
+    }
+  });
 });
