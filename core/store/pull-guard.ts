@@ -40,7 +40,10 @@ export async function checkNothingUnsaved(targets: readonly TargetPlan[], option
     options.jobs,
     async (item) => {
       const info = statIfAny(item.job.target);
-      if (info === undefined || !info.isFile()) return; // a folder in the way is refused by the transfer, before it writes that file
+      if (info?.isDirectory()) {
+        throw new UserError(`${item.job.target} is a folder, where ${item.job.display} should be a file. Move the folder away and pull again. Nothing was written.`);
+      }
+      if (info === undefined || !info.isFile()) return;
       if (!(await isKnown(item.job, info, options))) unsaved.push(item);
     },
     options.signal,

@@ -92,3 +92,14 @@ test('with two targets where only the second has an edited file, nothing of the 
   assert.equal(readFileSync(join(first, 'one.txt'), 'utf8'), 'first\n');
   assert.equal(readFileSync(join(second, 'two.txt'), 'utf8'), 'second\n');
 });
+
+test('a folder where a file should be stops the pull before anything is written, force or not', async () => {
+  const { repo, cacheDir, store } = setup('first\n', 'second\n');
+  const sources = [
+    { root: repo, outputs: await readDvcPointers(pointTo(repo, 'one.txt', 'first\n')), source: 'one.txt.dvc', store },
+    { root: repo, outputs: await readDvcPointers(pointTo(repo, 'two.txt', 'second\n')), source: 'two.txt.dvc', store },
+  ];
+  mkdirSync(join(repo, 'two.txt'));
+  await assert.rejects(pullSources(sources, { logger: silentLogger, cacheDir }), userError(/two\.txt is a folder, where two\.txt should be a file.*Nothing was written/));
+  assert.equal(existsSync(join(repo, 'one.txt')), false);
+});
