@@ -350,7 +350,7 @@ function warnNotCached(cached: string, error: unknown, logger: Logger): void {
  * round trip through the thread pool, and a re-pull stats every one of thousands of files
  * (bench/pull (c)).
  */
-function statIfAny(path: string): BigIntStats | undefined {
+export function statIfAny(path: string): BigIntStats | undefined {
   try {
     return statSync(path, { bigint: true, throwIfNoEntry: false });
   } catch (error) {

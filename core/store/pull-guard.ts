@@ -7,14 +7,13 @@
  * not hold ("unable to remove ... without a confirmation. Use `-f` to force.").
  */
 import type { BigIntStats } from 'node:fs';
-import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
 import { digestMatches, hashDvcFile } from './dvc/dvc-hasher.ts';
 import { layoutForHashKind, objectKey } from './dvc/object-key.ts';
 import { forEachLimited } from './for-each-limited.ts';
-import type { FileJob } from './pull-file.ts';
+import { statIfAny, type FileJob } from './pull-file.ts';
 import type { TargetPlan } from './pull-plan.ts';
 import type { WorkspaceState } from './pull-state.ts';
 
@@ -98,14 +97,4 @@ async function isKnown(job: FileJob, info: BigIntStats, options: GuardOptions): 
     }
   }
   return false;
-}
-
-/** Synchronous, as pull-file's statIfAny: a re-pull stats thousands of files. */
-function statIfAny(path: string): BigIntStats | undefined {
-  try {
-    return statSync(path, { bigint: true, throwIfNoEntry: false });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-    throw error;
-  }
 }
