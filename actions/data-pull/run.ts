@@ -18,6 +18,7 @@ export async function run(): Promise<void> {
   const cwd = process.cwd();
   const targets = splitTargets(core.getInput('targets')) ?? ['dvc.lock'];
   const useCache = parseEnumInput('cache', ['true', 'false'] as const, 'false') === 'true';
+  const force = parseEnumInput('force', ['true', 'false'] as const, 'false') === 'true';
   const jobs = parsePositiveIntInput('jobs', DEFAULT_PULL_JOBS);
   const cacheDirInput = optionalInput('cache-dir');
   const cacheDir = cacheDirInput ? resolve(cwd, cacheDirInput) : useCache ? defaultCacheDir(process.env, cwd) : undefined;
@@ -28,7 +29,7 @@ export async function run(): Promise<void> {
   let cacheOutcome: CacheOutcome = { state: 'off' };
   if (useCache && cacheDir) cacheOutcome = await restore(cacheDir, key);
 
-  const result = await pullPlan(plan, { env: process.env, cwd, logger: actionLogger, jobs, cacheDir, onProgress: throttledLog() });
+  const result = await pullPlan(plan, { env: process.env, cwd, logger: actionLogger, jobs, cacheDir, onProgress: throttledLog(), force, forceLabel: '`force: true`' });
 
   // An exact hit already holds everything this pull needed; a cache entry is immutable anyway.
   if (cacheDir && (cacheOutcome.state === 'miss' || cacheOutcome.state === 'partial')) cacheOutcome = await save(cacheDir, cacheOutcome);

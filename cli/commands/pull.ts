@@ -15,7 +15,9 @@ Puts the data that DVC pointer files name into the workspace, from a remote in D
 file tracks: \`data\` for data.dvc); the data lands beside it. Every file is verified against its md5
 before it takes its name, and files already in place are left alone. Every target is checked first:
 nothing is written when a path is one git refuses (\`.git\` in any case or form, \`..\`, absolute) or
-when the outputs of the targets overlap (\`data\` and \`data/x\`).
+when the outputs of the targets overlap (\`data\` and \`data/x\`), nor when a file in the way holds
+bytes Cairn does not know (edited here: not the pointer's version, not one a pull put there, not in
+the cache), as \`dvc pull\` refuses; --force replaces those.
 
 Options:
   --remote REMOTE      s3://bucket/prefix, file:///folder, a folder, or the name of a remote in
@@ -23,7 +25,9 @@ Options:
   --jobs N             files transferred in parallel (default ${DEFAULT_PULL_JOBS})
   --cache DIR          local cache of pulled objects, shared by every pull on this machine
                        (default: $CAIRN_CACHE_DIR, else $XDG_CACHE_HOME/cairn, else ~/.cache/cairn)
-  --no-cache           no local cache: every file not already in place is downloaded
+  --no-cache           no local cache: every file not already in place is downloaded (and a file
+                       an earlier pull put there is known only by its bytes: see --force)
+  --force              replace workspace files that were changed here (their edits are lost)
   --json               print the result as JSON (outputs, totals, manifestHash)
   -q, --quiet / -v, --verbose
 
@@ -44,6 +48,7 @@ export async function pullCommand(args: string[], io: CliIO): Promise<number> {
       cache: { type: 'string' },
       'no-cache': { type: 'boolean' },
       json: { type: 'boolean' },
+      force: { type: 'boolean' },
     },
     true,
   );
@@ -59,7 +64,7 @@ export async function pullCommand(args: string[], io: CliIO): Promise<number> {
   const plan = await planPull(positionals, { remote: values.remote, remoteLabel: '--remote', cwd: io.cwd });
   let result: PullResult;
   try {
-    result = await pullPlan(plan, { env: io.env, cwd: io.cwd, logger, jobs, cacheDir, onProgress: progress.update });
+    result = await pullPlan(plan, { env: io.env, cwd: io.cwd, logger, jobs, cacheDir, onProgress: progress.update, force: values.force === true });
   } catch (error) {
     progress.finish();
     throw error;

@@ -8,6 +8,7 @@ import { openStore } from '../../core/store/open-store.ts';
 import { pushPath, pushPointerFile, type PushResult } from '../../core/store/push.ts';
 import { resolveRemote, type ResolvedRemote } from '../../core/store/resolve-remote.ts';
 import type { ObjectStore } from '../../core/store/store.ts';
+import { trackInGit } from '../../core/store/track-in-git.ts';
 import { parseCommandArgs, parsePositiveInt, verbosityOf } from '../args.ts';
 import { cliLogger, type CliIO } from '../io.ts';
 import { progressDisplay, type ProgressDisplay, type TransferSnapshot } from '../progress.ts';
@@ -24,6 +25,12 @@ Stores data in a remote in DVC's layout (what \`dvc add\` + \`dvc push\` do). PA
   a .dvc or dvc.lock the data it names is uploaded from the workspace, after checking it still
                      matches the recorded md5s
 Objects already on the remote are not uploaded again.
+
+In a git repository, as \`dvc add\` and \`dvc remote add -d\` do: \`/PATH\` is added to the .gitignore
+beside the .dvc file, and a --remote URL or folder becomes the default remote "cairn" in .dvc/config
+(with DVC's .dvc/.gitignore) when the repository has none, so a clone runs \`cairn pull data.dvc\`
+(or \`dvc pull\`) as is. An existing default remote is left alone; a URL holding credentials is not
+written (the file is committed).
 
 With --model, FILE is a model artifact stored by its sha256 under models/NAME/, and the version
 NAME@vX.Y.Z points at it. Versions are immutable: pushing other bytes for an existing version fails.
@@ -44,6 +51,8 @@ interface PushedPath extends PushResult {
   /** What the user named, absolute. */
   path: string;
   remote: string;
+  /** .gitignore and .dvc files written so git tracks the pointer, not the data, and a clone finds the remote. */
+  gitFiles: string[];
 }
 
 export async function pushCommand(args: string[], io: CliIO): Promise<number> {
@@ -85,7 +94,7 @@ export async function pushCommand(args: string[], io: CliIO): Promise<number> {
     if (values.model !== undefined || values.version !== undefined) {
       return await pushModel(io, logger, { paths, model: values.model, version: values.version, store: storeFor(remotes[0]), json: values.json === true });
     }
-    const pushed = await pushPaths(paths, remotes, storeFor, { logger, jobs, progress });
+    const pushed = await pushPaths(paths, remotes, storeFor, { logger, jobs, progress, remoteNamed: values.remote !== undefined });
     const uploaded = sumCounts(pushed.map((result) => result.uploaded));
     const skipped = sumCounts(pushed.map((result) => result.skipped));
     if (values.json) io.stdout(`${JSON.stringify({ pushed, uploaded, skipped }, null, 2)}\n`);
@@ -100,7 +109,7 @@ async function pushPaths(
   paths: string[],
   remotes: ResolvedRemote[],
   storeFor: (remote: ResolvedRemote) => ObjectStore,
-  options: { logger: Logger; jobs: number; progress: ProgressDisplay },
+  options: { logger: Logger; jobs: number; progress: ProgressDisplay; remoteNamed: boolean },
 ): Promise<PushedPath[]> {
   const started = performance.now();
   const before: TransferSnapshot = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, elapsedMs: 0 };
@@ -123,7 +132,11 @@ async function pushPaths(
             elapsedMs: performance.now() - started,
           }),
       });
-      pushed.push({ path, remote: store.uri, ...result });
+      // A remote the user named as a URL or folder (not one from .dvc/config) is recorded for clones.
+      const remote = options.remoteNamed && remotes[index].source === '--remote' ? remotes[index] : undefined;
+      const pointerPath = result.pointerPath ?? path;
+      const gitFiles = await trackInGit({ pointerPath, outputPath: result.pointerPath ? path : undefined, remote, logger: options.logger });
+      pushed.push({ path, remote: store.uri, ...result, gitFiles });
       const files = result.uploaded.files + result.skipped.files;
       const bytes = result.uploaded.bytes + result.skipped.bytes;
       Object.assign(before, { filesDone: before.filesDone + files, filesTotal: before.filesTotal + files, bytesDone: before.bytesDone + bytes, bytesTotal: before.bytesTotal + bytes });
@@ -163,5 +176,7 @@ export function formatPushSummary(result: PushedPath, cwd: string): string {
   const bytes = result.uploaded.bytes + result.skipped.bytes;
   const head = `Pushed ${relative(cwd, result.path) || '.'} to ${result.remote}: ${files} ${files === 1 ? 'file' : 'files'} (${formatBytes(bytes)}); ` +
     `${result.uploaded.files} uploaded (${formatBytes(result.uploaded.bytes)}), ${result.skipped.files} already there.`;
-  return result.pointerPath ? `${head} Wrote ${relative(cwd, result.pointerPath)}; commit it.` : head;
+  const written = [...(result.pointerPath ? [result.pointerPath] : []), ...result.gitFiles].map((file) => relative(cwd, file));
+  if (written.length === 0) return head;
+  return `${head} Wrote ${written.join(', ')}; commit ${written.length === 1 ? 'it' : 'them'}.`;
 }

@@ -94,7 +94,9 @@ export async function pullFile(job: FileJob, context: TransferContext): Promise<
 
 /** True when the file already holds the bytes: known from the state, or hashed now (and remembered). */
 async function holdsExpectedBytes(job: FileJob, info: BigIntStats, state: WorkspaceState): Promise<boolean> {
-  if (state.lookup(job.target, info) === job.md5) return true;
+  // A recorded fingerprint names this exact file version: another md5 means other bytes, no need to hash.
+  const recorded = state.lookup(job.target, info);
+  if (recorded !== undefined) return recorded === job.md5;
   if (job.size !== undefined && Number(info.size) !== job.size) return false;
   const digest = await hashDvcFile(job.target, job.kind);
   if (!digestMatches(digest, job.md5)) return false;
@@ -348,7 +350,7 @@ function warnNotCached(cached: string, error: unknown, logger: Logger): void {
  * round trip through the thread pool, and a re-pull stats every one of thousands of files
  * (bench/pull (c)).
  */
-function statIfAny(path: string): BigIntStats | undefined {
+export function statIfAny(path: string): BigIntStats | undefined {
   try {
     return statSync(path, { bigint: true, throwIfNoEntry: false });
   } catch (error) {

@@ -80,6 +80,9 @@ export interface PullPlanOptions {
   /** Progress over all targets together: the totals are known from the start. */
   onProgress?: (progress: PullProgress) => void;
   signal?: AbortSignal;
+  /** Replace workspace files the user changed (see PullRunOptions.force); `forceLabel` names the option in the refusal. */
+  force?: boolean;
+  forceLabel?: string;
 }
 
 /** Pulls a plan; the result adds up the targets' results and carries the plan's manifest hash. */
@@ -97,7 +100,15 @@ export async function pullPlan(plan: PullPlan, options: PullPlanOptions): Promis
       options.logger.debug(`pulling ${target.pointerPath} from ${store.uri} (${target.remote.source})`);
       return { root: dirname(target.pointerPath), outputs: target.outputs, source: target.pointerPath, store };
     });
-    const results = await pullSources(sources, { logger: options.logger, jobs: options.jobs, cacheDir: options.cacheDir, signal: options.signal, onProgress: options.onProgress });
+    const results = await pullSources(sources, {
+      logger: options.logger,
+      jobs: options.jobs,
+      cacheDir: options.cacheDir,
+      signal: options.signal,
+      onProgress: options.onProgress,
+      force: options.force,
+      forceLabel: options.forceLabel,
+    });
     return mergeResults(results, plan.manifestHash, performance.now() - started);
   } finally {
     for (const store of stores.values()) store.close();

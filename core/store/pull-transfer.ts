@@ -73,6 +73,8 @@ export interface TransferOptions {
   partJobs: number;
   /** When the pull started (performance.now()), for elapsed times. */
   started: number;
+  /** The workspace state the plan already consulted (loaded from the cache folder when absent). */
+  state?: WorkspaceState;
 }
 
 /** Puts every planned file in place; one result per target, in order. */
@@ -89,7 +91,7 @@ export async function transferPlanned(targets: readonly TargetPlan[], options: T
     for (const name of await removeStaleTempFiles(folder)) present.add(join(folder, name));
   }
 
-  const state = await WorkspaceState.load(options.cacheDir);
+  const state = options.state ?? (await WorkspaceState.load(options.cacheDir));
   const progress: PullProgress = {
     filesDone: 0,
     filesTotal: work.length,

@@ -1,15 +1,17 @@
 /**
  * `cairn pull`: puts the data a `.dvc` file or `dvc.lock` names into the workspace, from a remote in
- * DVC's layout. Like push, in two steps: the plan (pull-plan.ts) settles everything that could
- * refuse the pull (unsafe paths, manifests, overlapping outputs) before the first file is written or
- * downloaded; the transfer (pull-transfer.ts) then moves files in parallel, each verified before it
+ * DVC's layout. Like push, in two steps: the plan (pull-plan.ts, pull-guard.ts) settles everything
+ * that could refuse the pull (unsafe paths, manifests, overlapping outputs, workspace files the user
+ * changed) before the first file is written or downloaded; the transfer (pull-transfer.ts) then moves files in parallel, each verified before it
  * takes its name.
  */
 import { dirname, resolve } from 'node:path';
 import type { Logger } from '../logger.ts';
 import { readDvcPointers } from './dvc/read-dvc-pointers.ts';
 import type { DvcOutput } from './dvc/types.ts';
+import { checkNothingUnsaved } from './pull-guard.ts';
 import { checkTargetsApart, planOutputs, type TargetPlan } from './pull-plan.ts';
+import { WorkspaceState } from './pull-state.ts';
 import { transferPlanned, type PullProgress, type PullResult } from './pull-transfer.ts';
 import type { ObjectStore } from './store.ts';
 
@@ -30,6 +32,10 @@ export interface PullRunOptions {
   largeObjectBytes?: number;
   /** Size of one ranged GET (default: the object split for the part jobs, 8-64 MiB; see partBytesFor). */
   partBytes?: number;
+  /** Replace workspace files whose bytes Cairn does not know (edited by the user); without it the pull refuses them, as `dvc pull` does without --force. */
+  force?: boolean;
+  /** How the front door names `force` in the refusal (default `--force`). */
+  forceLabel?: string;
 }
 
 export interface PullOptions extends PullRunOptions {
@@ -75,10 +81,14 @@ export async function pullSources(sources: readonly PullSource[], options: PullR
     plans.push(await planOutputs(root, outputs, source, { store, logger: options.logger, cacheDir: options.cacheDir, signal: options.signal }));
   }
   checkTargetsApart(plans);
+  const jobs = options.jobs ?? DEFAULT_PULL_JOBS;
+  const state = await WorkspaceState.load(options.cacheDir);
+  if (!options.force) await checkNothingUnsaved(plans, { state, cacheDir: options.cacheDir, jobs, forceLabel: options.forceLabel, signal: options.signal });
   const results = await transferPlanned(plans, {
     logger: options.logger,
-    jobs: options.jobs ?? DEFAULT_PULL_JOBS,
+    jobs,
     cacheDir: options.cacheDir,
+    state,
     onProgress: options.onProgress,
     signal: options.signal,
     largeObjectBytes: options.largeObjectBytes ?? DEFAULT_LARGE_OBJECT_BYTES,

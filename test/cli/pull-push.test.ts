@@ -4,7 +4,8 @@
  * them, test/fixtures/dvc/generate.py).
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli, tempDir } from '../support/cli.ts';
@@ -197,6 +198,87 @@ describe('cairn push / cairn pull with the file store', () => {
     const half = await runCli(['push', 'model.onnx', '--model', 'churn', '--remote', models], { cwd: dir });
     assert.equal(half.code, 2);
     assert.match(half.stderr, /--model and --version go together/);
+  });
+});
+
+/** git, with an identity so commits work on a bare CI machine. */
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=Cairn Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' });
+}
+
+describe('cairn push in a git repository: the data ignored, the remote recorded, a clone pulls with only Cairn', () => {
+  test('push, commit, clone: `cairn pull data.dvc` with no --remote brings the same bytes', async () => {
+    const project = tempDir('cairn-git-project-');
+    git(project, 'init', '-q');
+    makeData(project);
+    const remote = join(tempDir('cairn-git-remote-'), 'store');
+    const pushed = await runCli(['push', 'data', '--remote', remote], { cwd: project });
+    assert.equal(pushed.code, 0, pushed.stderr);
+    assert.match(pushed.stdout, /Wrote data\.dvc, \.gitignore, \.dvc\/config, \.dvc\/\.gitignore; commit them\.\n$/);
+    assert.equal(readFileSync(join(project, '.gitignore'), 'utf8'), '/data\n');
+    assert.equal(readFileSync(join(project, '.dvc', 'config'), 'utf8'), `[core]\n    remote = cairn\n['remote "cairn"']\n    url = ${remote}\n`);
+    assert.equal(readFileSync(join(project, '.dvc', '.gitignore'), 'utf8'), '/config.local\n/tmp\n/cache\n');
+
+    git(project, 'add', '-A');
+    assert.deepEqual(git(project, 'diff', '--cached', '--name-only').trim().split('\n').sort(), ['.dvc/.gitignore', '.dvc/config', '.gitignore', 'data.dvc'], 'git tracks the pointer, not the data');
+    git(project, 'commit', '-q', '-m', 'data');
+    const clone = join(tempDir('cairn-git-clone-'), 'clone');
+    git(project, 'clone', '-q', project, clone);
+    const pulled = await runCli(['pull', 'data.dvc', '--no-cache'], { cwd: clone });
+    assert.equal(pulled.code, 0, pulled.stderr);
+    assertSameTree(join(clone, 'data'), join(project, 'data'));
+    assert.equal(git(clone, 'status', '--porcelain'), '', 'the pulled data is ignored');
+  });
+
+  test('.gitignore gains the line once across two pushes; an existing default remote is kept; a URL with credentials is not written', async () => {
+    const project = tempDir('cairn-git-project-');
+    git(project, 'init', '-q');
+    makeData(project);
+    writeFileSync(join(project, '.gitignore'), 'node_modules');
+    mkdirSync(join(project, '.dvc'));
+    const config = `[core]\n    remote = storage\n['remote "storage"']\n    url = s3://team-bucket/dvc\n`;
+    writeFileSync(join(project, '.dvc', 'config'), config);
+    const remote = join(tempDir('cairn-git-remote-'), 'store');
+    for (let run = 0; run < 2; run++) {
+      const pushed = await runCli(['push', 'data', '--remote', remote], { cwd: project });
+      assert.equal(pushed.code, 0, pushed.stderr);
+    }
+    assert.equal(readFileSync(join(project, '.gitignore'), 'utf8'), 'node_modules\n/data\n');
+    assert.equal(readFileSync(join(project, '.dvc', 'config'), 'utf8'), config, 'the default remote is left alone');
+    assert.equal(existsSync(join(project, '.dvc', '.gitignore')), false);
+
+    const fresh = tempDir('cairn-git-project-');
+    git(fresh, 'init', '-q');
+    makeData(fresh);
+    const secret = await runCli(['push', 'data', '--remote', 's3://AKIAEXAMPLE:hunter2@bucket/dvc'], { cwd: fresh });
+    assert.equal(secret.code, 2, 'refused before anything is uploaded or written');
+    assert.equal(existsSync(join(fresh, '.dvc')), false, 'no .dvc/config with the credentials');
+    assert.doesNotMatch(secret.stderr, /hunter2/);
+  });
+});
+
+describe('cairn pull never overwrites a file changed in the workspace', () => {
+  test('an edited file stays, exit 2 naming it and --force, no stack trace; --force replaces it', async () => {
+    const project = tempDir('cairn-edit-project-');
+    makeData(project);
+    const remote = join(tempDir('cairn-edit-remote-'), 'store');
+    assert.equal((await runCli(['push', 'data', '--remote', remote], { cwd: project })).code, 0);
+    const clone = cloneWith(join(project, 'data.dvc'));
+    const cache = join(tempDir('cairn-cache-'), 'cache');
+    const first = await runCli(['pull', 'data.dvc', '--remote', remote, '--cache', cache], { cwd: clone });
+    assert.equal(first.code, 0, first.stderr);
+
+    rmSync(join(clone, 'data', 'train.csv'));
+    writeFileSync(join(clone, 'data', 'train.csv'), 'a,b\nmy,edit\n');
+    const refused = await runCli(['pull', 'data.dvc', '--remote', remote, '--cache', cache], { cwd: clone });
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /data\/train\.csv \(.*data\.dvc\).*Nothing was written.*--force/);
+    assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(readFileSync(join(clone, 'data', 'train.csv'), 'utf8'), 'a,b\nmy,edit\n');
+
+    const forced = await runCli(['pull', 'data.dvc', '--remote', remote, '--cache', cache, '--force'], { cwd: clone });
+    assert.equal(forced.code, 0, forced.stderr);
+    assertSameTree(join(clone, 'data'), join(project, 'data'));
   });
 });
 

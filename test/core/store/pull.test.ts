@@ -108,7 +108,7 @@ test('with a cache, a second pull reads nothing and a pull into a fresh clone re
   assert.deepEqual(tree(clone), tree(repo));
 });
 
-test('a file changed in the workspace is put back; a damaged cache entry is dropped and fetched again', async () => {
+test('a file changed in the workspace is put back with force; a damaged cache entry is dropped and fetched again', async () => {
   const { repo, remote } = fixtureRepo();
   const cacheDir = join(tempDir(), 'cache');
   const store = counting(new FileStore(remote));
@@ -118,7 +118,7 @@ test('a file changed in the workspace is put back; a damaged cache entry is drop
   // Replaced (a new file under the name, as editors save): the cached copy is untouched.
   rmSync(join(repo, 'data.txt'));
   writeFileSync(join(repo, 'data.txt'), 'edited by hand');
-  const restored = await pullPointerFile(join(repo, 'data.txt.dvc'), { store, logger: silentLogger, cacheDir });
+  const restored = await pullPointerFile(join(repo, 'data.txt.dvc'), { store, logger: silentLogger, cacheDir, force: true });
   assert.deepEqual(readFileSync(join(repo, 'data.txt')), original);
   assert.equal(restored.fromCache.files, 1);
 
@@ -133,7 +133,7 @@ test('a file changed in the workspace is put back; a damaged cache entry is drop
   assert.equal(statSync(linked).ino, statSync(join(relinked, 'data.txt')).ino, 'one inode: no bytes copied into the cache');
   writeFileSync(join(relinked, 'data.txt'), 'rewritten in place');
   const inPlace = memoryLogger();
-  const again = await pullPointerFile(join(relinked, 'data.txt.dvc'), { store, logger: inPlace, cacheDir: freshCache });
+  const again = await pullPointerFile(join(relinked, 'data.txt.dvc'), { store, logger: inPlace, cacheDir: freshCache, force: true });
   assert.deepEqual(readFileSync(join(relinked, 'data.txt')), original);
   assert.equal(again.downloaded.files, 1);
   assert.ok(inPlace.lines.some((line) => line.level === 'warn' && /edited in place through a workspace file linked to it/.test(line.message)));
