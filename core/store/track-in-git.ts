@@ -7,10 +7,11 @@
  * names its remote. An existing default remote is never changed, and a URL holding credentials is
  * never written, since `.dvc/config` is committed.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.ts';
 import type { Logger } from '../logger.ts';
+import { gitRoot } from '../repository-root.ts';
 import { findDvcDir, readDvcConfig } from './dvc/dvc-config.ts';
 import { redactCredentials } from './redact-credentials.ts';
 import type { ResolvedRemote } from './resolve-remote.ts';
@@ -32,8 +33,8 @@ export interface TrackOptions {
 
 /** Records the output and the remote; returns the files it wrote (absolute). */
 export async function trackInGit(options: TrackOptions): Promise<string[]> {
-  const gitRoot = await findGitRoot(dirname(options.pointerPath));
-  if (gitRoot === undefined) {
+  const root = gitRoot(dirname(options.pointerPath));
+  if (root === undefined) {
     options.logger.debug(`${dirname(options.pointerPath)} is not in a git repository: no .gitignore or .dvc/config written`);
     return [];
   }
@@ -42,7 +43,7 @@ export async function trackInGit(options: TrackOptions): Promise<string[]> {
     const gitignore = join(dirname(options.pointerPath), '.gitignore');
     if (await addIgnoreEntry(gitignore, `/${escapeIgnorePattern(basename(options.outputPath))}`)) written.push(gitignore);
   }
-  if (options.remote !== undefined) written.push(...(await recordDefaultRemote(gitRoot, dirname(options.pointerPath), options.remote, options.logger)));
+  if (options.remote !== undefined) written.push(...(await recordDefaultRemote(root, dirname(options.pointerPath), options.remote, options.logger)));
   return written;
 }
 
@@ -92,14 +93,6 @@ async function recordDefaultRemote(gitRoot: string, from: string, remote: Resolv
     written.push(dvcGitignore);
   }
   return written;
-}
-
-/** The folder holding `.git` (a folder, or a file in a worktree or submodule), going up from `from`. */
-async function findGitRoot(from: string): Promise<string | undefined> {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (await stat(join(dir, '.git')).then(() => true, () => false)) return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
 }
 
 async function readIfAny(path: string): Promise<string | undefined> {
