@@ -17,7 +17,8 @@ export interface OutputPath {
   shown: string;
 }
 
-async function kindOf(path: string): Promise<'file' | 'folder' | 'other' | undefined> {
+/** What is at `path`: a file, a folder, something else, or nothing (also when a folder on the way is a file). */
+export async function pathKind(path: string): Promise<'file' | 'folder' | 'other' | undefined> {
   try {
     const info = await stat(path);
     return info.isDirectory() ? 'folder' : info.isFile() ? 'file' : 'other';
@@ -39,13 +40,13 @@ export async function checkOutputPaths(outputs: readonly OutputPath[]): Promise<
     if (Buffer.byteLength(basename(path)) > MAX_OUTPUT_NAME_BYTES) {
       throw new UserError(`${option} ${shown}: the file name is longer than ${MAX_OUTPUT_NAME_BYTES} bytes; use a shorter name.`);
     }
-    const kind = await kindOf(path);
+    const kind = await pathKind(path);
     if (kind === 'folder') throw new UserError(`${option} ${shown} is a folder; name a file to write (for example ${shown.replace(/\/+$/, '')}/${basename(path) || 'out'}.md).`);
     if (kind === 'other') throw new UserError(`${option} ${shown} cannot be written: it is not a regular file.`);
     // The nearest existing ancestor must be a folder, or the parents cannot be made.
     let parent = dirname(path);
     for (;;) {
-      const parentKind = await kindOf(parent);
+      const parentKind = await pathKind(parent);
       if (parentKind === 'folder') break;
       if (parentKind !== undefined) throw new UserError(`${option} ${shown} cannot be written: ${parent} is a file, not a folder.`);
       const up = dirname(parent);

@@ -8,7 +8,7 @@ import { openStore } from '../../core/store/open-store.ts';
 import { pushPath, pushPointerFile, type PushResult } from '../../core/store/push.ts';
 import { resolveRemote, type ResolvedRemote } from '../../core/store/resolve-remote.ts';
 import type { ObjectStore } from '../../core/store/store.ts';
-import { trackInGit } from '../../core/store/track-in-git.ts';
+import { checkTrackInGit, trackInGit } from '../../core/store/track-in-git.ts';
 import { parseCommandArgs, parsePositiveInt, verbosityOf } from '../args.ts';
 import { cliLogger, type CliIO } from '../io.ts';
 import { progressDisplay, type ProgressDisplay, type TransferSnapshot } from '../progress.ts';
@@ -114,6 +114,13 @@ async function pushPaths(
   const started = performance.now();
   const before: TransferSnapshot = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, elapsedMs: 0 };
   const pushed: PushedPath[] = [];
+  // A remote the user named as a URL or folder (not one from .dvc/config) is recorded for clones.
+  const recorded = (index: number) => (options.remoteNamed && remotes[index].source === '--remote' ? remotes[index] : undefined);
+  // What git tracking will write is checked before the first upload.
+  for (const [index, path] of paths.entries()) {
+    const pointer = isDvcPointerPath(path) ? { pointerPath: path } : { pointerPath: `${path}.dvc`, outputPath: path };
+    await checkTrackInGit({ ...pointer, remote: recorded(index) });
+  }
   try {
     for (const [index, path] of paths.entries()) {
       const store = storeFor(remotes[index]);
@@ -132,10 +139,8 @@ async function pushPaths(
             elapsedMs: performance.now() - started,
           }),
       });
-      // A remote the user named as a URL or folder (not one from .dvc/config) is recorded for clones.
-      const remote = options.remoteNamed && remotes[index].source === '--remote' ? remotes[index] : undefined;
       const pointerPath = result.pointerPath ?? path;
-      const gitFiles = await trackInGit({ pointerPath, outputPath: result.pointerPath ? path : undefined, remote, logger: options.logger });
+      const gitFiles = await trackInGit({ pointerPath, outputPath: result.pointerPath ? path : undefined, remote: recorded(index), logger: options.logger });
       pushed.push({ path, remote: store.uri, ...result, gitFiles });
       const files = result.uploaded.files + result.skipped.files;
       const bytes = result.uploaded.bytes + result.skipped.bytes;

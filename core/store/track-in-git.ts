@@ -12,6 +12,8 @@ import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.ts';
 import type { Logger } from '../logger.ts';
 import { gitRoot } from '../repository-root.ts';
+import { pathKind } from '../output-paths.ts';
+import { UserError } from '../errors.ts';
 import { findDvcDir, readDvcConfig } from './dvc/dvc-config.ts';
 import { redactCredentials } from './redact-credentials.ts';
 import type { ResolvedRemote } from './resolve-remote.ts';
@@ -45,6 +47,31 @@ export async function trackInGit(options: TrackOptions): Promise<string[]> {
   }
   if (options.remote !== undefined) written.push(...(await recordDefaultRemote(root, dirname(options.pointerPath), options.remote, options.logger)));
   return written;
+}
+
+/**
+ * Refuses, before anything is pushed, what `trackInGit` could not write: a folder where the
+ * .gitignore goes, a file where the `.dvc` folder goes, a folder where its config goes.
+ */
+export async function checkTrackInGit(options: Omit<TrackOptions, 'logger'>): Promise<void> {
+  const root = gitRoot(dirname(options.pointerPath));
+  if (root === undefined) return;
+  const files: string[] = [];
+  if (options.outputPath !== undefined) files.push(join(dirname(options.pointerPath), '.gitignore'));
+  if (options.remote !== undefined) {
+    const dvcDir = (await findDvcDir(dirname(options.pointerPath))) ?? join(root, '.dvc');
+    const kind = await pathKind(dvcDir);
+    if (kind !== undefined && kind !== 'folder') {
+      throw new UserError(`${dvcDir} is not a folder, but DVC keeps its config in a .dvc folder where cairn push records the remote; move it aside. Nothing was pushed.`);
+    }
+    files.push(join(dvcDir, 'config'), join(dvcDir, '.gitignore'));
+  }
+  for (const file of files) {
+    const kind = await pathKind(file);
+    if (kind !== undefined && kind !== 'file') {
+      throw new UserError(`${file} is not a file, but cairn push records the data in it for git (as dvc add does); move it aside. Nothing was pushed.`);
+    }
+  }
 }
 
 /** Appends `entry` as DVC does (scmrepo's _add_entry_to_gitignore): on a line of its own, once. */

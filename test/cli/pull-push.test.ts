@@ -255,6 +255,25 @@ describe('cairn push in a git repository: the data ignored, the remote recorded,
     assert.equal(existsSync(join(fresh, '.dvc')), false, 'no .dvc/config with the credentials');
     assert.doesNotMatch(secret.stderr, /hunter2/);
   });
+
+  test('a folder where the .gitignore goes, or a file where .dvc goes: exit 2 before anything is pushed, no stack trace', async () => {
+    for (const [name, plant, message] of [
+      ['.gitignore', (dir: string) => mkdirSync(join(dir, '.gitignore')), /\.gitignore is not a file, but cairn push records the data in it/],
+      ['.dvc', (dir: string) => writeFileSync(join(dir, '.dvc'), 'mine'), /\.dvc is not a folder, but DVC keeps its config in a \.dvc folder/],
+    ] as const) {
+      const project = tempDir('cairn-git-project-');
+      git(project, 'init', '-q');
+      makeData(project);
+      plant(project);
+      const remote = join(tempDir('cairn-git-remote-'), 'store');
+      const pushed = await runCli(['push', 'data', '--remote', remote], { cwd: project });
+      assert.equal(pushed.code, 2, `${name}: ${pushed.stderr}`);
+      assert.match(pushed.stderr, message);
+      assert.doesNotMatch(pushed.stderr, /\n\s+at /, 'no stack trace');
+      assert.equal(existsSync(join(project, 'data.dvc')), false, `${name}: no pointer written`);
+      assert.equal(existsSync(remote), false, `${name}: nothing uploaded`);
+    }
+  });
 });
 
 describe('cairn pull never overwrites a file changed in the workspace', () => {
