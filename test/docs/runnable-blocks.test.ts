@@ -9,7 +9,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CLI, tempDir } from '../support/cli.ts';
 import { codeBlocks, DOC_FILES, type CodeBlock } from '../support/markdown-blocks.ts';
@@ -19,7 +19,7 @@ const SHELLS = ['sh', 'bash', 'shell', 'console'];
 const IDENTITY = { GIT_AUTHOR_NAME: 'Cairn Reader', GIT_AUTHOR_EMAIL: 'reader@example.com', GIT_COMMITTER_NAME: 'Cairn Reader', GIT_COMMITTER_EMAIL: 'reader@example.com' };
 
 /** A scratch copy of the repository as a fresh git repository, and a PATH whose `cairn` is dist/cli.js. */
-function scratchCopy(): { dir: string; env: NodeJS.ProcessEnv } {
+function scratchCopy(): { root: string; dir: string; env: NodeJS.ProcessEnv } {
   const root = tempDir('cairn-readme-');
   const dir = join(root, 'cairn');
   const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8' }).split('\0').filter(Boolean);
@@ -39,13 +39,14 @@ function scratchCopy(): { dir: string; env: NodeJS.ProcessEnv } {
   execFileSync('git', ['init', '-q'], { cwd: dir, env });
   execFileSync('git', ['add', '-A'], { cwd: dir, env });
   execFileSync('git', ['commit', '-qm', 'scratch copy'], { cwd: dir, env });
-  return { dir, env };
+  return { root, dir, env };
 }
 
 function runBlock(block: Pick<CodeBlock, 'body'>): Promise<{ code: number; output: string }> {
-  const { dir, env } = scratchCopy();
+  const { root, dir, env } = scratchCopy();
   return new Promise((done) => {
     execFile('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', block.body], { cwd: dir, env, timeout: 120_000, maxBuffer: 32 << 20 }, (error, stdout, stderr) => {
+      rmSync(root, { recursive: true, force: true }); // a few MiB per block; what a block made under mktemp stays, as a reader's would
       done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
     });
   });
