@@ -3,8 +3,8 @@
  * (-e, pipefail), from the root of a scratch copy of this repository (its tracked and unignored
  * files, committed to a fresh git repository, as a clone has them), with `cairn` on PATH as
  * `npm link` puts it, and must exit 0. The copy reuses the built dist/ and node_modules (links), so
- * a block costs its own commands and nothing else. HOME is a scratch folder: no cache or git config
- * of the machine's leaks in.
+ * a block costs its own commands and nothing else. HOME and TMPDIR are scratch folders: no cache or
+ * git config of the machine's leaks in, and all a block made is removed after it.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,7 +35,9 @@ function scratchCopy(): { root: string; dir: string; env: NodeJS.ProcessEnv } {
   chmodSync(join(bin, 'cairn'), 0o755);
   const home = join(root, 'home');
   mkdirSync(home);
-  const env = { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: home, TERM: 'dumb', ...IDENTITY };
+  const scratch = join(root, 'tmp'); // mktemp -d in a block lands here, and goes with the rest
+  mkdirSync(scratch);
+  const env = { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: home, TMPDIR: scratch, TERM: 'dumb', ...IDENTITY };
   execFileSync('git', ['init', '-q'], { cwd: dir, env });
   execFileSync('git', ['add', '-A'], { cwd: dir, env });
   execFileSync('git', ['commit', '-qm', 'scratch copy'], { cwd: dir, env });
@@ -46,7 +48,7 @@ function runBlock(block: Pick<CodeBlock, 'body'>): Promise<{ code: number; outpu
   const { root, dir, env } = scratchCopy();
   return new Promise((done) => {
     execFile('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', block.body], { cwd: dir, env, timeout: 120_000, maxBuffer: 32 << 20 }, (error, stdout, stderr) => {
-      rmSync(root, { recursive: true, force: true }); // a few MiB per block; what a block made under mktemp stays, as a reader's would
+      rmSync(root, { recursive: true, force: true });
       done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
     });
   });
