@@ -9,7 +9,7 @@
  *   WEBHOOK_PATH           where webhooks are received; default /api/github/webhooks
  *   GHE_HOST, GHE_PROTOCOL GitHub Enterprise Server (or a local fake): API at GHE_PROTOCOL://GHE_HOST/api/v3
  *   PORT, HOST             where the server listens; default 3000 on all interfaces
- *   LOG_LEVEL, LOG_FORMAT  Probot's pino logger: trace|debug|info|warn|error|fatal, json|pretty
+ *   LOG_LEVEL, LOG_FORMAT  Probot's pino logger: trace|debug|info|warn|error|fatal (default info), json|pretty
  */
 import { UserError } from '../core/errors.ts';
 

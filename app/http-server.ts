@@ -45,7 +45,11 @@ function healthz(req: IncomingMessage, res: ServerResponse): boolean {
 
 function probotFromEnv(env: AppEnv): Probot {
   try {
-    return createProbot({ env, overrides: appOctokitOptions() });
+    // Probot's createProbot defaults LOG_LEVEL to warn, which hides the address line `npm run app`
+    // prints on start; `probot run` defaults to info, and so do we. A LOG_LEVEL set still wins.
+    // Probot types LOG_LEVEL as its level names and, like Probot, we pass the user's value on as is.
+    const logLevel = (env.LOG_LEVEL || 'info') as NodeJS.ProcessEnv['LOG_LEVEL'];
+    return createProbot({ env: { ...env, LOG_LEVEL: logLevel }, overrides: appOctokitOptions() });
   } catch (error) {
     // Probot drops a key it cannot read and then finds none.
     if (/privateKey/.test((error as Error).message)) {

@@ -19,29 +19,7 @@ import {
 import { applyPlannedTags, checkRepository, gitIdentity, listTagNames, readAnnotatedTags, resolveCommit } from '../../core/registry/local-git.ts';
 import { parseChoice, parseCommandArgs } from '../args.ts';
 import type { CliIO } from '../io.ts';
-
-export const registryHelp = `Usage: cairn registry <command> [options]
-
-The model registry on git tags, compatible with GTO: name@vX.Y.Z registers a version, name#stage#N
-assigns a stage, name@vX.Y.Z! and name#stage!#N cancel them, name@deprecated deprecates a model.
-
-Commands:
-  parse-tag TAG                            what a tag means, as JSON
-  show [--json] [--deprecated]             models, their latest version and the holder of each stage
-  register NAME [--version V | --bump major|minor|patch] [--ref REV]
-  deregister NAME (--version V | --ref REV)
-  assign NAME STAGE (--version V | --ref REV) [--force]
-  unassign NAME STAGE (--version V | --ref REV)
-  deprecate NAME
-
-Options:
-  --repo DIR       the git repository (default: the current folder)
-  --config PATH    repository config (default DIR/.github/cairn.yml); its stages are the ones allowed
-  --message TEXT   why; the tag message records it with who (your git user)
-  --force          assign a version again that is still assigned to the stage (makes it the holder)
-  --push           push the new tags (to --remote, default origin)
-  --json           print JSON
-`;
+import { REGISTRY_SUBCOMMANDS, registryHelp, registrySubcommandHelp } from './registry-help.ts';
 
 const options = {
   repo: { type: 'string' },
@@ -59,24 +37,16 @@ const options = {
 
 type Values = ReturnType<typeof parseCommandArgs<typeof options>>['values'];
 
-const ARITY: Record<string, string[]> = {
-  'parse-tag': ['TAG'],
-  show: [],
-  register: ['NAME'],
-  deregister: ['NAME'],
-  assign: ['NAME', 'STAGE'],
-  unassign: ['NAME', 'STAGE'],
-  deprecate: ['NAME'],
-};
-
 export async function registryCommand(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === 'help' && rest.length === 1 && Object.hasOwn(REGISTRY_SUBCOMMANDS, rest[0])) return io.stdout(registrySubcommandHelp(rest[0])), 0;
   if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') return io.stdout(registryHelp), sub === undefined ? 2 : 0;
-  if (!Object.hasOwn(ARITY, sub)) throw new UserError(`unknown registry command "${sub}"; use one of ${Object.keys(ARITY).join(', ')}.`);
+  if (!Object.hasOwn(REGISTRY_SUBCOMMANDS, sub)) throw new UserError(`unknown registry command "${sub}"; use one of ${Object.keys(REGISTRY_SUBCOMMANDS).join(', ')}.`);
   const { values, positionals } = parseCommandArgs(`registry ${sub}`, rest, options, true);
-  if (values.help) return io.stdout(registryHelp), 0;
-  if (positionals.length !== ARITY[sub].length) {
-    throw new UserError(`cairn registry ${sub} takes ${ARITY[sub].join(' ') || 'no arguments'}${positionals.length > ARITY[sub].length ? `; unexpected "${positionals[ARITY[sub].length]}"` : ''}.`);
+  if (values.help) return io.stdout(registrySubcommandHelp(sub)), 0;
+  const arity = REGISTRY_SUBCOMMANDS[sub].args;
+  if (positionals.length !== arity.length) {
+    throw new UserError(`cairn registry ${sub} takes ${arity.join(' ') || 'no arguments'}${positionals.length > arity.length ? `; unexpected "${positionals[arity.length]}"` : ''}. Run \`cairn registry ${sub} --help\` for its usage.`);
   }
   if (sub === 'parse-tag') {
     const [tag] = positionals;
@@ -153,9 +123,15 @@ function describe(event: PlannedTag['event']): string {
   }
 }
 
-/** A plain table like `gto show`'s: name, latest, one `#stage` column per stage; `-` where nothing is. */
+/** A plain table like `gto show`'s (name, latest, one `#stage` column per stage; `-` where nothing is), then the deprecated models it leaves out. */
 function formatTable(view: RegistryView, repoDir: string): string {
-  if (view.rows.length === 0) return `No models in the registry of ${repoDir} (no registry tags).\n`;
+  // GTO hides deprecated models; saying "no registry tags" after a deprecation would be wrong.
+  const hidden = view.hiddenDeprecated.length === 0 ? '' : `Deprecated: ${view.hiddenDeprecated.join(', ')} (\`cairn registry show --deprecated\` lists ${view.hiddenDeprecated.length === 1 ? 'it' : 'them'}).\n`;
+  if (view.rows.length === 0) return hidden ? `No active models in the registry of ${repoDir}.\n${hidden}` : `No models in the registry of ${repoDir} (no registry tags).\n`;
+  return plainTable(view) + hidden;
+}
+
+function plainTable(view: RegistryView): string {
   const header = ['name', 'latest', ...view.stages.map((stage) => `#${stage}`)];
   const rows = view.rows.map((row) => [row.deprecated ? `${row.name} (deprecated)` : row.name, row.latest ?? '-', ...view.stages.map((stage) => row.stages[stage] ?? '-')]);
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i].length)));

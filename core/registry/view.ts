@@ -13,6 +13,8 @@ export interface RegistryView {
   /** The stage columns: the configured stages in their order, then any other stage in use, sorted. */
   stages: string[];
   rows: RegistryRow[];
+  /** Deprecated models left out of `rows` (without `deprecated`), sorted: a reader is told they exist. */
+  hiddenDeprecated: string[];
 }
 
 /** Stages some version holds, over every model (deprecated ones too, as GTO counts them). */
@@ -28,14 +30,15 @@ export function stagesInUse(state: RegistryState): string[] {
 export function registryView(state: RegistryState, options: { configuredStages?: readonly string[]; deprecated?: boolean } = {}): RegistryView {
   const configured = options.configuredStages ?? [];
   const stages = [...configured, ...stagesInUse(state).filter((stage) => !configured.includes(stage))];
-  const rows = Object.values(state.models)
+  const models = Object.values(state.models).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const hiddenDeprecated = options.deprecated ? [] : models.filter((model) => model.deprecated).map((model) => model.name);
+  const rows = models
     .filter((model) => options.deprecated || !model.deprecated)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((model: ModelState): RegistryRow => ({
       name: model.name,
       deprecated: model.deprecated,
       ...(model.latest !== undefined ? { latest: model.latest } : {}),
       stages: Object.fromEntries(Object.values(model.stages).map((holder) => [holder.stage, holder.version])),
     }));
-  return { stages, rows };
+  return { stages, rows, hiddenDeprecated };
 }

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { runCli, tempDir } from '../support/cli.ts';
+import { REGISTRY_SUBCOMMANDS } from '../../cli/commands/registry-help.ts';
 import { assertNoWorkflowCommands, HOSTILE } from '../support/inert-markdown.ts';
 import { GitRepo, gitEnv, isoAt } from '../core/registry/git-repo.ts';
 
@@ -263,5 +264,58 @@ describe('cairn registry: config stages, --push, no repository', () => {
     const result = await runCli(['registry', 'show', '--repo', tempDir()]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /is not a git repository; run this inside one or pass --repo DIR/);
+  });
+});
+
+describe('cairn registry show after a deprecation', () => {
+  test('names the deprecated model instead of saying there are no registry tags', async () => {
+    const repo = GitRepo.create();
+    repo.commit('first');
+    await ok(repo, 1, 'register', 'churn', '--ref', 'HEAD');
+    await ok(repo, 2, 'deprecate', 'churn');
+    const shown = await ok(repo, 0, 'show');
+    assert.doesNotMatch(shown, /no registry tags/);
+    assert.equal(shown, `No active models in the registry of ${repo.dir}.\nDeprecated: churn (\`cairn registry show --deprecated\` lists it).\n`);
+    assert.equal(await ok(repo, 0, 'show', '--deprecated'), 'name                latest\nchurn (deprecated)  v0.0.1\n');
+
+    // Beside an active model: the table, then the line naming what it left out.
+    await ok(repo, 3, 'register', 'fraud', '--ref', 'HEAD');
+    assert.equal(await ok(repo, 0, 'show'), 'name   latest\nfraud  v0.0.1\nDeprecated: churn (`cairn registry show --deprecated` lists it).\n');
+  });
+
+  test('a repository with no registry tags still says so', async () => {
+    const repo = GitRepo.create();
+    repo.commit('first');
+    assert.equal(await ok(repo, 0, 'show'), `No models in the registry of ${repo.dir} (no registry tags).\n`);
+  });
+});
+
+describe('cairn registry <command> --help', () => {
+  const general = runCli(['registry', '--help']);
+
+  test('cairn registry --help lists every command and exits 0', async () => {
+    const { code, stdout } = await general;
+    assert.equal(code, 0);
+    for (const name of Object.keys(REGISTRY_SUBCOMMANDS)) assert.match(stdout, new RegExp(`^  ${name} `, 'm'), name);
+  });
+
+  for (const [name, { synopsis }] of Object.entries(REGISTRY_SUBCOMMANDS)) {
+    test(`cairn registry ${name} --help prints ${name}'s own usage and exits 0, without a repository or arguments`, async () => {
+      const result = await runCli(['registry', name, '--help'], { cwd: tempDir() });
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stderr, '');
+      assert.match(result.stdout, new RegExp(`^Usage: cairn registry ${name} `));
+      assert.notEqual(result.stdout, (await general).stdout);
+      // Every option its usage line names is explained below it.
+      for (const flag of synopsis.match(/--[a-z]+/g) ?? []) assert.match(result.stdout, new RegExp(`^  ${flag} `, 'm'), `${name}: ${flag}`);
+      assert.deepEqual(await runCli(['registry', name, '-h']), result, '-h is --help');
+      assert.deepEqual(await runCli(['registry', 'help', name]), result, 'cairn registry help NAME is the same');
+    });
+  }
+
+  test('a wrong number of arguments names the command\'s own --help', async () => {
+    const result = await runCli(['registry', 'assign', 'churn']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /cairn registry assign takes NAME STAGE\. Run `cairn registry assign --help` for its usage\./);
   });
 });

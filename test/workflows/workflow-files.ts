@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { NoOperationTraceWriter, convertWorkflowTemplate, parseWorkflow } from '@actions/workflow-parser';
 import { parseAction } from '@actions/workflow-parser/actions/index';
+import { codeBlocks, DOC_FILES, isWorkflow } from '../support/markdown-blocks.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -29,6 +30,13 @@ export function workflowFiles(root = repoRoot): string[] {
   };
   walk(join(root, 'examples'));
   return found.map((path) => relative(root, path)).sort();
+}
+
+/** The yaml blocks of README.md and app/README.md that are whole workflows (`on` and `jobs`), by `README.md:LINE`. */
+export function docWorkflows(root = repoRoot): Array<{ where: string; content: string }> {
+  return DOC_FILES.flatMap((file) => codeBlocks(root, file))
+    .filter(isWorkflow)
+    .map((block) => ({ where: block.where, content: block.body }));
 }
 
 /** The root action.yml (setup) and actions/<name>/action.yml. */

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
-import { actionErrors, actionFiles, read, workflowErrors, workflowFiles } from './workflow-files.ts';
+import { actionErrors, actionFiles, docWorkflows, read, workflowErrors, workflowFiles } from './workflow-files.ts';
 
 describe('the validator itself', () => {
   // Without these, a validator that reports nothing would make every test below pass.
@@ -59,6 +59,20 @@ describe('workflow files', () => {
       } else {
         assert.equal(top, 'read-all', 'top-level permissions');
       }
+    });
+  }
+});
+
+describe('workflows shown in README.md and app/README.md', () => {
+  const blocks = docWorkflows();
+
+  test('are found: the quickstart, the registry action\'s and the app\'s deploy workflow', () => {
+    assert.deepEqual(blocks.map((block) => block.where.split(':')[0]), ['README.md', 'README.md', 'app/README.md']);
+  });
+
+  for (const { where, content } of blocks) {
+    test(`${where} parses and validates with no errors`, async () => {
+      assert.deepEqual(await workflowErrors(where, content), []);
     });
   }
 });

@@ -141,6 +141,8 @@ describe('GTO tests/test_api.py scenarios', () => {
     const state = registryState([tag('model@v0.0.1', C1, '10:00:00'), tag('model@deprecated', C1, '10:00:01')]);
     assert.equal(state.models.model.deprecated, true);
     assert.deepEqual(registryView(state).rows, []);
+    assert.deepEqual(registryView(state).hiddenDeprecated, ['model'], 'the view still names what it hid');
+    assert.deepEqual(registryView(state, { deprecated: true }).hiddenDeprecated, []);
     assert.deepEqual(registryView(state, { deprecated: true }).rows, [{ name: 'model', deprecated: true, latest: 'v0.0.1', stages: {} }]);
   });
 });

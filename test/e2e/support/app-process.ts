@@ -31,7 +31,8 @@ export interface AppProcess {
 export interface StartAppOptions {
   /** The fake GitHub's `127.0.0.1:PORT`. */
   gheHost: string;
-  env?: Record<string, string>;
+  /** Added to (or, as `undefined`, removed from) the defaults below. */
+  env?: Record<string, string | undefined>;
   /** Runs the app under `taskset -c <cpus>` where taskset exists. */
   cpus?: string;
   /** Keep the process's output (tests); a benchmark drains it instead. */
