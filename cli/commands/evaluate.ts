@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { checkOutputPaths } from '../../core/output-paths.ts';
-import { splitList } from '../../core/options.ts';
+import { readFeatureList } from '../../core/evaluate/feature-list.ts';
 import { GateFailure } from '../../core/errors.ts';
 import { runGatedEvaluation } from '../../core/evaluate/gated.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
@@ -19,7 +19,9 @@ Options:
   --model PATH         ONNX model file
   --data PATH          evaluation data
   --target COL         column holding the true label or value
-  --features a,b,...   feature columns in model input order (default: every other column, in file order)
+  --features a,b,...   feature columns in model input order (default: the config model's features, else
+                       every column but the target, in file order)
+  --features @FILE     the same, one name per line in FILE (relative to the working folder)
   --task TASK          auto | binary | multiclass | regression (default auto)
   --name NAME          the model's name in the config and reports (default: the config's model whose
                        path is --model, or its only model; else the model file's name)
@@ -62,7 +64,7 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
     modelPath: resolve(io.cwd, requireOption('evaluate', 'model', values.model)),
     dataPath: resolve(io.cwd, requireOption('evaluate', 'data', values.data)),
     target: requireOption('evaluate', 'target', values.target),
-    features: splitList(values.features),
+    features: await readFeatureList(values.features, { cwd: io.cwd, label: '--features' }),
     task: parseChoice('task', values.task, ['auto', 'binary', 'multiclass', 'regression'], 'auto'),
     device: parseChoice('device', values.device, ['auto', 'cpu', 'cuda'], 'auto'),
     batchSize: parsePositiveInt('batch-size', values['batch-size'], 4096),
