@@ -14,6 +14,7 @@ import { cliLogger, type CliIO } from '../io.ts';
 export const evaluateHelp = `Usage: cairn evaluate --model M --data D --target COL [options]
 
 Evaluates an ONNX model on a table (CSV, TSV, JSONL, Parquet) and writes cairn.metrics/v1 JSON.
+On a terminal it prints the headline metrics table; on a pipe, or with --json, the JSON.
 
 Options:
   --model PATH         ONNX model file
@@ -33,6 +34,7 @@ Options:
   --device DEVICE      auto | cpu | cuda (default auto)
   --batch-size N       rows per inference batch (default 4096)
   --out PATH           write the metrics JSON here (default: print it to stdout)
+  --json               print the metrics JSON to stdout even on a terminal (where the table is the default)
   -q, --quiet / -v, --verbose
 
 Exit codes: 0 ok, 1 the gate failed, 2 bad usage or bad input.
@@ -53,6 +55,7 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
     device: { type: 'string' },
     'batch-size': { type: 'string' },
     out: { type: 'string' },
+    json: { type: 'boolean' },
   });
   if (values.help) return io.stdout(evaluateHelp), 0;
   const logger = cliLogger(io, verbosityOf(values));
@@ -85,10 +88,12 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
   if (values.out) {
     await writeFileAtomic(resolve(io.cwd, values.out), json);
     logger.info(`wrote ${values.out}`);
-  } else {
-    io.stdout(json);
   }
-  if (!values.quiet) io.stderr(formatMetricsSummary(report, baseline));
+  // A person at a terminal reads the table; a pipe (or --json) gets the JSON, as scripts expect.
+  const tableOnStdout = !values.out && !values.json && io.stdoutIsTTY === true;
+  if (tableOnStdout) io.stdout(formatMetricsSummary(report, baseline));
+  else if (values.json || !values.out) io.stdout(json);
+  if (!values.quiet && !tableOnStdout) io.stderr(formatMetricsSummary(report, baseline));
   if (report.gate && !report.gate.passed) {
     const failed = report.gate.rules.filter((rule) => !rule.passed).map((rule) => rule.rule);
     throw new GateFailure(`gate failed: ${failed.join(', ')}`, failed);
