@@ -6,6 +6,8 @@ export interface CliIO {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** stdout is a terminal: a person reads it, so `evaluate` prints its table there rather than JSON. */
+  stdoutIsTTY?: boolean;
   /** stderr is a terminal: progress is a bar redrawn in place rather than log lines. */
   stderrIsTTY?: boolean;
   /** The terminal's width, when stderr is one. */
@@ -37,6 +39,7 @@ export function processIO(): CliIO {
     stderr: (text) => void process.stderr.write(forTheRunner(text)),
     env: process.env,
     cwd: process.cwd(),
+    stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
     stderrColumns: process.stderr.isTTY ? process.stderr.columns : undefined,
   };

@@ -1,3 +1,4 @@
+import { applyOnnxruntimeDefaults } from '../core/evaluate/onnxruntime-environment.ts';
 import { processIO } from './io.ts';
 import { main } from './run.ts';
 
@@ -7,5 +8,7 @@ import { main } from './run.ts';
 // pull/push tests run on Node 20 and assert stderr has no NodeVersionSupportWarning. A user's own
 // value wins.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Before the first onnxruntime session: without it a command line over ~29 KB segfaults there.
+applyOnnxruntimeDefaults(process.env);
 
 process.exitCode = await main(process.argv.slice(2), processIO());

@@ -13,8 +13,3 @@ export function checkPositiveInt(label: string, value: string | undefined, fallb
   if (!Number.isInteger(n) || n <= 0) throw new UserError(`${label} must be a positive integer; got "${value}".`);
   return n;
 }
-
-export function splitList(value: string | undefined): string[] | undefined {
-  const items = value?.split(',').map((item) => item.trim()).filter(Boolean);
-  return items && items.length > 0 ? items : undefined;
-}

@@ -1,4 +1,6 @@
+import { applyOnnxruntimeDefaults } from '../../core/evaluate/onnxruntime-environment.ts';
 import { runAction } from '../shared/action-logger.ts';
 import { run } from './run.ts';
 
+applyOnnxruntimeDefaults(process.env);
 await runAction(run);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
-import { splitList } from '../../core/options.ts';
+import { readFeatureList } from '../../core/evaluate/feature-list.ts';
 import { GateFailure } from '../../core/errors.ts';
 import { runGatedEvaluation } from '../../core/evaluate/gated.ts';
 import { actionInput } from '../../core/evaluate/model-match.ts';
@@ -31,7 +31,7 @@ export async function run(): Promise<void> {
     modelPath,
     dataPath: core.getInput('data', { required: true }),
     target: core.getInput('target', { required: true }),
-    features: splitList(optionalInput('features')),
+    features: await readFeatureList(optionalInput('features'), { cwd: process.cwd(), label: 'features:' }),
     task: parseEnumInput('task', ['auto', 'binary', 'multiclass', 'regression'] as const, 'auto'),
     device: parseEnumInput('device', ['auto', 'cpu', 'cuda'] as const, 'auto'),
     batchSize: parsePositiveIntInput('batch-size', 4096),

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { checkOutputPaths } from '../../core/output-paths.ts';
-import { splitList } from '../../core/options.ts';
+import { readFeatureList } from '../../core/evaluate/feature-list.ts';
 import { GateFailure } from '../../core/errors.ts';
 import { runGatedEvaluation } from '../../core/evaluate/gated.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
@@ -14,12 +14,15 @@ import { cliLogger, type CliIO } from '../io.ts';
 export const evaluateHelp = `Usage: cairn evaluate --model M --data D --target COL [options]
 
 Evaluates an ONNX model on a table (CSV, TSV, JSONL, Parquet) and writes cairn.metrics/v1 JSON.
+On a terminal it prints the headline metrics table; on a pipe, or with --json, the JSON.
 
 Options:
   --model PATH         ONNX model file
   --data PATH          evaluation data
   --target COL         column holding the true label or value
-  --features a,b,...   feature columns in model input order (default: every other column, in file order)
+  --features a,b,...   feature columns in model input order (default: the config model's features, else
+                       every column but the target, in file order)
+  --features @FILE     the same, one name per line in FILE (relative to the working folder)
   --task TASK          auto | binary | multiclass | regression (default auto)
   --name NAME          the model's name in the config and reports (default: the config's model whose
                        path is --model, or its only model; else the model file's name)
@@ -31,6 +34,7 @@ Options:
   --device DEVICE      auto | cpu | cuda (default auto)
   --batch-size N       rows per inference batch (default 4096)
   --out PATH           write the metrics JSON here (default: print it to stdout)
+  --json               print the metrics JSON to stdout even on a terminal (where the table is the default)
   -q, --quiet / -v, --verbose
 
 Exit codes: 0 ok, 1 the gate failed, 2 bad usage or bad input.
@@ -51,6 +55,7 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
     device: { type: 'string' },
     'batch-size': { type: 'string' },
     out: { type: 'string' },
+    json: { type: 'boolean' },
   });
   if (values.help) return io.stdout(evaluateHelp), 0;
   const logger = cliLogger(io, verbosityOf(values));
@@ -62,7 +67,7 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
     modelPath: resolve(io.cwd, requireOption('evaluate', 'model', values.model)),
     dataPath: resolve(io.cwd, requireOption('evaluate', 'data', values.data)),
     target: requireOption('evaluate', 'target', values.target),
-    features: splitList(values.features),
+    features: await readFeatureList(values.features, { cwd: io.cwd, label: '--features' }),
     task: parseChoice('task', values.task, ['auto', 'binary', 'multiclass', 'regression'], 'auto'),
     device: parseChoice('device', values.device, ['auto', 'cpu', 'cuda'], 'auto'),
     batchSize: parsePositiveInt('batch-size', values['batch-size'], 4096),
@@ -83,10 +88,12 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
   if (values.out) {
     await writeFileAtomic(resolve(io.cwd, values.out), json);
     logger.info(`wrote ${values.out}`);
-  } else {
-    io.stdout(json);
   }
-  if (!values.quiet) io.stderr(formatMetricsSummary(report, baseline));
+  // A person at a terminal reads the table; a pipe (or --json) gets the JSON, as scripts expect.
+  const tableOnStdout = !values.out && !values.json && io.stdoutIsTTY === true;
+  if (tableOnStdout) io.stdout(formatMetricsSummary(report, baseline));
+  else if (values.json || !values.out) io.stdout(json);
+  if (!values.quiet && !tableOnStdout) io.stderr(formatMetricsSummary(report, baseline));
   if (report.gate && !report.gate.passed) {
     const failed = report.gate.rules.filter((rule) => !rule.passed).map((rule) => rule.rule);
     throw new GateFailure(`gate failed: ${failed.join(', ')}`, failed);

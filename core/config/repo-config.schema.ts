@@ -62,6 +62,18 @@ export const modelConfigSchema = strict({
   description: text.optional(),
   /** Object store URI for this model's artifacts (s3://bucket/prefix, file:///path). */
   store: text.min(1).optional(),
+  /**
+   * The feature columns in the model's input order; used when neither --features nor the action's
+   * `features:` names them (those override it). A wide model's list lives here, not on a command line.
+   */
+  features: z
+    .array(text.trim().min(1, 'expected a column name'), { error: 'expected a list of column names' })
+    .min(1, 'expected at least one column name; leave features out to use every column but the target')
+    .superRefine((names, ctx) => {
+      const repeated = [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
+      if (repeated.length > 0) ctx.addIssue({ code: 'custom', message: `lists ${repeated.map((name) => JSON.stringify(name)).join(', ')} more than once` });
+    })
+    .optional(),
   /** Class names in the order of the model's class indices, for display. */
   labels: z.array(text, { error: 'expected a list of class names' }).optional(),
   card: modelCardSchema.optional(),

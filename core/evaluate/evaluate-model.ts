@@ -23,6 +23,8 @@ export interface EvaluateOptions {
   dataPath: string;
   target: string;
   features?: string[];
+  /** How messages name where `features` came from (default `--features`). */
+  featuresFrom?: string;
   task: 'auto' | Task;
   device: DeviceRequest;
   batchSize: number;
@@ -44,7 +46,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<MetricsRe
   }
   const model = await openModel({ modelPath, device: options.device, logger, probes: options.probes, createSession: options.createSession });
   try {
-    const inputPlan = planInputs(model.inputs, schema, { modelPath, dataPath, target, features: options.features });
+    const inputPlan = planInputs(model.inputs, schema, { modelPath, dataPath, target, features: options.features, featuresFrom: options.featuresFrom });
     const planned = planOutputs(model.outputs, model.graph, options.task, modelPath);
     const inputColumns = inputPlan.kind === 'matrix' ? inputPlan.features : inputPlan.inputs.map((input) => input.name);
     logger.info(`model inputs <- ${dataPath} columns ${quoteList(inputColumns)}; target "${target}"`);

@@ -14,6 +14,7 @@ export interface GatedEvaluationOptions {
   modelPath: string;
   dataPath: string;
   target: string;
+  /** --features / `features:`; without it, the matched config model's `features` list, if any. */
   features?: string[];
   task: 'auto' | Task;
   device: 'auto' | 'cpu' | 'cuda';
@@ -78,11 +79,15 @@ export async function runGatedEvaluation(options: GatedEvaluationOptions): Promi
   if (options.noGate) options.logger.info(`${spell('no-gate')}: evaluating without a gate${configured ? ` (the configured one, ${configured}, is not checked)` : ''}.`);
   else if (options.gate === undefined && gate) options.logger.info(`gate from ${source}: ${gate}`);
   const task = options.task === 'auto' && model?.task ? model.task : options.task;
+  // --features / features: wins over the config's list; either way messages name where the list came from.
+  const features = options.features ?? model?.features;
+  const featuresFrom = options.features ? spell('features') : model?.features ? `models.${name}.features in ${options.configPath}` : undefined;
+  if (!options.features && model?.features) options.logger.info(`features: the ${model.features.length} columns of ${featuresFrom}`);
   const rules = gate ? parseGate(gate) : undefined;
   if (rules && task !== 'auto') checkGateMetrics(rules, task, source);
   const baseline = options.baseline ? await resolveBaseline(options.baseline, name, trustedApps(config), options) : undefined;
 
-  const report = await evaluateModel({ ...options, task, name });
+  const report = await evaluateModel({ ...options, task, name, features, featuresFrom });
   if (rules) checkGateMetrics(rules, report.task, source);
   if (options.git) report.git = options.git;
   if (options.recordPathsRelativeTo) {

@@ -32,6 +32,8 @@ export interface InputContext {
   target: string;
   /** --features, when given. */
   features?: readonly string[];
+  /** How messages name where `features` came from: `--features` (the default), `features:`, `models.<m>.features in FILE`. */
+  featuresFrom?: string;
 }
 
 const COLUMN_DTYPES: ReadonlySet<string> = new Set(['float32', 'float64', 'int64', 'int32', 'bool', 'string']);
@@ -46,14 +48,14 @@ export function planInputs(inputs: readonly ValueInfo[], schema: TableSchema, co
   return byName ? planByName(inputs, schema, context) : planMatrix(inputs[0], schema, context);
 }
 
-function checkFeatureNames(features: readonly string[], schema: TableSchema, { dataPath, target }: InputContext): void {
+function checkFeatureNames(features: readonly string[], schema: TableSchema, { dataPath, target, featuresFrom: from = '--features' }: InputContext): void {
   const unknown = features.filter((name) => !schema.columns.includes(name));
   if (unknown.length > 0) {
-    throw new UserError(`--features names ${quoteList(unknown)}, not columns of ${dataPath}. Available columns: ${quoteList(schema.columns)}.`);
+    throw new UserError(`${from} names ${quoteList(unknown)}, not columns of ${dataPath}. Available columns: ${quoteList(schema.columns)}.`);
   }
-  if (features.includes(target)) throw new UserError(`--features includes the target column "${target}"; leave it out of --features.`);
+  if (features.includes(target)) throw new UserError(`${from} includes the target column "${target}"; leave it out of ${from}.`);
   const repeated = features.filter((name, i) => features.indexOf(name) !== i);
-  if (repeated.length > 0) throw new UserError(`--features lists ${quoteList([...new Set(repeated)])} more than once.`);
+  if (repeated.length > 0) throw new UserError(`${from} lists ${quoteList([...new Set(repeated)])} more than once.`);
 }
 
 function planMatrix(input: ValueInfo, schema: TableSchema, context: InputContext): MatrixInputPlan {
@@ -68,10 +70,12 @@ function planMatrix(input: ValueInfo, schema: TableSchema, context: InputContext
   const features = context.features ? [...context.features] : schema.columns.filter((name) => name !== target);
   const expected = fixedDim(input, 1);
   if (expected !== undefined && expected !== features.length) {
-    const source = context.features ? 'from --features' : `every column of ${dataPath} except the target "${target}"`;
+    const from = context.featuresFrom ?? '--features';
+    const source = context.features ? `from ${from}` : `every column of ${dataPath} except the target "${target}"`;
+    const fix = context.features ? `Make ${from} list` : 'Pass --features with';
     throw new UserError(
       `${modelPath} input "${input.name}" expects ${expected} features ([N, ${expected}]), but ${features.length} ${features.length === 1 ? 'was' : 'were'} given ` +
-        `(${source}): ${quoteList(features)}. Pass --features with the ${expected} columns the model was trained on, in training order.`,
+        `(${source}): ${quoteList(features)}. ${fix} the ${expected} columns the model was trained on, in training order.`,
     );
   }
   if (features.length === 0) throw new UserError(`${dataPath} has no feature columns besides the target "${target}".`);
@@ -93,7 +97,7 @@ function planByName(inputs: readonly ValueInfo[], schema: TableSchema, context: 
   if (context.features) {
     const names = inputs.map((input) => input.name);
     if (context.features.length !== names.length || !names.every((name) => context.features!.includes(name))) {
-      throw new UserError(`${modelPath} takes its inputs by name (${quoteList(names)}); --features must list those columns or be left out.`);
+      throw new UserError(`${modelPath} takes its inputs by name (${quoteList(names)}); ${context.featuresFrom ?? '--features'} must list those columns or be left out.`);
     }
   }
   return {

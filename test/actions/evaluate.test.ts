@@ -52,6 +52,24 @@ describe('actions/evaluate (dist/evaluate.js, run as the runner runs it)', () =>
     assertInert(step.runner.summary());
   });
 
+  test('features: @FILE reads the columns from a file, one per line; a missing file fails the step naming features:', async () => {
+    const columns = readFileSync(evalCsv, 'utf8').split('\n')[0].split(',').filter((name) => name !== 'churned');
+    const dir = tempDir();
+    writeFileSync(join(dir, 'features.txt'), `${columns.join('\n')}\n`);
+    writeFileSync(join(dir, 'reversed.txt'), `${[...columns].reverse().join('\n')}\n`);
+    const inOrder = await evaluateStep({ model, data: evalCsv, target: 'churned', name: 'churn', features: `@${join(dir, 'features.txt')}` });
+    const reversed = await evaluateStep({ model, data: evalCsv, target: 'churned', name: 'churn', features: `@${join(dir, 'reversed.txt')}` });
+    assert.equal(inOrder.code, 0, inOrder.stdout + inOrder.stderr);
+    assert.equal(reversed.code, 0, reversed.stdout + reversed.stderr);
+    const auc = (step: typeof inOrder) => JSON.parse(readFileSync(step.outputs['metrics-path'], 'utf8')).metrics.roc_auc;
+    assert.ok(auc(inOrder) > 0.7 && auc(reversed) < auc(inOrder), `the file's order is the input order: ${auc(inOrder)} vs reversed ${auc(reversed)}`);
+
+    const missing = await evaluateStep({ model, data: evalCsv, target: 'churned', features: `@${join(dir, 'nope.txt')}` });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stdout, /^::error::features: @.*nope\.txt: cannot read .*: there is no such file\./m);
+    assert.deepEqual(missing.outputs, {});
+  });
+
   /** A `.github/cairn.yml` in a fresh folder, for the `config` input. */
   function configFile(text: string): string {
     const path = join(tempDir(), 'cairn.yml');

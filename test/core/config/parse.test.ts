@@ -134,6 +134,15 @@ describe('parseRepoConfig: errors name the file, the key path and the line', () 
     ]);
   });
 
+  test('models.<m>.features is a list of column names in input order: a string, an empty list or a repeated name is an error', () => {
+    const features = (list: string) => `models:\n  wide:\n    path: m.onnx\n    features: ${list}\n`;
+    assert.deepEqual(parseRepoConfig(features('[tenure, charges, calls]'), SOURCE).models.wide.features, ['tenure', 'charges', 'calls']);
+    assert.equal(configError(features('tenure, charges')), `${SOURCE}: models.wide.features: expected a list of column names, got "tenure, charges" (line 4)`);
+    assert.match(configError(features('[]')), /^\.github\/cairn\.yml: models\.wide\.features: expected at least one column name; leave features out to use every column but the target \(line 4\)$/);
+    assert.match(configError(features('[tenure, calls, tenure]')), /^\.github\/cairn\.yml: models\.wide\.features: lists "tenure" more than once \(line 4\)$/);
+    assert.match(configError(features('[tenure, " "]')), /models\.wide\.features\[1\]: expected a column name/);
+  });
+
   test('a list where a map belongs', () => {
     assert.equal(configError('models: [churn]\n'), `${SOURCE}: models: expected a map of model name -> model settings, got a list (line 1)`);
   });
