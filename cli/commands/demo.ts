@@ -8,6 +8,7 @@ import { writeFilesAtomic } from '../../core/atomic-write.ts';
 import { formatBytes } from '../../core/byte-size.ts';
 import { findModelConfig } from '../../core/config/parse.ts';
 import { UserError } from '../../core/errors.ts';
+import { checkOutputPaths } from '../../core/output-paths.ts';
 import { runGatedEvaluation } from '../../core/evaluate/gated.ts';
 import { renderComment, stickyMarker } from '../../core/report/comment.ts';
 import { renderModelCard } from '../../core/report/model-card.ts';
@@ -54,6 +55,7 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   const example = findExample('churn');
   const out = resolve(io.cwd, values.out ?? 'cairn-demo');
   const shown = (path: string) => relative(io.cwd, path) || '.';
+  await checkOutputPaths([{ path: out, option: '--out', shown: shown(out), kind: 'folder' }]);
   await prepareDemoFolder(out, shown(out));
   await mkdir(join(out, 'main'), { recursive: true });
   await mkdir(join(out, 'pr'), { recursive: true });

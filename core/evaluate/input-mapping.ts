@@ -6,6 +6,7 @@
  *   order of --features.
  */
 import { UserError } from '../errors.ts';
+import type { SpellOption } from '../option-names.ts';
 import type { TableSchema } from '../data/types.ts';
 import { fixedDim, type ValueInfo } from './model-session.ts';
 
@@ -49,11 +50,11 @@ export function planInputs(inputs: readonly ValueInfo[], schema: TableSchema, co
 function checkFeatureNames(features: readonly string[], schema: TableSchema, { dataPath, target }: InputContext): void {
   const unknown = features.filter((name) => !schema.columns.includes(name));
   if (unknown.length > 0) {
-    throw new UserError(`--features names ${quoteList(unknown)}, not columns of ${dataPath}. Available columns: ${quoteList(schema.columns)}.`);
+    throw new UserError((option) => `${option('features')} names ${quoteList(unknown)}, not columns of ${dataPath}. Available columns: ${quoteList(schema.columns)}.`);
   }
-  if (features.includes(target)) throw new UserError(`--features includes the target column "${target}"; leave it out of --features.`);
+  if (features.includes(target)) throw new UserError((option) => `${option('features')} includes the target column "${target}"; leave it out of ${option('features')}.`);
   const repeated = features.filter((name, i) => features.indexOf(name) !== i);
-  if (repeated.length > 0) throw new UserError(`--features lists ${quoteList([...new Set(repeated)])} more than once.`);
+  if (repeated.length > 0) throw new UserError((option) => `${option('features')} lists ${quoteList([...new Set(repeated)])} more than once.`);
 }
 
 function planMatrix(input: ValueInfo, schema: TableSchema, context: InputContext): MatrixInputPlan {
@@ -68,10 +69,11 @@ function planMatrix(input: ValueInfo, schema: TableSchema, context: InputContext
   const features = context.features ? [...context.features] : schema.columns.filter((name) => name !== target);
   const expected = fixedDim(input, 1);
   if (expected !== undefined && expected !== features.length) {
-    const source = context.features ? 'from --features' : `every column of ${dataPath} except the target "${target}"`;
+    const source = (option: SpellOption) => (context.features ? `from ${option('features')}` : `every column of ${dataPath} except the target "${target}"`);
     throw new UserError(
-      `${modelPath} input "${input.name}" expects ${expected} features ([N, ${expected}]), but ${features.length} ${features.length === 1 ? 'was' : 'were'} given ` +
-        `(${source}): ${quoteList(features)}. Pass --features with the ${expected} columns the model was trained on, in training order.`,
+      (option) =>
+        `${modelPath} input "${input.name}" expects ${expected} features ([N, ${expected}]), but ${features.length} ${features.length === 1 ? 'was' : 'were'} given ` +
+          `(${source(option)}): ${quoteList(features)}. Pass ${option('features')} with the ${expected} columns the model was trained on, in training order.`,
     );
   }
   if (features.length === 0) throw new UserError(`${dataPath} has no feature columns besides the target "${target}".`);
@@ -88,12 +90,12 @@ function planByName(inputs: readonly ValueInfo[], schema: TableSchema, context: 
     );
   }
   if (inputs.some((input) => input.name === target)) {
-    throw new UserError(`${modelPath} has an input named after the target column "${target}"; pass the right --target.`);
+    throw new UserError((option) => `${modelPath} has an input named after the target column "${target}"; pass the right ${option('target')}.`);
   }
   if (context.features) {
     const names = inputs.map((input) => input.name);
     if (context.features.length !== names.length || !names.every((name) => context.features!.includes(name))) {
-      throw new UserError(`${modelPath} takes its inputs by name (${quoteList(names)}); --features must list those columns or be left out.`);
+      throw new UserError((option) => `${modelPath} takes its inputs by name (${quoteList(names)}); ${option('features')} must list those columns or be left out.`);
     }
   }
   return {

@@ -47,11 +47,11 @@ describe('cairn report', () => {
   test('every bad output path exits 2 before anything is written, with no stack trace', async () => {
     const out = tempDir();
     writeFileSync(join(out, 'a-file'), 'mine');
-    const long = 'x'.repeat(250);
+    const long = 'x'.repeat(260);
     const rows: Array<[string[], RegExp]> = [
       [['--card-out', out], /--card-out .* is a folder; name a file/],
       [['--comment-out', join(out, 'c.md'), '--card-out', `${out}/`], /--card-out .* is a folder/],
-      [['--comment-out', join(out, `${long}.md`)], /the file name is longer than 237 bytes/],
+      [['--comment-out', join(out, `${long}.md`)], /the file name is longer than 255 bytes/],
       [['--comment-out', join(out, 'a-file', 'c.md')], /cannot be written: .*a-file is a file, not a folder/],
       [['--comment-out', join(out, 'same.md'), '--card-out', join(out, 'same.md')], /--comment-out and --card-out both name/],
     ];
