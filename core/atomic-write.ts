@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Most filesystems (ext4, XFS, btrfs, APFS for ASCII) cap one name at 255 bytes. */
@@ -35,4 +35,15 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 /** Writes several files only after all of their contents are ready; a failure leaves none half-written. */
 export async function writeFilesAtomic(files: ReadonlyArray<{ path: string; data: string | Uint8Array }>): Promise<void> {
   for (const file of files) await writeFileAtomic(file.path, file.data);
+}
+
+/** Copies a file, or a folder's files (recursively), each through `writeFileAtomic`. */
+export async function copyAtomic(from: string, to: string): Promise<void> {
+  const entries = await readdir(from, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOTDIR') return undefined;
+    throw error;
+  });
+  if (entries === undefined) return writeFileAtomic(to, await readFile(from));
+  await mkdir(to, { recursive: true });
+  for (const entry of entries) await copyAtomic(join(from, entry.name), join(to, entry.name));
 }

@@ -148,6 +148,19 @@ describe('cairn push / cairn pull with the file store', () => {
     assert.match(named.stderr, /not a folder on this machine/);
   });
 
+  test('a file whose name is 250 bytes is pushed and pulled: the temporary names beside it are shortened to fit', async () => {
+    const name = `${'n'.repeat(246)}.csv`;
+    const dir = tempDir('cairn-long-name-');
+    writeFileSync(join(dir, name), 'a,b\n1,2\n');
+    const pushed = await runCli(['push', name, '--remote', 'remote', '-q'], { cwd: dir });
+    assert.equal(pushed.code, 0, pushed.stderr);
+    const clone = tempDir('cairn-long-clone-');
+    cpSync(join(dir, `${name}.dvc`), join(clone, `${name}.dvc`));
+    const pulled = await runCli(['pull', `${name}.dvc`, '--remote', join(dir, 'remote'), '--no-cache', '-q'], { cwd: clone });
+    assert.equal(pulled.code, 0, pulled.stderr);
+    assert.equal(readFileSync(join(clone, name), 'utf8'), 'a,b\n1,2\n');
+  });
+
   /** Run in a fresh clone holding data.dvc; a row may add files first. Nothing may be written there. */
   const pullRefusals: Array<[string, (cwd: string) => string[], RegExp]> = [
     ['a missing target', () => ['nope.dvc', '--remote', '.'], /nope\.dvc does not exist/],
