@@ -166,6 +166,8 @@ describe('cairn evaluate', () => {
         message: /long-row\.csv line 2: the record starting there is longer than 64\.0 MiB/,
       },
       { name: 'ref: baseline without GitHub credentials', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--baseline', 'ref:main'], message: /GITHUB_TOKEN/ },
+      { name: '--baseline is a folder', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--baseline', dir], message: /is a folder; pass the metrics\.json file/ },
+      { name: '--config is a folder', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--config', dir], message: /is a folder; the config is a file/ },
       { name: '--out is a folder', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned'], out: (outDir) => outDir, message: /--out .* is a folder; name a file/, early: true },
       {
         name: '--out names a file over 255 bytes',

@@ -199,6 +199,7 @@ describe('cairn registry on a repository with forced re-assignments, deregistrat
       [['parse-tag', 'model@0.0.1'], /invalid registry tag "model@0\.0\.1"/],
       [['show', 'extra'], /takes no arguments; unexpected "extra"/],
       [['show', '--bogus'], /--bogus/],
+      [['show', '--config', tempDir()], /is a folder; the config is a file/],
       [['assign', 'churn', 'prod', '--version', 'v9.9.9'], /churn has no version v9\.9\.9; its active versions: v1\.1\.0, v1\.0\.0/],
       [['assign', 'churn', 'prod'], /--version vX\.Y\.Z or the commit with --ref REV/],
       [['assign', 'churn', 'prod', '--version', 'v2.0.0'], /v2\.0\.0 is deregistered; register it again/],

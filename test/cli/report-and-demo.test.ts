@@ -39,6 +39,8 @@ describe('cairn report', () => {
     /** `args(out)`: the options after `report`; `out` is an empty folder holding only `a-file`. */
     const cases: Array<{ name: string; args: (out: string) => string[]; message: RegExp }> = [
       { name: 'no --metrics', args: () => [], message: /--metrics is required/ },
+      { name: '--metrics is a folder', args: (out) => ['--metrics', out], message: /is a folder; pass the metrics\.json file/ },
+      { name: '--config is a folder', args: (out) => ['--metrics', metrics, '--config', out], message: /is a folder; the config is a file/ },
       { name: 'a missing metrics file', args: (out) => ['--metrics', join(out, 'nope.json')], message: /nope\.json/ },
       {
         name: 'a file that is not a metrics.json',
