@@ -1,3 +1,8 @@
+import { cliOption, type SpellOption } from './option-names.ts';
+
+/** A message that names options: the front door says how (`--model` or `model:`). */
+export type WordedMessage = (option: SpellOption) => string;
+
 /**
  * A failure the user can fix: bad input, bad config, a missing file. The message says what to
  * change. Front doors map it: CLI exit 2, actions `setFailed`, app a failed check run or a reply.
@@ -5,8 +10,15 @@
  */
 export class UserError extends Error {
   override name = 'UserError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly #worded: WordedMessage | undefined;
+  constructor(message: string | WordedMessage, options?: { cause?: unknown }) {
+    super(typeof message === 'string' ? message : message(cliOption), options);
+    this.#worded = typeof message === 'string' ? undefined : message;
+  }
+
+  /** The message with options named as `spell` names them; `message` names them as the CLI does. */
+  messageFor(spell: SpellOption): string {
+    return this.#worded ? this.#worded(spell) : this.message;
   }
 }
 

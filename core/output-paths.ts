@@ -4,17 +4,20 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { MAX_NAME_BYTES } from './atomic-write.ts';
 import { UserError } from './errors.ts';
 
-/** Most filesystems cap a name at 255 bytes; the atomic writer's temporary name adds 18. */
-export const MAX_OUTPUT_NAME_BYTES = 255 - 18;
+/** The atomic writer's temporary name is shortened for a long name, so every name the filesystem takes fits. */
+export const MAX_OUTPUT_NAME_BYTES = MAX_NAME_BYTES;
 
 export interface OutputPath {
   path: string;
-  /** How the user named it, for the message: `--card-out`, `comment-out:`. */
-  option: string;
-  /** The path as the user wrote it. */
+  /** How the user named it, for the message: `--card-out`, `card-path:`; absent for a path Cairn derives (`data.dvc` beside `data`). */
+  option?: string;
+  /** The path as the user wrote it (or as Cairn derived it, relative to where the user is). */
   shown: string;
+  /** A folder to write into (a cache, a demo folder); default a file. */
+  kind?: 'file' | 'folder';
 }
 
 /** What is at `path`: a file, a folder, something else, or nothing (also when a folder on the way is a file). */
@@ -24,31 +27,42 @@ export async function pathKind(path: string): Promise<'file' | 'folder' | 'other
     return info.isDirectory() ? 'folder' : info.isFile() ? 'file' : 'other';
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined; // missing, or under a file: the parent walk says which
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG') return undefined; // missing, under a file, or a name no folder holds: the checks say which
     throw error;
   }
 }
 
-/** Refuses (UserError) any output that could not be written: a folder, a name too long, a parent that is a file, two outputs on one path. */
+/** Refuses (UserError) any output that could not be written: a folder (or a file, for a folder output), a name too long, a parent that is a file, two outputs on one path. */
 export async function checkOutputPaths(outputs: readonly OutputPath[]): Promise<void> {
   const seen = new Map<string, OutputPath>();
   for (const output of outputs) {
-    const { path, option, shown } = output;
+    const { path, shown } = output;
+    const named = output.option ? `${output.option} ${shown}` : shown;
     const earlier = seen.get(path);
-    if (earlier) throw new UserError(`${earlier.option} and ${option} both name ${shown}; give each output its own file.`);
+    if (earlier) throw new UserError(`${earlier.option ?? earlier.shown} and ${output.option ?? shown} both name ${shown}; give each output its own ${output.kind ?? 'file'}.`);
     seen.set(path, output);
-    if (Buffer.byteLength(basename(path)) > MAX_OUTPUT_NAME_BYTES) {
-      throw new UserError(`${option} ${shown}: the file name is longer than ${MAX_OUTPUT_NAME_BYTES} bytes; use a shorter name.`);
+    const names = path.split(/[\\/]/);
+    const long = names.findIndex((name) => Buffer.byteLength(name) > MAX_OUTPUT_NAME_BYTES);
+    if (long >= 0) {
+      const which = long === names.length - 1 ? `the ${output.kind ?? 'file'} name` : `the folder name ${names[long].slice(0, 20)}...`;
+      throw new UserError(`${named}: ${which} is longer than ${MAX_OUTPUT_NAME_BYTES} bytes, more than a file system takes; use a shorter name.`);
     }
     const kind = await pathKind(path);
-    if (kind === 'folder') throw new UserError(`${option} ${shown} is a folder; name a file to write (for example ${shown.replace(/\/+$/, '')}/${basename(path) || 'out'}.md).`);
-    if (kind === 'other') throw new UserError(`${option} ${shown} cannot be written: it is not a regular file.`);
+    if (output.kind === 'folder') {
+      if (kind === 'file' || kind === 'other') throw new UserError(`${named} is a file, not a folder; name a folder to write into.`);
+    } else {
+      if (kind === 'folder') {
+        if (!output.option) throw new UserError(`${named} is a folder, where a file is to be written; move the folder away.`);
+        throw new UserError(`${named} is a folder; name a file to write (for example ${shown.replace(/\/+$/, '')}/${basename(path) || 'out'}.md).`);
+      }
+      if (kind === 'other') throw new UserError(`${named} cannot be written: it is not a regular file.`);
+    }
     // The nearest existing ancestor must be a folder, or the parents cannot be made.
     let parent = dirname(path);
     for (;;) {
       const parentKind = await pathKind(parent);
       if (parentKind === 'folder') break;
-      if (parentKind !== undefined) throw new UserError(`${option} ${shown} cannot be written: ${parent} is a file, not a folder.`);
+      if (parentKind !== undefined) throw new UserError(`${named} cannot be written: ${parent} is a file, not a folder.`);
       const up = dirname(parent);
       if (up === parent) break;
       parent = up;

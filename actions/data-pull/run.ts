@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import { formatBytes, formatRate } from '../../core/byte-size.ts';
+import { checkOutputPaths } from '../../core/output-paths.ts';
 import { defaultCacheDir } from '../../core/store/cache-dir.ts';
 import { DEFAULT_PULL_JOBS, type PullProgress } from '../../core/store/pull.ts';
 import { planPull, pullPlan } from '../../core/store/pull-targets.ts';
@@ -22,6 +23,7 @@ export async function run(): Promise<void> {
   const jobs = parsePositiveIntInput('jobs', DEFAULT_PULL_JOBS);
   const cacheDirInput = optionalInput('cache-dir');
   const cacheDir = cacheDirInput ? resolve(cwd, cacheDirInput) : useCache ? defaultCacheDir(process.env, cwd) : undefined;
+  if (cacheDir !== undefined) await checkOutputPaths([{ path: cacheDir, option: cacheDirInput === undefined ? undefined : 'cache-dir:', shown: cacheDirInput ?? cacheDir, kind: 'folder' }]);
 
   // Every pointer read and every remote chosen before the cache or the network is touched.
   const plan = await planPull(targets, { remote: optionalInput('remote'), remoteLabel: 'the `remote` input', cwd });
@@ -29,7 +31,7 @@ export async function run(): Promise<void> {
   let cacheOutcome: CacheOutcome = { state: 'off' };
   if (useCache && cacheDir) cacheOutcome = await restore(cacheDir, key);
 
-  const result = await pullPlan(plan, { env: process.env, cwd, logger: actionLogger, jobs, cacheDir, onProgress: throttledLog(), force, forceLabel: '`force: true`' });
+  const result = await pullPlan(plan, { env: process.env, cwd, logger: actionLogger, jobs, cacheDir, onProgress: throttledLog(), force });
 
   // An exact hit already holds everything this pull needed; a cache entry is immutable anyway.
   if (cacheDir && (cacheOutcome.state === 'miss' || cacheOutcome.state === 'partial')) cacheOutcome = await save(cacheDir, cacheOutcome);

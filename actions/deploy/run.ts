@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { UserError } from '../../core/errors.ts';
+import { checkOutputPaths } from '../../core/output-paths.ts';
+import { FileStore } from '../../core/store/file-store.ts';
 import { createOctokit, type GitHubClient } from '../../core/github/index.ts';
 import { codeCell, inert, inertLines, table } from '../../core/report/format.ts';
 import { pullModelArtifact, readModelPointer } from '../../core/store/model-artifacts.ts';
@@ -38,6 +40,8 @@ export async function run(): Promise<void> {
   const evaluated = await readEvaluatedModel(githubClient(env), { ...githubRepo(env), ...request, runOn, defaultBranch: defaultBranch(env), logger: actionLogger });
   const store = open(remote);
   const targetStore = target === undefined ? undefined : open(target);
+  // A serving folder that cannot be written fails the step now, before the stage pointer moves.
+  if (targetStore instanceof FileStore) await checkOutputPaths([{ path: targetStore.root, option: 'target:', shown: target!, kind: 'folder' }]);
   const scratch = await mkdtemp(join(env.runnerTemp ?? tmpdir(), 'cairn-deploy-'));
   try {
     // Checked before the stage pointer moves, so a mismatch changes nothing.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
@@ -5,20 +6,20 @@ import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { readFeatureList } from '../../core/evaluate/feature-list.ts';
 import { GateFailure } from '../../core/errors.ts';
 import { runGatedEvaluation } from '../../core/evaluate/gated.ts';
-import { actionInput } from '../../core/evaluate/model-match.ts';
+import { actionInput } from '../../core/option-names.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
 import { readBaselineFromRef } from '../../core/github/baseline.ts';
 import { createOctokit } from '../../core/github/octokit.ts';
 import { headline } from '../../core/report/headline.ts';
 import { renderJobSummary } from '../../core/report/summary.ts';
-import { actionLogger, info, optionalInput } from '../shared/action-logger.ts';
+import { actionLogger, info, optionalInput, requiredInput } from '../shared/action-logger.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
 import { readRunnerEnv, splitRepository } from '../shared/runner-env.ts';
 import { parseEnumInput, parsePositiveIntInput } from '../shared/inputs.ts';
 
 export async function run(): Promise<void> {
   const env = readRunnerEnv();
-  const modelPath = core.getInput('model', { required: true });
+  const modelPath = requiredInput('model');
   const token = optionalInput('token');
   const repo = splitRepository(env.repository);
   const baselineFromRef =
@@ -29,8 +30,8 @@ export async function run(): Promise<void> {
 
   const { report, baseline } = await runGatedEvaluation({
     modelPath,
-    dataPath: core.getInput('data', { required: true }),
-    target: core.getInput('target', { required: true }),
+    dataPath: requiredInput('data'),
+    target: requiredInput('target'),
     features: await readFeatureList(optionalInput('features'), { cwd: process.cwd(), label: 'features:' }),
     task: parseEnumInput('task', ['auto', 'binary', 'multiclass', 'regression'] as const, 'auto'),
     device: parseEnumInput('device', ['auto', 'cpu', 'cuda'] as const, 'auto'),
@@ -49,7 +50,7 @@ export async function run(): Promise<void> {
   });
 
   const name = report.name;
-  const stem = join(env.runnerTemp ?? tmpdir(), 'cairn', name.replace(/[^\w.-]+/g, '_'));
+  const stem = join(env.runnerTemp ?? tmpdir(), 'cairn', fileStem(name));
   const metricsPath = `${stem}.metrics.json`;
   await writeFileAtomic(metricsPath, `${JSON.stringify(report, null, 2)}\n`);
   if (baseline) await writeFileAtomic(`${stem}.baseline.json`, `${JSON.stringify(baseline, null, 2)}\n`);
@@ -63,4 +64,14 @@ export async function run(): Promise<void> {
     const failed = report.gate.rules.filter((rule) => !rule.passed).map((rule) => rule.rule);
     throw new GateFailure(`gate failed for ${name}: ${failed.join(', ')}`, failed);
   }
+}
+
+/** Room for `.baseline.json` and a temporary suffix within a 255-byte name. */
+const MAX_STEM = 120;
+
+/** A file name for the model's name: characters a name cannot hold replaced, and a long one cut, with a hash of the whole so two long names stay apart. */
+function fileStem(name: string): string {
+  const safe = name.replace(/[^\w.-]+/g, '_'); // ASCII only: one byte a character
+  if (safe.length <= MAX_STEM) return safe;
+  return `${safe.slice(0, MAX_STEM)}-${createHash('sha256').update(name).digest('hex').slice(0, 12)}`;
 }

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
+import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
+import { checkOutputPaths } from '../../core/output-paths.ts';
 import { findModelConfig } from '../../core/config/parse.ts';
 import { readRepoConfig } from '../../core/config/read.ts';
 import { UserError } from '../../core/errors.ts';
@@ -30,6 +32,9 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
   const repo = splitRepository(env.repository);
   const token = optionalInput('token');
   const fromArtifact = optionalInput('from-artifact');
+  const cardPath = optionalInput('card-path');
+  // Before anything is read or posted: a card path that cannot be written fails the step now.
+  if (cardPath) await checkOutputPaths([{ path: resolve(cardPath), option: 'card-path:', shown: cardPath }]);
   const octokit = () => {
     if (!token || !repo) throw new UserError('input token and GITHUB_REPOSITORY are needed to post the report.');
     return createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger });
@@ -46,8 +51,7 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
   // A fork's numbers are shown to reviewers, labelled as the fork's own claim.
   const comment = fromArtifact ? withMarker(`> ${FORK_LABEL}\n\n${rendered}`, stickyMarker(report.name)) : rendered;
   await appendJobSummary(renderJobSummary({ report, baseline, modelCard }));
-  const cardPath = optionalInput('card-path');
-  if (cardPath) await writeFileAtomic(cardPath, modelCard);
+  if (cardPath) await writeFileAtomic(resolve(cardPath), modelCard);
 
   const handOff = async (why: string) => {
     if (!loaded.target.issueNumber || !loaded.target.headSha) return core.warning(`${why}; the report is in the job summary.`);

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { withoutWorkflowCommands, type Logger } from '../../core/logger.ts';
-import { GateFailure, isUserError } from '../../core/errors.ts';
+import { GateFailure, isUserError, UserError } from '../../core/errors.ts';
+import { actionInput } from '../../core/option-names.ts';
 
 /**
  * `core.info` for a line that may hold a model name, a path or any other text from a user or a
@@ -19,14 +20,16 @@ export const actionLogger: Logger = {
 };
 
 /**
- * Entry wrapper: a user error or a failed gate fails the step with its message; anything else is a
- * bug and fails the step with the stack so it can be reported.
+ * Entry wrapper: a user error or a failed gate fails the step with its message, options named as
+ * the action's inputs (`model:`, not `--model`); anything else is a bug and fails the step with the
+ * stack so it can be reported.
  */
 export async function runAction(run: () => Promise<void>): Promise<void> {
   try {
     await run();
   } catch (error) {
-    if (isUserError(error) || error instanceof GateFailure) core.setFailed(error.message);
+    if (isUserError(error)) core.setFailed(error.messageFor(actionInput));
+    else if (error instanceof GateFailure) core.setFailed(error.message);
     else core.setFailed(error instanceof Error ? (error.stack ?? error.message) : String(error));
   }
 }
@@ -34,4 +37,11 @@ export async function runAction(run: () => Promise<void>): Promise<void> {
 export function optionalInput(name: string): string | undefined {
   const value = core.getInput(name).trim();
   return value === '' ? undefined : value;
+}
+
+/** An input the step cannot run without; missing, it is the workflow's mistake (a UserError), not a bug with a stack. */
+export function requiredInput(name: string): string {
+  const value = optionalInput(name);
+  if (value === undefined) throw new UserError(`input ${name} is required: set \`${name}:\` under \`with:\` in the workflow step.`);
+  return value;
 }

@@ -4,7 +4,8 @@
  * to production; then the registry is shown. The same planning and git code as `cairn registry`.
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { copyAtomic } from '../../core/atomic-write.ts';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../../core/logger.ts';
@@ -26,8 +27,8 @@ export async function runTagJourney(options: { repoDir: string; example: string;
   const { repoDir, logger, io } = options;
   const git = (args: string[]) => run('git', args, { cwd: repoDir, env: io.env });
   await mkdir(join(repoDir, '.github'), { recursive: true });
-  await copyFile(join(options.example, '.github', 'cairn.yml'), join(repoDir, '.github', 'cairn.yml'));
-  await copyFile(options.modelFile, join(repoDir, 'model.onnx'));
+  await copyAtomic(join(options.example, '.github', 'cairn.yml'), join(repoDir, '.github', 'cairn.yml'));
+  await copyAtomic(options.modelFile, join(repoDir, 'model.onnx'));
   await git(['init', '--quiet']);
   // This repository's own identity and no signing, whatever the user's global git config says.
   for (const [key, value] of [

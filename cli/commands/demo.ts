@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { writeFilesAtomic } from '../../core/atomic-write.ts';
+import { copyAtomic, writeFilesAtomic } from '../../core/atomic-write.ts';
 import { formatBytes } from '../../core/byte-size.ts';
 import { findModelConfig } from '../../core/config/parse.ts';
 import { UserError } from '../../core/errors.ts';
+import { checkOutputPaths } from '../../core/output-paths.ts';
 import { runGatedEvaluation } from '../../core/evaluate/gated.ts';
 import { renderComment, stickyMarker } from '../../core/report/comment.ts';
 import { renderModelCard } from '../../core/report/model-card.ts';
@@ -54,6 +55,7 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   const example = findExample('churn');
   const out = resolve(io.cwd, values.out ?? 'cairn-demo');
   const shown = (path: string) => relative(io.cwd, path) || '.';
+  await checkOutputPaths([{ path: out, option: '--out', shown: shown(out), kind: 'folder' }]);
   await prepareDemoFolder(out, shown(out));
   await mkdir(join(out, 'main'), { recursive: true });
   await mkdir(join(out, 'pr'), { recursive: true });
@@ -65,13 +67,13 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   // file), pulled by whoever trains. Training and evaluation below read only the pulled files.
   logger.info(`1/7 pushing the example data to a local remote (${shown(join(out, 'remote'))}), as \`cairn push data\` does`);
   const project = join(out, 'project');
-  await cp(join(example, 'data'), join(project, 'data'), { recursive: true });
+  await copyAtomic(join(example, 'data'), join(project, 'data'));
   const store = new FileStore(join(out, 'remote'));
   const pushed = await pushPath(join(project, 'data'), { store, logger });
   logger.info(`2/7 pulling it into a fresh workspace (${shown(join(out, 'workspace'))}), as \`cairn pull data.dvc\` does`);
   const workspace = join(out, 'workspace');
   await mkdir(workspace, { recursive: true });
-  await copyFile(pushed.pointerPath ?? join(project, 'data.dvc'), join(workspace, 'data.dvc'));
+  await copyAtomic(pushed.pointerPath ?? join(project, 'data.dvc'), join(workspace, 'data.dvc'));
   const pulled = await pullPointerFile(join(workspace, 'data.dvc'), { store, logger });
   store.close();
   const trainData = join(workspace, 'data', 'train.csv');

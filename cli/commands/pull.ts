@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { formatBytes, formatDuration } from '../../core/byte-size.ts';
 import { UserError } from '../../core/errors.ts';
+import { checkOutputPaths } from '../../core/output-paths.ts';
 import { defaultCacheDir } from '../../core/store/cache-dir.ts';
 import { DEFAULT_PULL_JOBS, type PullResult } from '../../core/store/pull.ts';
 import { planPull, pullPlan } from '../../core/store/pull-targets.ts';
@@ -57,6 +58,8 @@ export async function pullCommand(args: string[], io: CliIO): Promise<number> {
   if (values.cache !== undefined && values['no-cache']) throw new UserError('--cache and --no-cache contradict each other; pass one.');
   const jobs = parsePositiveInt('jobs', values.jobs, DEFAULT_PULL_JOBS);
   const cacheDir = values['no-cache'] ? undefined : values.cache !== undefined ? resolve(io.cwd, values.cache) : defaultCacheDir(io.env, io.cwd);
+
+  if (cacheDir !== undefined) await checkOutputPaths([{ path: cacheDir, option: values.cache === undefined ? undefined : '--cache', shown: values.cache ?? cacheDir, kind: 'folder' }]);
 
   const verbosity = verbosityOf(values);
   const progress = progressDisplay(io, { verb: 'pull', enabled: verbosity !== 'quiet' });

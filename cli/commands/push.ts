@@ -1,6 +1,7 @@
 import { dirname, relative, resolve } from 'node:path';
 import { formatBytes } from '../../core/byte-size.ts';
 import { UserError } from '../../core/errors.ts';
+import { checkOutputPaths } from '../../core/output-paths.ts';
 import type { Logger } from '../../core/logger.ts';
 import { isDvcPointerPath } from '../../core/store/dvc/read-dvc-pointers.ts';
 import { pushModelArtifact } from '../../core/store/model-artifacts.ts';
@@ -94,7 +95,7 @@ export async function pushCommand(args: string[], io: CliIO): Promise<number> {
     if (values.model !== undefined || values.version !== undefined) {
       return await pushModel(io, logger, { paths, model: values.model, version: values.version, store: storeFor(remotes[0]), json: values.json === true });
     }
-    const pushed = await pushPaths(paths, remotes, storeFor, { logger, jobs, progress, remoteNamed: values.remote !== undefined });
+    const pushed = await pushPaths(paths, remotes, storeFor, { logger, jobs, progress, remoteNamed: values.remote !== undefined, cwd: io.cwd });
     const uploaded = sumCounts(pushed.map((result) => result.uploaded));
     const skipped = sumCounts(pushed.map((result) => result.skipped));
     if (values.json) io.stdout(`${JSON.stringify({ pushed, uploaded, skipped }, null, 2)}\n`);
@@ -109,14 +110,16 @@ async function pushPaths(
   paths: string[],
   remotes: ResolvedRemote[],
   storeFor: (remote: ResolvedRemote) => ObjectStore,
-  options: { logger: Logger; jobs: number; progress: ProgressDisplay; remoteNamed: boolean },
+  options: { logger: Logger; jobs: number; progress: ProgressDisplay; remoteNamed: boolean; cwd: string },
 ): Promise<PushedPath[]> {
   const started = performance.now();
   const before: TransferSnapshot = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, elapsedMs: 0 };
   const pushed: PushedPath[] = [];
   // A remote the user named as a URL or folder (not one from .dvc/config) is recorded for clones.
   const recorded = (index: number) => (options.remoteNamed && remotes[index].source === '--remote' ? remotes[index] : undefined);
-  // What git tracking will write is checked before the first upload.
+  // The pointer files and what git tracking will write are checked before the first upload.
+  const pointers = paths.filter((path) => !isDvcPointerPath(path)).map((path) => ({ path: `${path}.dvc`, shown: `the pointer file ${relative(options.cwd, path) || '.'}.dvc` }));
+  await checkOutputPaths(pointers);
   for (const [index, path] of paths.entries()) {
     const pointer = isDvcPointerPath(path) ? { pointerPath: path } : { pointerPath: `${path}.dvc`, outputPath: path };
     await checkTrackInGit({ ...pointer, remote: recorded(index) });

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { UserError } from '../errors.ts';
+import { isUserError, UserError } from '../errors.ts';
 import { configTooLarge, parseRepoConfig, type RepoConfig } from './parse.ts';
 
 /**
@@ -18,7 +18,10 @@ export async function readRepoConfig(path: string, explicit: boolean): Promise<R
       await file.close();
     }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new UserError(`${path} is a folder; the config is a file, such as .github/cairn.yml.`, { cause: error });
+    if (isUserError(error)) throw error;
+    if (code !== 'ENOENT') throw new UserError(`cannot read the config ${path}: ${(error as Error).message}`, { cause: error });
     if (explicit) throw new UserError(`config file not found: ${path}`, { cause: error });
     return undefined;
   }

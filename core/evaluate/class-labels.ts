@@ -8,6 +8,7 @@
  * model never predicts on this data, and ties make it ambiguous.
  */
 import { UserError } from '../errors.ts';
+import type { SpellOption } from '../option-names.ts';
 import type { ColumnBatch, TableSchema } from '../data/types.ts';
 
 export interface ClassList {
@@ -58,10 +59,11 @@ export function classificationTarget(kind: 'numeric' | 'text', target: string, l
   const byText = new Map(list.classes.map((label, i) => [label, i]));
   const byNumber = new Map(list.classes.map((label, i) => [Number(label), i]));
   const unknown = (row: number, value: string) => {
-    const hint = list.source === 'column-index'
-      ? ' The model carries no class labels, so its probability columns are read as classes 0..C-1: encode the target that way, or export the model with its class labels (skl2onnx does).'
-      : ' Check --target, or evaluate on data with the classes the model was trained on.';
-    return new UserError(`${dataPath} row ${row}, column "${target}": ${value} is not one of the model's classes (${list.classes.join(', ')}).${hint}`);
+    const hint = (option: SpellOption) =>
+      list.source === 'column-index'
+        ? ' The model carries no class labels, so its probability columns are read as classes 0..C-1: encode the target that way, or export the model with its class labels (skl2onnx does).'
+        : ` Check ${option('target')}, or evaluate on data with the classes the model was trained on.`;
+    return new UserError((option) => `${dataPath} row ${row}, column "${target}": ${value} is not one of the model's classes (${list.classes.join(', ')}).${hint(option)}`);
   };
   return {
     kind,

@@ -35,7 +35,7 @@ export async function chooseExecutionProvider(request: DeviceRequest, probes: De
   }
   const missing = [gpu, cuda].filter((probe) => !probe.ok).map((probe) => probe.detail).join('; ');
   if (request === 'cuda') {
-    throw new UserError(`--device cuda cannot run here: ${missing}. Use --device auto (or cpu) to evaluate on the CPU.`);
+    throw new UserError((option) => `${option('device')} cuda cannot run here: ${missing}. Use ${option('device')} auto (or cpu) to evaluate on the CPU.`);
   }
   return logged(logger, { provider: 'cpu', reason: `device auto fell back to the CPU: ${missing}` });
 }

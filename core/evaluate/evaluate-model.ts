@@ -42,7 +42,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<MetricsRe
 
   const schema = await inspectTable(dataPath);
   if (!schema.columns.includes(target)) {
-    throw new UserError(`target column "${target}" is not in ${dataPath}. Available columns: ${quoteList(schema.columns)}. Pass --target one of them.`);
+    throw new UserError((option) => `target column "${target}" is not in ${dataPath}. Available columns: ${quoteList(schema.columns)}. Pass ${option('target')} one of them.`);
   }
   const model = await openModel({ modelPath, device: options.device, logger, probes: options.probes, createSession: options.createSession });
   try {
@@ -122,7 +122,7 @@ function startScoring(task: Task, classList: ClassList | undefined, target: stri
   // Classification always has a list here: from the model, or from the output width.
   const list = classList!;
   if (task === 'binary' && list.classes.length !== 2) {
-    throw new UserError(`--task binary needs a model with 2 classes; this one has ${list.classes.length} (${list.classes.join(', ')}). Use --task multiclass or auto.`);
+    throw new UserError((option) => `${option('task')} binary needs a model with 2 classes; this one has ${list.classes.length} (${list.classes.join(', ')}). Use ${option('task')} multiclass or auto.`);
   }
   logger.info(`classes (${list.source === 'model' ? "from the model's class labels" : 'probability column index'}): ${list.classes.join(', ')}`);
   return { encoder: classificationTarget(kind, target, list, dataPath), accumulator: new MetricsAccumulator(task, list.classes) };

@@ -8,7 +8,8 @@ import { readMetricsReport } from '../metrics/read-report.ts';
 import { METRIC_NAMES, type MetricsReport, type Task } from '../metrics/types.ts';
 import { repositoryRoot } from '../repository-root.ts';
 import { evaluateModel } from './evaluate.ts';
-import { cliOption, matchModel, type SpellOption } from './model-match.ts';
+import { cliOption, type SpellOption } from '../option-names.ts';
+import { matchModel } from './model-match.ts';
 
 export interface GatedEvaluationOptions {
   modelPath: string;
@@ -34,7 +35,7 @@ export interface GatedEvaluationOptions {
   recordPathsRelativeTo?: string;
   /** Where config paths (`models.<m>.path`) start; default the git root above the working folder. */
   repositoryRoot?: string;
-  /** How messages name an option: `--name` (CLI, the default) or `name:` (action). */
+  /** How log lines name an option: `--name` (CLI, the default) or `name:` (action); errors carry theirs (UserError.messageFor). */
   spell?: SpellOption;
   logger: Logger;
   /**
@@ -64,9 +65,9 @@ function displayPath(path: string, root: string): string {
 export async function runGatedEvaluation(options: GatedEvaluationOptions): Promise<GatedEvaluation> {
   const spell = options.spell ?? cliOption;
   if (options.gate !== undefined && options.gate.trim() === '') {
-    throw new UserError(`${spell('gate')} is empty; to evaluate without the configured gate, pass ${spell('no-gate')} instead.`);
+    throw new UserError((option) => `${option('gate')} is empty; to evaluate without the configured gate, pass ${option('no-gate')} instead.`);
   }
-  if (options.gate !== undefined && options.noGate) throw new UserError(`${spell('gate')} and ${spell('no-gate')} contradict each other; pass one of them.`);
+  if (options.gate !== undefined && options.noGate) throw new UserError((option) => `${option('gate')} and ${option('no-gate')} contradict each other; pass one of them.`);
   const config = options.configPath ? await readRepoConfig(options.configPath, options.configExplicit ?? false) : undefined;
   const root = options.repositoryRoot ?? repositoryRoot(process.cwd());
   const match = matchModel(config, { name: options.name, modelPath: options.modelPath, repositoryRoot: root, spell });
@@ -75,9 +76,9 @@ export async function runGatedEvaluation(options: GatedEvaluationOptions): Promi
   const configured = findGate(model);
   if (match.warning && !options.noGate && options.gate === undefined) options.logger.warn(match.warning);
   const gate = options.noGate ? undefined : (options.gate ?? configured);
-  const source = options.gate !== undefined ? spell('gate') : `models.${name}.gates.default in ${options.configPath}`;
+  const source = (option: SpellOption) => (options.gate !== undefined ? option('gate') : `models.${name}.gates.default in ${options.configPath}`);
   if (options.noGate) options.logger.info(`${spell('no-gate')}: evaluating without a gate${configured ? ` (the configured one, ${configured}, is not checked)` : ''}.`);
-  else if (options.gate === undefined && gate) options.logger.info(`gate from ${source}: ${gate}`);
+  else if (options.gate === undefined && gate) options.logger.info(`gate from ${source(spell)}: ${gate}`);
   const task = options.task === 'auto' && model?.task ? model.task : options.task;
   // --features / features: wins over the config's list; either way messages name where the list came from.
   const features = options.features ?? model?.features;
@@ -104,20 +105,20 @@ export async function runGatedEvaluation(options: GatedEvaluationOptions): Promi
 }
 
 /** A rule on a metric the task never computes is a mistake in the gate, not a failed gate. */
-function checkGateMetrics(rules: readonly GateRule[], task: Task, source: string): void {
+function checkGateMetrics(rules: readonly GateRule[], task: Task, source: (option: SpellOption) => string): void {
   const valid = METRIC_NAMES[task];
   const wrong = rules.filter((rule) => !valid.includes(rule.metric));
   if (wrong.length === 0) return;
   const names = [...new Set(wrong.map((rule) => rule.metric))].join(', ');
-  throw new UserError(`the gate (${source}) checks ${names}, which ${task} models do not compute; use one of: ${valid.join(', ')}.`);
+  throw new UserError((option) => `the gate (${source(option)}) checks ${names}, which ${task} models do not compute; use one of: ${valid.join(', ')}.`);
 }
 
 async function resolveBaseline(spec: string, model: string, trusted: readonly number[], options: GatedEvaluationOptions): Promise<MetricsReport | undefined> {
   if (!spec.startsWith('ref:')) return readMetricsReport(spec);
   const branch = spec.slice('ref:'.length);
-  if (!branch) throw new UserError('--baseline ref: needs a branch name, e.g. ref:main.');
+  if (!branch) throw new UserError((option) => `${option('baseline')} ref: needs a branch name, e.g. ref:main.`);
   if (!options.baselineFromRef) {
-    throw new UserError(`--baseline ${spec} reads the evaluation record from GitHub: set GITHUB_TOKEN and GITHUB_REPOSITORY (owner/name), or pass a metrics.json path.`);
+    throw new UserError((option) => `${option('baseline')} ${spec} reads the evaluation record from GitHub: set GITHUB_TOKEN and GITHUB_REPOSITORY (owner/name), or pass a metrics.json path.`);
   }
   const found = await options.baselineFromRef(branch, model, trusted);
   if (!found) options.logger.warn(`no "cairn: ${model}" evaluation record on the head of ${branch}; comparing without a baseline.`);

@@ -72,10 +72,10 @@ function planMatrix(input: ValueInfo, schema: TableSchema, context: InputContext
   if (expected !== undefined && expected !== features.length) {
     const from = context.featuresFrom ?? '--features';
     const source = context.features ? `from ${from}` : `every column of ${dataPath} except the target "${target}"`;
-    const fix = context.features ? `Make ${from} list` : 'Pass --features with';
     throw new UserError(
-      `${modelPath} input "${input.name}" expects ${expected} features ([N, ${expected}]), but ${features.length} ${features.length === 1 ? 'was' : 'were'} given ` +
-        `(${source}): ${quoteList(features)}. ${fix} the ${expected} columns the model was trained on, in training order.`,
+      (option) =>
+        `${modelPath} input "${input.name}" expects ${expected} features ([N, ${expected}]), but ${features.length} ${features.length === 1 ? 'was' : 'were'} given ` +
+          `(${source}): ${quoteList(features)}. ${context.features ? `Make ${from} list` : `Pass ${option('features')} with`} the ${expected} columns the model was trained on, in training order.`,
     );
   }
   if (features.length === 0) throw new UserError(`${dataPath} has no feature columns besides the target "${target}".`);
@@ -92,7 +92,7 @@ function planByName(inputs: readonly ValueInfo[], schema: TableSchema, context: 
     );
   }
   if (inputs.some((input) => input.name === target)) {
-    throw new UserError(`${modelPath} has an input named after the target column "${target}"; pass the right --target.`);
+    throw new UserError((option) => `${modelPath} has an input named after the target column "${target}"; pass the right ${option('target')}.`);
   }
   if (context.features) {
     const names = inputs.map((input) => input.name);

@@ -1,11 +1,6 @@
 import { resolve } from 'node:path';
 import { findGate, findModelConfig, type ModelConfig, type RepoConfig } from '../config/parse.ts';
-
-/** How a front door spells an option in messages: `--name` (CLI) or `name:` (action). */
-export type SpellOption = (option: 'name' | 'gate' | 'no-gate' | 'features') => string;
-
-export const cliOption: SpellOption = (option) => `--${option}`;
-export const actionInput: SpellOption = (option) => (option === 'no-gate' ? 'no-gate: true' : `${option}:`);
+import type { SpellOption } from '../option-names.ts';
 
 export interface ModelMatch {
   name: string;

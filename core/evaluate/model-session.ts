@@ -62,7 +62,7 @@ export async function openModel(options: OpenModelOptions): Promise<OpenedModel>
     // The GPU and provider library are there but CUDA/cuDNN failed to start (driver or library mismatch).
     const why = (error as Error).message;
     if (options.device === 'cuda') {
-      throw new UserError(`--device cuda: onnxruntime could not start its CUDA execution provider: ${why}. Check the CUDA 12 / cuDNN 9 installation, or use --device cpu.`, { cause: error });
+      throw new UserError((option) => `${option('device')} cuda: onnxruntime could not start its CUDA execution provider: ${why}. Check the CUDA 12 / cuDNN 9 installation, or use ${option('device')} cpu.`, { cause: error });
     }
     logger.warn(`execution provider: CUDA failed to start (${why}); using the CPU`);
     provider = 'cpu';
@@ -88,8 +88,8 @@ async function readModelFile(modelPath: string): Promise<Uint8Array> {
     return await readFile(modelPath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`model file not found: ${modelPath}. Pass --model the path of an .onnx file.`, { cause: error });
-    if (code === 'EISDIR') throw new UserError(`--model ${modelPath} is a directory; pass the .onnx file inside it.`, { cause: error });
+    if (code === 'ENOENT') throw new UserError((option) => `model file not found: ${modelPath}. Pass ${option('model')} the path of an .onnx file.`, { cause: error });
+    if (code === 'EISDIR') throw new UserError((option) => `${option('model')} ${modelPath} is a directory; pass the .onnx file inside it.`, { cause: error });
     throw new UserError(`cannot read model file ${modelPath}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -58,26 +58,26 @@ export function planOutputs(
 
   const probabilities = pickOne(probabilityTensors, /prob/i, modelPath, 'probability');
   if (probabilities) {
-    if (requested === 'regression') throw new UserError(`${modelPath} is a classifier (outputs ${names}) but --task regression was given; use --task auto.`);
+    if (requested === 'regression') throw new UserError((option) => `${modelPath} is a classifier (outputs ${names}) but ${option('task')} regression was given; use ${option('task')} auto.`);
     const width = fixedDim(probabilities, 1) ?? model.classLabels?.length;
     const plan: OutputPlan = { kind: 'probabilities', probabilities: probabilities.name, label: pickOne(labels, /label/i, modelPath, 'label')?.name, width };
     const task = requested !== 'auto' ? requested : width === undefined ? undefined : width === 2 ? 'binary' : 'multiclass';
     if (task === 'binary' && width !== undefined && width !== 2) {
-      throw new UserError(`${modelPath} output "${probabilities.name}" has ${width} probability columns; --task binary needs 2. Use --task multiclass or auto.`);
+      throw new UserError((option) => `${modelPath} output "${probabilities.name}" has ${width} probability columns; ${option('task')} binary needs 2. Use ${option('task')} multiclass or auto.`);
     }
     return { plan, task, reason: `output "${probabilities.name}" holds class probabilities [N, ${width ?? 'C'}]` };
   }
   const label = pickOne(labels, /label/i, modelPath, 'label');
   if (label && values.length === 0) {
-    if (requested === 'regression') throw new UserError(`${modelPath} outputs class labels ("${label.name}") only; --task regression needs a numeric output.`);
+    if (requested === 'regression') throw new UserError((option) => `${modelPath} outputs class labels ("${label.name}") only; ${option('task')} regression needs a numeric output.`);
     const count = model.classLabels?.length;
     const task = requested !== 'auto' ? requested : count === undefined ? undefined : count === 2 ? 'binary' : 'multiclass';
-    if (task === undefined) throw new UserError(`${modelPath} outputs labels only and carries no class list; pass --task binary or --task multiclass.`);
+    if (task === undefined) throw new UserError((option) => `${modelPath} outputs labels only and carries no class list; pass ${option('task')} binary or ${option('task')} multiclass.`);
     return { plan: { kind: 'labels', label: label.name }, task, reason: `output "${label.name}" holds predicted labels (no probabilities)` };
   }
   if (values.length === 1 && outputs.length === 1) {
     const output = values[0];
-    if (requested === 'multiclass') throw new UserError(`${modelPath} has one value per row ("${output.name}"); --task multiclass needs a [N, classes] probability output.`);
+    if (requested === 'multiclass') throw new UserError((option) => `${modelPath} has one value per row ("${output.name}"); ${option('task')} multiclass needs a [N, classes] probability output.`);
     const sigmoid = model.outputProducers.get(output.name) === 'Sigmoid';
     const task: Task = requested !== 'auto' ? requested : sigmoid ? 'binary' : 'regression';
     return task === 'binary'

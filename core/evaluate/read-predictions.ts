@@ -60,7 +60,7 @@ function positiveProbability(tensor: Tensor, { length: rows, firstRow }: { lengt
   for (let i = 0; i < rows; i++) {
     const value = p[i];
     if (!(value >= 0 && value <= 1)) {
-      throw new UserError(`${modelPath} output is not a probability: ${value} for data row ${firstRow + i}. Export the model with its sigmoid, or pass --task regression if it predicts values.`);
+      throw new UserError((option) => `${modelPath} output is not a probability: ${value} for data row ${firstRow + i}. Export the model with its sigmoid, or pass ${option('task')} regression if it predicts values.`);
     }
     proba[2 * i] = 1 - value;
     proba[2 * i + 1] = value;

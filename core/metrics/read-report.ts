@@ -33,8 +33,10 @@ export async function readMetricsReport(path: string): Promise<MetricsReport> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`metrics file not found: ${path}`, { cause: error });
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`metrics file not found: ${path}`, { cause: error });
+    if (code === 'EISDIR') throw new UserError(`${path} is a folder; pass the metrics.json file written by \`cairn evaluate\`.`, { cause: error });
+    throw new UserError(`cannot read the metrics file ${path}: ${(error as Error).message}`, { cause: error });
   }
   return parseMetricsReport(text, path);
 }

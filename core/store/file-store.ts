@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.ts';
+import { tempPathBeside } from '../atomic-write.ts';
 import { Containment } from './file-containment.ts';
 import { listFiles } from './file-listing.ts';
 import { withKeyLock } from './file-lock.ts';
@@ -98,7 +99,7 @@ export class FileStore implements ObjectStore {
   async put(key: string, body: Readable | Uint8Array, options: PutOptions = {}): Promise<PutResult> {
     const path = await this.containedPathOf(key); // before mkdir, which would make folders through a linked one
     const folder = dirname(path);
-    const temp = join(folder, `.${path.slice(folder.length + 1)}.${randomBytes(6).toString('hex')}.cairn-tmp`);
+    const temp = tempPathBeside(path, `.${randomBytes(6).toString('hex')}.cairn-tmp`);
     try {
       await mkdir(folder, { recursive: true });
       if (body instanceof Uint8Array) await writeFile(temp, body, { signal: options.signal });

@@ -22,8 +22,6 @@ export interface GuardOptions {
   cacheDir?: string;
   /** Files hashed in parallel. */
   jobs: number;
-  /** How the front door names the force option (`--force`, the `force` input). */
-  forceLabel?: string;
   signal?: AbortSignal;
 }
 
@@ -53,8 +51,9 @@ export async function checkNothingUnsaved(targets: readonly TargetPlan[], option
   if (unsaved.length > SHOWN) names.push(`and ${unsaved.length - SHOWN} more`);
   const count = unsaved.length === 1 ? 'a file' : `${unsaved.length} files`;
   throw new UserError(
-    `the pull would overwrite ${count} changed in the workspace, whose bytes no pull put there and the cache does not hold: ${names.join(', ')}. ` +
-      `Nothing was written. Move ${unsaved.length === 1 ? 'it' : 'them'} away (or push the change with \`cairn push\`), or pass ${options.forceLabel ?? '--force'} to replace ${unsaved.length === 1 ? 'it' : 'them'} with the pointer's version.`,
+    (option) =>
+      `the pull would overwrite ${count} changed in the workspace, whose bytes no pull put there and the cache does not hold: ${names.join(', ')}. ` +
+        `Nothing was written. Move ${unsaved.length === 1 ? 'it' : 'them'} away (or push the change with \`cairn push\`), or pass ${option('force')} to replace ${unsaved.length === 1 ? 'it' : 'them'} with the pointer's version.`,
   );
 }
 

@@ -80,9 +80,8 @@ export interface PullPlanOptions {
   /** Progress over all targets together: the totals are known from the start. */
   onProgress?: (progress: PullProgress) => void;
   signal?: AbortSignal;
-  /** Replace workspace files the user changed (see PullRunOptions.force); `forceLabel` names the option in the refusal. */
+  /** Replace workspace files the user changed (see PullRunOptions.force). */
   force?: boolean;
-  forceLabel?: string;
 }
 
 /** Pulls a plan; the result adds up the targets' results and carries the plan's manifest hash. */
@@ -107,7 +106,6 @@ export async function pullPlan(plan: PullPlan, options: PullPlanOptions): Promis
       signal: options.signal,
       onProgress: options.onProgress,
       force: options.force,
-      forceLabel: options.forceLabel,
     });
     return mergeResults(results, plan.manifestHash, performance.now() - started);
   } finally {

@@ -34,8 +34,6 @@ export interface PullRunOptions {
   partBytes?: number;
   /** Replace workspace files whose bytes Cairn does not know (edited by the user); without it the pull refuses them, as `dvc pull` does without --force. */
   force?: boolean;
-  /** How the front door names `force` in the refusal (default `--force`). */
-  forceLabel?: string;
 }
 
 export interface PullOptions extends PullRunOptions {
@@ -83,7 +81,7 @@ export async function pullSources(sources: readonly PullSource[], options: PullR
   checkTargetsApart(plans);
   const jobs = options.jobs ?? DEFAULT_PULL_JOBS;
   const state = await WorkspaceState.load(options.cacheDir);
-  if (!options.force) await checkNothingUnsaved(plans, { state, cacheDir: options.cacheDir, jobs, forceLabel: options.forceLabel, signal: options.signal });
+  if (!options.force) await checkNothingUnsaved(plans, { state, cacheDir: options.cacheDir, jobs, signal: options.signal });
   const results = await transferPlanned(plans, {
     logger: options.logger,
     jobs,

@@ -1,17 +1,18 @@
 /**
  * Temp files beside their destination, named so a later run can tell its own leftovers from the
- * user's files: `.<name>.cairn-<pid>-<random>.tmp`. A pull writes every file through one and renames
+ * user's files: `.<name>.cairn-<pid>-<random>.tmp` (a hash for a name too long to fit). A pull writes every file through one and renames
  * it into place only once its bytes are verified, so a killed run leaves temp files, never a partial
  * file under the real name; the next run removes the leftovers of processes that no longer exist.
  */
 import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { tempPathBeside } from '../atomic-write.ts';
 
 const TEMP_NAME = /^\..+\.cairn-(\d+)-[0-9a-f]{12}\.tmp$/;
 
 export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.cairn-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  return tempPathBeside(path, `.cairn-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
 }
 
 /**

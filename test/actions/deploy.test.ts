@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -8,6 +8,7 @@ import { silentLogger } from '../../core/logger.ts';
 import { FileStore, pushModelArtifact, stagePointerKey } from '../../core/store/index.ts';
 import { inputEnv, runBundledAction, runnerFiles } from '../support/action-runner.ts';
 import { tempDir } from '../support/cli.ts';
+import { assertStepRefusal } from '../support/refusals.ts';
 import { githubError } from '../support/github-api.ts';
 import { fakeApp, fakeCheckRuns } from '../support/github-fakes.ts';
 import { startFakeGithub, type FakeGithub } from '../e2e/support/fake-github.ts';
@@ -142,10 +143,24 @@ describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
     assert.match(step.stdout, /::error::churn v1\.3\.0 \(commit [0-9a-f]{7}\) has no "cairn: churn" evaluation record from a trusted source \(ignored a "cairn: churn" check run from app shady-ci \(id 777\): not a trusted source\)/);
   });
 
-  test('no stage anywhere fails with what to set', async () => {
-    const step = await deployStep({ remote, model: 'churn', version: 'v1.0.0' });
-    assert.equal(step.code, 1);
-    assert.match(step.stdout, /::error::no stage to deploy: set the stage input/);
+  describe('bad input fails the step before the stage pointer moves, naming the input', () => {
+    const aFile = join(dir, 'a-file');
+    const cases: Array<[string, () => Record<string, string>, RegExp]> = [
+      ['no stage anywhere', () => ({ remote, model: 'churn', version: 'v1.0.0' }), /no stage to deploy: set the stage input/],
+      ['no remote', () => ({ remote: '', model: 'churn', version: 'v1.1.0', stage: 'production' }), /input remote is empty/],
+      ['no token', () => ({ remote, token: '', model: 'churn', version: 'v1.1.0', stage: 'production' }), /input token is empty/],
+      ['target: is a file', () => (writeFileSync(aFile, 'mine'), { remote, target: aFile, model: 'churn', version: 'v1.1.0', stage: 'production' }), /target: .*a-file is a file, not a folder/],
+      ['target: under a file', () => (writeFileSync(aFile, 'mine'), { remote, target: join(aFile, 'serving'), model: 'churn', version: 'v1.1.0', stage: 'production' }), /target: .* cannot be written: .*a-file is a file, not a folder/],
+    ];
+    for (const [name, inputs, message] of cases) {
+      test(name, async () => {
+        const before = existsSync(pointerPath) ? readFileSync(pointerPath, 'utf8') : undefined;
+        const step = await deployStep(inputs());
+        assertStepRefusal(step, message, name);
+        assert.equal(existsSync(pointerPath) ? readFileSync(pointerPath, 'utf8') : undefined, before, 'the stage pointer did not move');
+        assert.equal(step.outputs.uri, undefined);
+      });
+    }
   });
 
   // The deployment GitHub makes for the run is of GITHUB_REF and GITHUB_SHA, and that is what the

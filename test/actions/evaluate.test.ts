@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { inputEnv, runBundledAction, runnerFiles } from '../support/action-runner.ts';
 import { CHURN, tempDir, trainChurn } from '../support/cli.ts';
 import { assertInert, assertNoWorkflowCommands } from '../support/inert-markdown.ts';
+import { assertStepRefusal } from '../support/refusals.ts';
 
 const BUNDLE = resolve('dist/evaluate.js');
 const evalCsv = join(CHURN, 'data', 'eval.csv');
@@ -103,8 +104,25 @@ describe('actions/evaluate (dist/evaluate.js, run as the runner runs it)', () =>
     assert.match(step.runner.summary(), /turned off on purpose/);
   });
 
+  test('a name too long for a file name still gives a metrics file (its name cut, with a hash)', async () => {
+    const name = `churn-${'n'.repeat(300)}`;
+    const step = await evaluateStep({ model, data: evalCsv, target: 'churned', name, gate: 'roc_auc>=0.7' });
+    assert.equal(step.code, 0, step.stdout + step.stderr);
+    const path = step.outputs['metrics-path'];
+    assert.ok(Buffer.byteLength(basename(path)) <= 255, path);
+    assert.equal(JSON.parse(readFileSync(path, 'utf8')).name, name);
+  });
+
+  /** Messages name the step's inputs (`features:`), never the CLI's flags (assertStepRefusal checks). */
   const badInputs: Array<[string, () => Record<string, string>, RegExp]> = [
-    ['missing target column', () => ({ model, data: evalCsv, target: 'cancelled' }), /cancelled/],
+    ['no model input', () => ({ data: evalCsv, target: 'churned' }), /input model is required: set `model:` under `with:`/],
+    ['no target input', () => ({ model, data: evalCsv }), /input target is required/],
+    ['a missing model file', () => ({ model: join(tempDir(), 'nope.onnx'), data: evalCsv, target: 'churned' }), /model file not found: .*nope\.onnx\. Pass model: the path of an \.onnx file/],
+    ['missing target column', () => ({ model, data: evalCsv, target: 'cancelled' }), /target column "cancelled" is not in .*Pass target: one of them/],
+    ['a feature that is no column', () => ({ model, data: evalCsv, target: 'churned', features: 'tenure_months,nope' }), /features: names "nope", not columns of/],
+    ['the wrong number of features', () => ({ model, data: evalCsv, target: 'churned', features: 'tenure_months' }), /given \(from features:\).*Make features: list the 8 columns/],
+    ['a task the model does not fit', () => ({ model, data: evalCsv, target: 'churned', task: 'regression' }), /task: regression was given; use task: auto/],
+    ['ref: baseline without a token', () => ({ model, data: evalCsv, target: 'churned', baseline: 'ref:main', token: '' }), /baseline: ref:main reads the evaluation record from GitHub/],
     ['ZipMap output', () => ({ model: resolve('test/fixtures/models/binary_zipmap.onnx'), data: resolve('test/fixtures/models/binary.csv'), target: 'churned' }), /zipmap=False/],
     ['unknown metric in the gate', () => ({ model, data: evalCsv, target: 'churned', gate: 'auc>=0.5' }), /auc/],
     ['a gate on a metric the task does not compute', () => ({ model, data: evalCsv, target: 'churned', gate: 'rmse<=1' }), /^::error::the gate \(gate:\) checks rmse, which binary models do not compute; use one of: accuracy/m],
@@ -114,10 +132,7 @@ describe('actions/evaluate (dist/evaluate.js, run as the runner runs it)', () =>
   for (const [name, inputs, message] of badInputs) {
     test(`bad input fails the step with a clear message and writes nothing: ${name}`, async () => {
       const step = await evaluateStep(inputs());
-      assert.equal(step.code, 1);
-      assert.match(step.stdout, /::error::/);
-      assert.match(step.stdout, message);
-      assert.doesNotMatch(step.stdout, /\n\s+at /, 'no stack trace for a user error');
+      assertStepRefusal(step, message, name);
       assert.equal(existsSync(join(step.runner.dir, 'cairn')), false, 'no metrics file');
       assert.deepEqual(step.outputs, {});
     });

@@ -5,6 +5,7 @@ import { before, describe, test } from 'node:test';
 import { generateSections, updateReadme } from '../../scripts/action-docs.ts';
 import { inputEnv, runBundledAction, runnerFiles } from '../support/action-runner.ts';
 import { GitRepo } from '../core/registry/git-repo.ts';
+import { assertStepRefusal } from '../support/refusals.ts';
 
 const BUNDLE = resolve('dist/registry.js');
 const OUTPUT_NAMES = ['event', 'name', 'version', 'stage', 'sha', 'path', 'type', 'description'];
@@ -98,17 +99,16 @@ describe('actions/registry (dist/registry.js, run as the runner runs it)', () =>
     });
   }
 
-  const failures: Array<[string, RegExp]> = [
+  const failures: Array<[string, RegExp, Record<string, string>?]> = [
     ['refs/tags/churn@2.0', /::error::invalid registry tag "churn@2\.0": "2\.0" is not a version/],
     ['refs/tags/churn@v2.0.0', /::error::churn@v2\.0\.0 is a lightweight tag, which the registry \(like GTO\) ignores/],
     ['refs/tags/churn@v3.0.0', /::error::tag churn@v3\.0\.0 is not in the checkout/],
+    ['refs/tags/churn@v1.0.0', /::error::.*nope\.yml/, { config: 'nope.yml' }],
   ];
-  for (const [ref, message] of failures) {
-    test(`fails the step with the reason: ${ref}`, async () => {
-      const step = await registryStep(repo, ref);
-      assert.equal(step.code, 1);
-      assert.match(step.stdout, message);
-      assert.doesNotMatch(step.stdout, /\n\s+at /, 'no stack trace for a user error');
+  for (const [ref, message, inputs] of failures) {
+    test(`fails the step with the reason: ${ref}${inputs ? ` with ${JSON.stringify(inputs)}` : ''}`, async () => {
+      const step = await registryStep(repo, ref, inputs);
+      assertStepRefusal(step, message, ref);
       assert.deepEqual(step.outputs, {});
     });
   }

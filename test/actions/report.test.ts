@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import examples from '@octokit/webhooks-examples';
 import { run } from '../../actions/report/run.ts';
 import type { ArtifactStore } from '../../actions/report/handoff.ts';
 import { githubApi, githubError } from '../support/github-api.ts';
 import { fakeCheckRuns, fakeIssueComments, fakeUser } from '../support/github-fakes.ts';
-import { inputEnv, runnerFiles, withEnv, type RunnerFiles } from '../support/action-runner.ts';
+import { inputEnv, runBundledAction, runnerFiles, withEnv, type RunnerFiles } from '../support/action-runner.ts';
+import { assertStepRefusal, listTree } from '../support/refusals.ts';
 import { sampleReport } from '../core/github/sample-report.ts';
 import { createOctokit } from '../../core/github/octokit.ts';
 import { readRecordOnCommit } from '../../core/github/commit-record.ts';
@@ -231,11 +232,30 @@ describe('actions/report', () => {
       assert.equal(comments.on(pr.number).length, 0);
     });
   });
+});
 
-  test('a missing metrics input fails with a message naming the input', async (t) => {
-    githubApi(t);
-    const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event: payload('pull_request', 'opened') });
-    await assert.rejects(runReport(runner, {}), /input metrics is required/);
-    assert.equal(readFileSync(runner.env.GITHUB_OUTPUT, 'utf8'), '');
-  });
+describe('actions/report: bad input fails the step before anything is read, posted or written (dist/report.js)', () => {
+  /** `dir` holds a good metrics.json and a file `a-file`; the step runs with no GitHub to reach. */
+  const cases: Array<[string, (dir: string) => Record<string, string>, RegExp]> = [
+    ['no metrics input', () => ({}), /input metrics is required/],
+    ['a metrics file that is not there', (dir) => ({ metrics: join(dir, 'nope.json') }), /cannot read .*nope\.json/],
+    ['a file that is not a metrics.json', (dir) => ({ metrics: join(dir, 'a-file') }), /a-file/],
+    ['card-path: is a folder', (dir) => ({ metrics: join(dir, 'metrics.json'), 'card-path': dir }), /card-path: .* is a folder; name a file/],
+    ['card-path: names a file over 255 bytes', (dir) => ({ metrics: join(dir, 'metrics.json'), 'card-path': join(dir, `${'c'.repeat(260)}.md`) }), /card-path: .*: the file name is longer than 255 bytes/],
+    ['card-path: under a file', (dir) => ({ metrics: join(dir, 'metrics.json'), 'card-path': join(dir, 'a-file', 'MODEL_CARD.md') }), /card-path: .* cannot be written: .*a-file is a file, not a folder/],
+    ['from-artifact: outside a workflow_run', () => ({ 'from-artifact': 'cairn-report-churn' }), /from-artifact works only in a workflow triggered by workflow_run/],
+  ];
+  for (const [name, inputs, message] of cases) {
+    test(name, async () => {
+      const dir = tempDir('cairn-report-refused-');
+      writeFileSync(join(dir, 'metrics.json'), JSON.stringify(sampleReport({ name: 'churn' })));
+      writeFileSync(join(dir, 'a-file'), 'mine');
+      const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event: payload('pull_request', 'opened'), sha: 'merge-commit-sha' });
+      const env = { ...runner.env, GITHUB_API_URL: 'http://127.0.0.1:9', ...inputEnv({ token: 'ghs_test', comment: 'true', check: 'true', config: join(runner.dir, 'none.yml'), ...inputs(dir) }) };
+      const step = await runBundledAction(resolve('dist/report.js'), env, { cwd: runner.dir });
+      assertStepRefusal(step, message, name);
+      assert.deepEqual(listTree(dir), ['a-file', 'metrics.json'], 'nothing written');
+      assert.equal(runner.summary(), '', 'no job summary');
+    });
+  }
 });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { CHURN, runCli, tempDir, trainChurn } from '../support/cli.ts';
 import { assertNoWorkflowCommands } from '../support/inert-markdown.ts';
+import { assertCliRefusal, listTree } from '../support/refusals.ts';
 
 const evalCsv = join(CHURN, 'data', 'eval.csv');
 
@@ -127,8 +128,9 @@ describe('cairn evaluate', () => {
     assertNoWorkflowCommands(result.stdout + result.stderr);
   });
 
-  describe('bad input exits 2 with a message naming the fix, and writes nothing', () => {
-    const cases: Array<{ name: string; args: () => string[]; message: RegExp; setup?: () => void }> = [
+  describe('bad input exits 2 with a message naming the fix, no stack trace, and writes nothing', () => {
+    /** `out(outDir)` is the --out to pass (default outDir/metrics.json); `early`: refused before the model is opened. */
+    const cases: Array<{ name: string; args: () => string[]; message: RegExp; setup?: () => void; out?: (outDir: string) => string; early?: boolean }> = [
       { name: 'missing model file', args: () => ['--model', join(dir, 'nope.onnx'), '--data', evalCsv, '--target', 'churned'], message: /nope\.onnx/ },
       { name: 'missing target column', args: () => ['--model', model, '--data', evalCsv, '--target', 'churn'], message: /"?churn"?.*(tenure_months|columns)/s },
       {
@@ -164,36 +166,42 @@ describe('cairn evaluate', () => {
         message: /long-row\.csv line 2: the record starting there is longer than 64\.0 MiB/,
       },
       { name: 'ref: baseline without GitHub credentials', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--baseline', 'ref:main'], message: /GITHUB_TOKEN/ },
+      { name: '--baseline is a folder', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--baseline', dir], message: /is a folder; pass the metrics\.json file/ },
+      { name: '--config is a folder', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--config', dir], message: /is a folder; the config is a file/ },
+      { name: '--out is a folder', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned'], out: (outDir) => outDir, message: /--out .* is a folder; name a file/, early: true },
+      {
+        name: '--out names a file over 255 bytes',
+        args: () => ['--model', model, '--data', evalCsv, '--target', 'churned'],
+        out: (outDir) => join(outDir, `${'m'.repeat(260)}.json`),
+        message: /the file name is longer than 255 bytes/,
+        early: true,
+      },
+      {
+        name: '--out under a folder name over 255 bytes',
+        args: () => ['--model', model, '--data', evalCsv, '--target', 'churned'],
+        out: (outDir) => join(outDir, 'd'.repeat(256), 'metrics.json'),
+        message: /the folder name d+\.\.\. is longer than 255 bytes/,
+        early: true,
+      },
+      {
+        name: '--out under a file',
+        args: () => ['--model', model, '--data', evalCsv, '--target', 'churned'],
+        out: (outDir) => (writeFileSync(join(outDir, 'a-file'), 'mine'), join(outDir, 'a-file', 'metrics.json')),
+        message: /a-file is a file, not a folder/,
+        early: true,
+      },
     ];
     for (const c of cases) {
       test(c.name, async () => {
         c.setup?.();
         const outDir = tempDir();
-        const result = await runCli(['evaluate', ...c.args(), '--out', join(outDir, 'metrics.json')]);
-        assert.equal(result.code, 2, `${c.name}: exit ${result.code}\n${result.stderr}`);
-        assert.match(result.stderr, c.message);
-        assert.doesNotMatch(result.stderr, /\n\s+at /, 'a user error prints no stack trace');
-        assert.deepEqual(readdirSync(outDir), [], 'nothing written');
-        assert.equal(existsSync(join(outDir, 'metrics.json')), false);
+        const out = c.out?.(outDir) ?? join(outDir, 'metrics.json');
+        const before = listTree(outDir);
+        const result = await runCli(['evaluate', ...c.args(), '--out', out]);
+        assertCliRefusal(result, { message: c.message }, c.name);
+        if (c.early) assert.doesNotMatch(result.stderr, /model inputs|rows\/s/, 'refused before the evaluation ran');
+        assert.deepEqual(listTree(outDir), before, 'nothing written');
       });
-    }
-  });
-
-  test('an --out that cannot be written exits 2 before the evaluation runs, and writes nothing', async () => {
-    const outDir = tempDir();
-    writeFileSync(join(outDir, 'a-file'), 'mine');
-    const rows: Array<[string, RegExp]> = [
-      [outDir, /--out .* is a folder; name a file/],
-      [join(outDir, `${'m'.repeat(250)}.json`), /the file name is longer than 237 bytes/],
-      [join(outDir, 'a-file', 'metrics.json'), /a-file is a file, not a folder/],
-    ];
-    for (const [out, message] of rows) {
-      const result = await runCli(['evaluate', '--model', model, '--data', evalCsv, '--target', 'churned', '--out', out]);
-      assert.equal(result.code, 2, `${out}: exit ${result.code}\n${result.stderr}`);
-      assert.match(result.stderr, message);
-      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
-      assert.doesNotMatch(result.stderr, /evaluated|rows\/s/, 'refused before the evaluation ran');
-      assert.deepEqual(readdirSync(outDir), ['a-file']);
     }
   });
 });

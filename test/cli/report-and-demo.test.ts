@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { CHURN, runCli, tempDir, trainChurn } from '../support/cli.ts';
+import { assertCliRefusal, listTree } from '../support/refusals.ts';
 
 describe('cairn report', () => {
   let dir: string;
@@ -34,45 +35,40 @@ describe('cairn report', () => {
     assert.match(result.stdout, /<!-- cairn:churn:metrics -->/);
   });
 
-  test('a file that is not a metrics.json exits 2 and writes nothing', async () => {
-    const bogus = join(dir, 'bogus.json');
-    writeFileSync(bogus, '{"hello": 1}');
-    const out = tempDir();
-    const result = await runCli(['report', '--metrics', bogus, '--comment-out', join(out, 'c.md'), '--card-out', join(out, 'card.md')]);
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /cairn\.metrics\/v1/);
-    assert.deepEqual(readdirSync(out), []);
-  });
-
-  test('every bad output path exits 2 before anything is written, with no stack trace', async () => {
-    const out = tempDir();
-    writeFileSync(join(out, 'a-file'), 'mine');
-    const long = 'x'.repeat(250);
-    const rows: Array<[string[], RegExp]> = [
-      [['--card-out', out], /--card-out .* is a folder; name a file/],
-      [['--comment-out', join(out, 'c.md'), '--card-out', `${out}/`], /--card-out .* is a folder/],
-      [['--comment-out', join(out, `${long}.md`)], /the file name is longer than 237 bytes/],
-      [['--comment-out', join(out, 'a-file', 'c.md')], /cannot be written: .*a-file is a file, not a folder/],
-      [['--comment-out', join(out, 'same.md'), '--card-out', join(out, 'same.md')], /--comment-out and --card-out both name/],
+  describe('bad input exits 2 before anything is written, with no stack trace', () => {
+    /** `args(out)`: the options after `report`; `out` is an empty folder holding only `a-file`. */
+    const cases: Array<{ name: string; args: (out: string) => string[]; message: RegExp }> = [
+      { name: 'no --metrics', args: () => [], message: /--metrics is required/ },
+      { name: '--metrics is a folder', args: (out) => ['--metrics', out], message: /is a folder; pass the metrics\.json file/ },
+      { name: '--config is a folder', args: (out) => ['--metrics', metrics, '--config', out], message: /is a folder; the config is a file/ },
+      { name: 'a missing metrics file', args: (out) => ['--metrics', join(out, 'nope.json')], message: /nope\.json/ },
+      {
+        name: 'a file that is not a metrics.json',
+        args: (out) => (writeFileSync(join(dir, 'bogus.json'), '{"hello": 1}'), ['--metrics', join(dir, 'bogus.json'), '--comment-out', join(out, 'c.md'), '--card-out', join(out, 'card.md')]),
+        message: /cairn\.metrics\/v1/,
+      },
+      {
+        name: 'an invalid repository config, naming the key',
+        args: (out) => (writeFileSync(join(dir, 'cairn.yml'), 'models:\n  churn:\n    path: model.onnx\n    task: clustering\n'), ['--metrics', metrics, '--config', join(dir, 'cairn.yml'), '--comment-out', join(out, 'c.md')]),
+        message: /models\.churn\.task/,
+      },
+      { name: '--card-out is a folder', args: (out) => ['--metrics', metrics, '--card-out', out], message: /--card-out .* is a folder; name a file/ },
+      { name: '--card-out is a folder, after a good --comment-out', args: (out) => ['--metrics', metrics, '--comment-out', join(out, 'c.md'), '--card-out', `${out}/`], message: /--card-out .* is a folder/ },
+      { name: '--comment-out names a file over 255 bytes', args: (out) => ['--metrics', metrics, '--comment-out', join(out, `${'x'.repeat(260)}.md`)], message: /the file name is longer than 255 bytes/ },
+      { name: '--comment-out under a file', args: (out) => ['--metrics', metrics, '--comment-out', join(out, 'a-file', 'c.md')], message: /cannot be written: .*a-file is a file, not a folder/ },
+      { name: 'two outputs on one path', args: (out) => ['--metrics', metrics, '--comment-out', join(out, 'same.md'), '--card-out', join(out, 'same.md')], message: /--comment-out and --card-out both name/ },
+      { name: 'an unknown option', args: () => ['--metrics', metrics, '--card'], message: /--card/ },
     ];
-    for (const [options, message] of rows) {
-      const result = await runCli(['report', '--metrics', metrics, ...options]);
-      assert.equal(result.code, 2, options.join(' '));
-      assert.match(result.stderr, message);
-      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
-      assert.deepEqual(readdirSync(out).sort(), ['a-file'], `nothing written for ${options.join(' ')}`);
+    for (const c of cases) {
+      test(c.name, async () => {
+        const out = tempDir();
+        writeFileSync(join(out, 'a-file'), 'mine');
+        const result = await runCli(['report', ...c.args(out)]);
+        assertCliRefusal(result, { message: c.message }, c.name);
+        assert.deepEqual(listTree(out), ['a-file'], 'nothing written');
+        assert.equal(readFileSync(join(out, 'a-file'), 'utf8'), 'mine');
+      });
     }
-    assert.equal(readFileSync(join(out, 'a-file'), 'utf8'), 'mine');
-  });
-
-  test('an invalid repository config exits 2 naming the key', async () => {
-    const config = join(dir, 'cairn.yml');
-    writeFileSync(config, 'models:\n  churn:\n    path: model.onnx\n    task: clustering\n');
-    const out = tempDir();
-    const result = await runCli(['report', '--metrics', metrics, '--config', config, '--comment-out', join(out, 'c.md')]);
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /models\.churn\.task/);
-    assert.deepEqual(readdirSync(out), []);
   });
 });
 
@@ -110,20 +106,25 @@ describe('cairn demo', () => {
     assert.match(result.stdout, /Tags: churn@v1\.0\.0, churn#production#1;/);
   });
 
-  test('--out never deletes what the demo did not make: a folder with a file of the user\'s, or a file, is refused as it is', async () => {
-    const cwd = tempDir();
-    writeFileSync(join(cwd, 'notes.txt'), 'mine');
-    const here = await runCli(['demo', '--out', '.'], { cwd });
-    assert.equal(here.code, 2);
-    assert.match(here.stderr, /--out \. is not empty and was not made by cairn demo \(it has no \.cairn-demo\.json\), so nothing in it was touched/);
-    assert.doesNotMatch(here.stderr, /\n\s+at /, 'no stack trace');
-    assert.deepEqual(readdirSync(cwd), ['notes.txt']);
-    assert.equal(readFileSync(join(cwd, 'notes.txt'), 'utf8'), 'mine');
-
-    const file = await runCli(['demo', '--out', 'notes.txt'], { cwd });
-    assert.equal(file.code, 2);
-    assert.match(file.stderr, /--out notes\.txt is a file, not a folder/);
-    assert.equal(readFileSync(join(cwd, 'notes.txt'), 'utf8'), 'mine');
+  describe('bad input exits 2 and touches nothing: --out never deletes what the demo did not make', () => {
+    /** Run in a folder holding only notes.txt (the user's). */
+    const cases: Array<{ name: string; args: string[]; message: RegExp }> = [
+      { name: '--out . with a file of the user\'s in it', args: ['--out', '.'], message: /--out \. is not empty and was not made by cairn demo \(it has no \.cairn-demo\.json\), so nothing in it was touched/ },
+      { name: '--out is a file', args: ['--out', 'notes.txt'], message: /--out notes\.txt is a file, not a folder/ },
+      { name: '--out under a file', args: ['--out', 'notes.txt/demo'], message: /--out notes\.txt\/demo cannot be written: .*notes\.txt is a file, not a folder/ },
+      { name: '--out names a folder over 255 bytes', args: ['--out', 'd'.repeat(256)], message: /--out d+: the folder name is longer than 255 bytes/ },
+      { name: 'an unknown option', args: ['--outdir', 'x'], message: /--outdir/ },
+    ];
+    for (const c of cases) {
+      test(c.name, async () => {
+        const cwd = tempDir();
+        writeFileSync(join(cwd, 'notes.txt'), 'mine');
+        const result = await runCli(['demo', ...c.args], { cwd });
+        assertCliRefusal(result, { message: c.message }, c.name);
+        assert.deepEqual(listTree(cwd), ['notes.txt']);
+        assert.equal(readFileSync(join(cwd, 'notes.txt'), 'utf8'), 'mine');
+      });
+    }
   });
 
   test('a rerun replaces only what its marker lists; a file the user added to the folder stays', async () => {
