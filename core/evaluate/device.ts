@@ -31,7 +31,8 @@ export async function chooseExecutionProvider(request: DeviceRequest, probes: De
   if (request === 'cpu') return logged(logger, { provider: 'cpu', reason: 'device cpu was requested' });
   const [gpu, cuda] = await Promise.all([probes.gpu(), probes.cudaProvider()]);
   if (gpu.ok && cuda.ok) {
-    return logged(logger, { provider: 'cuda', reason: `${gpu.detail}; ${cuda.detail}` }, gpu.detail);
+    // nvidia-smi -L ends each GPU's line with its UUID: noise on every run.
+    return logged(logger, { provider: 'cuda', reason: `${gpu.detail}; ${cuda.detail}` }, gpu.detail.replace(/ \(UUID: [^)]*\)/, ''));
   }
   const missing = [gpu, cuda].filter((probe) => !probe.ok).map((probe) => probe.detail).join('; ');
   if (request === 'cuda') {

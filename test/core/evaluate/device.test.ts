@@ -17,10 +17,11 @@ const notProbed = async (): Promise<never> => {
 describe('chooseExecutionProvider', () => {
   test('auto takes CUDA when a GPU and the CUDA provider are both there, and logs why', async () => {
     const logger = memoryLogger();
-    const probes: DeviceProbes = { gpu: yes('nvidia-smi found GPU 0: NVIDIA H100'), cudaProvider: yes('CUDA provider installed') };
+    const gpu = 'nvidia-smi found GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-8c1b7f2e-3d5a-4c6b-9e8f-0a1b2c3d4e5f)';
+    const probes: DeviceProbes = { gpu: yes(gpu), cudaProvider: yes('CUDA provider installed') };
     const choice = await chooseExecutionProvider('auto', probes, logger);
     assert.equal(choice.provider, 'cuda');
-    assert.deepEqual(infoLines(logger), ['execution provider: cuda (nvidia-smi found GPU 0: NVIDIA H100)']);
+    assert.deepEqual(infoLines(logger), ['execution provider: cuda (nvidia-smi found GPU 0: NVIDIA H100 80GB HBM3)']);
   });
 
   test('auto falls back to the CPU without a GPU: one short line, the probes\' details at debug', async () => {
