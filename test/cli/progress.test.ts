@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CliIO } from '../../cli/io.ts';
-import { barLine, etaMs, logLine, progressDisplay, type TransferSnapshot } from '../../cli/progress.ts';
+import { barLine, etaMs, logLine, progressDisplay, type ProgressDisplay, type TransferSnapshot } from '../../cli/progress.ts';
 
 function fakeIO(tty: boolean, env: NodeJS.ProcessEnv = {}): CliIO & { err: string } {
   const io = { err: '', stdout: () => {}, stderr: (text: string) => void (io.err += text), env, cwd: '/', stderrIsTTY: tty, stderrColumns: 200 };
@@ -16,6 +16,18 @@ function oneLargeFile(seconds: number): TransferSnapshot[] {
     const bytes = Math.round((total * step) / steps);
     return { filesDone: step === steps ? 1 : 0, filesTotal: 1, bytesDone: bytes, bytesTotal: total, bytesDownloaded: bytes, elapsedMs: step * 100 };
   });
+}
+
+/** Shows one large file arriving over `seconds` on `io`, the display's clock following the snapshots; `during` runs after each. */
+function showLargeFile(io: CliIO, seconds: number, during: (progress: ProgressDisplay, clock: number) => void = () => {}): ProgressDisplay {
+  let clock = 0;
+  const progress = progressDisplay(io, { verb: 'pull', enabled: true, now: () => clock });
+  for (const snapshot of oneLargeFile(seconds)) {
+    clock = snapshot.elapsedMs;
+    progress.update(snapshot);
+    during(progress, clock);
+  }
+  return progress;
 }
 
 /** A carriage return or the start of an escape sequence. */
@@ -83,12 +95,7 @@ describe('cli progress', () => {
 
   test('one large file moves the bar as its bytes arrive, with the ETA', () => {
     const io = fakeIO(true);
-    let clock = 0;
-    const progress = progressDisplay(io, { verb: 'pull', enabled: true, now: () => clock });
-    for (const snapshot of oneLargeFile(4)) {
-      clock = snapshot.elapsedMs;
-      progress.update(snapshot);
-    }
+    showLargeFile(io, 4);
     const frames = io.err.split('\r\x1b[K').filter(Boolean);
     const inFile = frames.filter((frame) => frame.includes('0/1 files'));
     assert.ok(inFile.length >= 30, `${inFile.length} redraws before the file was done`);
@@ -100,12 +107,7 @@ describe('cli progress', () => {
 
   test('a log gets a line every 5 s within a large file too, with its ETA', () => {
     const io = fakeIO(false);
-    let clock = 0;
-    const progress = progressDisplay(io, { verb: 'pull', enabled: true, now: () => clock });
-    for (const snapshot of oneLargeFile(12)) {
-      clock = snapshot.elapsedMs;
-      progress.update(snapshot);
-    }
+    showLargeFile(io, 12);
     const lines = io.err.trimEnd().split('\n');
     assert.equal(lines.length, 2, io.err);
     assert.match(lines[0], /^pull: 0\/1 files, 26\.\d MiB \/ 64\.0 MiB \(41%\), .*, 5\.0 s, ETA 7\.0 s$/);
@@ -114,13 +116,7 @@ describe('cli progress', () => {
 
   test('TERM=dumb: a terminal that cannot redraw gets log lines, with no \\r or escape sequence', () => {
     const io = fakeIO(true, { TERM: 'dumb' });
-    let clock = 0;
-    const progress = progressDisplay(io, { verb: 'pull', enabled: true, now: () => clock });
-    for (const snapshot of oneLargeFile(6)) {
-      clock = snapshot.elapsedMs;
-      progress.update(snapshot);
-      if (clock === 3000) progress.stderr('warning: retrying\n');
-    }
+    const progress = showLargeFile(io, 6, (display, clock) => clock === 3000 && display.stderr('warning: retrying\n'));
     progress.finish(oneLargeFile(6).at(-1));
     assert.equal(hasControl(io.err), false, JSON.stringify(io.err));
     const lines = io.err.trimEnd().split('\n');
