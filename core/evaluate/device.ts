@@ -39,7 +39,7 @@ export async function chooseExecutionProvider(request: DeviceRequest, probes: De
     throw new UserError(`--device cuda cannot run here: ${missing}. Use --device auto (or cpu) to evaluate on the CPU.`);
   }
   // Most machines have no GPU: that is the whole story. The probes' details are for --device cuda and debug logs.
-  const brief = gpu.ok ? "a GPU is here, but onnxruntime-node's CUDA provider is not installed" : 'no NVIDIA GPU';
+  const brief = gpu.ok ? 'GPU found; onnxruntime-node has no CUDA provider' : 'no NVIDIA GPU';
   return logged(logger, { provider: 'cpu', reason: `device auto fell back to the CPU: ${missing}` }, brief);
 }
 

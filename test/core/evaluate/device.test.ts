@@ -38,7 +38,7 @@ describe('chooseExecutionProvider', () => {
     const logger = memoryLogger();
     const choice = await chooseExecutionProvider('auto', { gpu: yes('GPU 0'), cudaProvider: no('libonnxruntime_providers_cuda.so is missing') }, logger);
     assert.equal(choice.provider, 'cpu');
-    assert.deepEqual(infoLines(logger), ["execution provider: cpu (a GPU is here, but onnxruntime-node's CUDA provider is not installed)"]);
+    assert.deepEqual(infoLines(logger), ['execution provider: cpu (GPU found; onnxruntime-node has no CUDA provider)']);
     assert.match(logger.lines.find((line) => line.level === 'debug')?.message ?? '', /libonnxruntime_providers_cuda\.so is missing/);
   });
 
