@@ -31,23 +31,35 @@ export async function chooseExecutionProvider(request: DeviceRequest, probes: De
   if (request === 'cpu') return logged(logger, { provider: 'cpu', reason: 'device cpu was requested' });
   const [gpu, cuda] = await Promise.all([probes.gpu(), probes.cudaProvider()]);
   if (gpu.ok && cuda.ok) {
-    return logged(logger, { provider: 'cuda', reason: `${gpu.detail}; ${cuda.detail}` });
+    // nvidia-smi -L ends each GPU's line with its UUID: noise on every run.
+    return logged(logger, { provider: 'cuda', reason: `${gpu.detail}; ${cuda.detail}` }, gpu.detail.replace(/ \(UUID: [^)]*\)/, ''));
   }
   const missing = [gpu, cuda].filter((probe) => !probe.ok).map((probe) => probe.detail).join('; ');
   if (request === 'cuda') {
     throw new UserError((option) => `${option('device')} cuda cannot run here: ${missing}. Use ${option('device')} auto (or cpu) to evaluate on the CPU.`);
   }
-  return logged(logger, { provider: 'cpu', reason: `device auto fell back to the CPU: ${missing}` });
+  // Most machines have no GPU: that is the whole story. The probes' details are for --device cuda and debug logs.
+  const brief = gpu.ok ? 'GPU found; onnxruntime-node has no CUDA provider' : 'no NVIDIA GPU';
+  return logged(logger, { provider: 'cpu', reason: `device auto fell back to the CPU: ${missing}` }, brief);
 }
 
-function logged(logger: Logger, choice: DeviceChoice): DeviceChoice {
-  logger.info(`execution provider: ${choice.provider} (${choice.reason})`);
+/** Lines each logger has shown: an evaluation that opens several models (the demo, a challenge) says it once. */
+const announced = new WeakMap<Logger, Set<string>>();
+
+/** One short line at info, once per logger; the whole reason at debug, every time. */
+function logged(logger: Logger, choice: DeviceChoice, brief = choice.reason): DeviceChoice {
+  const line = `execution provider: ${choice.provider} (${brief})`;
+  let seen = announced.get(logger);
+  if (!seen) announced.set(logger, (seen = new Set()));
+  if (!seen.has(line)) logger.info(line);
+  seen.add(line);
+  if (brief !== choice.reason) logger.debug(`execution provider: ${choice.provider} (${choice.reason})`);
   return choice;
 }
 
 /**
- * onnxruntime-node lists `cuda` as a backend on Linux x64 even when its install script skipped the
- * CUDA provider library (offline installs, --onnxruntime-node-install=skip), so the file is checked too.
+ * onnxruntime-node lists `cuda` as a backend on Linux x64 even when its install script did not fetch
+ * the CUDA provider library (offline installs, or the script skipped by allowScripts), so the file is checked too.
  */
 export async function probeCudaProvider(
   backends: () => Array<{ name: string; bundled: boolean }> = listSupportedBackends,
@@ -62,7 +74,7 @@ export async function probeCudaProvider(
   if (existsSync(join(bindingDir, library))) return { ok: true, detail: `onnxruntime-node's CUDA provider is installed (${library})` };
   return {
     ok: false,
-    detail: `onnxruntime-node was installed without its CUDA execution provider (${join(bindingDir, library)} is missing: reinstall onnxruntime-node with network access and without --onnxruntime-node-install=skip; CUDA 12 and cuDNN 9 must be installed)`,
+    detail: `onnxruntime-node was installed without its CUDA execution provider (${join(bindingDir, library)} is missing: its install script was skipped, or had no network; running onnxruntime-node's script/install.js, or the setup action's cuda input, installs it; CUDA 12 and cuDNN 9 must be installed)`,
   };
 }
 

@@ -18,6 +18,7 @@ export interface PullProgress {
   /** Files in place so far: downloaded, copied from the cache, or already there. */
   filesDone: number;
   filesTotal: number;
+  /** Bytes of the files in place, plus what arrived so far of those still downloading. */
   bytesDone: number;
   /** From the pointer files' sizes; 0 when they do not say. */
   bytesTotal: number;
@@ -100,11 +101,12 @@ export async function transferPlanned(targets: readonly TargetPlan[], options: T
     bytesDownloaded: 0,
     elapsedMs: 0,
   };
-  const report = () => options.onProgress?.({ ...progress, elapsedMs: performance.now() - options.started });
+  let bytesArriving = 0; // of files still downloading: counted in bytesDone, so a large file moves the bar
+  const report = () => options.onProgress?.({ ...progress, bytesDone: progress.bytesDone + bytesArriving, elapsedMs: performance.now() - options.started });
   const counts = targets.map((): Record<FileOutcome, TransferCount> => ({ unchanged: { files: 0, bytes: 0 }, cache: { files: 0, bytes: 0 }, downloaded: { files: 0, bytes: 0 } }));
   const bytesOf = new Map<FileJob, number>();
   const cacheFolders = new Set<string>();
-  const contextFor = (store: ObjectStore, signal: AbortSignal): TransferContext => ({
+  const contextFor = (store: ObjectStore, signal: AbortSignal, onBytes: (count: number) => void): TransferContext => ({
     store,
     logger,
     cacheDir: options.cacheDir,
@@ -115,10 +117,7 @@ export async function transferPlanned(targets: readonly TargetPlan[], options: T
     largeObjectBytes: options.largeObjectBytes,
     partBytes: options.partBytes,
     partJobs: options.partJobs,
-    onBytes: (count) => {
-      progress.bytesDownloaded += count;
-      report();
-    },
+    onBytes,
   });
 
   try {
@@ -127,9 +126,16 @@ export async function transferPlanned(targets: readonly TargetPlan[], options: T
       options.jobs,
       async ({ job, index }, signal) => {
         const { store } = targets[index];
-        const { outcome, bytes } = await pullFile(job, contextFor(store, signal)).catch((error: unknown) => {
+        const arriving = arrivingBytes(job.size, (change) => (bytesArriving += change));
+        const onBytes = (count: number) => {
+          progress.bytesDownloaded += count;
+          arriving.add(count);
+          report();
+        };
+        const { outcome, bytes } = await pullFile(job, contextFor(store, signal, onBytes)).catch((error: unknown) => {
           throw describeFailure(error, job, store);
         });
+        arriving.clear(); // the file's own bytes take its place
         counts[index][outcome].files++;
         counts[index][outcome].bytes += bytes;
         bytesOf.set(job, bytes);
@@ -168,6 +174,27 @@ export async function transferPlanned(targets: readonly TargetPlan[], options: T
       elapsedMs,
     };
   });
+}
+
+/**
+ * One downloading file's share of the progress: what arrived so far, never more than its size (a
+ * retried range or a second download after a bad hash arrives twice).
+ */
+function arrivingBytes(size: number | undefined, onChange: (change: number) => void): { add(count: number): void; clear(): void } {
+  let received = 0;
+  let counted = 0;
+  return {
+    add(count) {
+      received += count;
+      const now = Math.min(received, size ?? Number.POSITIVE_INFINITY);
+      onChange(now - counted);
+      counted = now;
+    },
+    clear() {
+      onChange(-counted);
+      counted = 0;
+    },
+  };
 }
 
 /** Names the file in any failure; a remote that kept failing after retries says so and how to go on. */

@@ -1,12 +1,37 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CliIO } from '../../cli/io.ts';
-import { barLine, progressDisplay, type TransferSnapshot } from '../../cli/progress.ts';
+import { barLine, etaMs, logLine, progressDisplay, type ProgressDisplay, type TransferSnapshot } from '../../cli/progress.ts';
 
-function fakeIO(tty: boolean): CliIO & { err: string } {
-  const io = { err: '', stdout: () => {}, stderr: (text: string) => void (io.err += text), env: {}, cwd: '/', stderrIsTTY: tty, stderrColumns: 200 };
+function fakeIO(tty: boolean, env: NodeJS.ProcessEnv = {}): CliIO & { err: string } {
+  const io = { err: '', stdout: () => {}, stderr: (text: string) => void (io.err += text), env, cwd: '/', stderrIsTTY: tty, stderrColumns: 200 };
   return io;
 }
+
+/** One 64 MiB file arriving over `seconds` seconds, a snapshot every 100 ms. */
+function oneLargeFile(seconds: number): TransferSnapshot[] {
+  const total = 64 << 20;
+  const steps = seconds * 10;
+  return Array.from({ length: steps + 1 }, (_, step) => {
+    const bytes = Math.round((total * step) / steps);
+    return { filesDone: step === steps ? 1 : 0, filesTotal: 1, bytesDone: bytes, bytesTotal: total, bytesDownloaded: bytes, elapsedMs: step * 100 };
+  });
+}
+
+/** Shows one large file arriving over `seconds` on `io`, the display's clock following the snapshots; `during` runs after each. */
+function showLargeFile(io: CliIO, seconds: number, during: (progress: ProgressDisplay, clock: number) => void = () => {}): ProgressDisplay {
+  let clock = 0;
+  const progress = progressDisplay(io, { verb: 'pull', enabled: true, now: () => clock });
+  for (const snapshot of oneLargeFile(seconds)) {
+    clock = snapshot.elapsedMs;
+    progress.update(snapshot);
+    during(progress, clock);
+  }
+  return progress;
+}
+
+/** A carriage return or the start of an escape sequence. */
+const hasControl = (text: string) => text.includes('\r') || text.includes('\x1b');
 
 const at = (filesDone: number, elapsedMs: number): TransferSnapshot => ({ filesDone, filesTotal: 10, bytesDone: filesDone * 1024, bytesTotal: 10 * 1024, bytesDownloaded: filesDone * 1024, elapsedMs });
 
@@ -55,7 +80,51 @@ describe('cli progress', () => {
     assert.equal(quiet.err, '');
   });
 
-  test('the bar shows share, files, bytes and rate', () => {
-    assert.equal(barLine('pull', at(5, 1000)), 'pull [==========>         ]  50%  5/10 files  5.00 KiB / 10.0 KiB  5.00 KiB/s');
+  test('the bar shows share, bytes, ETA, rate and files, what matters most first', () => {
+    assert.equal(barLine('pull', at(5, 1000)), 'pull [==========>         ]  50%  5.00 KiB / 10.0 KiB  ETA 1.0 s  5.00 KiB/s  5/10 files');
+    assert.equal(logLine('pull', at(5, 1000)), 'pull: 5/10 files, 5.00 KiB / 10.0 KiB (50%), 5.00 KiB/s, 1.0 s, ETA 1.0 s');
+  });
+
+  test('the ETA is the time left at the pace so far; none in the first second, at the end, or without a total', () => {
+    assert.equal(etaMs({ ...at(0, 3000), bytesDone: 2560 }), 9000, 'a quarter in 3 s: 9 s to go');
+    assert.equal(etaMs(at(5, 900)), undefined);
+    assert.equal(etaMs(at(10, 5000)), undefined);
+    assert.equal(etaMs({ ...at(5, 5000), bytesTotal: 0 }), undefined);
+    assert.equal(etaMs(at(0, 5000)), undefined, 'nothing arrived yet: no pace');
+  });
+
+  test('one large file moves the bar as its bytes arrive, with the ETA', () => {
+    const io = fakeIO(true);
+    showLargeFile(io, 4);
+    const frames = io.err.split('\r\x1b[K').filter(Boolean);
+    const inFile = frames.filter((frame) => frame.includes('0/1 files'));
+    assert.ok(inFile.length >= 30, `${inFile.length} redraws before the file was done`);
+    const percents = inFile.map((frame) => Number(/\]\s+(\d+)%/.exec(frame)?.[1]));
+    assert.deepEqual(percents, [...percents].sort((a, b) => a - b), 'never backwards');
+    assert.ok(percents.at(-1)! >= 90, `reached ${percents.at(-1)}% within the file`);
+    assert.match(inFile.at(-1)!, /ETA \d+ ms/);
+  });
+
+  test('a log gets a line every 5 s within a large file too, with its ETA', () => {
+    const io = fakeIO(false);
+    showLargeFile(io, 12);
+    const lines = io.err.trimEnd().split('\n');
+    assert.equal(lines.length, 2, io.err);
+    assert.match(lines[0], /^pull: 0\/1 files, 26\.\d MiB \/ 64\.0 MiB \(41%\), .*, 5\.0 s, ETA 7\.0 s$/);
+    assert.match(lines[1], /^pull: 0\/1 files, 53\.\d MiB \/ 64\.0 MiB \(83%\), .*, 10\.0 s, ETA 2\.0 s$/);
+  });
+
+  test('TERM=dumb: a terminal that cannot redraw gets log lines, with no \\r or escape sequence', () => {
+    const io = fakeIO(true, { TERM: 'dumb' });
+    const progress = showLargeFile(io, 6, (display, clock) => clock === 3000 && display.stderr('warning: retrying\n'));
+    progress.finish(oneLargeFile(6).at(-1));
+    assert.equal(hasControl(io.err), false, JSON.stringify(io.err));
+    const lines = io.err.trimEnd().split('\n');
+    assert.deepEqual(lines.map((line) => line.replace(/,.*/, '')), ['warning: retrying', 'pull: 0/1 files', 'pull: 1 file']);
+
+    const terminal = fakeIO(true, { TERM: 'xterm-256color' });
+    let tick = 0;
+    progressDisplay(terminal, { verb: 'pull', enabled: true, now: () => (tick += 500) }).update(at(5, 1000));
+    assert.equal(hasControl(terminal.err), true, 'any other terminal still gets the bar');
   });
 });
