@@ -1,12 +1,15 @@
 import { formatKeyPath } from '../config/parse.ts';
 import type { ModelCardFields, ModelConfig } from '../config/repo-config.schema.ts';
 import type { MetricsReport } from '../metrics/types.ts';
-import { renderClassTable } from './class-sections.ts';
+import { renderClassTable, withClassNames } from './class-sections.ts';
 import { code, inert, inertLines, formatCount } from './format.ts';
 import { METRIC_INFO, TASK_NAMES, metricsToShow } from './metric-labels.ts';
 import { renderMetricTable } from './metric-table.ts';
 import { renderFrontMatter } from './model-index.ts';
 import { renderRunDetails } from './run-details.ts';
+
+/** The card's section of tables; a report that embeds the card shows these tables itself. */
+export const QUANTITATIVE_ANALYSES = 'Quantitative analyses';
 
 export interface ModelCardInput {
   report: MetricsReport;
@@ -80,7 +83,8 @@ export function renderModelCard(input: ModelCardInput): string {
 
   const quantitative = [renderMetricTable(report, baseline, { current: 'this model' })];
   if (report.per_class && report.per_class.length > 0) {
-    quantitative.push('Per class:', renderClassTable(report, baseline, report.per_class.length));
+    const named = (which: MetricsReport) => withClassNames(which, model?.labels);
+    quantitative.push('Per class:', renderClassTable(named(report), baseline && named(baseline), report.per_class.length));
   }
   const run = renderRunDetails(report);
   if (run) quantitative.push(run);
@@ -92,7 +96,7 @@ export function renderModelCard(input: ModelCardInput): string {
     ['Metrics', metrics.join('\n')],
     ['Evaluation data', evaluation.join('\n')],
     ['Training data', field('training_data')],
-    ['Quantitative analyses', quantitative.join('\n\n')],
+    [QUANTITATIVE_ANALYSES, quantitative.join('\n\n')],
     ['Ethical considerations', field('ethical_considerations')],
     ['Caveats and recommendations', `**Limitations:** ${field('limitations')}\n\n**Recommendations:** ${field('recommendations')}`],
   ];

@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderComment, renderModelCard, stickyMarker } from '../../../core/report/index.ts';
+import { renderComment, renderJobSummary, renderModelCard, stickyMarker } from '../../../core/report/index.ts';
 import { evaluateGate, parseGate } from '../../../core/metrics/gate.ts';
 import type { MetricsReport } from '../../../core/metrics/types.ts';
-import { binaryBaseline, binaryReport, regressionReport } from './sample-reports.ts';
+import { binaryBaseline, binaryReport, multiclassReport, regressionReport } from './sample-reports.ts';
 import { isBalanced, readTable, rowOf } from './markdown-table-reader.ts';
 
 const MARKER = stickyMarker('churn');
@@ -142,5 +142,63 @@ describe('renderComment variants', () => {
     assert.equal(readTable(comment, 'class').rows.length, 2);
     assert.equal(rowOf(comment, 'class', 'a\\|b').support, '1');
     assert.doesNotMatch(comment, /<img/);
+  });
+});
+
+/** How many tables in `markdown` have a header row starting with `firstHeader`. */
+function tablesStartingWith(markdown: string, firstHeader: string): number {
+  return markdown.split('\n').filter((line) => line.startsWith('|') && line.slice(1).split('|')[0].trim() === firstHeader).length;
+}
+
+describe('renderComment with the model card', () => {
+  const card = renderModelCard({ report: binaryReport(), baseline: binaryBaseline() });
+  const comment = renderComment({ report: binaryReport(), baseline: binaryBaseline(), modelCard: card, marker: MARKER });
+
+  test('shows each table once: the folded card points to the report instead of repeating them', () => {
+    assert.equal(tablesStartingWith(card, 'metric'), 1, 'the card file itself keeps its tables');
+    assert.equal(tablesStartingWith(comment, 'metric'), 1);
+    assert.equal(tablesStartingWith(comment, 'class'), 1);
+    assert.equal(tablesStartingWith(comment, 'batch size'), 1);
+    assert.match(comment, /#### Quantitative analyses\n\n_The card's tables \(metrics, per class, run details\) are this report's own sections\._\n\n#### Ethical considerations/);
+  });
+
+  test('the job summary does not repeat them either', () => {
+    const summary = renderJobSummary({ report: binaryReport(), baseline: binaryBaseline(), modelCard: card });
+    assert.equal(tablesStartingWith(summary, 'metric'), 1);
+    assert.equal(tablesStartingWith(summary, 'class'), 1);
+  });
+});
+
+describe('class names from the config (models.<m>.labels)', () => {
+  const names = ['stays', 'churns'];
+
+  test('name the rows of the per-class table and the confusion matrix, with the f1 change kept', () => {
+    const comment = renderComment({ report: binaryReport(), baseline: binaryBaseline(), classNames: names, marker: MARKER });
+    assert.deepEqual(readTable(comment, 'class').rows.map((row) => row.class), ['stays', 'churns']);
+    assert.equal(rowOf(comment, 'class', 'churns')['change in f1'], '🟢 +0.0138 (+1.8%)');
+    assert.deepEqual(readTable(comment, 'true ↓ · predicted →').header, ['true ↓ · predicted →', 'stays', 'churns']);
+    assert.equal(rowOf(comment, 'true ↓ · predicted →', '**churns**').stays, '120');
+  });
+
+  test('name the largest confusions of a matrix too large to print, and the class chart', () => {
+    const report = multiclassReport(15);
+    const comment = renderComment({ report, classNames: report.per_class!.map((_, i) => `kind ${i}`), marker: MARKER });
+    const top = readTable(comment, 'true class').rows[0];
+    assert.match(`${top['true class']} ${top['predicted as']}`, /^kind \d+ kind \d+$/);
+    assert.match(comment, /x-axis \["kind /);
+    assert.doesNotMatch(comment, /species_/);
+  });
+
+  test('are made inert like any config text, and ignored when they count other classes', () => {
+    const comment = renderComment({ report: binaryReport(), classNames: ['<b>x</b>', 'a|b'], marker: MARKER });
+    assert.deepEqual(readTable(comment, 'class').rows.map((row) => row.class), ['&lt;b&gt;x&lt;/b&gt;', 'a\\|b']);
+    const wrongCount = renderComment({ report: binaryReport(), classNames: ['one', 'two', 'three'], marker: MARKER });
+    assert.deepEqual(readTable(wrongCount, 'class').rows.map((row) => row.class), ['no', 'yes']);
+  });
+
+  test('name the model card per-class table', () => {
+    const config = { path: 'm.onnx', labels: names };
+    const card = renderModelCard({ report: binaryReport(), baseline: binaryBaseline(), model: config });
+    assert.equal(rowOf(card, 'class', 'churns').support, '460');
   });
 });

@@ -89,7 +89,7 @@ describe('renderModelCard', () => {
     assert.match(card, /\*\*Classes:\*\* stays \(`no`\), churns \(`yes`\)/);
     assert.match(card, /Release gate: `f1>=0\.7` \(passed\)\./);
     assert.deepEqual(rowOf(card, 'metric', 'log_loss ↓'), { metric: 'log_loss ↓', baseline: '0.2950', 'this model': '0.2874', change: '🟢 -0.0076 (-2.6%)' });
-    assert.equal(rowOf(card, 'class', 'yes').support, '460');
+    assert.equal(rowOf(card, 'class', 'churns').support, '460', 'the per-class table uses the config names');
   });
 
   test('without a config entry every prose field is unknown', () => {
