@@ -21,7 +21,7 @@ export const metricsReportSchema = z.looseObject({
   per_class: z.array(z.looseObject({ label: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: count })).optional(),
   confusion_matrix: z.looseObject({ labels: z.array(z.string()), matrix: z.array(z.array(count)) }).optional(),
   curves: z.looseObject({ roc: curve.optional(), pr: curve.optional() }).optional(),
-  latency: z.looseObject({ batch_size: count, rows_per_s: z.number(), p50_ms: z.number(), p95_ms: z.number(), p99_ms: z.number() }).optional(),
+  latency: z.looseObject({ batch_size: count, batches: count.optional(), rows_per_s: z.number(), p50_ms: z.number().optional(), p95_ms: z.number().optional(), p99_ms: z.number().optional() }).optional(),
   runtime: z.looseObject({ onnxruntime: z.string(), execution_provider: z.string() }).optional(),
   model: z.looseObject({ path: z.string(), sha256: z.string(), inputs: z.array(tensor), outputs: z.array(tensor) }).optional(),
   data: z.looseObject({ path: z.string(), sha256: z.string(), rows: count }).optional(),

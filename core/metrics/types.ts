@@ -46,12 +46,18 @@ export interface TensorInfo {
   shape: Array<number | string | null>;
 }
 
+/** Fewer timed batches than this give no latency percentiles (the tail of a handful is noise). */
+export const LATENCY_MIN_BATCHES = 30;
+
 export interface LatencyStats {
   batch_size: number;
+  /** Timed batches; absent in files written before it was recorded. */
+  batches?: number;
   rows_per_s: number;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
+  /** Per-batch percentiles, present only from LATENCY_MIN_BATCHES timed batches on. */
+  p50_ms?: number;
+  p95_ms?: number;
+  p99_ms?: number;
 }
 
 export interface GateRuleResult {

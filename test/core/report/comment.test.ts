@@ -202,3 +202,19 @@ describe('class names from the config (models.<m>.labels)', () => {
     assert.equal(rowOf(card, 'class', 'churns').support, '460');
   });
 });
+
+describe('latency in the run details', () => {
+  test('percentiles from fewer than 30 timed batches are not shown; the count says why', () => {
+    const latency = { batch_size: 4096, batches: 1, rows_per_s: 600_000, p50_ms: 1, p95_ms: 1, p99_ms: 1 };
+    const comment = renderComment({ report: binaryReport({ latency }), marker: MARKER });
+    assert.deepEqual(readTable(comment, 'batch size').header, ['batch size', 'rows/s']);
+    assert.match(comment, /_1 timed batch, too few for percentiles \(30 needed\)\._/);
+    assert.doesNotMatch(comment, /p99/);
+  });
+
+  test('from 30 timed batches on they are', () => {
+    const latency = { batch_size: 256, batches: 30, rows_per_s: 600_000, p50_ms: 1.5, p95_ms: 2, p99_ms: 2.5 };
+    const comment = renderComment({ report: binaryReport({ latency }), marker: MARKER });
+    assert.equal(rowOf(comment, 'batch size', '256').p99, '2.50 ms');
+  });
+});
