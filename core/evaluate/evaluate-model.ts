@@ -7,6 +7,7 @@ import { basename, extname } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { inspectTable, readTable, sha256File } from '../data/index.ts';
+import { BOOTSTRAP_DEFAULTS, bootstrapIntervals, type BootstrapSettings } from '../metrics/bootstrap.ts';
 import { MetricsAccumulator } from '../metrics/metrics-accumulator.ts';
 import { METRICS_SCHEMA, type MetricsReport, type Task } from '../metrics/types.ts';
 import type { DeviceProbes, DeviceRequest } from './device.ts';
@@ -29,6 +30,8 @@ export interface EvaluateOptions {
   /** Model name in the report; defaults to the model file's stem. */
   name?: string;
   logger: Logger;
+  /** The seeded row bootstrap behind `intervals` (core/metrics/bootstrap.ts); default 200 resamples, seed 0, 95%. */
+  bootstrap?: Partial<BootstrapSettings>;
   /** Tests inject these; by default the real machine is probed and onnxruntime creates the session. */
   probes?: DeviceProbes;
   createSession?: SessionFactory;
@@ -93,12 +96,17 @@ export async function evaluateModel(options: EvaluateOptions): Promise<MetricsRe
     if (!accumulator || rows === 0) throw new UserError(`${dataPath} has no data rows to evaluate.`);
 
     const result = accumulator.result();
+    const bootstrap = { ...BOOTSTRAP_DEFAULTS, ...options.bootstrap };
+    const started = performance.now();
+    const intervals = bootstrapIntervals(rows, accumulator.resampleScorer(), bootstrap);
+    if (bootstrap.resamples > 0) logger.info(`bootstrap: ${bootstrap.resamples} resamples of ${rows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return {
       schema: METRICS_SCHEMA,
       name: options.name ?? basename(modelPath, extname(modelPath)),
       task: task!,
       rows,
       metrics: result.metrics,
+      ...(bootstrap.resamples > 0 && { intervals, bootstrap }),
       ...(result.per_class && { per_class: result.per_class }),
       ...(result.confusion_matrix && { confusion_matrix: result.confusion_matrix }),
       ...(result.curves && { curves: result.curves }),

@@ -4,6 +4,7 @@ import { readRepoConfig } from '../config/read.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { evaluateGate, parseGate, type GateRule } from '../metrics/gate.ts';
+import type { BootstrapSettings } from '../metrics/bootstrap.ts';
 import { readMetricsReport } from '../metrics/read-report.ts';
 import { METRIC_NAMES, type MetricsReport, type Task } from '../metrics/types.ts';
 import { repositoryRoot } from '../repository-root.ts';
@@ -18,6 +19,8 @@ export interface GatedEvaluationOptions {
   task: 'auto' | Task;
   device: 'auto' | 'cpu' | 'cuda';
   batchSize: number;
+  /** The row bootstrap behind `intervals`; default 200 resamples, seed 0. */
+  bootstrap?: Partial<BootstrapSettings>;
   name?: string;
   /** A metrics.json path, or `ref:<branch>` for the newest evaluation record on that branch. */
   baseline?: string;

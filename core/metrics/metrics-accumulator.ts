@@ -12,7 +12,9 @@ import {
   type MetricsAccumulatorState,
 } from './accumulator-state.ts';
 import { binaryResult, multiclassResult, type StoredProba } from './classification-metrics.ts';
+import { scoreOrder, weightedThresholdCounts } from './binary-clf-curve.ts';
 import { GrowableArray } from './growable-array.ts';
+import { probabilityRows } from './multiclass-roc-auc.ts';
 import type { ProbaDtype } from './log-loss.ts';
 import { regressionMetrics } from './regression.ts';
 import { METRIC_NAMES, type MetricsReport, type Task } from './types.ts';
@@ -154,6 +156,45 @@ export class MetricsAccumulator {
     return { rows, ...result, metrics: ordered(this.task, result.metrics) };
   }
 
+  /**
+   * A scorer of resamples for the bootstrap (core/metrics/bootstrap.ts): `(indices) => metrics`
+   * of the rows at `indices` (repeats allowed), equal to what `result()` gives for exactly those
+   * rows. Rows are sorted by score once here; each resample then walks that order with its row
+   * counts instead of sorting again, so a resample costs O(rows), not O(rows log rows).
+   */
+  resampleScorer(): (indices: Int32Array) => Record<string, number | null> {
+    if (this.columns.kind === 'targets') {
+      const { yTrue, yPred } = { yTrue: this.columns.yTrue.view(), yPred: this.columns.yPred.view() };
+      return (indices) => ordered('regression', regressionMetrics(gather(yTrue, indices, 1), gather(yPred, indices, 1)) as unknown as Record<string, number | null>);
+    }
+    const task = this.task;
+    const classes = this.classes;
+    const yTrue = this.columns.yTrue.view();
+    const yPred = this.columns.yPred.view();
+    const width = task === 'binary' ? 1 : classes.length;
+    const stored = this.proba ? { values: this.proba.values.view(), dtype: this.proba.dtype } : undefined;
+    // With a NaN score the order is meaningless; sklearn gives no score metric then anyway, so sort per resample.
+    const walk = stored !== undefined && stored.values.every(Number.isFinite);
+    // Rows that pass roc_auc_ovr's checks pass them in any resample: check once, not per resample.
+    const rowsChecked = task === 'multiclass' && stored !== undefined && probabilityRows(stored.values, yTrue.length, width, stored.dtype);
+    const orders = new Map<number, Int32Array>();
+    const orderOf = (c: number) => {
+      let order = orders.get(c);
+      if (!order) orders.set(c, (order = scoreOrder(stored!.values, yTrue.length, task === 'binary' ? 0 : c, width)));
+      return order;
+    };
+    const weights = new Int32Array(yTrue.length);
+    return (indices) => {
+      weights.fill(0);
+      for (let i = 0; i < indices.length; i++) weights[indices[i]]++;
+      const thresholds = walk ? (c: number) => weightedThresholdCounts(orderOf(c), weights, yTrue, c, stored!.values, task === 'binary' ? 0 : c, width) : undefined;
+      const proba: StoredProba | undefined = stored && { values: gather(stored.values, indices, width), dtype: stored.dtype };
+      const score = task === 'binary' ? binaryResult : multiclassResult;
+      const result = score(classes, gather(yTrue, indices, 1), gather(yPred, indices, 1), proba, { curves: false, thresholds, rowsChecked });
+      return ordered(task, result.metrics);
+    };
+  }
+
   private checkLabels(values: Int32Array | Float64Array, name: string): void {
     const k = this.classes.length;
     for (let i = 0; i < values.length; i++) {
@@ -192,6 +233,16 @@ export class MetricsAccumulator {
     const describe = (d: ProbaDtype | null) => (d === null ? 'no probabilities' : `${d} probabilities`);
     throw new RangeError(`${what} has ${describe(dtype)} but earlier rows have ${describe(current)}`);
   }
+}
+
+/** Rows `indices` of a row-major array with `width` values a row. */
+function gather<T extends Int32Array | Float32Array | Float64Array>(values: T, indices: Int32Array, width: number): T {
+  const out = new (values.constructor as new (length: number) => T)(indices.length * width);
+  for (let i = 0, o = 0; i < indices.length; i++) {
+    const from = indices[i] * width;
+    for (let j = 0; j < width; j++) out[o++] = values[from + j];
+  }
+  return out;
 }
 
 const dtypeOf = (values: Float32Array | Float64Array): ProbaDtype => (values instanceof Float32Array ? 'float32' : 'float64');

@@ -86,6 +86,14 @@ export interface MetricsReport {
   rows: number;
   /** Flat map, names of METRIC_NAMES. `null` where scikit-learn would raise or return NaN. */
   metrics: Record<string, number | null>;
+  /**
+   * `[low, high]` per metric from a seeded row bootstrap (core/metrics/bootstrap.ts): how far the
+   * metric moves on another sample of this size. Absent in files written before it, and for a
+   * metric some resample leaves undefined.
+   */
+  intervals?: Record<string, [number, number]>;
+  /** How `intervals` were drawn. */
+  bootstrap?: { resamples: number; seed: number; confidence: number };
   per_class?: ClassMetrics[];
   confusion_matrix?: ConfusionMatrix;
   curves?: Curves;

@@ -35,6 +35,22 @@ describe('cairn evaluate', () => {
     assert.match(result.stderr, /roc_auc/);
   });
 
+  test('records bootstrap intervals (200 resamples by default); --bootstrap 0 turns them off, and a bad count is exit 2', async () => {
+    const out = join(dir, 'intervals.json');
+    const args = ['evaluate', '--model', model, '--data', evalCsv, '--target', 'churned', '--no-gate', '-q'];
+    assert.equal((await runCli([...args, '--out', out])).code, 0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    assert.deepEqual(report.bootstrap, { resamples: 200, seed: 0, confidence: 0.95 });
+    const [low, high] = report.intervals.roc_auc;
+    assert.ok(low < report.metrics.roc_auc && report.metrics.roc_auc < high);
+    assert.equal((await runCli([...args, '--bootstrap', '0', '--out', out])).code, 0);
+    assert.equal(JSON.parse(readFileSync(out, 'utf8')).intervals, undefined);
+    const bad = await runCli([...args, '--bootstrap', 'many', '--out', join(dir, 'never.json')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--bootstrap must be/);
+    assert.equal(existsSync(join(dir, 'never.json')), false);
+  });
+
   test('a failed gate exits 1, names the rule, and still writes the metrics', async () => {
     const out = join(dir, 'failed-gate.json');
     const result = await runCli(['evaluate', '--model', model, '--data', evalCsv, '--target', 'churned', '--gate', 'roc_auc>=0.999', '--out', out]);

@@ -127,6 +127,20 @@ describe('the report around the metrics', () => {
     assert.equal(latency.p99_ms, undefined);
   });
 
+  test('records a seeded bootstrap interval for every metric, the same on every run', async () => {
+    const report = await evaluate('binary');
+    assert.deepEqual(report.bootstrap, { resamples: 200, seed: 0, confidence: 0.95 });
+    assert.deepEqual(Object.keys(report.intervals!).sort(), Object.keys(report.metrics).sort());
+    for (const [metric, [low, high]] of Object.entries(report.intervals!)) {
+      const value = report.metrics[metric]!;
+      assert.ok(low < high && low <= value && value <= high, `${metric} ${value} in [${low}, ${high}]`);
+    }
+    assert.deepEqual((await evaluate('binary', { batchSize: 7 })).intervals, report.intervals, 'batching does not change the draws');
+    const off = await evaluate('binary', { bootstrap: { resamples: 0 } });
+    assert.equal(off.intervals, undefined);
+    assert.equal(off.bootstrap, undefined);
+  });
+
   test('latency percentiles come from at least 30 timed batches', async () => {
     const latency = (await evaluate('multiclass', { batchSize: 10 })).latency!;
     assert.equal(latency.batches, 40);

@@ -218,3 +218,31 @@ describe('latency in the run details', () => {
     assert.equal(rowOf(comment, 'batch size', '256').p99, '2.50 ms');
   });
 });
+
+describe('noise: changes inside the baseline bootstrap interval', () => {
+  const bootstrap = { resamples: 200, seed: 0, confidence: 0.95 };
+  // This PR: roc_auc 0.9132, f1 0.7640, log_loss 0.2874 (baseline 0.9201, 0.7502, 0.2950).
+  const baseline = binaryBaseline({ bootstrap, intervals: { roc_auc: [0.905, 0.935], f1: [0.74, 0.76], log_loss: [0.28, 0.31] } });
+
+  test('are neutral, with the size still shown; changes outside it keep their mark', () => {
+    const comment = renderComment({ report: binaryReport(), baseline, marker: MARKER });
+    assert.equal(rowOf(comment, 'metric', 'roc_auc').change, '⚪ -0.0069 (-0.7%)');
+    assert.equal(rowOf(comment, 'metric', 'log_loss ↓').change, '⚪ -0.0076 (-2.6%)');
+    assert.equal(rowOf(comment, 'metric', 'f1').change, '🟢 +0.0138 (+1.8%)', 'f1 0.7640 is above the interval');
+    assert.equal(rowOf(comment, 'metric', 'accuracy').change, '🟢 +0.0075 (+0.8%)', 'no interval for accuracy: marked as before');
+  });
+
+  test('the comment says in one line how noise is judged', () => {
+    const comment = renderComment({ report: binaryReport(), baseline, marker: MARKER });
+    const lines = comment.split('\n').filter((line) => line.includes('Noise:'));
+    assert.deepEqual(lines, [
+      "<sub>Noise: a change is 🟢 or 🔴 only when this value lies outside the baseline's 95% bootstrap interval (200 resamples of its evaluation rows, seed 0); inside it, ⚪.</sub>",
+    ]);
+  });
+
+  test('a baseline from before intervals were recorded marks every change, and says so', () => {
+    const comment = renderComment({ report: binaryReport(), baseline: binaryBaseline(), marker: MARKER });
+    assert.equal(rowOf(comment, 'metric', 'roc_auc').change, '🔴 -0.0069 (-0.7%)');
+    assert.match(comment, /Noise: the baseline records no bootstrap intervals \(an older metrics\.json\), so every change is marked/);
+  });
+});
