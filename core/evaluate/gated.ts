@@ -85,7 +85,9 @@ export async function runGatedEvaluation(options: GatedEvaluationOptions): Promi
   if (rules && task !== 'auto') checkGateMetrics(rules, task, source);
   const baseline = options.baseline ? await resolveBaseline(options.baseline, name, trustedApps(config), options) : undefined;
 
-  const report = await evaluateModel({ ...options, task, name });
+  const threshold = model?.threshold !== undefined ? { value: model.threshold, key: `models.${name}.threshold in ${options.configPath}` } : undefined;
+  if (threshold) options.logger.info(`decision threshold from ${threshold.key}: ${threshold.value}`);
+  const report = await evaluateModel({ ...options, task, name, threshold });
   if (rules) checkGateMetrics(rules, report.task, source);
   if (options.git) report.git = options.git;
   if (options.recordPathsRelativeTo) {

@@ -26,7 +26,14 @@ export const metricsReportSchema = z.looseObject({
   latency: z.looseObject({ batch_size: count, batches: count.optional(), rows_per_s: z.number(), p50_ms: z.number().optional(), p95_ms: z.number().optional(), p99_ms: z.number().optional() }).optional(),
   runtime: z.looseObject({ onnxruntime: z.string(), execution_provider: z.string() }).optional(),
   model: z.looseObject({ path: z.string(), sha256: z.string(), inputs: z.array(tensor), outputs: z.array(tensor) }).optional(),
-  data: z.looseObject({ path: z.string(), sha256: z.string(), rows: count }).optional(),
+  data: z.looseObject({ path: z.string(), sha256: z.string(), rows: count, target: z.string().optional(), features: z.array(z.string()).optional() }).optional(),
+  decision: z
+    .discriminatedUnion('rule', [
+      z.looseObject({ rule: z.literal('threshold'), threshold: z.number() }),
+      z.looseObject({ rule: z.literal('label-output') }),
+      z.looseObject({ rule: z.literal('argmax') }),
+    ])
+    .optional(),
   git: z.looseObject({ sha: z.string(), ref: z.string().optional() }).optional(),
   gate: z
     .looseObject({

@@ -60,6 +60,12 @@ export interface LatencyStats {
   p99_ms?: number;
 }
 
+/**
+ * `threshold`: the positive class when its probability is >= threshold (`models.<m>.threshold`);
+ * `label-output`: the model's own label output; `argmax`: the most probable class.
+ */
+export type Decision = { rule: 'threshold'; threshold: number } | { rule: 'label-output' } | { rule: 'argmax' };
+
 export interface GateRuleResult {
   /** The rule as written, e.g. `roc_auc>=baseline-0.01`. */
   rule: string;
@@ -100,7 +106,10 @@ export interface MetricsReport {
   latency?: LatencyStats;
   runtime?: { onnxruntime: string; execution_provider: string };
   model?: { path: string; sha256: string; inputs: TensorInfo[]; outputs: TensorInfo[] };
-  data?: { path: string; sha256: string; rows: number };
+  /** `target` and `features` (the columns fed to the model, in input order) are absent in older files. */
+  data?: { path: string; sha256: string; rows: number; target?: string; features?: string[] };
+  /** Classification: how each row's class was decided. */
+  decision?: Decision;
   git?: { sha: string; ref?: string };
   gate?: GateResult;
   /** Set when the gate was turned off on purpose (`--no-gate`); `configured` is the gate not checked. */

@@ -57,6 +57,11 @@ export function renderModelCard(input: ModelCardInput): string {
         : (measured ?? names ?? []).map(inert);
     details.push(`- **Classes:** ${classes.join(', ')}`);
   }
+  if (report.data?.target) details.push(`- **Target:** ${code(report.data.target)}`);
+  const features = report.data?.features;
+  if (features) details.push(`- **Features** (${formatCount(features.length)}, in model input order): ${features.map(code).join(', ')}`);
+  const decision = decisionLine(report, model, `${keyPrefix}.threshold`);
+  if (decision) details.push(`- **Decision threshold:** ${decision}`);
   if (report.git) details.push(`- **Version:** commit ${code(report.git.sha)}${report.git.ref ? ` (${code(report.git.ref)})` : ''}`);
   if (report.created_at) details.push(`- **Evaluated:** ${inert(report.created_at)}`);
   details.push(`- **Citation:** ${field('citation')}`, `- **Contact:** ${field('contact')}`);
@@ -108,4 +113,20 @@ export function renderModelCard(input: ModelCardInput): string {
     ...sections.flatMap(([title, body]) => ['', `## ${title}`, '', body]),
     '',
   ].join('\n');
+}
+
+/** How the card states the decision rule; undefined for regression or when nothing is known. */
+function decisionLine(report: MetricsReport, model: ModelConfig | undefined, key: string): string | undefined {
+  if (report.task === 'regression') return undefined;
+  const measured = report.per_class?.map((item) => item.label) ?? report.confusion_matrix?.labels;
+  const names = model?.labels && measured && model.labels.length === measured.length ? model.labels : measured;
+  const positive = report.task === 'binary' && names?.[1] !== undefined ? inert(names[1]) : 'the positive class';
+  const decision = report.decision;
+  if (decision?.rule === 'threshold') return `${positive} when its probability is ≥ ${decision.threshold} (set by ${code(key)})`;
+  if (decision) {
+    const how = decision.rule === 'argmax' ? 'argmax: the most probable class' : "the model's own predicted label (its argmax)";
+    return report.task === 'binary' ? `${how}, ${positive} when its probability is > 0.5 (${code(key)} is not set)` : how;
+  }
+  // A metrics.json from before decisions were recorded: only the config can say.
+  return model?.threshold !== undefined ? `${model.threshold} (${code(key)}; this evaluation did not record which rule it applied)` : undefined;
 }

@@ -117,7 +117,7 @@ describe('the report around the metrics', () => {
         { name: 'probabilities', type: 'float32', shape: [null, 4] },
       ],
     });
-    assert.deepEqual(report.data, { path: fixture('multiclass.csv'), sha256: sha('multiclass.csv'), rows: 400 });
+    assert.deepEqual(report.data, { path: fixture('multiclass.csv'), sha256: sha('multiclass.csv'), rows: 400, target: 'tier', features: ['spend', 'visits_per_month', 'basket_size', 'returns', 'tenure_years'] });
     // 400 rows in batches of 64: 7 timed batches, too few for percentiles; throughput is still measured.
     const latency = report.latency!;
     assert.equal(latency.batch_size, 64);
@@ -139,6 +139,36 @@ describe('the report around the metrics', () => {
     const off = await evaluate('binary', { bootstrap: { resamples: 0 } });
     assert.equal(off.intervals, undefined);
     assert.equal(off.bootstrap, undefined);
+  });
+
+  test('records the target, the feature columns in input order, and how classes were decided', async () => {
+    const report = await evaluate('binary');
+    assert.equal(report.data!.target, 'churned');
+    assert.deepEqual(report.data!.features, ['tenure', 'monthly_charges', 'support_calls', 'contract_months']);
+    assert.deepEqual((await evaluate('binary', { features: ['support_calls', 'tenure', 'contract_months', 'monthly_charges'] })).data!.features, ['support_calls', 'tenure', 'contract_months', 'monthly_charges']);
+    assert.deepEqual(report.decision, { rule: 'label-output' });
+    assert.deepEqual((await evaluate('binary_sigmoid')).decision, { rule: 'argmax' });
+    assert.equal((await evaluate('regression')).decision, undefined);
+  });
+
+  test('a configured threshold decides binary classes: P(positive) >= threshold', async () => {
+    const base = await evaluate('binary');
+    const positives = base.per_class![1].support;
+    for (const name of ['binary', 'binary_sigmoid']) {
+      // Every probability is above 1e-9: every row is predicted positive.
+      const low = await evaluate(name, { threshold: { value: 1e-9, key: 'models.churn.threshold' } });
+      assert.deepEqual(low.decision, { rule: 'threshold', threshold: 1e-9 });
+      assert.equal(low.metrics.recall, 1, name);
+      assert.equal(low.metrics.precision, positives / low.rows, name);
+      assert.equal(low.metrics.roc_auc, base.metrics.roc_auc, 'scores, not decisions: unchanged');
+    }
+  });
+
+  test('a threshold on a multiclass model is refused, naming the setting', async () => {
+    await assert.rejects(
+      evaluate('multiclass', { threshold: { value: 0.3, key: 'models.tiers.threshold' } }),
+      (error: unknown) => error instanceof UserError && /models\.tiers\.threshold applies to binary models/.test(error.message),
+    );
   });
 
   test('latency percentiles come from at least 30 timed batches', async () => {
