@@ -12,7 +12,7 @@ import {
   type MetricsAccumulatorState,
 } from './accumulator-state.ts';
 import { binaryResult, multiclassResult, type StoredProba } from './classification-metrics.ts';
-import { scoreOrder, weightedThresholdCounts } from './binary-clf-curve.ts';
+import { rankScores, resampledThresholdCounts, type ScoreRanking } from './binary-clf-curve.ts';
 import { GrowableArray } from './growable-array.ts';
 import { probabilityRows } from './multiclass-roc-auc.ts';
 import type { ProbaDtype } from './log-loss.ts';
@@ -171,23 +171,24 @@ export class MetricsAccumulator {
     const classes = this.classes;
     const yTrue = this.columns.yTrue.view();
     const yPred = this.columns.yPred.view();
+    const rows = yTrue.length;
     const width = task === 'binary' ? 1 : classes.length;
     const stored = this.proba ? { values: this.proba.values.view(), dtype: this.proba.dtype } : undefined;
-    // With a NaN score the order is meaningless; sklearn gives no score metric then anyway, so sort per resample.
-    const walk = stored !== undefined && stored.values.every(Number.isFinite);
+    // Rankings cost 14 bytes a row per class: kept for binary tasks and small multiclass ones, else
+    // each resample sorts again (slower, same numbers). With a NaN score no ranking is meaningful;
+    // sklearn gives no score metric then anyway.
+    const rank = stored !== undefined && rows * width <= RANKED_CELLS_MAX && stored.values.every(Number.isFinite);
     // Rows that pass roc_auc_ovr's checks pass them in any resample: check once, not per resample.
-    const rowsChecked = task === 'multiclass' && stored !== undefined && probabilityRows(stored.values, yTrue.length, width, stored.dtype);
-    const orders = new Map<number, Int32Array>();
-    const orderOf = (c: number) => {
-      let order = orders.get(c);
-      if (!order) orders.set(c, (order = scoreOrder(stored!.values, yTrue.length, task === 'binary' ? 0 : c, width)));
-      return order;
+    const rowsChecked = task === 'multiclass' && stored !== undefined && probabilityRows(stored.values, rows, width, stored.dtype);
+    const rankings = new Map<number, ScoreRanking>();
+    const rankingOf = (c: number) => {
+      let ranking = rankings.get(c);
+      if (!ranking) rankings.set(c, (ranking = rankScores(yTrue, c, stored!.values, task === 'binary' ? 0 : c, width)));
+      return ranking;
     };
-    const weights = new Int32Array(yTrue.length);
+    const scratch = rank ? new Int32Array(rows) : undefined;
     return (indices) => {
-      weights.fill(0);
-      for (let i = 0; i < indices.length; i++) weights[indices[i]]++;
-      const thresholds = walk ? (c: number) => weightedThresholdCounts(orderOf(c), weights, yTrue, c, stored!.values, task === 'binary' ? 0 : c, width) : undefined;
+      const thresholds = rank ? (c: number) => resampledThresholdCounts(rankingOf(c), indices, scratch!) : undefined;
       const proba: StoredProba | undefined = stored && { values: gather(stored.values, indices, width), dtype: stored.dtype };
       const score = task === 'binary' ? binaryResult : multiclassResult;
       const result = score(classes, gather(yTrue, indices, 1), gather(yPred, indices, 1), proba, { curves: false, thresholds, rowsChecked });
@@ -244,6 +245,9 @@ function gather<T extends Int32Array | Float32Array | Float64Array>(values: T, i
   }
   return out;
 }
+
+/** Rows x classes up to which the bootstrap keeps score rankings (14 bytes each: about 140 MB). */
+const RANKED_CELLS_MAX = 10_000_000;
 
 const dtypeOf = (values: Float32Array | Float64Array): ProbaDtype => (values instanceof Float32Array ? 'float32' : 'float64');
 
