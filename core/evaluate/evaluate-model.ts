@@ -8,7 +8,7 @@ import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { inspectTable, readTable, sha256File } from '../data/index.ts';
 import { BOOTSTRAP_DEFAULTS, bootstrapIntervals, type BootstrapSettings } from '../metrics/bootstrap.ts';
-import { MetricsAccumulator } from '../metrics/metrics-accumulator.ts';
+import { classF1Key, MetricsAccumulator } from '../metrics/metrics-accumulator.ts';
 import { METRICS_SCHEMA, type Decision, type MetricsReport, type Task } from '../metrics/types.ts';
 import type { DeviceProbes, DeviceRequest } from './device.ts';
 import { classificationTarget, regressionTarget, resolveClasses, targetKind, type ClassList, type TargetEncoder } from './class-labels.ts';
@@ -104,7 +104,12 @@ export async function evaluateModel(options: EvaluateOptions): Promise<MetricsRe
     const result = accumulator.result();
     const bootstrap = { ...BOOTSTRAP_DEFAULTS, ...options.bootstrap };
     const started = performance.now();
-    const intervals = bootstrapIntervals(rows, accumulator.resampleScorer(), bootstrap);
+    const drawn = bootstrapIntervals(rows, accumulator.resampleScorer(), bootstrap);
+    const perClass = result.per_class?.map((item, i) => {
+      const f1 = drawn[classF1Key(i)];
+      return f1 ? { ...item, f1_interval: f1 } : item;
+    });
+    const intervals = Object.fromEntries(Object.keys(result.metrics).filter((name) => drawn[name]).map((name) => [name, drawn[name]]));
     if (bootstrap.resamples > 0) logger.info(`bootstrap: ${bootstrap.resamples} resamples of ${rows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return {
       schema: METRICS_SCHEMA,
@@ -113,7 +118,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<MetricsRe
       rows,
       metrics: result.metrics,
       ...(bootstrap.resamples > 0 && { intervals, bootstrap }),
-      ...(result.per_class && { per_class: result.per_class }),
+      ...(perClass && { per_class: perClass }),
       ...(result.confusion_matrix && { confusion_matrix: result.confusion_matrix }),
       ...(result.curves && { curves: result.curves }),
       latency: summarizeLatency(batchMs, rows, batchSize),

@@ -159,8 +159,9 @@ export class MetricsAccumulator {
   /**
    * A scorer of resamples for the bootstrap (core/metrics/bootstrap.ts): `(indices) => metrics`
    * of the rows at `indices` (repeats allowed), equal to what `result()` gives for exactly those
-   * rows. Rows are sorted by score once here; each resample then walks that order with its row
-   * counts instead of sorting again, so a resample costs O(rows), not O(rows log rows).
+   * rows, plus each class's f1 under `classF1Key(class index)` for classification. Rows are
+   * sorted by score once here; each resample then counts its draws by rank instead of sorting
+   * again, so a resample costs O(rows), not O(rows log rows).
    */
   resampleScorer(): (indices: Int32Array) => Record<string, number | null> {
     if (this.columns.kind === 'targets') {
@@ -192,7 +193,9 @@ export class MetricsAccumulator {
       const proba: StoredProba | undefined = stored && { values: gather(stored.values, indices, width), dtype: stored.dtype };
       const score = task === 'binary' ? binaryResult : multiclassResult;
       const result = score(classes, gather(yTrue, indices, 1), gather(yPred, indices, 1), proba, { curves: false, thresholds, rowsChecked });
-      return ordered(task, result.metrics);
+      const scores = ordered(task, result.metrics);
+      result.per_class.forEach((item, i) => (scores[classF1Key(i)] = item.f1));
+      return scores;
     };
   }
 
@@ -244,6 +247,11 @@ function gather<T extends Int32Array | Float32Array | Float64Array>(values: T, i
     for (let j = 0; j < width; j++) out[o++] = values[from + j];
   }
   return out;
+}
+
+/** The bootstrap statistic's name for class `index`'s f1 (its interval goes to `per_class[index].f1_interval`). */
+export function classF1Key(index: number): string {
+  return `per_class.${index}.f1`;
 }
 
 /** Rows x classes up to which the bootstrap keeps score rankings (14 bytes each: about 140 MB). */

@@ -20,7 +20,7 @@ export const metricsReportSchema = z.looseObject({
   metrics: z.record(z.string(), z.number().nullable()),
   intervals: z.record(z.string(), z.tuple([z.number(), z.number()])).optional(),
   bootstrap: z.looseObject({ resamples: count, seed: z.number().int(), confidence: z.number().gt(0).lt(1) }).optional(),
-  per_class: z.array(z.looseObject({ label: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: count })).optional(),
+  per_class: z.array(z.looseObject({ label: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), f1_interval: z.tuple([z.number(), z.number()]).optional(), support: count })).optional(),
   confusion_matrix: z.looseObject({ labels: z.array(z.string()), matrix: z.array(z.array(count)) }).optional(),
   curves: z.looseObject({ roc: curve.optional(), pr: curve.optional() }).optional(),
   latency: z.looseObject({ batch_size: count, batches: count.optional(), rows_per_s: z.number(), p50_ms: z.number().optional(), p95_ms: z.number().optional(), p99_ms: z.number().optional() }).optional(),

@@ -18,6 +18,8 @@ export interface ClassMetrics {
   precision: number;
   recall: number;
   f1: number;
+  /** The f1's bootstrap interval, beside the report's `intervals`. */
+  f1_interval?: [number, number];
   support: number;
 }
 

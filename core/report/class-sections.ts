@@ -47,7 +47,7 @@ export function renderClassTable(report: MetricsReport, baseline: MetricsReport 
       formatNumber(item.precision),
       formatNumber(item.recall),
       formatNumber(item.f1),
-      ...(withChange ? [formatChange('f1', item.f1, before.get(item.label)?.f1)] : []),
+      ...(withChange ? [formatChange('f1', item.f1, before.get(item.label)?.f1, before.get(item.label)?.f1_interval)] : []),
       formatCount(item.support),
     ]);
   const align = ['l', 'r', 'r', 'r', ...(withChange ? ['r'] : []), 'r'];

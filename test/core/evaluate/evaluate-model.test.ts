@@ -135,6 +135,10 @@ describe('the report around the metrics', () => {
       const value = report.metrics[metric]!;
       assert.ok(low < high && low <= value && value <= high, `${metric} ${value} in [${low}, ${high}]`);
     }
+    for (const item of report.per_class!) {
+      const [low, high] = item.f1_interval!;
+      assert.ok(low <= item.f1 && item.f1 <= high, `class ${item.label} f1 ${item.f1} in [${low}, ${high}]`);
+    }
     assert.deepEqual((await evaluate('binary', { batchSize: 7 })).intervals, report.intervals, 'batching does not change the draws');
     const off = await evaluate('binary', { bootstrap: { resamples: 0 } });
     assert.equal(off.intervals, undefined);

@@ -232,6 +232,13 @@ describe('noise: changes inside the baseline bootstrap interval', () => {
     assert.equal(rowOf(comment, 'metric', 'accuracy').change, '🟢 +0.0075 (+0.8%)', 'no interval for accuracy: marked as before');
   });
 
+  test('per-class f1 changes are judged by the baseline class f1 interval the same way', () => {
+    const perClass = binaryBaseline().per_class!.map((item) => ({ ...item, f1_interval: (item.label === 'yes' ? [0.74, 0.77] : [0.9, 0.92]) as [number, number] }));
+    const comment = renderComment({ report: binaryReport(), baseline: { ...baseline, per_class: perClass }, marker: MARKER });
+    assert.equal(rowOf(comment, 'class', 'yes')['change in f1'], '⚪ +0.0138 (+1.8%)');
+    assert.equal(rowOf(comment, 'class', 'no')['change in f1'], '🟢 +0.0050 (+0.5%)');
+  });
+
   test('the comment says in one line how noise is judged', () => {
     const comment = renderComment({ report: binaryReport(), baseline, marker: MARKER });
     const lines = comment.split('\n').filter((line) => line.includes('Noise:'));
