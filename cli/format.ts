@@ -14,7 +14,11 @@ export function formatMetricsSummary(report: MetricsReport, baseline?: MetricsRe
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   const out = [`${report.name} (${report.task}, ${report.rows} rows)`, line(header), ...rows.map(line)];
-  if (report.latency) out.push(`latency: p50 ${report.latency.p50_ms.toFixed(2)} ms, p99 ${report.latency.p99_ms.toFixed(2)} ms per batch of ${report.latency.batch_size}; ${Math.round(report.latency.rows_per_s)} rows/s`);
+  const latency = report.latency;
+  if (latency) {
+    const tail = latency.p50_ms !== undefined && latency.p99_ms !== undefined ? `p50 ${latency.p50_ms.toFixed(2)} ms, p99 ${latency.p99_ms.toFixed(2)} ms per batch of ${latency.batch_size}; ` : `batches of ${latency.batch_size}${latency.batches !== undefined ? ` (${latency.batches}, too few for percentiles)` : ''}; `;
+    out.push(`latency: ${tail}${Math.round(latency.rows_per_s)} rows/s`);
+  }
   if (report.gate) out.push(...formatGateResult(report.gate));
   else if (report.gate_disabled) out.push(`Gate turned off (--no-gate)${report.gate_disabled.configured ? `: ${report.gate_disabled.configured} not checked` : ''}`);
   return `${out.join('\n')}\n`;

@@ -47,10 +47,10 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
   const config = await readRepoConfig(core.getInput('config') || '.github/cairn.yml', false);
   const model = config ? findModelConfig(config, report.name) : undefined;
   const modelCard = renderModelCard({ report, baseline, model });
-  const rendered = renderComment({ report, baseline, modelCard, marker: stickyMarker(report.name), summaryUrl: runUrl(env) });
+  const rendered = renderComment({ report, baseline, modelCard, classNames: model?.labels, marker: stickyMarker(report.name), summaryUrl: runUrl(env) });
   // A fork's numbers are shown to reviewers, labelled as the fork's own claim.
   const comment = fromArtifact ? withMarker(`> ${FORK_LABEL}\n\n${rendered}`, stickyMarker(report.name)) : rendered;
-  await appendJobSummary(renderJobSummary({ report, baseline, modelCard }));
+  await appendJobSummary(renderJobSummary({ report, baseline, modelCard, classNames: model?.labels }));
   if (cardPath) await writeFileAtomic(resolve(cardPath), modelCard);
 
   const handOff = async (why: string) => {

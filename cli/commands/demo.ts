@@ -94,7 +94,7 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   const pr = await evaluate(join(out, 'pr', 'model.onnx'), { baseline: join(out, 'main', 'metrics.json'), gate });
 
   const modelCard = renderModelCard({ report: pr.report, baseline: pr.baseline, model });
-  const comment = renderComment({ report: pr.report, baseline: pr.baseline, modelCard, marker: stickyMarker('churn') });
+  const comment = renderComment({ report: pr.report, baseline: pr.baseline, modelCard, classNames: model?.labels, marker: stickyMarker('churn') });
   await writeFilesAtomic([
     { path: join(out, 'metrics.json'), data: `${JSON.stringify(pr.report, null, 2)}\n` },
     { path: join(out, 'MODEL_CARD.md'), data: modelCard },

@@ -4,6 +4,7 @@ import { checkOutputPaths } from '../../core/output-paths.ts';
 import { readFeatureList } from '../../core/evaluate/feature-list.ts';
 import { GateFailure } from '../../core/errors.ts';
 import { runGatedEvaluation } from '../../core/evaluate/gated.ts';
+import { BOOTSTRAP_DEFAULTS } from '../../core/metrics/bootstrap.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
 import { formatMetricsSummary } from '../format.ts';
 import { parseChoice, parseCommandArgs, parsePositiveInt, requireOption, verbosityOf } from '../args.ts';
@@ -33,6 +34,7 @@ Options:
   --config PATH        repository config (default .github/cairn.yml at the repository root, if present)
   --device DEVICE      auto | cpu | cuda (default auto)
   --batch-size N       rows per inference batch (default 4096)
+  --bootstrap N        resamples of the rows behind each metric's interval (default 200, seed 0; 0 turns it off)
   --out PATH           write the metrics JSON here (default: print it to stdout)
   --json               print the metrics JSON to stdout even on a terminal (where the table is the default)
   -q, --quiet / -v, --verbose
@@ -54,6 +56,7 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
     config: { type: 'string' },
     device: { type: 'string' },
     'batch-size': { type: 'string' },
+    bootstrap: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
   });
@@ -71,6 +74,7 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
     task: parseChoice('task', values.task, ['auto', 'binary', 'multiclass', 'regression'], 'auto'),
     device: parseChoice('device', values.device, ['auto', 'cpu', 'cuda'], 'auto'),
     batchSize: parsePositiveInt('batch-size', values['batch-size'], 4096),
+    bootstrap: { resamples: values.bootstrap?.trim() === '0' ? 0 : parsePositiveInt('bootstrap', values.bootstrap, BOOTSTRAP_DEFAULTS.resamples) },
     name: values.name,
     baseline: values.baseline && !values.baseline.startsWith('ref:') ? resolve(io.cwd, values.baseline) : values.baseline,
     gate: values.gate,

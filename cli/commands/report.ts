@@ -42,7 +42,7 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
   const model = config ? findModelConfig(config, report.name) : undefined;
 
   const modelCard = renderModelCard({ report, baseline, model });
-  const comment = renderComment({ report, baseline, modelCard, marker: stickyMarker(report.name) });
+  const comment = renderComment({ report, baseline, modelCard, classNames: model?.labels, marker: stickyMarker(report.name) });
   const content = { '--comment-out': comment, '--card-out': modelCard };
   const files = outputs.map((output) => ({ path: output.path, data: content[output.option as keyof typeof content] }));
   await writeFilesAtomic(files);

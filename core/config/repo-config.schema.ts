@@ -76,10 +76,15 @@ export const modelConfigSchema = strict({
     .optional(),
   /** Class names in the order of the model's class indices, for display. */
   labels: z.array(text, { error: 'expected a list of class names' }).optional(),
+  /** Binary models: predict the positive class when its probability is >= this (default: the model's own decision). */
+  threshold: z.number({ error: 'expected a number between 0 and 1' }).gt(0, 'expected a number between 0 and 1').lt(1, 'expected a number between 0 and 1').optional(),
   card: modelCardSchema.optional(),
   /** Gate per stage; `default` applies to pull requests and to stages without their own. */
   gates: z.record(z.string(), gateExpression, { error: 'expected a map of stage name -> gate expression' }).optional(),
 }).superRefine((model, ctx) => {
+  if (model.threshold !== undefined && model.task !== undefined && model.task !== 'binary') {
+    ctx.addIssue({ code: 'custom', path: ['threshold'], message: `a decision threshold applies to binary models; this one is ${model.task}` });
+  }
   if (!model.task || !model.gates) return;
   const valid = METRIC_NAMES[model.task];
   for (const [stage, expression] of Object.entries(model.gates)) {

@@ -7,15 +7,16 @@ import { basename, extname } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { inspectTable, readTable, sha256File } from '../data/index.ts';
-import { MetricsAccumulator } from '../metrics/metrics-accumulator.ts';
-import { METRICS_SCHEMA, type MetricsReport, type Task } from '../metrics/types.ts';
+import { BOOTSTRAP_DEFAULTS, bootstrapIntervals, type BootstrapSettings } from '../metrics/bootstrap.ts';
+import { classF1Key, MetricsAccumulator } from '../metrics/metrics-accumulator.ts';
+import { METRICS_SCHEMA, type Decision, type MetricsReport, type Task } from '../metrics/types.ts';
 import type { DeviceProbes, DeviceRequest } from './device.ts';
 import { classificationTarget, regressionTarget, resolveClasses, targetKind, type ClassList, type TargetEncoder } from './class-labels.ts';
 import { buildFeeds } from './input-feeds.ts';
 import { columnsToRead, planInputs, quoteList } from './input-mapping.ts';
 import { summarizeLatency } from './latency.ts';
 import { openModel, toTensorInfo, type SessionFactory } from './model-session.ts';
-import { planOutputs, taskFromWidth } from './output-plan.ts';
+import { planOutputs, taskFromWidth, type OutputPlan } from './output-plan.ts';
 import { outputWidth, readPredictions } from './read-predictions.ts';
 
 export interface EvaluateOptions {
@@ -31,6 +32,13 @@ export interface EvaluateOptions {
   /** Model name in the report; defaults to the model file's stem. */
   name?: string;
   logger: Logger;
+  /**
+   * A binary model's decision threshold (`models.<m>.threshold`): the positive class when its
+   * probability is >= value. `key` names the setting in errors.
+   */
+  threshold?: { value: number; key: string };
+  /** The seeded row bootstrap behind `intervals` (core/metrics/bootstrap.ts); default 200 resamples, seed 0, 95%. */
+  bootstrap?: Partial<BootstrapSettings>;
   /** Tests inject these; by default the real machine is probed and onnxruntime creates the session. */
   probes?: DeviceProbes;
   createSession?: SessionFactory;
@@ -87,28 +95,40 @@ export async function evaluateModel(options: EvaluateOptions): Promise<MetricsRe
           classList ??= resolveClasses(model.graph.classLabels, seen, modelPath);
         }
         ({ encoder, accumulator } = startScoring(task!, classList, target, dataPath, kind, logger, planned.reason));
+        if (options.threshold) checkThreshold(options.threshold, task!, planned.plan, modelPath);
       }
-      const predictions = readPredictions(planned.plan, results, batch, classList?.classes ?? [], modelPath);
+      const predictions = readPredictions(planned.plan, results, batch, classList?.classes ?? [], modelPath, options.threshold?.value);
       accumulator.add({ yTrue: encoder!.encode(batch), ...predictions });
       rows += batch.length;
     }
     if (!accumulator || rows === 0) throw new UserError(`${dataPath} has no data rows to evaluate.`);
 
     const result = accumulator.result();
+    const bootstrap = { ...BOOTSTRAP_DEFAULTS, ...options.bootstrap };
+    const started = performance.now();
+    const drawn = bootstrapIntervals(rows, accumulator.resampleScorer(), bootstrap);
+    const perClass = result.per_class?.map((item, i) => {
+      const f1 = drawn[classF1Key(i)];
+      return f1 ? { ...item, f1_interval: f1 } : item;
+    });
+    const intervals = Object.fromEntries(Object.keys(result.metrics).filter((name) => drawn[name]).map((name) => [name, drawn[name]]));
+    if (bootstrap.resamples > 0) logger.info(`bootstrap: ${bootstrap.resamples} resamples of ${rows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return {
       schema: METRICS_SCHEMA,
       name: options.name ?? basename(modelPath, extname(modelPath)),
       task: task!,
       rows,
       metrics: result.metrics,
-      ...(result.per_class && { per_class: result.per_class }),
+      ...(bootstrap.resamples > 0 && { intervals, bootstrap }),
+      ...(perClass && { per_class: perClass }),
       ...(result.confusion_matrix && { confusion_matrix: result.confusion_matrix }),
       ...(result.curves && { curves: result.curves }),
       latency: summarizeLatency(batchMs, rows, batchSize),
       runtime: { onnxruntime: model.onnxruntimeVersion, execution_provider: model.providerName },
       model: { path: modelPath, sha256: model.sha256, inputs: model.inputs.map(toTensorInfo), outputs: model.outputs.map(toTensorInfo) },
       // Hashed after the loop: hashing alongside would interleave with the timed runs.
-      data: { path: dataPath, sha256: await sha256File(dataPath), rows },
+      data: { path: dataPath, sha256: await sha256File(dataPath), rows, target, features: inputColumns },
+      ...(task !== 'regression' && { decision: decisionOf(planned.plan, options.threshold?.value) }),
       created_at: new Date().toISOString(),
     };
   } finally {
@@ -126,4 +146,15 @@ function startScoring(task: Task, classList: ClassList | undefined, target: stri
   }
   logger.info(`classes (${list.source === 'model' ? "from the model's class labels" : 'probability column index'}): ${list.classes.join(', ')}`);
   return { encoder: classificationTarget(kind, target, list, dataPath), accumulator: new MetricsAccumulator(task, list.classes) };
+}
+
+/** How a class was chosen for each row: the configured threshold, the model's label output, or argmax. */
+function decisionOf(plan: OutputPlan, threshold: number | undefined): Decision {
+  if (threshold !== undefined) return { rule: 'threshold', threshold };
+  return plan.kind === 'labels' || (plan.kind === 'probabilities' && plan.label) ? { rule: 'label-output' } : { rule: 'argmax' };
+}
+
+function checkThreshold(threshold: { value: number; key: string }, task: Task, plan: OutputPlan, modelPath: string): void {
+  if (task !== 'binary') throw new UserError(`${threshold.key} applies to binary models; ${modelPath} was evaluated as ${task}. Remove ${threshold.key}.`);
+  if (plan.kind === 'labels') throw new UserError(`${threshold.key} needs class probabilities, but ${modelPath} outputs labels only; export it with its probability output or remove ${threshold.key}.`);
 }

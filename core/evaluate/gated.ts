@@ -4,6 +4,7 @@ import { readRepoConfig } from '../config/read.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { evaluateGate, parseGate, type GateRule } from '../metrics/gate.ts';
+import type { BootstrapSettings } from '../metrics/bootstrap.ts';
 import { readMetricsReport } from '../metrics/read-report.ts';
 import { METRIC_NAMES, type MetricsReport, type Task } from '../metrics/types.ts';
 import { repositoryRoot } from '../repository-root.ts';
@@ -20,6 +21,8 @@ export interface GatedEvaluationOptions {
   task: 'auto' | Task;
   device: 'auto' | 'cpu' | 'cuda';
   batchSize: number;
+  /** The row bootstrap behind `intervals`; default 200 resamples, seed 0. */
+  bootstrap?: Partial<BootstrapSettings>;
   name?: string;
   /** A metrics.json path, or `ref:<branch>` for the newest evaluation record on that branch. */
   baseline?: string;
@@ -88,7 +91,9 @@ export async function runGatedEvaluation(options: GatedEvaluationOptions): Promi
   if (rules && task !== 'auto') checkGateMetrics(rules, task, source);
   const baseline = options.baseline ? await resolveBaseline(options.baseline, name, trustedApps(config), options) : undefined;
 
-  const report = await evaluateModel({ ...options, task, name, features, featuresFrom });
+  const threshold = model?.threshold !== undefined ? { value: model.threshold, key: `models.${name}.threshold in ${options.configPath}` } : undefined;
+  if (threshold) options.logger.info(`decision threshold from ${threshold.key}: ${threshold.value}`);
+  const report = await evaluateModel({ ...options, task, name, features, featuresFrom, threshold });
   if (rules) checkGateMetrics(rules, report.task, source);
   if (options.git) report.git = options.git;
   if (options.recordPathsRelativeTo) {

@@ -21,21 +21,33 @@ export function readPredictions(
   batch: { length: number; firstRow: number },
   classes: readonly string[],
   modelPath: string,
+  /** Binary tasks: classes[1] when P(classes[1]) >= threshold, instead of the model's own decision. */
+  threshold?: number,
 ): BatchPredictions {
   const rows = batch.length;
   switch (plan.kind) {
     case 'value':
       return { yPred: Float64Array.from(floatData(results[plan.output], rows, 1, modelPath)) };
-    case 'positive-probability':
-      return positiveProbability(results[plan.output], batch, modelPath);
+    case 'positive-probability': {
+      const read = positiveProbability(results[plan.output], batch, modelPath);
+      return threshold === undefined ? read : { ...read, yPred: atThreshold(read.proba!, rows, threshold) };
+    }
     case 'labels':
       return { yPred: labelIndices(results[plan.label], rows, classes, modelPath) };
     case 'probabilities': {
       const proba = floatData(results[plan.probabilities], rows, classes.length, modelPath);
+      if (threshold !== undefined) return { yPred: atThreshold(proba, rows, threshold), proba };
       const yPred = plan.label ? labelIndices(results[plan.label], rows, classes, modelPath) : argmaxRows(proba, rows, classes.length);
       return { yPred, proba };
     }
   }
+}
+
+/** scikit-learn's FixedThresholdClassifier: the positive class when its probability is >= threshold. */
+function atThreshold(proba: Float32Array | Float64Array, rows: number, threshold: number): Int32Array {
+  const out = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) out[i] = proba[2 * i + 1] >= threshold ? 1 : 0;
+  return out;
 }
 
 /** The width of a probability output as the first batch shows it. */

@@ -7,7 +7,7 @@ import { thresholdCounts } from './binary-clf-curve.ts';
 import { binaryLabelMetrics, confusionCounts, confusionMatrix, multiclassLabelMetrics, perClassMetrics } from './confusion.ts';
 import { downsampleCurve } from './downsample-curve.ts';
 import { binaryLogLoss, brierScore, multiclassLogLoss, type ProbaDtype } from './log-loss.ts';
-import { multiclassRocAuc } from './multiclass-roc-auc.ts';
+import { multiclassRocAuc, type ResampleShortcuts } from './multiclass-roc-auc.ts';
 import { averagePrecision, precisionRecallCurve } from './precision-recall-curve.ts';
 import { rocAuc, rocCurve } from './roc-curve.ts';
 
@@ -29,11 +29,18 @@ function allFinite(values: ArrayLike<number>): boolean {
   return true;
 }
 
+/** How a bootstrap resample is scored: without curves, with the shortcuts its scorer prepared. */
+export interface ScoringOptions extends ResampleShortcuts {
+  /** ROC and PR curve points; default true. */
+  curves?: boolean;
+}
+
 export function binaryResult(
   classes: readonly string[],
   yTrue: Int32Array,
   yPred: Int32Array,
   proba: StoredProba | undefined,
+  options: ScoringOptions = {},
 ): ClassificationResult {
   const counts = confusionCounts(yTrue, yPred, 2);
   const metrics: Record<string, number | null> = {
@@ -46,13 +53,14 @@ export function binaryResult(
   let curves: Curves | undefined;
   // sklearn's check_array rejects NaN / infinite scores: every score-based metric is undefined then.
   if (proba && yTrue.length > 0 && allFinite(proba.values)) {
-    const thresholds = thresholdCounts(yTrue, 1, proba.values);
+    const thresholds = options.thresholds ? options.thresholds(1) : thresholdCounts(yTrue, 1, proba.values);
+    const withCurves = options.curves ?? true;
     metrics.roc_auc = rocAuc(thresholds);
     metrics.average_precision = averagePrecision(thresholds);
     metrics.log_loss = binaryLogLoss(yTrue, proba.values, proba.dtype);
     metrics.brier_score = brierScore(yTrue, proba.values);
-    const roc = rocCurve(thresholds);
-    const pr = precisionRecallCurve(thresholds);
+    const roc = withCurves ? rocCurve(thresholds) : undefined;
+    const pr = withCurves ? precisionRecallCurve(thresholds) : undefined;
     if (roc || pr) {
       curves = {};
       if (roc) curves.roc = downsampleCurve(roc);
@@ -72,13 +80,14 @@ export function multiclassResult(
   yTrue: Int32Array,
   yPred: Int32Array,
   proba: StoredProba | undefined,
+  options: ScoringOptions = {},
 ): ClassificationResult {
   const k = classes.length;
   const counts = confusionCounts(yTrue, yPred, k);
   const metrics: Record<string, number | null> = {
     ...multiclassLabelMetrics(counts, k),
     log_loss: proba ? multiclassLogLoss(yTrue, proba.values, k, proba.dtype) : null,
-    roc_auc_ovr: proba ? multiclassRocAuc(yTrue, proba.values, k, proba.dtype) : null,
+    roc_auc_ovr: proba ? multiclassRocAuc(yTrue, proba.values, k, proba.dtype, options) : null,
   };
   return {
     metrics,

@@ -12,7 +12,9 @@ import {
   type MetricsAccumulatorState,
 } from './accumulator-state.ts';
 import { binaryResult, multiclassResult, type StoredProba } from './classification-metrics.ts';
+import { rankScores, resampledThresholdCounts, type ScoreRanking } from './binary-clf-curve.ts';
 import { GrowableArray } from './growable-array.ts';
+import { probabilityRows } from './multiclass-roc-auc.ts';
 import type { ProbaDtype } from './log-loss.ts';
 import { regressionMetrics } from './regression.ts';
 import { METRIC_NAMES, type MetricsReport, type Task } from './types.ts';
@@ -154,6 +156,49 @@ export class MetricsAccumulator {
     return { rows, ...result, metrics: ordered(this.task, result.metrics) };
   }
 
+  /**
+   * A scorer of resamples for the bootstrap (core/metrics/bootstrap.ts): `(indices) => metrics`
+   * of the rows at `indices` (repeats allowed), equal to what `result()` gives for exactly those
+   * rows, plus each class's f1 under `classF1Key(class index)` for classification. Rows are
+   * sorted by score once here; each resample then counts its draws by rank instead of sorting
+   * again, so a resample costs O(rows), not O(rows log rows).
+   */
+  resampleScorer(): (indices: Int32Array) => Record<string, number | null> {
+    if (this.columns.kind === 'targets') {
+      const { yTrue, yPred } = { yTrue: this.columns.yTrue.view(), yPred: this.columns.yPred.view() };
+      return (indices) => ordered('regression', regressionMetrics(gather(yTrue, indices, 1), gather(yPred, indices, 1)) as unknown as Record<string, number | null>);
+    }
+    const task = this.task;
+    const classes = this.classes;
+    const yTrue = this.columns.yTrue.view();
+    const yPred = this.columns.yPred.view();
+    const rows = yTrue.length;
+    const width = task === 'binary' ? 1 : classes.length;
+    const stored = this.proba ? { values: this.proba.values.view(), dtype: this.proba.dtype } : undefined;
+    // Rankings cost 14 bytes a row per class: kept for binary tasks and small multiclass ones, else
+    // each resample sorts again (slower, same numbers). With a NaN score no ranking is meaningful;
+    // sklearn gives no score metric then anyway.
+    const rank = stored !== undefined && rows * width <= RANKED_CELLS_MAX && stored.values.every(Number.isFinite);
+    // Rows that pass roc_auc_ovr's checks pass them in any resample: check once, not per resample.
+    const rowsChecked = task === 'multiclass' && stored !== undefined && probabilityRows(stored.values, rows, width, stored.dtype);
+    const rankings = new Map<number, ScoreRanking>();
+    const rankingOf = (c: number) => {
+      let ranking = rankings.get(c);
+      if (!ranking) rankings.set(c, (ranking = rankScores(yTrue, c, stored!.values, task === 'binary' ? 0 : c, width)));
+      return ranking;
+    };
+    const scratch = rank ? new Int32Array(rows) : undefined;
+    return (indices) => {
+      const thresholds = rank ? (c: number) => resampledThresholdCounts(rankingOf(c), indices, scratch!) : undefined;
+      const proba: StoredProba | undefined = stored && { values: gather(stored.values, indices, width), dtype: stored.dtype };
+      const score = task === 'binary' ? binaryResult : multiclassResult;
+      const result = score(classes, gather(yTrue, indices, 1), gather(yPred, indices, 1), proba, { curves: false, thresholds, rowsChecked });
+      const scores = ordered(task, result.metrics);
+      result.per_class.forEach((item, i) => (scores[classF1Key(i)] = item.f1));
+      return scores;
+    };
+  }
+
   private checkLabels(values: Int32Array | Float64Array, name: string): void {
     const k = this.classes.length;
     for (let i = 0; i < values.length; i++) {
@@ -193,6 +238,24 @@ export class MetricsAccumulator {
     throw new RangeError(`${what} has ${describe(dtype)} but earlier rows have ${describe(current)}`);
   }
 }
+
+/** Rows `indices` of a row-major array with `width` values a row. */
+function gather<T extends Int32Array | Float32Array | Float64Array>(values: T, indices: Int32Array, width: number): T {
+  const out = new (values.constructor as new (length: number) => T)(indices.length * width);
+  for (let i = 0, o = 0; i < indices.length; i++) {
+    const from = indices[i] * width;
+    for (let j = 0; j < width; j++) out[o++] = values[from + j];
+  }
+  return out;
+}
+
+/** The bootstrap statistic's name for class `index`'s f1 (its interval goes to `per_class[index].f1_interval`). */
+export function classF1Key(index: number): string {
+  return `per_class.${index}.f1`;
+}
+
+/** Rows x classes up to which the bootstrap keeps score rankings (14 bytes each: about 140 MB). */
+const RANKED_CELLS_MAX = 10_000_000;
 
 const dtypeOf = (values: Float32Array | Float64Array): ProbaDtype => (values instanceof Float32Array ? 'float32' : 'float64');
 

@@ -18,13 +18,22 @@ export const metricsReportSchema = z.looseObject({
   task: z.enum(['binary', 'multiclass', 'regression']),
   rows: count,
   metrics: z.record(z.string(), z.number().nullable()),
-  per_class: z.array(z.looseObject({ label: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: count })).optional(),
+  intervals: z.record(z.string(), z.tuple([z.number(), z.number()])).optional(),
+  bootstrap: z.looseObject({ resamples: count, seed: z.number().int(), confidence: z.number().gt(0).lt(1) }).optional(),
+  per_class: z.array(z.looseObject({ label: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), f1_interval: z.tuple([z.number(), z.number()]).optional(), support: count })).optional(),
   confusion_matrix: z.looseObject({ labels: z.array(z.string()), matrix: z.array(z.array(count)) }).optional(),
   curves: z.looseObject({ roc: curve.optional(), pr: curve.optional() }).optional(),
-  latency: z.looseObject({ batch_size: count, rows_per_s: z.number(), p50_ms: z.number(), p95_ms: z.number(), p99_ms: z.number() }).optional(),
+  latency: z.looseObject({ batch_size: count, batches: count.optional(), rows_per_s: z.number(), p50_ms: z.number().optional(), p95_ms: z.number().optional(), p99_ms: z.number().optional() }).optional(),
   runtime: z.looseObject({ onnxruntime: z.string(), execution_provider: z.string() }).optional(),
   model: z.looseObject({ path: z.string(), sha256: z.string(), inputs: z.array(tensor), outputs: z.array(tensor) }).optional(),
-  data: z.looseObject({ path: z.string(), sha256: z.string(), rows: count }).optional(),
+  data: z.looseObject({ path: z.string(), sha256: z.string(), rows: count, target: z.string().optional(), features: z.array(z.string()).optional() }).optional(),
+  decision: z
+    .discriminatedUnion('rule', [
+      z.looseObject({ rule: z.literal('threshold'), threshold: z.number() }),
+      z.looseObject({ rule: z.literal('label-output') }),
+      z.looseObject({ rule: z.literal('argmax') }),
+    ])
+    .optional(),
   git: z.looseObject({ sha: z.string(), ref: z.string().optional() }).optional(),
   gate: z
     .looseObject({

@@ -2,7 +2,7 @@
  * `roc_auc_score(y_true, proba, multi_class='ovr', average='macro', labels=range(C))` of
  * scikit-learn 1.2: the unweighted mean of each class's one-vs-rest ROC AUC.
  */
-import { thresholdCounts } from './binary-clf-curve.ts';
+import { thresholdCounts, type ThresholdCounts } from './binary-clf-curve.ts';
 import { numpySum, numpySumFloat32 } from './numpy-sum.ts';
 import { rocAuc } from './roc-curve.ts';
 import type { ProbaDtype } from './log-loss.ts';
@@ -21,22 +21,37 @@ export function multiclassRocAuc(
   proba: Float32Array | Float64Array,
   classes: number,
   dtype: ProbaDtype,
+  resample: ResampleShortcuts = {},
 ): number | null {
   const n = yTrue.length;
   if (n === 0) return null;
-  const rowSum = dtype === 'float32' ? numpySumFloat32 : numpySum;
-  for (let i = 0; i < n; i++) {
-    // NaN fails this comparison too. The float32 sum is rounded like numpy's; the tolerance test
-    // itself runs in float64 (numpy runs it in float32: only differs at the tolerance edge).
-    const sum = rowSum(proba, i * classes, classes);
-    if (!(Math.abs(1 - sum) <= 1e-8 + 1e-5 * Math.abs(sum))) return null;
-  }
-  for (let i = 0; i < proba.length; i++) if (!Number.isFinite(proba[i])) return null;
+  if (!resample.rowsChecked && !probabilityRows(proba, n, classes, dtype)) return null;
   const areas = new Float64Array(classes);
   for (let c = 0; c < classes; c++) {
-    const area = rocAuc(thresholdCounts(yTrue, c, proba, c, classes));
+    const area = rocAuc(resample.thresholds ? resample.thresholds(c) : thresholdCounts(yTrue, c, proba, c, classes));
     if (area === null) return null;
     areas[c] = area;
   }
   return numpySum(areas) / classes;
+}
+
+/** What a bootstrap resample of checked rows can skip (core/metrics/metrics-accumulator.ts resampleScorer). */
+export interface ResampleShortcuts {
+  /** One class's threshold counts, computed faster than sorting. */
+  thresholds?: (positiveClass: number) => ThresholdCounts;
+  /** Every row of the data resampled from passed `probabilityRows`, so every resample does. */
+  rowsChecked?: boolean;
+}
+
+/** Each of the `rows` rows is finite and sums to 1 as sklearn's multiclass roc_auc requires. */
+export function probabilityRows(proba: Float32Array | Float64Array, rows: number, classes: number, dtype: ProbaDtype): boolean {
+  const rowSum = dtype === 'float32' ? numpySumFloat32 : numpySum;
+  for (let i = 0; i < rows; i++) {
+    // NaN fails this comparison too. The float32 sum is rounded like numpy's; the tolerance test
+    // itself runs in float64 (numpy runs it in float32: only differs at the tolerance edge).
+    const sum = rowSum(proba, i * classes, classes);
+    if (!(Math.abs(1 - sum) <= 1e-8 + 1e-5 * Math.abs(sum))) return false;
+  }
+  for (let i = 0; i < proba.length; i++) if (!Number.isFinite(proba[i])) return false;
+  return true;
 }

@@ -18,6 +18,8 @@ export interface ClassMetrics {
   precision: number;
   recall: number;
   f1: number;
+  /** The f1's bootstrap interval, beside the report's `intervals`. */
+  f1_interval?: [number, number];
   support: number;
 }
 
@@ -46,13 +48,25 @@ export interface TensorInfo {
   shape: Array<number | string | null>;
 }
 
+/** Fewer timed batches than this give no latency percentiles (the tail of a handful is noise). */
+export const LATENCY_MIN_BATCHES = 30;
+
 export interface LatencyStats {
   batch_size: number;
+  /** Timed batches; absent in files written before it was recorded. */
+  batches?: number;
   rows_per_s: number;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
+  /** Per-batch percentiles, present only from LATENCY_MIN_BATCHES timed batches on. */
+  p50_ms?: number;
+  p95_ms?: number;
+  p99_ms?: number;
 }
+
+/**
+ * `threshold`: the positive class when its probability is >= threshold (`models.<m>.threshold`);
+ * `label-output`: the model's own label output; `argmax`: the most probable class.
+ */
+export type Decision = { rule: 'threshold'; threshold: number } | { rule: 'label-output' } | { rule: 'argmax' };
 
 export interface GateRuleResult {
   /** The rule as written, e.g. `roc_auc>=baseline-0.01`. */
@@ -80,13 +94,24 @@ export interface MetricsReport {
   rows: number;
   /** Flat map, names of METRIC_NAMES. `null` where scikit-learn would raise or return NaN. */
   metrics: Record<string, number | null>;
+  /**
+   * `[low, high]` per metric from a seeded row bootstrap (core/metrics/bootstrap.ts): how far the
+   * metric moves on another sample of this size. Absent in files written before it, and for a
+   * metric some resample leaves undefined.
+   */
+  intervals?: Record<string, [number, number]>;
+  /** How `intervals` were drawn. */
+  bootstrap?: { resamples: number; seed: number; confidence: number };
   per_class?: ClassMetrics[];
   confusion_matrix?: ConfusionMatrix;
   curves?: Curves;
   latency?: LatencyStats;
   runtime?: { onnxruntime: string; execution_provider: string };
   model?: { path: string; sha256: string; inputs: TensorInfo[]; outputs: TensorInfo[] };
-  data?: { path: string; sha256: string; rows: number };
+  /** `target` and `features` (the columns fed to the model, in input order) are absent in older files. */
+  data?: { path: string; sha256: string; rows: number; target?: string; features?: string[] };
+  /** Classification: how each row's class was decided. */
+  decision?: Decision;
   git?: { sha: string; ref?: string };
   gate?: GateResult;
   /** Set when the gate was turned off on purpose (`--no-gate`); `configured` is the gate not checked. */

@@ -2,6 +2,23 @@ import type { ClassMetrics, ConfusionMatrix, MetricsReport } from '../metrics/ty
 import { inert, formatChange, formatCount, formatNumber, table } from './format.ts';
 
 /**
+ * The report with its classes shown by the config's names (`models.<m>.labels`, in the order of
+ * the model's class indices, which is the order of `per_class` and the matrix). Names that do not
+ * count the same classes are ignored: a wrong name on a row is worse than the measured label.
+ */
+export function withClassNames(report: MetricsReport, names: readonly string[] | undefined): MetricsReport {
+  const measured = report.per_class?.map((item) => item.label) ?? report.confusion_matrix?.labels;
+  if (!names || !measured || names.length !== measured.length || report.task === 'regression') return report;
+  const rename = new Map(measured.map((label, i) => [label, names[i]]));
+  const shown = (label: string) => rename.get(label) ?? label;
+  return {
+    ...report,
+    ...(report.per_class && { per_class: report.per_class.map((item) => ({ ...item, label: shown(item.label) })) }),
+    ...(report.confusion_matrix && { confusion_matrix: { ...report.confusion_matrix, labels: report.confusion_matrix.labels.map(shown) } }),
+  };
+}
+
+/**
  * Classes ordered by support, largest first (ties keep the report's order): when a report has
  * more classes than fit, the ones that weigh most in the weighted metrics are shown.
  */
@@ -30,7 +47,7 @@ export function renderClassTable(report: MetricsReport, baseline: MetricsReport 
       formatNumber(item.precision),
       formatNumber(item.recall),
       formatNumber(item.f1),
-      ...(withChange ? [formatChange('f1', item.f1, before.get(item.label)?.f1)] : []),
+      ...(withChange ? [formatChange('f1', item.f1, before.get(item.label)?.f1, before.get(item.label)?.f1_interval)] : []),
       formatCount(item.support),
     ]);
   const align = ['l', 'r', 'r', 'r', ...(withChange ? ['r'] : []), 'r'];

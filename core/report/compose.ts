@@ -1,5 +1,5 @@
 import type { MetricsReport } from '../metrics/types.ts';
-import { renderClassTable, renderConfusionMatrix, renderTopConfusions } from './class-sections.ts';
+import { renderClassTable, renderConfusionMatrix, renderTopConfusions, withClassNames } from './class-sections.ts';
 import { renderMetricTable, renderGateSection, renderRunLine, renderTitle, type ColumnLabels } from './metric-table.ts';
 import { renderCharts } from './mermaid-charts.ts';
 import { renderRunDetails } from './run-details.ts';
@@ -21,6 +21,8 @@ export interface ReportInput {
   /** A rendered model card (renderModelCard); its YAML front matter is dropped when embedded. */
   modelCard?: string;
   labels?: ColumnLabels;
+  /** `models.<m>.labels`: the names per-class tables, the confusion matrix and charts show. */
+  classNames?: readonly string[];
   options?: CommentOptions;
 }
 
@@ -60,7 +62,8 @@ function section(title: string, body: string, detail: Detail): string {
 
 /** The report body at one level of detail; `note` (a trim notice) goes right under the run line. */
 export function compose(input: ReportInput, detail: Detail, head: { marker?: string; note?: string }): string {
-  const { report, baseline } = input;
+  const report = withClassNames(input.report, input.classNames);
+  const baseline = input.baseline && withClassNames(input.baseline, input.classNames);
   const parts: string[] = [];
   if (head.marker) parts.push(head.marker);
   parts.push(renderTitle(report), renderRunLine(report, baseline));

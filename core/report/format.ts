@@ -44,16 +44,19 @@ function signed(value: number): string {
 
 /**
  * The change cell: mark, signed difference and relative change, e.g. `🟢 +0.0139 (+1.9%)`.
- * For LOWER_IS_BETTER metrics a decrease is 🟢. Missing on either side gives `n/a`.
+ * For LOWER_IS_BETTER metrics a decrease is 🟢. A value inside `noise` (the baseline's bootstrap
+ * interval) is ⚪: a change that size happens between two samples of the same model. Missing on
+ * either side gives `n/a`.
  */
-export function formatChange(metric: string, current: number | null | undefined, baseline: number | null | undefined): string {
+export function formatChange(metric: string, current: number | null | undefined, baseline: number | null | undefined, noise?: readonly [number, number]): string {
   if (current === null || current === undefined || baseline === null || baseline === undefined) return MISSING;
   if (!Number.isFinite(current) || !Number.isFinite(baseline)) return MISSING;
   const delta = current - baseline;
   if (delta === 0) return `${MARK.same} ±0`;
   const improved = isLowerBetter(metric) ? delta < 0 : delta > 0;
   const relative = baseline !== 0 ? ` (${delta > 0 ? '+' : '-'}${Math.abs((delta / baseline) * 100).toFixed(1)}%)` : '';
-  return `${improved ? MARK.better : MARK.worse} ${signed(delta)}${relative}`;
+  const withinNoise = noise !== undefined && current >= noise[0] && current <= noise[1];
+  return `${withinNoise ? MARK.same : improved ? MARK.better : MARK.worse} ${signed(delta)}${relative}`;
 }
 
 /** Short commit or content hash for display. */

@@ -38,7 +38,7 @@ export function renderMetricTable(report: MetricsReport, baseline?: MetricsRepor
           label(name),
           formatNumber(baseline.metrics[name]),
           formatNumber(report.metrics[name]),
-          formatChange(name, report.metrics[name], baseline.metrics[name]),
+          formatChange(name, report.metrics[name], baseline.metrics[name], baseline.intervals?.[name]),
         ]),
       ]
     : [['metric', current], ...names.map((name) => [label(name), formatNumber(report.metrics[name])])];
@@ -49,8 +49,18 @@ export function renderMetricTable(report: MetricsReport, baseline?: MetricsRepor
     lower.length > 0 ? '↓ lower is better' : undefined,
     names.some((name) => report.metrics[name] === null) ? 'n/a: undefined for this data (as in scikit-learn)' : undefined,
   ].filter(Boolean);
-  return legend.length > 0 ? `${rendered}\n\n<sub>${legend.join(' · ')}</sub>` : rendered;
+  const noise = baseline ? `\n\n<sub>${noiseRule(baseline)}</sub>` : '';
+  return legend.length > 0 ? `${rendered}\n\n<sub>${legend.join(' · ')}</sub>${noise}` : `${rendered}${noise}`;
 }
+
+/** The one line that says how a change is told from noise. */
+export function noiseRule(baseline: MetricsReport): string {
+  const how = baseline.bootstrap;
+  if (!baseline.intervals || !how) return `Noise: the baseline records no bootstrap intervals (an older metrics.json), so every change is marked ${MARK.better} or ${MARK.worse}.`;
+  return `Noise: a change is ${MARK.better} or ${MARK.worse} only when this value lies outside the baseline's ${formatPercent(how.confidence)} bootstrap interval (${formatCount(how.resamples)} resamples of its evaluation rows, seed ${how.seed}); inside it, ${MARK.same}.`;
+}
+
+const formatPercent = (share: number) => `${Number((share * 100).toFixed(1))}%`;
 
 /** One line under the title: task, rows, data and model identity, what it is compared with. */
 export function renderRunLine(report: MetricsReport, baseline?: MetricsReport): string {

@@ -1,12 +1,15 @@
 import { formatKeyPath } from '../config/parse.ts';
 import type { ModelCardFields, ModelConfig } from '../config/repo-config.schema.ts';
 import type { MetricsReport } from '../metrics/types.ts';
-import { renderClassTable } from './class-sections.ts';
+import { renderClassTable, withClassNames } from './class-sections.ts';
 import { code, inert, inertLines, formatCount } from './format.ts';
 import { METRIC_INFO, TASK_NAMES, metricsToShow } from './metric-labels.ts';
 import { renderMetricTable } from './metric-table.ts';
 import { renderFrontMatter } from './model-index.ts';
 import { renderRunDetails } from './run-details.ts';
+
+/** The card's section of tables; a report that embeds the card shows these tables itself. */
+export const QUANTITATIVE_ANALYSES = 'Quantitative analyses';
 
 export interface ModelCardInput {
   report: MetricsReport;
@@ -54,6 +57,11 @@ export function renderModelCard(input: ModelCardInput): string {
         : (measured ?? names ?? []).map(inert);
     details.push(`- **Classes:** ${classes.join(', ')}`);
   }
+  if (report.data?.target) details.push(`- **Target:** ${code(report.data.target)}`);
+  const features = report.data?.features;
+  if (features) details.push(`- **Features** (${formatCount(features.length)}, in model input order): ${features.map(code).join(', ')}`);
+  const decision = decisionLine(report, model, `${keyPrefix}.threshold`);
+  if (decision) details.push(`- **Decision threshold:** ${decision}`);
   if (report.git) details.push(`- **Version:** commit ${code(report.git.sha)}${report.git.ref ? ` (${code(report.git.ref)})` : ''}`);
   if (report.created_at) details.push(`- **Evaluated:** ${inert(report.created_at)}`);
   details.push(`- **Citation:** ${field('citation')}`, `- **Contact:** ${field('contact')}`);
@@ -80,7 +88,8 @@ export function renderModelCard(input: ModelCardInput): string {
 
   const quantitative = [renderMetricTable(report, baseline, { current: 'this model' })];
   if (report.per_class && report.per_class.length > 0) {
-    quantitative.push('Per class:', renderClassTable(report, baseline, report.per_class.length));
+    const named = (which: MetricsReport) => withClassNames(which, model?.labels);
+    quantitative.push('Per class:', renderClassTable(named(report), baseline && named(baseline), report.per_class.length));
   }
   const run = renderRunDetails(report);
   if (run) quantitative.push(run);
@@ -92,7 +101,7 @@ export function renderModelCard(input: ModelCardInput): string {
     ['Metrics', metrics.join('\n')],
     ['Evaluation data', evaluation.join('\n')],
     ['Training data', field('training_data')],
-    ['Quantitative analyses', quantitative.join('\n\n')],
+    [QUANTITATIVE_ANALYSES, quantitative.join('\n\n')],
     ['Ethical considerations', field('ethical_considerations')],
     ['Caveats and recommendations', `**Limitations:** ${field('limitations')}\n\n**Recommendations:** ${field('recommendations')}`],
   ];
@@ -104,4 +113,20 @@ export function renderModelCard(input: ModelCardInput): string {
     ...sections.flatMap(([title, body]) => ['', `## ${title}`, '', body]),
     '',
   ].join('\n');
+}
+
+/** How the card states the decision rule; undefined for regression or when nothing is known. */
+function decisionLine(report: MetricsReport, model: ModelConfig | undefined, key: string): string | undefined {
+  if (report.task === 'regression') return undefined;
+  const measured = report.per_class?.map((item) => item.label) ?? report.confusion_matrix?.labels;
+  const names = model?.labels && measured && model.labels.length === measured.length ? model.labels : measured;
+  const positive = report.task === 'binary' && names?.[1] !== undefined ? inert(names[1]) : 'the positive class';
+  const decision = report.decision;
+  if (decision?.rule === 'threshold') return `${positive} when its probability is ≥ ${decision.threshold} (set by ${code(key)})`;
+  if (decision) {
+    const how = decision.rule === 'argmax' ? 'argmax: the most probable class' : "the model's own predicted label (its argmax)";
+    return report.task === 'binary' ? `${how}, ${positive} when its probability is > 0.5 (${code(key)} is not set)` : how;
+  }
+  // A metrics.json from before decisions were recorded: only the config can say.
+  return model?.threshold !== undefined ? `${model.threshold} (${code(key)}; this evaluation did not record which rule it applied)` : undefined;
 }

@@ -1,4 +1,4 @@
-import type { MetricsReport, TensorInfo } from '../metrics/types.ts';
+import { LATENCY_MIN_BATCHES, type MetricsReport, type TensorInfo } from '../metrics/types.ts';
 import { code, inert, formatCount, table } from './format.ts';
 
 function shape(tensor: TensorInfo): string {
@@ -9,13 +9,14 @@ function latencyLine(report: MetricsReport): string | undefined {
   const latency = report.latency;
   if (!latency) return undefined;
   const ms = (value: number) => `${value.toFixed(2)} ms`;
-  return table(
-    [
-      ['batch size', 'rows/s', 'p50', 'p95', 'p99'],
-      [formatCount(latency.batch_size), formatCount(Math.round(latency.rows_per_s)), ms(latency.p50_ms), ms(latency.p95_ms), ms(latency.p99_ms)],
-    ],
-    ['r', 'r', 'r', 'r', 'r'],
-  );
+  const { p50_ms: p50, p95_ms: p95, p99_ms: p99, batches } = latency;
+  const rowsPerS = formatCount(Math.round(latency.rows_per_s));
+  // Files from before `batches` was recorded keep their percentiles; newer ones have them only from enough batches.
+  if (p50 !== undefined && p95 !== undefined && p99 !== undefined && (batches === undefined || batches >= LATENCY_MIN_BATCHES)) {
+    return table([['batch size', 'rows/s', 'p50', 'p95', 'p99'], [formatCount(latency.batch_size), rowsPerS, ms(p50), ms(p95), ms(p99)]], ['r', 'r', 'r', 'r', 'r']);
+  }
+  const few = batches === undefined ? '' : `\n\n_${formatCount(batches)} timed ${batches === 1 ? 'batch' : 'batches'}, too few for percentiles (${LATENCY_MIN_BATCHES} needed)._`;
+  return `${table([['batch size', 'rows/s'], [formatCount(latency.batch_size), rowsPerS]], ['r', 'r'])}${few}`;
 }
 
 /**

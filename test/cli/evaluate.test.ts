@@ -36,6 +36,18 @@ describe('cairn evaluate', () => {
     assert.match(result.stderr, /roc_auc/);
   });
 
+  test('records bootstrap intervals (200 resamples by default); --bootstrap 0 turns them off, and a bad count is exit 2', async () => {
+    const out = join(dir, 'intervals.json');
+    const args = ['evaluate', '--model', model, '--data', evalCsv, '--target', 'churned', '--no-gate', '-q'];
+    assert.equal((await runCli([...args, '--out', out])).code, 0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    assert.deepEqual(report.bootstrap, { resamples: 200, seed: 0, confidence: 0.95 });
+    const [low, high] = report.intervals.roc_auc;
+    assert.ok(low < report.metrics.roc_auc && report.metrics.roc_auc < high);
+    assert.equal((await runCli([...args, '--bootstrap', '0', '--out', out])).code, 0);
+    assert.equal(JSON.parse(readFileSync(out, 'utf8')).intervals, undefined);
+  });
+
   test('a failed gate exits 1, names the rule, and still writes the metrics', async () => {
     const out = join(dir, 'failed-gate.json');
     const result = await runCli(['evaluate', '--model', model, '--data', evalCsv, '--target', 'churned', '--gate', 'roc_auc>=0.999', '--out', out]);
@@ -151,6 +163,7 @@ describe('cairn evaluate', () => {
       { name: '--gate with --no-gate', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--gate', 'f1>=0.5', '--no-gate'], message: /--gate and --no-gate/ },
       { name: 'a gate on a metric the task does not compute', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--gate', 'rmse<=1'], message: /the gate \(--gate\) checks rmse, which binary models do not compute; use one of: accuracy.*roc_auc/ },
       { name: 'a gate on a metric the given task does not compute', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--task', 'binary', '--gate', 'f1>=0.5, mae<=1'], message: /checks mae, which binary/ },
+      { name: 'a --bootstrap that is not a count', args: () => ['--model', model, '--data', evalCsv, '--target', 'churned', '--bootstrap', 'many'], message: /--bootstrap must be/ },
       { name: 'unknown option', args: () => ['--model', model, '--bogus'], message: /--bogus/ },
       { name: 'missing --target', args: () => ['--model', model, '--data', evalCsv], message: /--target is required/ },
       {

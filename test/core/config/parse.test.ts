@@ -107,6 +107,13 @@ describe('parseRepoConfig: errors name the file, the key path and the line', () 
     );
   });
 
+  test('models.<m>.threshold is a probability strictly between 0 and 1, for binary models', () => {
+    assert.equal(parseRepoConfig('models:\n  churn:\n    path: m.onnx\n    task: binary\n    threshold: 0.3\n', SOURCE).models.churn.threshold, 0.3);
+    assert.match(configError('models:\n  churn:\n    path: m.onnx\n    threshold: 1.5\n'), /models\.churn\.threshold: expected a number between 0 and 1 \(line 4\)$/);
+    assert.match(configError('models:\n  churn:\n    path: m.onnx\n    threshold: high\n'), /models\.churn\.threshold: expected a number between 0 and 1/);
+    assert.match(configError('models:\n  tiers:\n    path: m.onnx\n    task: multiclass\n    threshold: 0.3\n'), /models\.tiers\.threshold: a decision threshold applies to binary models; this one is multiclass/);
+  });
+
   test('a gate for a stage that is not defined is reported as a likely typo', () => {
     const message = configError('models:\n  churn:\n    path: m.onnx\n    gates:\n      prod: f1>=0.8\nstages:\n  production: {}\n');
     assert.equal(message, `${SOURCE}: models.churn.gates.prod: no stage "prod" in stages; add stages.prod or use one of: default, production (line 5)`);

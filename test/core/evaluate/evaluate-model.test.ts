@@ -117,10 +117,69 @@ describe('the report around the metrics', () => {
         { name: 'probabilities', type: 'float32', shape: [null, 4] },
       ],
     });
-    assert.deepEqual(report.data, { path: fixture('multiclass.csv'), sha256: sha('multiclass.csv'), rows: 400 });
+    assert.deepEqual(report.data, { path: fixture('multiclass.csv'), sha256: sha('multiclass.csv'), rows: 400, target: 'tier', features: ['spend', 'visits_per_month', 'basket_size', 'returns', 'tenure_years'] });
+    // 400 rows in batches of 64: 7 timed batches, too few for percentiles; throughput is still measured.
     const latency = report.latency!;
     assert.equal(latency.batch_size, 64);
-    assert.ok(latency.rows_per_s > 0 && latency.p50_ms <= latency.p95_ms && latency.p95_ms <= latency.p99_ms);
+    assert.equal(latency.batches, 7);
+    assert.ok(latency.rows_per_s > 0);
+    assert.equal(latency.p50_ms, undefined);
+    assert.equal(latency.p99_ms, undefined);
+  });
+
+  test('records a seeded bootstrap interval for every metric, the same on every run', async () => {
+    const report = await evaluate('binary');
+    assert.deepEqual(report.bootstrap, { resamples: 200, seed: 0, confidence: 0.95 });
+    assert.deepEqual(Object.keys(report.intervals!).sort(), Object.keys(report.metrics).sort());
+    for (const [metric, [low, high]] of Object.entries(report.intervals!)) {
+      const value = report.metrics[metric]!;
+      assert.ok(low < high && low <= value && value <= high, `${metric} ${value} in [${low}, ${high}]`);
+    }
+    for (const item of report.per_class!) {
+      const [low, high] = item.f1_interval!;
+      assert.ok(low <= item.f1 && item.f1 <= high, `class ${item.label} f1 ${item.f1} in [${low}, ${high}]`);
+    }
+    assert.deepEqual((await evaluate('binary', { batchSize: 7 })).intervals, report.intervals, 'batching does not change the draws');
+    const off = await evaluate('binary', { bootstrap: { resamples: 0 } });
+    assert.equal(off.intervals, undefined);
+    assert.equal(off.bootstrap, undefined);
+  });
+
+  test('records the target, the feature columns in input order, and how classes were decided', async () => {
+    const report = await evaluate('binary');
+    assert.equal(report.data!.target, 'churned');
+    assert.deepEqual(report.data!.features, ['tenure', 'monthly_charges', 'support_calls', 'contract_months']);
+    assert.deepEqual((await evaluate('binary', { features: ['support_calls', 'tenure', 'contract_months', 'monthly_charges'] })).data!.features, ['support_calls', 'tenure', 'contract_months', 'monthly_charges']);
+    assert.deepEqual(report.decision, { rule: 'label-output' });
+    assert.deepEqual((await evaluate('binary_sigmoid')).decision, { rule: 'argmax' });
+    assert.equal((await evaluate('regression')).decision, undefined);
+  });
+
+  test('a configured threshold decides binary classes: P(positive) >= threshold', async () => {
+    const base = await evaluate('binary');
+    const positives = base.per_class![1].support;
+    for (const name of ['binary', 'binary_sigmoid']) {
+      // Every probability is above 1e-9: every row is predicted positive.
+      const low = await evaluate(name, { threshold: { value: 1e-9, key: 'models.churn.threshold' } });
+      assert.deepEqual(low.decision, { rule: 'threshold', threshold: 1e-9 });
+      assert.equal(low.metrics.recall, 1, name);
+      assert.equal(low.metrics.precision, positives / low.rows, name);
+      assert.equal(low.metrics.roc_auc, base.metrics.roc_auc, 'scores, not decisions: unchanged');
+    }
+  });
+
+  test('a threshold on a multiclass model is refused, naming the setting', async () => {
+    await assert.rejects(
+      evaluate('multiclass', { threshold: { value: 0.3, key: 'models.tiers.threshold' } }),
+      (error: unknown) => error instanceof UserError && /models\.tiers\.threshold applies to binary models/.test(error.message),
+    );
+  });
+
+  test('latency percentiles come from at least 30 timed batches', async () => {
+    const latency = (await evaluate('multiclass', { batchSize: 10 })).latency!;
+    assert.equal(latency.batches, 40);
+    const { p50_ms: p50, p95_ms: p95, p99_ms: p99 } = latency;
+    assert.ok(p50 !== undefined && p95 !== undefined && p99 !== undefined && p50 <= p95 && p95 <= p99);
   });
 
   test('the name defaults to the model file stem', async () => {

@@ -19,6 +19,20 @@ describe('parseMetricsReport', () => {
     assert.throws(() => parse({ ...binaryReport(), task: 'clustering' }), userError(/"task" must be binary, multiclass or regression/));
   });
 
+  test('bootstrap intervals and the latency batch count are read back; files without them still read', () => {
+    const withNoise = binaryReport({
+      intervals: { f1: [0.75, 0.78] },
+      bootstrap: { resamples: 200, seed: 0, confidence: 0.95 },
+      latency: { batch_size: 4096, batches: 1, rows_per_s: 1000 },
+    });
+    assert.deepEqual(parse(withNoise), withNoise);
+    const old = binaryReport();
+    assert.equal(old.intervals, undefined);
+    assert.deepEqual(parse(old), old);
+    assert.throws(() => parse({ ...old, intervals: { f1: [0.75] } }), userError(/intervals\.f1/));
+    assert.throws(() => parse({ ...old, bootstrap: { resamples: 200, seed: 0, confidence: 95 } }), userError(/bootstrap\.confidence/));
+  });
+
   // A fork's pull-request run hands its metrics over as an artifact: what it contains is untrusted.
   test('wrongly typed fields are refused with their path, not rendered or crashed on', () => {
     assert.throws(() => parse({ ...binaryReport(), rows: '<img src=x onerror=alert(1)>' }), userError(/metrics\.json is not a valid cairn\.metrics\/v1 document \(rows: /));

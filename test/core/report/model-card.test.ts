@@ -29,7 +29,7 @@ const CONFIG = parseRepoConfig(
     description: Predicts which customers cancel within 90 days.
     labels: [stays, churns]
     card:
-      license: apache-2.0
+      license: Apache 2.0
       intended_use: Prioritise retention calls for the customer success team.
       training_data: CRM export, January 2023 to June 2024, EU customers.
       limitations: Not validated outside the EU.
@@ -89,7 +89,7 @@ describe('renderModelCard', () => {
     assert.match(card, /\*\*Classes:\*\* stays \(`no`\), churns \(`yes`\)/);
     assert.match(card, /Release gate: `f1>=0\.7` \(passed\)\./);
     assert.deepEqual(rowOf(card, 'metric', 'log_loss ↓'), { metric: 'log_loss ↓', baseline: '0.2950', 'this model': '0.2874', change: '🟢 -0.0076 (-2.6%)' });
-    assert.equal(rowOf(card, 'class', 'yes').support, '460');
+    assert.equal(rowOf(card, 'class', 'churns').support, '460', 'the per-class table uses the config names');
   });
 
   test('without a config entry every prose field is unknown', () => {
@@ -127,5 +127,26 @@ describe('renderModelCard', () => {
     const meta = frontMatter(renderModelCard({ report: binaryReport({ data: undefined }) }));
     const dataset = (meta['model-index'] as Array<{ results: Array<{ dataset: unknown }> }>)[0].results[0].dataset;
     assert.deepEqual(dataset, { name: 'unknown', type: 'unknown' });
+  });
+
+  test('records the target, the feature columns in input order and the decision rule', () => {
+    const data = { ...binaryReport().data!, target: 'churned', features: ['tenure', 'monthly_charges', 'support_calls'] };
+    const model = findModelConfig(CONFIG, 'churn');
+    const argmax = renderModelCard({ report: binaryReport({ data, decision: { rule: 'label-output' } }), model });
+    assert.match(argmax, /^- \*\*Target:\*\* `churned`$/m);
+    assert.match(argmax, /^- \*\*Features\*\* \(3, in model input order\): `tenure`, `monthly_charges`, `support_calls`$/m);
+    assert.match(argmax, /^- \*\*Decision threshold:\*\* the model's own predicted label \(its argmax\), churns when its probability is > 0\.5 \(`models\.churn\.threshold` is not set\)$/m);
+    const set = renderModelCard({ report: binaryReport({ data, decision: { rule: 'threshold', threshold: 0.3 } }), model });
+    assert.match(set, /^- \*\*Decision threshold:\*\* churns when its probability is ≥ 0\.3 \(set by `models\.churn\.threshold`\)$/m);
+    assert.doesNotMatch(renderModelCard({ report: regressionReport() }), /Decision threshold|Features/);
+  });
+
+  test('front matter follows the Hub conventions: license as a Hub id, pipeline_tag', () => {
+    const meta = frontMatter(card);
+    assert.equal(meta.license, 'apache-2.0', '"Apache 2.0" in the config');
+    assert.equal(meta.pipeline_tag, 'tabular-classification');
+    const withLicense = (license: string) => frontMatter(renderModelCard({ report: binaryReport(), model: { path: 'm.onnx', card: { license } } }));
+    assert.equal(withLicense('MIT').license, 'mit');
+    assert.deepEqual([withLicense('Acme EULA v2').license, withLicense('Acme EULA v2').license_name], ['other', 'acme-eula-v2']);
   });
 });
