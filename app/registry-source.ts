@@ -1,9 +1,6 @@
 /** The registry and the config of one repository, read through the API. */
 import type { RepoConfig } from '../core/config/index.ts';
-import { conditionalGet } from '../core/github/conditional-get.ts';
-import { listTagRefs, registryTagsFromRefs, type TagObjectCache } from '../core/github/registry-tags.ts';
-import { readRepoConfigAt } from '../core/github/repo-config.ts';
-import type { GitHubClient } from '../core/github/index.ts';
+import { conditionalGet, type GitHubClient, listTagRefs, readRepoConfigAt, registryTagsFromRefs, type TagObjectCache } from '../core/github/index.ts';
 import { UserError } from '../core/errors.ts';
 import { isRegistryTag, isVersion, parseTag, registryState, type AnnotatedTag, type ModelState, type RegistryState } from '../core/registry/index.ts';
 import { judgeTags } from './missed-tags.ts';

@@ -4,12 +4,10 @@
  * interfaces core takes.
  */
 import type { Context } from 'probot';
-import type { EtagCache, EtagEntry } from '../core/github/conditional-get.ts';
-import type { GitHubClient } from '../core/github/index.ts';
-import type { TagObjectCache } from '../core/github/registry-tags.ts';
+import type { EtagCache, EtagEntry, GitHubClient, TagObjectCache } from '../core/github/index.ts';
 import type { Logger } from '../core/logger.ts';
 import type { AnnotatedTag, RegistryState } from '../core/registry/index.ts';
-import type { NotHonouredTag } from '../core/report/registry-view.ts';
+import type { NotHonouredTag } from '../core/report/index.ts';
 import type { AppIdentity } from './app-identity.ts';
 import { DeliveryGuard } from './delivery-guard.ts';
 import { LruCache } from './lru.ts';
@@ -144,4 +142,4 @@ export function eventLogger(context: Context): Logger {
   };
 }
 
-export { statusOf } from '../core/github/status.ts';
+export { statusOf } from '../core/github/index.ts';

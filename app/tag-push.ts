@@ -12,14 +12,10 @@
 import semver from 'semver';
 import { requiredLevel, trustedApps, type ModelConfig, type RepoConfig, type RequiredLevel } from '../core/config/index.ts';
 import { isUserError } from '../core/errors.ts';
-import { readRecordOnCommit } from '../core/github/commit-record.ts';
-import { dispatchWorkflow } from '../core/github/dispatch.ts';
-import type { GitHubClient } from '../core/github/index.ts';
-import { ensureRelease } from '../core/github/releases.ts';
+import { dispatchWorkflow, ensureRelease, type GitHubClient, readRecordOnCommit } from '../core/github/index.ts';
 import type { Logger } from '../core/logger.ts';
 import { findTagEvent, isRegistryTag, isVersion, parseTag, tagFromRef, type AnnotatedTag, type ParsedTag, type RegistryEvent } from '../core/registry/index.ts';
-import { code, inertLines } from '../core/report/index.ts';
-import { renderReleaseNotes } from '../core/report/release-notes.ts';
+import { code, inertLines, renderReleaseNotes } from '../core/report/index.ts';
 import { appIdentity } from './app-identity.ts';
 import { handlingKey } from './missed-tags.ts';
 import type { PushPayload } from './payloads.ts';

@@ -23,7 +23,7 @@
  * push is being handled, or they were not looked up yet) are left out of the registry too.
  */
 import { parseTag, type AnnotatedTag } from '../core/registry/index.ts';
-import type { NotHonouredTag } from '../core/report/registry-view.ts';
+import type { NotHonouredTag } from '../core/report/index.ts';
 import type { PushedTag, RegistryCheckRun } from './registry-check.ts';
 
 export type NotHonouredReason = 'unauthorised' | 'no-push-event' | 'undecided' | 'earlier-failure';

@@ -10,7 +10,7 @@
  * command finds what it did for the comment by the request line in the tag's message.
  */
 import { isUserError } from '../../core/errors.ts';
-import { findStickyComment, withMarker } from '../../core/github/sticky-comment.ts';
+import { findStickyComment, withMarker } from '../../core/github/index.ts';
 import { inertLines } from '../../core/report/index.ts';
 import type { IssueCommentPayload } from '../payloads.ts';
 import { appIdentity } from '../app-identity.ts';

@@ -7,8 +7,7 @@
  */
 import { meetsLevel, requiredLevel, type RepoConfig, type RequiredLevel } from '../../core/config/index.ts';
 import { UserError } from '../../core/errors.ts';
-import { resolveRef } from '../../core/github/baseline.ts';
-import { createAnnotatedTag } from '../../core/github/registry-tags.ts';
+import { createAnnotatedTag, resolveRef } from '../../core/github/index.ts';
 import {
   findModel,
   planAssignment,
@@ -17,9 +16,7 @@ import {
   type PlanContext,
   type PlannedTag,
 } from '../../core/registry/index.ts';
-import { COMMENT_BODY_LIMIT } from '../../core/github/index.ts';
-import { code, inert } from '../../core/report/index.ts';
-import { renderModelsTable } from '../../core/report/registry-view.ts';
+import { code, COMMENT_BODY_LIMIT, inert, renderModelsTable } from '../../core/report/index.ts';
 import { aboutModel, deployWorkflow, loadRegistry, previousHolder, requireConfig, requireModel, requireStage, type LoadedRegistry } from '../registry-source.ts';
 import type { HandlerContext, RepoTarget } from '../runtime.ts';
 import type { ChatCommand } from './command.ts';

@@ -9,7 +9,7 @@
  * "The model's stages" are all configured stages: any of them can hold a version of any model, and
  * taking a version (or the whole model) away takes it from every stage that holds it or may later.
  */
-import type { RegistryEvent } from '../registry/types.ts';
+import type { RegistryEvent } from '../registry/index.ts';
 import { PERMISSION_LEVELS, type PermissionLevel, type RepoConfig } from './repo-config.schema.ts';
 
 /** Registering a version makes no stage change; it needs what pushing a tag needs. */

@@ -9,7 +9,7 @@
  */
 import { UserError } from '../errors.ts';
 import type { SpellOption } from '../option-names.ts';
-import type { ColumnBatch, TableSchema } from '../data/types.ts';
+import type { ColumnBatch, TableSchema } from '../data/index.ts';
 
 export interface ClassList {
   classes: string[];

@@ -1,7 +1,7 @@
 /** Turns a batch of table columns into onnxruntime input tensors, following an InputPlan. */
 import { Tensor } from 'onnxruntime-node';
 import { UserError } from '../errors.ts';
-import type { ColumnBatch } from '../data/types.ts';
+import type { ColumnBatch } from '../data/index.ts';
 import type { ColumnDtype, InputPlan } from './input-mapping.ts';
 
 export type Feeds = Record<string, Tensor>;

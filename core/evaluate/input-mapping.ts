@@ -6,7 +6,7 @@
  *   order of --features.
  */
 import { UserError } from '../errors.ts';
-import type { TableSchema } from '../data/types.ts';
+import type { TableSchema } from '../data/index.ts';
 import { fixedDim, type ValueInfo } from './model-session.ts';
 
 export type MatrixDtype = 'float32' | 'float64';

@@ -1,6 +1,5 @@
 /** Per-batch inference latency: percentiles as numpy computes them, and model throughput. */
-import { percentile } from '../metrics/percentile.ts';
-import { LATENCY_MIN_BATCHES, type LatencyStats } from '../metrics/types.ts';
+import { LATENCY_MIN_BATCHES, type LatencyStats, percentile } from '../metrics/index.ts';
 
 export { percentile };
 

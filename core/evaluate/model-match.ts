@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { findGate, findModelConfig, type ModelConfig, type RepoConfig } from '../config/parse.ts';
+import { findGate, findModelConfig, type ModelConfig, type RepoConfig } from '../config/index.ts';
 import type { SpellOption } from '../option-names.ts';
 
 export interface ModelMatch {

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { InferenceSession, env } from 'onnxruntime-node';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { TensorInfo } from '../metrics/types.ts';
+import type { TensorInfo } from '../metrics/index.ts';
 import { chooseExecutionProvider, systemProbes, type DeviceProbes, type DeviceRequest, type ExecutionProvider } from './device.ts';
 import { summarizeModelGraph, type ModelGraphSummary } from './model-file.ts';
 

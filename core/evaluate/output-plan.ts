@@ -9,7 +9,7 @@
  *    otherwise a regression value. Any other model needs --task.
  */
 import { UserError } from '../errors.ts';
-import type { Task } from '../metrics/types.ts';
+import type { Task } from '../metrics/index.ts';
 import { fixedDim, type ValueInfo } from './model-session.ts';
 import { quoteList } from './input-mapping.ts';
 

@@ -1,4 +1,4 @@
-import type { ClassMetrics, ConfusionMatrix, MetricsReport } from '../metrics/types.ts';
+import type { ClassMetrics, ConfusionMatrix, MetricsReport } from '../metrics/index.ts';
 import { inert, formatChange, formatCount, formatNumber, table } from './format.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { MetricsReport } from '../metrics/types.ts';
+import type { MetricsReport } from '../metrics/index.ts';
 import { renderClassTable, renderConfusionMatrix, renderTopConfusions, withClassNames } from './class-sections.ts';
 import { renderMetricTable, renderGateSection, renderRunLine, renderTitle, type ColumnLabels } from './metric-table.ts';
 import { renderCharts } from './mermaid-charts.ts';

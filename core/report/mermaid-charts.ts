@@ -1,4 +1,4 @@
-import type { ClassMetrics, Curve, MetricsReport } from '../metrics/types.ts';
+import type { ClassMetrics, Curve, MetricsReport } from '../metrics/index.ts';
 import { classesBySupport } from './class-sections.ts';
 import { chartValue, formatNumber, plainLine } from './format.ts';
 

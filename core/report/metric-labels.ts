@@ -1,5 +1,4 @@
-import type { MetricsReport, Task } from '../metrics/types.ts';
-import { METRIC_NAMES } from '../metrics/types.ts';
+import { METRIC_NAMES, type MetricsReport, type Task } from '../metrics/index.ts';
 
 /** Human names (for model cards and Hugging Face `model-index`) and one-line definitions. */
 export const METRIC_INFO: Record<string, { name: string; definition: string }> = {

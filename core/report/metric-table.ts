@@ -1,4 +1,4 @@
-import type { GateResult, MetricsReport } from '../metrics/types.ts';
+import type { GateResult, MetricsReport } from '../metrics/index.ts';
 import { code, codeCell, inert, formatChange, formatCount, formatNumber, isLowerBetter, MARK, shortHash, table } from './format.ts';
 import { metricsToShow } from './metric-labels.ts';
 

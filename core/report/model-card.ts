@@ -1,6 +1,5 @@
-import { formatKeyPath } from '../config/parse.ts';
-import type { ModelCardFields, ModelConfig } from '../config/repo-config.schema.ts';
-import type { MetricsReport } from '../metrics/types.ts';
+import { formatKeyPath, type ModelCardFields, type ModelConfig } from '../config/index.ts';
+import type { MetricsReport } from '../metrics/index.ts';
 import { renderClassTable, withClassNames } from './class-sections.ts';
 import { code, inert, inertLines, formatCount } from './format.ts';
 import { METRIC_INFO, TASK_NAMES, metricsToShow } from './metric-labels.ts';

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
-import type { ModelConfig } from '../config/repo-config.schema.ts';
-import type { MetricsReport, Task } from '../metrics/types.ts';
+import type { ModelConfig } from '../config/index.ts';
+import type { MetricsReport, Task } from '../metrics/index.ts';
 import { hubLicense } from './hub-license.ts';
 import { metricName, metricsToShow, TASK_NAMES } from './metric-labels.ts';
 

@@ -1,4 +1,4 @@
-import { LATENCY_MIN_BATCHES, type MetricsReport, type TensorInfo } from '../metrics/types.ts';
+import { LATENCY_MIN_BATCHES, type MetricsReport, type TensorInfo } from '../metrics/index.ts';
 import { code, inert, formatCount, table } from './format.ts';
 
 function shape(tensor: TensorInfo): string {

@@ -64,3 +64,8 @@ export {
   type DeployToStageOptions,
   type StagePointer,
 } from './stage-pointer.ts';
+export { defaultCacheDir } from './cache-dir.ts';
+export { planPull, pullPlan, type PlanPullOptions, type PullPlan, type PullPlanOptions, type PullTarget } from './pull-targets.ts';
+export { resolveRemote, type ResolvedRemote, type ResolveRemoteOptions } from './resolve-remote.ts';
+export { checkTrackInGit, trackInGit, DVC_REMOTE_NAME, type TrackOptions } from './track-in-git.ts';
+export { isDvcPointerPath } from './dvc/index.ts';

@@ -12,7 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import semver from 'semver';
-import { sha256File } from '../data/sha256-file.ts';
+import { sha256File } from '../data/index.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { modelPointerProblems, MODEL_POINTER_SCHEMA, type ModelPointer } from './model-pointer.schema.ts';

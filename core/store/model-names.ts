@@ -8,7 +8,7 @@
  * `versions`, `stages` or `sha256` is refused: `a/versions` would otherwise share keys with `a`.
  */
 import { UserError } from '../errors.ts';
-import { isName, isVersion, NAME_RULE as REGISTRY_NAME_RULE } from '../registry/grammar.ts';
+import { isName, isVersion, NAME_RULE as REGISTRY_NAME_RULE } from '../registry/index.ts';
 
 /** The registry's rule, and no empty key segment. */
 const NAME_RULE = `${REGISTRY_NAME_RULE}, with no empty part ("//")`;

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { formatKeyPath } from '../../config/parse.ts';
+import { formatKeyPath } from '../../config/index.ts';
 import { isDvcObjectId } from './object-key.ts';
 import { describeValue, isPlainObject, type PointerYaml } from './pointer-yaml.ts';
 import type { DvcHashKind, DvcOutput } from './types.ts';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { truncateText } from '../../../core/github/truncate.ts';
+import { truncateText } from '../../../core/report/truncate.ts';
 
 test('text within the limit is returned as is', () => {
   assert.equal(truncateText('short', 10, 'cut'), 'short');
