@@ -6,7 +6,7 @@ import { type BootstrapSettings, evaluateGate, type GateRule, METRIC_NAMES, type
 import { repositoryRoot } from '../repository-root.ts';
 import { evaluateModel } from './evaluate-model.ts';
 import { cliOption, type SpellOption } from '../option-names.ts';
-import { matchModel } from './model-match.ts';
+import { matchModel } from './internal/model-match.ts';
 
 export interface GatedEvaluationOptions {
   modelPath: string;

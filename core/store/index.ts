@@ -68,4 +68,4 @@ export { defaultCacheDir } from './cache-dir.ts';
 export { planPull, pullPlan, type PlanPullOptions, type PullPlan, type PullPlanOptions, type PullTarget } from './pull-targets.ts';
 export { resolveRemote, type ResolvedRemote, type ResolveRemoteOptions } from './resolve-remote.ts';
 export { checkTrackInGit, trackInGit, DVC_REMOTE_NAME, type TrackOptions } from './track-in-git.ts';
-export { isDvcPointerPath } from './dvc/index.ts';
+export { isDvcPointerPath } from './internal/dvc/index.ts';
