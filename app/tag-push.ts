@@ -23,8 +23,8 @@ import { authorise, type Actor, type Authorisation } from './permission.ts';
 import { abandonRegistryCheck, findRegistryCheck, finishRegistryCheck, startRegistryCheck, type PushedTag, type RegistryCheckOutcome } from './registry-check.ts';
 import { refreshRegistryIssue } from './registry-issue.ts';
 import { aboutTag, deployWorkflow, honouredView, latestView, loadRegistry, requireConfig, requireModel, requireStage, type LoadedRegistry } from './registry-source.ts';
-import { parses, pushedTag, readVerdict, verdictKey, verdictMarker, type TagVerdict } from './tag-verdict.ts';
-import type { AppRuntime, HandlerContext, RepoTarget } from './runtime.ts';
+import { parses, pushedTag, readVerdict, verdictKey, verdictMarker } from './tag-verdict.ts';
+import type { AppRuntime, HandlerContext, RepoTarget, TagVerdict } from './runtime.ts';
 
 function tagUrl(target: RepoTarget, tag: string): string {
   return `${target.htmlUrl}/releases/tag/${encodeURIComponent(tag)}`;

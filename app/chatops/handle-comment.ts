@@ -16,7 +16,8 @@ import type { IssueCommentPayload } from '../payloads.ts';
 import { appIdentity } from '../app-identity.ts';
 import type { HandlerContext } from '../runtime.ts';
 import { CommandSyntaxError, parseCommand, USAGE, type ChatCommand } from './command.ts';
-import { runCommand, type CommandResult } from './run-command.ts';
+import type { CommandResult } from './request.ts';
+import { runCommand } from './run-command.ts';
 
 type Reaction = 'eyes' | '+1' | '-1' | 'confused';
 

@@ -19,24 +19,10 @@ import {
 import { code, COMMENT_BODY_LIMIT, inert, renderModelsTable } from '../../core/report/index.ts';
 import { aboutModel, deployWorkflow, loadRegistry, previousHolder, requireConfig, requireModel, requireStage, type LoadedRegistry } from '../registry-source.ts';
 import type { HandlerContext, RepoTarget } from '../runtime.ts';
-import type { ChatCommand } from './command.ts';
+import type { CommandRequest, CommandResult } from './request.ts';
 import { userPermission } from '../permission.ts';
 import { pushedByApp } from '../tag-verdict.ts';
 import { runSync } from './sync.ts';
-
-export interface CommandRequest {
-  command: ChatCommand;
-  commenter: string;
-  issueNumber: number;
-  commentId: number;
-  commentUrl: string;
-}
-
-export interface CommandResult {
-  /** `answered`: a question (show, help), whose reply is all there is to say. */
-  outcome: 'done' | 'refused' | 'answered';
-  body: string;
-}
 
 /** Room left in a reply for the hidden marker line handle-comment.ts puts first. */
 const REPLY_MARKER_ROOM = 100;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const MODELS_DIR = fileURLToPath(new URL('../../fixtures/models', import.meta.url));
+export const MODELS_DIR = fileURLToPath(new URL('../../fixtures/models/', import.meta.url));
 
 export function fixture(name: string): string {
   return MODELS_DIR + name;
