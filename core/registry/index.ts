@@ -1,5 +1,19 @@
 /** The model registry on git tags (GTO-compatible): grammar, state, lookups, planned changes. Pure but for local-git.ts, the git backend the CLI and the registry action use. */
-export type { AnnotatedTag, HistoryEntry, ModelState, ParsedTag, RegistryEvent, RegistryState, StageHolder, VersionState } from './types.ts';
+export type {
+  AnnotatedTag,
+  Assignment,
+  Deprecation,
+  Deregistration,
+  HistoryEntry,
+  ModelState,
+  ParsedTag,
+  Registration,
+  RegistryEvent,
+  RegistryState,
+  StageHolder,
+  Unassignment,
+  VersionState,
+} from './types.ts';
 export { REGISTRY_EVENTS } from './types.ts';
 export {
   InvalidTagError,
