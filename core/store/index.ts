@@ -1,4 +1,8 @@
-/** Object stores behind one interface: s3:// (AWS SDK v3) and file:// (the embedded default). */
+/**
+ * Object stores behind one interface: s3:// (AWS SDK v3) and file:// (the embedded default); DVC-compatible
+ * pull and push; model artifacts and stage pointers. The DVC layout (internal/dvc/) is this package's own:
+ * no other package reads .dvc files or the remote's layout, so it is not a package of its own.
+ */
 export { openStore, parseStoreUri, type OpenStoreOptions, type StoreLocation } from './open-store.ts';
 export {
   checkObjectKey,
