@@ -1,6 +1,17 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Each core package has one public face, its index.ts (DESIGN.md, "Architecture"); files directly in
+ * core/ are one-file modules and their own face. Front doors, and core packages importing each other,
+ * go through the face, so what a package keeps in internal/ can change without touching its users.
+ */
+const CORE_PACKAGES = ['config', 'data', 'evaluate', 'github', 'gpu', 'metrics', 'registry', 'report', 'store'];
+const FACE_MESSAGE = "import a core package through its index.ts, its one public face; the package's other files are its own";
+const publicFaces = (regex) => ['error', { patterns: [{ regex, message: FACE_MESSAGE }] }];
+/** From a core package's own files: another package's file other than its index.ts. */
+const otherPackageFile = (own) => `^(\\.\\.?/)+(${CORE_PACKAGES.filter((name) => name !== own).join('|')})/(?!index\\.ts$)`;
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/.data/', 'examples/**/node_modules/'] },
   js.configs.recommended,
@@ -11,4 +22,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    files: ['actions/**', 'app/**', 'cli/**', 'runner/**'],
+    rules: { 'no-restricted-imports': publicFaces('^(\\.\\./)+core/[^/]+/(?!index\\.ts$)') },
+  },
+  { files: ['core/*.ts'], rules: { 'no-restricted-imports': publicFaces(otherPackageFile(undefined)) } },
+  ...CORE_PACKAGES.map((name) => ({ files: [`core/${name}/**`], rules: { 'no-restricted-imports': publicFaces(otherPackageFile(name)) } })),
 );

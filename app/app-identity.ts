@@ -5,13 +5,7 @@
  * registry issue it updates are found.
  */
 import { botLogin } from '../core/github/index.ts';
-import type { HandlerContext } from './runtime.ts';
-
-export interface AppIdentity {
-  id: number;
-  slug: string;
-  botLogin: string;
-}
+import type { AppIdentity, HandlerContext } from './runtime.ts';
 
 export function appIdentity(ctx: HandlerContext): Promise<AppIdentity> {
   const { runtime } = ctx;

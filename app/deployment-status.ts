@@ -5,10 +5,9 @@
  */
 import type { RepoConfig } from '../core/config/index.ts';
 import { isUserError } from '../core/errors.ts';
-import { upsertStickyComment } from '../core/github/sticky-comment.ts';
+import { upsertStickyComment } from '../core/github/index.ts';
 import { findTagEvent, isRegistryTag } from '../core/registry/index.ts';
-import { code, inert, repoLink } from '../core/report/index.ts';
-import type { DeploymentSeen } from '../core/report/registry-view.ts';
+import { code, type DeploymentSeen, inert, repoLink } from '../core/report/index.ts';
 import { readRequestLine } from './chatops/run-command.ts';
 import type { DeploymentStatusPayload } from './payloads.ts';
 import { appIdentity } from './app-identity.ts';

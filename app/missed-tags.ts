@@ -17,9 +17,8 @@ import type { AnnotatedTag } from '../core/registry/index.ts';
 import { code } from '../core/report/index.ts';
 import { appIdentity } from './app-identity.ts';
 import { createMissedTagCheck, registryChecksOn, runForTag } from './registry-check.ts';
-import type { RawRegistry } from './registry-source.ts';
-import type { HandlerContext } from './runtime.ts';
-import { pushedTag, readVerdict, verdictKey, verdictMarker, type TagVerdict } from './tag-verdict.ts';
+import type { HandlerContext, RawRegistry, TagVerdict } from './runtime.ts';
+import { pushedTag, readVerdict, verdictKey, verdictMarker } from './tag-verdict.ts';
 
 export const MISSED_PER_LOAD = 20;
 

@@ -8,7 +8,7 @@
  */
 import type { Octokit } from '@octokit/core';
 import { ProbotOctokit, type Options } from 'probot';
-import { retryRequests } from '../core/github/retry.ts';
+import { retryRequests } from '../core/github/index.ts';
 import { parseJsonBytes } from './parse-json.ts';
 import { BufferedBody, createPooledFetch, type PooledFetch } from './pooled-fetch.ts';
 

@@ -9,14 +9,12 @@
  * Gates and stages come from the default branch's config, which the deployed commit cannot change.
  * Whoever started the run must have the stage's level; a stage with no gate rejects everything.
  */
-import type { RepoConfig } from '../core/config/index.ts';
-import { findGate, requiredLevel, trustedApps } from '../core/config/index.ts';
+import { findGate, type RepoConfig, requiredLevel, trustedApps } from '../core/config/index.ts';
 import { isUserError, UserError } from '../core/errors.ts';
-import { readRecordOnCommit } from '../core/github/commit-record.ts';
-import { evaluateGate, parseGate } from '../core/metrics/gate.ts';
-import type { GateResult } from '../core/metrics/types.ts';
+import { readRecordOnCommit } from '../core/github/index.ts';
+import { evaluateGate, type GateResult, parseGate } from '../core/metrics/index.ts';
 import { findTagEvent, isRegistryTag, isVersion, parseTag, type RegistryState, type VersionState } from '../core/registry/index.ts';
-import { renderDeploymentReview, type DeploymentReviewInput } from '../core/report/deployment-review.ts';
+import { type DeploymentReviewInput, renderDeploymentReview } from '../core/report/index.ts';
 import { MalformedPayloadError, type ProtectionRulePayload } from './payloads.ts';
 import { authorise } from './permission.ts';
 import { aboutModel, loadRegistry, previousHolder, requireConfig, requireModel } from './registry-source.ts';

@@ -7,10 +7,8 @@
  * so a redelivery tries again. Runs of releases before objects were recorded name the tag only
  * (`tag:<name>`): see `runForTag`.
  */
-import { fitTitle } from '../core/github/check-run.ts';
-import type { GitHubClient } from '../core/github/index.ts';
-import { CHECK_OUTPUT_LIMIT, truncateText } from '../core/github/truncate.ts';
-import { code, inertLines } from '../core/report/index.ts';
+import { fitTitle, type GitHubClient } from '../core/github/index.ts';
+import { CHECK_OUTPUT_LIMIT, code, inertLines, truncateText } from '../core/report/index.ts';
 import type { RepoTarget } from './runtime.ts';
 
 export const REGISTRY_CHECK_NAME = 'cairn registry';

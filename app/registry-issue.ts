@@ -7,17 +7,9 @@
  * process a registry read before the one the issue already shows is never rendered over it (other
  * instances of the app may still write an older one; the next registry change corrects it).
  */
-import { isAuthor, type GitHubClient } from '../core/github/index.ts';
-import { hasMarkerLine } from '../core/github/sticky-comment.ts';
+import { type GitHubClient, hasMarkerLine, isAuthor } from '../core/github/index.ts';
 import type { Logger } from '../core/logger.ts';
-import {
-  readDeploymentsSeen,
-  recordDeployment,
-  renderRegistryView,
-  REGISTRY_ISSUE_MARKER,
-  REGISTRY_ISSUE_TITLE,
-  type DeploymentSeen,
-} from '../core/report/registry-view.ts';
+import { type DeploymentSeen, readDeploymentsSeen, recordDeployment, REGISTRY_ISSUE_MARKER, REGISTRY_ISSUE_TITLE, renderRegistryView } from '../core/report/index.ts';
 import type { LoadedRegistry } from './registry-source.ts';
 import { appIdentity } from './app-identity.ts';
 import { statusOf, type HandlerContext, type KnownIssue, type RepoTarget } from './runtime.ts';

@@ -1,36 +1,11 @@
 /** The registry and the config of one repository, read through the API. */
 import type { RepoConfig } from '../core/config/index.ts';
-import { conditionalGet } from '../core/github/conditional-get.ts';
-import { listTagRefs, registryTagsFromRefs, type TagObjectCache } from '../core/github/registry-tags.ts';
-import { readRepoConfigAt } from '../core/github/repo-config.ts';
-import type { GitHubClient } from '../core/github/index.ts';
+import { conditionalGet, type GitHubClient, listTagRefs, readRepoConfigAt, registryTagsFromRefs, type TagObjectCache } from '../core/github/index.ts';
 import { UserError } from '../core/errors.ts';
 import { isRegistryTag, isVersion, parseTag, registryState, type AnnotatedTag, type ModelState, type RegistryState } from '../core/registry/index.ts';
 import { judgeTags } from './missed-tags.ts';
-import type { AppRuntime, HandlerContext, RepoTarget } from './runtime.ts';
-import { verdictKey, type TagVerdict } from './tag-verdict.ts';
-
-/** The registry tags as the tag list has them, every one, honoured or not. */
-export interface RawRegistry {
-  tags: AnnotatedTag[];
-  /** Registry-looking tags that point straight at a commit (GTO ignores them). */
-  lightweight: Array<{ tag: string; sha: string }>;
-  /** Every registry-looking tag name, lightweight ones included (for `#N` counters). */
-  tagNames: string[];
-  /** The state of every annotated tag; the app uses the honoured ones' (`LoadedRegistry.state`). */
-  state: RegistryState;
-  /**
-   * When GitHub's answer to this load arrived, in this process's order of answers. A later answer
-   * almost always shows GitHub no earlier; two requests in flight together can cross (a retried
-   * one, say), and then the next registry change puts things right.
-   */
-  loadOrder: number;
-  /**
-   * The tag objects the registry was read from, by SHA. The next tag list reuses them and reads
-   * only the objects of tags it has not seen, however many tags the registry has.
-   */
-  objects: ReadonlyMap<string, AnnotatedTag>;
-}
+import type { AppRuntime, HandlerContext, RawRegistry, RepoTarget, TagVerdict } from './runtime.ts';
+import { verdictKey } from './tag-verdict.ts';
 
 /** The registry the app acts on: only tags that were honoured count (app/tag-verdict.ts). */
 export interface LoadedRegistry extends RawRegistry {

@@ -4,18 +4,48 @@
  * interfaces core takes.
  */
 import type { Context } from 'probot';
-import type { EtagCache, EtagEntry } from '../core/github/conditional-get.ts';
-import type { GitHubClient } from '../core/github/index.ts';
-import type { TagObjectCache } from '../core/github/registry-tags.ts';
+import type { EtagCache, EtagEntry, GitHubClient, TagObjectCache } from '../core/github/index.ts';
 import type { Logger } from '../core/logger.ts';
 import type { AnnotatedTag, RegistryState } from '../core/registry/index.ts';
-import type { NotHonouredTag } from '../core/report/registry-view.ts';
-import type { AppIdentity } from './app-identity.ts';
+import type { NotHonouredTag } from '../core/report/index.ts';
 import { DeliveryGuard } from './delivery-guard.ts';
 import { LruCache } from './lru.ts';
 import type { RepositoryPayload } from './payloads.ts';
-import type { RawRegistry } from './registry-source.ts';
-import type { TagVerdict } from './tag-verdict.ts';
+
+/** The registry tags as the tag list has them, every one, honoured or not. */
+export interface RawRegistry {
+  tags: AnnotatedTag[];
+  /** Registry-looking tags that point straight at a commit (GTO ignores them). */
+  lightweight: Array<{ tag: string; sha: string }>;
+  /** Every registry-looking tag name, lightweight ones included (for `#N` counters). */
+  tagNames: string[];
+  /** The state of every annotated tag; the app uses the honoured ones' (`LoadedRegistry.state`). */
+  state: RegistryState;
+  /**
+   * When GitHub's answer to this load arrived, in this process's order of answers. A later answer
+   * almost always shows GitHub no earlier; two requests in flight together can cross (a retried
+   * one, say), and then the next registry change puts things right.
+   */
+  loadOrder: number;
+  /**
+   * The tag objects the registry was read from, by SHA. The next tag list reuses them and reads
+   * only the objects of tags it has not seen, however many tags the registry has.
+   */
+  objects: ReadonlyMap<string, AnnotatedTag>;
+}
+
+/** Whether a registry tag was honoured, and who pushed it or why not (app/tag-verdict.ts reads and writes them). */
+export type NotHonouredReason = 'unauthorised' | 'no-push-event' | 'undecided' | 'earlier-failure';
+
+export type TagVerdict =
+  | { honoured: true; by: string; byApp: boolean }
+  | { honoured: false; reason: NotHonouredReason; by?: string };
+
+export interface AppIdentity {
+  id: number;
+  slug: string;
+  botLogin: string;
+}
 
 export interface KnownIssue {
   number: number;
@@ -144,4 +174,4 @@ export function eventLogger(context: Context): Logger {
   };
 }
 
-export { statusOf } from '../core/github/status.ts';
+export { statusOf } from '../core/github/index.ts';

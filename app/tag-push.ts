@@ -12,14 +12,10 @@
 import semver from 'semver';
 import { requiredLevel, trustedApps, type ModelConfig, type RepoConfig, type RequiredLevel } from '../core/config/index.ts';
 import { isUserError } from '../core/errors.ts';
-import { readRecordOnCommit } from '../core/github/commit-record.ts';
-import { dispatchWorkflow } from '../core/github/dispatch.ts';
-import type { GitHubClient } from '../core/github/index.ts';
-import { ensureRelease } from '../core/github/releases.ts';
+import { dispatchWorkflow, ensureRelease, type GitHubClient, readRecordOnCommit } from '../core/github/index.ts';
 import type { Logger } from '../core/logger.ts';
-import { findTagEvent, isRegistryTag, isVersion, parseTag, tagFromRef, type AnnotatedTag, type ParsedTag, type RegistryEvent } from '../core/registry/index.ts';
-import { code, inertLines } from '../core/report/index.ts';
-import { renderReleaseNotes } from '../core/report/release-notes.ts';
+import { findTagEvent, isRegistryTag, isVersion, parseTag, tagFromRef, type AnnotatedTag, type Assignment, type RegistryEvent, type Registration } from '../core/registry/index.ts';
+import { code, inertLines, renderReleaseNotes } from '../core/report/index.ts';
 import { appIdentity } from './app-identity.ts';
 import { handlingKey } from './missed-tags.ts';
 import type { PushPayload } from './payloads.ts';
@@ -27,8 +23,8 @@ import { authorise, type Actor, type Authorisation } from './permission.ts';
 import { abandonRegistryCheck, findRegistryCheck, finishRegistryCheck, startRegistryCheck, type PushedTag, type RegistryCheckOutcome } from './registry-check.ts';
 import { refreshRegistryIssue } from './registry-issue.ts';
 import { aboutTag, deployWorkflow, honouredView, latestView, loadRegistry, requireConfig, requireModel, requireStage, type LoadedRegistry } from './registry-source.ts';
-import { parses, pushedTag, readVerdict, verdictKey, verdictMarker, type TagVerdict } from './tag-verdict.ts';
-import type { AppRuntime, HandlerContext, RepoTarget } from './runtime.ts';
+import { parses, pushedTag, readVerdict, verdictKey, verdictMarker } from './tag-verdict.ts';
+import type { AppRuntime, HandlerContext, RepoTarget, TagVerdict } from './runtime.ts';
 
 function tagUrl(target: RepoTarget, tag: string): string {
   return `${target.htmlUrl}/releases/tag/${encodeURIComponent(tag)}`;
@@ -228,9 +224,9 @@ export async function handleRegistryTag(ctx: HandlerContext, tag: AnnotatedTag, 
   }
 }
 
-async function register(ctx: HandlerContext, tag: AnnotatedTag, parsed: ParsedTag, model: ModelConfig, config: RepoConfig): Promise<RegistryCheckOutcome> {
+async function register(ctx: HandlerContext, tag: AnnotatedTag, parsed: Registration, model: ModelConfig, config: RepoConfig): Promise<RegistryCheckOutcome> {
   const { octokit, target, logger } = ctx;
-  const version = parsed.version as string;
+  const { version } = parsed;
   // Who may leave evidence is the default branch's call (`config`, read once per push), never the tagged commit's.
   const trusted = trustedApps(config);
   const { record, ignored } = await readRecordOnCommit(octokit, { owner: target.owner, repo: target.repo, sha: tag.sha, model: parsed.name, trustedApps: trusted, logger });
@@ -254,9 +250,9 @@ async function register(ctx: HandlerContext, tag: AnnotatedTag, parsed: ParsedTa
   };
 }
 
-async function assign(ctx: HandlerContext, tag: AnnotatedTag, parsed: ParsedTag, registry: LoadedRegistry, config: RepoConfig): Promise<RegistryCheckOutcome> {
+async function assign(ctx: HandlerContext, tag: AnnotatedTag, parsed: Assignment, registry: LoadedRegistry, config: RepoConfig): Promise<RegistryCheckOutcome> {
   const { octokit, target } = ctx;
-  const stage = parsed.stage as string;
+  const { stage } = parsed;
   const event = findTagEvent(registry.state, tag.tag);
   const version = event?.version;
   if (!version || !isVersion(version)) {

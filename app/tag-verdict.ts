@@ -23,14 +23,9 @@
  * push is being handled, or they were not looked up yet) are left out of the registry too.
  */
 import { parseTag, type AnnotatedTag } from '../core/registry/index.ts';
-import type { NotHonouredTag } from '../core/report/registry-view.ts';
+import type { NotHonouredTag } from '../core/report/index.ts';
 import type { PushedTag, RegistryCheckRun } from './registry-check.ts';
-
-export type NotHonouredReason = 'unauthorised' | 'no-push-event' | 'undecided' | 'earlier-failure';
-
-export type TagVerdict =
-  | { honoured: true; by: string; byApp: boolean }
-  | { honoured: false; reason: NotHonouredReason; by?: string };
+import type { NotHonouredReason, TagVerdict } from './runtime.ts';
 
 /** The verdict line; only the summary's last line is read, so text above it (a quoted error, say) cannot pose as one. */
 const MARKER = /^<!-- cairn:tag-verdict (honoured|unauthorised|no-push-event|undecided) object=([0-9a-f]{40}|[0-9a-f]{64})(?: by=(\S+))? -->$/;

@@ -1,5 +1,4 @@
-import { formatGateResult } from '../core/metrics/gate.ts';
-import type { MetricsReport } from '../core/metrics/types.ts';
+import { formatGateResult, type MetricsReport } from '../core/metrics/index.ts';
 
 const fmt = (value: number | null | undefined) => (value === null || value === undefined ? '—' : value.toFixed(4));
 

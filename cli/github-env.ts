@@ -1,7 +1,6 @@
-import { createOctokit } from '../core/github/octokit.ts';
-import { readBaselineFromRef } from '../core/github/baseline.ts';
+import { createOctokit, readBaselineFromRef } from '../core/github/index.ts';
 import type { Logger } from '../core/logger.ts';
-import type { MetricsReport } from '../core/metrics/types.ts';
+import type { MetricsReport } from '../core/metrics/index.ts';
 
 /**
  * `ref:<branch>` baselines from a laptop or any CI: needs GITHUB_TOKEN and GITHUB_REPOSITORY

@@ -1,4 +1,4 @@
-import { applyOnnxruntimeDefaults } from '../core/evaluate/onnxruntime-environment.ts';
+import { applyOnnxruntimeDefaults } from '../core/onnxruntime-environment.ts';
 import { processIO } from './io.ts';
 import { main } from './run.ts';
 

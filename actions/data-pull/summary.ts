@@ -1,7 +1,7 @@
 import { relative, sep } from 'node:path';
 import { formatBytes, formatDuration } from '../../core/byte-size.ts';
-import { code, codeCell, formatCount, inert, table } from '../../core/report/format.ts';
-import type { PullResult } from '../../core/store/pull.ts';
+import { code, codeCell, formatCount, inert, table } from '../../core/report/index.ts';
+import type { PullResult } from '../../core/store/index.ts';
 
 /** What the Actions cache did for this pull. */
 export interface RestoredCache {

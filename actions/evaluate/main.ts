@@ -1,4 +1,4 @@
-import { applyOnnxruntimeDefaults } from '../../core/evaluate/onnxruntime-environment.ts';
+import { applyOnnxruntimeDefaults } from '../../core/onnxruntime-environment.ts';
 import { runAction } from '../shared/action-logger.ts';
 import { run } from './run.ts';
 

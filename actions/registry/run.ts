@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
-import { findModelConfig } from '../../core/config/parse.ts';
-import { readRepoConfig } from '../../core/config/read.ts';
+import { findModelConfig, readRepoConfig } from '../../core/config/index.ts';
 import { UserError } from '../../core/errors.ts';
-import { findTagEvent, isRegistryTag, isVersion, parseTag, registryState, tagFromRef } from '../../core/registry/index.ts';
-import { readAnnotatedTags, tagKind } from '../../core/registry/local-git.ts';
-import { code, codeCell, table } from '../../core/report/format.ts';
+import { findTagEvent, isRegistryTag, isVersion, parseTag, readAnnotatedTags, registryState, tagFromRef, tagKind } from '../../core/registry/index.ts';
+import { code, codeCell, table } from '../../core/report/index.ts';
 import { info, optionalInput } from '../shared/action-logger.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
 import { readRunnerEnv } from '../shared/runner-env.ts';

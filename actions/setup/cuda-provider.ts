@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../../core/errors.ts';
-import { cudaProviderLibraryName, onnxruntimeBindingDir, onnxruntimePackageDir } from '../../core/evaluate/onnxruntime-files.ts';
+import { cudaProviderLibraryName, onnxruntimeBindingDir, onnxruntimePackageDir } from '../../core/onnxruntime-files.ts';
 import type { Logger } from '../../core/logger.ts';
 
 export type CudaMode = 'auto' | 'true' | 'false';

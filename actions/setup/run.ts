@@ -8,7 +8,7 @@ import { actionLogger } from '../shared/action-logger.ts';
 import { parseEnumInput } from '../shared/inputs.ts';
 import { readRunnerEnv } from '../shared/runner-env.ts';
 import { writeCliShims } from './cli-shim.ts';
-import { probeNvidiaGpu } from '../../core/gpu/nvidia.ts';
+import { probeNvidiaGpu } from '../../core/gpu/index.ts';
 import { ensureCudaProvider, type CudaProviderOptions } from './cuda-provider.ts';
 
 export interface SetupOptions {

@@ -10,13 +10,14 @@
  * command finds what it did for the comment by the request line in the tag's message.
  */
 import { isUserError } from '../../core/errors.ts';
-import { findStickyComment, withMarker } from '../../core/github/sticky-comment.ts';
+import { findStickyComment, withMarker } from '../../core/github/index.ts';
 import { inertLines } from '../../core/report/index.ts';
 import type { IssueCommentPayload } from '../payloads.ts';
 import { appIdentity } from '../app-identity.ts';
 import type { HandlerContext } from '../runtime.ts';
 import { CommandSyntaxError, parseCommand, USAGE, type ChatCommand } from './command.ts';
-import { runCommand, type CommandResult } from './run-command.ts';
+import type { CommandResult } from './request.ts';
+import { runCommand } from './run-command.ts';
 
 type Reaction = 'eyes' | '+1' | '-1' | 'confused';
 

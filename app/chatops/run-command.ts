@@ -7,8 +7,7 @@
  */
 import { meetsLevel, requiredLevel, type RepoConfig, type RequiredLevel } from '../../core/config/index.ts';
 import { UserError } from '../../core/errors.ts';
-import { resolveRef } from '../../core/github/baseline.ts';
-import { createAnnotatedTag } from '../../core/github/registry-tags.ts';
+import { createAnnotatedTag, resolveRef } from '../../core/github/index.ts';
 import {
   findModel,
   planAssignment,
@@ -17,29 +16,13 @@ import {
   type PlanContext,
   type PlannedTag,
 } from '../../core/registry/index.ts';
-import { COMMENT_BODY_LIMIT } from '../../core/github/index.ts';
-import { code, inert } from '../../core/report/index.ts';
-import { renderModelsTable } from '../../core/report/registry-view.ts';
+import { code, COMMENT_BODY_LIMIT, inert, renderModelsTable } from '../../core/report/index.ts';
 import { aboutModel, deployWorkflow, loadRegistry, previousHolder, requireConfig, requireModel, requireStage, type LoadedRegistry } from '../registry-source.ts';
 import type { HandlerContext, RepoTarget } from '../runtime.ts';
-import type { ChatCommand } from './command.ts';
+import type { CommandRequest, CommandResult } from './request.ts';
 import { userPermission } from '../permission.ts';
 import { pushedByApp } from '../tag-verdict.ts';
 import { runSync } from './sync.ts';
-
-export interface CommandRequest {
-  command: ChatCommand;
-  commenter: string;
-  issueNumber: number;
-  commentId: number;
-  commentUrl: string;
-}
-
-export interface CommandResult {
-  /** `answered`: a question (show, help), whose reply is all there is to say. */
-  outcome: 'done' | 'refused' | 'answered';
-  body: string;
-}
 
 /** Room left in a reply for the hidden marker line handle-comment.ts puts first. */
 const REPLY_MARKER_ROOM = 100;

@@ -19,7 +19,7 @@ import { honouredView, latestView, loadRegistry } from '../registry-source.ts';
 import type { HandlerContext } from '../runtime.ts';
 import { handleRegistryTag, type Authoriser } from '../tag-push.ts';
 import { awaitsSync, parses, pushedTag, readVerdict, verdictKey, verdictMarker } from '../tag-verdict.ts';
-import type { CommandRequest, CommandResult } from './run-command.ts';
+import type { CommandRequest, CommandResult } from './request.ts';
 
 export async function runSync(ctx: HandlerContext, request: CommandRequest): Promise<CommandResult> {
   const { octokit, target, runtime } = ctx;

@@ -9,10 +9,8 @@ import { copyAtomic } from '../../core/atomic-write.ts';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../../core/logger.ts';
-import { planAssignment, planRegistration, registryState, type PlanContext } from '../../core/registry/index.ts';
-import { applyPlannedTags, gitIdentity, listTagNames, readAnnotatedTags, resolveCommit } from '../../core/registry/local-git.ts';
-import { pushModelArtifact } from '../../core/store/model-artifacts.ts';
-import type { ObjectStore } from '../../core/store/store.ts';
+import { applyPlannedTags, gitIdentity, listTagNames, planAssignment, type PlanContext, planRegistration, readAnnotatedTags, registryState, resolveCommit } from '../../core/registry/index.ts';
+import { type ObjectStore, pushModelArtifact } from '../../core/store/index.ts';
 import type { CliIO } from '../io.ts';
 import { registryCommand } from './registry.ts';
 

@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { checkOutputPaths } from '../../core/output-paths.ts';
-import { readFeatureList } from '../../core/evaluate/feature-list.ts';
+import { readFeatureList, runGatedEvaluation } from '../../core/evaluate/index.ts';
 import { GateFailure } from '../../core/errors.ts';
-import { runGatedEvaluation } from '../../core/evaluate/gated.ts';
-import { BOOTSTRAP_DEFAULTS } from '../../core/metrics/bootstrap.ts';
+import { BOOTSTRAP_DEFAULTS } from '../../core/metrics/index.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
 import { formatMetricsSummary } from '../format.ts';
 import { parseChoice, parseCommandArgs, parsePositiveInt, requireOption, verbosityOf } from '../args.ts';

@@ -1,22 +1,7 @@
 import { join, resolve } from 'node:path';
-import { readRepoConfig } from '../../core/config/read.ts';
+import { readRepoConfig } from '../../core/config/index.ts';
 import { UserError } from '../../core/errors.ts';
-import {
-  BUMP_PARTS,
-  parseTag,
-  planAssignment,
-  planDeprecation,
-  planDeregistration,
-  planRegistration,
-  planUnassignment,
-  registryState,
-  registryView,
-  tagFromRef,
-  type PlanContext,
-  type PlannedTag,
-  type RegistryView,
-} from '../../core/registry/index.ts';
-import { applyPlannedTags, checkRepository, gitIdentity, listTagNames, readAnnotatedTags, resolveCommit } from '../../core/registry/local-git.ts';
+import { applyPlannedTags, BUMP_PARTS, checkRepository, gitIdentity, listTagNames, parseTag, planAssignment, type PlanContext, planDeprecation, planDeregistration, type PlannedTag, planRegistration, planUnassignment, readAnnotatedTags, registryState, registryView, type RegistryView, resolveCommit, tagFromRef } from '../../core/registry/index.ts';
 import { parseChoice, parseCommandArgs } from '../args.ts';
 import type { CliIO } from '../io.ts';
 import { REGISTRY_SUBCOMMANDS, registryHelp, registrySubcommandHelp } from './registry-help.ts';

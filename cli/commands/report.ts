@@ -1,13 +1,11 @@
 import { resolve } from 'node:path';
 import { writeFilesAtomic } from '../../core/atomic-write.ts';
 import { checkOutputPaths } from '../../core/output-paths.ts';
-import { findModelConfig } from '../../core/config/parse.ts';
-import { readMetricsReport } from '../../core/metrics/read-report.ts';
-import { renderComment, stickyMarker } from '../../core/report/comment.ts';
-import { renderModelCard } from '../../core/report/model-card.ts';
+import { findModelConfig, readRepoConfig } from '../../core/config/index.ts';
+import { readMetricsReport } from '../../core/metrics/index.ts';
+import { renderComment, renderModelCard, stickyMarker } from '../../core/report/index.ts';
 import { parseCommandArgs, requireOption, verbosityOf } from '../args.ts';
 import { cliLogger, type CliIO } from '../io.ts';
-import { readRepoConfig } from '../../core/config/read.ts';
 
 export const reportHelp = `Usage: cairn report --metrics metrics.json [options]
 

@@ -9,7 +9,7 @@
  * "The model's stages" are all configured stages: any of them can hold a version of any model, and
  * taking a version (or the whole model) away takes it from every stage that holds it or may later.
  */
-import type { RegistryEvent } from '../registry/types.ts';
+import type { RegistryEvent } from '../registry/index.ts';
 import { PERMISSION_LEVELS, type PermissionLevel, type RepoConfig } from './repo-config.schema.ts';
 
 /** Registering a version makes no stage change; it needs what pushing a tag needs. */
@@ -23,14 +23,18 @@ export interface RequiredLevel {
   key?: string;
 }
 
+/** A registry change as far as permissions go: a stage change names its stage (a ParsedTag is one). */
+export type RegistryChange = { event: Exclude<RegistryEvent, StageEvent> } | { event: StageEvent; stage: string };
+type StageEvent = 'assignment' | 'unassignment';
+
 /** The level a change needs. A stage missing from the config needs `admin`: nobody's tag may invent one. */
-export function requiredLevel(config: RepoConfig, change: { event: RegistryEvent; stage?: string }): RequiredLevel {
+export function requiredLevel(config: RepoConfig, change: RegistryChange): RequiredLevel {
   switch (change.event) {
     case 'registration':
       return { level: REGISTER_LEVEL };
     case 'assignment':
     case 'unassignment': {
-      const stage = change.stage ?? '';
+      const { stage } = change;
       return Object.hasOwn(config.stages, stage) ? { level: config.stages[stage].promote, key: `stages.${stage}.promote` } : { level: 'admin' };
     }
     case 'deregistration':

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { parseGate } from '../metrics/gate.ts';
-import { METRIC_NAMES } from '../metrics/types.ts';
+import { METRIC_NAMES, parseGate } from '../metrics/index.ts';
 
 /** The schema of `.github/cairn.yml`. Keys are snake_case like the rest of the YAML users write. */
 

@@ -1,11 +1,11 @@
 import { UserError } from '../errors.ts';
-import { planColumns } from './batch-builder.ts';
-import { kindOfJsonValues, kindOfTextCells } from './infer-kinds.ts';
-import { readCsvBatches } from './read-csv.ts';
-import { jsonlRows } from './read-jsonl.ts';
-import { openParquet } from './read-parquet.ts';
-import { MAX_COLUMNS, tooManyColumns } from './record-bounds.ts';
-import { formatOf } from './table-format.ts';
+import { planColumns } from './internal/batch-builder.ts';
+import { kindOfJsonValues, kindOfTextCells } from './internal/infer-kinds.ts';
+import { readCsvBatches } from './internal/read-csv.ts';
+import { jsonlRows } from './internal/read-jsonl.ts';
+import { openParquet } from './internal/read-parquet.ts';
+import { MAX_COLUMNS, tooManyColumns } from './internal/record-bounds.ts';
+import { formatOf } from './internal/table-format.ts';
 import type { ColumnKind, TableSchema } from './types.ts';
 
 export const DEFAULT_SAMPLE_ROWS = 1000;

@@ -1,8 +1,8 @@
-import { planColumns } from './batch-builder.ts';
-import { readCsvBatches } from './read-csv.ts';
-import { readJsonlBatches } from './read-jsonl.ts';
-import { openParquet, readParquetBatches } from './read-parquet.ts';
-import { formatOf } from './table-format.ts';
+import { planColumns } from './internal/batch-builder.ts';
+import { readCsvBatches } from './internal/read-csv.ts';
+import { readJsonlBatches } from './internal/read-jsonl.ts';
+import { openParquet, readParquetBatches } from './internal/read-parquet.ts';
+import { formatOf } from './internal/table-format.ts';
 import type { ColumnBatch, ReadOptions, TableSchema } from './types.ts';
 
 /**

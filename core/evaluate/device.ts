@@ -7,9 +7,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { listSupportedBackends } from 'onnxruntime-node';
 import { UserError } from '../errors.ts';
-import { probeNvidiaGpu, type ProbeResult } from '../gpu/nvidia.ts';
+import { probeNvidiaGpu, type ProbeResult } from '../gpu/index.ts';
 import type { Logger } from '../logger.ts';
-import { cudaProviderLibraryName, onnxruntimeBindingDir, onnxruntimePackageDir } from './onnxruntime-files.ts';
+import { cudaProviderLibraryName, onnxruntimeBindingDir, onnxruntimePackageDir } from '../onnxruntime-files.ts';
 
 export type DeviceRequest = 'auto' | 'cpu' | 'cuda';
 export type ExecutionProvider = 'cpu' | 'cuda';

@@ -7,17 +7,15 @@ import { basename, extname } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { inspectTable, readTable, sha256File } from '../data/index.ts';
-import { BOOTSTRAP_DEFAULTS, bootstrapIntervals, type BootstrapSettings } from '../metrics/bootstrap.ts';
-import { classF1Key, MetricsAccumulator } from '../metrics/metrics-accumulator.ts';
-import { METRICS_SCHEMA, type Decision, type MetricsReport, type Task } from '../metrics/types.ts';
+import { BOOTSTRAP_DEFAULTS, bootstrapIntervals, type BootstrapSettings, classF1Key, type Decision, METRICS_SCHEMA, MetricsAccumulator, type MetricsReport, type Task } from '../metrics/index.ts';
 import type { DeviceProbes, DeviceRequest } from './device.ts';
-import { classificationTarget, regressionTarget, resolveClasses, targetKind, type ClassList, type TargetEncoder } from './class-labels.ts';
-import { buildFeeds } from './input-feeds.ts';
-import { columnsToRead, planInputs, quoteList } from './input-mapping.ts';
-import { summarizeLatency } from './latency.ts';
-import { openModel, toTensorInfo, type SessionFactory } from './model-session.ts';
-import { planOutputs, taskFromWidth, type OutputPlan } from './output-plan.ts';
-import { outputWidth, readPredictions } from './read-predictions.ts';
+import { classificationTarget, regressionTarget, resolveClasses, targetKind, type ClassList, type TargetEncoder } from './internal/class-labels.ts';
+import { buildFeeds } from './internal/input-feeds.ts';
+import { columnsToRead, planInputs, quoteList } from './internal/input-mapping.ts';
+import { summarizeLatency } from './internal/latency.ts';
+import { openModel, toTensorInfo, type SessionFactory } from './internal/model-session.ts';
+import { planOutputs, taskFromWidth, type OutputPlan } from './internal/output-plan.ts';
+import { outputWidth, readPredictions } from './internal/read-predictions.ts';
 
 export interface EvaluateOptions {
   modelPath: string;

@@ -1,16 +1,12 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import { findGate, trustedApps } from '../config/parse.ts';
-import { readRepoConfig } from '../config/read.ts';
+import { findGate, readRepoConfig, trustedApps } from '../config/index.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { evaluateGate, parseGate, type GateRule } from '../metrics/gate.ts';
-import type { BootstrapSettings } from '../metrics/bootstrap.ts';
-import { readMetricsReport } from '../metrics/read-report.ts';
-import { METRIC_NAMES, type MetricsReport, type Task } from '../metrics/types.ts';
+import { type BootstrapSettings, evaluateGate, type GateRule, METRIC_NAMES, type MetricsReport, parseGate, readMetricsReport, type Task } from '../metrics/index.ts';
 import { repositoryRoot } from '../repository-root.ts';
-import { evaluateModel } from './evaluate.ts';
+import { evaluateModel } from './evaluate-model.ts';
 import { cliOption, type SpellOption } from '../option-names.ts';
-import { matchModel } from './model-match.ts';
+import { matchModel } from './internal/model-match.ts';
 
 export interface GatedEvaluationOptions {
   modelPath: string;

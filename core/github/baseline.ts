@@ -5,7 +5,7 @@
  */
 import { UserError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logger.ts';
-import type { MetricsReport } from '../metrics/types.ts';
+import type { MetricsReport } from '../metrics/index.ts';
 import { checkRunName } from './check-run.ts';
 import { readRecordOnCommit } from './commit-record.ts';
 import type { GitHubClient } from './octokit.ts';

@@ -2,11 +2,10 @@
  * The check run `cairn: <model>` on the evaluated commit: the verdict (gate -> conclusion), the
  * human summary, and the machine-readable record that baselines and the app read back.
  */
-import type { MetricsReport } from '../metrics/types.ts';
-import { plainLine } from '../report/inert.ts';
+import type { MetricsReport } from '../metrics/index.ts';
+import { CHECK_OUTPUT_LIMIT, plainLine, truncateText } from '../report/index.ts';
 import { formatRecordText } from './eval-record.ts';
 import type { GitHubClient } from './octokit.ts';
-import { CHECK_OUTPUT_LIMIT, truncateText } from './truncate.ts';
 
 export interface PublishCheckRunOptions {
   owner: string;

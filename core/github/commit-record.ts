@@ -6,7 +6,7 @@
  * better-looking run was not used.
  */
 import type { Logger } from '../logger.ts';
-import type { MetricsReport } from '../metrics/types.ts';
+import type { MetricsReport } from '../metrics/index.ts';
 import { checkRunName } from './check-run.ts';
 import { readRecordFromCheckRun } from './eval-record.ts';
 import { describeApp, isTrustedSource, type CheckRunApp } from './evidence-source.ts';

@@ -4,9 +4,8 @@
  * never need the object store to know how a commit's model scored.
  */
 import type { Logger } from '../logger.ts';
-import { metricsReportProblems } from '../metrics/metrics-report.schema.ts';
-import { METRICS_SCHEMA, type MetricsReport } from '../metrics/types.ts';
-import { CHECK_OUTPUT_LIMIT } from './truncate.ts';
+import { METRICS_SCHEMA, type MetricsReport, metricsReportProblems } from '../metrics/index.ts';
+import { CHECK_OUTPUT_LIMIT } from '../report/index.ts';
 
 export const RECORD_MARKER = '<!-- cairn:record -->';
 

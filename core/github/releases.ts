@@ -1,6 +1,6 @@
 /** One GitHub Release per registered version, created once: a redelivered tag push finds it there. */
 import type { GitHubClient } from './octokit.ts';
-import { truncateText } from './truncate.ts';
+import { truncateText } from '../report/index.ts';
 import { statusOf } from './status.ts';
 
 /** GitHub rejects release bodies longer than this many characters. */

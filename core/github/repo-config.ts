@@ -2,7 +2,7 @@
  * `.github/cairn.yml` read through the API at one commit, for front doors that have no checkout
  * (the app). Validated exactly as the local file is; a missing file is `undefined`.
  */
-import { configTooLarge, parseRepoConfig, type RepoConfig } from '../config/parse.ts';
+import { configTooLarge, parseRepoConfig, type RepoConfig } from '../config/index.ts';
 import { isUserError, UserError } from '../errors.ts';
 import { conditionalGet, type EtagCache } from './conditional-get.ts';
 import type { GitHubClient } from './octokit.ts';

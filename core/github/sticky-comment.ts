@@ -7,7 +7,7 @@
  */
 import { isAuthor } from './identity.ts';
 import type { GitHubClient } from './octokit.ts';
-import { COMMENT_BODY_LIMIT, truncateText } from './truncate.ts';
+import { COMMENT_BODY_LIMIT, truncateText } from '../report/index.ts';
 
 export interface StickyCommentOptions {
   owner: string;

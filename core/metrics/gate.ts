@@ -3,8 +3,8 @@
  * Parsing (never eval) lives in gate-parse.ts, checking and CLI lines in gate-evaluate.ts;
  * import from here.
  */
-export { ALL_METRIC_NAMES, parseGate } from './gate-parse.ts';
-export type { GateOp, GateRule, GateThreshold } from './gate-parse.ts';
-export { evaluateGate, formatGateResult } from './gate-evaluate.ts';
-export type { EvaluateGateOptions } from './gate-evaluate.ts';
+export { ALL_METRIC_NAMES, parseGate } from './internal/gate-parse.ts';
+export type { GateOp, GateRule, GateThreshold } from './internal/gate-parse.ts';
+export { evaluateGate, formatGateResult } from './internal/gate-evaluate.ts';
+export type { EvaluateGateOptions } from './internal/gate-evaluate.ts';
 export type { GateResult, GateRuleResult } from './types.ts';

@@ -10,13 +10,13 @@ import {
   encodeArray,
   parseAccumulatorState,
   type MetricsAccumulatorState,
-} from './accumulator-state.ts';
-import { binaryResult, multiclassResult, type StoredProba } from './classification-metrics.ts';
-import { rankScores, resampledThresholdCounts, type ScoreRanking } from './binary-clf-curve.ts';
-import { GrowableArray } from './growable-array.ts';
-import { probabilityRows } from './multiclass-roc-auc.ts';
-import type { ProbaDtype } from './log-loss.ts';
-import { regressionMetrics } from './regression.ts';
+} from './internal/accumulator-state.ts';
+import { binaryResult, multiclassResult, type StoredProba } from './internal/classification-metrics.ts';
+import { rankScores, resampledThresholdCounts, type ScoreRanking } from './internal/binary-clf-curve.ts';
+import { GrowableArray } from './internal/growable-array.ts';
+import { probabilityRows } from './internal/multiclass-roc-auc.ts';
+import type { ProbaDtype } from './internal/log-loss.ts';
+import { regressionMetrics } from './internal/regression.ts';
 import { METRIC_NAMES, type MetricsReport, type Task } from './types.ts';
 
 export interface MetricsBatch {

@@ -139,16 +139,11 @@ export function parseTag(tag: string): ParsedTag {
   if (refused) throw new InvalidTagError(tag, refused);
   // GTO's grammar reserves `@created` but no GTO release gives it an event; it is no registry event here.
   if (groups.special === 'created') throw new InvalidTagError(tag, '"@created" is reserved and records nothing');
-  const parsed: ParsedTag = { name: modelNameFromTag(groups.name), event: 'deprecation' };
-  if (groups.version) {
-    parsed.event = groups.cancel ? 'deregistration' : 'registration';
-    parsed.version = groups.version;
-  } else if (groups.stage) {
-    parsed.event = groups.cancel ? 'unassignment' : 'assignment';
-    parsed.stage = groups.stage;
-  }
-  if (groups.number !== undefined) parsed.number = Number(groups.number);
-  return parsed;
+  const name = modelNameFromTag(groups.name);
+  const number = groups.number === undefined ? {} : { number: Number(groups.number) };
+  if (groups.version) return { name, event: groups.cancel ? 'deregistration' : 'registration', version: groups.version, ...number };
+  if (groups.stage) return { name, event: groups.cancel ? 'unassignment' : 'assignment', stage: groups.stage, ...number };
+  return { name, event: 'deprecation', ...number };
 }
 
 /** The inverse of parseTag. */
@@ -158,10 +153,10 @@ export function formatTag(event: ParsedTag): string {
   switch (event.event) {
     case 'registration':
     case 'deregistration':
-      return `${name}@${checkVersion(event.version ?? '')}${event.event === 'deregistration' ? '!' : ''}${number}`;
+      return `${name}@${checkVersion(event.version)}${event.event === 'deregistration' ? '!' : ''}${number}`;
     case 'assignment':
     case 'unassignment':
-      return `${name}#${checkStageName(event.stage ?? '')}${event.event === 'unassignment' ? '!' : ''}${number}`;
+      return `${name}#${checkStageName(event.stage)}${event.event === 'unassignment' ? '!' : ''}${number}`;
     case 'deprecation':
       return `${name}@deprecated${number}`;
   }

@@ -1,5 +1,19 @@
-/** The model registry on git tags (GTO-compatible): grammar, state, lookups, planned changes. Pure; local-git.ts is the git backend. */
-export type { AnnotatedTag, HistoryEntry, ModelState, ParsedTag, RegistryEvent, RegistryState, StageHolder, VersionState } from './types.ts';
+/** The model registry on git tags (GTO-compatible): grammar, state, lookups, planned changes. Pure but for local-git.ts, the git backend the CLI and the registry action use. */
+export type {
+  AnnotatedTag,
+  Assignment,
+  Deprecation,
+  Deregistration,
+  HistoryEntry,
+  ModelState,
+  ParsedTag,
+  Registration,
+  RegistryEvent,
+  RegistryState,
+  StageHolder,
+  Unassignment,
+  VersionState,
+} from './types.ts';
 export { REGISTRY_EVENTS } from './types.ts';
 export {
   InvalidTagError,
@@ -9,6 +23,7 @@ export {
   checkStageName,
   checkVersion,
   formatTag,
+  isName,
   isRegistryTag,
   isVersion,
   modelNameFromTag,
@@ -31,3 +46,4 @@ export {
   type PlannedTag,
   type VersionRef,
 } from './plan.ts';
+export { applyPlannedTags, checkRepository, gitIdentity, listTagNames, readAnnotatedTags, resolveCommit, tagKind, type GitOptions } from './local-git.ts';

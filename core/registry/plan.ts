@@ -8,7 +8,7 @@
 import { UserError } from '../errors.ts';
 import { checkModelName, checkStageName, checkVersion, formatTag, isVersion } from './grammar.ts';
 import { findModel, nextTagNumber, resolveVersion } from './lookup.ts';
-import type { HistoryEntry, ModelState, ParsedTag, RegistryState, VersionState } from './types.ts';
+import type { Assignment, HistoryEntry, ModelState, ParsedTag, RegistryState, Registration, VersionState } from './types.ts';
 import { nextVersion, type BumpPart } from './versions.ts';
 
 export interface PlanContext {
@@ -21,13 +21,13 @@ export interface PlanContext {
   why?: string;
 }
 
-export interface PlannedTag {
+export interface PlannedTag<Event extends ParsedTag = ParsedTag> {
   tag: string;
   /** The commit to tag. */
   sha: string;
   message: string;
   /** What the tag records; stage events carry the version they apply to. */
-  event: ParsedTag;
+  event: Event;
 }
 
 /** Exactly one of the two names a version (GTO's rule). */
@@ -73,7 +73,7 @@ export function standingAssignment(model: ModelState, version: VersionState, sta
 }
 
 /** `register NAME [--version V | --bump PART] [--ref REV]`. */
-export function planRegistration(context: PlanContext, request: { name: string; sha: string; version?: string; bump?: BumpPart }, taken = new Set(context.tagNames)): PlannedTag[] {
+export function planRegistration(context: PlanContext, request: { name: string; sha: string; version?: string; bump?: BumpPart }, taken = new Set(context.tagNames)): PlannedTag<Registration>[] {
   const { name, sha } = request;
   checkModelName(name);
   if (request.version !== undefined && request.bump !== undefined) throw new UserError('pass --version or --bump, not both.');
@@ -96,7 +96,7 @@ export function planRegistration(context: PlanContext, request: { name: string; 
     const how = request.version === undefined ? `the next version after ${model?.latest ?? 'none'} is ${version}, but it` : `${version}`;
     throw new UserError(`${name}: ${how} already exists at commit ${short(elsewhere.sha)}${elsewhere.active ? '' : ' (deregistered)'}; versions are never reused. Pass --version with a new version.`);
   }
-  const event: ParsedTag = { name, event: 'registration', version };
+  const event: Registration = { name, event: 'registration', version };
   return [{ tag: tagName(event, taken, false), sha, message: message(`Register ${name} ${version}`, context), event }];
 }
 
@@ -129,26 +129,31 @@ export function planAssignment(
   if (request.version !== undefined) version = resolveVersion(context.state, name, request);
   else version = model?.versions.find((v) => isVersion(v.version) && v.sha === request.sha && v.active) ?? model?.versions.find((v) => isVersion(v.version) && v.sha === request.sha);
   if (version && !version.active) throw new UserError(`${name} ${version.version} is deregistered; register it again before assigning a stage.`);
+  let versionName: string;
   if (!version) {
-    planned.push(...planRegistration(context, { name, sha: request.sha! }, taken));
-    taken.add(planned[0].tag);
-  } else if (model) {
-    if (model.stages[stage]?.version === version.version && model.stages[stage]?.sha === version.sha && !request.force) {
-      throw new UserError(`${name} ${version.version} already holds ${stage}.`);
-    }
-    const standing = standingAssignment(model, version, stage);
-    if (standing && !request.force) {
-      const holder = model.stages[stage];
-      throw new UserError(
-        `${name} ${version.version} is already assigned to ${stage} (${standing.tag})` +
-          (holder && holder.version !== version.version ? `, though ${holder.version} was assigned after it` : '') +
-          '; pass --force to assign it again and make it the holder.',
-      );
+    const [registration] = planRegistration(context, { name, sha: request.sha! }, taken);
+    planned.push(registration);
+    taken.add(registration.tag);
+    versionName = registration.event.version;
+  } else {
+    versionName = version.version;
+    if (model) {
+      if (model.stages[stage]?.version === version.version && model.stages[stage]?.sha === version.sha && !request.force) {
+        throw new UserError(`${name} ${version.version} already holds ${stage}.`);
+      }
+      const standing = standingAssignment(model, version, stage);
+      if (standing && !request.force) {
+        const holder = model.stages[stage];
+        throw new UserError(
+          `${name} ${version.version} is already assigned to ${stage} (${standing.tag})` +
+            (holder && holder.version !== version.version ? `, though ${holder.version} was assigned after it` : '') +
+            '; pass --force to assign it again and make it the holder.',
+        );
+      }
     }
   }
-  const versionName = version?.version ?? planned[0].event.version!;
   const sha = version?.sha ?? request.sha!;
-  const event: ParsedTag = { name, event: 'assignment', stage, version: versionName };
+  const event: Assignment = { name, event: 'assignment', stage, version: versionName };
   const tag = tagName({ name, event: 'assignment', stage }, taken, true);
   planned.push({ tag, sha, message: message(`Assign ${name} ${versionName} to ${stage}`, context), event });
   return planned;

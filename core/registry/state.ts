@@ -16,15 +16,20 @@
  * - A model is deprecated while a deprecation is its newest event; any later tag brings it back.
  */
 import { isVersion, parseTag } from './grammar.ts';
-import type { AnnotatedTag, HistoryEntry, ModelState, ParsedTag, RegistryEvent, RegistryState, StageHolder, VersionState } from './types.ts';
+import type { AnnotatedTag, Assignment, Deregistration, HistoryEntry, ModelState, ParsedTag, Registration, RegistryEvent, RegistryState, StageHolder, Unassignment, VersionState } from './types.ts';
 import { sortVersionsDescending } from './versions.ts';
 
-interface TagEvent {
-  parsed: ParsedTag;
+interface TagEvent<Parsed extends ParsedTag = ParsedTag> {
+  parsed: Parsed;
   source: AnnotatedTag;
   time: number;
   /** Position in tagger-time order; breaks ties between tags of the same second. */
   seq: number;
+}
+
+/** Narrows a tag event by what its tag records (TypeScript does not narrow an object by its property's property). */
+function isEventOf<Kind extends RegistryEvent>(event: TagEvent, ...kinds: Kind[]): event is TagEvent<Extract<ParsedTag, { event: Kind }>> {
+  return (kinds as RegistryEvent[]).includes(event.parsed.event);
 }
 
 interface StageRecord {
@@ -102,8 +107,8 @@ class ModelBuilder {
 
   constructor(readonly name: string) {}
 
-  addDirect(event: TagEvent): void {
-    const version = event.parsed.version ?? '';
+  addDirect(event: TagEvent<Registration | Deregistration>): void {
+    const { version } = event.parsed;
     const key = `${version}@${event.source.sha}`;
     let record = this.explicitByKey.get(key);
     if (!record) {
@@ -118,9 +123,9 @@ class ModelBuilder {
     this.record(event, version);
   }
 
-  addStage(event: TagEvent): void {
+  addStage(event: TagEvent<Assignment | Unassignment>): void {
     const record = this.versionAt(event.source.sha);
-    const stage = event.parsed.stage ?? '';
+    const { stage } = event.parsed;
     let stageRecord = record.stages.get(stage);
     if (!stageRecord) record.stages.set(stage, (stageRecord = { assignments: [], unassignments: [] }));
     // GTO files every stage tag on an unregistered commit under a version entry of its own, so an
@@ -232,8 +237,8 @@ export function registryState(tags: readonly AnnotatedTag[]): RegistryState {
   const builder = (name: string) => builders.get(name) ?? builders.set(name, new ModelBuilder(name)).get(name)!;
   // GTO's order: deprecations, then every registration and deregistration, then stage tags.
   for (const event of events) if (event.parsed.event === 'deprecation') builder(event.parsed.name).addDeprecation(event);
-  for (const event of events) if (event.parsed.event === 'registration' || event.parsed.event === 'deregistration') builder(event.parsed.name).addDirect(event);
-  for (const event of events) if (event.parsed.event === 'assignment' || event.parsed.event === 'unassignment') builder(event.parsed.name).addStage(event);
+  for (const event of events) if (isEventOf(event, 'registration', 'deregistration')) builder(event.parsed.name).addDirect(event);
+  for (const event of events) if (isEventOf(event, 'assignment', 'unassignment')) builder(event.parsed.name).addStage(event);
   const models: Record<string, ModelState> = {};
   for (const name of [...builders.keys()].sort()) models[name] = builders.get(name)!.build();
   return { models };

@@ -4,17 +4,56 @@ export type RegistryEvent = 'registration' | 'deregistration' | 'assignment' | '
 
 export const REGISTRY_EVENTS: readonly RegistryEvent[] = ['registration', 'deregistration', 'assignment', 'unassignment', 'deprecation'];
 
-/** What a tag's name says. `name` is in the user's form (`dir:name`, never `dir=name`). */
-export interface ParsedTag {
+/** What every registry tag's name says. `name` is in the user's form (`dir:name`, never `dir=name`). */
+interface TagEventBase {
   name: string;
-  event: RegistryEvent;
-  /** Registration and deregistration only: the tag names it. */
-  version?: string;
-  /** Assignment and unassignment only. */
-  stage?: string;
   /** The `#N` counter, when the tag has one. */
   number?: number;
 }
+
+/** `name@vX.Y.Z`: the version is registered. */
+export interface Registration extends TagEventBase {
+  event: 'registration';
+  version: string;
+  stage?: undefined;
+}
+
+/** `name@vX.Y.Z!`: the registration is cancelled. */
+export interface Deregistration extends TagEventBase {
+  event: 'deregistration';
+  version: string;
+  stage?: undefined;
+}
+
+/**
+ * `name#stage#N`: the commit holds the stage. The tag names no version; a planned or recorded
+ * assignment carries the version it resolved to (a commit never registered has none).
+ */
+export interface Assignment extends TagEventBase {
+  event: 'assignment';
+  stage: string;
+  version?: string;
+}
+
+/** `name#stage!#N`: the commit gives the stage up. */
+export interface Unassignment extends TagEventBase {
+  event: 'unassignment';
+  stage: string;
+  version?: string;
+}
+
+/** `name@deprecated`: the model is retired (any later tag brings it back, as in GTO). */
+export interface Deprecation extends TagEventBase {
+  event: 'deprecation';
+  version?: undefined;
+  stage?: undefined;
+}
+
+/**
+ * What a tag's name says: one kind per event, as GTO has one class per event, so the compiler knows
+ * a registration has a version and an assignment a stage.
+ */
+export type ParsedTag = Registration | Deregistration | Assignment | Unassignment | Deprecation;
 
 /** An annotated tag as a git backend (local git, the GitHub API) returns it. Lightweight tags are never one. */
 export interface AnnotatedTag {
@@ -57,14 +96,15 @@ export interface VersionState {
   stages: string[];
 }
 
-export interface HistoryEntry extends ParsedTag {
+/** A tag event in a model's history; stage events carry the version they resolved to. */
+export type HistoryEntry = ParsedTag & {
   tag: string;
   sha: string;
   at: string;
   /** The tagger, `Name <email>`. */
   by?: string;
   message?: string;
-}
+};
 
 export interface ModelState {
   name: string;

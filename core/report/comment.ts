@@ -1,4 +1,4 @@
-import { COMMENT_BODY_LIMIT } from '../github/truncate.ts';
+import { COMMENT_BODY_LIMIT } from './truncate.ts';
 import { compose, fitToBudget, leftOut, type Detail, type ReportInput } from './compose.ts';
 
 /** GitHub rejects issue and pull request comment bodies longer than this many characters. */

@@ -1,9 +1,9 @@
-import type { MetricsReport } from '../metrics/types.ts';
-import { renderClassTable, renderConfusionMatrix, renderTopConfusions, withClassNames } from './class-sections.ts';
+import type { MetricsReport } from '../metrics/index.ts';
+import { renderClassTable, renderConfusionMatrix, renderTopConfusions, withClassNames } from './internal/class-sections.ts';
 import { renderMetricTable, renderGateSection, renderRunLine, renderTitle, type ColumnLabels } from './metric-table.ts';
-import { renderCharts } from './mermaid-charts.ts';
-import { renderRunDetails } from './run-details.ts';
-import { embedModelCard } from './embed-model-card.ts';
+import { renderCharts } from './internal/mermaid-charts.ts';
+import { renderRunDetails } from './internal/run-details.ts';
+import { embedModelCard } from './internal/embed-model-card.ts';
 import { inert } from './format.ts';
 
 /** The `comment:` settings of `.github/cairn.yml` (same keys, so `config.comment` can be passed). */

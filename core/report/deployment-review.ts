@@ -2,7 +2,7 @@
  * What reviewers of a deployment read next to the approve button: the verdict of Cairn's
  * protection rule, why, the key metrics and a link to the model card.
  */
-import type { GateResult, MetricsReport } from '../metrics/types.ts';
+import type { GateResult, MetricsReport } from '../metrics/index.ts';
 import { code, inertLines } from './format.ts';
 import { renderGateSection, renderMetricTable } from './metric-table.ts';
 

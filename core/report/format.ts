@@ -1,5 +1,5 @@
 import { markdownTable } from 'markdown-table';
-import { LOWER_IS_BETTER } from '../metrics/types.ts';
+import { LOWER_IS_BETTER } from '../metrics/index.ts';
 
 // The escaping rules live in inert.ts; renderers import them from here with the other helpers.
 export { code, codeCell, escapeCell, inert, inertLines, plainLine, repoLink } from './inert.ts';

@@ -1,4 +1,4 @@
-import type { MetricsReport, Task } from '../metrics/types.ts';
+import type { MetricsReport, Task } from '../metrics/index.ts';
 
 /** The two metrics a reader looks at first, per task. */
 export const HEADLINE_METRICS: Record<Task, readonly [string, string]> = {

@@ -1,5 +1,8 @@
 /** Markdown for pull request comments, job summaries and model cards. */
-export { code, codeCell, inert, inertLines, plainLine, repoLink } from './inert.ts';
+export { code, codeCell, escapeCell, inert, inertLines, plainLine, repoLink } from './inert.ts';
+export { formatCount, table } from './format.ts';
+export { headline } from './headline.ts';
+export { truncateText, CHECK_OUTPUT_LIMIT, COMMENT_BODY_LIMIT } from './truncate.ts';
 export { renderComment, stickyMarker, COMMENT_MAX_CHARS } from './comment.ts';
 export type { CommentInput } from './comment.ts';
 export { renderJobSummary, JOB_SUMMARY_MAX_BYTES } from './summary.ts';
@@ -10,7 +13,7 @@ export type { CommentOptions, ReportInput } from './compose.ts';
 export type { ColumnLabels } from './metric-table.ts';
 export { renderMetricTable, renderGateSection, verdictOf } from './metric-table.ts';
 export { renderRegistryView, renderModelsTable, readDeploymentsSeen, recordDeployment, REGISTRY_ISSUE_MARKER, REGISTRY_ISSUE_TITLE } from './registry-view.ts';
-export type { DeploymentSeen, RegistryViewInput } from './registry-view.ts';
+export type { DeploymentSeen, NotHonouredTag, RegistryViewInput } from './registry-view.ts';
 export { renderReleaseNotes } from './release-notes.ts';
 export type { ReleaseNotesInput } from './release-notes.ts';
 export { renderDeploymentReview, REVIEW_COMMENT_LIMIT } from './deployment-review.ts';

@@ -1,6 +1,6 @@
-import type { GateResult, MetricsReport } from '../metrics/types.ts';
+import type { GateResult, MetricsReport } from '../metrics/index.ts';
 import { code, codeCell, inert, formatChange, formatCount, formatNumber, isLowerBetter, MARK, shortHash, table } from './format.ts';
-import { metricsToShow } from './metric-labels.ts';
+import { metricsToShow } from './internal/metric-labels.ts';
 
 export interface ColumnLabels {
   /** Header of the run being reported; default "this PR" (a retraining job may say "challenger"). */

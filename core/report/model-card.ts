@@ -1,12 +1,11 @@
-import { formatKeyPath } from '../config/parse.ts';
-import type { ModelCardFields, ModelConfig } from '../config/repo-config.schema.ts';
-import type { MetricsReport } from '../metrics/types.ts';
-import { renderClassTable, withClassNames } from './class-sections.ts';
+import { formatKeyPath, type ModelCardFields, type ModelConfig } from '../config/index.ts';
+import type { MetricsReport } from '../metrics/index.ts';
+import { renderClassTable, withClassNames } from './internal/class-sections.ts';
 import { code, inert, inertLines, formatCount } from './format.ts';
-import { METRIC_INFO, TASK_NAMES, metricsToShow } from './metric-labels.ts';
+import { METRIC_INFO, TASK_NAMES, metricsToShow } from './internal/metric-labels.ts';
 import { renderMetricTable } from './metric-table.ts';
-import { renderFrontMatter } from './model-index.ts';
-import { renderRunDetails } from './run-details.ts';
+import { renderFrontMatter } from './internal/model-index.ts';
+import { renderRunDetails } from './internal/run-details.ts';
 
 /** The card's section of tables; a report that embeds the card shows these tables itself. */
 export const QUANTITATIVE_ANALYSES = 'Quantitative analyses';

@@ -4,8 +4,8 @@
  * add up to. The body keeps the
  * deployments it has seen in a hidden line, so a refresh after a tag push does not forget them.
  */
-import { truncateText } from '../github/truncate.ts';
-import type { HistoryEntry, RegistryState, VersionState } from '../registry/types.ts';
+import { truncateText } from './truncate.ts';
+import type { HistoryEntry, RegistryState, VersionState } from '../registry/index.ts';
 import { code, codeCell, inert, repoLink, shortHash, table } from './format.ts';
 
 export const REGISTRY_ISSUE_TITLE = 'Model registry';

@@ -2,8 +2,8 @@
  * Notes for the GitHub Release of a registered model version: where the version comes from, its
  * verdict and the model card, all from the evaluation record on the tagged commit.
  */
-import type { ModelConfig } from '../config/repo-config.schema.ts';
-import type { MetricsReport } from '../metrics/types.ts';
+import type { ModelConfig } from '../config/index.ts';
+import type { MetricsReport } from '../metrics/index.ts';
 import { code, inert, shortHash } from './format.ts';
 import { renderGateSection } from './metric-table.ts';
 import { renderModelCard } from './model-card.ts';

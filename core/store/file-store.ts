@@ -13,9 +13,9 @@ import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.ts';
 import { tempPathBeside } from '../atomic-write.ts';
-import { Containment } from './file-containment.ts';
-import { listFiles } from './file-listing.ts';
-import { withKeyLock } from './file-lock.ts';
+import { Containment } from './internal/file-containment.ts';
+import { listFiles } from './internal/file-listing.ts';
+import { withKeyLock } from './internal/file-lock.ts';
 import {
   checkListPrefix,
   checkObjectKey,

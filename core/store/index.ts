@@ -1,4 +1,8 @@
-/** Object stores behind one interface: s3:// (AWS SDK v3) and file:// (the embedded default). */
+/**
+ * Object stores behind one interface: s3:// (AWS SDK v3) and file:// (the embedded default); DVC-compatible
+ * pull and push; model artifacts and stage pointers. The DVC layout (internal/dvc/) is this package's own:
+ * no other package reads .dvc files or the remote's layout, so it is not a package of its own.
+ */
 export { openStore, parseStoreUri, type OpenStoreOptions, type StoreLocation } from './open-store.ts';
 export {
   checkObjectKey,
@@ -64,3 +68,8 @@ export {
   type DeployToStageOptions,
   type StagePointer,
 } from './stage-pointer.ts';
+export { defaultCacheDir } from './cache-dir.ts';
+export { planPull, pullPlan, type PlanPullOptions, type PullPlan, type PullPlanOptions, type PullTarget } from './pull-targets.ts';
+export { resolveRemote, type ResolvedRemote, type ResolveRemoteOptions } from './resolve-remote.ts';
+export { checkTrackInGit, trackInGit, DVC_REMOTE_NAME, type TrackOptions } from './track-in-git.ts';
+export { isDvcPointerPath } from './internal/dvc/index.ts';

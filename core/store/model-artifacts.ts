@@ -12,17 +12,17 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import semver from 'semver';
-import { sha256File } from '../data/sha256-file.ts';
+import { sha256File } from '../data/index.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { modelPointerProblems, MODEL_POINTER_SCHEMA, type ModelPointer } from './model-pointer.schema.ts';
-import { checkModelVersion, checkStageName, parseModelName, type ModelName } from './model-names.ts';
-import { verifiedFileBody } from './push-transfer.ts';
+import { checkModelVersion, checkStageName, parseModelName, type ModelName } from './internal/model-names.ts';
+import { verifiedFileBody } from './internal/push-transfer.ts';
 import { ObjectNotFoundError, PreconditionFailedError, type ObjectStore } from './store.ts';
-import { tempPathFor } from './temp-file.ts';
+import { tempPathFor } from './internal/temp-file.ts';
 
 export type { ModelPointer } from './model-pointer.schema.ts';
-export { parseModelName, checkModelVersion, checkStageName, type ModelName } from './model-names.ts';
+export { parseModelName, checkModelVersion, checkStageName, type ModelName } from './internal/model-names.ts';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 

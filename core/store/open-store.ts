@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { FileStore } from './file-store.ts';
-import { redactCredentials } from './redact-credentials.ts';
+import { redactCredentials } from './internal/redact-credentials.ts';
 import type { RetryPolicy } from './retry.ts';
 import { S3Store } from './s3-store.ts';
 import type { ObjectStore } from './store.ts';

@@ -8,11 +8,11 @@ import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { isDvcPointerPath, readDvcPointers } from './dvc/read-dvc-pointers.ts';
-import type { DvcOutput } from './dvc/types.ts';
+import { isDvcPointerPath, readDvcPointers } from './internal/dvc/read-dvc-pointers.ts';
+import type { DvcOutput } from './internal/dvc/types.ts';
 import { openStore } from './open-store.ts';
 import { DEFAULT_PULL_JOBS, manifestHashOf, pulledOutputs, pullSources, type PullProgress, type PullResult } from './pull.ts';
-import { checkOutputsApart } from './pull-plan.ts';
+import { checkOutputsApart } from './internal/pull-plan.ts';
 import { resolveRemote, type ResolvedRemote } from './resolve-remote.ts';
 import type { ObjectStore } from './store.ts';
 

@@ -7,16 +7,16 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { Logger } from '../logger.ts';
-import { readDvcPointers } from './dvc/read-dvc-pointers.ts';
-import type { DvcOutput } from './dvc/types.ts';
-import { checkNothingUnsaved } from './pull-guard.ts';
-import { checkTargetsApart, planOutputs, type TargetPlan } from './pull-plan.ts';
-import { WorkspaceState } from './pull-state.ts';
-import { transferPlanned, type PullProgress, type PullResult } from './pull-transfer.ts';
+import { readDvcPointers } from './internal/dvc/read-dvc-pointers.ts';
+import type { DvcOutput } from './internal/dvc/types.ts';
+import { checkNothingUnsaved } from './internal/pull-guard.ts';
+import { checkTargetsApart, planOutputs, type TargetPlan } from './internal/pull-plan.ts';
+import { WorkspaceState } from './internal/pull-state.ts';
+import { transferPlanned, type PullProgress, type PullResult } from './internal/pull-transfer.ts';
 import type { ObjectStore } from './store.ts';
 
-export { manifestHashOf, pulledOutputs } from './pull-plan.ts';
-export type { PulledOutput, PullProgress, PullResult, TransferCount } from './pull-transfer.ts';
+export { manifestHashOf, pulledOutputs } from './internal/pull-plan.ts';
+export type { PulledOutput, PullProgress, PullResult, TransferCount } from './internal/pull-transfer.ts';
 
 /** How the pull runs; the same for one pointer file or several (pullTargets). */
 export interface PullRunOptions {

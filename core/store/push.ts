@@ -8,16 +8,16 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { layoutForHashKind, objectKey } from './dvc/object-key.ts';
-import { isDvcPointerPath, readDvcPointers } from './dvc/read-dvc-pointers.ts';
-import type { DvcOutput } from './dvc/types.ts';
-import { formatDvcFile, type DvcFileOutput } from './dvc/write-dvc-file.ts';
-import { filesOf, planOutput, type PlannedOutput } from './push-plan.ts';
-import { hashFiles, uploadObjects, type PushProgress, type TransferCount, type UploadObject } from './push-transfer.ts';
-import { scanWorkspace, type WorkspaceOutput } from './push-tree.ts';
+import { layoutForHashKind, objectKey } from './internal/dvc/object-key.ts';
+import { isDvcPointerPath, readDvcPointers } from './internal/dvc/read-dvc-pointers.ts';
+import type { DvcOutput } from './internal/dvc/types.ts';
+import { formatDvcFile, type DvcFileOutput } from './internal/dvc/write-dvc-file.ts';
+import { filesOf, planOutput, type PlannedOutput } from './internal/push-plan.ts';
+import { hashFiles, uploadObjects, type PushProgress, type TransferCount, type UploadObject } from './internal/push-transfer.ts';
+import { scanWorkspace, type WorkspaceOutput } from './internal/push-tree.ts';
 import type { ObjectStore } from './store.ts';
 
-export type { PushProgress } from './push-transfer.ts';
+export type { PushProgress } from './internal/push-transfer.ts';
 
 /** Files hashed and objects uploaded in parallel when the caller does not say. */
 export const DEFAULT_PUSH_JOBS = 16;

@@ -3,7 +3,7 @@
  * remote (.dvc/config), as `dvc pull` and `dvc push` choose it.
  */
 import { UserError } from '../errors.ts';
-import { findDvcDir, readDefaultDvcRemote, readDvcConfig, remoteNamed } from './dvc/dvc-config.ts';
+import { findDvcDir, readDefaultDvcRemote, readDvcConfig, remoteNamed } from './internal/dvc/dvc-config.ts';
 import { parseStoreUri, type StoreLocation } from './open-store.ts';
 
 export interface ResolvedRemote {

@@ -20,7 +20,7 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { redactCredentials } from './redact-credentials.ts';
+import { redactCredentials } from './internal/redact-credentials.ts';
 import { DEFAULT_RETRY_POLICY, sdkRetryStrategy, type RetryPolicy } from './retry.ts';
 
 export interface S3ClientOptions {

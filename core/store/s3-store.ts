@@ -8,10 +8,10 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { resumingBody } from './resuming-body.ts';
-import { DirectGetter } from './s3-direct-get.ts';
+import { DirectGetter } from './internal/s3-direct-get.ts';
 import type { RetryPolicy } from './retry.ts';
 import { createS3Client, type S3ClientOptions } from './s3-client.ts';
-import { s3Error, type S3ErrorContext } from './s3-errors.ts';
+import { s3Error, type S3ErrorContext } from './internal/s3-errors.ts';
 import { checkListPrefix, checkObjectKey, checkRange, type GetOptions, type ListedObject, type ObjectInfo, type ObjectStore, type PutOptions, type PutResult } from './store.ts';
 
 export interface S3Location {

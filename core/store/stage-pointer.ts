@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { readModelPointer, stagePointerKey, type ModelPointer } from './model-artifacts.ts';
-import { checkModelVersion, checkStageName, parseModelName } from './model-names.ts';
+import { checkModelVersion, checkStageName, parseModelName } from './internal/model-names.ts';
 import { ObjectNotFoundError, PreconditionFailedError, type ObjectStore } from './store.ts';
 
 export const STAGE_POINTER_SCHEMA = 'cairn.stage-pointer/v1';

@@ -14,8 +14,8 @@ import type { Logger } from '../logger.ts';
 import { gitRoot } from '../repository-root.ts';
 import { pathKind } from '../output-paths.ts';
 import { UserError } from '../errors.ts';
-import { findDvcDir, readDvcConfig } from './dvc/dvc-config.ts';
-import { redactCredentials } from './redact-credentials.ts';
+import { findDvcDir, readDvcConfig } from './internal/dvc/dvc-config.ts';
+import { redactCredentials } from './internal/redact-credentials.ts';
 import type { ResolvedRemote } from './resolve-remote.ts';
 
 /** The name `cairn push` gives the default remote it records, as `dvc remote add -d cairn URL` would. */

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
 import { parse as parseYaml } from 'yaml';
 import { parseRepoConfig, findGate, findModelConfig } from '../../core/config/index.ts';
-import { evaluateModel } from '../../core/evaluate/evaluate.ts';
+import { evaluateModel } from '../../core/evaluate/index.ts';
 import { silentLogger } from '../../core/logger.ts';
 
 const example = resolve(import.meta.dirname, '../../examples/churn');

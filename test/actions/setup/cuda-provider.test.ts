@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { isUserError } from '../../../core/errors.ts';
 import { memoryLogger } from '../../../core/logger.ts';
 import { ensureCudaProvider, type CudaProviderOptions } from '../../../actions/setup/cuda-provider.ts';
-import { onnxruntimePackageDir } from '../../../core/evaluate/onnxruntime-files.ts';
+import { onnxruntimePackageDir } from '../../../core/onnxruntime-files.ts';
 
 const LIBRARY = ['bin', 'napi-v6', 'linux', 'x64', 'libonnxruntime_providers_cuda.so'];
 

@@ -9,7 +9,7 @@ import { after, describe, test } from 'node:test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { UserError } from '../../../core/errors.ts';
 import { inspectTable } from '../../../core/data/inspect-table.ts';
-import { MAX_COLUMNS, MAX_RECORD_BYTES } from '../../../core/data/record-bounds.ts';
+import { MAX_COLUMNS, MAX_RECORD_BYTES } from '../../../core/data/internal/record-bounds.ts';
 import { collect, tempFolder } from './helpers.ts';
 
 const folder = tempFolder();

@@ -2,8 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from 'onnxruntime-node';
 import type { ColumnBatch, TableSchema } from '../../../core/data/types.ts';
-import { classificationTarget, regressionTarget, resolveClasses, targetKind } from '../../../core/evaluate/class-labels.ts';
-import { readPredictions } from '../../../core/evaluate/read-predictions.ts';
+import { classificationTarget, regressionTarget, resolveClasses, targetKind } from '../../../core/evaluate/internal/class-labels.ts';
+import { readPredictions } from '../../../core/evaluate/internal/read-predictions.ts';
 import { userError } from '../../support/assertions.ts';
 
 const batch = (numeric: Record<string, number[]>, text: Record<string, string[]> = {}, firstRow = 1): ColumnBatch => ({

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 import { evaluateModel, type EvaluateOptions } from '../../../core/evaluate/evaluate-model.ts';
-import type { SessionFactory } from '../../../core/evaluate/model-session.ts';
+import type { SessionFactory } from '../../../core/evaluate/internal/model-session.ts';
 import { UserError } from '../../../core/errors.ts';
 import { memoryLogger, silentLogger } from '../../../core/logger.ts';
 import { fixture } from './fixture-paths.ts';

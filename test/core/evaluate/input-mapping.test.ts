@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ColumnBatch, TableSchema } from '../../../core/data/types.ts';
-import { buildFeeds } from '../../../core/evaluate/input-feeds.ts';
-import { columnsToRead, planInputs } from '../../../core/evaluate/input-mapping.ts';
-import type { ValueInfo } from '../../../core/evaluate/model-session.ts';
+import { buildFeeds } from '../../../core/evaluate/internal/input-feeds.ts';
+import { columnsToRead, planInputs } from '../../../core/evaluate/internal/input-mapping.ts';
+import type { ValueInfo } from '../../../core/evaluate/internal/model-session.ts';
 import { userError } from '../../support/assertions.ts';
 
 const schema = (columns: string[]): TableSchema => ({

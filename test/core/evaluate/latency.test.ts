@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { percentile, summarizeLatency } from '../../../core/evaluate/latency.ts';
+import { percentile, summarizeLatency } from '../../../core/evaluate/internal/latency.ts';
 
 test('percentiles interpolate like numpy.percentile', () => {
   // np.percentile([1, 2, 3, 4, 10], [50, 95, 99]) -> [3.0, 8.8, 9.76]

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { summarizeModelGraph } from '../../../core/evaluate/model-file.ts';
+import { summarizeModelGraph } from '../../../core/evaluate/internal/model-file.ts';
 import { UserError } from '../../../core/errors.ts';
 import { fixture } from './fixture-paths.ts';
 

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRepoConfig } from '../../../core/config/parse.ts';
-import { matchModel } from '../../../core/evaluate/model-match.ts';
+import { matchModel } from '../../../core/evaluate/internal/model-match.ts';
 import { actionInput, cliOption } from '../../../core/option-names.ts';
 import { repositoryRoot } from '../../../core/repository-root.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyOnnxruntimeDefaults } from '../../../core/evaluate/onnxruntime-environment.ts';
+import { applyOnnxruntimeDefaults } from '../../../core/onnxruntime-environment.ts';
 
 test("onnxruntime's telemetry is turned off (it segfaults on long command lines) unless the user set the variable", () => {
   const unset: NodeJS.ProcessEnv = {};

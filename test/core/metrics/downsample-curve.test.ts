@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { downsampleCurve, MAX_CURVE_POINTS } from '../../../core/metrics/downsample-curve.ts';
+import { downsampleCurve, MAX_CURVE_POINTS } from '../../../core/metrics/internal/downsample-curve.ts';
 
 /** A ROC-like curve: up the left edge to (0, 0.9), then gently across to (1, 1). */
 function stepCurve(n: number) {

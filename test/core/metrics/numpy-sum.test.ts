@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { numpySum, numpySumFloat32 } from '../../../core/metrics/numpy-sum.ts';
+import { numpySum, numpySumFloat32 } from '../../../core/metrics/internal/numpy-sum.ts';
 import { loadJson } from './sklearn-fixtures.ts';
 
 interface Sums {

@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MetricsAccumulator } from '../../../core/metrics/metrics-accumulator.ts';
-import { thresholdCounts } from '../../../core/metrics/binary-clf-curve.ts';
-import { rocCurve } from '../../../core/metrics/roc-curve.ts';
-import { precisionRecallCurve } from '../../../core/metrics/precision-recall-curve.ts';
+import { thresholdCounts } from '../../../core/metrics/internal/binary-clf-curve.ts';
+import { rocCurve } from '../../../core/metrics/internal/roc-curve.ts';
+import { precisionRecallCurve } from '../../../core/metrics/internal/precision-recall-curve.ts';
 import { METRIC_NAMES, type Task } from '../../../core/metrics/types.ts';
 import { assertClose, batchOf, loadCases, type FixtureCase } from './sklearn-fixtures.ts';
 

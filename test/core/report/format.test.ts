@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { code, formatChange, formatNumber } from '../../../core/report/format.ts';
-import { embedModelCard } from '../../../core/report/embed-model-card.ts';
-import { topConfusions } from '../../../core/report/class-sections.ts';
+import { embedModelCard } from '../../../core/report/internal/embed-model-card.ts';
+import { topConfusions } from '../../../core/report/internal/class-sections.ts';
 
 describe('formatChange', () => {
   test('higher is better: an increase is green, a decrease red', () => {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderClassF1Chart, renderRocChart, sampleRoc, samplePrecisionRecall } from '../../../core/report/mermaid-charts.ts';
+import { renderClassF1Chart, renderRocChart, sampleRoc, samplePrecisionRecall } from '../../../core/report/internal/mermaid-charts.ts';
 import { binaryReport } from './sample-reports.ts';
 
 describe('curve sampling for xychart lines (evenly spaced x)', () => {

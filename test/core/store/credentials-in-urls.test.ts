@@ -11,7 +11,7 @@ import { UserError } from '../../../core/errors.ts';
 import { memoryLogger } from '../../../core/logger.ts';
 import { openStore } from '../../../core/store/index.ts';
 import { planPull, pullPlan } from '../../../core/store/pull-targets.ts';
-import { redactCredentials } from '../../../core/store/redact-credentials.ts';
+import { redactCredentials } from '../../../core/store/internal/redact-credentials.ts';
 import { startS3Server, type S3Server } from '../../support/s3-server.ts';
 import { tempFolder } from './dvc/helpers.ts';
 

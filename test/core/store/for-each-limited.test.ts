@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { forEachLimited } from '../../../core/store/for-each-limited.ts';
+import { forEachLimited } from '../../../core/store/internal/for-each-limited.ts';
 
 describe('forEachLimited', () => {
   test('runs every item at most `jobs` at a time', async () => {

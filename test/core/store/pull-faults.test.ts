@@ -11,7 +11,7 @@ import { join, relative, sep } from 'node:path';
 import { after, before, test } from 'node:test';
 import { UserError } from '../../../core/errors.ts';
 import { silentLogger } from '../../../core/logger.ts';
-import { buildDirManifest, formatDvcFile, objectKey } from '../../../core/store/dvc/index.ts';
+import { buildDirManifest, formatDvcFile, objectKey } from '../../../core/store/internal/dvc/index.ts';
 import { openStore, pullPointerFile, type ObjectStore, type PullOptions, type PullResult } from '../../../core/store/index.ts';
 import { tempDir } from '../../support/cli.ts';
 import { startFaultProxy, type Fault, type FaultKind, type FaultProxy, type ProxiedRequest } from '../../support/fault-proxy.ts';

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { silentLogger } from '../../../core/logger.ts';
-import { formatDvcFile, objectKey } from '../../../core/store/dvc/index.ts';
+import { formatDvcFile, objectKey } from '../../../core/store/internal/dvc/index.ts';
 import { openStore, pullPointerFile, type ObjectStore, type PullOptions, type PullProgress } from '../../../core/store/index.ts';
 import { runCli, tempDir } from '../../support/cli.ts';
 import { startS3Server, type S3Server } from '../../support/s3-server.ts';

@@ -13,7 +13,7 @@ import type { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { UserError } from '../../../core/errors.ts';
 import { memoryLogger, silentLogger } from '../../../core/logger.ts';
-import { objectKey } from '../../../core/store/dvc/index.ts';
+import { objectKey } from '../../../core/store/internal/dvc/index.ts';
 import { openStore, pullPointerFile, type GetOptions, type ObjectStore, type PullOptions } from '../../../core/store/index.ts';
 import { tempDir } from '../../support/cli.ts';
 import { startS3Server, type S3Server } from '../../support/s3-server.ts';

@@ -7,8 +7,8 @@ import { silentLogger } from '../../../core/logger.ts';
 import { FileStore } from '../../../core/store/file-store.ts';
 import type { PullProgress } from '../../../core/store/pull.ts';
 import { pullPointerFile, pullSources } from '../../../core/store/pull.ts';
-import { readDvcPointers } from '../../../core/store/dvc/read-dvc-pointers.ts';
-import { objectKey } from '../../../core/store/dvc/object-key.ts';
+import { readDvcPointers } from '../../../core/store/internal/dvc/read-dvc-pointers.ts';
+import { objectKey } from '../../../core/store/internal/dvc/object-key.ts';
 import { planPull, pullPlan } from '../../../core/store/pull-targets.ts';
 import { FIXTURES, tempFolder, userError } from './dvc/helpers.ts';
 

@@ -9,9 +9,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { silentLogger } from '../../../core/logger.ts';
-import { objectKey } from '../../../core/store/dvc/index.ts';
+import { objectKey } from '../../../core/store/internal/dvc/index.ts';
 import { FileStore, pullPointerFile, pullSources, type ObjectStore } from '../../../core/store/index.ts';
-import { readDvcPointers } from '../../../core/store/dvc/index.ts';
+import { readDvcPointers } from '../../../core/store/internal/dvc/index.ts';
 import { userError } from '../../support/assertions.ts';
 import { tempDir } from '../../support/cli.ts';
 

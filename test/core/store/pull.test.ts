@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { memoryLogger, silentLogger } from '../../../core/logger.ts';
-import { createDvcHasher, formatDvcFile, objectKey, readDvcPointers } from '../../../core/store/dvc/index.ts';
+import { createDvcHasher, formatDvcFile, objectKey, readDvcPointers } from '../../../core/store/internal/dvc/index.ts';
 import {
   FileStore,
   manifestHashOf,
@@ -14,7 +14,7 @@ import {
   type ObjectStore,
   type PullProgress,
 } from '../../../core/store/index.ts';
-import { partBytesFor } from '../../../core/store/pull-file.ts';
+import { partBytesFor } from '../../../core/store/internal/pull-file.ts';
 import { userError } from '../../support/assertions.ts';
 import { tempDir } from '../../support/cli.ts';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.ts';

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { GetObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { HttpResponse, type HttpRequest } from '@smithy/core/transport';
-import { DirectGetter } from '../../../core/store/s3-direct-get.ts';
+import { DirectGetter } from '../../../core/store/internal/s3-direct-get.ts';
 
 function recordingClient(config: S3ClientConfig, status = 200): { client: S3Client; requests: HttpRequest[] } {
   const requests: HttpRequest[] = [];

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { buildDirManifest, parseDirManifest, serializeDirManifest } from '../../../../core/store/dvc/dir-manifest.ts';
-import { compareCodePoints, pythonJsonDumps } from '../../../../core/store/dvc/python-json.ts';
+import { buildDirManifest, parseDirManifest, serializeDirManifest } from '../../../../core/store/internal/dvc/dir-manifest.ts';
+import { compareCodePoints, pythonJsonDumps } from '../../../../core/store/internal/dvc/python-json.ts';
 import { expected, userError } from './helpers.ts';
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { findDvcDir, parseDvcConfig, readDefaultDvcRemote } from '../../../../core/store/dvc/dvc-config.ts';
+import { findDvcDir, parseDvcConfig, readDefaultDvcRemote } from '../../../../core/store/internal/dvc/dvc-config.ts';
 import { tempFolder, userError } from './helpers.ts';
 
 const sections = (text: string) => Object.fromEntries([...parseDvcConfig(text, 'config')].map(([name, keys]) => [name, Object.fromEntries(keys)]));

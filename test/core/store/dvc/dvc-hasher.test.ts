@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { createDvcHasher, digestMatches, hashDvcFile, type DvcDigest } from '../../../../core/store/dvc/dvc-hasher.ts';
-import { dos2unix, isTextBlock } from '../../../../core/store/dvc/text-detection.ts';
-import type { DvcHashKind } from '../../../../core/store/dvc/types.ts';
+import { createDvcHasher, digestMatches, hashDvcFile, type DvcDigest } from '../../../../core/store/internal/dvc/dvc-hasher.ts';
+import { dos2unix, isTextBlock } from '../../../../core/store/internal/dvc/text-detection.ts';
+import type { DvcHashKind } from '../../../../core/store/internal/dvc/types.ts';
 import { expected, FIXTURES, userError } from './helpers.ts';
 
 const MiB = 1 << 20;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { checkManifestPath } from '../../../../core/store/dvc/manifest-path.ts';
-import { resolveSafeTarget, resolveSafeTargets } from '../../../../core/store/dvc/safe-target.ts';
+import { checkManifestPath } from '../../../../core/store/internal/dvc/manifest-path.ts';
+import { resolveSafeTarget, resolveSafeTargets } from '../../../../core/store/internal/dvc/safe-target.ts';
 import { tempFolder, userError } from './helpers.ts';
 
 const folder = tempFolder();

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseDvcFile } from '../../../../core/store/dvc/parse-dvc-file.ts';
-import { parseDvcLock } from '../../../../core/store/dvc/parse-dvc-lock.ts';
-import { isDvcPointerPath, readDvcPointers } from '../../../../core/store/dvc/read-dvc-pointers.ts';
+import { parseDvcFile } from '../../../../core/store/internal/dvc/parse-dvc-file.ts';
+import { parseDvcLock } from '../../../../core/store/internal/dvc/parse-dvc-lock.ts';
+import { isDvcPointerPath, readDvcPointers } from '../../../../core/store/internal/dvc/read-dvc-pointers.ts';
 import { expected, FIXTURES, userError } from './helpers.ts';
 
 const repo = (name: string) => join(FIXTURES, 'repo', name);

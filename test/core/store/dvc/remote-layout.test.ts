@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseDirManifest } from '../../../../core/store/dvc/dir-manifest.ts';
-import { createDvcHasher, digestMatches } from '../../../../core/store/dvc/dvc-hasher.ts';
-import { layoutForHashKind, objectKey } from '../../../../core/store/dvc/object-key.ts';
-import { readDvcPointers } from '../../../../core/store/dvc/read-dvc-pointers.ts';
-import type { DvcHashKind, DvcOutput } from '../../../../core/store/dvc/types.ts';
+import { parseDirManifest } from '../../../../core/store/internal/dvc/dir-manifest.ts';
+import { createDvcHasher, digestMatches } from '../../../../core/store/internal/dvc/dvc-hasher.ts';
+import { layoutForHashKind, objectKey } from '../../../../core/store/internal/dvc/object-key.ts';
+import { readDvcPointers } from '../../../../core/store/internal/dvc/read-dvc-pointers.ts';
+import type { DvcHashKind, DvcOutput } from '../../../../core/store/internal/dvc/types.ts';
 import { FIXTURES, userError } from './helpers.ts';
 
 describe('objectKey', () => {

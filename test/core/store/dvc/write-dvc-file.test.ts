@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseDvcFile } from '../../../../core/store/dvc/parse-dvc-file.ts';
-import { formatDvcFile } from '../../../../core/store/dvc/write-dvc-file.ts';
+import { parseDvcFile } from '../../../../core/store/internal/dvc/parse-dvc-file.ts';
+import { formatDvcFile } from '../../../../core/store/internal/dvc/write-dvc-file.ts';
 import { expected, FIXTURES, userError } from './helpers.ts';
 
 const M = 'acbd18db4cc2f85cedef654fccc4a4d8';

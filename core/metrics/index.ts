@@ -1,0 +1,24 @@
+/** Classification and regression metrics (sklearn-exact), mergeable accumulators, bootstrap intervals, the gate, the report file. */
+export {
+  LATENCY_MIN_BATCHES,
+  LOWER_IS_BETTER,
+  METRICS_SCHEMA,
+  METRIC_NAMES,
+  type ClassMetrics,
+  type ConfusionMatrix,
+  type Curve,
+  type Curves,
+  type Decision,
+  type GateResult,
+  type GateRuleResult,
+  type LatencyStats,
+  type MetricsReport,
+  type Task,
+  type TensorInfo,
+} from './types.ts';
+export { ALL_METRIC_NAMES, evaluateGate, formatGateResult, parseGate, type EvaluateGateOptions, type GateOp, type GateRule, type GateThreshold } from './gate.ts';
+export { BOOTSTRAP_DEFAULTS, bootstrapIntervals, type BootstrapSettings, type Intervals } from './bootstrap.ts';
+export { MetricsAccumulator, classF1Key, type MetricsBatch, type MetricsResult } from './metrics-accumulator.ts';
+export { parseMetricsReport, readMetricsReport } from './read-report.ts';
+export { metricsReportProblems, metricsReportSchema } from './metrics-report.schema.ts';
+export { percentile } from './percentile.ts';
