@@ -1,4 +1,5 @@
 import { createOctokit } from '../core/github/octokit.ts';
+import { proxiedFetch } from '../core/net/index.ts';
 import { readBaselineFromRef } from '../core/github/baseline.ts';
 import type { Logger } from '../core/logger.ts';
 import type { MetricsReport } from '../core/metrics/types.ts';
@@ -12,6 +13,6 @@ export function baselineFromRefFor(env: NodeJS.ProcessEnv, logger: Logger) {
   const repository = env.GITHUB_REPOSITORY;
   if (!token || !repository?.includes('/')) return undefined;
   const [owner, repo] = repository.split('/');
-  const octokit = createOctokit({ auth: token, baseUrl: env.GITHUB_API_URL, logger });
+  const octokit = createOctokit({ auth: token, baseUrl: env.GITHUB_API_URL, logger, fetch: proxiedFetch(env) });
   return (ref: string, model: string, trustedApps: readonly number[]): Promise<MetricsReport | undefined> => readBaselineFromRef(octokit, { owner, repo, ref, model, trustedApps, logger });
 }

@@ -8,6 +8,7 @@ import { UserError } from '../../core/errors.ts';
 import { checkOutputPaths } from '../../core/output-paths.ts';
 import { FileStore } from '../../core/store/file-store.ts';
 import { createOctokit, type GitHubClient } from '../../core/github/index.ts';
+import { proxiedFetch } from '../../core/net/index.ts';
 import { codeCell, inert, inertLines, table } from '../../core/report/format.ts';
 import { pullModelArtifact, readModelPointer } from '../../core/store/model-artifacts.ts';
 import { parseModelName } from '../../core/store/model-names.ts';
@@ -87,7 +88,7 @@ function githubRepo(env: RunnerEnv): { owner: string; repo: string } {
 function githubClient(env: RunnerEnv): GitHubClient {
   const token = optionalInput('token');
   if (!token) throw new UserError('input token is empty: the deploy reads the version\'s evaluation record; pass a token with `checks: read` and `contents: read` (the default, github.token, has them when the job grants them).');
-  return createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger });
+  return createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger, fetch: proxiedFetch(process.env) });
 }
 
 /** The default branch, from the event (workflow_dispatch and push carry the repository); else it is asked for. */

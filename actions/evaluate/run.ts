@@ -10,6 +10,7 @@ import { actionInput } from '../../core/option-names.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
 import { readBaselineFromRef } from '../../core/github/baseline.ts';
 import { createOctokit } from '../../core/github/octokit.ts';
+import { proxiedFetch } from '../../core/net/index.ts';
 import { headline } from '../../core/report/headline.ts';
 import { renderJobSummary } from '../../core/report/summary.ts';
 import { actionLogger, info, optionalInput, requiredInput } from '../shared/action-logger.ts';
@@ -25,7 +26,7 @@ export async function run(): Promise<void> {
   const baselineFromRef =
     token && repo
       ? (ref: string, model: string, trustedApps: readonly number[]) =>
-          readBaselineFromRef(createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger }), { ...repo, ref, model, trustedApps, logger: actionLogger })
+          readBaselineFromRef(createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger, fetch: proxiedFetch(process.env) }), { ...repo, ref, model, trustedApps, logger: actionLogger })
       : undefined;
 
   const { report, baseline } = await runGatedEvaluation({

@@ -9,6 +9,7 @@ import { UserError } from '../../core/errors.ts';
 import { checkRunName, FORK_LABEL, forkCheckRunName, publishCheckRun, tokenLogin, upsertStickyComment, withMarker } from '../../core/github/index.ts';
 import { isForbidden } from '../../core/github/permissions.ts';
 import { createOctokit, type CairnOctokit } from '../../core/github/octokit.ts';
+import { proxiedFetch } from '../../core/net/index.ts';
 import { parseMetricsReport } from '../../core/metrics/read-report.ts';
 import { renderComment, stickyMarker } from '../../core/report/comment.ts';
 import { renderModelCard } from '../../core/report/model-card.ts';
@@ -37,7 +38,7 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
   if (cardPath) await checkOutputPaths([{ path: resolve(cardPath), option: 'card-path:', shown: cardPath }]);
   const octokit = () => {
     if (!token || !repo) throw new UserError('input token and GITHUB_REPOSITORY are needed to post the report.');
-    return createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger });
+    return createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger, fetch: proxiedFetch(process.env) });
   };
 
   const loaded = fromArtifact ? await loadHandoff(fromArtifact, env, artifacts, token, octokit) : await loadFromInputs(env);
