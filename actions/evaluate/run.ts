@@ -15,18 +15,18 @@ import { headline } from '../../core/report/headline.ts';
 import { renderJobSummary } from '../../core/report/summary.ts';
 import { actionLogger, info, optionalInput, requiredInput } from '../shared/action-logger.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
-import { readRunnerEnv, splitRepository } from '../shared/runner-env.ts';
+import { readRunnerEnv } from '../shared/runner-env.ts';
 import { parseEnumInput, parsePositiveIntInput } from '../shared/inputs.ts';
 
 export async function run(): Promise<void> {
   const env = readRunnerEnv();
   const modelPath = requiredInput('model');
   const token = optionalInput('token');
-  const repo = splitRepository(env.repository);
+  const { context, repo } = env;
   const baselineFromRef =
     token && repo
       ? (ref: string, model: string, trustedApps: readonly number[]) =>
-          readBaselineFromRef(createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger, fetch: proxiedFetch(process.env) }), { ...repo, ref, model, trustedApps, logger: actionLogger })
+          readBaselineFromRef(createOctokit({ auth: token, baseUrl: context.apiUrl, logger: actionLogger, fetch: proxiedFetch(process.env) }), { ...repo, ref, model, trustedApps, logger: actionLogger })
       : undefined;
 
   const { report, baseline } = await runGatedEvaluation({
@@ -42,7 +42,7 @@ export async function run(): Promise<void> {
     gate: optionalInput('gate'),
     noGate: parseEnumInput('no-gate', ['true', 'false'] as const, 'false') === 'true',
     configPath: core.getInput('config') || '.github/cairn.yml',
-    git: env.sha ? { sha: env.sha, ref: env.ref } : undefined,
+    git: context.sha ? { sha: context.sha, ref: context.ref } : undefined,
     recordPathsRelativeTo: env.workspace ?? process.cwd(),
     repositoryRoot: repositoryRoot(process.cwd()),
     spell: actionInput,

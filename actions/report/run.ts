@@ -16,7 +16,7 @@ import { renderModelCard } from '../../core/report/model-card.ts';
 import { renderJobSummary } from '../../core/report/summary.ts';
 import { actionLogger, info, optionalInput } from '../shared/action-logger.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
-import { readRunnerEnv, runUrl, splitRepository, type RunnerEnv } from '../shared/runner-env.ts';
+import { readRunnerEnv, runUrl, type RunnerEnv } from '../shared/runner-env.ts';
 import { HANDOFF_FILE, readHandoff, runnerArtifactStore, type ArtifactStore, type Handoff } from './handoff.ts';
 import { reportTargetFromEvent, type ReportTarget } from './pull-request.ts';
 
@@ -30,7 +30,7 @@ interface Loaded {
 export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<void> {
   const env = readRunnerEnv();
   const artifacts = deps.artifacts ?? runnerArtifactStore();
-  const repo = splitRepository(env.repository);
+  const repo = env.repo;
   const token = optionalInput('token');
   const fromArtifact = optionalInput('from-artifact');
   const cardPath = optionalInput('card-path');
@@ -38,7 +38,7 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
   if (cardPath) await checkOutputPaths([{ path: resolve(cardPath), option: 'card-path:', shown: cardPath }]);
   const octokit = () => {
     if (!token || !repo) throw new UserError('input token and GITHUB_REPOSITORY are needed to post the report.');
-    return createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger, fetch: proxiedFetch(process.env) });
+    return createOctokit({ auth: token, baseUrl: env.context.apiUrl, logger: actionLogger, fetch: proxiedFetch(process.env) });
   };
 
   const loaded = fromArtifact ? await loadHandoff(fromArtifact, env, artifacts, token, octokit) : await loadFromInputs(env);
@@ -111,11 +111,11 @@ async function loadFromInputs(env: RunnerEnv): Promise<Loaded> {
  * only if that PR's head is the commit the triggering run built (workflow_run.head_sha, from GitHub).
  */
 async function loadHandoff(name: string, env: RunnerEnv, artifacts: ArtifactStore, token: string | undefined, octokit: () => CairnOctokit): Promise<Loaded> {
-  const run = env.event.workflow_run as { id?: number; head_sha?: string } | undefined;
-  if (env.eventName !== 'workflow_run' || !run?.id || !run.head_sha) {
+  const run = env.context.payload.workflow_run as { id?: number; head_sha?: string } | undefined;
+  if (env.context.eventName !== 'workflow_run' || !run?.id || !run.head_sha) {
     throw new UserError('from-artifact works only in a workflow triggered by workflow_run (the fork\'s pull-request workflow).');
   }
-  const repo = splitRepository(env.repository)!;
+  const repo = env.repo!;
   const dir = await artifacts.download(name, run.id, token ?? '', repo.owner, repo.repo);
   const handoff = await readHandoff(dir, name);
   const { data: pr } = await octokit().rest.pulls.get({ ...repo, pull_number: handoff.pr_number });
