@@ -4,16 +4,21 @@
  * with the proxy carrying nothing.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Agent, type Server } from 'node:http';
+import { createServer as createTlsServer, request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createOctokit } from '../../../core/github/octokit.ts';
 import { silentLogger } from '../../../core/logger.ts';
-import { proxiedFetch } from '../../../core/net/index.ts';
+import { nodeAgents, proxiedFetch } from '../../../core/net/index.ts';
 import { createS3Client } from '../../../core/store/index.ts';
 import { DirectGetter } from '../../../core/store/s3-direct-get.ts';
-import { startHttpProxy, type HttpProxy } from '../../support/http-proxy.ts';
+import { PROXY_ONLY_DOMAIN, startHttpProxy, type HttpProxy } from '../../support/http-proxy.ts';
 import { startS3Server, type S3Server } from '../../support/s3-server.ts';
 
 let proxy: HttpProxy;
@@ -127,5 +132,50 @@ describe('the S3 client behind a proxy', () => {
     await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'direct/b.txt', Body: 'direct' }));
     assert.equal(proxy.carried.length, before);
     client.destroy();
+  });
+});
+
+/** A self-signed certificate for `host`, or undefined where there is no openssl to make one. */
+function selfSignedCertificate(host: string): { key: string; cert: string } | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`], { stdio: 'ignore' });
+    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('node agents to an https:// endpoint (S3 itself)', () => {
+  test('HTTPS_PROXY tunnels the request and TLS runs end to end: the certificate checked is the endpoint\'s', async (t) => {
+    const host = `s3.${PROXY_ONLY_DOMAIN}`;
+    const tls = selfSignedCertificate(host);
+    if (!tls) return t.skip('openssl is not installed');
+    const server = createTlsServer(tls, (req, res) => res.writeHead(200).end(`tls ${req.headers.host}`));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const tlsPort = (server.address() as AddressInfo).port;
+    const { httpsAgent } = nodeAgents({ HTTPS_PROXY: proxy.url }, { keepAlive: true, maxSockets: 4 });
+    try {
+      const before = proxy.carried.length;
+      const get = () =>
+        new Promise<string>((resolve, reject) => {
+          const req = httpsRequest({ host, port: tlsPort, path: '/bucket/key', ca: tls.cert, agent: httpsAgent as Agent }, (res) => {
+            let body = '';
+            res.on('data', (chunk: Buffer) => (body += chunk));
+            res.on('end', () => resolve(body));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      assert.equal(await get(), `tls ${host}:${tlsPort}`);
+      assert.equal(await get(), `tls ${host}:${tlsPort}`);
+      assert.deepEqual(proxy.carried.slice(before), [{ kind: 'connect', target: `${host}:${tlsPort}` }], 'one kept-alive tunnel for both');
+    } finally {
+      (httpsAgent as Agent).destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
