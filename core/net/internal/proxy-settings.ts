@@ -10,9 +10,10 @@
  *                               and CIDR ranges (10.0.0.0/8) for addresses
  *
  * The lower-case form wins when both are set; an empty variable counts as unset. A proxy without a
- * scheme is http://.
+ * scheme is http://; a SOCKS or PAC proxy is refused (a UserError) rather than half-used.
  */
 import { BlockList, isIP } from 'node:net';
+import { UserError } from '../../errors.ts';
 
 /** An environment as the front doors pass it (process.env, or a test's own). */
 export type NetEnv = Readonly<Record<string, string | undefined>>;
@@ -27,16 +28,28 @@ const pick = (env: NetEnv, name: string): string | undefined => env[name.toLower
 
 /** The proxy variables of `env`; undefined when no proxy is set, so callers keep their direct clients. */
 export function proxyEnv(env: NetEnv): ProxySettings | undefined {
-  const httpProxy = withScheme(pick(env, 'http_proxy'));
-  const httpsProxy = withScheme(pick(env, 'https_proxy'));
+  const httpProxy = proxyUrl(env, 'http_proxy');
+  const httpsProxy = proxyUrl(env, 'https_proxy');
   if (!httpProxy && !httpsProxy) return undefined;
   return { httpProxy, httpsProxy, noProxy: pick(env, 'no_proxy') ?? '' };
 }
 
-function withScheme(proxy: string | undefined): string | undefined {
-  const trimmed = proxy?.trim();
-  if (!trimmed) return undefined;
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
+/** The proxy a variable names, checked; the messages never repeat the value, which may hold a password. */
+function proxyUrl(env: NetEnv, name: string): string | undefined {
+  const value = pick(env, name)?.trim();
+  if (!value) return undefined;
+  const shown = env[name] ? name : name.toUpperCase();
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+  let protocol: string;
+  try {
+    ({ protocol } = new URL(url));
+  } catch (error) {
+    throw new UserError(`${shown} is not a proxy URL; set it like http://proxy.example.com:3128.`, { cause: error });
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new UserError(`${shown} names a ${protocol.slice(0, -1)} proxy; Cairn reaches GitHub and S3 through HTTP proxies only (http:// or https://).`);
+  }
+  return url;
 }
 
 /** The proxy URL for `url`, or undefined when it goes direct (no proxy for its scheme, or NO_PROXY names it). */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { UserError } from '../../../core/errors.ts';
 import { bypassesProxy, proxyEnv, proxyFor } from '../../../core/net/index.ts';
 
 const PROXY = 'http://proxy.corp:3128';
@@ -21,6 +22,11 @@ describe('proxyEnv: which variables count', () => {
 
   test('a proxy named without a scheme is http://', () => {
     assert.equal(proxyEnv({ HTTPS_PROXY: 'proxy.corp:3128' })?.httpsProxy, 'http://proxy.corp:3128');
+  });
+
+  test('a proxy that is not an HTTP proxy is refused with the variable named and its value (maybe a password) not repeated', () => {
+    assert.throws(() => proxyEnv({ HTTPS_PROXY: 'socks5://user:s3cret@proxy.corp:1080' }), (error: Error) => error instanceof UserError && /HTTPS_PROXY names a socks5 proxy/.test(error.message) && !error.message.includes('s3cret'));
+    assert.throws(() => proxyEnv({ http_proxy: 'http://proxy corp:3128' }), (error: Error) => error instanceof UserError && /^http_proxy is not a proxy URL/.test(error.message));
   });
 
   test('https:// URLs use HTTPS_PROXY only, http:// URLs HTTP_PROXY only (as curl: no fallback)', () => {
