@@ -10,6 +10,8 @@
  *   GHE_HOST, GHE_PROTOCOL GitHub Enterprise Server (or a local fake): API at GHE_PROTOCOL://GHE_HOST/api/v3
  *   PORT, HOST             where the server listens; default 3000 on all interfaces
  *   LOG_LEVEL, LOG_FORMAT  Probot's pino logger: trace|debug|info|warn|error|fatal (default info), json|pretty
+ *   HTTPS_PROXY, HTTP_PROXY, NO_PROXY (and lower-case forms)  the proxy GitHub requests go through,
+ *                          NO_PROXY with curl's rules (core/net; app/octokit.ts passes them on)
  */
 import { UserError } from '../core/errors.ts';
 

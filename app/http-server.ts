@@ -49,7 +49,7 @@ function probotFromEnv(env: AppEnv): Probot {
     // prints on start; `probot run` defaults to info, and so do we. A LOG_LEVEL set still wins.
     // Probot types LOG_LEVEL as its level names and, like Probot, we pass the user's value on as is.
     const logLevel = (env.LOG_LEVEL || 'info') as NodeJS.ProcessEnv['LOG_LEVEL'];
-    return createProbot({ env: { ...env, LOG_LEVEL: logLevel }, overrides: appOctokitOptions() });
+    return createProbot({ env: { ...env, LOG_LEVEL: logLevel }, overrides: appOctokitOptions({ env }) });
   } catch (error) {
     // Probot drops a key it cannot read and then finds none.
     if (/privateKey/.test((error as Error).message)) {

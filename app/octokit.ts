@@ -9,6 +9,7 @@
 import type { Octokit } from '@octokit/core';
 import { ProbotOctokit, type Options } from 'probot';
 import { retryRequests } from '../core/github/index.ts';
+import { proxiedFetch, type NetEnv } from '../core/net/index.ts';
 import { parseJsonBytes } from './parse-json.ts';
 import { BufferedBody, createPooledFetch, type PooledFetch } from './pooled-fetch.ts';
 
@@ -66,8 +67,12 @@ export const AppOctokit = ProbotOctokit.plugin(retryRequests, parseJsonNatively)
   retry: { enabled: false },
 })) as unknown as typeof ProbotOctokit; // Probot's option is typed as its own class; this one only adds a plugin
 
-/** The Probot options that make it use them; `fetch` is the process's one pool. */
-export function appOctokitOptions(fetch: PooledFetch = sharedFetch()): Pick<Options, 'Octokit' | 'request'> {
+/**
+ * The Probot options that make it use them; `fetch` is the process's one pool, or, when `env` sets
+ * HTTPS_PROXY / HTTP_PROXY, a fetch through the proxy (core/net, NO_PROXY honoured).
+ */
+export function appOctokitOptions(options: { env?: NetEnv; fetch?: PooledFetch } = {}): Pick<Options, 'Octokit' | 'request'> {
+  const fetch = proxiedFetch(options.env ?? {}) ?? options.fetch ?? sharedFetch();
   return { Octokit: AppOctokit, request: { fetch } };
 }
 

@@ -1,4 +1,5 @@
 import { createOctokit, readBaselineFromRef } from '../core/github/index.ts';
+import { proxiedFetch } from '../core/net/index.ts';
 import type { Logger } from '../core/logger.ts';
 import type { MetricsReport } from '../core/metrics/index.ts';
 
@@ -11,6 +12,6 @@ export function baselineFromRefFor(env: NodeJS.ProcessEnv, logger: Logger) {
   const repository = env.GITHUB_REPOSITORY;
   if (!token || !repository?.includes('/')) return undefined;
   const [owner, repo] = repository.split('/');
-  const octokit = createOctokit({ auth: token, baseUrl: env.GITHUB_API_URL, logger });
+  const octokit = createOctokit({ auth: token, baseUrl: env.GITHUB_API_URL, logger, fetch: proxiedFetch(env) });
   return (ref: string, model: string, trustedApps: readonly number[]): Promise<MetricsReport | undefined> => readBaselineFromRef(octokit, { owner, repo, ref, model, trustedApps, logger });
 }

@@ -13,7 +13,7 @@
 import { UserError } from '../../core/errors.ts';
 import { isRegistryTag, parseTag, tagFromRef, type ParsedTag } from '../../core/registry/index.ts';
 import { optionalInput } from '../shared/action-logger.ts';
-import type { RunnerEnv } from '../shared/runner-env.ts';
+import type { RunnerContext } from '../shared/runner-env.ts';
 
 export interface DeployRequest {
   model: string;
@@ -27,16 +27,16 @@ export interface RunCommit {
   ref?: string;
 }
 
-export function runCommit(env: RunnerEnv): RunCommit {
-  if (!env.sha) throw new UserError('GITHUB_SHA is not set: the deploy ships only the version registered at the commit the run is on, so it needs that commit.');
-  return { sha: env.sha, ...(env.ref ? { ref: env.ref } : {}) };
+export function runCommit(context: RunnerContext): RunCommit {
+  if (!context.sha) throw new UserError('GITHUB_SHA is not set: the deploy ships only the version registered at the commit the run is on, so it needs that commit.');
+  return { sha: context.sha, ...(context.ref ? { ref: context.ref } : {}) };
 }
 
 /** Inputs first, then the workflow_dispatch inputs, then the registry tag the run is on; a tag's values may not be contradicted. */
-export function deployRequest(env: RunnerEnv): DeployRequest {
-  const dispatch = (env.event.inputs ?? {}) as Record<string, unknown>;
+export function deployRequest(context: RunnerContext): DeployRequest {
+  const dispatch = (context.payload.inputs ?? {}) as Record<string, unknown>;
   const fromDispatch = (name: string) => (typeof dispatch[name] === 'string' && dispatch[name] !== '' ? dispatch[name] : undefined);
-  const tag = env.ref ? tagFromRef(env.ref) : undefined;
+  const tag = context.ref ? tagFromRef(context.ref) : undefined;
   const parsed: ParsedTag | undefined = tag !== undefined && isRegistryTag(tag) ? parseTag(tag) : undefined;
   if (tag !== undefined && parsed && parsed.event !== 'assignment' && parsed.event !== 'registration') {
     throw new UserError(`this run is on ${tag}, a ${parsed.event} tag, which deploys nothing; run the deploy workflow on an assignment tag (name#stage#N) or a registration tag (name@vX.Y.Z).`);

@@ -9,17 +9,18 @@ import { checkOutputPaths } from '../../core/output-paths.ts';
 import { DeployFailedError, type DeployResult, deployToStage, FileStore, type ModelPointer, type ObjectStore, openStore, parseModelName, pullModelArtifact, readModelPointer } from '../../core/store/index.ts';
 import { createOctokit, type GitHubClient } from '../../core/github/index.ts';
 import { codeCell, inert, inertLines, table } from '../../core/report/index.ts';
+import { proxiedFetch } from '../../core/net/index.ts';
 import { actionLogger, info, optionalInput } from '../shared/action-logger.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
-import { readRunnerEnv, runUrl, splitRepository, type RunnerEnv } from '../shared/runner-env.ts';
+import { readRunnerEnv, runUrl, type RunnerEnv } from '../shared/runner-env.ts';
 import { deployRequest, runCommit, type DeployRequest } from './deploy-request.ts';
 import { readEvaluatedModel, requireEvaluatedBytes } from './evaluated-bytes.ts';
 
 /** Runs in the dispatched deploy workflow, inside the stage's GitHub environment. */
 export async function run(): Promise<void> {
   const env = readRunnerEnv();
-  const request = deployRequest(env);
-  const runOn = runCommit(env);
+  const request = deployRequest(env.context);
+  const runOn = runCommit(env.context);
   const cwd = env.workspace ?? process.cwd();
   const remote = optionalInput('remote');
   if (!remote) throw new UserError('input remote is empty: name the model store, e.g. s3://my-bucket/cairn or file:///srv/cairn.');
@@ -73,7 +74,7 @@ export async function run(): Promise<void> {
 }
 
 function githubRepo(env: RunnerEnv): { owner: string; repo: string } {
-  const repo = splitRepository(env.repository);
+  const repo = env.repo;
   if (!repo) throw new UserError('GITHUB_REPOSITORY is not set: the deploy reads the evaluation record from the repository it runs in.');
   return repo;
 }
@@ -81,12 +82,12 @@ function githubRepo(env: RunnerEnv): { owner: string; repo: string } {
 function githubClient(env: RunnerEnv): GitHubClient {
   const token = optionalInput('token');
   if (!token) throw new UserError('input token is empty: the deploy reads the version\'s evaluation record; pass a token with `checks: read` and `contents: read` (the default, github.token, has them when the job grants them).');
-  return createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger });
+  return createOctokit({ auth: token, baseUrl: env.context.apiUrl, logger: actionLogger, fetch: proxiedFetch(process.env) });
 }
 
 /** The default branch, from the event (workflow_dispatch and push carry the repository); else it is asked for. */
 function defaultBranch(env: RunnerEnv): string | undefined {
-  const repository = env.event.repository as { default_branch?: unknown } | undefined;
+  const repository = env.context.payload.repository as { default_branch?: unknown } | undefined;
   return typeof repository?.default_branch === 'string' && repository.default_branch ? repository.default_branch : undefined;
 }
 

@@ -9,20 +9,21 @@ import { actionInput } from '../../core/option-names.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
 import { createOctokit, readBaselineFromRef } from '../../core/github/index.ts';
 import { headline, renderJobSummary } from '../../core/report/index.ts';
+import { proxiedFetch } from '../../core/net/index.ts';
 import { actionLogger, info, optionalInput, requiredInput } from '../shared/action-logger.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
-import { readRunnerEnv, splitRepository } from '../shared/runner-env.ts';
+import { readRunnerEnv } from '../shared/runner-env.ts';
 import { parseEnumInput, parsePositiveIntInput } from '../shared/inputs.ts';
 
 export async function run(): Promise<void> {
   const env = readRunnerEnv();
   const modelPath = requiredInput('model');
   const token = optionalInput('token');
-  const repo = splitRepository(env.repository);
+  const { context, repo } = env;
   const baselineFromRef =
     token && repo
       ? (ref: string, model: string, trustedApps: readonly number[]) =>
-          readBaselineFromRef(createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger }), { ...repo, ref, model, trustedApps, logger: actionLogger })
+          readBaselineFromRef(createOctokit({ auth: token, baseUrl: context.apiUrl, logger: actionLogger, fetch: proxiedFetch(process.env) }), { ...repo, ref, model, trustedApps, logger: actionLogger })
       : undefined;
 
   const { report, baseline } = await runGatedEvaluation({
@@ -38,7 +39,7 @@ export async function run(): Promise<void> {
     gate: optionalInput('gate'),
     noGate: parseEnumInput('no-gate', ['true', 'false'] as const, 'false') === 'true',
     configPath: core.getInput('config') || '.github/cairn.yml',
-    git: env.sha ? { sha: env.sha, ref: env.ref } : undefined,
+    git: context.sha ? { sha: context.sha, ref: context.ref } : undefined,
     recordPathsRelativeTo: env.workspace ?? process.cwd(),
     repositoryRoot: repositoryRoot(process.cwd()),
     spell: actionInput,

@@ -18,7 +18,7 @@ function setOutputs(outputs: Partial<Outputs>): void {
 /** gto-action's job for Actions-only users: what does the pushed tag record, and which model is it. */
 export async function run(): Promise<void> {
   const env = readRunnerEnv();
-  const ref = optionalInput('ref') ?? env.ref ?? '';
+  const ref = optionalInput('ref') ?? env.context.ref ?? '';
   const tag = tagFromRef(ref);
   if (tag === undefined || !isRegistryTag(tag)) {
     core.notice(`${ref || 'no ref'} is not a registry tag (name@vX.Y.Z, name#stage...); nothing to do.`);

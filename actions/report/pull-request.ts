@@ -15,14 +15,15 @@ interface PullRequestPayload {
 }
 
 export function reportTargetFromEvent(env: RunnerEnv): ReportTarget {
-  const pr = env.event.pull_request as PullRequestPayload | undefined;
-  if (!pr) return { headSha: env.sha, fromFork: false };
+  const { payload, sha } = env.context;
+  const pr = payload.pull_request as PullRequestPayload | undefined;
+  if (!pr) return { headSha: sha, fromFork: false };
   const headRepo = pr.head?.repo?.full_name;
-  const baseRepo = pr.base?.repo?.full_name ?? env.repository;
+  const baseRepo = pr.base?.repo?.full_name ?? (env.repo && `${env.repo.owner}/${env.repo.repo}`);
   return {
     issueNumber: pr.number,
     // On pull_request events GITHUB_SHA is the merge commit; the check belongs on the PR's head.
-    headSha: pr.head?.sha ?? env.sha,
+    headSha: pr.head?.sha ?? sha,
     // A deleted fork has head.repo null: treat it as a fork, the safe side.
     fromFork: headRepo === undefined || headRepo !== baseRepo,
   };

@@ -8,9 +8,10 @@ import { UserError } from '../../core/errors.ts';
 import { type CairnOctokit, checkRunName, createOctokit, FORK_LABEL, forkCheckRunName, isForbidden, publishCheckRun, tokenLogin, upsertStickyComment, withMarker } from '../../core/github/index.ts';
 import { parseMetricsReport } from '../../core/metrics/index.ts';
 import { renderComment, renderJobSummary, renderModelCard, stickyMarker } from '../../core/report/index.ts';
+import { proxiedFetch } from '../../core/net/index.ts';
 import { actionLogger, info, optionalInput } from '../shared/action-logger.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
-import { readRunnerEnv, runUrl, splitRepository, type RunnerEnv } from '../shared/runner-env.ts';
+import { readRunnerEnv, runUrl, type RunnerEnv } from '../shared/runner-env.ts';
 import { HANDOFF_FILE, readHandoff, runnerArtifactStore, type ArtifactStore, type Handoff } from './handoff.ts';
 import { reportTargetFromEvent, type ReportTarget } from './pull-request.ts';
 
@@ -24,7 +25,7 @@ interface Loaded {
 export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<void> {
   const env = readRunnerEnv();
   const artifacts = deps.artifacts ?? runnerArtifactStore();
-  const repo = splitRepository(env.repository);
+  const repo = env.repo;
   const token = optionalInput('token');
   const fromArtifact = optionalInput('from-artifact');
   const cardPath = optionalInput('card-path');
@@ -32,7 +33,7 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
   if (cardPath) await checkOutputPaths([{ path: resolve(cardPath), option: 'card-path:', shown: cardPath }]);
   const octokit = () => {
     if (!token || !repo) throw new UserError('input token and GITHUB_REPOSITORY are needed to post the report.');
-    return createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger });
+    return createOctokit({ auth: token, baseUrl: env.context.apiUrl, logger: actionLogger, fetch: proxiedFetch(process.env) });
   };
 
   const loaded = fromArtifact ? await loadHandoff(fromArtifact, env, artifacts, token, octokit) : await loadFromInputs(env);
@@ -105,11 +106,11 @@ async function loadFromInputs(env: RunnerEnv): Promise<Loaded> {
  * only if that PR's head is the commit the triggering run built (workflow_run.head_sha, from GitHub).
  */
 async function loadHandoff(name: string, env: RunnerEnv, artifacts: ArtifactStore, token: string | undefined, octokit: () => CairnOctokit): Promise<Loaded> {
-  const run = env.event.workflow_run as { id?: number; head_sha?: string } | undefined;
-  if (env.eventName !== 'workflow_run' || !run?.id || !run.head_sha) {
+  const run = env.context.payload.workflow_run as { id?: number; head_sha?: string } | undefined;
+  if (env.context.eventName !== 'workflow_run' || !run?.id || !run.head_sha) {
     throw new UserError('from-artifact works only in a workflow triggered by workflow_run (the fork\'s pull-request workflow).');
   }
-  const repo = splitRepository(env.repository)!;
+  const repo = env.repo!;
   const dir = await artifacts.download(name, run.id, token ?? '', repo.owner, repo.repo);
   const handoff = await readHandoff(dir, name);
   const { data: pr } = await octokit().rest.pulls.get({ ...repo, pull_number: handoff.pr_number });

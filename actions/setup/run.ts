@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import * as core from '@actions/core';
 import { actionLogger } from '../shared/action-logger.ts';
 import { parseEnumInput } from '../shared/inputs.ts';
-import { readRunnerEnv } from '../shared/runner-env.ts';
+import { runnerPaths } from '../shared/runner-env.ts';
 import { writeCliShims } from './cli-shim.ts';
 import { probeNvidiaGpu } from '../../core/gpu/index.ts';
 import { ensureCudaProvider, type CudaProviderOptions } from './cuda-provider.ts';
@@ -38,7 +38,7 @@ export async function run(options: SetupOptions): Promise<SetupResult> {
     // Not a user error: the action's own dist/ is incomplete, a packaging bug to report.
     throw new Error(`Cairn CLI not found at ${options.cliPath}: this copy of the action has no built dist/.`, { cause: error });
   }
-  const binDir = await mkdtemp(join(options.tempDir ?? readRunnerEnv().runnerTemp ?? tmpdir(), 'cairn-bin-'));
+  const binDir = await mkdtemp(join(options.tempDir ?? runnerPaths().runnerTemp ?? tmpdir(), 'cairn-bin-'));
   const shims = await writeCliShims(binDir, nodePath, options.cliPath);
 
   // Run the CLI once through the shim, as later steps will: a release whose native dependency

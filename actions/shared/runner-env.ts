@@ -1,57 +1,63 @@
 /**
- * Every environment variable the actions read, in one place. The runner sets these; see
- * https://docs.github.com/actions/reference/variables-reference. Inputs (INPUT_*) are read through
- * @actions/core, never here. Two groups are passed to core whole (process.env) and documented where
- * they are read: the AWS variables of s3:// remotes (core/store/s3-client.ts) and the cache folder's
- * CAIRN_CACHE_DIR / XDG_CACHE_HOME (core/store/cache-dir.ts); @actions/cache reads its own.
+ * What the actions read from the runner. The event (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH), the
+ * repository, SHA, ref, run id and the server and API URLs come from @actions/github's `context`, as
+ * in any JavaScript action (https://docs.github.com/actions/reference/variables-reference); this file
+ * adds only what `context` lacks:
+ *
+ *   RUNNER_TEMP        a temp folder the runner empties after the job
+ *   GITHUB_WORKSPACE   the checkout, where the runner starts each step
+ *
+ * Inputs (INPUT_*) are read through @actions/core, never here, and GITHUB_STEP_SUMMARY through
+ * actions/shared/job-summary.ts. Three groups are passed to core whole (process.env) and documented
+ * where they are read: the AWS variables of s3:// remotes (core/store/s3-client.ts), the cache
+ * folder's CAIRN_CACHE_DIR / XDG_CACHE_HOME (core/store/cache-dir.ts), and the proxy's HTTPS_PROXY,
+ * HTTP_PROXY and NO_PROXY with their lower-case forms (core/net, for GitHub and S3 requests alike);
+ * @actions/cache and @actions/artifact read their own.
  */
-import { readFileSync } from 'node:fs';
+import { context as importedContext } from '@actions/github';
+
+/** @actions/github's context: payload, eventName, sha, ref, runId, serverUrl, apiUrl, repo. */
+export type RunnerContext = typeof importedContext;
 
 export interface RunnerEnv {
-  /** owner/name of the repository the workflow runs in. */
-  repository?: string;
-  eventName?: string;
-  /** The webhook payload that triggered the run (GITHUB_EVENT_PATH). */
-  event: Record<string, unknown>;
-  sha?: string;
-  ref?: string;
-  serverUrl: string;
-  apiUrl: string;
-  runId?: string;
-  /** Temp folder that the runner empties after the job. */
+  context: RunnerContext;
+  /** The repository the workflow runs in; undefined when the runner names none. */
+  repo?: { owner: string; repo: string };
   runnerTemp?: string;
   workspace?: string;
 }
 
-export function readRunnerEnv(env: NodeJS.ProcessEnv = process.env): RunnerEnv {
-  let event: Record<string, unknown> = {};
-  if (env.GITHUB_EVENT_PATH) {
-    try {
-      event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as Record<string, unknown>;
-    } catch {
-      event = {}; // a run without an event file (local runs) simply has no pull-request context
-    }
-  }
-  return {
-    repository: env.GITHUB_REPOSITORY,
-    eventName: env.GITHUB_EVENT_NAME,
-    event,
-    sha: env.GITHUB_SHA,
-    ref: env.GITHUB_REF,
-    serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
-    apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
-    runId: env.GITHUB_RUN_ID,
-    runnerTemp: env.RUNNER_TEMP,
-    workspace: env.GITHUB_WORKSPACE,
-  };
+/**
+ * The runner's context as the environment is now. @actions/github reads it once, when imported;
+ * an action reads it afresh in its run(), so that tests can run an action in-process under changing
+ * variables. The package exports the instance, not its class.
+ */
+export function runnerContext(): RunnerContext {
+  return new (importedContext.constructor as new () => RunnerContext)();
 }
 
-export function splitRepository(repository: string | undefined): { owner: string; repo: string } | undefined {
-  const [owner, repo] = repository?.split('/') ?? [];
-  return owner && repo ? { owner, repo } : undefined;
+export function readRunnerEnv(): RunnerEnv {
+  const context = runnerContext();
+  return { context, repo: repositoryOf(context), ...runnerPaths() };
+}
+
+/** The runner's folders alone, for an action that needs no event. */
+export function runnerPaths(env: NodeJS.ProcessEnv = process.env): { runnerTemp?: string; workspace?: string } {
+  return { runnerTemp: env.RUNNER_TEMP, workspace: env.GITHUB_WORKSPACE };
+}
+
+/** `context.repo` without its throw: a local run may name no repository. */
+function repositoryOf(context: RunnerContext): { owner: string; repo: string } | undefined {
+  try {
+    const { owner, repo } = context.repo;
+    return owner && repo ? { owner, repo } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The link to this run's page, where the job summary is shown. */
 export function runUrl(env: RunnerEnv): string | undefined {
-  return env.repository && env.runId ? `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}` : undefined;
+  const { serverUrl, runId } = env.context;
+  return env.repo && Number.isFinite(runId) ? `${serverUrl}/${env.repo.owner}/${env.repo.repo}/actions/runs/${runId}` : undefined;
 }

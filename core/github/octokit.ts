@@ -29,6 +29,8 @@ export interface CreateOctokitOptions {
   retries?: number;
   /** Queue requests to stay under GitHub's limits. false for tests (writes are spaced 1 s). Default true. */
   throttle?: boolean;
+  /** The fetch requests go through: `proxiedFetch(env)` from core/net behind a proxy. Default the global fetch. */
+  fetch?: typeof globalThis.fetch;
 }
 
 /** The longest we wait for a primary rate limit to reset: beyond this a CI job is better off failing. */
@@ -79,5 +81,6 @@ export function createOctokit(options: CreateOctokitOptions): CairnOctokit {
     },
     retryRequests: { enabled: retries > 0, retries },
     throttle: throttle ? { enabled: true, ...rateLimitPolicy(logger, retries) } : { enabled: false },
+    ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
   });
 }

@@ -12,6 +12,7 @@
  *                                          assumption exports)
  *   AWS_MAX_ATTEMPTS                       attempts per request (default 6)
  *   AWS_REQUEST_CHECKSUM_CALCULATION, AWS_RESPONSE_CHECKSUM_VALIDATION   as in the SDK
+ *   HTTPS_PROXY, HTTP_PROXY, NO_PROXY      and their lower-case forms: the proxy, as curl reads them (core/net)
  *
  * Any other credential source (web identity token file, SSO, container or instance roles) is found
  * by the SDK's default provider chain, which reads the process environment and ~/.aws like every
@@ -19,6 +20,7 @@
  */
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { UserError } from '../errors.ts';
+import { nodeAgents } from '../net/index.ts';
 import type { Logger } from '../logger.ts';
 import { redactCredentials } from './internal/redact-credentials.ts';
 import { DEFAULT_RETRY_POLICY, sdkRetryStrategy, type RetryPolicy } from './retry.ts';
@@ -57,8 +59,8 @@ export function createS3Client(options: S3ClientOptions): ResolvedS3Client {
       connectionTimeout: 10_000,
       // Idle-socket timeout: a stalled transfer fails (and is retried or resumed) instead of hanging the job.
       requestTimeout: 60_000,
-      httpAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 64 },
-      httpsAgent: { keepAlive: true, maxSockets: options.maxSockets ?? 64 },
+      // Through HTTPS_PROXY / HTTP_PROXY unless NO_PROXY names the endpoint (core/net); s3-direct-get.ts sends through these too.
+      ...nodeAgents(env, { keepAlive: true, maxSockets: options.maxSockets ?? 64 }),
     },
     // The SDK logs every failed command (a HEAD's 404 included) as an object; the store raises its own
     // errors, so these are debug detail only.

@@ -39,7 +39,7 @@ describe('the app\'s Octokit', () => {
       repo.addTag('churn@v1.0.0', 'a'.repeat(40));
       const probot = createProbot({
         env: { APP_ID: String(APP_ID), PRIVATE_KEY: privateKey(), WEBHOOK_SECRET, GHE_HOST: fake.host, GHE_PROTOCOL: 'http', LOG_LEVEL: 'fatal' },
-        overrides: appOctokitOptions(fetch),
+        overrides: appOctokitOptions({ fetch }),
       });
       const octokit = await probot.auth(INSTALLATION_ID);
       const { data } = await octokit.rest.git.getRef({ owner: 'acme', repo: 'churn', ref: 'tags/churn@v1.0.0' });
