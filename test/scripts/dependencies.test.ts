@@ -106,3 +106,20 @@ test('what the shipped code imports (types aside) is a dependency, not a devDepe
   }
   assert.deepEqual([...new Set(misplaced)], []);
 });
+
+test('Renovate keeps dependencies current: actions pinned by digest, Octokit and the AWS SDK each in one update, on a schedule', () => {
+  const config = JSON.parse(readFileSync(join(repoRoot, 'renovate.json'), 'utf8')) as {
+    extends: string[];
+    schedule: string[];
+    packageRules: Array<{ groupName?: string; matchPackageNames?: string[] }>;
+  };
+  assert.ok(config.extends.includes('config:recommended') && config.extends.includes('helpers:pinGitHubActionDigests'), 'extends');
+  assert.ok(config.schedule.length > 0 && config.schedule.every((entry) => typeof entry === 'string' && entry !== ''), 'schedule');
+  // Each declared package of a group matches exactly that group's `scope/**` pattern.
+  const groupOf = (name: string) =>
+    config.packageRules.filter((rule) => rule.matchPackageNames?.some((pattern) => pattern.endsWith('/**') && name.startsWith(pattern.slice(0, -2)))).map((rule) => rule.groupName);
+  for (const name of declared) {
+    if (name.startsWith('@octokit/')) assert.deepEqual(groupOf(name), ['Octokit'], name);
+    if (name.startsWith('@aws-sdk/') || name.startsWith('@smithy/')) assert.deepEqual(groupOf(name), ['AWS SDK'], name);
+  }
+});
