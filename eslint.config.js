@@ -28,4 +28,22 @@ export default tseslint.config(
   },
   { files: ['core/*.ts'], rules: { 'no-restricted-imports': publicFaces(otherPackageFile(undefined)) } },
   ...CORE_PACKAGES.map((name) => ({ files: [`core/${name}/**`], rules: { 'no-restricted-imports': publicFaces(otherPackageFile(name)) } })),
+  // Type-aware rules: a promise nobody awaits loses its rejection (an unhandled rejection ends the
+  // process), and one handed where a void callback is expected is never awaited by its caller.
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // node:test's test() and describe() return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
 );

@@ -10,6 +10,7 @@
  *
  * The first line that starts with `/cairn` is the command; the rest of the comment is free text.
  */
+import { parseArgs } from 'node:util';
 import { UserError } from '../../core/errors.ts';
 import { BUMP_PARTS, checkModelName, checkStageName, checkVersion, type BumpPart } from '../../core/registry/index.ts';
 
@@ -73,25 +74,35 @@ export function commandLine(body: string): string | undefined {
   return undefined;
 }
 
-function options(words: string[], allowed: Record<string, boolean>): { positional: string[]; flags: Record<string, string | true> } {
-  const positional: string[] = [];
-  const flags: Record<string, string | true> = {};
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i];
-    if (!word.startsWith('--')) {
-      positional.push(word);
-      continue;
-    }
-    const [flag, inline] = word.slice(2).split('=', 2);
-    if (!Object.hasOwn(allowed, flag)) throw new CommandSyntaxError(`unknown option --${flag}`);
-    if (!allowed[flag]) flags[flag] = true;
-    else {
-      const value = inline ?? words[++i];
-      if (value === undefined || value.startsWith('--')) throw new CommandSyntaxError(`--${flag} needs a value`);
-      flags[flag] = value;
-    }
+type OptionTypes = Record<string, 'string' | 'boolean'>;
+type Flags<T extends OptionTypes> = { [K in keyof T]?: T[K] extends 'string' ? string : boolean };
+
+/**
+ * The command's words through `parseArgs`, strict as the CLI's (cli/args.ts), its errors reworded
+ * for a comment reply. A bare `--` is refused rather than read as "positionals follow": no command
+ * takes a positional that starts with a dash.
+ */
+function options<T extends OptionTypes>(words: string[], allowed: T): { positional: string[]; flags: Flags<T> } {
+  if (words.includes('--')) throw new CommandSyntaxError('unknown option --');
+  const config = Object.fromEntries(Object.entries(allowed).map(([name, type]) => [name, { type }]));
+  try {
+    const { values, positionals } = parseArgs({ args: words, options: config, allowPositionals: true, strict: true });
+    return { positional: positionals, flags: values as Flags<T> };
+  } catch (error) {
+    throw syntaxErrorOf(error);
   }
-  return { positional, flags };
+}
+
+function syntaxErrorOf(error: unknown): Error {
+  const { code, message } = error as { code?: string; message?: string };
+  const flag = /'(-{1,2}[^'\s]*)/.exec(message ?? '')?.[1];
+  if (flag === undefined) return error as Error;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new CommandSyntaxError(`unknown option ${flag}`, { cause: error });
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const reason = /does not take an argument/.test(message ?? '') ? 'takes no value' : 'needs a value';
+    return new CommandSyntaxError(`${flag} ${reason}`, { cause: error });
+  }
+  return error as Error;
 }
 
 /** Parses the comment; undefined when it holds no `/cairn` line. Bad syntax is a CommandSyntaxError. */
@@ -111,7 +122,7 @@ export function parseCommand(body: string): ChatCommand | undefined {
       if (words.length > 0) throw new CommandSyntaxError('sync takes no arguments');
       return { kind: 'sync' };
     case 'promote': {
-      const { positional, flags } = options(words, { force: false });
+      const { positional, flags } = options(words, { force: 'boolean' });
       const [target, ...more] = positional;
       const stage = more[0] === 'to' ? more[1] : more[0];
       const extra = more.slice(more[0] === 'to' ? 2 : 1);
@@ -120,15 +131,15 @@ export function parseCommand(body: string): ChatCommand | undefined {
       return { kind: 'promote', name: checkModelName(target.slice(0, at)), version: checkVersion(target.slice(at + 1)), stage: checkStageName(stage), force: flags.force === true };
     }
     case 'register': {
-      const { positional, flags } = options(words, { bump: true, version: true, ref: true });
+      const { positional, flags } = options(words, { bump: 'string', version: 'string', ref: 'string' });
       if (positional.length !== 1) throw new CommandSyntaxError('register takes one model name');
       if (flags.bump !== undefined && flags.version !== undefined) throw new CommandSyntaxError('give --bump or --version, not both');
-      const bump = flags.bump as string | undefined;
+      const bump = flags.bump;
       if (bump !== undefined && !(BUMP_PARTS as readonly string[]).includes(bump)) throw new CommandSyntaxError(`--bump takes ${BUMP_PARTS.join(', ')}`);
       const command: ChatCommand = { kind: 'register', name: checkModelName(positional[0]) };
       if (bump !== undefined) command.bump = bump as BumpPart;
-      if (flags.version !== undefined) command.version = checkVersion(flags.version as string);
-      if (flags.ref !== undefined) command.ref = flags.ref as string;
+      if (flags.version !== undefined) command.version = checkVersion(flags.version);
+      if (flags.ref !== undefined) command.ref = flags.ref;
       return command;
     }
     case 'rollback': {

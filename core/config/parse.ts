@@ -10,8 +10,8 @@ const MAX_LISTED = 10;
 
 /**
  * The largest `.github/cairn.yml` read, in bytes. A real config is a few KiB; YAML parsing time
- * grows faster than the file (a 1 MB one took the app 6 to 14 s), so a larger file is refused
- * before it is parsed, by every reader.
+ * grows faster than the file (bench/RESULTS.md has what a 1 MB one cost the app), so a larger file
+ * is refused before it is parsed, by every reader.
  */
 export const REPO_CONFIG_MAX_BYTES = 256 * 1024;
 

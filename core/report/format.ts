@@ -14,8 +14,8 @@ export function isLowerBetter(metric: string): boolean {
   return LOWER_IS_BETTER.has(metric);
 }
 
-// Built once: toLocaleString with options builds a new Intl.NumberFormat on every call (about 17 µs
-// on Node 20, against 0.4 µs for a kept one), and a model card formats hundreds of numbers.
+// Built once: toLocaleString with options builds a new Intl.NumberFormat on every call, and a model
+// card formats hundreds of numbers (bench/RESULTS.md, "micro").
 const TWO_DECIMALS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const WHOLE = new Intl.NumberFormat('en-US');
 

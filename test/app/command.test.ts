@@ -56,6 +56,22 @@ describe('parseCommand', () => {
     ];
     for (const [body, message] of cases) assert.throws(() => parseCommand(body), message, body);
   });
+
+  test('options are read as the CLI reads them: unknown ones and missing values are refused by name', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['/cairn promote churn@v1.0.0 to production --yes', /unknown option --yes/],
+      ['/cairn promote churn@v1.0.0 to production -f', /unknown option -f/],
+      ['/cairn rollback churn production --force', /unknown option --force/],
+      ['/cairn register churn --bump', /--bump needs a value/],
+      ['/cairn register churn --version --ref main', /--version needs a value/],
+      ['/cairn register churn --ref -- main', /unknown option --/],
+      ['/cairn promote churn@v1.0.0 to production --force=yes', /--force takes no value/],
+    ];
+    for (const [body, message] of cases) assert.throws(() => parseCommand(body), (error: Error) => error.name === 'CommandSyntaxError' && message.test(error.message), body);
+    // A value may follow its option after "=" or a space, and a later option wins, as on the command line.
+    assert.deepEqual(parseCommand('/cairn register churn --ref=release/2.0 --bump patch --bump major'), { kind: 'register', name: 'churn', bump: 'major', ref: 'release/2.0' });
+    assert.deepEqual(parseCommand('/cairn register churn --version=v1.0.0-rc.1'), { kind: 'register', name: 'churn', version: 'v1.0.0-rc.1' });
+  });
 });
 
 describe('LruCache and DeliveryGuard', () => {

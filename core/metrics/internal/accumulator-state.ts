@@ -2,7 +2,7 @@
  * The JSON form of a MetricsAccumulator, so shards evaluated apart (matrix jobs, several
  * machines) can be merged exactly. Exact metrics (ROC AUC, average precision) need every row's
  * score, so the state holds the rows themselves: typed arrays as little-endian base64, which is
- * exact and about 4x smaller than JSON numbers.
+ * exact (no decimal round trip) and a fraction of the size of JSON numbers (bench/RESULTS.md, "micro").
  */
 import { endianness } from 'node:os';
 import { z } from 'zod';

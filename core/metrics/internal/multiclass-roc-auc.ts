@@ -37,7 +37,7 @@ export function multiclassRocAuc(
 
 /** What a bootstrap resample of checked rows can skip (core/metrics/metrics-accumulator.ts resampleScorer). */
 export interface ResampleShortcuts {
-  /** One class's threshold counts, computed faster than sorting. */
+  /** One class's threshold counts, counted without sorting the resample's scores. */
   thresholds?: (positiveClass: number) => ThresholdCounts;
   /** Every row of the data resampled from passed `probabilityRows`, so every resample does. */
   rowsChecked?: boolean;

@@ -1,8 +1,8 @@
 /**
  * md5 of a file's byte ranges, in order, on a worker thread. A large object arrives as parallel
  * ranged GETs; its md5 needs the bytes in order, so completed parts are read back from the file and
- * hashed. At about 700 MB/s md5 is a core's work for a 1 GiB file, which on the main thread delays
- * the downloads themselves; here it runs beside them.
+ * hashed. md5 of a large file is seconds of one core's work (bench/RESULTS.md, "micro"), which on
+ * the main thread would delay the downloads themselves; here it runs beside them.
  *
  * The worker's code is a string (no module to find after bundling) using only Node built-ins.
  */

@@ -187,8 +187,8 @@ const MAX_PART_BYTES = 64 << 20;
 
 /**
  * The part size for an object of `size` bytes fetched `jobs` parts at a time: enough parts to keep
- * every job busy, and none over 64 MiB. Fewer, larger requests cost the server less: on bench/pull's
- * 1 GiB object, 4 x 64 MiB in flight took 4.1-4.2 s where 8 x 32 MiB took 4.6-4.9 s.
+ * every job busy, and none over 64 MiB. Fewer, larger requests cost the server less, and on bench/pull's
+ * large file they were faster too (the figures: bench/RESULTS.md).
  */
 export function partBytesFor(size: number, jobs: number): number {
   return Math.min(MAX_PART_BYTES, Math.max(MIN_PART_BYTES, Math.ceil(size / jobs)));

@@ -1,10 +1,10 @@
 /**
  * GetObject without the SDK's per-command middleware stack, for pulls of many small objects.
  *
- * A `GetObjectCommand` costs about 1.5 ms of CPU in the SDK's stack (resolving the middleware list,
- * the endpoint ruleset, serialising, deserialising) before and after the bytes move; with thousands
- * of 50 KB files that, not the network, bounds a pull. Here the SDK's own parts do the same job once
- * per store or cheaply per request:
+ * Every `GetObjectCommand` spends CPU in the SDK's stack (resolving the middleware list, the
+ * endpoint ruleset, serialising, deserialising) before and after the bytes move; with thousands of
+ * small files that, not the network, bounds a pull (the figure: bench/RESULTS.md, "direct-get").
+ * Here the SDK's own parts do the same job once per store or cheaply per request:
  *
  *   - the endpoint comes from the client's endpoint ruleset (`getEndpointFromInstructions` with
  *     GetObject's parameters), resolved once per bucket: virtual-hosted or path-style, FIPS,
@@ -20,6 +20,9 @@
  * (5xx) turns this path off for PAUSE_MS, so a struggling server sees only the SDK's backed-off
  * retries; a region redirect turns it off for the rest of the store's life. An endpoint that needs
  * another signing scheme (SigV4a, S3 Express) never takes it.
+ *
+ * It relies on the SDK version in test/core/store/s3-direct-get-contract.test.ts; that test fails
+ * on an upgrade until it and the benchmark have been rerun.
  */
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';

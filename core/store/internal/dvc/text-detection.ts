@@ -25,7 +25,8 @@ export function isTextBlock(block: Uint8Array): boolean {
 
 /**
  * bytes.replace(b"\r\n", b"\n"): matches cannot overlap, so this is "drop every CR that a LF
- * follows"; lone CRs stay. A byte loop: far faster than indexOf + copy on short lines.
+ * follows"; lone CRs stay. A byte loop rather than indexOf + copy: on short lines
+ * the per-call cost of those would be most of the work.
  */
 export function dos2unix(block: Uint8Array): Uint8Array {
   const first = Buffer.from(block.buffer, block.byteOffset, block.byteLength).indexOf('\r\n');
