@@ -7,7 +7,8 @@ import * as core from '@actions/core';
 import { UserError } from '../../core/errors.ts';
 import { checkOutputPaths } from '../../core/output-paths.ts';
 import { FileStore } from '../../core/store/file-store.ts';
-import { createOctokit, type GitHubClient } from '../../core/github/index.ts';
+import type { GitHubClient } from '../../core/github/index.ts';
+import { actionOctokit } from '../shared/github-client.ts';
 import { codeCell, inert, inertLines, table } from '../../core/report/format.ts';
 import { pullModelArtifact, readModelPointer } from '../../core/store/model-artifacts.ts';
 import { parseModelName } from '../../core/store/model-names.ts';
@@ -87,7 +88,7 @@ function githubRepo(env: RunnerEnv): { owner: string; repo: string } {
 function githubClient(env: RunnerEnv): GitHubClient {
   const token = optionalInput('token');
   if (!token) throw new UserError('input token is empty: the deploy reads the version\'s evaluation record; pass a token with `checks: read` and `contents: read` (the default, github.token, has them when the job grants them).');
-  return createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger });
+  return actionOctokit(token, env.apiUrl);
 }
 
 /** The default branch, from the event (workflow_dispatch and push carry the repository); else it is asked for. */

@@ -9,10 +9,10 @@ import { runGatedEvaluation } from '../../core/evaluate/gated.ts';
 import { actionInput } from '../../core/option-names.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
 import { readBaselineFromRef } from '../../core/github/baseline.ts';
-import { createOctokit } from '../../core/github/octokit.ts';
 import { headline } from '../../core/report/headline.ts';
 import { renderJobSummary } from '../../core/report/summary.ts';
 import { actionLogger, info, optionalInput, requiredInput } from '../shared/action-logger.ts';
+import { actionOctokit } from '../shared/github-client.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
 import { readRunnerEnv, splitRepository } from '../shared/runner-env.ts';
 import { parseEnumInput, parsePositiveIntInput } from '../shared/inputs.ts';
@@ -25,7 +25,7 @@ export async function run(): Promise<void> {
   const baselineFromRef =
     token && repo
       ? (ref: string, model: string, trustedApps: readonly number[]) =>
-          readBaselineFromRef(createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger }), { ...repo, ref, model, trustedApps, logger: actionLogger })
+          readBaselineFromRef(actionOctokit(token, env.apiUrl), { ...repo, ref, model, trustedApps, logger: actionLogger })
       : undefined;
 
   const { report, baseline } = await runGatedEvaluation({

@@ -8,12 +8,13 @@ import { readRepoConfig } from '../../core/config/read.ts';
 import { UserError } from '../../core/errors.ts';
 import { checkRunName, FORK_LABEL, forkCheckRunName, publishCheckRun, tokenLogin, upsertStickyComment, withMarker } from '../../core/github/index.ts';
 import { isForbidden } from '../../core/github/permissions.ts';
-import { createOctokit, type CairnOctokit } from '../../core/github/octokit.ts';
+import type { GitHubClient } from '../../core/github/index.ts';
 import { parseMetricsReport } from '../../core/metrics/read-report.ts';
 import { renderComment, stickyMarker } from '../../core/report/comment.ts';
 import { renderModelCard } from '../../core/report/model-card.ts';
 import { renderJobSummary } from '../../core/report/summary.ts';
-import { actionLogger, info, optionalInput } from '../shared/action-logger.ts';
+import { info, optionalInput } from '../shared/action-logger.ts';
+import { actionOctokit } from '../shared/github-client.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
 import { readRunnerEnv, runUrl, splitRepository, type RunnerEnv } from '../shared/runner-env.ts';
 import { HANDOFF_FILE, readHandoff, runnerArtifactStore, type ArtifactStore, type Handoff } from './handoff.ts';
@@ -37,7 +38,7 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
   if (cardPath) await checkOutputPaths([{ path: resolve(cardPath), option: 'card-path:', shown: cardPath }]);
   const octokit = () => {
     if (!token || !repo) throw new UserError('input token and GITHUB_REPOSITORY are needed to post the report.');
-    return createOctokit({ auth: token, baseUrl: env.apiUrl, logger: actionLogger });
+    return actionOctokit(token, env.apiUrl);
   };
 
   const loaded = fromArtifact ? await loadHandoff(fromArtifact, env, artifacts, token, octokit) : await loadFromInputs(env);
@@ -74,7 +75,7 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
     await handOff('the token may not write to this pull request (403; outside a fork, give the job `pull-requests: write` and `checks: write`)');
   }
 
-  async function publish(client: CairnOctokit, where: { owner: string; repo: string }, target: ReportTarget, metrics: typeof report, body: string) {
+  async function publish(client: GitHubClient, where: { owner: string; repo: string }, target: ReportTarget, metrics: typeof report, body: string) {
     if (core.getBooleanInput('comment') && target.issueNumber) {
       // Found by marker and author: a marker pasted into someone else's comment is not ours to edit.
       const author = await tokenLogin(client, { token: token!, appSlug: optionalInput('app-slug') });
@@ -109,7 +110,7 @@ async function loadFromInputs(env: RunnerEnv): Promise<Loaded> {
  * Trusted side of the fork hand-off. The artifact's PR number is the fork's claim; it is believed
  * only if that PR's head is the commit the triggering run built (workflow_run.head_sha, from GitHub).
  */
-async function loadHandoff(name: string, env: RunnerEnv, artifacts: ArtifactStore, token: string | undefined, octokit: () => CairnOctokit): Promise<Loaded> {
+async function loadHandoff(name: string, env: RunnerEnv, artifacts: ArtifactStore, token: string | undefined, octokit: () => GitHubClient): Promise<Loaded> {
   const run = env.event.workflow_run as { id?: number; head_sha?: string } | undefined;
   if (env.eventName !== 'workflow_run' || !run?.id || !run.head_sha) {
     throw new UserError('from-artifact works only in a workflow triggered by workflow_run (the fork\'s pull-request workflow).');

@@ -1,5 +1,5 @@
 /** Small Octokit helpers shared by the actions, the CLI and the app. */
-export { createOctokit, rateLimitPolicy, MAX_RATE_LIMIT_WAIT_S, type CairnOctokit, type CreateOctokitOptions, type GitHubClient } from './octokit.ts';
+export { clientOptions, createOctokit, rateLimitPolicy, MAX_RATE_LIMIT_WAIT_S, type CairnOctokit, type ClientOptions, type CreateOctokitOptions, type GitHubClient } from './octokit.ts';
 export { upsertStickyComment, findStickyComment, hasMarkerLine, withMarker, type StickyCommentOptions, type StickyCommentResult } from './sticky-comment.ts';
 export { publishCheckRun, checkRunBody, checkRunName, forkCheckRunName, FORK_LABEL, checkConclusion, checkTitle, type PublishCheckRunOptions, type CheckConclusion } from './check-run.ts';
 export { readRecordFromCheckRun, formatRecordText, RECORD_MARKER } from './eval-record.ts';
