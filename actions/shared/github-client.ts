@@ -1,7 +1,8 @@
 /**
  * The actions' GitHub client: @actions/github's `getOctokit` with the throttling and retry plugins,
  * as the toolkit composes it (its proxy-aware fetch included), with the options the CLI's client
- * gets too (core/github `clientOptions`).
+ * gets too (core/github `clientOptions`). Those carry no `request`: Octokit merges options shallowly,
+ * so one here would replace the toolkit's `request.fetch` and with it the runner's proxy settings.
  */
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
