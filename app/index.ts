@@ -10,7 +10,8 @@ import { onIssueComment } from './chatops/handle-comment.ts';
 import { onDeploymentStatus } from './deployment-status.ts';
 import { deploymentStatusPayload, issueCommentPayload, protectionRulePayload, pushPayload, readPayload } from './payloads.ts';
 import { onProtectionRule } from './protection-rule.ts';
-import { createRuntime, eventLogger, githubClient, repoTarget, type AppRuntime, type AppRuntimeOptions, type HandlerContext } from './runtime.ts';
+import { installationClient } from './octokit.ts';
+import { createRuntime, eventLogger, repoTarget, type AppRuntime, type AppRuntimeOptions, type HandlerContext } from './runtime.ts';
 import { onTagPush } from './tag-push.ts';
 
 export type { AppRuntime, AppRuntimeOptions } from './runtime.ts';
@@ -32,9 +33,9 @@ export default function cairn(app: Probot, options: CairnAppOptions = {}): void 
     const outcome = await runtime.guard.once(context.id, work);
     if (outcome === 'duplicate') context.log.info(`delivery ${context.id} (${context.name}) was handled already; skipping it`);
   };
-  const scope = (context: Context, repository: Parameters<typeof repoTarget>[0], receivedAt: number): HandlerContext => ({
-    octokit: githubClient(context),
-    // Probot's JWT client, a different Octokit release than core's (see githubClient).
+  const scope = async (context: Context, repository: Parameters<typeof repoTarget>[0], receivedAt: number): Promise<HandlerContext> => ({
+    octokit: await installationClient(app, context),
+    // Probot's JWT client, a different Octokit release than core's (see installationClient).
     appClient: async () => (await app.auth()) as unknown as GitHubClient,
     target: repoTarget(repository),
     runtime,
@@ -49,24 +50,24 @@ export default function cairn(app: Probot, options: CairnAppOptions = {}): void 
     const ref = (context.payload as { ref?: unknown }).ref;
     if (typeof ref === 'string' && !ref.startsWith('refs/tags/')) return;
     const payload = readPayload(pushPayload, context.payload, 'push');
-    await deliver(context, () => onTagPush(payload, scope(context, payload.repository, receivedAt)));
+    await deliver(context, async () => onTagPush(payload, await scope(context, payload.repository, receivedAt)));
   });
 
   app.on('issue_comment.created', async (context) => {
     const receivedAt = performance.now();
     const payload = readPayload(issueCommentPayload, context.payload, 'issue_comment');
-    await deliver(context, () => onIssueComment(payload, scope(context, payload.repository, receivedAt)));
+    await deliver(context, async () => onIssueComment(payload, await scope(context, payload.repository, receivedAt)));
   });
 
   app.on('deployment_protection_rule.requested', async (context) => {
     const receivedAt = performance.now();
     const payload = readPayload(protectionRulePayload, context.payload, 'deployment_protection_rule');
-    await deliver(context, () => onProtectionRule(payload, scope(context, payload.repository, receivedAt)));
+    await deliver(context, async () => onProtectionRule(payload, await scope(context, payload.repository, receivedAt)));
   });
 
   app.on('deployment_status.created', async (context) => {
     const receivedAt = performance.now();
     const payload = readPayload(deploymentStatusPayload, context.payload, 'deployment_status');
-    await deliver(context, () => onDeploymentStatus(payload, scope(context, payload.repository, receivedAt)));
+    await deliver(context, async () => onDeploymentStatus(payload, await scope(context, payload.repository, receivedAt)));
   });
 }

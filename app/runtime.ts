@@ -155,14 +155,6 @@ export function repoTarget(repository: RepositoryPayload): RepoTarget {
   };
 }
 
-/**
- * Probot's Octokit has the same `rest` and `paginate` as core's, but is built on another release of
- * the endpoint-methods plugin, whose types differ in details core never touches.
- */
-export function githubClient(context: Context): GitHubClient {
-  return context.octokit as unknown as GitHubClient;
-}
-
 /** Core's Logger on top of the event's pino logger. */
 export function eventLogger(context: Context): Logger {
   const log = context.log;

@@ -1,5 +1,5 @@
 // npm run bench [-- --only evaluate|pull|app] [--rows N] [--files N] [--large-mib N] [--jobs N]
-// [--deliveries N] [--concurrency N] [--sequential N] [--rounds N]: runs
+// [--rounds N] [--installations N]: runs
 // every benchmark against its named peer in the same run, prints the tables and rewrites their
 // sections of bench/RESULTS.md. Needs Debian's python3-pandas, python3-sklearn, python3-onnx and time
 // (apt-get install -y python3-pandas python3-sklearn python3-onnx time), and the AWS CLI for pull.
@@ -18,10 +18,8 @@ const { values } = parseArgs({
     files: { type: 'string', default: '2000' },
     'large-mib': { type: 'string', default: '1024' },
     jobs: { type: 'string' },
-    deliveries: { type: 'string', default: '2000' },
-    concurrency: { type: 'string', default: '8' },
-    sequential: { type: 'string', default: '500' },
     rounds: { type: 'string', default: '3' },
+    installations: { type: 'string', default: '20' },
   },
 });
 const header = `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}. Command: \`npm run bench\` (${new Date().toISOString().slice(0, 10)}).`;
@@ -48,7 +46,7 @@ if (!values.only || values.only === 'pull') {
 }
 
 if (!values.only || values.only === 'app') {
-  const result = await benchApp({ deliveries: Number(values.deliveries), concurrency: Number(values.concurrency), sequential: Number(values.sequential), throttledDeliveries: 40, rounds: Number(values.rounds) });
+  const result = await benchApp({ rounds: Number(values.rounds), installations: Number(values.installations) });
   console.log(result.markdown);
   results = replaceSection(results, 'app', `${result.markdown}\n\n${header}`);
   failed ||= !result.ok;

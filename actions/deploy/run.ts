@@ -7,9 +7,9 @@ import * as core from '@actions/core';
 import { UserError } from '../../core/errors.ts';
 import { checkOutputPaths } from '../../core/output-paths.ts';
 import { DeployFailedError, type DeployResult, deployToStage, FileStore, type ModelPointer, type ObjectStore, openStore, parseModelName, pullModelArtifact, readModelPointer } from '../../core/store/index.ts';
-import { createOctokit, type GitHubClient } from '../../core/github/index.ts';
+import type { GitHubClient } from '../../core/github/index.ts';
 import { codeCell, inert, inertLines, table } from '../../core/report/index.ts';
-import { proxiedFetch } from '../../core/net/index.ts';
+import { actionOctokit } from '../shared/github-client.ts';
 import { actionLogger, info, optionalInput } from '../shared/action-logger.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
 import { readRunnerEnv, runUrl, type RunnerEnv } from '../shared/runner-env.ts';
@@ -82,7 +82,7 @@ function githubRepo(env: RunnerEnv): { owner: string; repo: string } {
 function githubClient(env: RunnerEnv): GitHubClient {
   const token = optionalInput('token');
   if (!token) throw new UserError('input token is empty: the deploy reads the version\'s evaluation record; pass a token with `checks: read` and `contents: read` (the default, github.token, has them when the job grants them).');
-  return createOctokit({ auth: token, baseUrl: env.context.apiUrl, logger: actionLogger, fetch: proxiedFetch(process.env) });
+  return actionOctokit(token, env.context.apiUrl);
 }
 
 /** The default branch, from the event (workflow_dispatch and push carry the repository); else it is asked for. */

@@ -7,10 +7,10 @@ import { readFeatureList, runGatedEvaluation } from '../../core/evaluate/index.t
 import { GateFailure } from '../../core/errors.ts';
 import { actionInput } from '../../core/option-names.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
-import { createOctokit, readBaselineFromRef } from '../../core/github/index.ts';
+import { readBaselineFromRef } from '../../core/github/index.ts';
 import { headline, renderJobSummary } from '../../core/report/index.ts';
-import { proxiedFetch } from '../../core/net/index.ts';
 import { actionLogger, info, optionalInput, requiredInput } from '../shared/action-logger.ts';
+import { actionOctokit } from '../shared/github-client.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
 import { readRunnerEnv } from '../shared/runner-env.ts';
 import { parseEnumInput, parsePositiveIntInput } from '../shared/inputs.ts';
@@ -23,7 +23,7 @@ export async function run(): Promise<void> {
   const baselineFromRef =
     token && repo
       ? (ref: string, model: string, trustedApps: readonly number[]) =>
-          readBaselineFromRef(createOctokit({ auth: token, baseUrl: context.apiUrl, logger: actionLogger, fetch: proxiedFetch(process.env) }), { ...repo, ref, model, trustedApps, logger: actionLogger })
+          readBaselineFromRef(actionOctokit(token, env.context.apiUrl), { ...repo, ref, model, trustedApps, logger: actionLogger })
       : undefined;
 
   const { report, baseline } = await runGatedEvaluation({

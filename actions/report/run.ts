@@ -5,11 +5,11 @@ import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { checkOutputPaths } from '../../core/output-paths.ts';
 import { findModelConfig, readRepoConfig } from '../../core/config/index.ts';
 import { UserError } from '../../core/errors.ts';
-import { type CairnOctokit, checkRunName, createOctokit, FORK_LABEL, forkCheckRunName, isForbidden, publishCheckRun, tokenLogin, upsertStickyComment, withMarker } from '../../core/github/index.ts';
+import { checkRunName, FORK_LABEL, forkCheckRunName, isForbidden, publishCheckRun, tokenLogin, upsertStickyComment, withMarker, type GitHubClient } from '../../core/github/index.ts';
 import { parseMetricsReport } from '../../core/metrics/index.ts';
 import { renderComment, renderJobSummary, renderModelCard, stickyMarker } from '../../core/report/index.ts';
-import { proxiedFetch } from '../../core/net/index.ts';
-import { actionLogger, info, optionalInput } from '../shared/action-logger.ts';
+import { info, optionalInput } from '../shared/action-logger.ts';
+import { actionOctokit } from '../shared/github-client.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
 import { readRunnerEnv, runUrl, type RunnerEnv } from '../shared/runner-env.ts';
 import { HANDOFF_FILE, readHandoff, runnerArtifactStore, type ArtifactStore, type Handoff } from './handoff.ts';
@@ -33,7 +33,7 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
   if (cardPath) await checkOutputPaths([{ path: resolve(cardPath), option: 'card-path:', shown: cardPath }]);
   const octokit = () => {
     if (!token || !repo) throw new UserError('input token and GITHUB_REPOSITORY are needed to post the report.');
-    return createOctokit({ auth: token, baseUrl: env.context.apiUrl, logger: actionLogger, fetch: proxiedFetch(process.env) });
+    return actionOctokit(token, env.context.apiUrl);
   };
 
   const loaded = fromArtifact ? await loadHandoff(fromArtifact, env, artifacts, token, octokit) : await loadFromInputs(env);
@@ -70,7 +70,7 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
     await handOff('the token may not write to this pull request (403; outside a fork, give the job `pull-requests: write` and `checks: write`)');
   }
 
-  async function publish(client: CairnOctokit, where: { owner: string; repo: string }, target: ReportTarget, metrics: typeof report, body: string) {
+  async function publish(client: GitHubClient, where: { owner: string; repo: string }, target: ReportTarget, metrics: typeof report, body: string) {
     if (core.getBooleanInput('comment') && target.issueNumber) {
       // Found by marker and author: a marker pasted into someone else's comment is not ours to edit.
       const author = await tokenLogin(client, { token: token!, appSlug: optionalInput('app-slug') });
@@ -105,7 +105,7 @@ async function loadFromInputs(env: RunnerEnv): Promise<Loaded> {
  * Trusted side of the fork hand-off. The artifact's PR number is the fork's claim; it is believed
  * only if that PR's head is the commit the triggering run built (workflow_run.head_sha, from GitHub).
  */
-async function loadHandoff(name: string, env: RunnerEnv, artifacts: ArtifactStore, token: string | undefined, octokit: () => CairnOctokit): Promise<Loaded> {
+async function loadHandoff(name: string, env: RunnerEnv, artifacts: ArtifactStore, token: string | undefined, octokit: () => GitHubClient): Promise<Loaded> {
   const run = env.context.payload.workflow_run as { id?: number; head_sha?: string } | undefined;
   if (env.context.eventName !== 'workflow_run' || !run?.id || !run.head_sha) {
     throw new UserError('from-artifact works only in a workflow triggered by workflow_run (the fork\'s pull-request workflow).');

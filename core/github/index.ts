@@ -1,5 +1,5 @@
 /** Small Octokit helpers shared by the actions, the CLI and the app. */
-export { createOctokit, rateLimitPolicy, MAX_RATE_LIMIT_WAIT_S, type CairnOctokit, type CreateOctokitOptions, type GitHubClient } from './octokit.ts';
+export { clientOptions, createOctokit, rateLimitPolicy, MAX_RATE_LIMIT_WAIT_S, type CairnOctokit, type ClientOptions, type CreateOctokitOptions, type GitHubClient } from './octokit.ts';
 export { upsertStickyComment, findStickyComment, hasMarkerLine, withMarker, type StickyCommentOptions, type StickyCommentResult } from './sticky-comment.ts';
 export { publishCheckRun, checkRunBody, fitTitle, checkRunName, forkCheckRunName, FORK_LABEL, checkConclusion, checkTitle, type PublishCheckRunOptions, type CheckConclusion } from './check-run.ts';
 export { readRecordFromCheckRun, formatRecordText, RECORD_MARKER } from './eval-record.ts';
@@ -14,4 +14,3 @@ export { ensureRelease, RELEASE_BODY_LIMIT, type EnsureReleaseOptions, type Ensu
 export { tokenLogin, tokenKind, botLogin, isAuthor, GITHUB_ACTIONS_BOT, type TokenIdentityOptions, type TokenKind } from './identity.ts';
 export { conditionalGet, type EtagCache, type EtagEntry } from './conditional-get.ts';
 export { statusOf } from './status.ts';
-export { retryRequests, DO_NOT_RETRY, type RetryOptions } from './retry.ts';

@@ -1,16 +1,19 @@
 /**
- * The one Octokit the CLI and the actions use: REST methods, pagination, retries on server errors
- * and rate-limit handling that waits and says so in the log instead of failing the job.
+ * The CLI's Octokit, composed as @actions/github's `getOctokit(token, options, throttling, retry)`
+ * composes the actions' (actions/shared/github-client.ts) and Probot's the app's: REST methods,
+ * pagination, @octokit/plugin-throttling and @octokit/plugin-retry, one retry policy everywhere.
+ * Both front doors pass it the same options (`clientOptions`): server errors retried, rate limits
+ * waited out and said so in the log instead of failing the job.
  */
-import { Octokit } from '@octokit/core';
+import { Octokit, type OctokitOptions } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods';
+import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { Logger } from '../logger.ts';
 import { silentLogger } from '../logger.ts';
-import { retryRequests } from './retry.ts';
 
-const CairnOctokitClass = Octokit.plugin(restEndpointMethods, paginateRest, retryRequests, throttling);
+const CairnOctokitClass = Octokit.plugin(restEndpointMethods, paginateRest, throttling, retry);
 
 export type CairnOctokit = InstanceType<typeof CairnOctokitClass>;
 
@@ -20,15 +23,18 @@ export type CairnOctokit = InstanceType<typeof CairnOctokitClass>;
  */
 export type GitHubClient = Pick<CairnOctokit, 'rest' | 'paginate'>;
 
-export interface CreateOctokitOptions {
-  auth: string;
-  /** GitHub Enterprise Server: `https://ghe.example.com/api/v3`. */
-  baseUrl?: string;
+export interface ClientOptions {
   logger?: Logger;
   /** Retries of server errors (5xx) and rate limits. 0 turns retrying off (tests). Default 3. */
   retries?: number;
   /** Queue requests to stay under GitHub's limits. false for tests (writes are spaced 1 s). Default true. */
   throttle?: boolean;
+}
+
+export interface CreateOctokitOptions extends ClientOptions {
+  auth: string;
+  /** GitHub Enterprise Server: `https://ghe.example.com/api/v3`. */
+  baseUrl?: string;
   /** The fetch requests go through: `proxiedFetch(env)` from core/net behind a proxy. Default the global fetch. */
   fetch?: typeof globalThis.fetch;
 }
@@ -65,13 +71,14 @@ export function rateLimitPolicy(logger: Logger, retries: number) {
   };
 }
 
-export function createOctokit(options: CreateOctokitOptions): CairnOctokit {
+/**
+ * The options of a Cairn client besides its token and base URL, for Octokit with the throttling and
+ * retry plugins: the CLI's (createOctokit) and the actions' (getOctokit) alike.
+ */
+export function clientOptions(options: ClientOptions = {}): Pick<OctokitOptions, 'userAgent' | 'log' | 'retry' | 'throttle'> {
   const logger = options.logger ?? silentLogger;
   const retries = options.retries ?? 3;
-  const throttle = options.throttle ?? true;
-  return new CairnOctokitClass({
-    auth: options.auth,
-    ...(options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/+$/, '') } : {}),
+  return {
     userAgent: 'cairn',
     log: {
       debug: (message: string) => logger.debug(message),
@@ -79,8 +86,16 @@ export function createOctokit(options: CreateOctokitOptions): CairnOctokit {
       warn: (message: string) => logger.warn(message),
       error: (message: string) => logger.error(message),
     },
-    retryRequests: { enabled: retries > 0, retries },
-    throttle: throttle ? { enabled: true, ...rateLimitPolicy(logger, retries) } : { enabled: false },
+    retry: { enabled: retries > 0, retries },
+    throttle: (options.throttle ?? true) ? { enabled: true, ...rateLimitPolicy(logger, retries) } : { enabled: false as const },
+  };
+}
+
+export function createOctokit(options: CreateOctokitOptions): CairnOctokit {
+  return new CairnOctokitClass({
+    auth: options.auth,
+    ...(options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/+$/, '') } : {}),
+    ...clientOptions(options),
     ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
   });
 }

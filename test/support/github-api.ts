@@ -8,10 +8,12 @@
  *   gh.on('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', (req) => paginated(req, comments));
  *   gh.once('POST /repos/{owner}/{repo}/check-runs', (req) => ({ status: 201, data: { id: 1, ...req.body } }));
  *
- * The network is disabled except for loopback, so local test servers still work. The routing,
+ * The network is disabled except for loopback, so local test servers still work. Clients that
+ * fetch with the undici package, which nock does not see, reach the same fake (github-dispatcher.ts). The routing,
  * checking and recording live in github-router.ts, shared with the HTTP fake of test/e2e.
  */
 import nock from 'nock';
+import { serveThroughUndici } from './github-dispatcher.ts';
 import { githubRouter, type GithubApi, type GithubApiOptions } from './github-router.ts';
 
 export { githubError, githubRouter, holdNext, paginated } from './github-router.ts';
@@ -25,7 +27,16 @@ export function githubApi(test?: { after(fn: () => void): void }, options: Githu
   nock.enableNetConnect((host: string) => LOOPBACK.test(host));
 
   let interceptors: nock.Interceptor[] = [];
-  const api = githubRouter({ ...options, onClose: () => interceptors.forEach((interceptor) => nock.removeInterceptor(interceptor)) });
+  let stopUndici = () => {};
+  const api = githubRouter({
+    ...options,
+    onClose: () => {
+      interceptors.forEach((interceptor) => nock.removeInterceptor(interceptor));
+      stopUndici();
+    },
+  });
+  // Clients that fetch with the undici package (@actions/github's getOctokit) bypass nock.
+  stopUndici = serveThroughUndici(new URL(api.baseUrl).origin, api);
   const scope = nock(new URL(api.baseUrl).origin);
   interceptors = METHODS.map((method) => {
     const interceptor = scope.persist().intercept(() => true, method);

@@ -63,6 +63,8 @@ export interface FakeRepoOptions {
   branches?: Record<string, string>;
   /** Permission role per login (`read`, `triage`, `write`, `maintain`, `admin`); others are `none`. */
   roles?: Record<string, string>;
+  /** The installation whose token this repository's requests carry; default the tests' one. */
+  installationId?: number;
 }
 
 let clock = Date.parse('2024-04-01T00:00:00Z');
@@ -97,7 +99,7 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
   // The app asks who it is once per process (app/app-identity.ts): the `cairn` app, writing as cairn[bot].
   gh.on('GET /app', () => ({ data: fakeApp(APP_SLUG, APP_ID) }));
   gh.on('POST /app/installations/{installation_id}/access_tokens', (req) => {
-    if (Number(req.params.installation_id) !== INSTALLATION_ID) return githubError(404, 'Not Found');
+    if (Number(req.params.installation_id) !== (options.installationId ?? INSTALLATION_ID)) return githubError(404, 'Not Found');
     return { status: 201, data: { token: 'ghs_installation_token', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'selected' } };
   });
 

@@ -28,6 +28,13 @@ describe('createOctokit', () => {
     assert.equal(gh.calls('GET /repos/{owner}/{repo}').length, 3);
   });
 
+  test('does not retry a client error: the request was wrong, and sending it again cannot fix it', async (t) => {
+    const gh = githubApi(t);
+    gh.once('GET /repos/{owner}/{repo}', githubError(404, 'Not Found'));
+    await assert.rejects(createOctokit({ auth: 't', retries: 3, throttle: false }).rest.repos.get(repo), { status: 404 });
+    assert.equal(gh.calls('GET /repos/{owner}/{repo}').length, 1);
+  });
+
   test('with throttling on, a primary rate limit that resets now is waited out and logged', async (t) => {
     const gh = githubApi(t);
     const reset = String(Math.floor(Date.now() / 1000) - 5);
