@@ -78,7 +78,7 @@ describe("an action's GitHub calls behind a proxy", () => {
     const repo = 'Codertocat/Hello-World';
     const comments = fakeIssueComments(github.gh, repo);
     const checks = fakeCheckRuns(github.gh, {}, repo);
-    const event = structuredClone((examples as unknown as Array<{ name: string; examples: Array<Record<string, any>> }>).find((e) => e.name === 'pull_request')!.examples.find((e) => e.action === 'opened')!); // eslint-disable-line @typescript-eslint/no-explicit-any -- example payloads are untyped JSON
+    const event = structuredClone((examples as unknown as Array<{ name: string; examples: Array<Record<string, unknown>> }>).find((e) => e.name === 'pull_request')!.examples.find((e) => e.action === 'opened')!);
     const runner = runnerFiles({ repository: repo, eventName: 'pull_request', event, sha: 'merge-commit-sha' });
     const metrics = join(runner.dir, 'metrics.json');
     writeFileSync(metrics, JSON.stringify(sampleReport({ name: 'churn' })));
