@@ -7,17 +7,29 @@ import tseslint from 'typescript-eslint';
  * go through the face, so what a package keeps in internal/ can change without touching its users.
  */
 const CORE_PACKAGES = ['config', 'data', 'evaluate', 'github', 'gpu', 'metrics', 'net', 'registry', 'report', 'store'];
-const FACE_MESSAGE = "import a core package through its index.ts, its one public face; the package's other files are its own";
+const FACE_MESSAGE =
+  "import a core package through its index.ts, its one public face; the package's other files are its own";
 const publicFaces = (regex) => ['error', { patterns: [{ regex, message: FACE_MESSAGE }] }];
 /** From a core package's own files: another package's file other than its index.ts. */
-const otherPackageFile = (own) => `^(\\.\\.?/)+(${CORE_PACKAGES.filter((name) => name !== own).join('|')})/(?!index\\.ts$)`;
+const otherPackageFile = (own) =>
+  `^(\\.\\.?/)+(${CORE_PACKAGES.filter((name) => name !== own).join('|')})/(?!index\\.ts$)`;
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/.data/', 'examples/**/node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', performance: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        performance: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -27,7 +39,10 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': publicFaces('^(\\.\\./)+core/[^/]+/(?!index\\.ts$)') },
   },
   { files: ['core/*.ts'], rules: { 'no-restricted-imports': publicFaces(otherPackageFile(undefined)) } },
-  ...CORE_PACKAGES.map((name) => ({ files: [`core/${name}/**`], rules: { 'no-restricted-imports': publicFaces(otherPackageFile(name)) } })),
+  ...CORE_PACKAGES.map((name) => ({
+    files: [`core/${name}/**`],
+    rules: { 'no-restricted-imports': publicFaces(otherPackageFile(name)) },
+  })),
   // Type-aware rules: a promise nobody awaits loses its rejection (an unhandled rejection ends the
   // process), and one handed where a void callback is expected is never awaited by its caller.
   {

@@ -19,15 +19,20 @@ export type AppEnv = Record<string, string | undefined>;
 
 export function checkAppEnv(env: AppEnv): void {
   const problems: string[] = [];
-  if (!env.APP_ID || !/^\d+$/.test(env.APP_ID)) problems.push('APP_ID must be the GitHub App id (a number, on the app settings page)');
-  if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) problems.push('PRIVATE_KEY (the PEM text) or PRIVATE_KEY_PATH (a .pem file) must be set');
-  if (!env.WEBHOOK_SECRET) problems.push("WEBHOOK_SECRET must be set to the app's webhook secret; without it every delivery would be trusted");
-  if (env.GHE_PROTOCOL && !['http', 'https'].includes(env.GHE_PROTOCOL)) problems.push('GHE_PROTOCOL must be http or https');
+  if (!env.APP_ID || !/^\d+$/.test(env.APP_ID))
+    problems.push('APP_ID must be the GitHub App id (a number, on the app settings page)');
+  if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH)
+    problems.push('PRIVATE_KEY (the PEM text) or PRIVATE_KEY_PATH (a .pem file) must be set');
+  if (!env.WEBHOOK_SECRET)
+    problems.push("WEBHOOK_SECRET must be set to the app's webhook secret; without it every delivery would be trusted");
+  if (env.GHE_PROTOCOL && !['http', 'https'].includes(env.GHE_PROTOCOL))
+    problems.push('GHE_PROTOCOL must be http or https');
   if (problems.length > 0) throw new UserError(`the Cairn app cannot start:\n- ${problems.join('\n- ')}`);
 }
 
 export function listenAddress(env: AppEnv): { port: number; host: string } {
   const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UserError(`PORT must be a port number, got "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UserError(`PORT must be a port number, got "${env.PORT}"`);
   return { port, host: env.HOST || '0.0.0.0' };
 }

@@ -26,7 +26,9 @@ export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit:
     res.once('finish', () => req.socket.destroy());
     res
       .writeHead(413, { 'content-type': 'application/json', connection: 'close' })
-      .end(`${JSON.stringify({ error: `request body larger than ${limit} bytes (GitHub sends webhook payloads of at most 25 MiB)` })}\n`);
+      .end(
+        `${JSON.stringify({ error: `request body larger than ${limit} bytes (GitHub sends webhook payloads of at most 25 MiB)` })}\n`,
+      );
   } else {
     req.socket.destroy();
   }
@@ -37,7 +39,12 @@ export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit:
  * counted and dropped). Undefined when there is nothing to answer: the body passed the limit (413
  * sent, connection closed) or the client went away before sending all of it.
  */
-export function readBoundedBody(req: IncomingMessage, res: ServerResponse, limit: number, keep: boolean): Promise<Buffer | undefined> {
+export function readBoundedBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+  keep: boolean,
+): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let received = 0;

@@ -34,7 +34,14 @@ export async function onDeploymentStatus(payload: DeploymentStatusPayload, ctx: 
   const { deployment, deployment_status: status } = payload;
   const environment = status.environment ?? deployment.environment;
   const url = status.target_url || status.log_url || undefined;
-  const seen: DeploymentSeen = { environment, state: status.state, ref: deployment.ref, sha: deployment.sha, at: status.updated_at ?? status.created_at, ...(url ? { url } : {}) };
+  const seen: DeploymentSeen = {
+    environment,
+    state: status.state,
+    ref: deployment.ref,
+    sha: deployment.sha,
+    at: status.updated_at ?? status.created_at,
+    ...(url ? { url } : {}),
+  };
 
   const tagName = deployment.ref.replace(/^refs\/tags\//, '');
   let config: RepoConfig | undefined;
@@ -68,6 +75,13 @@ export async function onDeploymentStatus(payload: DeploymentStatusPayload, ctx: 
     `From tag ${code(tagName)}, commit ${code(deployment.sha.slice(0, 7))}.`,
   ].join('\n');
   const author = (await appIdentity(ctx)).botLogin;
-  const result = await upsertStickyComment(octokit, { owner: target.owner, repo: target.repo, issueNumber: origin.issueNumber, marker: deploymentMarker(deployment.id), author, body });
+  const result = await upsertStickyComment(octokit, {
+    owner: target.owner,
+    repo: target.repo,
+    issueNumber: origin.issueNumber,
+    marker: deploymentMarker(deployment.id),
+    author,
+    body,
+  });
   logger.info(`deployment ${deployment.id} (${status.state}): comment ${result.action} on #${origin.issueNumber}`);
 }

@@ -39,7 +39,9 @@ function healthz(req: IncomingMessage, res: ServerResponse): boolean {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return true;
   }
-  res.writeHead(200, { 'content-type': 'application/json' }).end(req.method === 'HEAD' ? undefined : '{"status":"ok"}\n');
+  res
+    .writeHead(200, { 'content-type': 'application/json' })
+    .end(req.method === 'HEAD' ? undefined : '{"status":"ok"}\n');
   return true;
 }
 
@@ -53,7 +55,10 @@ function probotFromEnv(env: AppEnv): Probot {
   } catch (error) {
     // Probot drops a key it cannot read and then finds none.
     if (/privateKey/.test((error as Error).message)) {
-      throw new UserError('PRIVATE_KEY (or the file at PRIVATE_KEY_PATH) is not a PEM private key: paste the .pem the app settings page generated', { cause: error });
+      throw new UserError(
+        'PRIVATE_KEY (or the file at PRIVATE_KEY_PATH) is not a PEM private key: paste the .pem the app settings page generated',
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -64,7 +69,10 @@ export async function startAppServer(options: StartAppServerOptions): Promise<Ap
   if (!options.probot) checkAppEnv(env);
   const address = listenAddress(env);
   const probot = options.probot ?? probotFromEnv(env);
-  const middleware = await createNodeMiddleware((app, appOptions) => cairn(app, { ...appOptions, cairn: options.cairn }), { probot });
+  const middleware = await createNodeMiddleware(
+    (app, appOptions) => cairn(app, { ...appOptions, cairn: options.cairn }),
+    { probot },
+  );
   const bodyLimit = options.bodyLimit ?? WEBHOOK_BODY_LIMIT;
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     if (declaresTooLarge(req, bodyLimit)) return refuseTooLarge(req, res, bodyLimit);

@@ -8,10 +8,23 @@ import type { ApplicationFunctionOptions, Context, Probot } from 'probot';
 import type { GitHubClient } from '../core/github/index.ts';
 import { onIssueComment } from './chatops/handle-comment.ts';
 import { onDeploymentStatus } from './deployment-status.ts';
-import { deploymentStatusPayload, issueCommentPayload, protectionRulePayload, pushPayload, readPayload } from './payloads.ts';
+import {
+  deploymentStatusPayload,
+  issueCommentPayload,
+  protectionRulePayload,
+  pushPayload,
+  readPayload,
+} from './payloads.ts';
 import { onProtectionRule } from './protection-rule.ts';
 import { installationClient } from './octokit.ts';
-import { createRuntime, eventLogger, repoTarget, type AppRuntime, type AppRuntimeOptions, type HandlerContext } from './runtime.ts';
+import {
+  createRuntime,
+  eventLogger,
+  repoTarget,
+  type AppRuntime,
+  type AppRuntimeOptions,
+  type HandlerContext,
+} from './runtime.ts';
 import { onTagPush } from './tag-push.ts';
 
 export type { AppRuntime, AppRuntimeOptions } from './runtime.ts';
@@ -31,9 +44,14 @@ export default function cairn(app: Probot, options: CairnAppOptions = {}): void 
     // Deliveries always carry an id; one without (a direct receive() call) cannot be deduplicated.
     if (!context.id) return work();
     const outcome = await runtime.guard.once(context.id, work);
-    if (outcome === 'duplicate') context.log.info(`delivery ${context.id} (${context.name}) was handled already; skipping it`);
+    if (outcome === 'duplicate')
+      context.log.info(`delivery ${context.id} (${context.name}) was handled already; skipping it`);
   };
-  const scope = async (context: Context, repository: Parameters<typeof repoTarget>[0], receivedAt: number): Promise<HandlerContext> => ({
+  const scope = async (
+    context: Context,
+    repository: Parameters<typeof repoTarget>[0],
+    receivedAt: number,
+  ): Promise<HandlerContext> => ({
     octokit: await installationClient(app, context),
     // Probot's JWT client, a different Octokit release than core's (see installationClient).
     appClient: async () => (await app.auth()) as unknown as GitHubClient,
@@ -68,6 +86,8 @@ export default function cairn(app: Probot, options: CairnAppOptions = {}): void 
   app.on('deployment_status.created', async (context) => {
     const receivedAt = performance.now();
     const payload = readPayload(deploymentStatusPayload, context.payload, 'deployment_status');
-    await deliver(context, async () => onDeploymentStatus(payload, await scope(context, payload.repository, receivedAt)));
+    await deliver(context, async () =>
+      onDeploymentStatus(payload, await scope(context, payload.repository, receivedAt)),
+    );
   });
 }

@@ -40,17 +40,37 @@ function bodyBytes(body: string, base64: boolean): number {
   return base64 ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body, 'utf8');
 }
 
-export function createCairnLambda(probot: Probot, options: CairnAppOptions = {}): (event: LambdaEvent, context: unknown) => Promise<LambdaResult> {
+export function createCairnLambda(
+  probot: Probot,
+  options: CairnAppOptions = {},
+): (event: LambdaEvent, context: unknown) => Promise<LambdaResult> {
   // As the adapter's createLambdaFunction: load the app once per container, outside the handler.
-  const loaded = probot.load((app: Probot, appOptions: ApplicationFunctionOptions) => cairn(app, { ...appOptions, ...options }));
+  const loaded = probot.load((app: Probot, appOptions: ApplicationFunctionOptions) =>
+    cairn(app, { ...appOptions, ...options }),
+  );
   return async (event, context) => {
     if (typeof event.body === 'string' && bodyBytes(event.body, event.isBase64Encoded === true) > WEBHOOK_BODY_LIMIT) {
-      return { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: `request body larger than ${WEBHOOK_BODY_LIMIT} bytes (GitHub sends webhook payloads of at most 25 MiB)` }) };
+      return {
+        statusCode: 413,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          error: `request body larger than ${WEBHOOK_BODY_LIMIT} bytes (GitHub sends webhook payloads of at most 25 MiB)`,
+        }),
+      };
     }
-    const body = event.isBase64Encoded && typeof event.body === 'string' ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([key, value]) => [key.toLowerCase(), value]));
+    const body =
+      event.isBase64Encoded && typeof event.body === 'string'
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body;
+    const headers = Object.fromEntries(
+      Object.entries(event.headers ?? {}).map(([key, value]) => [key.toLowerCase(), value]),
+    );
     if (!headers['x-github-event'] || !headers['x-github-delivery'] || !headers['x-hub-signature-256']) {
-      return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'missing X-GitHub-Event, X-GitHub-Delivery or X-Hub-Signature-256' }) };
+      return {
+        statusCode: 400,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ error: 'missing X-GitHub-Event, X-GitHub-Delivery or X-Hub-Signature-256' }),
+      };
     }
     try {
       await loaded;
@@ -58,7 +78,11 @@ export function createCairnLambda(probot: Probot, options: CairnAppOptions = {})
     } catch (error) {
       const statusCode = errorStatus(error);
       probot.log.error({ err: error }, `webhook delivery ${headers['x-github-delivery']} failed (${statusCode})`);
-      return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: statusCode < 500 ? (error as Error).message : 'internal error' }) };
+      return {
+        statusCode,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ error: statusCode < 500 ? (error as Error).message : 'internal error' }),
+      };
     }
   };
 }

@@ -6,4 +6,6 @@ import { appOctokitOptions } from './octokit.ts';
 
 checkAppEnv(process.env);
 
-export const handler = createCairnLambda(createProbot({ env: process.env, overrides: appOctokitOptions({ env: process.env }) }));
+export const handler = createCairnLambda(
+  createProbot({ env: process.env, overrides: appOctokitOptions({ env: process.env }) }),
+);

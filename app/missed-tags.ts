@@ -43,7 +43,12 @@ function missedSummary(tag: string): string {
  * Fills the runtime's verdicts for the tags of `raw` not judged yet in this process, within the
  * bound: the commits of tags `about` picks (those the event needs) first, then the newest.
  */
-export async function judgeTags(ctx: HandlerContext, raw: RawRegistry, graceMs: number, about: (tag: AnnotatedTag) => number = () => 0): Promise<void> {
+export async function judgeTags(
+  ctx: HandlerContext,
+  raw: RawRegistry,
+  graceMs: number,
+  about: (tag: AnnotatedTag) => number = () => 0,
+): Promise<void> {
   const { runtime, target } = ctx;
   // A tag found without a verdict is looked up again only once its grace period is over: until
   // then its push is most likely on the way, and it costs one request per commit, not one per load.
@@ -53,7 +58,12 @@ export async function judgeTags(ctx: HandlerContext, raw: RawRegistry, graceMs: 
     return first !== undefined && now - first < graceMs;
   };
   const unjudged = () =>
-    raw.tags.filter((t) => !runtime.tagVerdicts.has(verdictKey(target.fullName, t)) && !runtime.handlingTags.has(handlingKey(target.fullName, t.tag)) && !waiting(t));
+    raw.tags.filter(
+      (t) =>
+        !runtime.tagVerdicts.has(verdictKey(target.fullName, t)) &&
+        !runtime.handlingTags.has(handlingKey(target.fullName, t.tag)) &&
+        !waiting(t),
+    );
   if (unjudged().length === 0) return; // a warm process: no request
   // One judge per repository at a time, so two deliveries never both call the same tag missed.
   await runtime.guard.exclusive(`verdicts:${target.fullName.toLowerCase()}`, async () => {
@@ -64,7 +74,9 @@ export async function judgeTags(ctx: HandlerContext, raw: RawRegistry, graceMs: 
     // is being handled too: its commit holds the version it assigns); then the newest first.
     const rank = new Map<string, number>();
     for (const tag of raw.tags) rank.set(tag.sha, Math.max(rank.get(tag.sha) ?? 0, about(tag)));
-    tags.sort((a, b) => (rank.get(b.sha) ?? 0) - (rank.get(a.sha) ?? 0) || Date.parse(b.taggedAt) - Date.parse(a.taggedAt));
+    tags.sort(
+      (a, b) => (rank.get(b.sha) ?? 0) - (rank.get(a.sha) ?? 0) || Date.parse(b.taggedAt) - Date.parse(a.taggedAt),
+    );
     const byCommit = new Map<string, AnnotatedTag[]>();
     for (const tag of tags) {
       const onCommit = byCommit.get(tag.sha);
@@ -91,14 +103,25 @@ export async function judgeTags(ctx: HandlerContext, raw: RawRegistry, graceMs: 
         }),
       ),
     );
-    const overdue = missing.filter((tag) => now - (runtime.tagFirstSeen.get(verdictKey(target.fullName, tag)) ?? now) >= graceMs);
+    const overdue = missing.filter(
+      (tag) => now - (runtime.tagFirstSeen.get(verdictKey(target.fullName, tag)) ?? now) >= graceMs,
+    );
     overdue.sort((a, b) => Date.parse(b.taggedAt) - Date.parse(a.taggedAt));
     for (const tag of overdue.slice(0, MISSED_PER_LOAD)) {
       const url = `${target.htmlUrl}/releases/tag/${encodeURIComponent(tag.tag)}`;
       const pushed = pushedTag(tag);
-      await createMissedTagCheck(ctx.octokit, target, pushed, url, `${missedSummary(tag.tag)}\n\n${verdictMarker(NO_PUSH_EVENT, pushed.object)}`, new Date(now));
+      await createMissedTagCheck(
+        ctx.octokit,
+        target,
+        pushed,
+        url,
+        `${missedSummary(tag.tag)}\n\n${verdictMarker(NO_PUSH_EVENT, pushed.object)}`,
+        new Date(now),
+      );
       runtime.tagVerdicts.set(verdictKey(target.fullName, tag), NO_PUSH_EVENT);
-      ctx.logger.warn(`${target.fullName}: tag ${tag.tag} arrived without a push event; it is not honoured until /cairn sync`);
+      ctx.logger.warn(
+        `${target.fullName}: tag ${tag.tag} arrived without a push event; it is not honoured until /cairn sync`,
+      );
     }
   });
 }

@@ -43,7 +43,12 @@ export const pushPayload = z.looseObject({
 
 export const issueCommentPayload = z.looseObject({
   action: z.string(),
-  comment: z.looseObject({ id: z.number().int().positive(), body: z.string(), html_url: z.string(), user: z.looseObject({ login, type: z.string() }) }),
+  comment: z.looseObject({
+    id: z.number().int().positive(),
+    body: z.string(),
+    html_url: z.string(),
+    user: z.looseObject({ login, type: z.string() }),
+  }),
   issue: z.looseObject({ number: z.number().int().positive(), pull_request: z.unknown().optional() }),
   repository,
   installation,
@@ -90,6 +95,8 @@ export type RepositoryPayload = z.output<typeof repository>;
 export function readPayload<T extends z.ZodType>(schema: T, payload: unknown, event: string): z.output<T> {
   const parsed = schema.safeParse(payload);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`);
+  const problems = parsed.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`);
   throw new MalformedPayloadError(`malformed ${event} payload: ${problems.join('; ')}`);
 }

@@ -4,7 +4,13 @@
  * dispatches a `/cairn` command already authorised; and other bots, trusted only when the default
  * branch's config lists them (`registry.trusted_bots`).
  */
-import { meetsLevel, PERMISSION_LEVELS, type PermissionLevel, type RepoConfig, type RequiredLevel } from '../core/config/index.ts';
+import {
+  meetsLevel,
+  PERMISSION_LEVELS,
+  type PermissionLevel,
+  type RepoConfig,
+  type RequiredLevel,
+} from '../core/config/index.ts';
 import type { GitHubClient } from '../core/github/index.ts';
 import { appIdentity } from './app-identity.ts';
 import { statusOf, type HandlerContext, type RepoTarget } from './runtime.ts';
@@ -25,10 +31,18 @@ export type Authorisation =
  * The user's level. `role_name` carries triage and maintain; a custom role reports its base level
  * in `permission` (admin, write, read or none), which is what it can be trusted to have.
  */
-export async function userPermission(octokit: GitHubClient, target: RepoTarget, username: string): Promise<UserPermission> {
+export async function userPermission(
+  octokit: GitHubClient,
+  target: RepoTarget,
+  username: string,
+): Promise<UserPermission> {
   let data;
   try {
-    ({ data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner: target.owner, repo: target.repo, username }));
+    ({ data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+      owner: target.owner,
+      repo: target.repo,
+      username,
+    }));
   } catch (error) {
     // 404: no such user (renamed or deleted since): no rights.
     if (statusOf(error) === 404) return 'none';
@@ -49,14 +63,22 @@ export interface AuthoriseOptions {
  * Whether `actor` may make a change that needs `required`. Costs one request for a person (their
  * permission) and, once per process, one for the app's own identity when the actor is a bot.
  */
-export async function authorise(ctx: HandlerContext, config: RepoConfig, actor: Actor, required: RequiredLevel, options: AuthoriseOptions): Promise<Authorisation> {
+export async function authorise(
+  ctx: HandlerContext,
+  config: RepoConfig,
+  actor: Actor,
+  required: RequiredLevel,
+  options: AuthoriseOptions,
+): Promise<Authorisation> {
   if (actor.type === 'Bot') {
     const { botLogin } = await appIdentity(ctx);
     if (actor.login === botLogin) return { ok: true, as: 'app' };
     if (options.trustBots && config.registry.trusted_bots.includes(actor.login)) return { ok: true, as: 'trusted bot' };
     return {
       ok: false,
-      why: options.trustBots ? 'it is a bot that is not listed in registry.trusted_bots' : 'it is a bot, and only Cairn itself may start a deployment without a person who has the level',
+      why: options.trustBots
+        ? 'it is a bot that is not listed in registry.trusted_bots'
+        : 'it is a bot, and only Cairn itself may start a deployment without a person who has the level',
     };
   }
   const permission = await userPermission(ctx.octokit, ctx.target, actor.login);

@@ -52,7 +52,12 @@ export interface RegistryCheckRun {
  * The `cairn registry` runs on `sha` that this app wrote: a run another app or a workflow made with
  * the same name could otherwise mark a tag handled, or honoured.
  */
-export async function registryChecksOn(octokit: GitHubClient, target: RepoTarget, sha: string, appId: number): Promise<RegistryCheckRun[]> {
+export async function registryChecksOn(
+  octokit: GitHubClient,
+  target: RepoTarget,
+  sha: string,
+  appId: number,
+): Promise<RegistryCheckRun[]> {
   const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
     owner: target.owner,
     repo: target.repo,
@@ -65,7 +70,18 @@ export async function registryChecksOn(octokit: GitHubClient, target: RepoTarget
     const match = /^(tag|retry):([^:]*)(?::([0-9a-f]{40}|[0-9a-f]{64}))?$/s.exec(run.external_id ?? '');
     if (!match || run.app?.id !== appId) return [];
     const [, kind, tag, object] = match;
-    return [{ id: Number(run.id), tag, ...(object ? { object } : {}), retry: kind === 'retry', status: run.status, conclusion: run.conclusion, summary: run.output.summary, startedAt: run.started_at ?? null }];
+    return [
+      {
+        id: Number(run.id),
+        tag,
+        ...(object ? { object } : {}),
+        retry: kind === 'retry',
+        status: run.status,
+        conclusion: run.conclusion,
+        summary: run.output.summary,
+        startedAt: run.started_at ?? null,
+      },
+    ];
   });
 }
 
@@ -76,24 +92,46 @@ export async function registryChecksOn(octokit: GitHubClient, target: RepoTarget
  * pushed again later is a new object, judged afresh. A tagger date can be set back, but then the
  * object sorts before the run was made, so it cannot overtake a change made after that run.
  */
-export function runForTag(runs: readonly RegistryCheckRun[], tag: PushedTag, options: { retries?: boolean } = {}): RegistryCheckRun | undefined {
-  const about = runs.filter((run) => run.tag === tag.tag && (options.retries || !run.retry)).sort((a, b) => b.id - a.id); // newest first
+export function runForTag(
+  runs: readonly RegistryCheckRun[],
+  tag: PushedTag,
+  options: { retries?: boolean } = {},
+): RegistryCheckRun | undefined {
+  const about = runs
+    .filter((run) => run.tag === tag.tag && (options.retries || !run.retry))
+    .sort((a, b) => b.id - a.id); // newest first
   return (
     about.find((run) => run.object === tag.object) ??
-    about.find((run) => run.object === undefined && (tag.taggedAt === undefined || (run.startedAt !== null && Date.parse(tag.taggedAt) <= Date.parse(run.startedAt))))
+    about.find(
+      (run) =>
+        run.object === undefined &&
+        (tag.taggedAt === undefined ||
+          (run.startedAt !== null && Date.parse(tag.taggedAt) <= Date.parse(run.startedAt))),
+    )
   );
 }
 
 /** The check run that already handled (or is handling) this tag object, if any. */
-export async function findRegistryCheck(octokit: GitHubClient, target: RepoTarget, tag: PushedTag, appId: number): Promise<RegistryCheckRun | undefined> {
+export async function findRegistryCheck(
+  octokit: GitHubClient,
+  target: RepoTarget,
+  tag: PushedTag,
+  appId: number,
+): Promise<RegistryCheckRun | undefined> {
   return runForTag(await registryChecksOn(octokit, target, tag.sha, appId), tag);
 }
 
 type RunState =
-  | { status: 'in_progress' }
-  | { status: 'completed'; conclusion: RegistryConclusion; completed_at: string };
+  { status: 'in_progress' } | { status: 'completed'; conclusion: RegistryConclusion; completed_at: string };
 
-async function createRegistryRun(octokit: GitHubClient, target: RepoTarget, tag: PushedTag, detailsUrl: string, state: RunState, output: { title: string; summary: string }): Promise<number> {
+async function createRegistryRun(
+  octokit: GitHubClient,
+  target: RepoTarget,
+  tag: PushedTag,
+  detailsUrl: string,
+  state: RunState,
+  output: { title: string; summary: string },
+): Promise<number> {
   const { data } = await octokit.rest.checks.create({
     owner: target.owner,
     repo: target.repo,
@@ -108,17 +146,49 @@ async function createRegistryRun(octokit: GitHubClient, target: RepoTarget, tag:
 }
 
 /** A completed run for a tag whose push never arrived: the check says so until `/cairn sync`. */
-export function createMissedTagCheck(octokit: GitHubClient, target: RepoTarget, tag: PushedTag, detailsUrl: string, summary: string, now: Date): Promise<number> {
+export function createMissedTagCheck(
+  octokit: GitHubClient,
+  target: RepoTarget,
+  tag: PushedTag,
+  detailsUrl: string,
+  summary: string,
+  now: Date,
+): Promise<number> {
   const title = `Not honoured: ${tag.tag}: no push event (more than three tags pushed at once)`;
-  return createRegistryRun(octokit, target, tag, detailsUrl, { status: 'completed', conclusion: 'failure', completed_at: now.toISOString() }, { title, summary });
+  return createRegistryRun(
+    octokit,
+    target,
+    tag,
+    detailsUrl,
+    { status: 'completed', conclusion: 'failure', completed_at: now.toISOString() },
+    { title, summary },
+  );
 }
 
-export function startRegistryCheck(octokit: GitHubClient, target: RepoTarget, tag: PushedTag, detailsUrl: string): Promise<number> {
-  return createRegistryRun(octokit, target, tag, detailsUrl, { status: 'in_progress' }, { title: `Checking ${tag.tag}`, summary: `Cairn is checking the registry tag ${code(tag.tag)}.` });
+export function startRegistryCheck(
+  octokit: GitHubClient,
+  target: RepoTarget,
+  tag: PushedTag,
+  detailsUrl: string,
+): Promise<number> {
+  return createRegistryRun(
+    octokit,
+    target,
+    tag,
+    detailsUrl,
+    { status: 'in_progress' },
+    { title: `Checking ${tag.tag}`, summary: `Cairn is checking the registry tag ${code(tag.tag)}.` },
+  );
 }
 
 /** Closes the run with the outcome; `outcome.summary` ends with the tag's verdict line (app/tag-verdict.ts), which must survive truncation. */
-export async function finishRegistryCheck(octokit: GitHubClient, target: RepoTarget, id: number, outcome: RegistryCheckOutcome & { verdictLine: string }, now: Date): Promise<void> {
+export async function finishRegistryCheck(
+  octokit: GitHubClient,
+  target: RepoTarget,
+  id: number,
+  outcome: RegistryCheckOutcome & { verdictLine: string },
+  now: Date,
+): Promise<void> {
   await octokit.rest.checks.update({
     owner: target.owner,
     repo: target.repo,
@@ -134,7 +204,14 @@ export async function finishRegistryCheck(octokit: GitHubClient, target: RepoTar
 }
 
 /** Closes a run that stopped on an internal error and frees the tag's marker for a redelivery. */
-export async function abandonRegistryCheck(octokit: GitHubClient, target: RepoTarget, id: number, tag: PushedTag, reason: string, now: Date): Promise<void> {
+export async function abandonRegistryCheck(
+  octokit: GitHubClient,
+  target: RepoTarget,
+  id: number,
+  tag: PushedTag,
+  reason: string,
+  now: Date,
+): Promise<void> {
   await octokit.rest.checks.update({
     owner: target.owner,
     repo: target.repo,
@@ -145,7 +222,11 @@ export async function abandonRegistryCheck(octokit: GitHubClient, target: RepoTa
     completed_at: now.toISOString(),
     output: {
       title: fitTitle(`Cairn could not finish checking ${tag.tag}`),
-      summary: truncateText(`Cairn stopped on an internal error: ${inertLines(reason)}\n\nNothing was dispatched. Redeliver the push webhook from the app's settings, or delete and push the tag again.`, CHECK_OUTPUT_LIMIT, '…'),
+      summary: truncateText(
+        `Cairn stopped on an internal error: ${inertLines(reason)}\n\nNothing was dispatched. Redeliver the push webhook from the app's settings, or delete and push the tag again.`,
+        CHECK_OUTPUT_LIMIT,
+        '…',
+      ),
     },
   });
 }

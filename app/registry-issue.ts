@@ -9,7 +9,14 @@
  */
 import { type GitHubClient, hasMarkerLine, isAuthor } from '../core/github/index.ts';
 import type { Logger } from '../core/logger.ts';
-import { type DeploymentSeen, readDeploymentsSeen, recordDeployment, REGISTRY_ISSUE_MARKER, REGISTRY_ISSUE_TITLE, renderRegistryView } from '../core/report/index.ts';
+import {
+  type DeploymentSeen,
+  readDeploymentsSeen,
+  recordDeployment,
+  REGISTRY_ISSUE_MARKER,
+  REGISTRY_ISSUE_TITLE,
+  renderRegistryView,
+} from '../core/report/index.ts';
 import type { LoadedRegistry } from './registry-source.ts';
 import { appIdentity } from './app-identity.ts';
 import { statusOf, type HandlerContext, type KnownIssue, type RepoTarget } from './runtime.ts';
@@ -25,7 +32,11 @@ export interface RefreshRegistryIssueOptions {
 }
 
 /** The oldest issue with the marker that the app itself opened: a marker in anyone else's issue is ignored. */
-async function findRegistryIssue(octokit: GitHubClient, target: RepoTarget, author: string): Promise<KnownIssue | undefined> {
+async function findRegistryIssue(
+  octokit: GitHubClient,
+  target: RepoTarget,
+  author: string,
+): Promise<KnownIssue | undefined> {
   const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
     owner: target.owner,
     repo: target.repo,
@@ -35,13 +46,19 @@ async function findRegistryIssue(octokit: GitHubClient, target: RepoTarget, auth
     per_page: 100,
   });
   for await (const { data } of pages) {
-    const found = data.find((issue) => !issue.pull_request && hasMarkerLine(issue.body, REGISTRY_ISSUE_MARKER) && isAuthor(issue.user, author));
+    const found = data.find(
+      (issue) =>
+        !issue.pull_request && hasMarkerLine(issue.body, REGISTRY_ISSUE_MARKER) && isAuthor(issue.user, author),
+    );
     if (found) return { number: found.number, body: found.body ?? '' };
   }
   return undefined;
 }
 
-export async function refreshRegistryIssue(ctx: HandlerContext, options: RefreshRegistryIssueOptions): Promise<{ number: number; action: 'created' | 'updated' | 'unchanged' }> {
+export async function refreshRegistryIssue(
+  ctx: HandlerContext,
+  options: RefreshRegistryIssueOptions,
+): Promise<{ number: number; action: 'created' | 'updated' | 'unchanged' }> {
   const { octokit, target, runtime } = ctx;
   const key = target.fullName.toLowerCase();
   // One refresh per repository at a time: two concurrent first refreshes would create two issues.
@@ -49,11 +66,22 @@ export async function refreshRegistryIssue(ctx: HandlerContext, options: Refresh
     const known = runtime.registryIssues.get(key);
     const newer = known?.shows && known.shows.loadOrder > options.registry.loadOrder ? known.shows : undefined;
     if (known && newer && !options.deployment) return { number: known.number, action: 'unchanged' as const };
-    const shows = newer ?? { state: options.registry.state, stages: options.stages, loadOrder: options.registry.loadOrder, notHonoured: notHonouredRows(options.registry.notHonoured) };
+    const shows = newer ?? {
+      state: options.registry.state,
+      stages: options.stages,
+      loadOrder: options.registry.loadOrder,
+      notHonoured: notHonouredRows(options.registry.notHonoured),
+    };
     const render = (previous: string) => {
       const seen = readDeploymentsSeen(previous);
       const deployments = options.deployment ? recordDeployment(seen, options.deployment) : seen;
-      return renderRegistryView({ state: shows.state, stages: shows.stages, repoUrl: target.htmlUrl, deployments, notHonoured: shows.notHonoured });
+      return renderRegistryView({
+        state: shows.state,
+        stages: shows.stages,
+        repoUrl: target.htmlUrl,
+        deployments,
+        notHonoured: shows.notHonoured,
+      });
     };
     const author = (await appIdentity(ctx)).botLogin;
     let issue = known ?? (await findRegistryIssue(octokit, target, author));
@@ -80,7 +108,12 @@ export async function refreshRegistryIssue(ctx: HandlerContext, options: Refresh
       }
     }
     const body = render('');
-    const { data } = await octokit.rest.issues.create({ owner: target.owner, repo: target.repo, title: REGISTRY_ISSUE_TITLE, body });
+    const { data } = await octokit.rest.issues.create({
+      owner: target.owner,
+      repo: target.repo,
+      title: REGISTRY_ISSUE_TITLE,
+      body,
+    });
     runtime.registryIssues.set(key, { number: data.number, body, shows });
     options.logger.info(`created the registry issue #${data.number} in ${target.fullName}`);
     return { number: data.number, action: 'created' as const };

@@ -1,8 +1,23 @@
 /** The registry and the config of one repository, read through the API. */
 import type { RepoConfig } from '../core/config/index.ts';
-import { conditionalGet, type GitHubClient, listTagRefs, readRepoConfigAt, registryTagsFromRefs, type TagObjectCache } from '../core/github/index.ts';
+import {
+  conditionalGet,
+  type GitHubClient,
+  listTagRefs,
+  readRepoConfigAt,
+  registryTagsFromRefs,
+  type TagObjectCache,
+} from '../core/github/index.ts';
 import { UserError } from '../core/errors.ts';
-import { isRegistryTag, isVersion, parseTag, registryState, type AnnotatedTag, type ModelState, type RegistryState } from '../core/registry/index.ts';
+import {
+  isRegistryTag,
+  isVersion,
+  parseTag,
+  registryState,
+  type AnnotatedTag,
+  type ModelState,
+  type RegistryState,
+} from '../core/registry/index.ts';
 import { judgeTags } from './missed-tags.ts';
 import type { AppRuntime, HandlerContext, RawRegistry, RepoTarget, TagVerdict } from './runtime.ts';
 import { verdictKey } from './tag-verdict.ts';
@@ -32,7 +47,10 @@ export interface LoadOptions {
 }
 
 /** `about` for an event on one model: its tags first, and among them `tags` (a version's, a ref's) before the rest. */
-export function aboutModel(model: string | undefined, tags: (tag: AnnotatedTag) => boolean = () => false): (tag: AnnotatedTag) => number {
+export function aboutModel(
+  model: string | undefined,
+  tags: (tag: AnnotatedTag) => boolean = () => false,
+): (tag: AnnotatedTag) => number {
   return (tag) => (tags(tag) ? 2 : model !== undefined && modelOf(tag.tag) === model ? 1 : 0);
 }
 
@@ -89,7 +107,11 @@ async function loadRawRegistry(ctx: HandlerContext): Promise<RawRegistry> {
  * Where a load looks for tag objects: the last registry of the repository, then the process's LRU.
  * What it finds or reads is recorded as the new registry's `objects`.
  */
-function tagObjectsFor(runtime: AppRuntime, previous: RawRegistry | undefined, objects: Map<string, AnnotatedTag>): TagObjectCache {
+function tagObjectsFor(
+  runtime: AppRuntime,
+  previous: RawRegistry | undefined,
+  objects: Map<string, AnnotatedTag>,
+): TagObjectCache {
   return {
     get(sha) {
       const tag = previous?.objects.get(sha) ?? runtime.tagObjects.get(sha);
@@ -121,8 +143,20 @@ async function readRegistry({ octokit, target, runtime, logger }: HandlerContext
       const previous = runtime.registries.get(key)?.value as RawRegistry | undefined;
       const objects = new Map<string, AnnotatedTag>();
       const cache = tagObjectsFor(runtime, previous, objects);
-      const { annotated, lightweight } = await registryTagsFromRefs(octokit, refs, { owner, repo, include: isRegistryTag, cache, logger });
-      return { tags: annotated, lightweight, tagNames: [...annotated.map((t) => t.tag), ...lightweight.map((t) => t.tag)], state: registryState(annotated), objects };
+      const { annotated, lightweight } = await registryTagsFromRefs(octokit, refs, {
+        owner,
+        repo,
+        include: isRegistryTag,
+        cache,
+        logger,
+      });
+      return {
+        tags: annotated,
+        lightweight,
+        tagNames: [...annotated.map((t) => t.tag), ...lightweight.map((t) => t.tag)],
+        state: registryState(annotated),
+        objects,
+      };
     },
   );
   return { ...loaded, loadOrder };
@@ -145,7 +179,11 @@ const views = new WeakMap<RawRegistry, Map<string, LoadedRegistry>>();
  * The registry with only honoured tags, and `counting` tags as if honoured (a tag being judged
  * right now, whose own state must include itself).
  */
-export function honouredView(ctx: HandlerContext, registry: RawRegistry | LoadedRegistry, counting: readonly string[] = []): LoadedRegistry {
+export function honouredView(
+  ctx: HandlerContext,
+  registry: RawRegistry | LoadedRegistry,
+  counting: readonly string[] = [],
+): LoadedRegistry {
   const { runtime, target } = ctx;
   const raw = 'all' in registry ? registry.all : registry;
   const verdictOf = (tag: AnnotatedTag) => runtime.tagVerdicts.get(verdictKey(target.fullName, tag));
@@ -169,10 +207,22 @@ export function honouredView(ctx: HandlerContext, registry: RawRegistry | Loaded
 }
 
 /** `.github/cairn.yml` at `ref`; its absence is a UserError here, since every registry action needs it. */
-export async function requireConfig(octokit: GitHubClient, target: RepoTarget, ref: string, runtime: AppRuntime): Promise<RepoConfig> {
-  const config = await readRepoConfigAt(octokit, { owner: target.owner, repo: target.repo, ref, cache: runtime.responses });
+export async function requireConfig(
+  octokit: GitHubClient,
+  target: RepoTarget,
+  ref: string,
+  runtime: AppRuntime,
+): Promise<RepoConfig> {
+  const config = await readRepoConfigAt(octokit, {
+    owner: target.owner,
+    repo: target.repo,
+    ref,
+    cache: runtime.responses,
+  });
   if (!config) {
-    throw new UserError(`${target.fullName} has no .github/cairn.yml at ${ref.length === 40 ? ref.slice(0, 7) : ref}: add one that lists the model under models: and its stages under stages:`);
+    throw new UserError(
+      `${target.fullName} has no .github/cairn.yml at ${ref.length === 40 ? ref.slice(0, 7) : ref}: add one that lists the model under models: and its stages under stages:`,
+    );
   }
   return config;
 }
@@ -181,14 +231,18 @@ export async function requireConfig(octokit: GitHubClient, target: RepoTarget, r
 export function requireStage(config: RepoConfig, stage: string): RepoConfig['stages'][string] {
   if (Object.hasOwn(config.stages, stage)) return config.stages[stage];
   const known = Object.keys(config.stages);
-  throw new UserError(`stage "${stage}" is not in .github/cairn.yml stages (${known.length > 0 ? `known: ${known.join(', ')}` : 'none are defined'}); add stages.${stage} or use a known stage`);
+  throw new UserError(
+    `stage "${stage}" is not in .github/cairn.yml stages (${known.length > 0 ? `known: ${known.join(', ')}` : 'none are defined'}); add stages.${stage} or use a known stage`,
+  );
 }
 
 /** The model's settings, or a UserError listing the models the config has. */
 export function requireModel(config: RepoConfig, name: string): RepoConfig['models'][string] {
   if (Object.hasOwn(config.models, name)) return config.models[name];
   const known = Object.keys(config.models);
-  throw new UserError(`model "${name}" is not in .github/cairn.yml models (${known.length > 0 ? `known: ${known.join(', ')}` : 'none are defined'}); add models.${name} or fix the tag`);
+  throw new UserError(
+    `model "${name}" is not in .github/cairn.yml models (${known.length > 0 ? `known: ${known.join(', ')}` : 'none are defined'}); add models.${name} or fix the tag`,
+  );
 }
 
 /** The deploy workflow of a stage: its own, else `deploy.workflow`. */
@@ -200,8 +254,12 @@ export function deployWorkflow(config: RepoConfig, stage: string): string | unde
 export function previousHolder(model: ModelState, stage: string): { version: string; sha: string } | undefined {
   const holder = model.stages[stage];
   if (!holder) return undefined;
-  const active = new Map(model.versions.filter((v) => v.active && isVersion(v.version)).map((v) => [`${v.version}@${v.sha}`, v]));
-  const assignments = model.history.filter((h) => h.event === 'assignment' && h.stage === stage && h.version !== undefined);
+  const active = new Map(
+    model.versions.filter((v) => v.active && isVersion(v.version)).map((v) => [`${v.version}@${v.sha}`, v]),
+  );
+  const assignments = model.history.filter(
+    (h) => h.event === 'assignment' && h.stage === stage && h.version !== undefined,
+  );
   for (const entry of [...assignments].reverse()) {
     if (entry.version === holder.version && entry.sha === holder.sha) continue;
     const version = active.get(`${entry.version}@${entry.sha}`);

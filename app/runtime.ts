@@ -38,8 +38,7 @@ export interface RawRegistry {
 export type NotHonouredReason = 'unauthorised' | 'no-push-event' | 'undecided' | 'earlier-failure';
 
 export type TagVerdict =
-  | { honoured: true; by: string; byApp: boolean }
-  | { honoured: false; reason: NotHonouredReason; by?: string };
+  { honoured: true; by: string; byApp: boolean } | { honoured: false; reason: NotHonouredReason; by?: string };
 
 export interface AppIdentity {
   id: number;

@@ -7,7 +7,9 @@ import { startAppServer } from './http-server.ts';
 
 try {
   const app = await startAppServer({ env: process.env });
-  app.probot.log.info(`Cairn app listening on ${app.url} (webhooks at ${process.env.WEBHOOK_PATH || '/api/github/webhooks'}, health at /healthz)`);
+  app.probot.log.info(
+    `Cairn app listening on ${app.url} (webhooks at ${process.env.WEBHOOK_PATH || '/api/github/webhooks'}, health at /healthz)`,
+  );
   const stop = (signal: string) => {
     app.probot.log.info(`${signal}: closing the server`);
     app.close().then(

@@ -10,19 +10,52 @@
  * Every registry change refreshes the "Model registry" issue.
  */
 import semver from 'semver';
-import { requiredLevel, trustedApps, type ModelConfig, type RepoConfig, type RequiredLevel } from '../core/config/index.ts';
+import {
+  requiredLevel,
+  trustedApps,
+  type ModelConfig,
+  type RepoConfig,
+  type RequiredLevel,
+} from '../core/config/index.ts';
 import { isUserError } from '../core/errors.ts';
 import { dispatchWorkflow, ensureRelease, type GitHubClient, readRecordOnCommit } from '../core/github/index.ts';
 import type { Logger } from '../core/logger.ts';
-import { findTagEvent, isRegistryTag, isVersion, parseTag, tagFromRef, type AnnotatedTag, type Assignment, type RegistryEvent, type Registration } from '../core/registry/index.ts';
+import {
+  findTagEvent,
+  isRegistryTag,
+  isVersion,
+  parseTag,
+  tagFromRef,
+  type AnnotatedTag,
+  type Assignment,
+  type RegistryEvent,
+  type Registration,
+} from '../core/registry/index.ts';
 import { code, inertLines, renderReleaseNotes } from '../core/report/index.ts';
 import { appIdentity } from './app-identity.ts';
 import { handlingKey } from './missed-tags.ts';
 import type { PushPayload } from './payloads.ts';
 import { authorise, type Actor, type Authorisation } from './permission.ts';
-import { abandonRegistryCheck, findRegistryCheck, finishRegistryCheck, startRegistryCheck, type PushedTag, type RegistryCheckOutcome } from './registry-check.ts';
+import {
+  abandonRegistryCheck,
+  findRegistryCheck,
+  finishRegistryCheck,
+  startRegistryCheck,
+  type PushedTag,
+  type RegistryCheckOutcome,
+} from './registry-check.ts';
 import { refreshRegistryIssue } from './registry-issue.ts';
-import { aboutTag, deployWorkflow, honouredView, latestView, loadRegistry, requireConfig, requireModel, requireStage, type LoadedRegistry } from './registry-source.ts';
+import {
+  aboutTag,
+  deployWorkflow,
+  honouredView,
+  latestView,
+  loadRegistry,
+  requireConfig,
+  requireModel,
+  requireStage,
+  type LoadedRegistry,
+} from './registry-source.ts';
 import { parses, pushedTag, readVerdict, verdictKey, verdictMarker } from './tag-verdict.ts';
 import type { AppRuntime, HandlerContext, RepoTarget, TagVerdict } from './runtime.ts';
 
@@ -58,7 +91,9 @@ async function handlePushedTag(ctx: HandlerContext, tag: string, after: string, 
   const annotated = loaded.tags.find((t) => t.tag === tag);
   const light = loaded.lightweight.find((t) => t.tag === tag);
   // The verdict belongs to this tag object: the same tag pushed again is a new object, judged afresh.
-  const pushed: PushedTag | undefined = annotated ? pushedTag(annotated) : light && { tag, sha: light.sha, object: light.sha };
+  const pushed: PushedTag | undefined = annotated
+    ? pushedTag(annotated)
+    : light && { tag, sha: light.sha, object: light.sha };
   if (!pushed) {
     logger.info(`tag ${tag} no longer exists in ${target.fullName}; nothing to do`);
     return;
@@ -66,7 +101,9 @@ async function handlePushedTag(ctx: HandlerContext, tag: string, after: string, 
   // This push's sender pushed `after` only: a tag deleted and pushed again since (by someone else,
   // maybe) is another object, judged by its own push, or as missed if that push never comes.
   if (pushed.object !== after) {
-    logger.info(`tag ${tag} in ${target.fullName} is object ${pushed.object.slice(0, 7)} now, not ${after.slice(0, 7)} as pushed; its own push judges it`);
+    logger.info(
+      `tag ${tag} in ${target.fullName} is object ${pushed.object.slice(0, 7)} now, not ${after.slice(0, 7)} as pushed; its own push judges it`,
+    );
     return;
   }
   const identity = await appIdentity(ctx);
@@ -74,7 +111,9 @@ async function handlePushedTag(ctx: HandlerContext, tag: string, after: string, 
   if (existing) {
     const verdict = readVerdict(existing, identity.botLogin);
     if (verdict && annotated) runtime.tagVerdicts.set(verdictKey(target.fullName, pushed), verdict);
-    logger.info(`tag ${tag} (object ${pushed.object.slice(0, 7)}) was handled already (its "cairn registry" check run exists); skipping`);
+    logger.info(
+      `tag ${tag} (object ${pushed.object.slice(0, 7)}) was handled already (its "cairn registry" check run exists); skipping`,
+    );
     return;
   }
   const checkId = await startRegistryCheck(octokit, target, pushed, tagUrl(target, tag));
@@ -82,7 +121,9 @@ async function handlePushedTag(ctx: HandlerContext, tag: string, after: string, 
   const undecided: TagVerdict = { honoured: false, reason: 'undecided', by: sender.login };
   let judged: Judged;
   try {
-    judged = annotated ? await handleRegistryTag(ctx, annotated, loaded, pusherAuthoriser(ctx, sender)) : { outcome: failed(`${tag} is a lightweight tag`, lightweightHelp(tag)), verdict: undecided };
+    judged = annotated
+      ? await handleRegistryTag(ctx, annotated, loaded, pusherAuthoriser(ctx, sender))
+      : { outcome: failed(`${tag} is a lightweight tag`, lightweightHelp(tag)), verdict: undecided };
   } catch (error) {
     if (!isUserError(error)) {
       logger.error(`handling tag ${tag} failed: ${(error as Error).stack ?? String(error)}`);
@@ -90,13 +131,26 @@ async function handlePushedTag(ctx: HandlerContext, tag: string, after: string, 
       throw error;
     }
     const help = parses(tag) ? `\n\n${pushAgainHelp(tag)}` : ''; // a tag that does not parse is fixed by another name
-    judged = { outcome: failed(`${tag}: ${firstLine(error.message)}`, `${inertLines(error.message)}${help}`), verdict: undecided };
+    judged = {
+      outcome: failed(`${tag}: ${firstLine(error.message)}`, `${inertLines(error.message)}${help}`),
+      verdict: undecided,
+    };
   }
-  await finishRegistryCheck(octokit, target, checkId, { ...judged.outcome, verdictLine: verdictMarker(judged.verdict, pushed.object) }, runtime.now());
+  await finishRegistryCheck(
+    octokit,
+    target,
+    checkId,
+    { ...judged.outcome, verdictLine: verdictMarker(judged.verdict, pushed.object) },
+    runtime.now(),
+  );
   if (annotated) {
     runtime.tagVerdicts.set(verdictKey(target.fullName, pushed), judged.verdict);
     const registry = latestView(ctx, loaded);
-    await refreshRegistryIssue(ctx, { registry, stages: judged.stages ?? (await stageOrder(octokit, target, runtime, logger)), logger });
+    await refreshRegistryIssue(ctx, {
+      registry,
+      stages: judged.stages ?? (await stageOrder(octokit, target, runtime, logger)),
+      logger,
+    });
   }
 }
 
@@ -119,7 +173,10 @@ function shellQuote(text: string): string {
 
 /** The push's sender, judged by the default branch's config: the person's level, the app's bot, a trusted bot. */
 function pusherAuthoriser(ctx: HandlerContext, sender: Actor): Authoriser {
-  return async (config, required) => ({ auth: await authorise(ctx, config, sender, required, { trustBots: true }), by: sender.login });
+  return async (config, required) => ({
+    auth: await authorise(ctx, config, sender, required, { trustBots: true }),
+    by: sender.login,
+  });
 }
 
 function firstLine(text: string): string {
@@ -144,7 +201,12 @@ function lightweightHelp(tag: string): string {
 }
 
 /** Stage columns for the registry issue, from the default branch's config; a broken config just leaves the order alphabetical. */
-async function stageOrder(octokit: GitHubClient, target: RepoTarget, runtime: AppRuntime, logger: Logger): Promise<string[] | undefined> {
+async function stageOrder(
+  octokit: GitHubClient,
+  target: RepoTarget,
+  runtime: AppRuntime,
+  logger: Logger,
+): Promise<string[] | undefined> {
   try {
     return Object.keys((await requireConfig(octokit, target, target.defaultBranch, runtime)).stages);
   } catch (error) {
@@ -178,7 +240,12 @@ const CHANGE: Record<RegistryEvent, string> = {
  * commit cannot lower the level needed to deploy itself. An unauthorised tag is not deleted (it is
  * someone's git history); the app acts as if it were not there.
  */
-export async function handleRegistryTag(ctx: HandlerContext, tag: AnnotatedTag, registry: LoadedRegistry, authoriser: Authoriser): Promise<Judged> {
+export async function handleRegistryTag(
+  ctx: HandlerContext,
+  tag: AnnotatedTag,
+  registry: LoadedRegistry,
+  authoriser: Authoriser,
+): Promise<Judged> {
   const { octokit, target } = ctx;
   const parsed = parseTag(tag.tag); // InvalidTagError is a UserError: the check explains the grammar
   const config = await requireConfig(octokit, target, target.defaultBranch, ctx.runtime);
@@ -213,8 +280,20 @@ export async function handleRegistryTag(ctx: HandlerContext, tag: AnnotatedTag, 
       case 'assignment':
         return { stages, verdict, outcome: await assign(ctx, tag, parsed, counted, config) };
       default: {
-        const what = { deregistration: `Deregistered ${parsed.name} ${parsed.version}`, unassignment: `Unassigned ${parsed.name} from ${parsed.stage}`, deprecation: `Deprecated ${parsed.name}` }[parsed.event];
-        return { stages, verdict, outcome: { conclusion: 'success', title: what, summary: `${what} by tag ${code(tag.tag)} on commit ${code(tag.sha.slice(0, 7))}. The registry issue shows the new state.` } };
+        const what = {
+          deregistration: `Deregistered ${parsed.name} ${parsed.version}`,
+          unassignment: `Unassigned ${parsed.name} from ${parsed.stage}`,
+          deprecation: `Deprecated ${parsed.name}`,
+        }[parsed.event];
+        return {
+          stages,
+          verdict,
+          outcome: {
+            conclusion: 'success',
+            title: what,
+            summary: `${what} by tag ${code(tag.tag)} on commit ${code(tag.sha.slice(0, 7))}. The registry issue shows the new state.`,
+          },
+        };
       }
     }
   } catch (error) {
@@ -224,13 +303,35 @@ export async function handleRegistryTag(ctx: HandlerContext, tag: AnnotatedTag, 
   }
 }
 
-async function register(ctx: HandlerContext, tag: AnnotatedTag, parsed: Registration, model: ModelConfig, config: RepoConfig): Promise<RegistryCheckOutcome> {
+async function register(
+  ctx: HandlerContext,
+  tag: AnnotatedTag,
+  parsed: Registration,
+  model: ModelConfig,
+  config: RepoConfig,
+): Promise<RegistryCheckOutcome> {
   const { octokit, target, logger } = ctx;
   const { version } = parsed;
   // Who may leave evidence is the default branch's call (`config`, read once per push), never the tagged commit's.
   const trusted = trustedApps(config);
-  const { record, ignored } = await readRecordOnCommit(octokit, { owner: target.owner, repo: target.repo, sha: tag.sha, model: parsed.name, trustedApps: trusted, logger });
-  const notes = renderReleaseNotes({ model: parsed.name, version, tag: tag.tag, sha: tag.sha, report: record?.report, recordUrl: record?.checkRun.url, config: model, ignored: ignored.map((run) => run.message) });
+  const { record, ignored } = await readRecordOnCommit(octokit, {
+    owner: target.owner,
+    repo: target.repo,
+    sha: tag.sha,
+    model: parsed.name,
+    trustedApps: trusted,
+    logger,
+  });
+  const notes = renderReleaseNotes({
+    model: parsed.name,
+    version,
+    tag: tag.tag,
+    sha: tag.sha,
+    report: record?.report,
+    recordUrl: record?.checkRun.url,
+    config: model,
+    ignored: ignored.map((run) => run.message),
+  });
   const release = await ensureRelease(octokit, {
     owner: target.owner,
     repo: target.repo,
@@ -239,18 +340,32 @@ async function register(ctx: HandlerContext, tag: AnnotatedTag, parsed: Registra
     body: notes,
     prerelease: semver.prerelease(version.slice(1)) !== null,
   });
-  const verdict = record ? (record.report.gate ? (record.report.gate.passed ? 'gate passed' : 'gate failed') : 'no gate') : 'no evaluation record';
+  const verdict = record
+    ? record.report.gate
+      ? record.report.gate.passed
+        ? 'gate passed'
+        : 'gate failed'
+      : 'no gate'
+    : 'no evaluation record';
   return {
     conclusion: 'success',
     title: `Registered ${parsed.name} ${version} (${verdict})`,
     summary: [
       `Registered ${code(`${parsed.name}@${version}`)} on commit ${code(tag.sha.slice(0, 7))}; release: ${release.url}${release.action === 'exists' ? ' (it existed already and was left as is)' : ''}.`,
-      record ? '' : `\nThis commit has no ${code(`cairn: ${parsed.name}`)} evaluation record, so the release has no metrics, and Cairn's deployment protection rule will reject this version.`,
+      record
+        ? ''
+        : `\nThis commit has no ${code(`cairn: ${parsed.name}`)} evaluation record, so the release has no metrics, and Cairn's deployment protection rule will reject this version.`,
     ].join(''),
   };
 }
 
-async function assign(ctx: HandlerContext, tag: AnnotatedTag, parsed: Assignment, registry: LoadedRegistry, config: RepoConfig): Promise<RegistryCheckOutcome> {
+async function assign(
+  ctx: HandlerContext,
+  tag: AnnotatedTag,
+  parsed: Assignment,
+  registry: LoadedRegistry,
+  config: RepoConfig,
+): Promise<RegistryCheckOutcome> {
   const { octokit, target } = ctx;
   const { stage } = parsed;
   const event = findTagEvent(registry.state, tag.tag);
@@ -271,7 +386,13 @@ async function assign(ctx: HandlerContext, tag: AnnotatedTag, parsed: Assignment
   }
   // The tag is the ref, so the run (and the deployment it makes) names model, stage and version.
   const ref = config.deploy?.ref ?? tag.tag;
-  await dispatchWorkflow(octokit, { owner: target.owner, repo: target.repo, workflow, ref, inputs: { model: parsed.name, version, stage, sha: tag.sha } });
+  await dispatchWorkflow(octokit, {
+    owner: target.owner,
+    repo: target.repo,
+    workflow,
+    ref,
+    inputs: { model: parsed.name, version, stage, sha: tag.sha },
+  });
   return {
     conclusion: 'success',
     title: `Dispatched ${workflow} for ${parsed.name} ${version} to ${stage}`,

@@ -28,7 +28,8 @@ import type { PushedTag, RegistryCheckRun } from './registry-check.ts';
 import type { NotHonouredReason, TagVerdict } from './runtime.ts';
 
 /** The verdict line; only the summary's last line is read, so text above it (a quoted error, say) cannot pose as one. */
-const MARKER = /^<!-- cairn:tag-verdict (honoured|unauthorised|no-push-event|undecided) object=([0-9a-f]{40}|[0-9a-f]{64})(?: by=(\S+))? -->$/;
+const MARKER =
+  /^<!-- cairn:tag-verdict (honoured|unauthorised|no-push-event|undecided) object=([0-9a-f]{40}|[0-9a-f]{64})(?: by=(\S+))? -->$/;
 
 /** The hidden line a check summary ends with. Logins are GitHub's (`[A-Za-z0-9-]`, `[bot]`). */
 export function verdictMarker(verdict: TagVerdict, object: string): string {
@@ -44,7 +45,10 @@ export function verdictMarker(verdict: TagVerdict, object: string): string {
  */
 export function readVerdict(run: RegistryCheckRun, botLogin: string): TagVerdict | undefined {
   if (run.status !== 'completed') return undefined;
-  if (run.object === undefined) return run.conclusion === 'failure' ? { honoured: false, reason: 'earlier-failure' } : { honoured: true, by: '', byApp: false };
+  if (run.object === undefined)
+    return run.conclusion === 'failure'
+      ? { honoured: false, reason: 'earlier-failure' }
+      : { honoured: true, by: '', byApp: false };
   const summary = run.summary ?? '';
   const match = MARKER.exec(summary.slice(summary.lastIndexOf('\n') + 1));
   // A run of this release always ends with its line; without it (or for another object) it honours nothing.
@@ -96,10 +100,13 @@ const WHY: Record<NotHonouredReason, string> = {
   'earlier-failure': 'its check failed under an earlier release of Cairn; tag again and push to have it judged',
 };
 
-const NOT_JUDGED = 'not judged yet: its push is being handled, or Cairn has not looked up its check yet (a bounded number of commits per event); a later event judges it';
+const NOT_JUDGED =
+  'not judged yet: its push is being handled, or Cairn has not looked up its check yet (a bounded number of commits per event); a later event judges it';
 
 /** The registry issue's rows for tags left out: judged ones first, then those not judged yet. */
-export function notHonouredRows(left: ReadonlyArray<{ tag: string; verdict?: TagVerdict }> | undefined): NotHonouredTag[] {
+export function notHonouredRows(
+  left: ReadonlyArray<{ tag: string; verdict?: TagVerdict }> | undefined,
+): NotHonouredTag[] {
   const rows = (left ?? []).filter(({ tag }) => parses(tag));
   return [
     ...rows.flatMap(({ tag, verdict }) => {

@@ -8,7 +8,11 @@ export interface Measurement {
 
 /** Runs a command under GNU time: wall-clock seconds and peak resident memory of the whole process. */
 export function measure(command: string[], env: NodeJS.ProcessEnv = process.env): Measurement {
-  const result = spawnSync('/usr/bin/time', ['-f', 'CAIRN_TIME %e %M', ...command], { encoding: 'utf8', env, maxBuffer: 64 << 20 });
+  const result = spawnSync('/usr/bin/time', ['-f', 'CAIRN_TIME %e %M', ...command], {
+    encoding: 'utf8',
+    env,
+    maxBuffer: 64 << 20,
+  });
   const line = result.stderr.split('\n').find((l) => l.startsWith('CAIRN_TIME '));
   if (result.status !== 0 || !line) {
     throw new Error(`${command.join(' ')} failed (exit ${result.status}):\n${result.stderr.slice(-2000)}`);

@@ -23,7 +23,9 @@ const { values } = parseArgs({
   },
 });
 const header = `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}. Command: \`npm run bench\` (${new Date().toISOString().slice(0, 10)}).`;
-let results = existsSync('bench/RESULTS.md') ? readFileSync('bench/RESULTS.md', 'utf8') : '# Benchmark results\n\nEach section is rewritten by `npm run bench`; ratios compare Cairn with a named peer measured in the same run.\n';
+let results = existsSync('bench/RESULTS.md')
+  ? readFileSync('bench/RESULTS.md', 'utf8')
+  : '# Benchmark results\n\nEach section is rewritten by `npm run bench`; ratios compare Cairn with a named peer measured in the same run.\n';
 let failed = false;
 
 if (!values.only || values.only === 'evaluate') {

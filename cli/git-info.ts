@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 export function gitInfo(env: NodeJS.ProcessEnv, cwd: string): { sha: string; ref?: string } | undefined {
   if (env.GITHUB_SHA) return { sha: env.GITHUB_SHA, ref: env.GITHUB_REF };
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const sha = git('rev-parse', 'HEAD');
     const branch = git('rev-parse', '--abbrev-ref', 'HEAD');
     return { sha, ref: branch === 'HEAD' ? undefined : `refs/heads/${branch}` };

@@ -13,5 +13,6 @@ export function baselineFromRefFor(env: NodeJS.ProcessEnv, logger: Logger) {
   if (!token || !repository?.includes('/')) return undefined;
   const [owner, repo] = repository.split('/');
   const octokit = createOctokit({ auth: token, baseUrl: env.GITHUB_API_URL, logger, fetch: proxiedFetch(env) });
-  return (ref: string, model: string, trustedApps: readonly number[]): Promise<MetricsReport | undefined> => readBaselineFromRef(octokit, { owner, repo, ref, model, trustedApps, logger });
+  return (ref: string, model: string, trustedApps: readonly number[]): Promise<MetricsReport | undefined> =>
+    readBaselineFromRef(octokit, { owner, repo, ref, model, trustedApps, logger });
 }

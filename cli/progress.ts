@@ -108,16 +108,29 @@ function eta(progress: TransferSnapshot): string {
 export function barLine(verb: string, progress: TransferSnapshot): string {
   const share = fraction(progress);
   const filled = Math.floor(share * BAR_WIDTH);
-  const bar = filled >= BAR_WIDTH ? '='.repeat(BAR_WIDTH) : `${'='.repeat(filled)}>${' '.repeat(BAR_WIDTH - filled - 1)}`;
+  const bar =
+    filled >= BAR_WIDTH ? '='.repeat(BAR_WIDTH) : `${'='.repeat(filled)}>${' '.repeat(BAR_WIDTH - filled - 1)}`;
   const percent = `${Math.floor(share * 100)}%`.padStart(4);
-  const fields = [`${verb} [${bar}] ${percent}`, sizes(progress), eta(progress), rateOf(progress), `${progress.filesDone}/${progress.filesTotal} files`];
+  const fields = [
+    `${verb} [${bar}] ${percent}`,
+    sizes(progress),
+    eta(progress),
+    rateOf(progress),
+    `${progress.filesDone}/${progress.filesTotal} files`,
+  ];
   return fields.filter(Boolean).join('  ');
 }
 
 /** `pull: 3/12 files, 1.20 MiB / 2.67 MiB (45%), 5.10 MiB/s, 4.0 s, ETA 4.9 s` */
 export function logLine(verb: string, progress: TransferSnapshot): string {
   const percent = Math.floor(fraction(progress) * 100);
-  const fields = [`${progress.filesDone}/${progress.filesTotal} files`, `${sizes(progress)} (${percent}%)`, rateOf(progress), formatDuration(progress.elapsedMs), eta(progress)];
+  const fields = [
+    `${progress.filesDone}/${progress.filesTotal} files`,
+    `${sizes(progress)} (${percent}%)`,
+    rateOf(progress),
+    formatDuration(progress.elapsedMs),
+    eta(progress),
+  ];
   return `${verb}: ${fields.filter(Boolean).join(', ')}`;
 }
 
@@ -130,5 +143,7 @@ export function doneLine(verb: string, progress: TransferSnapshot): string {
 }
 
 function sizes(progress: TransferSnapshot): string {
-  return progress.bytesTotal > 0 ? `${formatBytes(progress.bytesDone)} / ${formatBytes(progress.bytesTotal)}` : formatBytes(progress.bytesDone);
+  return progress.bytesTotal > 0
+    ? `${formatBytes(progress.bytesDone)} / ${formatBytes(progress.bytesTotal)}`
+    : formatBytes(progress.bytesDone);
 }

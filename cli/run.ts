@@ -47,7 +47,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   try {
-    return await (await load())(args, io);
+    return await (
+      await load()
+    )(args, io);
   } catch (error) {
     if (error instanceof GateFailure) {
       io.stderr(`cairn ${name}: ${error.message}\n`);

@@ -12,7 +12,10 @@ export const MAX_NAME_BYTES = 255;
  */
 export function tempPathBeside(path: string, suffix: string): string {
   const name = basename(path);
-  const stem = Buffer.byteLength(`.${name}${suffix}`) <= MAX_NAME_BYTES ? name : createHash('sha256').update(name).digest('hex').slice(0, 16);
+  const stem =
+    Buffer.byteLength(`.${name}${suffix}`) <= MAX_NAME_BYTES
+      ? name
+      : createHash('sha256').update(name).digest('hex').slice(0, 16);
   return join(dirname(path), `.${stem}${suffix}`);
 }
 
@@ -33,7 +36,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /** Writes several files only after all of their contents are ready; a failure leaves none half-written. */
-export async function writeFilesAtomic(files: ReadonlyArray<{ path: string; data: string | Uint8Array }>): Promise<void> {
+export async function writeFilesAtomic(
+  files: ReadonlyArray<{ path: string; data: string | Uint8Array }>,
+): Promise<void> {
   for (const file of files) await writeFileAtomic(file.path, file.data);
 }
 

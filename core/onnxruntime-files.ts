@@ -16,7 +16,11 @@ export function onnxruntimePackageDir(fromFile: string | URL): string | undefine
 }
 
 /** The folder of the native binding and its execution provider libraries. */
-export function onnxruntimeBindingDir(packageDir: string, platform: string = process.platform, arch: string = process.arch): string {
+export function onnxruntimeBindingDir(
+  packageDir: string,
+  platform: string = process.platform,
+  arch: string = process.arch,
+): string {
   return join(packageDir, 'bin', 'napi-v6', platform, arch);
 }
 

@@ -4,11 +4,13 @@
  * carries a message worded by one (`new UserError((option) => ...)`), which the front door renders:
  * the CLI prints `message` (CLI wording), an action `messageFor(actionInput)`.
  */
-export type OptionName = 'model' | 'data' | 'target' | 'features' | 'task' | 'device' | 'name' | 'baseline' | 'gate' | 'no-gate' | 'force';
+export type OptionName =
+  'model' | 'data' | 'target' | 'features' | 'task' | 'device' | 'name' | 'baseline' | 'gate' | 'no-gate' | 'force';
 
 export type SpellOption = (option: OptionName) => string;
 
 export const cliOption: SpellOption = (option) => `--${option}`;
 
 /** Boolean inputs are named with the value that turns them on: `no-gate: true`. */
-export const actionInput: SpellOption = (option) => (option === 'no-gate' || option === 'force' ? `${option}: true` : `${option}:`);
+export const actionInput: SpellOption = (option) =>
+  option === 'no-gate' || option === 'force' ? `${option}: true` : `${option}:`;

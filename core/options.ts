@@ -1,7 +1,12 @@
 import { UserError } from './errors.ts';
 
 /** Validation shared by the CLI's flags and the actions' inputs; `label` is how the user wrote it. */
-export function checkChoice<const T extends readonly string[]>(label: string, value: string | undefined, choices: T, fallback: T[number]): T[number] {
+export function checkChoice<const T extends readonly string[]>(
+  label: string,
+  value: string | undefined,
+  choices: T,
+  fallback: T[number],
+): T[number] {
   if (value === undefined || value === '') return fallback;
   if (choices.includes(value)) return value;
   throw new UserError(`${label} must be one of ${choices.join(', ')}; got "${value}".`);

@@ -39,21 +39,33 @@ export async function checkOutputPaths(outputs: readonly OutputPath[]): Promise<
     const { path, shown } = output;
     const named = output.option ? `${output.option} ${shown}` : shown;
     const earlier = seen.get(path);
-    if (earlier) throw new UserError(`${earlier.option ?? earlier.shown} and ${output.option ?? shown} both name ${shown}; give each output its own ${output.kind ?? 'file'}.`);
+    if (earlier)
+      throw new UserError(
+        `${earlier.option ?? earlier.shown} and ${output.option ?? shown} both name ${shown}; give each output its own ${output.kind ?? 'file'}.`,
+      );
     seen.set(path, output);
     const names = path.split(/[\\/]/);
     const long = names.findIndex((name) => Buffer.byteLength(name) > MAX_OUTPUT_NAME_BYTES);
     if (long >= 0) {
-      const which = long === names.length - 1 ? `the ${output.kind ?? 'file'} name` : `the folder name ${names[long].slice(0, 20)}...`;
-      throw new UserError(`${named}: ${which} is longer than ${MAX_OUTPUT_NAME_BYTES} bytes, more than a file system takes; use a shorter name.`);
+      const which =
+        long === names.length - 1
+          ? `the ${output.kind ?? 'file'} name`
+          : `the folder name ${names[long].slice(0, 20)}...`;
+      throw new UserError(
+        `${named}: ${which} is longer than ${MAX_OUTPUT_NAME_BYTES} bytes, more than a file system takes; use a shorter name.`,
+      );
     }
     const kind = await pathKind(path);
     if (output.kind === 'folder') {
-      if (kind === 'file' || kind === 'other') throw new UserError(`${named} is a file, not a folder; name a folder to write into.`);
+      if (kind === 'file' || kind === 'other')
+        throw new UserError(`${named} is a file, not a folder; name a folder to write into.`);
     } else {
       if (kind === 'folder') {
-        if (!output.option) throw new UserError(`${named} is a folder, where a file is to be written; move the folder away.`);
-        throw new UserError(`${named} is a folder; name a file to write (for example ${shown.replace(/\/+$/, '')}/${basename(path) || 'out'}.md).`);
+        if (!output.option)
+          throw new UserError(`${named} is a folder, where a file is to be written; move the folder away.`);
+        throw new UserError(
+          `${named} is a folder; name a file to write (for example ${shown.replace(/\/+$/, '')}/${basename(path) || 'out'}.md).`,
+        );
       }
       if (kind === 'other') throw new UserError(`${named} cannot be written: it is not a regular file.`);
     }
@@ -62,7 +74,8 @@ export async function checkOutputPaths(outputs: readonly OutputPath[]): Promise<
     for (;;) {
       const parentKind = await pathKind(parent);
       if (parentKind === 'folder') break;
-      if (parentKind !== undefined) throw new UserError(`${named} cannot be written: ${parent} is a file, not a folder.`);
+      if (parentKind !== undefined)
+        throw new UserError(`${named} cannot be written: ${parent} is a file, not a folder.`);
       const up = dirname(parent);
       if (up === parent) break;
       parent = up;

@@ -19,7 +19,9 @@ export function loadYaml(text: string, source: string): YamlDocument {
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    throw new UserError(`${source}: invalid YAML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new UserError(`${source}: invalid YAML: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   return { data, lineOf: (path) => lineOf(doc, counter, path) };
 }
@@ -30,7 +32,9 @@ function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[
     if (isMap(parent)) {
       // A map entry is blamed on its key's line (the value may start on the next line).
       const key = path[depth - 1];
-      const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key));
+      const pair = parent.items.find(
+        (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key),
+      );
       const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
       if (range) return counter.linePos(range[0]).line;
     } else {

@@ -47,9 +47,17 @@ export interface ActionFile {
 export async function findActions(root: string): Promise<ActionFile[]> {
   const found: ActionFile[] = [{ name: 'setup', path: 'action.yml', uses: `${REPOSITORY}@${MAJOR_REF}` }];
   const folders = await readdir(join(root, 'actions'), { withFileTypes: true }).catch(() => []);
-  for (const folder of folders.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
+  for (const folder of folders
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()) {
     const path = `actions/${folder}/action.yml`;
-    if (await readFile(join(root, path)).then(() => true, () => false)) {
+    if (
+      await readFile(join(root, path)).then(
+        () => true,
+        () => false,
+      )
+    ) {
       found.push({ name: folder, path, uses: `${REPOSITORY}/actions/${folder}@${MAJOR_REF}` });
     }
   }
@@ -67,11 +75,16 @@ export function renderActionDocs(action: ActionDefinition, uses: string): string
   const inputs = Object.entries(action.inputs ?? {});
   if (inputs.length > 0) {
     const rows = inputs.map(([id, input]) => {
-      const description = input?.deprecationMessage ? `**Deprecated:** ${input.deprecationMessage} ${input.description ?? ''}` : input?.description;
+      const description = input?.deprecationMessage
+        ? `**Deprecated:** ${input.deprecationMessage} ${input.description ?? ''}`
+        : input?.description;
       const fallback = input?.default === undefined || input.default === '' ? '' : `\`${cell(String(input.default))}\``;
       return [`\`${id}\``, cell(description), input?.required ? 'yes' : 'no', fallback];
     });
-    parts.push('**Inputs**', markdownTable([['Input', 'Description', 'Required', 'Default'], ...rows], { alignDelimiters: false }));
+    parts.push(
+      '**Inputs**',
+      markdownTable([['Input', 'Description', 'Required', 'Default'], ...rows], { alignDelimiters: false }),
+    );
   }
   const outputs = Object.entries(action.outputs ?? {});
   if (outputs.length > 0) {
@@ -112,7 +125,9 @@ export function updateReadme(readme: string, sections: Map<string, string>): Doc
       text = text.slice(0, from) + wanted + text.slice(to + end.length);
     }
   }
-  const unknown = [...text.matchAll(/<!-- action-docs:([^:\s]+):start -->/g)].map((m) => m[1]).filter((name) => !sections.has(name));
+  const unknown = [...text.matchAll(/<!-- action-docs:([^:\s]+):start -->/g)]
+    .map((m) => m[1])
+    .filter((name) => !sections.has(name));
   return { text, stale, missing, unknown };
 }
 
@@ -135,7 +150,12 @@ export async function generateSections(root: string): Promise<Map<string, string
 export async function main(argv: string[], print: (line: string) => void = console.error): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { write: { type: 'boolean' }, check: { type: 'boolean' }, root: { type: 'string' }, readme: { type: 'string' } },
+    options: {
+      write: { type: 'boolean' },
+      check: { type: 'boolean' },
+      root: { type: 'string' },
+      readme: { type: 'string' },
+    },
   });
   if (values.write === values.check) {
     print('usage: action-docs (--write | --check) [--root DIR] [--readme PATH]');
@@ -169,7 +189,8 @@ export async function main(argv: string[], print: (line: string) => void = conso
   } else {
     for (const name of update.stale) print(`${readmePath}: section "${name}" is stale; run \`npm run docs\`.`);
   }
-  const failed = update.missing.length > 0 || update.unknown.length > 0 || (values.check === true && update.stale.length > 0);
+  const failed =
+    update.missing.length > 0 || update.unknown.length > 0 || (values.check === true && update.stale.length > 0);
   return failed ? 1 : 0;
 }
 

@@ -20,8 +20,20 @@ export async function run(): Promise<void> {
   const force = parseEnumInput('force', ['true', 'false'] as const, 'false') === 'true';
   const jobs = parsePositiveIntInput('jobs', DEFAULT_PULL_JOBS);
   const cacheDirInput = optionalInput('cache-dir');
-  const cacheDir = cacheDirInput ? resolve(cwd, cacheDirInput) : useCache ? defaultCacheDir(process.env, cwd) : undefined;
-  if (cacheDir !== undefined) await checkOutputPaths([{ path: cacheDir, option: cacheDirInput === undefined ? undefined : 'cache-dir:', shown: cacheDirInput ?? cacheDir, kind: 'folder' }]);
+  const cacheDir = cacheDirInput
+    ? resolve(cwd, cacheDirInput)
+    : useCache
+      ? defaultCacheDir(process.env, cwd)
+      : undefined;
+  if (cacheDir !== undefined)
+    await checkOutputPaths([
+      {
+        path: cacheDir,
+        option: cacheDirInput === undefined ? undefined : 'cache-dir:',
+        shown: cacheDirInput ?? cacheDir,
+        kind: 'folder',
+      },
+    ]);
 
   // Every pointer read and every remote chosen before the cache or the network is touched.
   const plan = await planPull(targets, { remote: optionalInput('remote'), remoteLabel: 'the `remote` input', cwd });
@@ -29,16 +41,27 @@ export async function run(): Promise<void> {
   let cacheOutcome: CacheOutcome = { state: 'off' };
   if (useCache && cacheDir) cacheOutcome = await restore(cacheDir, key);
 
-  const result = await pullPlan(plan, { env: process.env, cwd, logger: actionLogger, jobs, cacheDir, onProgress: throttledLog(), force });
+  const result = await pullPlan(plan, {
+    env: process.env,
+    cwd,
+    logger: actionLogger,
+    jobs,
+    cacheDir,
+    onProgress: throttledLog(),
+    force,
+  });
 
   // An exact hit already holds everything this pull needed; a cache entry is immutable anyway.
-  if (cacheDir && (cacheOutcome.state === 'miss' || cacheOutcome.state === 'partial')) cacheOutcome = await save(cacheDir, cacheOutcome);
+  if (cacheDir && (cacheOutcome.state === 'miss' || cacheOutcome.state === 'partial'))
+    cacheOutcome = await save(cacheDir, cacheOutcome);
 
   core.setOutput('paths', result.outputs.map((output) => output.path).join('\n'));
   core.setOutput('files', String(result.files));
   core.setOutput('bytes', String(result.bytes));
   core.setOutput('manifest-hash', result.manifestHash);
-  const remotes = [...new Map(plan.targets.map((target) => [target.remote.uri, target.remote.source])).entries()].map(([uri, source]) => ({ uri, source }));
+  const remotes = [...new Map(plan.targets.map((target) => [target.remote.uri, target.remote.source])).entries()].map(
+    ([uri, source]) => ({ uri, source }),
+  );
   await appendJobSummary(renderPullSummary({ result, cwd, remotes, cache: cacheOutcome }));
   info(
     `pulled ${result.files} files (${formatBytes(result.bytes)}): ${result.downloaded.files} downloaded (${formatBytes(result.downloaded.bytes)}), ` +
@@ -48,13 +71,18 @@ export async function run(): Promise<void> {
 
 /** `a.dvc, b.dvc` or one per line, as workflows write lists. */
 export function splitTargets(value: string): string[] | undefined {
-  const items = value.split(/[\n,]/).map((item) => item.trim()).filter(Boolean);
+  const items = value
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter(Boolean);
   return items.length > 0 ? items : undefined;
 }
 
 async function restore(cacheDir: string, key: string): Promise<CacheOutcome> {
   if (!cache.isFeatureAvailable()) {
-    core.warning('cache: true, but the Actions cache service is not available to this step (no ACTIONS_CACHE_URL or ACTIONS_RESULTS_URL); pulling without it.');
+    core.warning(
+      'cache: true, but the Actions cache service is not available to this step (no ACTIONS_CACHE_URL or ACTIONS_RESULTS_URL); pulling without it.',
+    );
     return { state: 'unavailable' };
   }
   try {
@@ -87,6 +115,8 @@ function throttledLog(): (progress: PullProgress) => void {
     if (now - last < PROGRESS_LOG_MS || progress.filesDone >= progress.filesTotal) return;
     last = now;
     const total = progress.bytesTotal > 0 ? ` of ${formatBytes(progress.bytesTotal)}` : '';
-    info(`${progress.filesDone}/${progress.filesTotal} files, ${formatBytes(progress.bytesDone)}${total}, ${formatRate(progress.bytesDownloaded, progress.elapsedMs)}`);
+    info(
+      `${progress.filesDone}/${progress.filesTotal} files, ${formatBytes(progress.bytesDone)}${total}, ${formatRate(progress.bytesDownloaded, progress.elapsedMs)}`,
+    );
   };
 }

@@ -26,18 +26,21 @@ export interface PullSummaryInput {
 const MAX_ROWS = 50;
 
 export function renderPullSummary({ result, cwd, remotes, cache }: PullSummaryInput): string {
-  const rows = result.outputs.slice(0, MAX_ROWS).map((output) => [
-    codeCell(shownPath(cwd, output.path) + (output.isDir ? '/' : '')),
-    formatCount(output.files),
-    formatBytes(output.bytes),
-    codeCell(output.md5),
-  ]);
+  const rows = result.outputs
+    .slice(0, MAX_ROWS)
+    .map((output) => [
+      codeCell(shownPath(cwd, output.path) + (output.isDir ? '/' : '')),
+      formatCount(output.files),
+      formatBytes(output.bytes),
+      codeCell(output.md5),
+    ]);
   const lines = [
     `### Data pulled: ${formatCount(result.files)} ${result.files === 1 ? 'file' : 'files'} (${formatBytes(result.bytes)})`,
     '',
     table([['Path', 'Files', 'Size', 'Object'], ...rows], ['l', 'r', 'r', 'l']),
   ];
-  if (result.outputs.length > MAX_ROWS) lines.push('', `…and ${formatCount(result.outputs.length - MAX_ROWS)} more outputs.`);
+  if (result.outputs.length > MAX_ROWS)
+    lines.push('', `…and ${formatCount(result.outputs.length - MAX_ROWS)} more outputs.`);
   lines.push(
     '',
     `Downloaded ${formatCount(result.downloaded.files)} files (${formatBytes(result.downloaded.bytes)}), ` +

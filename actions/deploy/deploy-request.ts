@@ -28,22 +28,31 @@ export interface RunCommit {
 }
 
 export function runCommit(context: RunnerContext): RunCommit {
-  if (!context.sha) throw new UserError('GITHUB_SHA is not set: the deploy ships only the version registered at the commit the run is on, so it needs that commit.');
+  if (!context.sha)
+    throw new UserError(
+      'GITHUB_SHA is not set: the deploy ships only the version registered at the commit the run is on, so it needs that commit.',
+    );
   return { sha: context.sha, ...(context.ref ? { ref: context.ref } : {}) };
 }
 
 /** Inputs first, then the workflow_dispatch inputs, then the registry tag the run is on; a tag's values may not be contradicted. */
 export function deployRequest(context: RunnerContext): DeployRequest {
   const dispatch = (context.payload.inputs ?? {}) as Record<string, unknown>;
-  const fromDispatch = (name: string) => (typeof dispatch[name] === 'string' && dispatch[name] !== '' ? dispatch[name] : undefined);
+  const fromDispatch = (name: string) =>
+    typeof dispatch[name] === 'string' && dispatch[name] !== '' ? dispatch[name] : undefined;
   const tag = context.ref ? tagFromRef(context.ref) : undefined;
   const parsed: ParsedTag | undefined = tag !== undefined && isRegistryTag(tag) ? parseTag(tag) : undefined;
   if (tag !== undefined && parsed && parsed.event !== 'assignment' && parsed.event !== 'registration') {
-    throw new UserError(`this run is on ${tag}, a ${parsed.event} tag, which deploys nothing; run the deploy workflow on an assignment tag (name#stage#N) or a registration tag (name@vX.Y.Z).`);
+    throw new UserError(
+      `this run is on ${tag}, a ${parsed.event} tag, which deploys nothing; run the deploy workflow on an assignment tag (name#stage#N) or a registration tag (name@vX.Y.Z).`,
+    );
   }
   const pick = (name: keyof DeployRequest, fromTag: string | undefined, hint: string): string => {
     const value = optionalInput(name) ?? fromDispatch(name) ?? fromTag;
-    if (value === undefined) throw new UserError(`no ${name} to deploy: set the ${name} input, or dispatch the workflow with a ${name} input${hint}.`);
+    if (value === undefined)
+      throw new UserError(
+        `no ${name} to deploy: set the ${name} input, or dispatch the workflow with a ${name} input${hint}.`,
+      );
     return value;
   };
   const request = {

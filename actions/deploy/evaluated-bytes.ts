@@ -36,7 +36,10 @@ export interface EvaluatedModelOptions {
   logger: Logger;
 }
 
-export async function readEvaluatedModel(octokit: GitHubClient, options: EvaluatedModelOptions): Promise<EvaluatedModel> {
+export async function readEvaluatedModel(
+  octokit: GitHubClient,
+  options: EvaluatedModelOptions,
+): Promise<EvaluatedModel> {
   const { owner, repo, model, version, logger } = options;
   const defaultBranch = options.defaultBranch ?? (await octokit.rest.repos.get({ owner, repo })).data.default_branch;
   const config = await readRepoConfigAt(octokit, { owner, repo, ref: defaultBranch });
@@ -46,33 +49,56 @@ export async function readEvaluatedModel(octokit: GitHubClient, options: Evaluat
     commit = await resolveRef(octokit, owner, repo, `tags/${tag}`);
   } catch (error) {
     if (!isUserError(error)) throw error;
-    throw new UserError(`${model} ${version} has no registration tag ${tag} in ${owner}/${repo}, so there is no evaluation record to check the model against; register the version (git tag ${tag}) before deploying it.`, { cause: error });
+    throw new UserError(
+      `${model} ${version} has no registration tag ${tag} in ${owner}/${repo}, so there is no evaluation record to check the model against; register the version (git tag ${tag}) before deploying it.`,
+      { cause: error },
+    );
   }
   requireRunCommit(options.runOn, { model, version, tag, commit });
-  const { record, ignored } = await readRecordOnCommit(octokit, { owner, repo, sha: commit, model, trustedApps: trustedApps(config), logger });
+  const { record, ignored } = await readRecordOnCommit(octokit, {
+    owner,
+    repo,
+    sha: commit,
+    model,
+    trustedApps: trustedApps(config),
+    logger,
+  });
   const why = ignored.length > 0 ? ` (${ignored.map((run) => run.message).join('; ')})` : '';
   if (!record) {
-    throw new UserError(`${model} ${version} (commit ${commit.slice(0, 7)}) has no "cairn: ${model}" evaluation record from a trusted source${why}; evaluate that commit before deploying it.`);
+    throw new UserError(
+      `${model} ${version} (commit ${commit.slice(0, 7)}) has no "cairn: ${model}" evaluation record from a trusted source${why}; evaluate that commit before deploying it.`,
+    );
   }
   const sha256 = record.report.model?.sha256;
-  if (!sha256) throw new UserError(`the evaluation record of ${model} ${version} (${record.checkRun.url}) names no model sha256; evaluate the commit again with a current Cairn.`);
+  if (!sha256)
+    throw new UserError(
+      `the evaluation record of ${model} ${version} (${record.checkRun.url}) names no model sha256; evaluate the commit again with a current Cairn.`,
+    );
   return { sha256, commit, recordUrl: record.checkRun.url };
 }
 
 /** Fails the deploy when the version is not the one registered at the run's commit, the one the protection rule approved. */
-function requireRunCommit(runOn: RunCommit, version: { model: string; version: string; tag: string; commit: string }): void {
+function requireRunCommit(
+  runOn: RunCommit,
+  version: { model: string; version: string; tag: string; commit: string },
+): void {
   if (version.commit === runOn.sha) return;
-  const on = runOn.ref ? `${runOn.ref.replace(/^refs\/(heads|tags)\//, '')} (commit ${runOn.sha.slice(0, 7)})` : `commit ${runOn.sha.slice(0, 7)}`;
+  const on = runOn.ref
+    ? `${runOn.ref.replace(/^refs\/(heads|tags)\//, '')} (commit ${runOn.sha.slice(0, 7)})`
+    : `commit ${runOn.sha.slice(0, 7)}`;
   throw new UserError(
     `refusing to deploy ${version.model} ${version.version}: it is registered at commit ${version.commit.slice(0, 7)} (tag ${version.tag}), but this run is on ${on}, ` +
       `and the deployment the stage's protection rule checks is of the version registered at the run's commit. ` +
       `Run the deploy workflow on ${version.tag} or on an assignment tag of it (as Cairn dispatches it for \`/cairn promote ${version.model}@${version.version} to <stage>\`). ` +
-      'With deploy.ref set to a branch in .github/cairn.yml, only the version registered at that branch\'s head can deploy; remove deploy.ref to dispatch from the assignment tag.',
+      "With deploy.ref set to a branch in .github/cairn.yml, only the version registered at that branch's head can deploy; remove deploy.ref to dispatch from the assignment tag.",
   );
 }
 
 /** Fails the deploy when the file to ship is not the one the record evaluated. */
-export function requireEvaluatedBytes(evaluated: EvaluatedModel, shipped: { name: string; version: string; sha256: string; where: string }): void {
+export function requireEvaluatedBytes(
+  evaluated: EvaluatedModel,
+  shipped: { name: string; version: string; sha256: string; where: string },
+): void {
   if (shipped.sha256 === evaluated.sha256) return;
   throw new UserError(
     `refusing to deploy ${shipped.name} ${shipped.version}: the model in ${shipped.where} has sha256 ${shipped.sha256}, but the evaluated model had ${evaluated.sha256} (${evaluated.recordUrl}). ` +

@@ -6,7 +6,18 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import { UserError } from '../../core/errors.ts';
 import { checkOutputPaths } from '../../core/output-paths.ts';
-import { DeployFailedError, type DeployResult, deployToStage, FileStore, type ModelPointer, type ObjectStore, openStore, parseModelName, pullModelArtifact, readModelPointer } from '../../core/store/index.ts';
+import {
+  DeployFailedError,
+  type DeployResult,
+  deployToStage,
+  FileStore,
+  type ModelPointer,
+  type ObjectStore,
+  openStore,
+  parseModelName,
+  pullModelArtifact,
+  readModelPointer,
+} from '../../core/store/index.ts';
 import type { GitHubClient } from '../../core/github/index.ts';
 import { codeCell, inert, inertLines, table } from '../../core/report/index.ts';
 import { actionOctokit } from '../shared/github-client.ts';
@@ -23,7 +34,8 @@ export async function run(): Promise<void> {
   const runOn = runCommit(env.context);
   const cwd = env.workspace ?? process.cwd();
   const remote = optionalInput('remote');
-  if (!remote) throw new UserError('input remote is empty: name the model store, e.g. s3://my-bucket/cairn or file:///srv/cairn.');
+  if (!remote)
+    throw new UserError('input remote is empty: name the model store, e.g. s3://my-bucket/cairn or file:///srv/cairn.');
   const target = optionalInput('target');
   const command = optionalInput('command');
   const opened: ObjectStore[] = [];
@@ -32,11 +44,18 @@ export async function run(): Promise<void> {
     opened.push(store);
     return store;
   };
-  const evaluated = await readEvaluatedModel(githubClient(env), { ...githubRepo(env), ...request, runOn, defaultBranch: defaultBranch(env), logger: actionLogger });
+  const evaluated = await readEvaluatedModel(githubClient(env), {
+    ...githubRepo(env),
+    ...request,
+    runOn,
+    defaultBranch: defaultBranch(env),
+    logger: actionLogger,
+  });
   const store = open(remote);
   const targetStore = target === undefined ? undefined : open(target);
   // A serving folder that cannot be written fails the step now, before the stage pointer moves.
-  if (targetStore instanceof FileStore) await checkOutputPaths([{ path: targetStore.root, option: 'target:', shown: target!, kind: 'folder' }]);
+  if (targetStore instanceof FileStore)
+    await checkOutputPaths([{ path: targetStore.root, option: 'target:', shown: target!, kind: 'folder' }]);
   const scratch = await mkdtemp(join(env.runnerTemp ?? tmpdir(), 'cairn-deploy-'));
   try {
     // Checked before the stage pointer moves, so a mismatch changes nothing.
@@ -50,11 +69,27 @@ export async function run(): Promise<void> {
       runUrl: runUrl(env),
       publish: async (model) => {
         // The pulled bytes are verified against the pointer read now: it must still be the evaluated file.
-        const { path, pointer } = await pullModelArtifact(store, { name: model.name, version: model.version, dest: scratch, logger: actionLogger });
+        const { path, pointer } = await pullModelArtifact(store, {
+          name: model.name,
+          version: model.version,
+          dest: scratch,
+          logger: actionLogger,
+        });
         requireEvaluatedBytes(evaluated, { ...pointer, where: store.uriOf(pointer.key) });
         let uri = store.uriOf(model.key);
         if (targetStore) uri = await copyToTarget(targetStore, model, request.stage, path);
-        if (command) await runCommand(command, { CAIRN_MODEL_PATH: path, CAIRN_MODEL: model.name, CAIRN_VERSION: model.version, CAIRN_STAGE: request.stage, CAIRN_MODEL_URI: uri }, cwd);
+        if (command)
+          await runCommand(
+            command,
+            {
+              CAIRN_MODEL_PATH: path,
+              CAIRN_MODEL: model.name,
+              CAIRN_VERSION: model.version,
+              CAIRN_STAGE: request.stage,
+              CAIRN_MODEL_URI: uri,
+            },
+            cwd,
+          );
         return uri;
       },
     });
@@ -64,7 +99,9 @@ export async function run(): Promise<void> {
     await appendJobSummary(successSummary(result, request));
   } catch (error) {
     if (error instanceof DeployFailedError) {
-      await appendJobSummary(`### Deploy of ${inert(request.model)} ${inert(request.version)} to ${inert(request.stage)} failed\n\n${inertLines(error.message).replaceAll('\n', '\n\n')}\n`);
+      await appendJobSummary(
+        `### Deploy of ${inert(request.model)} ${inert(request.version)} to ${inert(request.stage)} failed\n\n${inertLines(error.message).replaceAll('\n', '\n\n')}\n`,
+      );
     }
     throw error;
   } finally {
@@ -75,20 +112,28 @@ export async function run(): Promise<void> {
 
 function githubRepo(env: RunnerEnv): { owner: string; repo: string } {
   const repo = env.repo;
-  if (!repo) throw new UserError('GITHUB_REPOSITORY is not set: the deploy reads the evaluation record from the repository it runs in.');
+  if (!repo)
+    throw new UserError(
+      'GITHUB_REPOSITORY is not set: the deploy reads the evaluation record from the repository it runs in.',
+    );
   return repo;
 }
 
 function githubClient(env: RunnerEnv): GitHubClient {
   const token = optionalInput('token');
-  if (!token) throw new UserError('input token is empty: the deploy reads the version\'s evaluation record; pass a token with `checks: read` and `contents: read` (the default, github.token, has them when the job grants them).');
+  if (!token)
+    throw new UserError(
+      "input token is empty: the deploy reads the version's evaluation record; pass a token with `checks: read` and `contents: read` (the default, github.token, has them when the job grants them).",
+    );
   return actionOctokit(token, env.context.apiUrl);
 }
 
 /** The default branch, from the event (workflow_dispatch and push carry the repository); else it is asked for. */
 function defaultBranch(env: RunnerEnv): string | undefined {
   const repository = env.context.payload.repository as { default_branch?: unknown } | undefined;
-  return typeof repository?.default_branch === 'string' && repository.default_branch ? repository.default_branch : undefined;
+  return typeof repository?.default_branch === 'string' && repository.default_branch
+    ? repository.default_branch
+    : undefined;
 }
 
 async function copyToTarget(target: ObjectStore, model: ModelPointer, stage: string, path: string): Promise<string> {
@@ -102,11 +147,19 @@ async function copyToTarget(target: ObjectStore, model: ModelPointer, stage: str
 function runCommand(command: string, vars: Record<string, string>, cwd: string): Promise<void> {
   info(`running the deploy command: ${command}`);
   return new Promise((resolve, reject) => {
-    const child = spawn(command, { shell: true, cwd, env: { ...process.env, ...vars }, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', (error) => reject(new UserError(`the deploy command could not start: ${error.message}`, { cause: error })));
+    const child = spawn(command, {
+      shell: true,
+      cwd,
+      env: { ...process.env, ...vars },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.on('error', (error) =>
+      reject(new UserError(`the deploy command could not start: ${error.message}`, { cause: error })),
+    );
     child.on('close', (code, signal) => {
       if (code === 0) resolve();
-      else reject(new UserError(`the deploy command ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`));
+      else
+        reject(new UserError(`the deploy command ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`));
     });
   });
 }

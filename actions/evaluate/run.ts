@@ -23,7 +23,13 @@ export async function run(): Promise<void> {
   const baselineFromRef =
     token && repo
       ? (ref: string, model: string, trustedApps: readonly number[]) =>
-          readBaselineFromRef(actionOctokit(token, env.context.apiUrl), { ...repo, ref, model, trustedApps, logger: actionLogger })
+          readBaselineFromRef(actionOctokit(token, env.context.apiUrl), {
+            ...repo,
+            ref,
+            model,
+            trustedApps,
+            logger: actionLogger,
+          })
       : undefined;
 
   const { report, baseline } = await runGatedEvaluation({

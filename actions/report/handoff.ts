@@ -28,7 +28,9 @@ export function runnerArtifactStore(): ArtifactStore {
   return {
     async upload(name, files) {
       const dir = await mkdtemp(join(tmpdir(), 'cairn-handoff-'));
-      const paths = await Promise.all(Object.entries(files).map(async ([file, text]) => (await writeFile(join(dir, file), text), join(dir, file))));
+      const paths = await Promise.all(
+        Object.entries(files).map(async ([file, text]) => (await writeFile(join(dir, file), text), join(dir, file))),
+      );
       await client.uploadArtifact(name, paths, dir, { retentionDays: 7 });
     },
     async download(name, runId, token, owner, repo) {
@@ -48,7 +50,10 @@ export async function readHandoff(dir: string, artifact: string): Promise<Handof
   try {
     value = JSON.parse(await readFile(join(dir, HANDOFF_FILE), 'utf8')) as Partial<Handoff>;
   } catch (error) {
-    throw new UserError(`artifact "${artifact}" has no readable ${HANDOFF_FILE}; it must be uploaded by actions/report on the fork's pull-request run.`, { cause: error });
+    throw new UserError(
+      `artifact "${artifact}" has no readable ${HANDOFF_FILE}; it must be uploaded by actions/report on the fork's pull-request run.`,
+      { cause: error },
+    );
   }
   if (!Number.isInteger(value.pr_number) || typeof value.head_sha !== 'string' || typeof value.metrics !== 'string') {
     throw new UserError(`artifact "${artifact}": ${HANDOFF_FILE} lacks pr_number, head_sha or metrics.`);

@@ -32,7 +32,10 @@ export async function ensureCudaProvider(options: CudaProviderOptions): Promise<
   const platform = `${options.platform ?? process.platform}/${options.arch ?? process.arch}`;
   if (mode === 'false') return 'not-needed';
   if (platform !== 'linux/x64') {
-    if (mode === 'true') throw new UserError(`input cuda is true, but onnxruntime-node has CUDA builds for linux/x64 only (this runner: ${platform}); set cuda: auto or false.`);
+    if (mode === 'true')
+      throw new UserError(
+        `input cuda is true, but onnxruntime-node has CUDA builds for linux/x64 only (this runner: ${platform}); set cuda: auto or false.`,
+      );
     return 'not-needed';
   }
   if (mode === 'auto' && !(await options.gpuPresent())) {
@@ -40,14 +43,19 @@ export async function ensureCudaProvider(options: CudaProviderOptions): Promise<
     return 'not-needed';
   }
   const packageDir = onnxruntimePackageDir(options.cliPath);
-  if (!packageDir) throw new Error(`onnxruntime-node cannot be resolved from ${options.cliPath}: this copy of the action is incomplete.`);
+  if (!packageDir)
+    throw new Error(
+      `onnxruntime-node cannot be resolved from ${options.cliPath}: this copy of the action is incomplete.`,
+    );
   const library = join(onnxruntimeBindingDir(packageDir, 'linux', 'x64'), cudaProviderLibraryName('linux'));
   if (existsSync(library)) {
     logger.info(`cuda: the CUDA execution provider is installed (${library}).`);
     return 'present';
   }
 
-  logger.info('cuda: installing onnxruntime-node\'s CUDA execution provider (CUDA 12; a download of several hundred MB)...');
+  logger.info(
+    "cuda: installing onnxruntime-node's CUDA execution provider (CUDA 12; a download of several hundred MB)...",
+  );
   try {
     await promisify(execFile)(options.nodePath, [join(packageDir, 'script', 'install.js')], {
       cwd: packageDir,
@@ -59,7 +67,11 @@ export async function ensureCudaProvider(options: CudaProviderOptions): Promise<
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
     const why = `could not install the CUDA execution provider: ${stderr || (error as Error).message}`;
-    if (mode === 'true') throw new UserError(`${why}. The runner needs network access to api.nuget.org; set cuda: auto to fall back to the CPU.`, { cause: error });
+    if (mode === 'true')
+      throw new UserError(
+        `${why}. The runner needs network access to api.nuget.org; set cuda: auto to fall back to the CPU.`,
+        { cause: error },
+      );
     logger.warn(`cuda: ${why}. Evaluations fall back to the CPU.`);
     return 'failed';
   }

@@ -36,14 +36,17 @@ export async function run(options: SetupOptions): Promise<SetupResult> {
     await access(options.cliPath);
   } catch (error) {
     // Not a user error: the action's own dist/ is incomplete, a packaging bug to report.
-    throw new Error(`Cairn CLI not found at ${options.cliPath}: this copy of the action has no built dist/.`, { cause: error });
+    throw new Error(`Cairn CLI not found at ${options.cliPath}: this copy of the action has no built dist/.`, {
+      cause: error,
+    });
   }
   const binDir = await mkdtemp(join(options.tempDir ?? runnerPaths().runnerTemp ?? tmpdir(), 'cairn-bin-'));
   const shims = await writeCliShims(binDir, nodePath, options.cliPath);
 
   // Run the CLI once through the shim, as later steps will: a release whose native dependency
   // (onnxruntime-node) does not load fails here, at setup, rather than in the middle of an evaluation.
-  const [file, args] = process.platform === 'win32' ? [nodePath, [options.cliPath, '--version']] : [shims.posix, ['--version']];
+  const [file, args] =
+    process.platform === 'win32' ? [nodePath, [options.cliPath, '--version']] : [shims.posix, ['--version']];
   let version: string;
   try {
     const { stdout } = await promisify(execFile)(file, args, { timeout: 60_000 });

@@ -42,6 +42,7 @@ export function optionalInput(name: string): string | undefined {
 /** An input the step cannot run without; missing, it is the workflow's mistake (a UserError), not a bug with a stack. */
 export function requiredInput(name: string): string {
   const value = optionalInput(name);
-  if (value === undefined) throw new UserError(`input ${name} is required: set \`${name}:\` under \`with:\` in the workflow step.`);
+  if (value === undefined)
+    throw new UserError(`input ${name} is required: set \`${name}:\` under \`with:\` in the workflow step.`);
   return value;
 }

@@ -12,9 +12,17 @@ import { clientOptions, type GitHubClient } from '../../core/github/index.ts';
 import { proxiedFetch } from '../../core/net/index.ts';
 import { actionLogger } from './action-logger.ts';
 
-export function actionOctokit(token: string, apiUrl: string | undefined, env: NodeJS.ProcessEnv = process.env): GitHubClient {
+export function actionOctokit(
+  token: string,
+  apiUrl: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): GitHubClient {
   const fetch = proxiedFetch(env);
-  const options = { ...(apiUrl ? { baseUrl: apiUrl.replace(/\/+$/, '') } : {}), ...clientOptions({ logger: actionLogger }), ...(fetch ? { request: { fetch } } : {}) };
+  const options = {
+    ...(apiUrl ? { baseUrl: apiUrl.replace(/\/+$/, '') } : {}),
+    ...clientOptions({ logger: actionLogger }),
+    ...(fetch ? { request: { fetch } } : {}),
+  };
   const octokit = getOctokit(token, options, throttling, retry);
   // @actions/github bundles its own release of the endpoint-methods plugin, whose types differ from
   // core's in details core never touches; `rest` and `paginate` are the same.

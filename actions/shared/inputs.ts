@@ -1,7 +1,11 @@
 import * as core from '@actions/core';
 import { checkChoice, checkPositiveInt } from '../../core/options.ts';
 
-export function parseEnumInput<const T extends readonly string[]>(name: string, choices: T, fallback: T[number]): T[number] {
+export function parseEnumInput<const T extends readonly string[]>(
+  name: string,
+  choices: T,
+  fallback: T[number],
+): T[number] {
   return checkChoice(`input ${name}`, core.getInput(name).trim(), choices, fallback);
 }
 

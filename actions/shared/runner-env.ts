@@ -59,5 +59,7 @@ function repositoryOf(context: RunnerContext): { owner: string; repo: string } |
 /** The link to this run's page, where the job summary is shown. */
 export function runUrl(env: RunnerEnv): string | undefined {
   const { serverUrl, runId } = env.context;
-  return env.repo && Number.isFinite(runId) ? `${serverUrl}/${env.repo.owner}/${env.repo.repo}/actions/runs/${runId}` : undefined;
+  return env.repo && Number.isFinite(runId)
+    ? `${serverUrl}/${env.repo.owner}/${env.repo.repo}/actions/runs/${runId}`
+    : undefined;
 }

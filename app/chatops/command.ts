@@ -97,7 +97,8 @@ function syntaxErrorOf(error: unknown): Error {
   const { code, message } = error as { code?: string; message?: string };
   const flag = /'(-{1,2}[^'\s]*)/.exec(message ?? '')?.[1];
   if (flag === undefined) return error as Error;
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new CommandSyntaxError(`unknown option ${flag}`, { cause: error });
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+    return new CommandSyntaxError(`unknown option ${flag}`, { cause: error });
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const reason = /does not take an argument/.test(message ?? '') ? 'takes no value' : 'needs a value';
     return new CommandSyntaxError(`${flag} ${reason}`, { cause: error });
@@ -127,15 +128,24 @@ export function parseCommand(body: string): ChatCommand | undefined {
       const stage = more[0] === 'to' ? more[1] : more[0];
       const extra = more.slice(more[0] === 'to' ? 2 : 1);
       const at = target?.lastIndexOf('@') ?? -1;
-      if (!target || at <= 0 || !stage || extra.length > 0) throw new CommandSyntaxError('promote takes NAME@vX.Y.Z to STAGE');
-      return { kind: 'promote', name: checkModelName(target.slice(0, at)), version: checkVersion(target.slice(at + 1)), stage: checkStageName(stage), force: flags.force === true };
+      if (!target || at <= 0 || !stage || extra.length > 0)
+        throw new CommandSyntaxError('promote takes NAME@vX.Y.Z to STAGE');
+      return {
+        kind: 'promote',
+        name: checkModelName(target.slice(0, at)),
+        version: checkVersion(target.slice(at + 1)),
+        stage: checkStageName(stage),
+        force: flags.force === true,
+      };
     }
     case 'register': {
       const { positional, flags } = options(words, { bump: 'string', version: 'string', ref: 'string' });
       if (positional.length !== 1) throw new CommandSyntaxError('register takes one model name');
-      if (flags.bump !== undefined && flags.version !== undefined) throw new CommandSyntaxError('give --bump or --version, not both');
+      if (flags.bump !== undefined && flags.version !== undefined)
+        throw new CommandSyntaxError('give --bump or --version, not both');
       const bump = flags.bump;
-      if (bump !== undefined && !(BUMP_PARTS as readonly string[]).includes(bump)) throw new CommandSyntaxError(`--bump takes ${BUMP_PARTS.join(', ')}`);
+      if (bump !== undefined && !(BUMP_PARTS as readonly string[]).includes(bump))
+        throw new CommandSyntaxError(`--bump takes ${BUMP_PARTS.join(', ')}`);
       const command: ChatCommand = { kind: 'register', name: checkModelName(positional[0]) };
       if (bump !== undefined) command.bump = bump as BumpPart;
       if (flags.version !== undefined) command.version = checkVersion(flags.version);

@@ -26,9 +26,18 @@ export function replyMarker(commentId: number): string {
 }
 
 /** Whether GitHub added the reaction now (`added`), had it from the app already (`existed`), or failed. */
-async function react(ctx: HandlerContext, commentId: number, content: Reaction): Promise<'added' | 'existed' | 'failed'> {
+async function react(
+  ctx: HandlerContext,
+  commentId: number,
+  content: Reaction,
+): Promise<'added' | 'existed' | 'failed'> {
   try {
-    const { status } = await ctx.octokit.rest.reactions.createForIssueComment({ owner: ctx.target.owner, repo: ctx.target.repo, comment_id: commentId, content });
+    const { status } = await ctx.octokit.rest.reactions.createForIssueComment({
+      owner: ctx.target.owner,
+      repo: ctx.target.repo,
+      comment_id: commentId,
+      content,
+    });
     return status === 201 ? 'added' : 'existed';
   } catch (error) {
     // A reaction is a courtesy; the reply carries the result.
@@ -59,7 +68,16 @@ export async function onIssueComment(payload: IssueCommentPayload, ctx: HandlerC
     // A 👀 added now means no delivery of this comment got as far as replying; otherwise look.
     const acknowledged = await react(ctx, commentId, 'eyes');
     // Only our own reply counts: a marker pasted by someone else must not silence the command.
-    if (acknowledged !== 'added' && (await findStickyComment(octokit, { owner: target.owner, repo: target.repo, issueNumber, marker, author: (await appIdentity(ctx)).botLogin }))) {
+    if (
+      acknowledged !== 'added' &&
+      (await findStickyComment(octokit, {
+        owner: target.owner,
+        repo: target.repo,
+        issueNumber,
+        marker,
+        author: (await appIdentity(ctx)).botLogin,
+      }))
+    ) {
       ctx.logger.info(`comment ${commentId} was answered already; skipping`);
       return;
     }
@@ -71,7 +89,13 @@ export async function onIssueComment(payload: IssueCommentPayload, ctx: HandlerC
       body = `😕 I could not read that command: ${inertLines(syntaxError?.message ?? 'unknown')}.\n\n${USAGE}`;
     } else {
       try {
-        result = await runCommand(ctx, { command, commenter: payload.comment.user.login, issueNumber, commentId, commentUrl: payload.comment.html_url });
+        result = await runCommand(ctx, {
+          command,
+          commenter: payload.comment.user.login,
+          issueNumber,
+          commentId,
+          commentUrl: payload.comment.html_url,
+        });
         body = result.body;
       } catch (error) {
         if (!isUserError(error)) {
@@ -83,7 +107,12 @@ export async function onIssueComment(payload: IssueCommentPayload, ctx: HandlerC
         body = `❌ ${inertLines(error.message)}\n\nNothing was changed.`;
       }
     }
-    await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: issueNumber, body: withMarker(body, marker) });
+    await octokit.rest.issues.createComment({
+      owner: target.owner,
+      repo: target.repo,
+      issue_number: issueNumber,
+      body: withMarker(body, marker),
+    });
     if (result === 'confused') await react(ctx, commentId, 'confused');
     else if (result.outcome !== 'answered') await react(ctx, commentId, result.outcome === 'done' ? '+1' : '-1');
   });

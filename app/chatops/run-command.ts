@@ -17,7 +17,16 @@ import {
   type PlannedTag,
 } from '../../core/registry/index.ts';
 import { code, COMMENT_BODY_LIMIT, inert, renderModelsTable } from '../../core/report/index.ts';
-import { aboutModel, deployWorkflow, loadRegistry, previousHolder, requireConfig, requireModel, requireStage, type LoadedRegistry } from '../registry-source.ts';
+import {
+  aboutModel,
+  deployWorkflow,
+  loadRegistry,
+  previousHolder,
+  requireConfig,
+  requireModel,
+  requireStage,
+  type LoadedRegistry,
+} from '../registry-source.ts';
 import type { HandlerContext, RepoTarget } from '../runtime.ts';
 import type { CommandRequest, CommandResult } from './request.ts';
 import { userPermission } from '../permission.ts';
@@ -42,7 +51,12 @@ function tagLink(target: RepoTarget, tag: string): string {
   return `[${code(tag)}](${target.htmlUrl}/releases/tag/${encodeURIComponent(tag)})`;
 }
 
-async function requirePermission(ctx: HandlerContext, request: CommandRequest, required: RequiredLevel, what: string): Promise<CommandResult | undefined> {
+async function requirePermission(
+  ctx: HandlerContext,
+  request: CommandRequest,
+  required: RequiredLevel,
+  what: string,
+): Promise<CommandResult | undefined> {
   const actual = await userPermission(ctx.octokit, ctx.target, request.commenter);
   if (meetsLevel(actual, required.level)) return undefined;
   return {
@@ -69,12 +83,24 @@ function tagsForRequest(registry: LoadedRegistry, request: CommandRequest): Anno
 async function createPlanned(ctx: HandlerContext, planned: readonly PlannedTag[]): Promise<void> {
   // In order: a registration before the assignment that needs it.
   for (const tag of planned) {
-    await createAnnotatedTag(ctx.octokit, { owner: ctx.target.owner, repo: ctx.target.repo, tag: tag.tag, sha: tag.sha, message: tag.message, cache: ctx.runtime.tagObjects });
+    await createAnnotatedTag(ctx.octokit, {
+      owner: ctx.target.owner,
+      repo: ctx.target.repo,
+      tag: tag.tag,
+      sha: tag.sha,
+      message: tag.message,
+      cache: ctx.runtime.tagObjects,
+    });
   }
 }
 
 function planContext(registry: LoadedRegistry, request: CommandRequest, why: string): PlanContext {
-  return { state: registry.state, tagNames: registry.tagNames, by: `@${request.commenter}`, why: `${why}\n${requestLine(request.issueNumber, request.commentId)}` };
+  return {
+    state: registry.state,
+    tagNames: registry.tagNames,
+    by: `@${request.commenter}`,
+    why: `${why}\n${requestLine(request.issueNumber, request.commentId)}`,
+  };
 }
 
 function deployNote(config: RepoConfig, stage: string): string {
@@ -85,7 +111,10 @@ function deployNote(config: RepoConfig, stage: string): string {
 }
 
 function alreadyDone(ctx: HandlerContext, tags: readonly AnnotatedTag[]): CommandResult {
-  return { outcome: 'done', body: `✅ Done earlier for this comment: ${tags.map((t) => tagLink(ctx.target, t.tag)).join(', ')}.` };
+  return {
+    outcome: 'done',
+    body: `✅ Done earlier for this comment: ${tags.map((t) => tagLink(ctx.target, t.tag)).join(', ')}.`,
+  };
 }
 
 const USAGE_FOR_HELP = [
@@ -108,7 +137,10 @@ export async function runCommand(ctx: HandlerContext, request: CommandRequest): 
     const registry = await loadRegistry(ctx);
     // A registry of thousands of models is more than a comment holds: the table says what it left
     // out, within the limit less room for the reply's marker line.
-    return { outcome: 'answered', body: renderModelsTable(registry.state, Object.keys(config.stages), COMMENT_BODY_LIMIT - REPLY_MARKER_ROOM) };
+    return {
+      outcome: 'answered',
+      body: renderModelsTable(registry.state, Object.keys(config.stages), COMMENT_BODY_LIMIT - REPLY_MARKER_ROOM),
+    };
   }
 
   if (command.kind === 'sync') return runSync(ctx, request);
@@ -116,13 +148,23 @@ export async function runCommand(ctx: HandlerContext, request: CommandRequest): 
   requireModel(config, command.name);
 
   if (command.kind === 'register') {
-    const refused = await requirePermission(ctx, request, requiredLevel(config, { event: 'registration' }), `registering a version of ${command.name}`);
+    const refused = await requirePermission(
+      ctx,
+      request,
+      requiredLevel(config, { event: 'registration' }),
+      `registering a version of ${command.name}`,
+    );
     if (refused) return refused;
     const registry = await loadRegistry(ctx, { about: aboutModel(command.name) });
     const earlier = tagsForRequest(registry, request);
     if (earlier.length > 0) return alreadyDone(ctx, earlier);
     const sha = await resolveRef(octokit, target.owner, target.repo, command.ref ?? target.defaultBranch);
-    const planned = planRegistration(planContext(registry, request, `Requested in ${request.commentUrl}`), { name: command.name, sha, version: command.version, bump: command.bump });
+    const planned = planRegistration(planContext(registry, request, `Requested in ${request.commentUrl}`), {
+      name: command.name,
+      sha,
+      version: command.version,
+      bump: command.bump,
+    });
     await createPlanned(ctx, planned);
     const [tag] = planned;
     return {
@@ -132,8 +174,16 @@ export async function runCommand(ctx: HandlerContext, request: CommandRequest): 
   }
 
   requireStage(config, command.stage);
-  const action = command.kind === 'promote' ? `promoting ${command.name} to ${command.stage}` : `rolling back ${command.name} in ${command.stage}`;
-  const refused = await requirePermission(ctx, request, requiredLevel(config, { event: 'assignment', stage: command.stage }), action);
+  const action =
+    command.kind === 'promote'
+      ? `promoting ${command.name} to ${command.stage}`
+      : `rolling back ${command.name} in ${command.stage}`;
+  const refused = await requirePermission(
+    ctx,
+    request,
+    requiredLevel(config, { event: 'assignment', stage: command.stage }),
+    action,
+  );
   if (refused) return refused;
   const version = command.kind === 'promote' ? `${command.name}@${command.version}` : undefined;
   const registry = await loadRegistry(ctx, { about: aboutModel(command.name, (t) => t.tag === version) });
@@ -160,16 +210,27 @@ export async function runCommand(ctx: HandlerContext, request: CommandRequest): 
   // rollback
   const model = findModel(registry.state, command.name);
   const holder = model.stages[command.stage];
-  if (!holder) throw new UserError(`${command.name} has no version in ${command.stage}, so there is nothing to roll back.`);
+  if (!holder)
+    throw new UserError(`${command.name} has no version in ${command.stage}, so there is nothing to roll back.`);
   const previous = previousHolder(model, command.stage);
-  if (!previous) throw new UserError(`no earlier active version of ${command.name} was in ${command.stage} before ${holder.version}; promote a version instead.`);
-  const planned = planAssignment(planContext(registry, request, `Rollback of ${command.name} in ${command.stage} from ${holder.version}, requested in ${request.commentUrl}`), {
-    name: command.name,
-    stage: command.stage,
-    version: previous.version,
-    force: true,
-    allowedStages,
-  });
+  if (!previous)
+    throw new UserError(
+      `no earlier active version of ${command.name} was in ${command.stage} before ${holder.version}; promote a version instead.`,
+    );
+  const planned = planAssignment(
+    planContext(
+      registry,
+      request,
+      `Rollback of ${command.name} in ${command.stage} from ${holder.version}, requested in ${request.commentUrl}`,
+    ),
+    {
+      name: command.name,
+      stage: command.stage,
+      version: previous.version,
+      force: true,
+      allowedStages,
+    },
+  );
   await createPlanned(ctx, planned);
   const assignment = planned.at(-1) as PlannedTag;
   return {

@@ -31,7 +31,8 @@ export async function runSync(ctx: HandlerContext, request: CommandRequest): Pro
     .filter((tag) => awaitsSync(loaded.verdictOf(tag)) && parses(tag.tag))
     .sort((a, b) => Date.parse(a.taggedAt) - Date.parse(b.taggedAt)) // oldest first: a registration before its assignment
     .slice(0, MISSED_PER_LOAD);
-  if (waiting.length === 0) return { outcome: 'answered', body: 'Nothing to sync: every registry tag has been judged on its push.' };
+  if (waiting.length === 0)
+    return { outcome: 'answered', body: 'Nothing to sync: every registry tag has been judged on its push.' };
 
   const permission = await userPermission(octokit, target, request.commenter);
   const identity = await appIdentity(ctx);
@@ -39,7 +40,10 @@ export async function runSync(ctx: HandlerContext, request: CommandRequest): Pro
   const authoriser: Authoriser = async (_config, required) => {
     needed = `${code(required.level)}${required.key ? ` (${code(required.key)})` : ''}`;
     const ok = meetsLevel(permission, required.level);
-    return { by: request.commenter, auth: ok ? { ok, as: 'user', permission } : { ok, why: `they have ${code(permission)}`, permission } };
+    return {
+      by: request.commenter,
+      auth: ok ? { ok, as: 'user', permission } : { ok, why: `they have ${code(permission)}`, permission },
+    };
   };
   const honoured: string[] = [];
   const refused: string[] = [];
@@ -63,15 +67,39 @@ export async function runSync(ctx: HandlerContext, request: CommandRequest): Pro
         return; // its check keeps saying why: someone with the level may still sync it
       }
       const note = `\n\nHonoured by ${code(`/cairn sync`)} from ${code(request.commenter)}: ${request.commentUrl}`;
-      await finishRegistryCheck(octokit, target, check.id, { ...judged.outcome, summary: `${judged.outcome.summary}${note}`, verdictLine: verdictMarker(judged.verdict, pushed.object) }, runtime.now());
+      await finishRegistryCheck(
+        octokit,
+        target,
+        check.id,
+        {
+          ...judged.outcome,
+          summary: `${judged.outcome.summary}${note}`,
+          verdictLine: verdictMarker(judged.verdict, pushed.object),
+        },
+        runtime.now(),
+      );
       runtime.tagVerdicts.set(verdictKey(target.fullName, tag), judged.verdict);
       honoured.push(`${code(tag.tag)}: ${judged.outcome.title}`);
     });
   }
-  if (honoured.length > 0) await refreshRegistryIssue(ctx, { registry: latestView(ctx, loaded), stages, logger: ctx.logger });
+  if (honoured.length > 0)
+    await refreshRegistryIssue(ctx, { registry: latestView(ctx, loaded), stages, logger: ctx.logger });
   const lines = [
-    ...(honoured.length > 0 ? [`✅ Honoured ${honoured.length} tag${honoured.length === 1 ? '' : 's'} that arrived without a push event:`, '', ...honoured.map((h) => `- ${h}`)] : []),
-    ...(refused.length > 0 ? [...(honoured.length > 0 ? [''] : []), `🚫 Still not honoured (you have ${code(permission)}):`, '', ...refused.map((r) => `- ${r}`)] : []),
+    ...(honoured.length > 0
+      ? [
+          `✅ Honoured ${honoured.length} tag${honoured.length === 1 ? '' : 's'} that arrived without a push event:`,
+          '',
+          ...honoured.map((h) => `- ${h}`),
+        ]
+      : []),
+    ...(refused.length > 0
+      ? [
+          ...(honoured.length > 0 ? [''] : []),
+          `🚫 Still not honoured (you have ${code(permission)}):`,
+          '',
+          ...refused.map((r) => `- ${r}`),
+        ]
+      : []),
   ];
   if (lines.length === 0) return { outcome: 'answered', body: 'Nothing to sync: the tags were judged meanwhile.' };
   return { outcome: honoured.length > 0 ? 'done' : 'refused', body: lines.join('\n') };

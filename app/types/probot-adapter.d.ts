@@ -3,6 +3,10 @@
 // dependencies), and all it adds is `probot.load(app)` and a bind.
 declare module '@probot/adapter-aws-lambda-serverless/lambda-function.js' {
   import type { Probot } from 'probot';
-  const lambdaFunction: (probot: Probot, event: unknown, context: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body: string }>;
+  const lambdaFunction: (
+    probot: Probot,
+    event: unknown,
+    context: unknown,
+  ) => Promise<{ statusCode: number; headers?: Record<string, string>; body: string }>;
   export default lambdaFunction;
 }

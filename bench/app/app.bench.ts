@@ -34,7 +34,14 @@ export interface AppBenchOptions {
   installations: number;
 }
 
-const KINDS = ['registration tag push', 'assignment tag push', '`/cairn promote` comment', 'push of the tag `/cairn promote` made', '`/cairn show` comment', 'deployment protection rule'] as const;
+const KINDS = [
+  'registration tag push',
+  'assignment tag push',
+  '`/cairn promote` comment',
+  'push of the tag `/cairn promote` made',
+  '`/cairn show` comment',
+  'deployment protection rule',
+] as const;
 type Kind = (typeof KINDS)[number];
 
 interface Measured {
@@ -61,7 +68,13 @@ async function quiet(fake: FakeInstallations, ms: number): Promise<void> {
 const counted = (requests: readonly Answered[]) => requests.filter((r) => r.status !== 304);
 const writes = (requests: readonly Answered[]) => requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
 
-async function deliver(app: AppProcess, fake: FakeInstallations, kind: Kind, name: string, payload: unknown): Promise<Measured> {
+async function deliver(
+  app: AppProcess,
+  fake: FakeInstallations,
+  kind: Kind,
+  name: string,
+  payload: unknown,
+): Promise<Measured> {
   const from = fake.log.length;
   const started = performance.now();
   const { status } = await app.deliver(name, payload);
@@ -69,7 +82,9 @@ async function deliver(app: AppProcess, fake: FakeInstallations, kind: Kind, nam
   if (status !== 200) await quiet(fake, 3_500); // answered 202 at 9 s: the handler is still at work
   const requests = fake.log.slice(from);
   const ms = Math.max(answered, (requests.at(-1)?.at ?? started) - started);
-  const dispatch = requests.find((r) => r.route === 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches');
+  const dispatch = requests.find(
+    (r) => r.route === 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches',
+  );
   return { kind, status, ms, requests, dispatchMs: dispatch ? dispatch.at - started : undefined };
 }
 
@@ -82,30 +97,56 @@ function evaluatedCommit(installation: Installation, name: string): string {
 }
 
 /** git creates the tag, then GitHub sends the push for the ref as it is then. */
-function pushTag(installation: Installation, tag: string, sha: string, sender?: { sender: string; senderType: 'Bot' }): unknown {
+function pushTag(
+  installation: Installation,
+  tag: string,
+  sha: string,
+  sender?: { sender: string; senderType: 'Bot' },
+): unknown {
   installation.repo.addTag(tag, sha);
   return installation.moved(installation.repo.pushEvent(tag, sender));
 }
 
 /** One round of every event kind on one installation, one delivery at a time. */
-async function eventRound(app: AppProcess, fake: FakeInstallations, installation: Installation, round: number): Promise<Measured[]> {
+async function eventRound(
+  app: AppProcess,
+  fake: FakeInstallations,
+  installation: Installation,
+  round: number,
+): Promise<Measured[]> {
   const { repo } = installation;
   const sha = evaluatedCommit(installation, `bench commit ${round}`);
   const version = `v1.${round}.0`;
   const out: Measured[] = [];
   out.push(await deliver(app, fake, 'registration tag push', 'push', pushTag(installation, `churn@${version}`, sha)));
   await quiet(fake, 3_000); // the write limiter idle: the dispatch time is the app's, not the queue's
-  out.push(await deliver(app, fake, 'assignment tag push', 'push', pushTag(installation, `churn#staging#${round + 1}`, sha)));
+  out.push(
+    await deliver(app, fake, 'assignment tag push', 'push', pushTag(installation, `churn#staging#${round + 1}`, sha)),
+  );
   const before = new Set(repo.tagNames());
-  const promote = commentPayload(`/cairn promote churn@${version} to production`, { id: 300_000 + round, issueNumber: 100 + round, login: 'maintainer' });
+  const promote = commentPayload(`/cairn promote churn@${version} to production`, {
+    id: 300_000 + round,
+    issueNumber: 100 + round,
+    login: 'maintainer',
+  });
   out.push(await deliver(app, fake, '`/cairn promote` comment', 'issue_comment', installation.moved(promote)));
   const made = repo.tagNames().find((tag) => !before.has(tag) && tag.startsWith('churn#production'));
   if (!made) throw new Error(`/cairn promote made no production tag in round ${round}`);
-  out.push(await deliver(app, fake, 'push of the tag `/cairn promote` made', 'push', installation.moved(repo.pushEvent(made, { sender: 'cairn[bot]', senderType: 'Bot' }))));
+  out.push(
+    await deliver(
+      app,
+      fake,
+      'push of the tag `/cairn promote` made',
+      'push',
+      installation.moved(repo.pushEvent(made, { sender: 'cairn[bot]', senderType: 'Bot' })),
+    ),
+  );
   const show = commentPayload('/cairn show', { id: 400_000 + round, issueNumber: 100 + round, login: 'reader' });
   out.push(await deliver(app, fake, '`/cairn show` comment', 'issue_comment', installation.moved(show)));
   const rule = protectionRulePayload({ environment: 'prod', ref: made, sha, runId: 900 + round });
-  out.push(await deliver(app, fake, 'deployment protection rule', 'deployment_protection_rule', installation.moved(rule)));
+  out.push(
+    await deliver(app, fake, 'deployment protection rule', 'deployment_protection_rule', installation.moved(rule)),
+  );
   return out;
 }
 
@@ -168,7 +209,8 @@ async function eventRun(options: AppBenchOptions): Promise<{ measured: Measured[
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[(values.length - 1) >> 1];
-const range = (values: number[]) => (Math.min(...values) === Math.max(...values) ? `${values[0]}` : `${Math.min(...values)}–${Math.max(...values)}`);
+const range = (values: number[]) =>
+  Math.min(...values) === Math.max(...values) ? `${values[0]}` : `${Math.min(...values)}–${Math.max(...values)}`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** The requests of one delivery, grouped: `GET /repos/.../contents/{path} (304)` x n. */
@@ -182,10 +224,12 @@ function requestList(requests: readonly Answered[]): string {
 }
 
 export async function benchApp(options: AppBenchOptions): Promise<{ markdown: string; ok: boolean }> {
-  if (!Number.isInteger(options.rounds) || options.rounds < 1) throw new Error(`--rounds takes a whole number of at least 1, not ${options.rounds}`);
+  if (!Number.isInteger(options.rounds) || options.rounds < 1)
+    throw new Error(`--rounds takes a whole number of at least 1, not ${options.rounds}`);
   const pinned = hasTaskset() && cpus().length > 1;
   // The app gets core 0; this process (client and fake GitHub) the others.
-  if (pinned) spawnSync('taskset', ['-a', '-p', '-c', `1-${cpus().length - 1}`, String(process.pid)], { stdio: 'ignore' });
+  if (pinned)
+    spawnSync('taskset', ['-a', '-p', '-c', `1-${cpus().length - 1}`, String(process.pid)], { stdio: 'ignore' });
   const events = await eventRun(options);
   const parallel = await parallelRun(options);
 
@@ -198,7 +242,9 @@ export async function benchApp(options: AppBenchOptions): Promise<{ markdown: st
   const assignments = byKind('assignment tag push');
   const maxSent = Math.max(...assignments.map((m) => m.requests.length));
   const maxCounted = Math.max(...assignments.map((m) => counted(m.requests).length));
-  const dispatchMs = [...assignments, ...byKind('push of the tag `/cairn promote` made')].flatMap((m) => (m.dispatchMs === undefined ? [] : [m.dispatchMs]));
+  const dispatchMs = [...assignments, ...byKind('push of the tag `/cairn promote` made')].flatMap((m) =>
+    m.dispatchMs === undefined ? [] : [m.dispatchMs],
+  );
   const worstDispatch = dispatchMs.length > 0 ? Math.max(...dispatchMs) : Infinity;
   const alone = median(parallel.rounds.map((r) => r.aloneMs));
   const together = median(parallel.rounds.map((r) => r.allMs));
@@ -206,14 +252,15 @@ export async function benchApp(options: AppBenchOptions): Promise<{ markdown: st
   const requestsMet = maxSent <= 10 && maxCounted <= 8;
   const dispatchMet = worstDispatch <= 3_000;
   const parallelMet = ratio < 2;
-  const notOk = events.measured.filter((m) => m.status !== 200).length + parallel.rounds.reduce((sum, r) => sum + r.notOk, 0);
+  const notOk =
+    events.measured.filter((m) => m.status !== 200).length + parallel.rounds.reduce((sum, r) => sum + r.notOk, 0);
   const violations = [...events.violations, ...parallel.violations];
   for (const violation of violations.slice(0, 3)) console.error(violation);
   const met = (yes: boolean) => (yes ? 'met' : '**NOT met**');
   const markdown = [
     `### bench/app — the app as shipped (throttling on), requests per event and parallel installations; app process ${pinned ? 'pinned to one core (taskset -c 0)' : 'NOT pinned'}`,
     '',
-    '`node dist/app.js` (Probot\'s Octokit throttling on, as `npm run app` runs it) against a fake GitHub on loopback that checks every request against GitHub\'s OpenAPI description and logs its status. ' +
+    "`node dist/app.js` (Probot's Octokit throttling on, as `npm run app` runs it) against a fake GitHub on loopback that checks every request against GitHub's OpenAPI description and logs its status. " +
       `Requests per event: one installation, a warm-up round of every kind, then ${options.rounds} measured rounds, one delivery at a time (ranges over the rounds). ` +
       '"Counted" leaves out 304 answers to conditional requests, which GitHub does not count against the primary rate limit (5,000 requests an hour per installation). ' +
       'Writes are what the throttle spaces (one a second per installation; three seconds for those that notify, such as a comment or a release).',

@@ -13,12 +13,16 @@ import { request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { startAppProcess, WEBHOOK_PATH } from '../../test/e2e/support/app-process.ts';
 
-const { values } = parseArgs({ options: { gib: { type: 'string', default: '1' }, entry: { type: 'string', default: 'dist/app.js' } } });
+const { values } = parseArgs({
+  options: { gib: { type: 'string', default: '1' }, entry: { type: 'string', default: 'dist/app.js' } },
+});
 const total = Number(values.gib) * (1 << 30);
 const chunk = Buffer.alloc(1 << 20, 0x20);
 
 function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024;
 }
 
@@ -28,7 +32,12 @@ function post(url: string, declare: boolean): Promise<{ sentMiB: number; status:
   return new Promise((resolve) => {
     let sent = 0;
     let status: number | string = 'connection closed';
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'unsigned', 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': 'unsigned',
+      'x-hub-signature-256': `sha256=${'0'.repeat(64)}`,
+    };
     if (declare) headers['content-length'] = String(total);
     else headers['transfer-encoding'] = 'chunked';
     const req = request(`${url}${WEBHOOK_PATH}`, { method: 'POST', headers });
@@ -63,10 +72,16 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 200));
     clearInterval(sampler);
     peak = Math.max(peak, rssMiB(pid));
-    rows.push(`| ${declare ? '`content-length`' : 'chunked'} | ${result.status} | ${result.sentMiB.toFixed(0)} | ${result.seconds.toFixed(2)} | ${peak.toFixed(0)} |`);
+    rows.push(
+      `| ${declare ? '`content-length`' : 'chunked'} | ${result.status} | ${result.sentMiB.toFixed(0)} | ${result.seconds.toFixed(2)} | ${peak.toFixed(0)} |`,
+    );
   }
-  console.log(`\`${values.entry}\`: RSS ${idle.toFixed(0)} MB before the first POST, unsigned ${values.gib} GiB POSTs to ${WEBHOOK_PATH}\n`);
-  console.log('| body sent as | answer | MiB the client got to send | s | peak RSS MB |\n| --- | --- | ---: | ---: | ---: |');
+  console.log(
+    `\`${values.entry}\`: RSS ${idle.toFixed(0)} MB before the first POST, unsigned ${values.gib} GiB POSTs to ${WEBHOOK_PATH}\n`,
+  );
+  console.log(
+    '| body sent as | answer | MiB the client got to send | s | peak RSS MB |\n| --- | --- | ---: | ---: | ---: |',
+  );
   console.log(rows.join('\n'));
 } finally {
   await app.stop();

@@ -52,7 +52,10 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 function moveTo<T>(payload: T, owner: string, id: number): T {
-  const moved = JSON.parse(JSON.stringify(payload).replaceAll('acme/churn', `${owner}/churn`)) as { repository: { owner: { login: string; html_url: string } }; installation: { id: number } };
+  const moved = JSON.parse(JSON.stringify(payload).replaceAll('acme/churn', `${owner}/churn`)) as {
+    repository: { owner: { login: string; html_url: string } };
+    installation: { id: number };
+  };
   moved.repository.owner.login = owner;
   moved.repository.owner.html_url = `https://github.com/${owner}`;
   moved.installation.id = id;
@@ -93,7 +96,12 @@ export async function startFakeInstallations(count: number): Promise<FakeInstall
       const [status, data, replyHeaders, json] = await answering;
       log.push({ at, installation: installation.id, method: req.method ?? 'GET', route, status });
       const type = String(replyHeaders['content-type'] ?? '');
-      const text = status === 204 || data === '' || data === undefined ? '' : type.startsWith('application/json') ? (json ?? JSON.stringify(data)) : String(data);
+      const text =
+        status === 204 || data === '' || data === undefined
+          ? ''
+          : type.startsWith('application/json')
+            ? (json ?? JSON.stringify(data))
+            : String(data);
       res.writeHead(status, { ...replyHeaders, 'content-length': Buffer.byteLength(text) }).end(text);
     })().catch((error: unknown) => {
       failures.push(`fake GitHub: ${(error as Error).stack ?? String(error)}`);

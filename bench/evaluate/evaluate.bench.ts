@@ -15,10 +15,38 @@ export async function benchEvaluate(rows: number): Promise<EvaluateBench> {
   const eval_ = join(DATA, 'eval.csv');
   const model = join(DATA, 'model.onnx');
   if (!existsSync(eval_)) measure([process.execPath, 'bench/evaluate/make-data.mjs', DATA, String(rows)]);
-  if (!existsSync(model)) measure([process.execPath, 'examples/churn/train.mjs', '--data', join(DATA, 'train.csv'), '--out', model, '--target', 'y', '--quiet']);
+  if (!existsSync(model))
+    measure([
+      process.execPath,
+      'examples/churn/train.mjs',
+      '--data',
+      join(DATA, 'train.csv'),
+      '--out',
+      model,
+      '--target',
+      'y',
+      '--quiet',
+    ]);
 
   const contenders: Record<string, string[]> = {
-    cairn: [process.execPath, 'dist/cli.js', 'evaluate', '--model', model, '--data', eval_, '--target', 'y', '--task', 'binary', '--device', 'cpu', '--out', join(DATA, 'metrics.json'), '--quiet'],
+    cairn: [
+      process.execPath,
+      'dist/cli.js',
+      'evaluate',
+      '--model',
+      model,
+      '--data',
+      eval_,
+      '--target',
+      'y',
+      '--task',
+      'binary',
+      '--device',
+      'cpu',
+      '--out',
+      join(DATA, 'metrics.json'),
+      '--quiet',
+    ],
     python: ['/usr/bin/python3', 'bench/evaluate/peer.py', model, eval_, 'y'],
     floor: [process.execPath, '--import', 'tsx', 'bench/evaluate/floor.ts', model, eval_],
   };

@@ -9,7 +9,12 @@ const batch = Number(batchText);
 const lines = readFileSync(dataPath, 'utf8').split('\n').slice(1).filter(Boolean);
 const width = lines[0].split(',').length - 1;
 const features = new Float32Array(lines.length * width);
-lines.forEach((line, i) => line.split(',').slice(0, width).forEach((cell, j) => (features[i * width + j] = Number(cell))));
+lines.forEach((line, i) =>
+  line
+    .split(',')
+    .slice(0, width)
+    .forEach((cell, j) => (features[i * width + j] = Number(cell))),
+);
 
 const session = await InferenceSession.create(modelPath, { executionProviders: ['cpu'] });
 const input = session.inputNames[0];

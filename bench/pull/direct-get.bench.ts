@@ -18,7 +18,13 @@ import { startS3Server } from '../../test/support/s3-server.ts';
 import { median, replaceSection } from '../measure.ts';
 import { pushForBench, writeRandomFile, writeRandomFolder } from './make-data.ts';
 
-const { values } = parseArgs({ options: { files: { type: 'string', default: '2000' }, 'large-mib': { type: 'string', default: '1024' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    files: { type: 'string', default: '2000' },
+    'large-mib': { type: 'string', default: '1024' },
+    runs: { type: 'string', default: '3' },
+  },
+});
 const FILES = Number(values.files);
 const FILE_BYTES = 50_000;
 const LARGE_BYTES = Number(values['large-mib']) * (1 << 20);
@@ -37,7 +43,12 @@ rmSync(DATA, { recursive: true, force: true });
 mkdirSync(DATA, { recursive: true });
 const server = await startS3Server({ bucket: BUCKET });
 // Both ways on default settings, whatever ~/.aws holds.
-const env: NodeJS.ProcessEnv = { ...server.env, AWS_CONFIG_FILE: resolve(DATA, 'none'), AWS_SHARED_CREDENTIALS_FILE: resolve(DATA, 'none'), AWS_EC2_METADATA_DISABLED: 'true' };
+const env: NodeJS.ProcessEnv = {
+  ...server.env,
+  AWS_CONFIG_FILE: resolve(DATA, 'none'),
+  AWS_SHARED_CREDENTIALS_FILE: resolve(DATA, 'none'),
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
 const rows: string[] = [];
 try {
   const folder = join(DATA, 'source', 'data');
@@ -56,11 +67,14 @@ try {
     const samples: Record<Way, Sample[]> = { direct: [], sdk: [] };
     for (let run = 0; run < RUNS; run++) {
       // Alternates who goes first, so neither always meets the other's page cache or writeback.
-      for (const way of (run % 2 === 0 ? ['direct', 'sdk'] : ['sdk', 'direct']) as Way[]) samples[way].push(await pullOnce(pointer, remote, way, count, run));
+      for (const way of (run % 2 === 0 ? ['direct', 'sdk'] : ['sdk', 'direct']) as Way[])
+        samples[way].push(await pullOnce(pointer, remote, way, count, run));
     }
     const wall = (way: Way) => median(samples[way].map((s) => s.wallSeconds));
     const cpu = (way: Way) => median(samples[way].map((s) => s.cpuSeconds));
-    rows.push(`| ${name} | ${wall('direct').toFixed(2)} | ${wall('sdk').toFixed(2)} | ${(wall('direct') / wall('sdk')).toFixed(2)}x | ${cpu('direct').toFixed(2)} / ${cpu('sdk').toFixed(2)} |`);
+    rows.push(
+      `| ${name} | ${wall('direct').toFixed(2)} | ${wall('sdk').toFixed(2)} | ${(wall('direct') / wall('sdk')).toFixed(2)}x | ${cpu('direct').toFixed(2)} / ${cpu('sdk').toFixed(2)} |`,
+    );
   }
 } finally {
   await server.close();
@@ -77,7 +91,8 @@ async function pullOnce(pointerPath: string, remote: string, way: Way, files: nu
   const started = performance.now();
   try {
     const result = await pullPointerFile(pointer, { store, logger: silentLogger });
-    if (result.downloaded.files !== files) throw new Error(`${way}: expected ${files} files downloaded, got ${JSON.stringify(result)}`);
+    if (result.downloaded.files !== files)
+      throw new Error(`${way}: expected ${files} files downloaded, got ${JSON.stringify(result)}`);
   } finally {
     store.close();
   }

@@ -15,7 +15,11 @@ import { openStore, pushPath } from '../../core/store/index.ts';
 export async function writeRandomFolder(folder: string, count: number, bytes: number): Promise<void> {
   await mkdir(folder, { recursive: true });
   const limit = pLimit(8);
-  await Promise.all(Array.from({ length: count }, (_, index) => limit(() => writeFile(join(folder, `${String(index).padStart(5, '0')}.bin`), randomBytes(bytes)))));
+  await Promise.all(
+    Array.from({ length: count }, (_, index) =>
+      limit(() => writeFile(join(folder, `${String(index).padStart(5, '0')}.bin`), randomBytes(bytes))),
+    ),
+  );
 }
 
 /** One file of `bytes` random bytes, written a MiB at a time so memory stays flat. */

@@ -68,7 +68,19 @@ export async function benchPull(options: PullBenchOptions): Promise<PullBench> {
     const folder = join(DATA, 'small', 'data');
     await writeRandomFolder(folder, options.files, options.fileBytes);
     const smallRemote = `s3://${BUCKET}/small`;
-    const small = await runScenario({ name: 'small', pointer: await pushForBench(folder, smallRemote, env), remote: smallRemote, files: options.files, isDir: true, rerun: true }, options, env, aws);
+    const small = await runScenario(
+      {
+        name: 'small',
+        pointer: await pushForBench(folder, smallRemote, env),
+        remote: smallRemote,
+        files: options.files,
+        isDir: true,
+        rerun: true,
+      },
+      options,
+      env,
+      aws,
+    );
     rmSync(join(DATA, 'small'), { recursive: true });
 
     // The large file's source goes as soon as it is pushed, and each pull's copy once measured, so
@@ -79,7 +91,12 @@ export async function benchPull(options: PullBenchOptions): Promise<PullBench> {
     const largeRemote = `s3://${BUCKET}/large`;
     const largePointer = await pushForBench(file, largeRemote, env);
     rmSync(file);
-    const large = await runScenario({ name: 'large', pointer: largePointer, remote: largeRemote, files: 1, isDir: false, rerun: false }, options, env, aws);
+    const large = await runScenario(
+      { name: 'large', pointer: largePointer, remote: largeRemote, files: 1, isDir: false, rerun: false },
+      options,
+      env,
+      aws,
+    );
 
     return report(options, small, large, awsVersion(aws, env));
   } finally {
@@ -89,7 +106,12 @@ export async function benchPull(options: PullBenchOptions): Promise<PullBench> {
 }
 
 /** RUNS cold pulls per contender, each into a fresh folder (and Cairn with a fresh cache), checked afterwards. */
-async function runScenario(scenario: Scenario, options: PullBenchOptions, env: NodeJS.ProcessEnv, aws: string): Promise<{ cold: Runs; rerun: Runs }> {
+async function runScenario(
+  scenario: Scenario,
+  options: PullBenchOptions,
+  env: NodeJS.ProcessEnv,
+  aws: string,
+): Promise<{ cold: Runs; rerun: Runs }> {
   const cold: Runs = { cairn: [], aws: [], cairnNoCache: [] };
   const rerun: Runs = { cairn: [], aws: [], cairnNoCache: [] };
   for (let run = 1; run <= RUNS; run++) {
@@ -104,11 +126,17 @@ async function runScenario(scenario: Scenario, options: PullBenchOptions, env: N
       } else {
         const pointer = join(dir, basename(scenario.pointer));
         copyFileSync(scenario.pointer, pointer);
-        command = cairnPull(pointer, scenario.remote, who === 'cairn' ? ['--cache', cache] : ['--no-cache'], options.jobs);
+        command = cairnPull(
+          pointer,
+          scenario.remote,
+          who === 'cairn' ? ['--cache', cache] : ['--no-cache'],
+          options.jobs,
+        );
       }
 
       cold[who].push(timed(command, env));
-      if (who === 'aws') expectFileCount(dir, scenario.files + (scenario.isDir ? 1 : 0)); // + the folder's .dir manifest
+      if (who === 'aws')
+        expectFileCount(dir, scenario.files + (scenario.isDir ? 1 : 0)); // + the folder's .dir manifest
       else expectPulled(cold[who].at(-1), 'downloaded', scenario.files);
 
       if (scenario.rerun && who !== 'cairnNoCache') {
@@ -131,7 +159,17 @@ function timed(command: string[], env: NodeJS.ProcessEnv): Measurement {
 
 /** `cairn pull` from the build (`npm run bench` builds first), JSON out so each run can be checked. */
 function cairnPull(pointer: string, remote: string, cacheArgs: string[], jobs: number | undefined): string[] {
-  return [process.execPath, 'dist/cli.js', 'pull', pointer, '--remote', remote, ...cacheArgs, '--json', ...(jobs === undefined ? [] : ['--jobs', String(jobs)])];
+  return [
+    process.execPath,
+    'dist/cli.js',
+    'pull',
+    pointer,
+    '--remote',
+    remote,
+    ...cacheArgs,
+    '--json',
+    ...(jobs === undefined ? [] : ['--jobs', String(jobs)]),
+  ];
 }
 
 /** The AWS CLI itself rather than pyenv's shim, which would add a bash start-up to every run. */
@@ -147,34 +185,64 @@ function awsVersion(aws: string, env: NodeJS.ProcessEnv): string {
 
 function expectPulled(measurement: Measurement | undefined, outcome: 'downloaded' | 'unchanged', files: number): void {
   const result = JSON.parse(measurement?.stdout ?? '{}') as Partial<PullResult>;
-  if (result[outcome]?.files !== files) throw new Error(`cairn pull: expected ${files} files ${outcome}, got ${JSON.stringify(result)}`);
+  if (result[outcome]?.files !== files)
+    throw new Error(`cairn pull: expected ${files} files ${outcome}, got ${JSON.stringify(result)}`);
 }
 
 function expectFileCount(dir: string, files: number): void {
-  const found = readdirSync(dir, { recursive: true }).filter((name) => statSync(join(dir, String(name))).isFile()).length;
+  const found = readdirSync(dir, { recursive: true }).filter((name) =>
+    statSync(join(dir, String(name))).isFile(),
+  ).length;
   if (found !== files) throw new Error(`aws s3 sync: expected ${files} files in ${dir}, found ${found}`);
 }
 
 /** The peer's re-run is only a fair comparison if it transferred nothing: ask it what it would do. */
 function expectNothingToSync(command: string[], env: NodeJS.ProcessEnv): void {
   const result = spawnSync(command[0], [...command.slice(1), '--dryrun'], { encoding: 'utf8', env });
-  if (result.status !== 0 || result.stdout.trim() !== '') throw new Error(`aws s3 sync would transfer files on a re-run:\n${result.stdout.slice(0, 2000)}${result.stderr.slice(-2000)}`);
+  if (result.status !== 0 || result.stdout.trim() !== '')
+    throw new Error(
+      `aws s3 sync would transfer files on a re-run:\n${result.stdout.slice(0, 2000)}${result.stderr.slice(-2000)}`,
+    );
 }
 
-function report(options: PullBenchOptions, small: { cold: Runs; rerun: Runs }, large: { cold: Runs }, awsVersionText: string): PullBench {
+function report(
+  options: PullBenchOptions,
+  small: { cold: Runs; rerun: Runs },
+  large: { cold: Runs },
+  awsVersionText: string,
+): PullBench {
   const wall = (runs: Measurement[]) => median(runs.map((m) => m.wallSeconds));
   const rss = (runs: Measurement[]) => Math.max(...runs.map((m) => m.peakRssMb));
   const rows = [
-    { name: `(a) ${options.files.toLocaleString('en')} files x ${formatBytes(options.fileBytes)}, cold`, runs: small.cold, target: '<= 0.5x (2x faster)', met: (ratio: number) => ratio <= 0.5 },
-    { name: `(b) one ${formatBytes(options.largeBytes)} file, cold`, runs: large.cold, target: '<= 1.0x', met: (ratio: number) => ratio <= 1 },
-    { name: '(c) (a) again, nothing changed', runs: small.rerun, target: 'cairn < 1 s', met: () => wall(small.rerun.cairn) < 1 },
+    {
+      name: `(a) ${options.files.toLocaleString('en')} files x ${formatBytes(options.fileBytes)}, cold`,
+      runs: small.cold,
+      target: '<= 0.5x (2x faster)',
+      met: (ratio: number) => ratio <= 0.5,
+    },
+    {
+      name: `(b) one ${formatBytes(options.largeBytes)} file, cold`,
+      runs: large.cold,
+      target: '<= 1.0x',
+      met: (ratio: number) => ratio <= 1,
+    },
+    {
+      name: '(c) (a) again, nothing changed',
+      runs: small.rerun,
+      target: 'cairn < 1 s',
+      met: () => wall(small.rerun.cairn) < 1,
+    },
   ];
   const lines = rows.map(({ name, runs, target, met }) => {
     const ratio = wall(runs.cairn) / wall(runs.aws);
-    return { ok: met(ratio), text: `| ${name} | ${wall(runs.cairn).toFixed(2)} | ${wall(runs.aws).toFixed(2)} | ${ratio.toFixed(2)}x | ${target} | ${met(ratio) ? 'met' : 'NOT met'} | ${rss(runs.cairn).toFixed(0)} / ${rss(runs.aws).toFixed(0)} |` };
+    return {
+      ok: met(ratio),
+      text: `| ${name} | ${wall(runs.cairn).toFixed(2)} | ${wall(runs.aws).toFixed(2)} | ${ratio.toFixed(2)}x | ${target} | ${met(ratio) ? 'met' : 'NOT met'} | ${rss(runs.cairn).toFixed(0)} / ${rss(runs.aws).toFixed(0)} |`,
+    };
   });
   const jobs = options.jobs === undefined ? 'default `--jobs`' : `\`--jobs ${options.jobs}\``;
-  const noCache = (runs: Runs) => `${wall(runs.cairnNoCache).toFixed(2)} s (${(wall(runs.cairnNoCache) / wall(runs.aws)).toFixed(2)}x)`;
+  const noCache = (runs: Runs) =>
+    `${wall(runs.cairnNoCache).toFixed(2)} s (${(wall(runs.cairnNoCache) / wall(runs.aws)).toFixed(2)}x)`;
   const markdown = [
     `### bench/pull — \`cairn pull\` vs \`aws s3 sync\` against one s3rver, median of ${RUNS} runs`,
     '',

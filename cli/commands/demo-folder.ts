@@ -12,7 +12,17 @@ export const DEMO_MARKER = '.cairn-demo.json';
 const SCHEMA = 'cairn.demo/v1';
 
 /** Everything the demo writes at the top of its folder. */
-export const DEMO_ENTRIES = ['main', 'pr', 'project', 'remote', 'workspace', 'registry-repo', 'metrics.json', 'MODEL_CARD.md', 'comment.md'] as const;
+export const DEMO_ENTRIES = [
+  'main',
+  'pr',
+  'project',
+  'remote',
+  'workspace',
+  'registry-repo',
+  'metrics.json',
+  'MODEL_CARD.md',
+  'comment.md',
+] as const;
 
 function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException).code;
@@ -22,10 +32,15 @@ function errorCode(error: unknown): string | undefined {
 async function listedByMarker(out: string): Promise<string[] | undefined> {
   try {
     if (!(await lstat(join(out, DEMO_MARKER))).isFile()) return undefined;
-    const marker = JSON.parse(await readFile(join(out, DEMO_MARKER), 'utf8')) as { schema?: unknown; entries?: unknown };
+    const marker = JSON.parse(await readFile(join(out, DEMO_MARKER), 'utf8')) as {
+      schema?: unknown;
+      entries?: unknown;
+    };
     if (marker.schema !== SCHEMA || !Array.isArray(marker.entries)) return undefined;
     // Only names the demo writes: a marker edited by hand cannot make it remove anything else.
-    return marker.entries.filter((name): name is string => (DEMO_ENTRIES as readonly string[]).includes(name as string));
+    return marker.entries.filter((name): name is string =>
+      (DEMO_ENTRIES as readonly string[]).includes(name as string),
+    );
   } catch (error) {
     if (errorCode(error) === 'ENOENT' || error instanceof SyntaxError) return undefined;
     throw error;
@@ -38,7 +53,10 @@ export async function prepareDemoFolder(out: string, shown: string): Promise<voi
   try {
     names = await readdir(out);
   } catch (error) {
-    if (errorCode(error) === 'ENOTDIR') throw new UserError(`--out ${shown} is a file, not a folder; pass a new or empty folder for the demo to write into.`);
+    if (errorCode(error) === 'ENOTDIR')
+      throw new UserError(
+        `--out ${shown} is a file, not a folder; pass a new or empty folder for the demo to write into.`,
+      );
     if (errorCode(error) !== 'ENOENT') throw error;
     names = [];
   }
@@ -52,6 +70,10 @@ export async function prepareDemoFolder(out: string, shown: string): Promise<voi
     for (const name of listed) await rm(join(out, name), { recursive: true, force: true });
   }
   await mkdir(out, { recursive: true });
-  const marker = { schema: SCHEMA, note: 'made by cairn demo; a rerun removes only these entries', entries: DEMO_ENTRIES };
+  const marker = {
+    schema: SCHEMA,
+    note: 'made by cairn demo; a rerun removes only these entries',
+    entries: DEMO_ENTRIES,
+  };
   await writeFilesAtomic([{ path: join(out, DEMO_MARKER), data: `${JSON.stringify(marker, null, 2)}\n` }]);
 }

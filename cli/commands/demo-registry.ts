@@ -9,7 +9,17 @@ import { copyAtomic } from '../../core/atomic-write.ts';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../../core/logger.ts';
-import { applyPlannedTags, gitIdentity, listTagNames, planAssignment, type PlanContext, planRegistration, readAnnotatedTags, registryState, resolveCommit } from '../../core/registry/index.ts';
+import {
+  applyPlannedTags,
+  gitIdentity,
+  listTagNames,
+  planAssignment,
+  type PlanContext,
+  planRegistration,
+  readAnnotatedTags,
+  registryState,
+  resolveCommit,
+} from '../../core/registry/index.ts';
 import { type ObjectStore, pushModelArtifact } from '../../core/store/index.ts';
 import type { CliIO } from '../io.ts';
 import { registryCommand } from './registry.ts';
@@ -21,7 +31,14 @@ export interface TagJourney {
   tags: string[];
 }
 
-export async function runTagJourney(options: { repoDir: string; example: string; modelFile: string; store: ObjectStore; logger: Logger; io: CliIO }): Promise<TagJourney> {
+export async function runTagJourney(options: {
+  repoDir: string;
+  example: string;
+  modelFile: string;
+  store: ObjectStore;
+  logger: Logger;
+  io: CliIO;
+}): Promise<TagJourney> {
   const { repoDir, logger, io } = options;
   const git = (args: string[]) => run('git', args, { cwd: repoDir, env: io.env });
   await mkdir(join(repoDir, '.github'), { recursive: true });
@@ -50,14 +67,32 @@ export async function runTagJourney(options: { repoDir: string; example: string;
   });
   const sha = await resolveCommit(repoDir, 'HEAD', options_);
 
-  const registration = planRegistration(await context('The pull request passed its gate.'), { name: 'churn', sha, version: 'v1.0.0' });
+  const registration = planRegistration(await context('The pull request passed its gate.'), {
+    name: 'churn',
+    sha,
+    version: 'v1.0.0',
+  });
   await applyPlannedTags(repoDir, registration, options_);
-  logger.info(`registered churn v1.0.0: tag ${registration.map((t) => t.tag).join(', ')}, as \`cairn registry register churn --version v1.0.0\` does`);
-  await pushModelArtifact(options.store, { name: 'churn', version: 'v1.0.0', file: join(repoDir, 'model.onnx'), logger });
+  logger.info(
+    `registered churn v1.0.0: tag ${registration.map((t) => t.tag).join(', ')}, as \`cairn registry register churn --version v1.0.0\` does`,
+  );
+  await pushModelArtifact(options.store, {
+    name: 'churn',
+    version: 'v1.0.0',
+    file: join(repoDir, 'model.onnx'),
+    logger,
+  });
 
-  const assignment = planAssignment(await context('Promote the registered version.'), { name: 'churn', stage: 'production', version: 'v1.0.0', allowedStages: ['staging', 'production'] });
+  const assignment = planAssignment(await context('Promote the registered version.'), {
+    name: 'churn',
+    stage: 'production',
+    version: 'v1.0.0',
+    allowedStages: ['staging', 'production'],
+  });
   await applyPlannedTags(repoDir, assignment, options_);
-  logger.info(`assigned churn v1.0.0 to production: tag ${assignment.map((t) => t.tag).join(', ')}, as \`cairn registry assign churn production --version v1.0.0\` does`);
+  logger.info(
+    `assigned churn v1.0.0 to production: tag ${assignment.map((t) => t.tag).join(', ')}, as \`cairn registry assign churn production --version v1.0.0\` does`,
+  );
 
   await registryCommand(['show', '--repo', repoDir], io);
   return { repoDir, tags: [...registration, ...assignment].map((t) => t.tag) };

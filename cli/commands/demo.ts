@@ -41,12 +41,14 @@ export function findExample(name: string): string {
     const candidate = join(dir, 'examples', name);
     if (existsSync(join(candidate, 'train.mjs'))) return candidate;
   }
-  throw new UserError(`the ${name} example was not found beside the cairn CLI; run the demo from a checkout of the Cairn repository.`);
+  throw new UserError(
+    `the ${name} example was not found beside the cairn CLI; run the demo from a checkout of the Cairn repository.`,
+  );
 }
 
 export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs('demo', args, { out: { type: 'string' } });
-  if (values.help) return io.stdout(demoHelp), 0;
+  if (values.help) return (io.stdout(demoHelp), 0);
   const logger = cliLogger(io, verbosityOf(values));
   const example = findExample('churn');
   const out = resolve(io.cwd, values.out ?? 'cairn-demo');
@@ -61,12 +63,16 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
 
   // The data as a team shares it: pushed once (from a scratch copy, so examples/ gains no .dvc
   // file), pulled by whoever trains. Training and evaluation below read only the pulled files.
-  logger.info(`1/7 pushing the example data to a local remote (${shown(join(out, 'remote'))}), as \`cairn push data\` does`);
+  logger.info(
+    `1/7 pushing the example data to a local remote (${shown(join(out, 'remote'))}), as \`cairn push data\` does`,
+  );
   const project = join(out, 'project');
   await copyAtomic(join(example, 'data'), join(project, 'data'));
   const store = new FileStore(join(out, 'remote'));
   const pushed = await pushPath(join(project, 'data'), { store, logger });
-  logger.info(`2/7 pulling it into a fresh workspace (${shown(join(out, 'workspace'))}), as \`cairn pull data.dvc\` does`);
+  logger.info(
+    `2/7 pulling it into a fresh workspace (${shown(join(out, 'workspace'))}), as \`cairn pull data.dvc\` does`,
+  );
   const workspace = join(out, 'workspace');
   await mkdir(workspace, { recursive: true });
   await copyAtomic(pushed.pointerPath ?? join(project, 'data.dvc'), join(workspace, 'data.dvc'));
@@ -75,13 +81,26 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   const trainData = join(workspace, 'data', 'train.csv');
   const evalData = join(workspace, 'data', 'eval.csv');
   const evaluate = (modelPath: string, extra: { baseline?: string; gate?: string }) =>
-    runGatedEvaluation({ modelPath, dataPath: evalData, target: 'churned', task: 'binary', device: 'auto', batchSize: 4096, name: 'churn', logger, recordPathsRelativeTo: io.cwd, ...extra });
+    runGatedEvaluation({
+      modelPath,
+      dataPath: evalData,
+      target: 'churned',
+      task: 'binary',
+      device: 'auto',
+      batchSize: 4096,
+      name: 'churn',
+      logger,
+      recordPathsRelativeTo: io.cwd,
+      ...extra,
+    });
 
   logger.info('3/7 training the main-branch model (few epochs)');
   await run(process.execPath, [train, '--data', trainData, '--out', join(out, 'main', 'model.onnx'), '--epochs', '3']);
   logger.info('4/7 evaluating it: this is the baseline');
   const main = await evaluate(join(out, 'main', 'model.onnx'), {});
-  await writeFilesAtomic([{ path: join(out, 'main', 'metrics.json'), data: `${JSON.stringify(main.report, null, 2)}\n` }]);
+  await writeFilesAtomic([
+    { path: join(out, 'main', 'metrics.json'), data: `${JSON.stringify(main.report, null, 2)}\n` },
+  ]);
 
   logger.info('5/7 training the pull-request model (the PR raised the epochs)');
   await run(process.execPath, [train, '--data', trainData, '--out', join(out, 'pr', 'model.onnx')]);
@@ -90,7 +109,13 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   const pr = await evaluate(join(out, 'pr', 'model.onnx'), { baseline: join(out, 'main', 'metrics.json'), gate });
 
   const modelCard = renderModelCard({ report: pr.report, baseline: pr.baseline, model });
-  const comment = renderComment({ report: pr.report, baseline: pr.baseline, modelCard, classNames: model?.labels, marker: stickyMarker('churn') });
+  const comment = renderComment({
+    report: pr.report,
+    baseline: pr.baseline,
+    modelCard,
+    classNames: model?.labels,
+    marker: stickyMarker('churn'),
+  });
   await writeFilesAtomic([
     { path: join(out, 'metrics.json'), data: `${JSON.stringify(pr.report, null, 2)}\n` },
     { path: join(out, 'MODEL_CARD.md'), data: modelCard },
@@ -101,15 +126,28 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
     `\nData: pushed ${shown(project)}/data (${pushed.uploaded.files + pushed.skipped.files} files, ${formatBytes(pushed.uploaded.bytes + pushed.skipped.bytes)}) to ${shown(store.root)} and recorded it in data.dvc; ` +
       `pulled ${pulled.files} files (${formatBytes(pulled.bytes)}, md5-verified) into ${shown(workspace)}/data, which training and evaluation read.\n`,
   );
-  io.stdout(`Pull-request journey: the comment above is ${shown(out)}/comment.md; also ${shown(out)}/MODEL_CARD.md and ${shown(out)}/metrics.json.\n`);
+  io.stdout(
+    `Pull-request journey: the comment above is ${shown(out)}/comment.md; also ${shown(out)}/MODEL_CARD.md and ${shown(out)}/metrics.json.\n`,
+  );
   io.stdout(`Gate ${pr.report.gate?.passed ? 'passed' : 'failed'}: ${gate}\n`);
 
   const repoDir = join(out, 'registry-repo');
-  logger.info(`7/7 the tag journey in ${shown(repoDir)}: register churn v1.0.0, push its model, assign it to production`);
+  logger.info(
+    `7/7 the tag journey in ${shown(repoDir)}: register churn v1.0.0, push its model, assign it to production`,
+  );
   io.stdout(`\nRegistry (git tags in ${shown(repoDir)}):\n`);
   const modelStore = new FileStore(join(out, 'remote'));
-  const journey = await runTagJourney({ repoDir, example, modelFile: join(out, 'pr', 'model.onnx'), store: modelStore, logger, io });
+  const journey = await runTagJourney({
+    repoDir,
+    example,
+    modelFile: join(out, 'pr', 'model.onnx'),
+    store: modelStore,
+    logger,
+    io,
+  });
   modelStore.close();
-  io.stdout(`Tags: ${journey.tags.join(', ')}; the model is in ${shown(modelStore.root)}/models/churn/. Try: cairn registry show --repo ${shown(repoDir)}\n`);
+  io.stdout(
+    `Tags: ${journey.tags.join(', ')}; the model is in ${shown(modelStore.root)}/models/churn/. Try: cairn registry show --repo ${shown(repoDir)}\n`,
+  );
   return 0;
 }

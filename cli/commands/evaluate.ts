@@ -59,12 +59,13 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
     out: { type: 'string' },
     json: { type: 'boolean' },
   });
-  if (values.help) return io.stdout(evaluateHelp), 0;
+  if (values.help) return (io.stdout(evaluateHelp), 0);
   const logger = cliLogger(io, verbosityOf(values));
   // Config paths (models.<m>.path) are relative to the repository root, wherever cairn runs from.
   const root = repositoryRoot(io.cwd);
   // Before the evaluation runs: a path that cannot be written is exit 2 now, not after the work.
-  if (values.out !== undefined) await checkOutputPaths([{ path: resolve(io.cwd, values.out), option: '--out', shown: values.out }]);
+  if (values.out !== undefined)
+    await checkOutputPaths([{ path: resolve(io.cwd, values.out), option: '--out', shown: values.out }]);
   const { report, baseline } = await runGatedEvaluation({
     modelPath: resolve(io.cwd, requireOption('evaluate', 'model', values.model)),
     dataPath: resolve(io.cwd, requireOption('evaluate', 'data', values.data)),
@@ -73,9 +74,15 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
     task: parseChoice('task', values.task, ['auto', 'binary', 'multiclass', 'regression'], 'auto'),
     device: parseChoice('device', values.device, ['auto', 'cpu', 'cuda'], 'auto'),
     batchSize: parsePositiveInt('batch-size', values['batch-size'], 4096),
-    bootstrap: { resamples: values.bootstrap?.trim() === '0' ? 0 : parsePositiveInt('bootstrap', values.bootstrap, BOOTSTRAP_DEFAULTS.resamples) },
+    bootstrap: {
+      resamples:
+        values.bootstrap?.trim() === '0'
+          ? 0
+          : parsePositiveInt('bootstrap', values.bootstrap, BOOTSTRAP_DEFAULTS.resamples),
+    },
     name: values.name,
-    baseline: values.baseline && !values.baseline.startsWith('ref:') ? resolve(io.cwd, values.baseline) : values.baseline,
+    baseline:
+      values.baseline && !values.baseline.startsWith('ref:') ? resolve(io.cwd, values.baseline) : values.baseline,
     gate: values.gate,
     noGate: values['no-gate'],
     configPath: values.config !== undefined ? resolve(io.cwd, values.config) : resolve(root, '.github/cairn.yml'),

@@ -51,13 +51,29 @@ export async function pullCommand(args: string[], io: CliIO): Promise<number> {
     },
     true,
   );
-  if (values.help) return io.stdout(pullHelp), 0;
-  if (positionals.length === 0) throw new UserError('name what to pull: cairn pull data.dvc (a .dvc file or a dvc.lock). Run `cairn pull --help` for the options.');
-  if (values.cache !== undefined && values['no-cache']) throw new UserError('--cache and --no-cache contradict each other; pass one.');
+  if (values.help) return (io.stdout(pullHelp), 0);
+  if (positionals.length === 0)
+    throw new UserError(
+      'name what to pull: cairn pull data.dvc (a .dvc file or a dvc.lock). Run `cairn pull --help` for the options.',
+    );
+  if (values.cache !== undefined && values['no-cache'])
+    throw new UserError('--cache and --no-cache contradict each other; pass one.');
   const jobs = parsePositiveInt('jobs', values.jobs, DEFAULT_PULL_JOBS);
-  const cacheDir = values['no-cache'] ? undefined : values.cache !== undefined ? resolve(io.cwd, values.cache) : defaultCacheDir(io.env, io.cwd);
+  const cacheDir = values['no-cache']
+    ? undefined
+    : values.cache !== undefined
+      ? resolve(io.cwd, values.cache)
+      : defaultCacheDir(io.env, io.cwd);
 
-  if (cacheDir !== undefined) await checkOutputPaths([{ path: cacheDir, option: values.cache === undefined ? undefined : '--cache', shown: values.cache ?? cacheDir, kind: 'folder' }]);
+  if (cacheDir !== undefined)
+    await checkOutputPaths([
+      {
+        path: cacheDir,
+        option: values.cache === undefined ? undefined : '--cache',
+        shown: values.cache ?? cacheDir,
+        kind: 'folder',
+      },
+    ]);
 
   const verbosity = verbosityOf(values);
   const progress = progressDisplay(io, { verb: 'pull', enabled: verbosity !== 'quiet' });
@@ -65,12 +81,27 @@ export async function pullCommand(args: string[], io: CliIO): Promise<number> {
   const plan = await planPull(positionals, { remote: values.remote, remoteLabel: '--remote', cwd: io.cwd });
   let result: PullResult;
   try {
-    result = await pullPlan(plan, { env: io.env, cwd: io.cwd, logger, jobs, cacheDir, onProgress: progress.update, force: values.force === true });
+    result = await pullPlan(plan, {
+      env: io.env,
+      cwd: io.cwd,
+      logger,
+      jobs,
+      cacheDir,
+      onProgress: progress.update,
+      force: values.force === true,
+    });
   } catch (error) {
     progress.finish();
     throw error;
   }
-  progress.finish({ filesDone: result.files, filesTotal: result.files, bytesDone: result.bytes, bytesTotal: result.bytes, bytesDownloaded: result.downloaded.bytes, elapsedMs: result.elapsedMs });
+  progress.finish({
+    filesDone: result.files,
+    filesTotal: result.files,
+    bytesDone: result.bytes,
+    bytesTotal: result.bytes,
+    bytesDownloaded: result.downloaded.bytes,
+    elapsedMs: result.elapsedMs,
+  });
   io.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatPullSummary(result, io.cwd)}\n`);
   return 0;
 }

@@ -3,7 +3,19 @@ import { formatBytes } from '../../core/byte-size.ts';
 import { UserError } from '../../core/errors.ts';
 import { checkOutputPaths } from '../../core/output-paths.ts';
 import type { Logger } from '../../core/logger.ts';
-import { checkTrackInGit, isDvcPointerPath, type ObjectStore, openStore, pushModelArtifact, pushPath, pushPointerFile, type PushResult, type ResolvedRemote, resolveRemote, trackInGit } from '../../core/store/index.ts';
+import {
+  checkTrackInGit,
+  isDvcPointerPath,
+  type ObjectStore,
+  openStore,
+  pushModelArtifact,
+  pushPath,
+  pushPointerFile,
+  type PushResult,
+  type ResolvedRemote,
+  resolveRemote,
+  trackInGit,
+} from '../../core/store/index.ts';
 import { parseCommandArgs, parsePositiveInt, verbosityOf } from '../args.ts';
 import { cliLogger, type CliIO } from '../io.ts';
 import { progressDisplay, type ProgressDisplay, type TransferSnapshot } from '../progress.ts';
@@ -63,8 +75,11 @@ export async function pushCommand(args: string[], io: CliIO): Promise<number> {
     },
     true,
   );
-  if (values.help) return io.stdout(pushHelp), 0;
-  if (positionals.length === 0) throw new UserError('name what to push: cairn push data (a file or folder), or a .dvc file. Run `cairn push --help` for the options.');
+  if (values.help) return (io.stdout(pushHelp), 0);
+  if (positionals.length === 0)
+    throw new UserError(
+      'name what to push: cairn push data (a file or folder), or a .dvc file. Run `cairn push --help` for the options.',
+    );
   const jobs = parsePositiveInt('jobs', values.jobs, DEFAULT_PUSH_JOBS);
   const verbosity = verbosityOf(values);
   const progress = progressDisplay(io, { verb: 'push', enabled: verbosity !== 'quiet' });
@@ -73,13 +88,20 @@ export async function pushCommand(args: string[], io: CliIO): Promise<number> {
 
   // Every remote chosen before anything is uploaded.
   const remotes: ResolvedRemote[] = [];
-  for (const path of paths) remotes.push(await resolveRemote({ remote: values.remote, label: '--remote', from: dirname(path), cwd: io.cwd }));
+  for (const path of paths)
+    remotes.push(await resolveRemote({ remote: values.remote, label: '--remote', from: dirname(path), cwd: io.cwd }));
   const stores = new Map<string, ObjectStore>();
   const storeFor = (remote: ResolvedRemote) => {
     const key = `${remote.uri}\n${remote.endpoint ?? ''}`;
     let store = stores.get(key);
     if (!store) {
-      store = openStore(remote.uri, { env: io.env, logger, cwd: io.cwd, endpoint: remote.endpoint, maxSockets: Math.max(64, jobs) });
+      store = openStore(remote.uri, {
+        env: io.env,
+        logger,
+        cwd: io.cwd,
+        endpoint: remote.endpoint,
+        maxSockets: Math.max(64, jobs),
+      });
       stores.set(key, store);
     }
     return store;
@@ -87,9 +109,21 @@ export async function pushCommand(args: string[], io: CliIO): Promise<number> {
 
   try {
     if (values.model !== undefined || values.version !== undefined) {
-      return await pushModel(io, logger, { paths, model: values.model, version: values.version, store: storeFor(remotes[0]), json: values.json === true });
+      return await pushModel(io, logger, {
+        paths,
+        model: values.model,
+        version: values.version,
+        store: storeFor(remotes[0]),
+        json: values.json === true,
+      });
     }
-    const pushed = await pushPaths(paths, remotes, storeFor, { logger, jobs, progress, remoteNamed: values.remote !== undefined, cwd: io.cwd });
+    const pushed = await pushPaths(paths, remotes, storeFor, {
+      logger,
+      jobs,
+      progress,
+      remoteNamed: values.remote !== undefined,
+      cwd: io.cwd,
+    });
     const uploaded = sumCounts(pushed.map((result) => result.uploaded));
     const skipped = sumCounts(pushed.map((result) => result.skipped));
     if (values.json) io.stdout(`${JSON.stringify({ pushed, uploaded, skipped }, null, 2)}\n`);
@@ -110,9 +144,12 @@ async function pushPaths(
   const before: TransferSnapshot = { filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, elapsedMs: 0 };
   const pushed: PushedPath[] = [];
   // A remote the user named as a URL or folder (not one from .dvc/config) is recorded for clones.
-  const recorded = (index: number) => (options.remoteNamed && remotes[index].source === '--remote' ? remotes[index] : undefined);
+  const recorded = (index: number) =>
+    options.remoteNamed && remotes[index].source === '--remote' ? remotes[index] : undefined;
   // The pointer files and what git tracking will write are checked before the first upload.
-  const pointers = paths.filter((path) => !isDvcPointerPath(path)).map((path) => ({ path: `${path}.dvc`, shown: `the pointer file ${relative(options.cwd, path) || '.'}.dvc` }));
+  const pointers = paths
+    .filter((path) => !isDvcPointerPath(path))
+    .map((path) => ({ path: `${path}.dvc`, shown: `the pointer file ${relative(options.cwd, path) || '.'}.dvc` }));
   await checkOutputPaths(pointers);
   for (const [index, path] of paths.entries()) {
     const pointer = isDvcPointerPath(path) ? { pointerPath: path } : { pointerPath: `${path}.dvc`, outputPath: path };
@@ -137,11 +174,21 @@ async function pushPaths(
           }),
       });
       const pointerPath = result.pointerPath ?? path;
-      const gitFiles = await trackInGit({ pointerPath, outputPath: result.pointerPath ? path : undefined, remote: recorded(index), logger: options.logger });
+      const gitFiles = await trackInGit({
+        pointerPath,
+        outputPath: result.pointerPath ? path : undefined,
+        remote: recorded(index),
+        logger: options.logger,
+      });
       pushed.push({ path, remote: store.uri, ...result, gitFiles });
       const files = result.uploaded.files + result.skipped.files;
       const bytes = result.uploaded.bytes + result.skipped.bytes;
-      Object.assign(before, { filesDone: before.filesDone + files, filesTotal: before.filesTotal + files, bytesDone: before.bytesDone + bytes, bytesTotal: before.bytesTotal + bytes });
+      Object.assign(before, {
+        filesDone: before.filesDone + files,
+        filesTotal: before.filesTotal + files,
+        bytesDone: before.bytesDone + bytes,
+        bytesTotal: before.bytesTotal + bytes,
+      });
     }
   } catch (error) {
     options.progress.finish();
@@ -156,29 +203,45 @@ async function pushModel(
   logger: Logger,
   options: { paths: string[]; model?: string; version?: string; store: ObjectStore; json: boolean },
 ): Promise<number> {
-  if (!options.model || !options.version) throw new UserError('--model and --version go together: cairn push model.onnx --model churn --version v1.2.0.');
+  if (!options.model || !options.version)
+    throw new UserError('--model and --version go together: cairn push model.onnx --model churn --version v1.2.0.');
   if (options.paths.length !== 1) throw new UserError(`--model pushes one file; got ${options.paths.length} paths.`);
-  const { pointer, uploaded } = await pushModelArtifact(options.store, { name: options.model, version: options.version, file: options.paths[0], logger });
+  const { pointer, uploaded } = await pushModelArtifact(options.store, {
+    name: options.model,
+    version: options.version,
+    file: options.paths[0],
+    logger,
+  });
   if (options.json) {
     io.stdout(`${JSON.stringify({ pointer, uploaded, remote: options.store.uri }, null, 2)}\n`);
   } else {
-    const bytes = uploaded ? `uploaded ${formatBytes(pointer.size)}` : `the bytes were already there (${formatBytes(pointer.size)})`;
-    io.stdout(`Pushed ${pointer.name}@${pointer.version} (${pointer.filename}, sha256 ${pointer.sha256.slice(0, 12)}) to ${options.store.uri}: ${bytes}.\n`);
+    const bytes = uploaded
+      ? `uploaded ${formatBytes(pointer.size)}`
+      : `the bytes were already there (${formatBytes(pointer.size)})`;
+    io.stdout(
+      `Pushed ${pointer.name}@${pointer.version} (${pointer.filename}, sha256 ${pointer.sha256.slice(0, 12)}) to ${options.store.uri}: ${bytes}.\n`,
+    );
   }
   return 0;
 }
 
 function sumCounts(counts: ReadonlyArray<{ files: number; bytes: number }>) {
-  return { files: counts.reduce((sum, count) => sum + count.files, 0), bytes: counts.reduce((sum, count) => sum + count.bytes, 0) };
+  return {
+    files: counts.reduce((sum, count) => sum + count.files, 0),
+    bytes: counts.reduce((sum, count) => sum + count.bytes, 0),
+  };
 }
 
 /** `Pushed data: 2 files (123 KiB); 2 uploaded (123 KiB), 0 already on the remote. Wrote data.dvc.` */
 export function formatPushSummary(result: PushedPath, cwd: string): string {
   const files = result.uploaded.files + result.skipped.files;
   const bytes = result.uploaded.bytes + result.skipped.bytes;
-  const head = `Pushed ${relative(cwd, result.path) || '.'} to ${result.remote}: ${files} ${files === 1 ? 'file' : 'files'} (${formatBytes(bytes)}); ` +
+  const head =
+    `Pushed ${relative(cwd, result.path) || '.'} to ${result.remote}: ${files} ${files === 1 ? 'file' : 'files'} (${formatBytes(bytes)}); ` +
     `${result.uploaded.files} uploaded (${formatBytes(result.uploaded.bytes)}), ${result.skipped.files} already there.`;
-  const written = [...(result.pointerPath ? [result.pointerPath] : []), ...result.gitFiles].map((file) => relative(cwd, file));
+  const written = [...(result.pointerPath ? [result.pointerPath] : []), ...result.gitFiles].map((file) =>
+    relative(cwd, file),
+  );
   if (written.length === 0) return head;
   return `${head} Wrote ${written.join(', ')}; commit ${written.length === 1 ? 'it' : 'them'}.`;
 }

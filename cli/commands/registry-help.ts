@@ -33,41 +33,56 @@ interface Subcommand {
 const CHANGE_OPTIONS: OptionName[] = ['message', 'push', 'remote', 'json', 'repo', 'config'];
 
 export const REGISTRY_SUBCOMMANDS: Record<string, Subcommand> = {
-  'parse-tag': { summary: 'what a tag means, as JSON', synopsis: 'TAG', args: ['TAG'], about: 'Prints what a registry tag (or refs/tags/TAG) means, as JSON; needs no repository.', options: [] },
-  show: { summary: 'models, their latest version and the holder of each stage',
+  'parse-tag': {
+    summary: 'what a tag means, as JSON',
+    synopsis: 'TAG',
+    args: ['TAG'],
+    about: 'Prints what a registry tag (or refs/tags/TAG) means, as JSON; needs no repository.',
+    options: [],
+  },
+  show: {
+    summary: 'models, their latest version and the holder of each stage',
     synopsis: '[--json] [--deprecated]',
     args: [],
-    about: 'Lists the models, their latest version and the version holding each stage, as `gto show` does.\nDeprecated models are left out unless --deprecated is given; a line names them.',
+    about:
+      'Lists the models, their latest version and the version holding each stage, as `gto show` does.\nDeprecated models are left out unless --deprecated is given; a line names them.',
     options: ['json', 'deprecated', 'repo', 'config'],
   },
-  register: { summary: 'register a version',
+  register: {
+    summary: 'register a version',
     synopsis: 'NAME [--version V | --bump major|minor|patch] [--ref REV]',
     args: ['NAME'],
     about: 'Registers a version of NAME at a commit: the annotated tag NAME@vX.Y.Z.',
     options: ['version', 'bump', 'ref', ...CHANGE_OPTIONS],
   },
-  deregister: { summary: 'deregister a version',
+  deregister: {
+    summary: 'deregister a version',
     synopsis: 'NAME (--version V | --ref REV)',
     args: ['NAME'],
     about: 'Deregisters a version (the tag NAME@vX.Y.Z!); it then holds no stage.',
     options: ['version', 'ref', ...CHANGE_OPTIONS],
   },
-  assign: { summary: 'assign a version to a stage',
+  assign: {
+    summary: 'assign a version to a stage',
     synopsis: 'NAME STAGE (--version V | --ref REV) [--force]',
     args: ['NAME', 'STAGE'],
-    about: 'Assigns a version to a stage (the tag NAME#STAGE#N). A commit with no version is registered\nfirst, as the next patch version.',
+    about:
+      'Assigns a version to a stage (the tag NAME#STAGE#N). A commit with no version is registered\nfirst, as the next patch version.',
     options: ['version', 'ref', 'force', ...CHANGE_OPTIONS],
   },
-  unassign: { summary: 'take a version out of a stage',
+  unassign: {
+    summary: 'take a version out of a stage',
     synopsis: 'NAME STAGE (--version V | --ref REV)',
     args: ['NAME', 'STAGE'],
     about: 'Takes a version out of a stage (the tag NAME#STAGE!#N).',
     options: ['version', 'ref', ...CHANGE_OPTIONS],
   },
-  deprecate: { summary: 'deprecate a model',
+  deprecate: {
+    summary: 'deprecate a model',
     synopsis: 'NAME [--ref REV]',
     args: ['NAME'],
-    about: 'Deprecates a model (the tag NAME@deprecated, at its newest event\'s commit unless --ref);\nany later tag of the model brings it back.',
+    about:
+      "Deprecates a model (the tag NAME@deprecated, at its newest event's commit unless --ref);\nany later tag of the model brings it back.",
     options: ['ref', ...CHANGE_OPTIONS],
   },
 };

@@ -27,7 +27,7 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
     'comment-out': { type: 'string' },
     'card-out': { type: 'string' },
   });
-  if (values.help) return io.stdout(reportHelp), 0;
+  if (values.help) return (io.stdout(reportHelp), 0);
   const logger = cliLogger(io, verbosityOf(values));
   const outputs = (['comment-out', 'card-out'] as const).flatMap((option) => {
     const shown = values[option];
@@ -36,11 +36,20 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
   await checkOutputPaths(outputs); // before reading anything: a path that cannot be written is exit 2, nothing written
   const report = await readMetricsReport(resolve(io.cwd, requireOption('report', 'metrics', values.metrics)));
   const baseline = values.baseline ? await readMetricsReport(resolve(io.cwd, values.baseline)) : undefined;
-  const config = await readRepoConfig(resolve(io.cwd, values.config ?? '.github/cairn.yml'), values.config !== undefined);
+  const config = await readRepoConfig(
+    resolve(io.cwd, values.config ?? '.github/cairn.yml'),
+    values.config !== undefined,
+  );
   const model = config ? findModelConfig(config, report.name) : undefined;
 
   const modelCard = renderModelCard({ report, baseline, model });
-  const comment = renderComment({ report, baseline, modelCard, classNames: model?.labels, marker: stickyMarker(report.name) });
+  const comment = renderComment({
+    report,
+    baseline,
+    modelCard,
+    classNames: model?.labels,
+    marker: stickyMarker(report.name),
+  });
   const content = { '--comment-out': comment, '--card-out': modelCard };
   const files = outputs.map((output) => ({ path: output.path, data: content[output.option as keyof typeof content] }));
   await writeFilesAtomic(files);

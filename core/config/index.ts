@@ -1,6 +1,27 @@
 /** `.github/cairn.yml`: schema, parsing with key-path errors, lookups, who may change what. */
-export { parseRepoConfig, formatKeyPath, findModelConfig, findGate, trustedApps, configTooLarge, REPO_CONFIG_MAX_BYTES } from './parse.ts';
-export { repoConfigSchema, modelConfigSchema, modelCardSchema, TASKS, PERMISSION_LEVELS } from './repo-config.schema.ts';
+export {
+  parseRepoConfig,
+  formatKeyPath,
+  findModelConfig,
+  findGate,
+  trustedApps,
+  configTooLarge,
+  REPO_CONFIG_MAX_BYTES,
+} from './parse.ts';
+export {
+  repoConfigSchema,
+  modelConfigSchema,
+  modelCardSchema,
+  TASKS,
+  PERMISSION_LEVELS,
+} from './repo-config.schema.ts';
 export type { RepoConfig, ModelConfig, ModelCardFields, StageConfig, PermissionLevel } from './repo-config.schema.ts';
-export { requiredLevel, meetsLevel, REGISTER_LEVEL, REMOVAL_LEVEL_WITHOUT_STAGES, type RegistryChange, type RequiredLevel } from './permissions.ts';
+export {
+  requiredLevel,
+  meetsLevel,
+  REGISTER_LEVEL,
+  REMOVAL_LEVEL_WITHOUT_STAGES,
+  type RegistryChange,
+  type RequiredLevel,
+} from './permissions.ts';
 export { readRepoConfig } from './read.ts';

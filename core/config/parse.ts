@@ -18,7 +18,9 @@ export const REPO_CONFIG_MAX_BYTES = 256 * 1024;
 /** The UserError for a config of `bytes` bytes over the limit, or undefined when it fits. */
 export function configTooLarge(bytes: number, source: string): UserError | undefined {
   if (bytes <= REPO_CONFIG_MAX_BYTES) return undefined;
-  return new UserError(`${source} is ${bytes} bytes; a Cairn config may be at most ${REPO_CONFIG_MAX_BYTES} bytes (256 KiB), so it was not read: keep only models, stages, gates and settings in it`);
+  return new UserError(
+    `${source} is ${bytes} bytes; a Cairn config may be at most ${REPO_CONFIG_MAX_BYTES} bytes (256 KiB), so it was not read: keep only models, stages, gates and settings in it`,
+  );
 }
 
 export { formatKeyPath };
@@ -35,7 +37,10 @@ function describeIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message:
   switch (issue.code) {
     case 'unrecognized_keys':
       // One message for the object; point at the first unknown key, as the user must rename or remove it.
-      return { path: [...issue.path, issue.keys[0]], message: `${issue.message}${issue.keys.length > 1 ? ` (also unknown: ${issue.keys.slice(1).join(', ')})` : ''}` };
+      return {
+        path: [...issue.path, issue.keys[0]],
+        message: `${issue.message}${issue.keys.length > 1 ? ` (also unknown: ${issue.keys.slice(1).join(', ')})` : ''}`,
+      };
     case 'invalid_value':
     case 'invalid_type':
       if (issue.input === undefined) return { path: issue.path, message: `missing; ${issue.message}` };
@@ -54,7 +59,10 @@ function describeIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; message:
  */
 export function parseRepoConfig(text: string, source: string): RepoConfig {
   // Characters, then bytes: a string under the limit in UTF-16 units may still be over it in UTF-8.
-  const tooLarge = text.length > REPO_CONFIG_MAX_BYTES ? configTooLarge(text.length, source) : configTooLarge(Buffer.byteLength(text, 'utf8'), source);
+  const tooLarge =
+    text.length > REPO_CONFIG_MAX_BYTES
+      ? configTooLarge(text.length, source)
+      : configTooLarge(Buffer.byteLength(text, 'utf8'), source);
   if (tooLarge) throw tooLarge;
   const yaml = loadYaml(text, source);
   const data = yaml.data;

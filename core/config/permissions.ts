@@ -35,7 +35,9 @@ export function requiredLevel(config: RepoConfig, change: RegistryChange): Requi
     case 'assignment':
     case 'unassignment': {
       const { stage } = change;
-      return Object.hasOwn(config.stages, stage) ? { level: config.stages[stage].promote, key: `stages.${stage}.promote` } : { level: 'admin' };
+      return Object.hasOwn(config.stages, stage)
+        ? { level: config.stages[stage].promote, key: `stages.${stage}.promote` }
+        : { level: 'admin' };
     }
     case 'deregistration':
     case 'deprecation': {

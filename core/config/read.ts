@@ -19,9 +19,11 @@ export async function readRepoConfig(path: string, explicit: boolean): Promise<R
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EISDIR') throw new UserError(`${path} is a folder; the config is a file, such as .github/cairn.yml.`, { cause: error });
+    if (code === 'EISDIR')
+      throw new UserError(`${path} is a folder; the config is a file, such as .github/cairn.yml.`, { cause: error });
     if (isUserError(error)) throw error;
-    if (code !== 'ENOENT') throw new UserError(`cannot read the config ${path}: ${(error as Error).message}`, { cause: error });
+    if (code !== 'ENOENT')
+      throw new UserError(`cannot read the config ${path}: ${(error as Error).message}`, { cause: error });
     if (explicit) throw new UserError(`config file not found: ${path}`, { cause: error });
     return undefined;
   }

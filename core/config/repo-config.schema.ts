@@ -33,7 +33,10 @@ const gateExpression = text.superRefine((value, ctx) => {
 
 // A workflow file name as the workflow_dispatch API wants it; `.github/workflows/` is stripped.
 const workflowFile = text
-  .regex(/^(?:\.github\/workflows\/)?[\w.-]+\.ya?ml$/, 'expected a workflow file name such as deploy.yml (in .github/workflows/)')
+  .regex(
+    /^(?:\.github\/workflows\/)?[\w.-]+\.ya?ml$/,
+    'expected a workflow file name such as deploy.yml (in .github/workflows/)',
+  )
   .transform((value) => value.replace(/^\.github\/workflows\//, ''));
 
 /** Model card fields (Mitchell et al.); whatever is left out is shown as "not provided", never guessed. */
@@ -70,19 +73,31 @@ export const modelConfigSchema = strict({
     .min(1, 'expected at least one column name; leave features out to use every column but the target')
     .superRefine((names, ctx) => {
       const repeated = [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
-      if (repeated.length > 0) ctx.addIssue({ code: 'custom', message: `lists ${repeated.map((name) => JSON.stringify(name)).join(', ')} more than once` });
+      if (repeated.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          message: `lists ${repeated.map((name) => JSON.stringify(name)).join(', ')} more than once`,
+        });
     })
     .optional(),
   /** Class names in the order of the model's class indices, for display. */
   labels: z.array(text, { error: 'expected a list of class names' }).optional(),
   /** Binary models: predict the positive class when its probability is >= this (default: the model's own decision). */
-  threshold: z.number({ error: 'expected a number between 0 and 1' }).gt(0, 'expected a number between 0 and 1').lt(1, 'expected a number between 0 and 1').optional(),
+  threshold: z
+    .number({ error: 'expected a number between 0 and 1' })
+    .gt(0, 'expected a number between 0 and 1')
+    .lt(1, 'expected a number between 0 and 1')
+    .optional(),
   card: modelCardSchema.optional(),
   /** Gate per stage; `default` applies to pull requests and to stages without their own. */
   gates: z.record(z.string(), gateExpression, { error: 'expected a map of stage name -> gate expression' }).optional(),
 }).superRefine((model, ctx) => {
   if (model.threshold !== undefined && model.task !== undefined && model.task !== 'binary') {
-    ctx.addIssue({ code: 'custom', path: ['threshold'], message: `a decision threshold applies to binary models; this one is ${model.task}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['threshold'],
+      message: `a decision threshold applies to binary models; this one is ${model.task}`,
+    });
   }
   if (!model.task || !model.gates) return;
   const valid = METRIC_NAMES[model.task];
@@ -119,7 +134,14 @@ const stageConfigSchema = z.preprocess(
 /** Where evaluation records may come from besides the GitHub Actions app (core/github/evidence-source.ts). */
 const evidenceSchema = strict({
   /** GitHub App ids (numbers, as on the app's settings page) whose `cairn: <model>` check runs count as evidence. */
-  trusted_apps: z.array(z.int({ error: 'expected a GitHub App id (a whole number)' }).positive('expected a GitHub App id (a positive whole number)'), { error: 'expected a list of GitHub App ids' }).default([]),
+  trusted_apps: z
+    .array(
+      z
+        .int({ error: 'expected a GitHub App id (a whole number)' })
+        .positive('expected a GitHub App id (a positive whole number)'),
+      { error: 'expected a list of GitHub App ids' },
+    )
+    .default([]),
 });
 
 const commentSchema = strict({
@@ -150,7 +172,11 @@ export const repoConfigSchema = z
          * Bots whose tag pushes are honoured (`github-actions[bot]`, `renovate[bot]`): any other bot's
          * registry tags are not, since no person's permission stands behind them.
          */
-        trusted_bots: z.array(text.regex(/^[A-Za-z0-9][A-Za-z0-9-]*\[bot\]$/, 'expected a bot login such as github-actions[bot]'), { error: 'expected a list of bot logins' }).default([]),
+        trusted_bots: z
+          .array(text.regex(/^[A-Za-z0-9][A-Za-z0-9-]*\[bot\]$/, 'expected a bot login such as github-actions[bot]'), {
+            error: 'expected a list of bot logins',
+          })
+          .default([]),
       }).prefault({}),
       comment: commentSchema.prefault({}),
       evidence: evidenceSchema.optional(),

@@ -55,7 +55,8 @@ async function inspectJsonl(path: string, sampleRows: number): Promise<TableSche
   }
   if (seen === 0) throw new UserError(`${path} has no data rows. Add at least one line holding a JSON object.`);
   const columns = [...values.keys()];
-  if (columns.length === 0) throw new UserError(`${path}: the sampled objects have no keys. Each line needs the columns as keys.`);
+  if (columns.length === 0)
+    throw new UserError(`${path}: the sampled objects have no keys. Each line needs the columns as keys.`);
   const kinds = Object.fromEntries(columns.map((name) => [name, kindOfJsonValues(values.get(name)!)]));
   return { format: 'jsonl', columns, kinds };
 }

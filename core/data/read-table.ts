@@ -24,7 +24,13 @@ export async function* readBatches(
 ): AsyncGenerator<ColumnBatch> {
   const { format, delimiter } = formatOf(path);
   if (format === 'csv') {
-    yield* readCsvBatches(path, delimiter, (header) => planColumns(path, header, options), options.batchSize, chunkSize);
+    yield* readCsvBatches(
+      path,
+      delimiter,
+      (header) => planColumns(path, header, options),
+      options.batchSize,
+      chunkSize,
+    );
   } else if (format === 'jsonl') {
     yield* readJsonlBatches(path, planColumns(path, schema.columns, options), options.batchSize, chunkSize);
   } else {

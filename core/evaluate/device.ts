@@ -27,16 +27,30 @@ export interface DeviceChoice {
   reason: string;
 }
 
-export async function chooseExecutionProvider(request: DeviceRequest, probes: DeviceProbes, logger: Logger): Promise<DeviceChoice> {
+export async function chooseExecutionProvider(
+  request: DeviceRequest,
+  probes: DeviceProbes,
+  logger: Logger,
+): Promise<DeviceChoice> {
   if (request === 'cpu') return logged(logger, { provider: 'cpu', reason: 'device cpu was requested' });
   const [gpu, cuda] = await Promise.all([probes.gpu(), probes.cudaProvider()]);
   if (gpu.ok && cuda.ok) {
     // nvidia-smi -L ends each GPU's line with its UUID: noise on every run.
-    return logged(logger, { provider: 'cuda', reason: `${gpu.detail}; ${cuda.detail}` }, gpu.detail.replace(/ \(UUID: [^)]*\)/, ''));
+    return logged(
+      logger,
+      { provider: 'cuda', reason: `${gpu.detail}; ${cuda.detail}` },
+      gpu.detail.replace(/ \(UUID: [^)]*\)/, ''),
+    );
   }
-  const missing = [gpu, cuda].filter((probe) => !probe.ok).map((probe) => probe.detail).join('; ');
+  const missing = [gpu, cuda]
+    .filter((probe) => !probe.ok)
+    .map((probe) => probe.detail)
+    .join('; ');
   if (request === 'cuda') {
-    throw new UserError((option) => `${option('device')} cuda cannot run here: ${missing}. Use ${option('device')} auto (or cpu) to evaluate on the CPU.`);
+    throw new UserError(
+      (option) =>
+        `${option('device')} cuda cannot run here: ${missing}. Use ${option('device')} auto (or cpu) to evaluate on the CPU.`,
+    );
   }
   // Most machines have no GPU: that is the whole story. The probes' details are for --device cuda and debug logs.
   const brief = gpu.ok ? 'GPU found; onnxruntime-node has no CUDA provider' : 'no NVIDIA GPU';
@@ -67,11 +81,15 @@ export async function probeCudaProvider(
 ): Promise<ProbeResult> {
   const cuda = backends().find((backend) => backend.name === 'cuda');
   if (!cuda) {
-    return { ok: false, detail: `this onnxruntime-node build has no CUDA execution provider (${process.platform}/${process.arch}; CUDA builds exist for linux/x64 only)` };
+    return {
+      ok: false,
+      detail: `this onnxruntime-node build has no CUDA execution provider (${process.platform}/${process.arch}; CUDA builds exist for linux/x64 only)`,
+    };
   }
   if (cuda.bundled) return { ok: true, detail: 'onnxruntime-node bundles its CUDA execution provider' };
   const library = cudaProviderLibraryName();
-  if (existsSync(join(bindingDir, library))) return { ok: true, detail: `onnxruntime-node's CUDA provider is installed (${library})` };
+  if (existsSync(join(bindingDir, library)))
+    return { ok: true, detail: `onnxruntime-node's CUDA provider is installed (${library})` };
   return {
     ok: false,
     detail: `onnxruntime-node was installed without its CUDA execution provider (${join(bindingDir, library)} is missing: its install script was skipped, or had no network; running onnxruntime-node's script/install.js, or the setup action's cuda input, installs it; CUDA 12 and cuDNN 9 must be installed)`,

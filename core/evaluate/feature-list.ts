@@ -14,25 +14,42 @@ export interface FeatureListOptions {
  * model's 2,000 names off the command line (and out of a workflow's YAML); blank lines, a trailing
  * newline, CRLF endings and spaces around a name are ignored. Undefined when nothing was given.
  */
-export async function readFeatureList(value: string | undefined, options: FeatureListOptions): Promise<string[] | undefined> {
+export async function readFeatureList(
+  value: string | undefined,
+  options: FeatureListOptions,
+): Promise<string[] | undefined> {
   const given = value?.trim();
   if (!given) return undefined;
   if (!given.startsWith('@')) return namesIn(given.split(','));
 
   const { label } = options;
   const file = given.slice(1).trim();
-  if (!file) throw new UserError(`${label} @ needs a file name after the @, e.g. ${label} @features.txt (one feature name per line).`);
+  if (!file)
+    throw new UserError(
+      `${label} @ needs a file name after the @, e.g. ${label} @features.txt (one feature name per line).`,
+    );
   const path = resolve(options.cwd, file);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : (error as Error).message;
-    throw new UserError(`${label} @${file}: cannot read ${path}: ${why}. Name a text file with one feature name per line.`, { cause: error });
+    const why =
+      code === 'ENOENT'
+        ? 'there is no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder, not a file'
+          : (error as Error).message;
+    throw new UserError(
+      `${label} @${file}: cannot read ${path}: ${why}. Name a text file with one feature name per line.`,
+      { cause: error },
+    );
   }
   const names = namesIn(text.split(/\r?\n/));
-  if (!names) throw new UserError(`${label} @${file}: ${path} lists no feature names; write one name per line, in the model's input order.`);
+  if (!names)
+    throw new UserError(
+      `${label} @${file}: ${path} lists no feature names; write one name per line, in the model's input order.`,
+    );
   return names;
 }
 

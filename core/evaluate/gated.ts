@@ -2,7 +2,16 @@ import { isAbsolute, relative, sep } from 'node:path';
 import { findGate, readRepoConfig, trustedApps } from '../config/index.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { type BootstrapSettings, evaluateGate, type GateRule, METRIC_NAMES, type MetricsReport, parseGate, readMetricsReport, type Task } from '../metrics/index.ts';
+import {
+  type BootstrapSettings,
+  evaluateGate,
+  type GateRule,
+  METRIC_NAMES,
+  type MetricsReport,
+  parseGate,
+  readMetricsReport,
+  type Task,
+} from '../metrics/index.ts';
 import { repositoryRoot } from '../repository-root.ts';
 import { evaluateModel } from './evaluate-model.ts';
 import { cliOption, type SpellOption } from '../option-names.ts';
@@ -41,7 +50,11 @@ export interface GatedEvaluationOptions {
    * Reads `ref:<branch>` baselines; front doors that can reach GitHub provide it. `trustedApps` is
    * the config's `evidence.trusted_apps` (the checkout's: a baseline only shapes the PR's report).
    */
-  baselineFromRef?: (branch: string, model: string, trustedApps: readonly number[]) => Promise<MetricsReport | undefined>;
+  baselineFromRef?: (
+    branch: string,
+    model: string,
+    trustedApps: readonly number[],
+  ) => Promise<MetricsReport | undefined>;
 }
 
 export interface GatedEvaluation {
@@ -64,10 +77,18 @@ function displayPath(path: string, root: string): string {
 export async function runGatedEvaluation(options: GatedEvaluationOptions): Promise<GatedEvaluation> {
   const spell = options.spell ?? cliOption;
   if (options.gate !== undefined && options.gate.trim() === '') {
-    throw new UserError((option) => `${option('gate')} is empty; to evaluate without the configured gate, pass ${option('no-gate')} instead.`);
+    throw new UserError(
+      (option) =>
+        `${option('gate')} is empty; to evaluate without the configured gate, pass ${option('no-gate')} instead.`,
+    );
   }
-  if (options.gate !== undefined && options.noGate) throw new UserError((option) => `${option('gate')} and ${option('no-gate')} contradict each other; pass one of them.`);
-  const config = options.configPath ? await readRepoConfig(options.configPath, options.configExplicit ?? false) : undefined;
+  if (options.gate !== undefined && options.noGate)
+    throw new UserError(
+      (option) => `${option('gate')} and ${option('no-gate')} contradict each other; pass one of them.`,
+    );
+  const config = options.configPath
+    ? await readRepoConfig(options.configPath, options.configExplicit ?? false)
+    : undefined;
   const root = options.repositoryRoot ?? repositoryRoot(process.cwd());
   const match = matchModel(config, { name: options.name, modelPath: options.modelPath, repositoryRoot: root, spell });
   const { name, model } = match;
@@ -75,19 +96,33 @@ export async function runGatedEvaluation(options: GatedEvaluationOptions): Promi
   const configured = findGate(model);
   if (match.warning && !options.noGate && options.gate === undefined) options.logger.warn(match.warning);
   const gate = options.noGate ? undefined : (options.gate ?? configured);
-  const source = (option: SpellOption) => (options.gate !== undefined ? option('gate') : `models.${name}.gates.default in ${options.configPath}`);
-  if (options.noGate) options.logger.info(`${spell('no-gate')}: evaluating without a gate${configured ? ` (the configured one, ${configured}, is not checked)` : ''}.`);
+  const source = (option: SpellOption) =>
+    options.gate !== undefined ? option('gate') : `models.${name}.gates.default in ${options.configPath}`;
+  if (options.noGate)
+    options.logger.info(
+      `${spell('no-gate')}: evaluating without a gate${configured ? ` (the configured one, ${configured}, is not checked)` : ''}.`,
+    );
   else if (options.gate === undefined && gate) options.logger.info(`gate from ${source(spell)}: ${gate}`);
   const task = options.task === 'auto' && model?.task ? model.task : options.task;
   // --features / features: wins over the config's list; either way messages name where the list came from.
   const features = options.features ?? model?.features;
-  const featuresFrom = options.features ? spell('features') : model?.features ? `models.${name}.features in ${options.configPath}` : undefined;
-  if (!options.features && model?.features) options.logger.info(`features: the ${model.features.length} columns of ${featuresFrom}`);
+  const featuresFrom = options.features
+    ? spell('features')
+    : model?.features
+      ? `models.${name}.features in ${options.configPath}`
+      : undefined;
+  if (!options.features && model?.features)
+    options.logger.info(`features: the ${model.features.length} columns of ${featuresFrom}`);
   const rules = gate ? parseGate(gate) : undefined;
   if (rules && task !== 'auto') checkGateMetrics(rules, task, source);
-  const baseline = options.baseline ? await resolveBaseline(options.baseline, name, trustedApps(config), options) : undefined;
+  const baseline = options.baseline
+    ? await resolveBaseline(options.baseline, name, trustedApps(config), options)
+    : undefined;
 
-  const threshold = model?.threshold !== undefined ? { value: model.threshold, key: `models.${name}.threshold in ${options.configPath}` } : undefined;
+  const threshold =
+    model?.threshold !== undefined
+      ? { value: model.threshold, key: `models.${name}.threshold in ${options.configPath}` }
+      : undefined;
   if (threshold) options.logger.info(`decision threshold from ${threshold.key}: ${threshold.value}`);
   const report = await evaluateModel({ ...options, task, name, features, featuresFrom, threshold });
   if (rules) checkGateMetrics(rules, report.task, source);
@@ -98,7 +133,9 @@ export async function runGatedEvaluation(options: GatedEvaluationOptions): Promi
     if (report.data) report.data.path = displayPath(report.data.path, root);
   }
   if (baseline && baseline.task !== report.task) {
-    throw new UserError(`the baseline is a ${baseline.task} evaluation but this model was evaluated as ${report.task}; pass a baseline of the same task.`);
+    throw new UserError(
+      `the baseline is a ${baseline.task} evaluation but this model was evaluated as ${report.task}; pass a baseline of the same task.`,
+    );
   }
   if (rules) report.gate = evaluateGate(rules, report, baseline);
   if (options.noGate) report.gate_disabled = configured ? { configured } : {};
@@ -111,17 +148,31 @@ function checkGateMetrics(rules: readonly GateRule[], task: Task, source: (optio
   const wrong = rules.filter((rule) => !valid.includes(rule.metric));
   if (wrong.length === 0) return;
   const names = [...new Set(wrong.map((rule) => rule.metric))].join(', ');
-  throw new UserError((option) => `the gate (${source(option)}) checks ${names}, which ${task} models do not compute; use one of: ${valid.join(', ')}.`);
+  throw new UserError(
+    (option) =>
+      `the gate (${source(option)}) checks ${names}, which ${task} models do not compute; use one of: ${valid.join(', ')}.`,
+  );
 }
 
-async function resolveBaseline(spec: string, model: string, trusted: readonly number[], options: GatedEvaluationOptions): Promise<MetricsReport | undefined> {
+async function resolveBaseline(
+  spec: string,
+  model: string,
+  trusted: readonly number[],
+  options: GatedEvaluationOptions,
+): Promise<MetricsReport | undefined> {
   if (!spec.startsWith('ref:')) return readMetricsReport(spec);
   const branch = spec.slice('ref:'.length);
   if (!branch) throw new UserError((option) => `${option('baseline')} ref: needs a branch name, e.g. ref:main.`);
   if (!options.baselineFromRef) {
-    throw new UserError((option) => `${option('baseline')} ${spec} reads the evaluation record from GitHub: set GITHUB_TOKEN and GITHUB_REPOSITORY (owner/name), or pass a metrics.json path.`);
+    throw new UserError(
+      (option) =>
+        `${option('baseline')} ${spec} reads the evaluation record from GitHub: set GITHUB_TOKEN and GITHUB_REPOSITORY (owner/name), or pass a metrics.json path.`,
+    );
   }
   const found = await options.baselineFromRef(branch, model, trusted);
-  if (!found) options.logger.warn(`no "cairn: ${model}" evaluation record on the head of ${branch}; comparing without a baseline.`);
+  if (!found)
+    options.logger.warn(
+      `no "cairn: ${model}" evaluation record on the head of ${branch}; comparing without a baseline.`,
+    );
   return found;
 }

@@ -33,26 +33,42 @@ export async function resolveRef(octokit: GitHubClient, owner: string, repo: str
     // otherwise it hands over an ArrayBuffer. Typed as a commit object either way.
     const body: unknown = data;
     const sha = (body instanceof ArrayBuffer ? new TextDecoder().decode(body) : String(body)).trim();
-    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha)) throw new Error(`GitHub answered ${ref} with "${sha.slice(0, 80)}", not a commit SHA`);
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha))
+      throw new Error(`GitHub answered ${ref} with "${sha.slice(0, 80)}", not a commit SHA`);
     return sha;
   } catch (error) {
     // 404: no such repo or ref; 422: "No commit found for SHA".
     if (statusOf(error) === 404 || statusOf(error) === 422) {
-      throw new UserError(`baseline ref "${ref}" was not found in ${owner}/${repo}: give the base branch, a tag or a commit SHA that exists`, { cause: error });
+      throw new UserError(
+        `baseline ref "${ref}" was not found in ${owner}/${repo}: give the base branch, a tag or a commit SHA that exists`,
+        { cause: error },
+      );
     }
     throw error;
   }
 }
 
-export async function readBaselineFromRef(octokit: GitHubClient, options: ReadBaselineOptions): Promise<MetricsReport | undefined> {
+export async function readBaselineFromRef(
+  octokit: GitHubClient,
+  options: ReadBaselineOptions,
+): Promise<MetricsReport | undefined> {
   const { owner, repo, model } = options;
   const logger = options.logger ?? silentLogger;
   const sha = await resolveRef(octokit, owner, repo, options.ref);
-  const { record: found } = await readRecordOnCommit(octokit, { owner, repo, sha, model, trustedApps: options.trustedApps, logger });
+  const { record: found } = await readRecordOnCommit(octokit, {
+    owner,
+    repo,
+    sha,
+    model,
+    trustedApps: options.trustedApps,
+    logger,
+  });
   if (found) {
     logger.info(`baseline for ${model}: check run ${found.checkRun.id} on ${options.ref} (${sha.slice(0, 7)})`);
     return found.report;
   }
-  logger.info(`no baseline for ${model}: no completed "${checkRunName(model)}" check run with a record on ${options.ref} (${sha.slice(0, 7)})`);
+  logger.info(
+    `no baseline for ${model}: no completed "${checkRunName(model)}" check run with a record on ${options.ref} (${sha.slice(0, 7)})`,
+  );
   return undefined;
 }

@@ -39,7 +39,8 @@ export function forkCheckRunName(model: string): string {
 }
 
 /** Said on every surface that shows a fork's hand-off (check run, PR comment). */
-export const FORK_LABEL = "Computed by the fork's code on its pull-request run and handed off as an artifact: not an evaluation record, never evidence for a registration or a deployment.";
+export const FORK_LABEL =
+  "Computed by the fork's code on its pull-request run and handed off as an artifact: not an evaluation record, never evidence for a registration or a deployment.";
 
 /** success/failure from the gate; neutral when no gate was configured (nothing to pass or fail). */
 export function checkConclusion(report: MetricsReport): CheckConclusion {
@@ -51,7 +52,8 @@ export function checkTitle(report: MetricsReport): string {
   const gate = report.gate;
   let title: string;
   if (!gate) title = `${report.name}: evaluated on ${report.rows} rows (no gate)`;
-  else if (gate.passed) title = `${report.name}: gate passed (${gate.rules.length} rule${gate.rules.length === 1 ? '' : 's'})`;
+  else if (gate.passed)
+    title = `${report.name}: gate passed (${gate.rules.length} rule${gate.rules.length === 1 ? '' : 's'})`;
   else {
     const failed = gate.rules.filter((rule) => !rule.passed).map((rule) => rule.rule);
     title = `${report.name}: gate failed: ${failed.join(', ')}`;
@@ -84,13 +86,20 @@ export function checkRunBody(options: PublishCheckRunOptions, now = new Date()) 
     ...(options.detailsUrl ? { details_url: options.detailsUrl } : {}),
     output: {
       title: fromFork ? `fork: ${checkTitle(report)}` : checkTitle(report),
-      summary: truncateText(summaryText, CHECK_OUTPUT_LIMIT, '… (truncated to fit the check run; the full report is in the pull request comment and the job summary)'),
+      summary: truncateText(
+        summaryText,
+        CHECK_OUTPUT_LIMIT,
+        '… (truncated to fit the check run; the full report is in the pull request comment and the job summary)',
+      ),
       text: fromFork ? FORK_LABEL : formatRecordText(report).text,
     },
   };
 }
 
-export async function publishCheckRun(octokit: GitHubClient, options: PublishCheckRunOptions): Promise<{ id: number; url: string }> {
+export async function publishCheckRun(
+  octokit: GitHubClient,
+  options: PublishCheckRunOptions,
+): Promise<{ id: number; url: string }> {
   const { data } = await octokit.rest.checks.create(checkRunBody(options));
   // ids are typed `number | bigint` (int64); check run ids fit a double.
   return { id: Number(data.id), url: data.html_url ?? data.url };

@@ -70,7 +70,12 @@ export async function readRecordOnCommit(octokit: GitHubClient, options: CommitR
     // The API types `app` as the full integration; only id, slug and owner decide trust.
     const app = (run.app ?? null) as CheckRunApp | null;
     if (!isTrustedSource(app, options.trustedApps)) {
-      if (ignored.length < IGNORED_LIMIT) ignored.push({ checkRun, app, message: `ignored a "${name}" check run from ${describeApp(app)}: not a trusted source` });
+      if (ignored.length < IGNORED_LIMIT)
+        ignored.push({
+          checkRun,
+          app,
+          message: `ignored a "${name}" check run from ${describeApp(app)}: not a trusted source`,
+        });
       continue;
     }
     if (record) continue;
@@ -78,6 +83,7 @@ export async function readRecordOnCommit(octokit: GitHubClient, options: CommitR
     // The name inside must match too: a record is only evidence for the model it names.
     if (report && report.name === model) record = { report, checkRun };
   }
-  for (const each of ignored) logger?.warn(`${each.message} (${each.checkRun.url}); trust it with evidence.trusted_apps in .github/cairn.yml`);
+  for (const each of ignored)
+    logger?.warn(`${each.message} (${each.checkRun.url}); trust it with evidence.trusted_apps in .github/cairn.yml`);
   return { record, ignored };
 }

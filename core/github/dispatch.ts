@@ -28,7 +28,10 @@ export async function dispatchWorkflow(octokit: GitHubClient, options: DispatchO
   } catch (error) {
     const where = `.github/workflows/${workflow} on ${ref}`;
     if (statusOf(error) === 404) {
-      throw new UserError(`GitHub found no workflow ${where}: the workflow file must exist in the tagged commit (and be on the default branch once)`, { cause: error });
+      throw new UserError(
+        `GitHub found no workflow ${where}: the workflow file must exist in the tagged commit (and be on the default branch once)`,
+        { cause: error },
+      );
     }
     if (statusOf(error) === 422) {
       throw new UserError(

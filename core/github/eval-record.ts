@@ -31,7 +31,10 @@ function fenced(json: string): string {
 
 function render(report: MetricsReport, omitted: readonly string[], pretty: boolean): string {
   const json = JSON.stringify(without(report, omitted), null, pretty ? 2 : undefined);
-  const note = omitted.length > 0 ? `\nOmitted to fit GitHub's ${CHECK_OUTPUT_LIMIT}-character limit: ${omitted.join(', ')}.\n` : '';
+  const note =
+    omitted.length > 0
+      ? `\nOmitted to fit GitHub's ${CHECK_OUTPUT_LIMIT}-character limit: ${omitted.join(', ')}.\n`
+      : '';
   return `Evaluation record (${METRICS_SCHEMA}), read back by Cairn:\n${note}\n${RECORD_MARKER}\n${fenced(json)}\n`;
 }
 
@@ -39,7 +42,10 @@ function render(report: MetricsReport, omitted: readonly string[], pretty: boole
  * output.text for a check run: the record, pretty-printed when it fits, else compact, else with
  * bulky fields (curves first) left out. Returns which fields were left out.
  */
-export function formatRecordText(report: MetricsReport, limit = CHECK_OUTPUT_LIMIT): { text: string; omitted: string[] } {
+export function formatRecordText(
+  report: MetricsReport,
+  limit = CHECK_OUTPUT_LIMIT,
+): { text: string; omitted: string[] } {
   const attempts: Array<[string[], boolean]> = [[[], true]];
   for (let n = 0; n <= BULKY_FIELDS.length; n++) attempts.push([BULKY_FIELDS.slice(0, n), false]);
   for (const [omitted, pretty] of attempts) {
@@ -47,7 +53,9 @@ export function formatRecordText(report: MetricsReport, limit = CHECK_OUTPUT_LIM
     if (text.length <= limit) return { text, omitted };
   }
   // Only the flat metrics map and scalars are left: something upstream produced a broken report.
-  throw new Error(`evaluation record for "${report.name}" does not fit in ${limit} characters even without ${BULKY_FIELDS.join(', ')}`);
+  throw new Error(
+    `evaluation record for "${report.name}" does not fit in ${limit} characters even without ${BULKY_FIELDS.join(', ')}`,
+  );
 }
 
 /** The record a check run carries, or undefined when it has none (or one we cannot read). */

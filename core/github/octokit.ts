@@ -49,22 +49,31 @@ interface LimitedRequest {
   [parameter: string]: unknown;
 }
 
-const expand = (options: LimitedRequest) => options.url.replace(/\{(\w+)\}/g, (whole, name: string) => (options[name] === undefined ? whole : String(options[name])));
+const expand = (options: LimitedRequest) =>
+  options.url.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    options[name] === undefined ? whole : String(options[name]),
+  );
 
 /**
  * Decides whether to retry a rate-limited request; Octokit's throttling plugin calls it. Pure,
  * so the policy is testable without waiting for a real limit.
  */
 export function rateLimitPolicy(logger: Logger, retries: number) {
-  const onLimit = (kind: string, wait: (retryAfter: number) => boolean) => (retryAfter: number, options: LimitedRequest, _octokit: unknown, retryCount: number) => {
-    const request = `${options.method} ${expand(options)}`;
-    if (retryCount < retries && wait(retryAfter)) {
-      logger.warn(`GitHub ${kind} rate limit hit by ${request}; retrying in ${retryAfter} s (retry ${retryCount + 1} of ${retries})`);
-      return true;
-    }
-    logger.error(`GitHub ${kind} rate limit hit by ${request}; giving up after ${retryCount} retries (reset in ${retryAfter} s)`);
-    return false;
-  };
+  const onLimit =
+    (kind: string, wait: (retryAfter: number) => boolean) =>
+    (retryAfter: number, options: LimitedRequest, _octokit: unknown, retryCount: number) => {
+      const request = `${options.method} ${expand(options)}`;
+      if (retryCount < retries && wait(retryAfter)) {
+        logger.warn(
+          `GitHub ${kind} rate limit hit by ${request}; retrying in ${retryAfter} s (retry ${retryCount + 1} of ${retries})`,
+        );
+        return true;
+      }
+      logger.error(
+        `GitHub ${kind} rate limit hit by ${request}; giving up after ${retryCount} retries (reset in ${retryAfter} s)`,
+      );
+      return false;
+    };
   return {
     onRateLimit: onLimit('primary', (retryAfter) => retryAfter <= MAX_RATE_LIMIT_WAIT_S),
     onSecondaryRateLimit: onLimit('secondary', () => true),
@@ -75,7 +84,9 @@ export function rateLimitPolicy(logger: Logger, retries: number) {
  * The options of a Cairn client besides its token and base URL, for Octokit with the throttling and
  * retry plugins: the CLI's (createOctokit) and the actions' (getOctokit) alike.
  */
-export function clientOptions(options: ClientOptions = {}): Pick<OctokitOptions, 'userAgent' | 'log' | 'retry' | 'throttle'> {
+export function clientOptions(
+  options: ClientOptions = {},
+): Pick<OctokitOptions, 'userAgent' | 'log' | 'retry' | 'throttle'> {
   const logger = options.logger ?? silentLogger;
   const retries = options.retries ?? 3;
   return {
@@ -87,7 +98,8 @@ export function clientOptions(options: ClientOptions = {}): Pick<OctokitOptions,
       error: (message: string) => logger.error(message),
     },
     retry: { enabled: retries > 0, retries },
-    throttle: (options.throttle ?? true) ? { enabled: true, ...rateLimitPolicy(logger, retries) } : { enabled: false as const },
+    throttle:
+      (options.throttle ?? true) ? { enabled: true, ...rateLimitPolicy(logger, retries) } : { enabled: false as const },
   };
 }
 

@@ -38,7 +38,8 @@ export interface RegistryTags {
 const MAX_TAG_DEPTH = 5;
 
 function messageOf(error: unknown): string {
-  const data = (error as { response?: { data?: { message?: string; errors?: Array<{ message?: string } | string> } } }).response?.data;
+  const data = (error as { response?: { data?: { message?: string; errors?: Array<{ message?: string } | string> } } })
+    .response?.data;
   const details = (data?.errors ?? []).map((e) => (typeof e === 'string' ? e : e.message)).filter(Boolean);
   return [data?.message ?? (error as Error).message, ...details].join(': ');
 }
@@ -48,7 +49,14 @@ function tagName(ref: string): string {
   return ref.replace(/^refs\/tags\//, '');
 }
 
-async function readTagObject(octokit: GitHubClient, owner: string, repo: string, tag: string, sha: string, cache: TagObjectCache | undefined): Promise<AnnotatedTag | undefined> {
+async function readTagObject(
+  octokit: GitHubClient,
+  owner: string,
+  repo: string,
+  tag: string,
+  sha: string,
+  cache: TagObjectCache | undefined,
+): Promise<AnnotatedTag | undefined> {
   const cached = cache?.get(sha);
   if (cached) return cached;
   let objectSha = sha;
@@ -81,7 +89,10 @@ export type TagRef = Awaited<ReturnType<GitHubClient['rest']['git']['listMatchin
  * hundreds of tags this is the largest answer the app reads; the app's Octokit parses it with
  * JSON.parse (app/octokit.ts).
  */
-export async function listTagRefs(octokit: GitHubClient, options: { owner: string; repo: string; headers?: Record<string, string> }): Promise<{ data: TagRef[]; headers: { etag?: string } }> {
+export async function listTagRefs(
+  octokit: GitHubClient,
+  options: { owner: string; repo: string; headers?: Record<string, string> },
+): Promise<{ data: TagRef[]; headers: { etag?: string } }> {
   const { owner, repo, headers } = options;
   // The response itself, not a copy of its `data`: a client that parses bodies when first read
   // (the app's) then parses a list only when its ETag is new.
@@ -93,12 +104,18 @@ export async function listTagRefs(octokit: GitHubClient, options: { owner: strin
  * ref at once): annotated ones read into AnnotatedTag, tag objects as needed; lightweight ones
  * listed apart so a caller can tell the user why such a tag does nothing.
  */
-export async function registryTagsFromRefs(octokit: GitHubClient, refs: readonly TagRef[], options: RegistryTagsOptions): Promise<RegistryTags> {
+export async function registryTagsFromRefs(
+  octokit: GitHubClient,
+  refs: readonly TagRef[],
+  options: RegistryTagsOptions,
+): Promise<RegistryTags> {
   const { owner, repo, cache } = options;
   const logger = options.logger ?? silentLogger;
   const include = options.include ?? (() => true);
   const wanted = refs.filter((ref) => ref.ref.startsWith('refs/tags/') && include(tagName(ref.ref)));
-  const lightweight = wanted.filter((ref) => ref.object.type === 'commit').map((ref) => ({ tag: tagName(ref.ref), sha: ref.object.sha }));
+  const lightweight = wanted
+    .filter((ref) => ref.object.type === 'commit')
+    .map((ref) => ({ tag: tagName(ref.ref), sha: ref.object.sha }));
   const limit = pLimit(options.concurrency ?? 8);
   // Cached tag objects are taken synchronously, and only the others awaited: a registry of hundreds
   // of tags usually has one new one.
@@ -112,7 +129,11 @@ export async function registryTagsFromRefs(octokit: GitHubClient, refs: readonly
       continue;
     }
     const slot = read.push(undefined) - 1;
-    fetches.push(limit(() => readTagObject(octokit, owner, repo, tagName(ref.ref), ref.object.sha, cache)).then((tag) => void (read[slot] = tag)));
+    fetches.push(
+      limit(() => readTagObject(octokit, owner, repo, tagName(ref.ref), ref.object.sha, cache)).then(
+        (tag) => void (read[slot] = tag),
+      ),
+    );
   }
   await Promise.all(fetches);
   const annotated = read.filter((tag): tag is AnnotatedTag => tag !== undefined);
@@ -121,7 +142,10 @@ export async function registryTagsFromRefs(octokit: GitHubClient, refs: readonly
 }
 
 /** The one tag `name`, or undefined when the repository has no such tag. */
-export async function readRegistryTag(octokit: GitHubClient, options: { owner: string; repo: string; tag: string; cache?: TagObjectCache }): Promise<AnnotatedTag | { lightweight: true; sha: string } | undefined> {
+export async function readRegistryTag(
+  octokit: GitHubClient,
+  options: { owner: string; repo: string; tag: string; cache?: TagObjectCache },
+): Promise<AnnotatedTag | { lightweight: true; sha: string } | undefined> {
   const { owner, repo, tag, cache } = options;
   let ref;
   try {
@@ -151,7 +175,10 @@ export interface CreateTagOptions {
  * the ref already exists on the same commit (a retried request), that tag is returned with
  * `created: false`; on another commit it is a UserError, since registry tags never move.
  */
-export async function createAnnotatedTag(octokit: GitHubClient, options: CreateTagOptions): Promise<{ tag: AnnotatedTag; created: boolean }> {
+export async function createAnnotatedTag(
+  octokit: GitHubClient,
+  options: CreateTagOptions,
+): Promise<{ tag: AnnotatedTag; created: boolean }> {
   const { owner, repo, tag, sha } = options;
   const { data: object } = await octokit.rest.git.createTag({
     owner,
@@ -168,7 +195,10 @@ export async function createAnnotatedTag(octokit: GitHubClient, options: CreateT
     if (statusOf(error) !== 422 || !/already exists/i.test(messageOf(error))) throw error;
     const existing = await readRegistryTag(octokit, { owner, repo, tag, cache: options.cache });
     if (existing && !('lightweight' in existing) && existing.sha === sha) return { tag: existing, created: false };
-    throw new UserError(`tag ${tag} already exists in ${owner}/${repo} on another commit; registry tags never move, so nothing was changed`, { cause: error });
+    throw new UserError(
+      `tag ${tag} already exists in ${owner}/${repo} on another commit; registry tags never move, so nothing was changed`,
+      { cause: error },
+    );
   }
   const created: AnnotatedTag = {
     tag,

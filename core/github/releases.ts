@@ -21,7 +21,12 @@ export interface EnsureReleaseResult {
   action: 'created' | 'exists';
 }
 
-async function findRelease(octokit: GitHubClient, owner: string, repo: string, tag: string): Promise<EnsureReleaseResult | undefined> {
+async function findRelease(
+  octokit: GitHubClient,
+  owner: string,
+  repo: string,
+  tag: string,
+): Promise<EnsureReleaseResult | undefined> {
   try {
     const { data } = await octokit.rest.repos.getReleaseByTag({ owner, repo, tag });
     return { id: Number(data.id), url: data.html_url, action: 'exists' };
@@ -36,7 +41,10 @@ async function findRelease(octokit: GitHubClient, owner: string, repo: string, t
  * edited it. The create comes first: GitHub refuses a second release for a tag (422), and only then
  * is the existing one looked up, so a new version costs one request.
  */
-export async function ensureRelease(octokit: GitHubClient, options: EnsureReleaseOptions): Promise<EnsureReleaseResult> {
+export async function ensureRelease(
+  octokit: GitHubClient,
+  options: EnsureReleaseOptions,
+): Promise<EnsureReleaseResult> {
   const { owner, repo, tag } = options;
   try {
     const { data } = await octokit.rest.repos.createRelease({

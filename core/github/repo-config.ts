@@ -21,7 +21,10 @@ class Refused {
  * kept by blob SHA. A file that was refused (too large, not YAML, not valid) is kept as refused
  * the same way, and every read of it throws the same error again without parsing it.
  */
-export async function readRepoConfigAt(octokit: GitHubClient, options: { owner: string; repo: string; ref: string; cache?: EtagCache }): Promise<RepoConfig | undefined> {
+export async function readRepoConfigAt(
+  octokit: GitHubClient,
+  options: { owner: string; repo: string; ref: string; cache?: EtagCache },
+): Promise<RepoConfig | undefined> {
   const { owner, repo, ref, cache } = options;
   const parseOnce = (data: ContentData): RepoConfig | Refused => {
     const sha = !Array.isArray(data) && data.type === 'file' ? data.sha : undefined;
@@ -65,7 +68,9 @@ function parseContent(data: ContentData, ref: string): RepoConfig {
   const tooLarge = configTooLarge(data.size, `${REPO_CONFIG_PATH} at ${ref.slice(0, 12)}`);
   if (tooLarge) throw tooLarge;
   if (!('content' in data) || (data.size > 0 && !data.content)) {
-    throw new UserError(`${REPO_CONFIG_PATH} at ${ref.slice(0, 12)} came without its content (${data.size} bytes); GitHub sends files under 1 MB with their content`);
+    throw new UserError(
+      `${REPO_CONFIG_PATH} at ${ref.slice(0, 12)} came without its content (${data.size} bytes); GitHub sends files under 1 MB with their content`,
+    );
   }
   const text = Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8');
   return parseRepoConfig(text, `${REPO_CONFIG_PATH} (${ref.slice(0, 12)})`);

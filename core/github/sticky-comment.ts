@@ -59,7 +59,10 @@ interface FoundComment {
 // The OpenAPI types say `number | bigint` for int64 ids; comment ids fit a double for ages yet.
 const toId = (id: number | bigint) => Number(id);
 
-export async function findStickyComment(octokit: GitHubClient, options: Omit<StickyCommentOptions, 'body'>): Promise<FoundComment | undefined> {
+export async function findStickyComment(
+  octokit: GitHubClient,
+  options: Omit<StickyCommentOptions, 'body'>,
+): Promise<FoundComment | undefined> {
   const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
     owner: options.owner,
     repo: options.repo,
@@ -68,13 +71,18 @@ export async function findStickyComment(octokit: GitHubClient, options: Omit<Sti
   });
   // Stop at the first page that has it: the oldest marked comment is the one people have seen.
   for await (const { data } of pages) {
-    const found = data.find((comment) => hasMarkerLine(comment.body, options.marker) && isAuthor(comment.user, options.author));
+    const found = data.find(
+      (comment) => hasMarkerLine(comment.body, options.marker) && isAuthor(comment.user, options.author),
+    );
     if (found) return { id: toId(found.id), body: found.body, html_url: found.html_url };
   }
   return undefined;
 }
 
-export async function upsertStickyComment(octokit: GitHubClient, options: StickyCommentOptions): Promise<StickyCommentResult> {
+export async function upsertStickyComment(
+  octokit: GitHubClient,
+  options: StickyCommentOptions,
+): Promise<StickyCommentResult> {
   const { owner, repo, issueNumber } = options;
   const body = withMarker(options.body, options.marker);
   const existing = await findStickyComment(octokit, options);

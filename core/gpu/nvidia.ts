@@ -25,7 +25,10 @@ function listDir(path: string): string[] {
 }
 
 /** A GPU is there when nvidia-smi lists one, or the NVIDIA driver lists one under /proc. */
-export async function probeNvidiaGpu(procRoot = '/proc/driver/nvidia', nvidiaSmi: () => Promise<string> = listGpus): Promise<ProbeResult> {
+export async function probeNvidiaGpu(
+  procRoot = '/proc/driver/nvidia',
+  nvidiaSmi: () => Promise<string> = listGpus,
+): Promise<ProbeResult> {
   try {
     const stdout = await nvidiaSmi();
     const first = stdout.split('\n').find((line) => line.startsWith('GPU '));

@@ -41,7 +41,10 @@ export function mulberry32(seed: number): () => number {
  * The row indices of each resample, one Int32Array of `rows` draws per resample. The same array is
  * refilled for the next resample: copy it to keep it.
  */
-export function* resampleIndices(rows: number, settings: Pick<BootstrapSettings, 'resamples' | 'seed'>): Generator<Int32Array> {
+export function* resampleIndices(
+  rows: number,
+  settings: Pick<BootstrapSettings, 'resamples' | 'seed'>,
+): Generator<Int32Array> {
   const next = mulberry32(settings.seed);
   const indices = new Int32Array(rows);
   for (let r = 0; r < settings.resamples; r++) {
@@ -86,13 +89,16 @@ export function bootstrapIntervals(
   }
   const intervals: Intervals = {};
   for (const [name, list] of values) {
-    if (!undefinedSomewhere.has(name) && list.length === settings.resamples) intervals[name] = percentileInterval(list, settings.confidence);
+    if (!undefinedSomewhere.has(name) && list.length === settings.resamples)
+      intervals[name] = percentileInterval(list, settings.confidence);
   }
   return intervals;
 }
 
 function checkSettings({ resamples, seed, confidence }: BootstrapSettings): void {
-  if (!Number.isInteger(resamples) || resamples < 0) throw new RangeError(`bootstrap resamples must be a whole number >= 0, got ${resamples}`);
+  if (!Number.isInteger(resamples) || resamples < 0)
+    throw new RangeError(`bootstrap resamples must be a whole number >= 0, got ${resamples}`);
   if (!Number.isInteger(seed)) throw new RangeError(`bootstrap seed must be a whole number, got ${seed}`);
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`bootstrap confidence must be between 0 and 1, got ${confidence}`);
+  if (!(confidence > 0 && confidence < 1))
+    throw new RangeError(`bootstrap confidence must be between 0 and 1, got ${confidence}`);
 }

@@ -16,7 +16,16 @@ export {
   type Task,
   type TensorInfo,
 } from './types.ts';
-export { ALL_METRIC_NAMES, evaluateGate, formatGateResult, parseGate, type EvaluateGateOptions, type GateOp, type GateRule, type GateThreshold } from './gate.ts';
+export {
+  ALL_METRIC_NAMES,
+  evaluateGate,
+  formatGateResult,
+  parseGate,
+  type EvaluateGateOptions,
+  type GateOp,
+  type GateRule,
+  type GateThreshold,
+} from './gate.ts';
 export { BOOTSTRAP_DEFAULTS, bootstrapIntervals, type BootstrapSettings, type Intervals } from './bootstrap.ts';
 export { MetricsAccumulator, classF1Key, type MetricsBatch, type MetricsResult } from './metrics-accumulator.ts';
 export { parseMetricsReport, readMetricsReport } from './read-report.ts';

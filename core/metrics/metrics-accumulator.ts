@@ -31,7 +31,9 @@ export interface MetricsBatch {
   proba?: Float32Array | Float64Array;
 }
 
-export type MetricsResult = Pick<MetricsReport, 'metrics' | 'per_class' | 'confusion_matrix' | 'curves'> & { rows: number };
+export type MetricsResult = Pick<MetricsReport, 'metrics' | 'per_class' | 'confusion_matrix' | 'curves'> & {
+  rows: number;
+};
 
 type Columns =
   | { kind: 'labels'; yTrue: GrowableArray<Int32Array>; yPred: GrowableArray<Int32Array> }
@@ -63,7 +65,9 @@ export class MetricsAccumulator {
       );
     }
     if (classes.length < 2) {
-      throw new UserError(`a ${task} evaluation needs at least 2 classes, got ${classes.length} (${classes.join(', ')})`);
+      throw new UserError(
+        `a ${task} evaluation needs at least 2 classes, got ${classes.length} (${classes.join(', ')})`,
+      );
     }
     this.columns = { kind: 'labels', yTrue: int32s(), yPred: int32s() };
   }
@@ -127,7 +131,9 @@ export class MetricsAccumulator {
     const yPred = decodeArray(state.y_pred, 'y_pred', source);
     const proba = state.proba ? decodeArray(state.proba, 'proba', source) : undefined;
     if (yTrue.length !== state.rows || yPred.length !== state.rows) {
-      throw new UserError(`${source}: "rows" is ${state.rows} but y_true / y_pred hold ${yTrue.length} / ${yPred.length}`);
+      throw new UserError(
+        `${source}: "rows" is ${state.rows} but y_true / y_pred hold ${yTrue.length} / ${yPred.length}`,
+      );
     }
     if (yTrue instanceof Float32Array || yPred instanceof Float32Array || proba instanceof Int32Array) {
       throw new UserError(`${source}: unexpected dtype for y_true, y_pred or proba; regenerate the file with cairn`);
@@ -150,7 +156,9 @@ export class MetricsAccumulator {
       const values = regressionMetrics(this.columns.yTrue.view(), this.columns.yPred.view());
       return { rows, metrics: ordered('regression', values as unknown as Record<string, number | null>) };
     }
-    const proba: StoredProba | undefined = this.proba ? { values: this.proba.values.view(), dtype: this.proba.dtype } : undefined;
+    const proba: StoredProba | undefined = this.proba
+      ? { values: this.proba.values.view(), dtype: this.proba.dtype }
+      : undefined;
     const compute = this.task === 'binary' ? binaryResult : multiclassResult;
     const result = compute(this.classes, this.columns.yTrue.view(), this.columns.yPred.view(), proba);
     return { rows, ...result, metrics: ordered(this.task, result.metrics) };
@@ -166,7 +174,14 @@ export class MetricsAccumulator {
   resampleScorer(): (indices: Int32Array) => Record<string, number | null> {
     if (this.columns.kind === 'targets') {
       const { yTrue, yPred } = { yTrue: this.columns.yTrue.view(), yPred: this.columns.yPred.view() };
-      return (indices) => ordered('regression', regressionMetrics(gather(yTrue, indices, 1), gather(yPred, indices, 1)) as unknown as Record<string, number | null>);
+      return (indices) =>
+        ordered(
+          'regression',
+          regressionMetrics(gather(yTrue, indices, 1), gather(yPred, indices, 1)) as unknown as Record<
+            string,
+            number | null
+          >,
+        );
     }
     const task = this.task;
     const classes = this.classes;
@@ -180,7 +195,8 @@ export class MetricsAccumulator {
     // sklearn gives no score metric then anyway.
     const rank = stored !== undefined && rows * width <= RANKED_CELLS_MAX && stored.values.every(Number.isFinite);
     // Rows that pass roc_auc_ovr's checks pass them in any resample: check once, not per resample.
-    const rowsChecked = task === 'multiclass' && stored !== undefined && probabilityRows(stored.values, rows, width, stored.dtype);
+    const rowsChecked =
+      task === 'multiclass' && stored !== undefined && probabilityRows(stored.values, rows, width, stored.dtype);
     const rankings = new Map<number, ScoreRanking>();
     const rankingOf = (c: number) => {
       let ranking = rankings.get(c);
@@ -190,9 +206,16 @@ export class MetricsAccumulator {
     const scratch = rank ? new Int32Array(rows) : undefined;
     return (indices) => {
       const thresholds = rank ? (c: number) => resampledThresholdCounts(rankingOf(c), indices, scratch!) : undefined;
-      const proba: StoredProba | undefined = stored && { values: gather(stored.values, indices, width), dtype: stored.dtype };
+      const proba: StoredProba | undefined = stored && {
+        values: gather(stored.values, indices, width),
+        dtype: stored.dtype,
+      };
       const score = task === 'binary' ? binaryResult : multiclassResult;
-      const result = score(classes, gather(yTrue, indices, 1), gather(yPred, indices, 1), proba, { curves: false, thresholds, rowsChecked });
+      const result = score(classes, gather(yTrue, indices, 1), gather(yPred, indices, 1), proba, {
+        curves: false,
+        thresholds,
+        rowsChecked,
+      });
       const scores = ordered(task, result.metrics);
       result.per_class.forEach((item, i) => (scores[classF1Key(i)] = item.f1));
       return scores;
@@ -204,7 +227,9 @@ export class MetricsAccumulator {
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
       if (!(Number.isInteger(value) && value >= 0 && value < k)) {
-        throw new RangeError(`${name}[${i}] is ${value}, not a class index 0..${k - 1} into [${this.classes.join(', ')}]`);
+        throw new RangeError(
+          `${name}[${i}] is ${value}, not a class index 0..${k - 1} into [${this.classes.join(', ')}]`,
+        );
       }
     }
   }
@@ -257,7 +282,8 @@ export function classF1Key(index: number): string {
 /** Rows x classes up to which the bootstrap keeps score rankings (14 bytes each: about 140 MB). */
 const RANKED_CELLS_MAX = 10_000_000;
 
-const dtypeOf = (values: Float32Array | Float64Array): ProbaDtype => (values instanceof Float32Array ? 'float32' : 'float64');
+const dtypeOf = (values: Float32Array | Float64Array): ProbaDtype =>
+  values instanceof Float32Array ? 'float32' : 'float64';
 
 /**
  * METRIC_NAMES order, every name present. A non-finite value (sklearn can return inf, e.g. MAPE

@@ -10,7 +10,11 @@ import { METRICS_SCHEMA } from './types.ts';
  */
 const count = z.number().int().nonnegative();
 const curve = z.looseObject({ x: z.array(z.number()), y: z.array(z.number()) });
-const tensor = z.looseObject({ name: z.string(), type: z.string(), shape: z.array(z.union([z.number(), z.string(), z.null()])) });
+const tensor = z.looseObject({
+  name: z.string(),
+  type: z.string(),
+  shape: z.array(z.union([z.number(), z.string(), z.null()])),
+});
 
 export const metricsReportSchema = z.looseObject({
   schema: z.literal(METRICS_SCHEMA),
@@ -20,13 +24,43 @@ export const metricsReportSchema = z.looseObject({
   metrics: z.record(z.string(), z.number().nullable()),
   intervals: z.record(z.string(), z.tuple([z.number(), z.number()])).optional(),
   bootstrap: z.looseObject({ resamples: count, seed: z.number().int(), confidence: z.number().gt(0).lt(1) }).optional(),
-  per_class: z.array(z.looseObject({ label: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), f1_interval: z.tuple([z.number(), z.number()]).optional(), support: count })).optional(),
+  per_class: z
+    .array(
+      z.looseObject({
+        label: z.string(),
+        precision: z.number(),
+        recall: z.number(),
+        f1: z.number(),
+        f1_interval: z.tuple([z.number(), z.number()]).optional(),
+        support: count,
+      }),
+    )
+    .optional(),
   confusion_matrix: z.looseObject({ labels: z.array(z.string()), matrix: z.array(z.array(count)) }).optional(),
   curves: z.looseObject({ roc: curve.optional(), pr: curve.optional() }).optional(),
-  latency: z.looseObject({ batch_size: count, batches: count.optional(), rows_per_s: z.number(), p50_ms: z.number().optional(), p95_ms: z.number().optional(), p99_ms: z.number().optional() }).optional(),
+  latency: z
+    .looseObject({
+      batch_size: count,
+      batches: count.optional(),
+      rows_per_s: z.number(),
+      p50_ms: z.number().optional(),
+      p95_ms: z.number().optional(),
+      p99_ms: z.number().optional(),
+    })
+    .optional(),
   runtime: z.looseObject({ onnxruntime: z.string(), execution_provider: z.string() }).optional(),
-  model: z.looseObject({ path: z.string(), sha256: z.string(), inputs: z.array(tensor), outputs: z.array(tensor) }).optional(),
-  data: z.looseObject({ path: z.string(), sha256: z.string(), rows: count, target: z.string().optional(), features: z.array(z.string()).optional() }).optional(),
+  model: z
+    .looseObject({ path: z.string(), sha256: z.string(), inputs: z.array(tensor), outputs: z.array(tensor) })
+    .optional(),
+  data: z
+    .looseObject({
+      path: z.string(),
+      sha256: z.string(),
+      rows: count,
+      target: z.string().optional(),
+      features: z.array(z.string()).optional(),
+    })
+    .optional(),
   decision: z
     .discriminatedUnion('rule', [
       z.looseObject({ rule: z.literal('threshold'), threshold: z.number() }),
@@ -59,5 +93,7 @@ export const metricsReportSchema = z.looseObject({
 export function metricsReportProblems(value: unknown, max = 3): string[] {
   const parsed = metricsReportSchema.safeParse(value);
   if (parsed.success) return [];
-  return parsed.error.issues.slice(0, max).map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`);
+  return parsed.error.issues
+    .slice(0, max)
+    .map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`);
 }

@@ -6,7 +6,17 @@ export const METRICS_SCHEMA = 'cairn.metrics/v1';
 
 /** Higher is better unless listed in LOWER_IS_BETTER. */
 export const METRIC_NAMES: Record<Task, readonly string[]> = {
-  binary: ['accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision', 'log_loss', 'brier_score'],
+  binary: [
+    'accuracy',
+    'balanced_accuracy',
+    'precision',
+    'recall',
+    'f1',
+    'roc_auc',
+    'average_precision',
+    'log_loss',
+    'brier_score',
+  ],
   multiclass: ['accuracy', 'f1_macro', 'f1_weighted', 'precision_macro', 'recall_macro', 'log_loss', 'roc_auc_ovr'],
   regression: ['mae', 'mse', 'rmse', 'r2', 'mape'],
 };

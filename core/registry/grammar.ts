@@ -59,17 +59,24 @@ export function folderProblem(folder: string): string | undefined {
   const bad = /[^a-zA-Z0-9\-_./]/.exec(folder);
   if (bad) {
     const code = bad[0].charCodeAt(0);
-    const shown = code <= 0x20 || code === 0x7f ? `the character U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `"${bad[0]}"`;
+    const shown =
+      code <= 0x20 || code === 0x7f
+        ? `the character U+${code.toString(16).toUpperCase().padStart(4, '0')}`
+        : `"${bad[0]}"`;
     return `the folder ${JSON.stringify(folder).replace(/\x7f/g, '\\u007f')} holds ${shown}; a folder uses letters, digits, "-", "_", "." and "/" (git refuses control characters, space, ~ ^ : ? * [ \\ and @{ in tags)`;
   }
   const parts = folder.split('/');
-  const why =
-    parts.some((part) => part === '') ? 'has an empty part ("//", or a leading or trailing "/")'
-    : folder.includes('..') ? 'holds ".."'
-    : parts.some((part) => part.startsWith('.')) ? 'has a part that starts with "."'
-    : parts.some((part) => part.endsWith('.lock')) ? 'has a part that ends with ".lock"'
-    : folder.endsWith('.') ? 'ends with "."'
-    : undefined;
+  const why = parts.some((part) => part === '')
+    ? 'has an empty part ("//", or a leading or trailing "/")'
+    : folder.includes('..')
+      ? 'holds ".."'
+      : parts.some((part) => part.startsWith('.'))
+        ? 'has a part that starts with "."'
+        : parts.some((part) => part.endsWith('.lock'))
+          ? 'has a part that ends with ".lock"'
+          : folder.endsWith('.')
+            ? 'ends with "."'
+            : undefined;
   return why && `the folder "${folder}" ${why}, which git check-ref-format refuses`;
 }
 
@@ -115,13 +122,17 @@ function explain(tag: string): string {
   const name = tag.slice(0, cut);
   const refused = name.includes('=') ? refProblem(name) : undefined;
   if (refused) return refused;
-  if (!FULLNAME_IN_TAG_RE.test(name)) return `"${name}" is not a model name; names use ${NAME_RULE} (dir=name for a monorepo model)`;
+  if (!FULLNAME_IN_TAG_RE.test(name))
+    return `"${name}" is not a model name; names use ${NAME_RULE} (dir=name for a monorepo model)`;
   const [head, ...counters] = tag.slice(cut + 1).split('#');
   const counterProblem =
-    counters.length > 1 || (counters.length === 1 && !/^[0-9]+$/.test(counters[0])) ? 'only one "#N" counter, a whole number, may end a tag' : undefined;
+    counters.length > 1 || (counters.length === 1 && !/^[0-9]+$/.test(counters[0]))
+      ? 'only one "#N" counter, a whole number, may end a tag'
+      : undefined;
   const body = head.endsWith('!') ? head.slice(0, -1) : head;
   if (tag[cut] === '@') {
-    if (body !== 'deprecated' && !VERSION_RE.test(body)) return `"${body}" is not a version; versions are "v" and a semantic version such as v1.2.0`;
+    if (body !== 'deprecated' && !VERSION_RE.test(body))
+      return `"${body}" is not a version; versions are "v" and a semantic version such as v1.2.0`;
     if (body === 'deprecated' && head.endsWith('!')) return 'a deprecation cannot be cancelled with "!"';
     return counterProblem ?? 'a tag holds either a version (@) or a stage (#), not both';
   }
@@ -141,8 +152,10 @@ export function parseTag(tag: string): ParsedTag {
   if (groups.special === 'created') throw new InvalidTagError(tag, '"@created" is reserved and records nothing');
   const name = modelNameFromTag(groups.name);
   const number = groups.number === undefined ? {} : { number: Number(groups.number) };
-  if (groups.version) return { name, event: groups.cancel ? 'deregistration' : 'registration', version: groups.version, ...number };
-  if (groups.stage) return { name, event: groups.cancel ? 'unassignment' : 'assignment', stage: groups.stage, ...number };
+  if (groups.version)
+    return { name, event: groups.cancel ? 'deregistration' : 'registration', version: groups.version, ...number };
+  if (groups.stage)
+    return { name, event: groups.cancel ? 'unassignment' : 'assignment', stage: groups.stage, ...number };
   return { name, event: 'deprecation', ...number };
 }
 
@@ -168,7 +181,9 @@ export function checkModelName(name: string): string {
   if (refused) throw new UserError(`invalid model name ${JSON.stringify(name)}: ${refused}.`);
   if (FULLNAME_RE.test(name)) return name;
   const hint = name.includes('=') ? '; write a monorepo model as dir:name (tags write it dir=name)' : '';
-  throw new UserError(`invalid model name ${JSON.stringify(name)}: use ${NAME_RULE}, optionally after a folder and ":" (dir:name)${hint}.`);
+  throw new UserError(
+    `invalid model name ${JSON.stringify(name)}: use ${NAME_RULE}, optionally after a folder and ":" (dir:name)${hint}.`,
+  );
 }
 
 /** Checks a stage name (GTO's name grammar, no folder prefix). */

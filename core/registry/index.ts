@@ -31,7 +31,15 @@ export {
   parseTag,
   tagFromRef,
 } from './grammar.ts';
-export { BUMP_PARTS, FIRST_VERSION, bumpVersion, compareVersions, nextVersion, sortVersionsDescending, type BumpPart } from './versions.ts';
+export {
+  BUMP_PARTS,
+  FIRST_VERSION,
+  bumpVersion,
+  compareVersions,
+  nextVersion,
+  sortVersionsDescending,
+  type BumpPart,
+} from './versions.ts';
 export { registryState } from './state.ts';
 export { registryView, stagesInUse, type RegistryRow, type RegistryView } from './view.ts';
 export { findModel, findTagEvent, nextTagNumber, resolveVersion } from './lookup.ts';
@@ -46,4 +54,13 @@ export {
   type PlannedTag,
   type VersionRef,
 } from './plan.ts';
-export { applyPlannedTags, checkRepository, gitIdentity, listTagNames, readAnnotatedTags, resolveCommit, tagKind, type GitOptions } from './local-git.ts';
+export {
+  applyPlannedTags,
+  checkRepository,
+  gitIdentity,
+  listTagNames,
+  readAnnotatedTags,
+  resolveCommit,
+  tagKind,
+  type GitOptions,
+} from './local-git.ts';

@@ -23,12 +23,18 @@ class GitFailed extends Error {
 
 function git(repoDir: string, args: string[], options: GitOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd: repoDir, env: options.env, maxBuffer: 256 << 20, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (!error) return resolve(stdout);
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && !stderr) return reject(new UserError(`git is not installed, or ${repoDir} does not exist.`, { cause: error }));
-      reject(new GitFailed(args, stderr, code));
-    });
+    execFile(
+      'git',
+      args,
+      { cwd: repoDir, env: options.env, maxBuffer: 256 << 20, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' && !stderr)
+          return reject(new UserError(`git is not installed, or ${repoDir} does not exist.`, { cause: error }));
+        reject(new GitFailed(args, stderr, code));
+      },
+    );
   });
 }
 
@@ -38,12 +44,23 @@ export async function checkRepository(repoDir: string, options: GitOptions = {})
     await git(repoDir, ['rev-parse', '--git-dir'], options);
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(`${repoDir} is not a git repository; run this inside one or pass --repo DIR.`, { cause: error });
+    throw new UserError(`${repoDir} is not a git repository; run this inside one or pass --repo DIR.`, {
+      cause: error,
+    });
   }
 }
 
 // One record per tag: NUL-separated fields, the message last, then NUL and git's newline.
-const FIELDS = ['%(refname:strip=2)', '%(objecttype)', '%(*objecttype)', '%(*objectname)', '%(taggername)', '%(taggeremail)', '%(taggerdate:unix)', '%(contents)'];
+const FIELDS = [
+  '%(refname:strip=2)',
+  '%(objecttype)',
+  '%(*objecttype)',
+  '%(*objectname)',
+  '%(taggername)',
+  '%(taggeremail)',
+  '%(taggerdate:unix)',
+  '%(contents)',
+];
 
 function toIso(unixSeconds: string): string {
   return new Date(Number(unixSeconds) * 1000).toISOString().replace('.000Z', 'Z');
@@ -73,7 +90,11 @@ export async function listTagNames(repoDir: string, options: GitOptions = {}): P
 }
 
 /** `annotated`, `lightweight`, or undefined when there is no such tag. */
-export async function tagKind(repoDir: string, tag: string, options: GitOptions = {}): Promise<'annotated' | 'lightweight' | undefined> {
+export async function tagKind(
+  repoDir: string,
+  tag: string,
+  options: GitOptions = {},
+): Promise<'annotated' | 'lightweight' | undefined> {
   try {
     const type = (await git(repoDir, ['cat-file', '-t', `refs/tags/${tag}`], options)).trim();
     return type === 'tag' ? 'annotated' : 'lightweight';
@@ -87,9 +108,13 @@ export async function tagKind(repoDir: string, tag: string, options: GitOptions 
 export async function resolveCommit(repoDir: string, ref: string, options: GitOptions = {}): Promise<string> {
   await checkRepository(repoDir, options);
   try {
-    return (await git(repoDir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], options)).trim();
+    return (
+      await git(repoDir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], options)
+    ).trim();
   } catch (error) {
-    throw new UserError(`no commit "${ref}" in ${repoDir}; pass --ref with a branch, tag or commit sha that exists.`, { cause: error });
+    throw new UserError(`no commit "${ref}" in ${repoDir}; pass --ref with a branch, tag or commit sha that exists.`, {
+      cause: error,
+    });
   }
 }
 
@@ -102,17 +127,24 @@ export async function gitIdentity(repoDir: string, options: GitOptions = {}): Pr
   } catch (error) {
     if (!(error instanceof GitFailed)) throw error;
   }
-  throw new UserError('git does not know who you are; set it with git config user.name "Your Name" and git config user.email you@example.com.');
+  throw new UserError(
+    'git does not know who you are; set it with git config user.name "Your Name" and git config user.email you@example.com.',
+  );
 }
 
 /** Creates an annotated tag on the commit `ref` names and returns it as readAnnotatedTags would. */
-export async function createAnnotatedTag(repoDir: string, tag: string, options: GitOptions & { ref?: string; message: string }): Promise<AnnotatedTag> {
+export async function createAnnotatedTag(
+  repoDir: string,
+  tag: string,
+  options: GitOptions & { ref?: string; message: string },
+): Promise<AnnotatedTag> {
   const sha = await resolveCommit(repoDir, options.ref ?? 'HEAD', options);
   if ((await tagKind(repoDir, tag, options)) !== undefined) throw new UserError(`tag ${tag} already exists.`);
   try {
     await git(repoDir, ['tag', '-a', '-m', options.message, '--', tag, sha], options);
   } catch (error) {
-    if (error instanceof GitFailed) throw new UserError(`could not create tag ${tag}: ${error.stderr.trim()}`, { cause: error });
+    if (error instanceof GitFailed)
+      throw new UserError(`could not create tag ${tag}: ${error.stderr.trim()}`, { cause: error });
     throw error;
   }
   const created = (await readAnnotatedTags(repoDir, options)).find((t) => t.tag === tag);
@@ -125,16 +157,31 @@ export async function deleteTag(repoDir: string, tag: string, options: GitOption
 }
 
 /** Pushes the tags to `remote` in one atomic push when the remote supports it. */
-export async function pushTags(repoDir: string, tags: readonly string[], remote = 'origin', options: GitOptions = {}): Promise<void> {
+export async function pushTags(
+  repoDir: string,
+  tags: readonly string[],
+  remote = 'origin',
+  options: GitOptions = {},
+): Promise<void> {
   try {
-    await git(repoDir, ['push', '--atomic', '--', remote, ...tags.map((tag) => `refs/tags/${tag}:refs/tags/${tag}`)], options);
+    await git(
+      repoDir,
+      ['push', '--atomic', '--', remote, ...tags.map((tag) => `refs/tags/${tag}:refs/tags/${tag}`)],
+      options,
+    );
   } catch (error) {
-    if (error instanceof GitFailed) throw new UserError(`could not push ${tags.join(', ')} to ${remote}: ${error.stderr.trim()}`, { cause: error });
+    if (error instanceof GitFailed)
+      throw new UserError(`could not push ${tags.join(', ')} to ${remote}: ${error.stderr.trim()}`, { cause: error });
     throw error;
   }
 }
 
-export async function pushTag(repoDir: string, tag: string, remote = 'origin', options: GitOptions = {}): Promise<void> {
+export async function pushTag(
+  repoDir: string,
+  tag: string,
+  remote = 'origin',
+  options: GitOptions = {},
+): Promise<void> {
   await pushTags(repoDir, [tag], remote, options);
 }
 
@@ -149,11 +196,21 @@ export async function applyPlannedTags(
 ): Promise<AnnotatedTag[]> {
   const created: AnnotatedTag[] = [];
   try {
-    for (const { tag, sha, message } of planned) created.push(await createAnnotatedTag(repoDir, tag, { ref: sha, message, env: options.env }));
-    if (options.push && created.length > 0) await pushTags(repoDir, created.map((t) => t.tag), options.remote, options);
+    for (const { tag, sha, message } of planned)
+      created.push(await createAnnotatedTag(repoDir, tag, { ref: sha, message, env: options.env }));
+    if (options.push && created.length > 0)
+      await pushTags(
+        repoDir,
+        created.map((t) => t.tag),
+        options.remote,
+        options,
+      );
   } catch (error) {
     for (const { tag } of created.reverse()) await deleteTag(repoDir, tag, options).catch(() => undefined);
-    if (error instanceof UserError && created.length > 0) throw new UserError(`${error.message}\nThe tags made for this change were removed again; nothing changed.`, { cause: error });
+    if (error instanceof UserError && created.length > 0)
+      throw new UserError(`${error.message}\nThe tags made for this change were removed again; nothing changed.`, {
+        cause: error,
+      });
     throw error;
   }
   return created;

@@ -11,7 +11,8 @@ export function findModel(state: RegistryState, name: string): ModelState {
   if (Object.hasOwn(state.models, name)) return state.models[name];
   const known = Object.keys(state.models);
   throw new UserError(
-    `no model "${name}" in the registry; register a version first (cairn registry register ${name})` + (known.length > 0 ? `. Models: ${known.join(', ')}.` : '.'),
+    `no model "${name}" in the registry; register a version first (cairn registry register ${name})` +
+      (known.length > 0 ? `. Models: ${known.join(', ')}.` : '.'),
   );
 }
 
@@ -19,7 +20,11 @@ export function findModel(state: RegistryState, name: string): ModelState {
  * The registered version a user means, by version name or by commit. Active versions are preferred;
  * a deregistered one is returned when it is the only match (callers decide whether that is allowed).
  */
-export function resolveVersion(state: RegistryState, name: string, ref: { version?: string; sha?: string }): VersionState {
+export function resolveVersion(
+  state: RegistryState,
+  name: string,
+  ref: { version?: string; sha?: string },
+): VersionState {
   const model = findModel(state, name);
   const registered = model.versions.filter((v) => isVersion(v.version));
   const pick = (matches: VersionState[]) => matches.find((v) => v.active) ?? matches[0];
@@ -28,12 +33,17 @@ export function resolveVersion(state: RegistryState, name: string, ref: { versio
     const found = pick(registered.filter((v) => v.version === ref.version));
     if (found) return found;
     const list = registered.filter((v) => v.active).map((v) => v.version);
-    throw new UserError(`${name} has no version ${ref.version}; ` + (list.length > 0 ? `its active versions: ${list.join(', ')}.` : 'it has no active version.'));
+    throw new UserError(
+      `${name} has no version ${ref.version}; ` +
+        (list.length > 0 ? `its active versions: ${list.join(', ')}.` : 'it has no active version.'),
+    );
   }
   if (ref.sha !== undefined) {
     const found = pick(registered.filter((v) => v.sha === ref.sha));
     if (found) return found;
-    throw new UserError(`commit ${short(ref.sha)} has no registered version of ${name}; name a version instead, or register this commit first.`);
+    throw new UserError(
+      `commit ${short(ref.sha)} has no registered version of ${name}; name a version instead, or register this commit first.`,
+    );
   }
   throw new UserError('name the version (vX.Y.Z) or the commit.');
 }

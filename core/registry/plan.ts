@@ -8,7 +8,15 @@
 import { UserError } from '../errors.ts';
 import { checkModelName, checkStageName, checkVersion, formatTag, isVersion } from './grammar.ts';
 import { findModel, nextTagNumber, resolveVersion } from './lookup.ts';
-import type { Assignment, HistoryEntry, ModelState, ParsedTag, RegistryState, Registration, VersionState } from './types.ts';
+import type {
+  Assignment,
+  HistoryEntry,
+  ModelState,
+  ParsedTag,
+  RegistryState,
+  Registration,
+  VersionState,
+} from './types.ts';
 import { nextVersion, type BumpPart } from './versions.ts';
 
 export interface PlanContext {
@@ -49,13 +57,16 @@ function tagName(event: ParsedTag, taken: ReadonlySet<string>, numbered: boolean
 }
 
 function oneOf(ref: VersionRef): void {
-  if ((ref.version === undefined) === (ref.sha === undefined)) throw new UserError('name the version with --version vX.Y.Z or the commit with --ref REV (one of them, not both).');
+  if ((ref.version === undefined) === (ref.sha === undefined))
+    throw new UserError('name the version with --version vX.Y.Z or the commit with --ref REV (one of them, not both).');
 }
 
 function checkAllowedStage(stage: string, allowed: readonly string[] | undefined): void {
   checkStageName(stage);
   if (allowed && allowed.length > 0 && !allowed.includes(stage)) {
-    throw new UserError(`stage "${stage}" is not one of the stages in .github/cairn.yml (${allowed.join(', ')}); add it under stages: or use one of those.`);
+    throw new UserError(
+      `stage "${stage}" is not one of the stages in .github/cairn.yml (${allowed.join(', ')}); add it under stages: or use one of those.`,
+    );
   }
 }
 
@@ -65,7 +76,9 @@ function modelOrUndefined(state: RegistryState, name: string): ModelState | unde
 
 /** The assignment that keeps `version` in `stage`, if it is in it (it may not hold it: a newer assignment may). */
 export function standingAssignment(model: ModelState, version: VersionState, stage: string): HistoryEntry | undefined {
-  const events = model.history.filter((h) => h.stage === stage && h.sha === version.sha && h.version === version.version);
+  const events = model.history.filter(
+    (h) => h.stage === stage && h.sha === version.sha && h.version === version.version,
+  );
   const last = (kind: string) => events.filter((h) => h.event === kind).at(-1);
   const assigned = last('assignment');
   const unassigned = last('unassignment');
@@ -73,28 +86,42 @@ export function standingAssignment(model: ModelState, version: VersionState, sta
 }
 
 /** `register NAME [--version V | --bump PART] [--ref REV]`. */
-export function planRegistration(context: PlanContext, request: { name: string; sha: string; version?: string; bump?: BumpPart }, taken = new Set(context.tagNames)): PlannedTag<Registration>[] {
+export function planRegistration(
+  context: PlanContext,
+  request: { name: string; sha: string; version?: string; bump?: BumpPart },
+  taken = new Set(context.tagNames),
+): PlannedTag<Registration>[] {
   const { name, sha } = request;
   checkModelName(name);
-  if (request.version !== undefined && request.bump !== undefined) throw new UserError('pass --version or --bump, not both.');
+  if (request.version !== undefined && request.bump !== undefined)
+    throw new UserError('pass --version or --bump, not both.');
   const model = modelOrUndefined(context.state, name);
   const atCommit = model?.versions.find((v) => isVersion(v.version) && v.sha === sha);
   let version = request.version === undefined ? undefined : checkVersion(request.version);
   if (atCommit?.active) {
-    throw new UserError(`commit ${short(sha)} is already ${name} ${atCommit.version}; a commit holds one version of a model. Register another commit, or deregister ${atCommit.version} first.`);
+    throw new UserError(
+      `commit ${short(sha)} is already ${name} ${atCommit.version}; a commit holds one version of a model. Register another commit, or deregister ${atCommit.version} first.`,
+    );
   }
   if (atCommit) {
     // GTO ties a commit to the version it once had: registering it again means that version.
     if ((version !== undefined && version !== atCommit.version) || request.bump !== undefined) {
-      throw new UserError(`commit ${short(sha)} was ${name} ${atCommit.version} (deregistered since); it can only be registered again as ${atCommit.version}.`);
+      throw new UserError(
+        `commit ${short(sha)} was ${name} ${atCommit.version} (deregistered since); it can only be registered again as ${atCommit.version}.`,
+      );
     }
     version = atCommit.version;
   }
   version ??= nextVersion(model?.latest, request.bump);
   const elsewhere = model?.versions.find((v) => v.version === version && v.sha !== sha);
   if (elsewhere) {
-    const how = request.version === undefined ? `the next version after ${model?.latest ?? 'none'} is ${version}, but it` : `${version}`;
-    throw new UserError(`${name}: ${how} already exists at commit ${short(elsewhere.sha)}${elsewhere.active ? '' : ' (deregistered)'}; versions are never reused. Pass --version with a new version.`);
+    const how =
+      request.version === undefined
+        ? `the next version after ${model?.latest ?? 'none'} is ${version}, but it`
+        : `${version}`;
+    throw new UserError(
+      `${name}: ${how} already exists at commit ${short(elsewhere.sha)}${elsewhere.active ? '' : ' (deregistered)'}; versions are never reused. Pass --version with a new version.`,
+    );
   }
   const event: Registration = { name, event: 'registration', version };
   return [{ tag: tagName(event, taken, false), sha, message: message(`Register ${name} ${version}`, context), event }];
@@ -127,8 +154,12 @@ export function planAssignment(
   let version: VersionState | undefined;
   const model = modelOrUndefined(context.state, name);
   if (request.version !== undefined) version = resolveVersion(context.state, name, request);
-  else version = model?.versions.find((v) => isVersion(v.version) && v.sha === request.sha && v.active) ?? model?.versions.find((v) => isVersion(v.version) && v.sha === request.sha);
-  if (version && !version.active) throw new UserError(`${name} ${version.version} is deregistered; register it again before assigning a stage.`);
+  else
+    version =
+      model?.versions.find((v) => isVersion(v.version) && v.sha === request.sha && v.active) ??
+      model?.versions.find((v) => isVersion(v.version) && v.sha === request.sha);
+  if (version && !version.active)
+    throw new UserError(`${name} ${version.version} is deregistered; register it again before assigning a stage.`);
   let versionName: string;
   if (!version) {
     const [registration] = planRegistration(context, { name, sha: request.sha! }, taken);
@@ -138,7 +169,11 @@ export function planAssignment(
   } else {
     versionName = version.version;
     if (model) {
-      if (model.stages[stage]?.version === version.version && model.stages[stage]?.sha === version.sha && !request.force) {
+      if (
+        model.stages[stage]?.version === version.version &&
+        model.stages[stage]?.sha === version.sha &&
+        !request.force
+      ) {
         throw new UserError(`${name} ${version.version} already holds ${stage}.`);
       }
       const standing = standingAssignment(model, version, stage);
@@ -160,23 +195,37 @@ export function planAssignment(
 }
 
 /** `unassign NAME STAGE --version V | --ref REV`. */
-export function planUnassignment(context: PlanContext, request: { name: string; stage: string; allowedStages?: readonly string[] } & VersionRef): PlannedTag[] {
+export function planUnassignment(
+  context: PlanContext,
+  request: { name: string; stage: string; allowedStages?: readonly string[] } & VersionRef,
+): PlannedTag[] {
   const { name, stage } = request;
   checkAllowedStage(stage, request.allowedStages);
   oneOf(request);
   const version = resolveVersion(context.state, name, request);
   const model = findModel(context.state, name);
-  if (!standingAssignment(model, version, stage)) throw new UserError(`${name} ${version.version} is not in stage ${stage}; nothing to unassign.`);
+  if (!standingAssignment(model, version, stage))
+    throw new UserError(`${name} ${version.version} is not in stage ${stage}; nothing to unassign.`);
   const tag = tagName({ name, event: 'unassignment', stage }, new Set(context.tagNames), true);
   const event: ParsedTag = { name, event: 'unassignment', stage, version: version.version };
-  return [{ tag, sha: version.sha, message: message(`Unassign ${name} ${version.version} from ${stage}`, context), event }];
+  return [
+    { tag, sha: version.sha, message: message(`Unassign ${name} ${version.version} from ${stage}`, context), event },
+  ];
 }
 
 /** `deprecate NAME`: tags the commit of the model's newest event, as GTO does, unless a commit is given. */
 export function planDeprecation(context: PlanContext, request: { name: string; sha?: string }): PlannedTag[] {
   const model = findModel(context.state, request.name);
-  if (model.deprecated) throw new UserError(`${request.name} is already deprecated; registering or assigning a version brings it back.`);
+  if (model.deprecated)
+    throw new UserError(`${request.name} is already deprecated; registering or assigning a version brings it back.`);
   const sha = request.sha ?? model.history.at(-1)!.sha;
   const event: ParsedTag = { name: request.name, event: 'deprecation' };
-  return [{ tag: tagName(event, new Set(context.tagNames), false), sha, message: message(`Deprecate ${request.name}`, context), event }];
+  return [
+    {
+      tag: tagName(event, new Set(context.tagNames), false),
+      sha,
+      message: message(`Deprecate ${request.name}`, context),
+      event,
+    },
+  ];
 }

@@ -16,7 +16,20 @@
  * - A model is deprecated while a deprecation is its newest event; any later tag brings it back.
  */
 import { isVersion, parseTag } from './grammar.ts';
-import type { AnnotatedTag, Assignment, Deregistration, HistoryEntry, ModelState, ParsedTag, Registration, RegistryEvent, RegistryState, StageHolder, Unassignment, VersionState } from './types.ts';
+import type {
+  AnnotatedTag,
+  Assignment,
+  Deregistration,
+  HistoryEntry,
+  ModelState,
+  ParsedTag,
+  Registration,
+  RegistryEvent,
+  RegistryState,
+  StageHolder,
+  Unassignment,
+  VersionState,
+} from './types.ts';
 import { sortVersionsDescending } from './versions.ts';
 
 interface TagEvent<Parsed extends ParsedTag = ParsedTag> {
@@ -28,7 +41,10 @@ interface TagEvent<Parsed extends ParsedTag = ParsedTag> {
 }
 
 /** Narrows a tag event by what its tag records (TypeScript does not narrow an object by its property's property). */
-function isEventOf<Kind extends RegistryEvent>(event: TagEvent, ...kinds: Kind[]): event is TagEvent<Extract<ParsedTag, { event: Kind }>> {
+function isEventOf<Kind extends RegistryEvent>(
+  event: TagEvent,
+  ...kinds: Kind[]
+): event is TagEvent<Extract<ParsedTag, { event: Kind }>> {
   return (kinds as RegistryEvent[]).includes(event.parsed.event);
 }
 
@@ -48,10 +64,19 @@ interface VersionRecord {
 }
 
 // GTO's event priorities, which order same-second events in a model's history.
-const PRIORITY: Record<RegistryEvent, number> = { deprecation: 2, registration: 3, deregistration: 4, assignment: 5, unassignment: 6 };
+const PRIORITY: Record<RegistryEvent, number> = {
+  deprecation: 2,
+  registration: 3,
+  deregistration: 4,
+  assignment: 5,
+  unassignment: 6,
+};
 
 const newest = (events: readonly TagEvent[]): TagEvent | undefined =>
-  events.reduce<TagEvent | undefined>((best, e) => (!best || e.time > best.time || (e.time === best.time && e.seq > best.seq) ? e : best), undefined);
+  events.reduce<TagEvent | undefined>(
+    (best, e) => (!best || e.time > best.time || (e.time === best.time && e.seq > best.seq) ? e : best),
+    undefined,
+  );
 
 /** An addition (registration, assignment) stands only when strictly newer than the newest cancellation. */
 const standsAgainst = (additions: readonly TagEvent[], cancellations: readonly TagEvent[]): boolean => {
@@ -91,7 +116,12 @@ function readEvents(tags: readonly AnnotatedTag[]): TagEvent[] {
     if (reading) events.push({ parsed: reading.parsed, source, time: reading.time, seq: 0 });
   }
   // Tagger dates have one-second resolution; within a second the #N counter, then the name, decide.
-  events.sort((a, b) => a.time - b.time || (a.parsed.number ?? 0) - (b.parsed.number ?? 0) || (a.source.tag < b.source.tag ? -1 : a.source.tag > b.source.tag ? 1 : 0));
+  events.sort(
+    (a, b) =>
+      a.time - b.time ||
+      (a.parsed.number ?? 0) - (b.parsed.number ?? 0) ||
+      (a.source.tag < b.source.tag ? -1 : a.source.tag > b.source.tag ? 1 : 0),
+  );
   events.forEach((event, seq) => (event.seq = seq));
   return events;
 }
@@ -112,7 +142,14 @@ class ModelBuilder {
     const key = `${version}@${event.source.sha}`;
     let record = this.explicitByKey.get(key);
     if (!record) {
-      record = { version, sha: event.source.sha, explicit: true, registrations: [], deregistrations: [], stages: new Map() };
+      record = {
+        version,
+        sha: event.source.sha,
+        explicit: true,
+        registrations: [],
+        deregistrations: [],
+        stages: new Map(),
+      };
       this.versions.push(record);
       this.explicitByKey.set(key, record);
       const atSha = this.explicitBySha.get(record.sha);
@@ -143,7 +180,10 @@ class ModelBuilder {
   /** The version registered at `sha`. GTO fails outright when there are several; we take the active, highest one. */
   private versionAt(sha: string): VersionRecord {
     const atSha = this.explicitBySha.get(sha) ?? [];
-    const candidates = atSha.length > 1 ? sortVersionsDescending(atSha, (v) => v.version).sort((a, b) => Number(isActive(b)) - Number(isActive(a))) : atSha;
+    const candidates =
+      atSha.length > 1
+        ? sortVersionsDescending(atSha, (v) => v.version).sort((a, b) => Number(isActive(b)) - Number(isActive(a)))
+        : atSha;
     if (candidates.length > 0) return candidates[0];
     let record = this.unregistered.get(sha);
     if (!record) {
@@ -184,13 +224,22 @@ class ModelBuilder {
     const holders = new Map<string, (typeof candidates)[number]>();
     for (const candidate of candidates) {
       const current = holders.get(candidate.stage);
-      const later = !current || candidate.assigned.time > current.assigned.time || (candidate.assigned.time === current.assigned.time && candidate.assigned.seq > current.assigned.seq);
+      const later =
+        !current ||
+        candidate.assigned.time > current.assigned.time ||
+        (candidate.assigned.time === current.assigned.time && candidate.assigned.seq > current.assigned.seq);
       if (later) holders.set(candidate.stage, candidate);
     }
     const stages: Record<string, StageHolder> = {};
     for (const stage of [...holders.keys()].sort()) {
       const { record, assigned } = holders.get(stage)!;
-      stages[stage] = { stage, version: record.version, sha: record.sha, tag: assigned.source.tag, at: isoOf(assigned) };
+      stages[stage] = {
+        stage,
+        version: record.version,
+        sha: record.sha,
+        tag: assigned.source.tag,
+        at: isoOf(assigned),
+      };
     }
 
     const versions = sortVersionsDescending(
@@ -201,10 +250,14 @@ class ModelBuilder {
 
     const lastDeprecation = newest(this.deprecations);
     const lastOther = newest(this.history.map((h) => h.event).filter((e) => e.parsed.event !== 'deprecation'));
-    const deprecated = lastDeprecation !== undefined && (lastOther === undefined || lastDeprecation.time > lastOther.time);
+    const deprecated =
+      lastDeprecation !== undefined && (lastOther === undefined || lastDeprecation.time > lastOther.time);
 
     const history = [...this.history]
-      .sort((a, b) => a.event.time - b.event.time || PRIORITY[a.entry.event] - PRIORITY[b.entry.event] || a.event.seq - b.event.seq)
+      .sort(
+        (a, b) =>
+          a.event.time - b.event.time || PRIORITY[a.entry.event] - PRIORITY[b.entry.event] || a.event.seq - b.event.seq,
+      )
       .map((h) => h.entry);
     return { name: this.name, deprecated, ...(latest !== undefined ? { latest } : {}), versions, stages, history };
   }
@@ -216,7 +269,9 @@ function isActive(record: VersionRecord): boolean {
 
 function toVersionState(record: VersionRecord, stages: Record<string, StageHolder>): VersionState {
   const authoring =
-    newest(record.registrations) ?? newest(record.deregistrations) ?? newest([...record.stages.values()].flatMap((s) => [...s.assignments, ...s.unassignments]))!;
+    newest(record.registrations) ??
+    newest(record.deregistrations) ??
+    newest([...record.stages.values()].flatMap((s) => [...s.assignments, ...s.unassignments]))!;
   return {
     version: record.version,
     sha: record.sha,
@@ -236,9 +291,12 @@ export function registryState(tags: readonly AnnotatedTag[]): RegistryState {
   const builders = new Map<string, ModelBuilder>();
   const builder = (name: string) => builders.get(name) ?? builders.set(name, new ModelBuilder(name)).get(name)!;
   // GTO's order: deprecations, then every registration and deregistration, then stage tags.
-  for (const event of events) if (event.parsed.event === 'deprecation') builder(event.parsed.name).addDeprecation(event);
-  for (const event of events) if (isEventOf(event, 'registration', 'deregistration')) builder(event.parsed.name).addDirect(event);
-  for (const event of events) if (isEventOf(event, 'assignment', 'unassignment')) builder(event.parsed.name).addStage(event);
+  for (const event of events)
+    if (event.parsed.event === 'deprecation') builder(event.parsed.name).addDeprecation(event);
+  for (const event of events)
+    if (isEventOf(event, 'registration', 'deregistration')) builder(event.parsed.name).addDirect(event);
+  for (const event of events)
+    if (isEventOf(event, 'assignment', 'unassignment')) builder(event.parsed.name).addStage(event);
   const models: Record<string, ModelState> = {};
   for (const name of [...builders.keys()].sort()) models[name] = builders.get(name)!.build();
   return { models };

@@ -2,7 +2,13 @@
 
 export type RegistryEvent = 'registration' | 'deregistration' | 'assignment' | 'unassignment' | 'deprecation';
 
-export const REGISTRY_EVENTS: readonly RegistryEvent[] = ['registration', 'deregistration', 'assignment', 'unassignment', 'deprecation'];
+export const REGISTRY_EVENTS: readonly RegistryEvent[] = [
+  'registration',
+  'deregistration',
+  'assignment',
+  'unassignment',
+  'deprecation',
+];
 
 /** What every registry tag's name says. `name` is in the user's form (`dir:name`, never `dir=name`). */
 interface TagEventBase {

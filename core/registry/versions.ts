@@ -36,7 +36,9 @@ export function bumpVersion(current: string, part: BumpPart): string {
 export function nextVersion(latest: string | undefined, part?: BumpPart): string {
   if (latest !== undefined) return bumpVersion(latest, part ?? 'patch');
   if (part === undefined) return FIRST_VERSION;
-  throw new UserError(`there is no registered version to bump yet; leave out --bump to register ${FIRST_VERSION}, or name one with --version.`);
+  throw new UserError(
+    `there is no registered version to bump yet; leave out --bump to register ${FIRST_VERSION}, or name one with --version.`,
+  );
 }
 
 /**

@@ -27,11 +27,16 @@ export function stagesInUse(state: RegistryState): string[] {
  * the configured stages when a config lists some; we add the other stages in use after them, so no
  * holder is hidden.
  */
-export function registryView(state: RegistryState, options: { configuredStages?: readonly string[]; deprecated?: boolean } = {}): RegistryView {
+export function registryView(
+  state: RegistryState,
+  options: { configuredStages?: readonly string[]; deprecated?: boolean } = {},
+): RegistryView {
   const configured = options.configuredStages ?? [];
   const stages = [...configured, ...stagesInUse(state).filter((stage) => !configured.includes(stage))];
   const models = Object.values(state.models).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const hiddenDeprecated = options.deprecated ? [] : models.filter((model) => model.deprecated).map((model) => model.name);
+  const hiddenDeprecated = options.deprecated
+    ? []
+    : models.filter((model) => model.deprecated).map((model) => model.name);
   const rows = models
     .filter((model) => options.deprecated || !model.deprecated)
     .map((model: ModelState): RegistryRow => ({

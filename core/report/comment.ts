@@ -52,19 +52,30 @@ export function renderComment(input: CommentInput): string {
     runDetails: true,
     fold: true,
   };
-  const first: Detail = { ...full, classLimit: Math.min(classes, maxClasses), confusion: matrixAllowed ? (matrixFits ? 'matrix' : 'top') : 'none' };
+  const first: Detail = {
+    ...full,
+    classLimit: Math.min(classes, maxClasses),
+    confusion: matrixAllowed ? (matrixFits ? 'matrix' : 'top') : 'none',
+  };
   const ladder: Detail[] = [first];
   const step = (change: Partial<Detail>) => ladder.push({ ...ladder[ladder.length - 1], ...change });
   step({ charts: false });
   step({ confusion: matrixAllowed ? 'top' : 'none' });
   step({ card: false });
   // Halve the class table rather than jump to a handful: long class names can make each row large.
-  while (ladder[ladder.length - 1].classLimit > 5) step({ classLimit: Math.max(5, Math.floor(ladder[ladder.length - 1].classLimit / 2)) });
+  while (ladder[ladder.length - 1].classLimit > 5)
+    step({ classLimit: Math.max(5, Math.floor(ladder[ladder.length - 1].classLimit / 2)) });
   step({ confusion: 'none' });
   step({ classLimit: 0, runDetails: false });
 
   const limit = input.maxLength ?? COMMENT_MAX_CHARS;
-  const render = (detail: Detail) => compose(input, detail, { marker: input.marker, note: pointer(leftOut(input, detail, full), input.summaryUrl) });
+  const render = (detail: Detail) =>
+    compose(input, detail, { marker: input.marker, note: pointer(leftOut(input, detail, full), input.summaryUrl) });
   const where = input.summaryUrl ? `[job summary](${input.summaryUrl})` : 'job summary of this workflow run';
-  return fitToBudget(render, ladder, { limit, measure: (text) => text.length }, `_… cut here to fit a pull request comment; the ${where} has the full report._`);
+  return fitToBudget(
+    render,
+    ladder,
+    { limit, measure: (text) => text.length },
+    `_… cut here to fit a pull request comment; the ${where} has the full report._`,
+  );
 }

@@ -28,15 +28,26 @@ export interface DeploymentReviewInput {
 export const REVIEW_COMMENT_LIMIT = 60_000;
 
 export function renderDeploymentReview(input: DeploymentReviewInput): string {
-  const what = input.model && input.version ? `${code(`${input.model}@${input.version}`)} to ${code(input.environment)}` : `the deployment to ${code(input.environment)}`;
+  const what =
+    input.model && input.version
+      ? `${code(`${input.model}@${input.version}`)} to ${code(input.environment)}`
+      : `the deployment to ${code(input.environment)}`;
   const lines = [input.approved ? `✅ Cairn approves ${what}.` : `❌ Cairn rejects ${what}.`];
   if (input.reasons.length > 0) lines.push('', ...input.reasons.map((reason) => `- ${inertLines(reason)}`));
   if (input.gate) lines.push('', renderGateSection(input.gate));
   if (input.report) {
-    const labels = input.baseline ? { current: input.version ?? 'this version', baseline: `${input.baseline.version} (now in ${input.stage ?? input.environment})` } : { current: input.version ?? 'this version' };
+    const labels = input.baseline
+      ? {
+          current: input.version ?? 'this version',
+          baseline: `${input.baseline.version} (now in ${input.stage ?? input.environment})`,
+        }
+      : { current: input.version ?? 'this version' };
     lines.push('', renderMetricTable(input.report, input.baseline?.report, labels));
   }
-  const links = [input.cardUrl ? `[model card](${input.cardUrl})` : undefined, input.recordUrl ? `[evaluation record](${input.recordUrl})` : undefined].filter(Boolean);
+  const links = [
+    input.cardUrl ? `[model card](${input.cardUrl})` : undefined,
+    input.recordUrl ? `[evaluation record](${input.recordUrl})` : undefined,
+  ].filter(Boolean);
   if (links.length > 0) lines.push('', links.join(' · '));
   const text = lines.join('\n');
   return text.length <= REVIEW_COMMENT_LIMIT ? text : `${text.slice(0, REVIEW_COMMENT_LIMIT - 2)} …`;

@@ -48,7 +48,12 @@ function signed(value: number): string {
  * interval) is ⚪: a change that size happens between two samples of the same model. Missing on
  * either side gives `n/a`.
  */
-export function formatChange(metric: string, current: number | null | undefined, baseline: number | null | undefined, noise?: readonly [number, number]): string {
+export function formatChange(
+  metric: string,
+  current: number | null | undefined,
+  baseline: number | null | undefined,
+  noise?: readonly [number, number],
+): string {
   if (current === null || current === undefined || baseline === null || baseline === undefined) return MISSING;
   if (!Number.isFinite(current) || !Number.isFinite(baseline)) return MISSING;
   const delta = current - baseline;

@@ -13,7 +13,8 @@ export function headline(report: MetricsReport, baseline?: MetricsReport): strin
     const value = report.metrics[name];
     if (typeof value !== 'number') return `${name} n/a`;
     const before = baseline?.metrics[name];
-    const delta = typeof before === 'number' ? ` (${value - before >= 0 ? '+' : ''}${(value - before).toFixed(4)})` : '';
+    const delta =
+      typeof before === 'number' ? ` (${value - before >= 0 ? '+' : ''}${(value - before).toFixed(4)})` : '';
     return `${name} ${value.toFixed(4)}${delta}`;
   });
   const verdict = report.gate ? ` — gate ${report.gate.passed ? 'passed' : 'failed'}` : '';

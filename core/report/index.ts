@@ -12,7 +12,14 @@ export type { ModelCardInput } from './model-card.ts';
 export type { CommentOptions, ReportInput } from './compose.ts';
 export type { ColumnLabels } from './metric-table.ts';
 export { renderMetricTable, renderGateSection, verdictOf } from './metric-table.ts';
-export { renderRegistryView, renderModelsTable, readDeploymentsSeen, recordDeployment, REGISTRY_ISSUE_MARKER, REGISTRY_ISSUE_TITLE } from './registry-view.ts';
+export {
+  renderRegistryView,
+  renderModelsTable,
+  readDeploymentsSeen,
+  recordDeployment,
+  REGISTRY_ISSUE_MARKER,
+  REGISTRY_ISSUE_TITLE,
+} from './registry-view.ts';
 export type { DeploymentSeen, NotHonouredTag, RegistryViewInput } from './registry-view.ts';
 export { renderReleaseNotes } from './release-notes.ts';
 export type { ReleaseNotesInput } from './release-notes.ts';

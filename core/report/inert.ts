@@ -89,7 +89,12 @@ export function codeCell(text: string): string {
  * and dead. For URLs from payloads and records, such as a deployment status's `target_url`, which
  * anyone with `deployments: write` sets. `asCode` is `codeCell` inside a table.
  */
-export function repoLink(label: string, url: string, repoUrl: string | undefined, asCode: (text: string) => string = code): string {
+export function repoLink(
+  label: string,
+  url: string,
+  repoUrl: string | undefined,
+  asCode: (text: string) => string = code,
+): string {
   return repoUrl && isRepoPage(url, repoUrl) ? `[${inert(label)}](${url})` : asCode(url);
 }
 

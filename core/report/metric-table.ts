@@ -1,5 +1,16 @@
 import type { GateResult, MetricsReport } from '../metrics/index.ts';
-import { code, codeCell, inert, formatChange, formatCount, formatNumber, isLowerBetter, MARK, shortHash, table } from './format.ts';
+import {
+  code,
+  codeCell,
+  inert,
+  formatChange,
+  formatCount,
+  formatNumber,
+  isLowerBetter,
+  MARK,
+  shortHash,
+  table,
+} from './format.ts';
 import { metricsToShow } from './internal/metric-labels.ts';
 
 export interface ColumnLabels {
@@ -16,7 +27,9 @@ export function describeBaseline(baseline: MetricsReport): string {
   if (ref && sha) return `${ref} (${sha})`;
   if (ref || sha) return (ref ?? sha) as string;
   // Without git facts the model file is the best identity a reader can check.
-  return baseline.model ? `the baseline model ${code(baseline.model.path)} (${code(shortHash(baseline.model.sha256))})` : 'the baseline';
+  return baseline.model
+    ? `the baseline model ${code(baseline.model.path)} (${code(shortHash(baseline.model.sha256))})`
+    : 'the baseline';
 }
 
 /**
@@ -47,7 +60,9 @@ export function renderMetricTable(report: MetricsReport, baseline?: MetricsRepor
   const legend = [
     baseline ? `${MARK.better} better · ${MARK.worse} worse than the baseline` : undefined,
     lower.length > 0 ? '↓ lower is better' : undefined,
-    names.some((name) => report.metrics[name] === null) ? 'n/a: undefined for this data (as in scikit-learn)' : undefined,
+    names.some((name) => report.metrics[name] === null)
+      ? 'n/a: undefined for this data (as in scikit-learn)'
+      : undefined,
   ].filter(Boolean);
   const noise = baseline ? `\n\n<sub>${noiseRule(baseline)}</sub>` : '';
   return legend.length > 0 ? `${rendered}\n\n<sub>${legend.join(' · ')}</sub>${noise}` : `${rendered}${noise}`;
@@ -56,7 +71,8 @@ export function renderMetricTable(report: MetricsReport, baseline?: MetricsRepor
 /** The one line that says how a change is told from noise. */
 export function noiseRule(baseline: MetricsReport): string {
   const how = baseline.bootstrap;
-  if (!baseline.intervals || !how) return `Noise: the baseline records no bootstrap intervals (an older metrics.json), so every change is marked ${MARK.better} or ${MARK.worse}.`;
+  if (!baseline.intervals || !how)
+    return `Noise: the baseline records no bootstrap intervals (an older metrics.json), so every change is marked ${MARK.better} or ${MARK.worse}.`;
   return `Noise: a change is ${MARK.better} or ${MARK.worse} only when this value lies outside the baseline's ${formatPercent(how.confidence)} bootstrap interval (${formatCount(how.resamples)} resamples of its evaluation rows, seed ${how.seed}); inside it, ${MARK.same}.`;
 }
 
@@ -71,7 +87,10 @@ export function renderRunLine(report: MetricsReport, baseline?: MetricsReport): 
   return parts.join(' · ');
 }
 
-export function verdictOf(gate: GateResult | undefined, disabled?: MetricsReport['gate_disabled']): { emoji: string; word: string } {
+export function verdictOf(
+  gate: GateResult | undefined,
+  disabled?: MetricsReport['gate_disabled'],
+): { emoji: string; word: string } {
   if (!gate) return { emoji: '📊', word: disabled ? 'evaluated (gate turned off)' : 'evaluated (no gate)' };
   return gate.passed ? { emoji: '✅', word: 'gate passed' } : { emoji: '❌', word: 'gate failed' };
 }

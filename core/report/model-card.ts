@@ -58,14 +58,20 @@ export function renderModelCard(input: ModelCardInput): string {
   }
   if (report.data?.target) details.push(`- **Target:** ${code(report.data.target)}`);
   const features = report.data?.features;
-  if (features) details.push(`- **Features** (${formatCount(features.length)}, in model input order): ${features.map(code).join(', ')}`);
+  if (features)
+    details.push(
+      `- **Features** (${formatCount(features.length)}, in model input order): ${features.map(code).join(', ')}`,
+    );
   const decision = decisionLine(report, model, `${keyPrefix}.threshold`);
   if (decision) details.push(`- **Decision threshold:** ${decision}`);
-  if (report.git) details.push(`- **Version:** commit ${code(report.git.sha)}${report.git.ref ? ` (${code(report.git.ref)})` : ''}`);
+  if (report.git)
+    details.push(`- **Version:** commit ${code(report.git.sha)}${report.git.ref ? ` (${code(report.git.ref)})` : ''}`);
   if (report.created_at) details.push(`- **Evaluated:** ${inert(report.created_at)}`);
   details.push(`- **Citation:** ${field('citation')}`, `- **Contact:** ${field('contact')}`);
 
-  const metricLines = metricsToShow(report).map((name) => `- ${code(name)}: ${METRIC_INFO[name]?.definition ?? 'custom metric'}`);
+  const metricLines = metricsToShow(report).map(
+    (name) => `- ${code(name)}: ${METRIC_INFO[name]?.definition ?? 'custom metric'}`,
+  );
   const metrics = [
     'Performance measures, computed with scikit-learn definitions:',
     '',
@@ -88,21 +94,30 @@ export function renderModelCard(input: ModelCardInput): string {
   const quantitative = [renderMetricTable(report, baseline, { current: 'this model' })];
   if (report.per_class && report.per_class.length > 0) {
     const named = (which: MetricsReport) => withClassNames(which, model?.labels);
-    quantitative.push('Per class:', renderClassTable(named(report), baseline && named(baseline), report.per_class.length));
+    quantitative.push(
+      'Per class:',
+      renderClassTable(named(report), baseline && named(baseline), report.per_class.length),
+    );
   }
   const run = renderRunDetails(report);
   if (run) quantitative.push(run);
 
   const sections: Array<[string, string]> = [
     ['Model details', details.join('\n')],
-    ['Intended use', `**Primary intended uses:** ${field('intended_use')}\n\n**Out-of-scope uses:** ${field('out_of_scope_use')}`],
+    [
+      'Intended use',
+      `**Primary intended uses:** ${field('intended_use')}\n\n**Out-of-scope uses:** ${field('out_of_scope_use')}`,
+    ],
     ['Factors', field('factors')],
     ['Metrics', metrics.join('\n')],
     ['Evaluation data', evaluation.join('\n')],
     ['Training data', field('training_data')],
     [QUANTITATIVE_ANALYSES, quantitative.join('\n\n')],
     ['Ethical considerations', field('ethical_considerations')],
-    ['Caveats and recommendations', `**Limitations:** ${field('limitations')}\n\n**Recommendations:** ${field('recommendations')}`],
+    [
+      'Caveats and recommendations',
+      `**Limitations:** ${field('limitations')}\n\n**Recommendations:** ${field('recommendations')}`,
+    ],
   ];
   return [
     ...(input.frontMatter === false ? [] : [renderFrontMatter(report, model), '']),
@@ -121,11 +136,17 @@ function decisionLine(report: MetricsReport, model: ModelConfig | undefined, key
   const names = model?.labels && measured && model.labels.length === measured.length ? model.labels : measured;
   const positive = report.task === 'binary' && names?.[1] !== undefined ? inert(names[1]) : 'the positive class';
   const decision = report.decision;
-  if (decision?.rule === 'threshold') return `${positive} when its probability is ≥ ${decision.threshold} (set by ${code(key)})`;
+  if (decision?.rule === 'threshold')
+    return `${positive} when its probability is ≥ ${decision.threshold} (set by ${code(key)})`;
   if (decision) {
-    const how = decision.rule === 'argmax' ? 'argmax: the most probable class' : "the model's own predicted label (its argmax)";
-    return report.task === 'binary' ? `${how}, ${positive} when its probability is > 0.5 (${code(key)} is not set)` : how;
+    const how =
+      decision.rule === 'argmax' ? 'argmax: the most probable class' : "the model's own predicted label (its argmax)";
+    return report.task === 'binary'
+      ? `${how}, ${positive} when its probability is > 0.5 (${code(key)} is not set)`
+      : how;
   }
   // A metrics.json from before decisions were recorded: only the config can say.
-  return model?.threshold !== undefined ? `${model.threshold} (${code(key)}; this evaluation did not record which rule it applied)` : undefined;
+  return model?.threshold !== undefined
+    ? `${model.threshold} (${code(key)}; this evaluation did not record which rule it applied)`
+    : undefined;
 }

@@ -50,8 +50,16 @@ export interface NotHonouredTag {
 
 const NOT_HONOURED_SHOWN = 20;
 
-const STATE_MARK: Record<string, string> = { success: '✅', failure: '❌', error: '❌', in_progress: '⏳', queued: '⏳', pending: '⏳', waiting: '⏸️', inactive: '💤' };
-
+const STATE_MARK: Record<string, string> = {
+  success: '✅',
+  failure: '❌',
+  error: '❌',
+  in_progress: '⏳',
+  queued: '⏳',
+  pending: '⏳',
+  waiting: '⏸️',
+  inactive: '💤',
+};
 
 function tagLink(tag: string, repoUrl: string | undefined): string {
   return repoUrl ? `[${codeCell(tag)}](${repoUrl}/releases/tag/${encodeURIComponent(tag)})` : codeCell(tag);
@@ -70,7 +78,11 @@ export function readDeploymentsSeen(body: string | null | undefined): Deployment
     if (!Array.isArray(parsed)) return [];
     return parsed.filter(
       (d): d is DeploymentSeen =>
-        typeof d === 'object' && d !== null && ['environment', 'state', 'ref', 'sha', 'at'].every((k) => typeof (d as Record<string, unknown>)[k] === 'string'),
+        typeof d === 'object' &&
+        d !== null &&
+        ['environment', 'state', 'ref', 'sha', 'at'].every(
+          (k) => typeof (d as Record<string, unknown>)[k] === 'string',
+        ),
     );
   } catch {
     return [];
@@ -79,7 +91,9 @@ export function readDeploymentsSeen(body: string | null | undefined): Deployment
 
 /** `seen` with `next` replacing the entry for its environment. */
 export function recordDeployment(seen: readonly DeploymentSeen[], next: DeploymentSeen): DeploymentSeen[] {
-  return [...seen.filter((d) => d.environment !== next.environment), next].sort((a, b) => a.environment.localeCompare(b.environment));
+  return [...seen.filter((d) => d.environment !== next.environment), next].sort((a, b) =>
+    a.environment.localeCompare(b.environment),
+  );
 }
 
 function hiddenDeployments(deployments: readonly DeploymentSeen[]): string {
@@ -95,7 +109,11 @@ function sortedModels(state: RegistryState) {
  * Models × (latest, stages): what `gto show` prints, as a markdown table under a heading. Past
  * `maxLength` characters the table is cut between rows and says how many models it leaves out.
  */
-export function renderModelsTable(state: RegistryState, configuredStages: readonly string[] = [], maxLength = Infinity): string {
+export function renderModelsTable(
+  state: RegistryState,
+  configuredStages: readonly string[] = [],
+  maxLength = Infinity,
+): string {
   const models = sortedModels(state);
   if (models.length === 0) {
     return 'No models are registered yet. Push an annotated tag such as `churn@v0.1.0`, or comment `/cairn register churn --version v0.1.0`.';
@@ -137,7 +155,12 @@ export function renderRegistryView(input: RegistryViewInput): string {
       // Set by anyone with deployments: write, and read back from the issue body: a link only into the repository.
       d.url ? repoLink('run', d.url, repoUrl, codeCell) : '',
     ]);
-    lines.push('', '## Last deployment per environment', '', table([['environment', 'state', 'ref', 'commit', 'at', ''], ...rows]));
+    lines.push(
+      '',
+      '## Last deployment per environment',
+      '',
+      table([['environment', 'state', 'ref', 'commit', 'at', ''], ...rows]),
+    );
   }
 
   for (const model of models) {
@@ -151,10 +174,18 @@ export function renderRegistryView(input: RegistryViewInput): string {
       tagLink(v.tag, repoUrl),
       inert(v.at),
     ]);
-    lines.push('', `## ${inert(model.name)}${model.deprecated ? ' (deprecated)' : ''}`, '', table([['version', 'status', 'stages', 'commit', 'tag', 'at'], ...rows]));
+    lines.push(
+      '',
+      `## ${inert(model.name)}${model.deprecated ? ' (deprecated)' : ''}`,
+      '',
+      table([['version', 'status', 'stages', 'commit', 'tag', 'at'], ...rows]),
+    );
     if (hidden > 0) {
       const releases = repoUrl ? `[releases](${repoUrl}/releases)` : 'releases';
-      lines.push('', `_${hidden} lower ${hidden === 1 ? 'version is' : 'versions are'} not listed; the ${releases} and ${code('cairn registry show --json')} have them all._`);
+      lines.push(
+        '',
+        `_${hidden} lower ${hidden === 1 ? 'version is' : 'versions are'} not listed; the ${releases} and ${code('cairn registry show --json')} have them all._`,
+      );
     }
   }
 
@@ -174,13 +205,27 @@ export function renderRegistryView(input: RegistryViewInput): string {
       codeCell(h.tag),
       h.by ? inert(h.by.replace(/\s*<[^>]*>\s*$/, '')) : '–',
     ]);
-    lines.push('', '## Recent changes', '', table([['at', 'model', 'event', 'version', 'stage', 'tag', 'by'], ...rows]));
+    lines.push(
+      '',
+      '## Recent changes',
+      '',
+      table([['at', 'model', 'event', 'version', 'stage', 'tag', 'by'], ...rows]),
+    );
   }
   const left = input.notHonoured ?? [];
   if (left.length > 0) {
     const rows = left.slice(0, NOT_HONOURED_SHOWN).map((t) => [tagLink(t.tag, repoUrl), inert(t.why)]);
-    const more = left.length > NOT_HONOURED_SHOWN ? ['', `_${left.length - NOT_HONOURED_SHOWN} more are not listed._`] : [];
-    lines.push('', '## Tags not honoured', '', '_These tags exist, but the registry above leaves them out; their `cairn registry` check says why._', '', table([['tag', 'why'], ...rows]), ...more);
+    const more =
+      left.length > NOT_HONOURED_SHOWN ? ['', `_${left.length - NOT_HONOURED_SHOWN} more are not listed._`] : [];
+    lines.push(
+      '',
+      '## Tags not honoured',
+      '',
+      '_These tags exist, but the registry above leaves them out; their `cairn registry` check says why._',
+      '',
+      table([['tag', 'why'], ...rows]),
+      ...more,
+    );
   }
   lines.push('');
   return truncateText(lines.join('\n'), ISSUE_BODY_LIMIT, '… (cut to fit a GitHub issue)');

@@ -30,7 +30,12 @@ function cardBody(report: MetricsReport, config: ModelConfig | undefined): strin
 /** A note naming the check runs that were not read as evidence; empty when there were none. */
 function ignoredNote(ignored: readonly string[] | undefined): string[] {
   if (!ignored || ignored.length === 0) return [];
-  return ['', '> [!NOTE]', ...ignored.map((line) => `> ${inert(`${line.charAt(0).toUpperCase()}${line.slice(1)}.`)}`), '> Only GitHub Actions and the apps listed in `evidence.trusted_apps` of the default branch\'s `.github/cairn.yml` leave evidence.'];
+  return [
+    '',
+    '> [!NOTE]',
+    ...ignored.map((line) => `> ${inert(`${line.charAt(0).toUpperCase()}${line.slice(1)}.`)}`),
+    "> Only GitHub Actions and the apps listed in `evidence.trusted_apps` of the default branch's `.github/cairn.yml` leave evidence.",
+  ];
 }
 
 export function renderReleaseNotes(input: ReleaseNotesInput): string {
@@ -46,6 +51,17 @@ export function renderReleaseNotes(input: ReleaseNotesInput): string {
       '',
     ].join('\n');
   }
-  const source = input.recordUrl ? `[evaluation record](${input.recordUrl})` : `evaluation record (${code(`cairn: ${model}`)} check run)`;
-  return [head, '', `Metrics and card from the ${source} on that commit.`, ...ignoredNote(input.ignored), '', renderGateSection(report.gate, report.gate_disabled), '', cardBody(report, input.config)].join('\n');
+  const source = input.recordUrl
+    ? `[evaluation record](${input.recordUrl})`
+    : `evaluation record (${code(`cairn: ${model}`)} check run)`;
+  return [
+    head,
+    '',
+    `Metrics and card from the ${source} on that commit.`,
+    ...ignoredNote(input.ignored),
+    '',
+    renderGateSection(report.gate, report.gate_disabled),
+    '',
+    cardBody(report, input.config),
+  ].join('\n');
 }

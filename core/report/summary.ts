@@ -37,14 +37,17 @@ export function renderJobSummary(input: JobSummaryInput): string {
   step({ charts: false });
   step({ confusion: input.report.confusion_matrix ? 'top' : 'none', topConfusions: 20 });
   step({ card: false });
-  while (ladder[ladder.length - 1].classLimit > 5) step({ classLimit: Math.max(5, Math.floor(ladder[ladder.length - 1].classLimit / 2)) });
+  while (ladder[ladder.length - 1].classLimit > 5)
+    step({ classLimit: Math.max(5, Math.floor(ladder[ladder.length - 1].classLimit / 2)) });
   step({ confusion: 'none' });
   step({ classLimit: 0, runDetails: false });
 
   const limit = input.maxBytes ?? JOB_SUMMARY_MAX_BYTES;
   const note = (detail: Detail) => {
     const missing = leftOut(input, detail, full);
-    return missing.length > 0 ? `> [!NOTE]\n> Shortened to fit the job summary size limit; left out: ${missing.join(', ')}. metrics.json has every number.` : undefined;
+    return missing.length > 0
+      ? `> [!NOTE]\n> Shortened to fit the job summary size limit; left out: ${missing.join(', ')}. metrics.json has every number.`
+      : undefined;
   };
   return fitToBudget(
     (detail) => compose(input, detail, { note: note(detail) }),

@@ -82,7 +82,8 @@ export class FileStore implements ObjectStore {
       }
       const size = Number(info.size);
       const start = options.range?.start ?? 0;
-      if (options.range && start >= size) throw new RangeError(`${this.uriOf(key)}: the requested byte range is past the end of the object`);
+      if (options.range && start >= size)
+        throw new RangeError(`${this.uriOf(key)}: the requested byte range is past the end of the object`);
       const end = Math.min(options.range?.end ?? size - 1, size - 1);
       if (end < start) {
         await handle.close();
@@ -106,18 +107,23 @@ export class FileStore implements ObjectStore {
       else await pipeline(body, createWriteStream(temp), { signal: options.signal });
       const written = await stat(temp);
       if (options.size !== undefined && written.size !== options.size) {
-        throw new UserError(`${this.uriOf(key)}: the body has ${written.size} bytes but ${options.size} were expected (did the file change while it was read?). Nothing was stored.`);
+        throw new UserError(
+          `${this.uriOf(key)}: the body has ${written.size} bytes but ${options.size} were expected (did the file change while it was read?). Nothing was stored.`,
+        );
       }
       if (options.ifNoneMatch === '*') {
         // link() fails if the name is taken, atomically, where rename() would replace it.
         await link(temp, path).catch((error: NodeJS.ErrnoException) => {
-          throw error.code === 'EEXIST' ? new PreconditionFailedError(this.uriOf(key), 'If-None-Match *', { cause: error }) : error;
+          throw error.code === 'EEXIST'
+            ? new PreconditionFailedError(this.uriOf(key), 'If-None-Match *', { cause: error })
+            : error;
         });
       } else if (options.ifMatch !== undefined) {
         const ifMatch = options.ifMatch;
         await withKeyLock(path, async () => {
           const current = await statFile(path);
-          if (!current || etagOf(current) !== ifMatch) throw new PreconditionFailedError(this.uriOf(key), `If-Match ${ifMatch}`);
+          if (!current || etagOf(current) !== ifMatch)
+            throw new PreconditionFailedError(this.uriOf(key), `If-Match ${ifMatch}`);
           await rename(temp, path);
         });
       } else {
@@ -170,7 +176,10 @@ function missing(error: unknown): boolean {
 function conflict(error: unknown, key: string, uri: string): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST') {
-    return new UserError(`${uri}: cannot store "${key}" because a file and a folder of the store would have the same name. Choose another key or remote.`, { cause: error });
+    return new UserError(
+      `${uri}: cannot store "${key}" because a file and a folder of the store would have the same name. Choose another key or remote.`,
+      { cause: error },
+    );
   }
   return error;
 }

@@ -37,7 +37,14 @@ export {
   type PullResult,
   type TransferCount,
 } from './pull.ts';
-export { DEFAULT_PUSH_JOBS, pushPath, pushPointerFile, type PushOptions, type PushProgress, type PushResult } from './push.ts';
+export {
+  DEFAULT_PUSH_JOBS,
+  pushPath,
+  pushPointerFile,
+  type PushOptions,
+  type PushProgress,
+  type PushResult,
+} from './push.ts';
 export {
   checkModelVersion,
   checkStageName,
@@ -69,7 +76,14 @@ export {
   type StagePointer,
 } from './stage-pointer.ts';
 export { defaultCacheDir } from './cache-dir.ts';
-export { planPull, pullPlan, type PlanPullOptions, type PullPlan, type PullPlanOptions, type PullTarget } from './pull-targets.ts';
+export {
+  planPull,
+  pullPlan,
+  type PlanPullOptions,
+  type PullPlan,
+  type PullPlanOptions,
+  type PullTarget,
+} from './pull-targets.ts';
 export { resolveRemote, type ResolvedRemote, type ResolveRemoteOptions } from './resolve-remote.ts';
 export { checkTrackInGit, trackInGit, DVC_REMOTE_NAME, type TrackOptions } from './track-in-git.ts';
 export { isDvcPointerPath } from './internal/dvc/index.ts';

@@ -59,7 +59,10 @@ export interface PushModelOptions {
  * bytes again is a no-op; other bytes for an existing version are refused. `uploaded` says whether
  * the model's bytes went up in this call.
  */
-export async function pushModelArtifact(store: ObjectStore, options: PushModelOptions): Promise<{ pointer: ModelPointer; uploaded: boolean }> {
+export async function pushModelArtifact(
+  store: ObjectStore,
+  options: PushModelOptions,
+): Promise<{ pointer: ModelPointer; uploaded: boolean }> {
   const { logger } = options;
   const model = parseModelName(options.name);
   const version = checkModelVersion(options.version);
@@ -84,7 +87,9 @@ export async function pushModelArtifact(store: ObjectStore, options: PushModelOp
         },
         end() {
           if (seen !== size || hash.digest('hex') !== sha256) {
-            throw new UserError(`${options.file} changed while it was being pushed; nothing was stored. Push again once nothing writes to it.`);
+            throw new UserError(
+              `${options.file} changed while it was being pushed; nothing was stored. Push again once nothing writes to it.`,
+            );
           }
         },
       },
@@ -105,13 +110,19 @@ export async function pushModelArtifact(store: ObjectStore, options: PushModelOp
   };
   const pointerKey = versionPointerKey(model.name, version);
   try {
-    await store.put(pointerKey, Buffer.from(`${JSON.stringify(pointer, null, 2)}\n`), { ifNoneMatch: '*', contentType: 'application/json', signal: options.signal });
+    await store.put(pointerKey, Buffer.from(`${JSON.stringify(pointer, null, 2)}\n`), {
+      ifNoneMatch: '*',
+      contentType: 'application/json',
+      signal: options.signal,
+    });
   } catch (error) {
     if (!(error instanceof PreconditionFailedError)) throw error;
     // Another push of this version won the race; it stands, and ours is fine only if it is the same.
     return samePushAgain(store, await readModelPointer(store, model.name, version), sha256, logger, uploaded);
   }
-  logger.info(`pushed ${model.name} ${version} (${size} bytes, sha256 ${sha256.slice(0, 12)}...) to ${store.uriOf(pointerKey)}${uploaded ? '' : '; its bytes were already there'}`);
+  logger.info(
+    `pushed ${model.name} ${version} (${size} bytes, sha256 ${sha256.slice(0, 12)}...) to ${store.uriOf(pointerKey)}${uploaded ? '' : '; its bytes were already there'}`,
+  );
   return { pointer, uploaded };
 }
 
@@ -120,7 +131,9 @@ export async function readModelPointer(store: ObjectStore, name: string, version
   const model = parseModelName(name);
   const pointer = await findPointer(store, model, checkModelVersion(version));
   if (!pointer) {
-    throw new UserError(`model ${model.name} has no version ${version} in ${store.uri} (${store.uriOf(versionPointerKey(model.name, version))} does not exist). Check the name, version and remote, or push it first.`);
+    throw new UserError(
+      `model ${model.name} has no version ${version} in ${store.uri} (${store.uriOf(versionPointerKey(model.name, version))} does not exist). Check the name, version and remote, or push it first.`,
+    );
   }
   return pointer;
 }
@@ -138,7 +151,10 @@ export interface PullModelOptions {
  * Downloads a model version to `dest`, through a temp file beside it that takes the name only once
  * its SHA-256 and size match the pointer; on any failure `dest` is left as it was.
  */
-export async function pullModelArtifact(store: ObjectStore, options: PullModelOptions): Promise<{ pointer: ModelPointer; path: string }> {
+export async function pullModelArtifact(
+  store: ObjectStore,
+  options: PullModelOptions,
+): Promise<{ pointer: ModelPointer; path: string }> {
   const pointer = await readModelPointer(store, options.name, options.version);
   const path = (await isFolder(options.dest)) ? join(options.dest, pointer.filename) : resolve(options.dest);
   await mkdir(dirname(path), { recursive: true });
@@ -190,13 +206,20 @@ async function findPointer(store: ObjectStore, model: ModelName, version: string
   try {
     value = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    throw new UserError(`${where} is not a model pointer: invalid JSON (${(error as Error).message}).`, { cause: error });
+    throw new UserError(`${where} is not a model pointer: invalid JSON (${(error as Error).message}).`, {
+      cause: error,
+    });
   }
   const problems = modelPointerProblems(value);
-  if (problems.length > 0) throw new UserError(`${where} is not a valid ${MODEL_POINTER_SCHEMA} pointer: ${problems.join('; ')}.`);
+  if (problems.length > 0)
+    throw new UserError(`${where} is not a valid ${MODEL_POINTER_SCHEMA} pointer: ${problems.join('; ')}.`);
   const pointer = value as ModelPointer;
   // A pointer copied to another name or version, or naming an object elsewhere, would hand out other bytes than asked for.
-  if (pointer.name !== model.name || pointer.version !== version || pointer.key !== modelObjectKey(model.name, pointer.sha256)) {
+  if (
+    pointer.name !== model.name ||
+    pointer.version !== version ||
+    pointer.key !== modelObjectKey(model.name, pointer.sha256)
+  ) {
     throw new UserError(
       `${where} names ${pointer.name} ${pointer.version} at ${pointer.key}, not ${model.name} ${version} at ${modelObjectKey(model.name, pointer.sha256)}. ` +
         'It was not written by cairn push for this version; remove it and push the version again.',
@@ -206,7 +229,13 @@ async function findPointer(store: ObjectStore, model: ModelName, version: string
 }
 
 /** Pushing a version again: fine with the same bytes, refused with others. */
-function samePushAgain(store: ObjectStore, existing: ModelPointer, sha256: string, logger: Logger, uploaded = false): { pointer: ModelPointer; uploaded: boolean } {
+function samePushAgain(
+  store: ObjectStore,
+  existing: ModelPointer,
+  sha256: string,
+  logger: Logger,
+  uploaded = false,
+): { pointer: ModelPointer; uploaded: boolean } {
   if (existing.sha256 !== sha256) {
     const next = semver.inc(existing.version.slice(1), 'patch');
     throw new UserError(

@@ -46,5 +46,7 @@ export const modelPointerSchema: z.ZodType<ModelPointer> = z.object({
 export function modelPointerProblems(value: unknown, max = 3): string[] {
   const parsed = modelPointerSchema.safeParse(value);
   if (parsed.success) return [];
-  return parsed.error.issues.slice(0, max).map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`);
+  return parsed.error.issues
+    .slice(0, max)
+    .map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`);
 }

@@ -33,7 +33,14 @@ const FORMS = 's3://bucket/prefix, file:///absolute/folder, or a local folder pa
 export function openStore(uri: string, options: OpenStoreOptions): ObjectStore {
   const location = parseStoreUri(uri, options.cwd);
   if (location.kind === 'file') return new FileStore(location.root);
-  return new S3Store(location, { env: options.env, logger: options.logger, endpoint: options.endpoint, retry: options.retry, maxSockets: options.maxSockets, directGet: options.directGet });
+  return new S3Store(location, {
+    env: options.env,
+    logger: options.logger,
+    endpoint: options.endpoint,
+    retry: options.retry,
+    maxSockets: options.maxSockets,
+    directGet: options.directGet,
+  });
 }
 
 export function parseStoreUri(uri: string, cwd: string = process.cwd()): StoreLocation {
@@ -51,25 +58,35 @@ function parseS3(uri: string, shown: string): StoreLocation {
   const match = /^s3:\/\/([^/]*)\/*(.*)$/i.exec(uri);
   const bucket = match?.[1] ?? '';
   if (!match || !/^[a-zA-Z0-9][a-zA-Z0-9._-]*[a-zA-Z0-9]$/.test(bucket)) {
-    throw new UserError(`"${shown}" is not a valid S3 remote: expected s3://bucket or s3://bucket/prefix with a bucket name of letters, digits, "." and "-".`);
+    throw new UserError(
+      `"${shown}" is not a valid S3 remote: expected s3://bucket or s3://bucket/prefix with a bucket name of letters, digits, "." and "-".`,
+    );
   }
   const prefix = match[2].replace(/\/+$/, '');
   if (prefix.split('/').some((part) => part === '..' || part === '.') || prefix.includes('//')) {
-    throw new UserError(`"${shown}" has an empty, "." or ".." folder in its prefix. Write the prefix as plain folders: s3://${bucket}/a/b.`);
+    throw new UserError(
+      `"${shown}" has an empty, "." or ".." folder in its prefix. Write the prefix as plain folders: s3://${bucket}/a/b.`,
+    );
   }
   return { kind: 's3', bucket, prefix };
 }
 
 function parseFileUri(uri: string, shown: string): string {
   if (!/^file:\/\//i.test(uri)) {
-    throw new UserError(`"${shown}" is not a valid file remote: use file:///absolute/folder (three slashes), or a plain folder path.`);
+    throw new UserError(
+      `"${shown}" is not a valid file remote: use file:///absolute/folder (three slashes), or a plain folder path.`,
+    );
   }
   let path: string;
   try {
     path = fileURLToPath(uri);
   } catch (error) {
-    throw new UserError(`"${shown}" is not a valid file remote (${redactCredentials((error as Error).message)}): use file:///absolute/folder on this machine.`, { cause: error });
+    throw new UserError(
+      `"${shown}" is not a valid file remote (${redactCredentials((error as Error).message)}): use file:///absolute/folder on this machine.`,
+      { cause: error },
+    );
   }
-  if (!isAbsolute(path)) throw new UserError(`"${shown}" does not name an absolute folder: use file:///absolute/folder.`);
+  if (!isAbsolute(path))
+    throw new UserError(`"${shown}" does not name an absolute folder: use file:///absolute/folder.`);
   return resolve(path).replace(/(.)\/+$/, '$1');
 }

@@ -11,7 +11,14 @@ import type { Logger } from '../logger.ts';
 import { isDvcPointerPath, readDvcPointers } from './internal/dvc/read-dvc-pointers.ts';
 import type { DvcOutput } from './internal/dvc/types.ts';
 import { openStore } from './open-store.ts';
-import { DEFAULT_PULL_JOBS, manifestHashOf, pulledOutputs, pullSources, type PullProgress, type PullResult } from './pull.ts';
+import {
+  DEFAULT_PULL_JOBS,
+  manifestHashOf,
+  pulledOutputs,
+  pullSources,
+  type PullProgress,
+  type PullResult,
+} from './pull.ts';
 import { checkOutputsApart } from './internal/pull-plan.ts';
 import { resolveRemote, type ResolvedRemote } from './resolve-remote.ts';
 import type { ObjectStore } from './store.ts';
@@ -54,19 +61,38 @@ export async function planPull(targets: readonly string[], options: PlanPullOpti
     const pointerPath = await pointerFileFor(resolve(options.cwd, target));
     if (planned.some((other) => other.pointerPath === pointerPath)) continue; // `data` and `data.dvc` name one pointer
     const outputs = pulledOutputs(await readDvcPointers(pointerPath));
-    const remote = await resolveRemote({ remote: options.remote, label: options.remoteLabel, from: dirname(pointerPath), cwd: options.cwd });
+    const remote = await resolveRemote({
+      remote: options.remote,
+      label: options.remoteLabel,
+      from: dirname(pointerPath),
+      cwd: options.cwd,
+    });
     await checkRemoteExists(remote);
     planned.push({ pointerPath, outputs, remote });
   }
   // Checked again once paths are resolved; here it fails before the cache or the network is touched.
-  checkOutputsApart(planned.flatMap(({ pointerPath, outputs }) => outputs.map((output) => ({ path: join(dirname(pointerPath), ...output.path.split('/')), shown: output.path, source: pointerPath }))));
+  checkOutputsApart(
+    planned.flatMap(({ pointerPath, outputs }) =>
+      outputs.map((output) => ({
+        path: join(dirname(pointerPath), ...output.path.split('/')),
+        shown: output.path,
+        source: pointerPath,
+      })),
+    ),
+  );
   return { targets: planned, manifestHash: manifestHashOf(planned.flatMap((target) => target.outputs)) };
 }
 
 async function pointerFileFor(path: string): Promise<string> {
   if (isDvcPointerPath(path)) return path;
   const sibling = `${path}.dvc`;
-  if (await stat(sibling).then((info) => info.isFile(), () => false)) return sibling;
+  if (
+    await stat(sibling).then(
+      (info) => info.isFile(),
+      () => false,
+    )
+  )
+    return sibling;
   // readDvcPointers names the problem (not a pointer file, a folder, missing).
   return path;
 }
@@ -93,7 +119,13 @@ export async function pullPlan(plan: PullPlan, options: PullPlanOptions): Promis
       const key = `${target.remote.uri}\n${target.remote.endpoint ?? ''}`;
       let store = stores.get(key);
       if (!store) {
-        store = openStore(target.remote.uri, { env: options.env, logger: options.logger, cwd: options.cwd, endpoint: target.remote.endpoint, maxSockets: Math.max(64, options.jobs ?? DEFAULT_PULL_JOBS) });
+        store = openStore(target.remote.uri, {
+          env: options.env,
+          logger: options.logger,
+          cwd: options.cwd,
+          endpoint: target.remote.endpoint,
+          maxSockets: Math.max(64, options.jobs ?? DEFAULT_PULL_JOBS),
+        });
         stores.set(key, store);
       }
       options.logger.debug(`pulling ${target.pointerPath} from ${store.uri} (${target.remote.source})`);
@@ -138,7 +170,13 @@ function mergeResults(results: PullResult[], manifestHash: string, elapsedMs: nu
 async function checkRemoteExists(remote: ResolvedRemote): Promise<void> {
   if (remote.location.kind !== 'file') return;
   const root = remote.location.root;
-  if (await stat(root).then((info) => info.isDirectory(), () => false)) return;
+  if (
+    await stat(root).then(
+      (info) => info.isDirectory(),
+      () => false,
+    )
+  )
+    return;
   throw new UserError(
     `the remote ${remote.uri} (${remote.source}) is not a folder on this machine (${root}). ` +
       `Pass s3://bucket/prefix, an existing folder, or the name of a remote in .dvc/config.`,

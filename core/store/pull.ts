@@ -63,7 +63,12 @@ export async function pullPointerFile(pointerPath: string, options: PullOptions)
 }
 
 /** Pulls outputs already read; `root` is the folder their paths are relative to, `source` names them in messages. */
-export async function pullOutputs(root: string, outputs: readonly DvcOutput[], source: string, options: PullOptions): Promise<PullResult> {
+export async function pullOutputs(
+  root: string,
+  outputs: readonly DvcOutput[],
+  source: string,
+  options: PullOptions,
+): Promise<PullResult> {
   const [result] = await pullSources([{ root, outputs, source, store: options.store }], options);
   return result;
 }
@@ -76,12 +81,20 @@ export async function pullSources(sources: readonly PullSource[], options: PullR
   const started = performance.now();
   const plans: TargetPlan[] = [];
   for (const { root, outputs, source, store } of sources) {
-    plans.push(await planOutputs(root, outputs, source, { store, logger: options.logger, cacheDir: options.cacheDir, signal: options.signal }));
+    plans.push(
+      await planOutputs(root, outputs, source, {
+        store,
+        logger: options.logger,
+        cacheDir: options.cacheDir,
+        signal: options.signal,
+      }),
+    );
   }
   checkTargetsApart(plans);
   const jobs = options.jobs ?? DEFAULT_PULL_JOBS;
   const state = await WorkspaceState.load(options.cacheDir);
-  if (!options.force) await checkNothingUnsaved(plans, { state, cacheDir: options.cacheDir, jobs, signal: options.signal });
+  if (!options.force)
+    await checkNothingUnsaved(plans, { state, cacheDir: options.cacheDir, jobs, signal: options.signal });
   const results = await transferPlanned(plans, {
     logger: options.logger,
     jobs,
@@ -95,7 +108,9 @@ export async function pullSources(sources: readonly PullSource[], options: PullR
     started,
   });
   results.forEach((result, index) => {
-    options.logger.debug(`pulled ${sources[index].source}: ${result.downloaded.files} downloaded, ${result.fromCache.files} from the cache, ${result.unchanged.files} unchanged`);
+    options.logger.debug(
+      `pulled ${sources[index].source}: ${result.downloaded.files} downloaded, ${result.fromCache.files} from the cache, ${result.unchanged.files} unchanged`,
+    );
   });
   return results;
 }

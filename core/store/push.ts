@@ -13,7 +13,13 @@ import { isDvcPointerPath, readDvcPointers } from './internal/dvc/read-dvc-point
 import type { DvcOutput } from './internal/dvc/types.ts';
 import { formatDvcFile, type DvcFileOutput } from './internal/dvc/write-dvc-file.ts';
 import { filesOf, planOutput, type PlannedOutput } from './internal/push-plan.ts';
-import { hashFiles, uploadObjects, type PushProgress, type TransferCount, type UploadObject } from './internal/push-transfer.ts';
+import {
+  hashFiles,
+  uploadObjects,
+  type PushProgress,
+  type TransferCount,
+  type UploadObject,
+} from './internal/push-transfer.ts';
 import { scanWorkspace, type WorkspaceOutput } from './internal/push-tree.ts';
 import type { ObjectStore } from './store.ts';
 
@@ -57,19 +63,27 @@ export async function pushPath(path: string, options: PushOptions): Promise<Push
   const name = basename(target);
   if (name === '') throw new UserError(`${path} is the root of the filesystem. Push a file or folder inside it.`);
   if (isDvcPointerPath(target)) {
-    throw new UserError(`${path} is a DVC pointer file, not data. To upload the data it names, push the pointer file as such (\`cairn push ${path}\`).`);
+    throw new UserError(
+      `${path} is a DVC pointer file, not data. To upload the data it names, push the pointer file as such (\`cairn push ${path}\`).`,
+    );
   }
   const scanned = await scanWorkspace(target, { links: 'refuse', logger: options.logger });
   if (!scanned) throw new UserError(`${path} does not exist. Check the path of the file or folder to push.`);
 
-  const digests = await hashFiles(filesOf(scanned).map((file) => ({ path: file.path, kind: 'md5' as const })), jobs, options.signal);
+  const digests = await hashFiles(
+    filesOf(scanned).map((file) => ({ path: file.path, kind: 'md5' as const })),
+    jobs,
+    options.signal,
+  );
   const [plan] = planOutput(scanned, digests, 'md5');
   const record = recordOf(name, plan);
   const transfer = await uploadObjects(plan.files, plan.manifests, { ...options, jobs });
 
   const pointerPath = `${target}.dvc`;
   await writeFileAtomic(pointerPath, formatDvcFile([record]));
-  options.logger.debug(`pushed ${path} (${describe(record)}) to ${options.store.uri}: ${transfer.uploaded.files} uploaded, ${transfer.skipped.files} already there; wrote ${pointerPath}`);
+  options.logger.debug(
+    `pushed ${path} (${describe(record)}) to ${options.store.uri}: ${transfer.uploaded.files} uploaded, ${transfer.skipped.files} already there; wrote ${pointerPath}`,
+  );
   return { pointerPath, outputs: [record], ...transfer };
 }
 
@@ -96,21 +110,32 @@ export async function pushPointerFile(pointerPath: string, options: PushOptions)
     if (scanned === undefined) {
       const remote = await store.head(objectKey(output.md5, layoutForHashKind(output.hashKind)));
       if (remote === undefined) {
-        problems.push(`${output.path} is not in the workspace, and ${store.uri} does not have it. Restore it (\`dvc checkout\`, \`cairn pull\`) and push again.`);
+        problems.push(
+          `${output.path} is not in the workspace, and ${store.uri} does not have it. Restore it (\`dvc checkout\`, \`cairn pull\`) and push again.`,
+        );
         continue;
       }
       logger.info(`${output.path} is not in the workspace; ${store.uri} already has it.`);
       skippedAbsent.files += output.nfiles ?? 1;
       skippedAbsent.bytes += output.size ?? (output.isDir ? 0 : remote.size);
-      records.set(output, { path: output.path, md5: output.md5, size: output.size ?? (output.isDir ? 0 : remote.size), ...(output.isDir ? { nfiles: output.nfiles ?? 0 } : {}) });
+      records.set(output, {
+        path: output.path,
+        md5: output.md5,
+        size: output.size ?? (output.isDir ? 0 : remote.size),
+        ...(output.isDir ? { nfiles: output.nfiles ?? 0 } : {}),
+      });
     } else if ((scanned.kind === 'dir') !== output.isDir) {
-      problems.push(`${output.path} is a ${scanned.kind === 'dir' ? 'folder' : 'file'} in the workspace, but the pointer records a ${output.isDir ? 'folder' : 'file'}. ${howToFix(pointerPath, output)}`);
+      problems.push(
+        `${output.path} is a ${scanned.kind === 'dir' ? 'folder' : 'file'} in the workspace, but the pointer records a ${output.isDir ? 'folder' : 'file'}. ${howToFix(pointerPath, output)}`,
+      );
     } else {
       present.push({ output, scanned });
     }
   }
 
-  const hashed = present.flatMap(({ output, scanned }) => filesOf(scanned).map((file) => ({ path: file.path, kind: output.hashKind })));
+  const hashed = present.flatMap(({ output, scanned }) =>
+    filesOf(scanned).map((file) => ({ path: file.path, kind: output.hashKind })),
+  );
   const digests = await hashFiles(hashed, jobs, options.signal);
   const files: UploadObject[] = [];
   const manifests: UploadObject[] = [];
@@ -121,7 +146,9 @@ export async function pushPointerFile(pointerPath: string, options: PushOptions)
     next += count;
     const match = plans.find((plan) => plan.md5 === output.md5);
     if (!match) {
-      problems.push(`${output.path} has changed: the workspace ${output.isDir ? 'folder' : 'file'} hashes to ${plans[0].md5}, the pointer records ${output.md5}. ${howToFix(pointerPath, output)}`);
+      problems.push(
+        `${output.path} has changed: the workspace ${output.isDir ? 'folder' : 'file'} hashes to ${plans[0].md5}, the pointer records ${output.md5}. ${howToFix(pointerPath, output)}`,
+      );
       continue;
     }
     files.push(...match.files);
@@ -129,12 +156,19 @@ export async function pushPointerFile(pointerPath: string, options: PushOptions)
     records.set(output, recordOf(output.path, match));
   }
   if (problems.length > 0) {
-    throw new UserError(`nothing was pushed: ${problems.length === 1 ? 'an output' : `${problems.length} outputs`} of ${pointerPath} cannot be pushed.\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    throw new UserError(
+      `nothing was pushed: ${problems.length === 1 ? 'an output' : `${problems.length} outputs`} of ${pointerPath} cannot be pushed.\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    );
   }
 
   const transfer = await uploadObjects(files, manifests, { ...options, jobs });
-  const skipped = { files: transfer.skipped.files + skippedAbsent.files, bytes: transfer.skipped.bytes + skippedAbsent.bytes };
-  logger.debug(`pushed ${pointerPath} to ${store.uri}: ${transfer.uploaded.files} uploaded, ${skipped.files} already there`);
+  const skipped = {
+    files: transfer.skipped.files + skippedAbsent.files,
+    bytes: transfer.skipped.bytes + skippedAbsent.bytes,
+  };
+  logger.debug(
+    `pushed ${pointerPath} to ${store.uri}: ${transfer.uploaded.files} uploaded, ${skipped.files} already there`,
+  );
   return { outputs: wanted.map((output) => records.get(output)!), uploaded: transfer.uploaded, skipped };
 }
 
@@ -152,7 +186,8 @@ function describe(record: DvcFileOutput): string {
 /** `jobs` as a user may have typed it (a flag, an action input): a whole number of at least 1. */
 function checkJobs(jobs: number | undefined): number {
   if (jobs === undefined) return DEFAULT_PUSH_JOBS;
-  if (!Number.isSafeInteger(jobs) || jobs < 1) throw new UserError(`jobs must be a whole number of at least 1, got ${jobs}.`);
+  if (!Number.isSafeInteger(jobs) || jobs < 1)
+    throw new UserError(`jobs must be a whole number of at least 1, got ${jobs}.`);
   return jobs;
 }
 

@@ -71,12 +71,17 @@ async function* chunks(first: BodySource, options: ResumeOptions): AsyncGenerato
           yield chunk;
         }
         if (offset > end) return;
-        throw new TruncatedBodyError(`${uri}: the connection closed after ${offset - options.start} of ${end + 1 - options.start} bytes`);
+        throw new TruncatedBodyError(
+          `${uri}: the connection closed after ${offset - options.start} of ${end + 1 - options.start} bytes`,
+        );
       } catch (error) {
         if (!isDroppedConnection(error) || signal?.aborted) throw error;
         failuresWithoutProgress = offset > startedAt ? 1 : failuresWithoutProgress + 1;
         if (failuresWithoutProgress >= policy.maxAttempts || ++resumes > MAX_RESUMES) {
-          throw new Error(`${uri}: download kept failing (${describe(error)}) at byte ${offset}; gave up after ${resumes} resumes`, { cause: error });
+          throw new Error(
+            `${uri}: download kept failing (${describe(error)}) at byte ${offset}; gave up after ${resumes} resumes`,
+            { cause: error },
+          );
         }
         const delay = backoffDelay(failuresWithoutProgress - 1, policy.baseDelayMs, policy.maxDelayMs);
         logger.debug(`${uri}: ${describe(error)} at byte ${offset}; resuming in ${delay} ms`);

@@ -20,7 +20,12 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 100, throttleBaseDelayMs: 500, maxDelayMs: 20_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 6,
+  baseDelayMs: 100,
+  throttleBaseDelayMs: 500,
+  maxDelayMs: 20_000,
+};
 
 /** Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"): uniform in [0, min(cap, base * 2^retry)). */
 export function backoffDelay(retry: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
@@ -44,7 +49,10 @@ export interface SdkRetryStrategy {
   recordSuccess(token: RetryToken): void;
 }
 
-const token = (retries: number, delay: number): RetryToken => ({ getRetryCount: () => retries, getRetryDelay: () => delay });
+const token = (retries: number, delay: number): RetryToken => ({
+  getRetryCount: () => retries,
+  getRetryDelay: () => delay,
+});
 
 /**
  * The strategy the S3 client runs every request through. The SDK classifies the error (it knows
@@ -56,11 +64,15 @@ export function sdkRetryStrategy(policy: RetryPolicy, logger: Logger): SdkRetryS
     acquireInitialRetryToken: async () => token(0, 0),
     refreshRetryTokenForRetry: async (previous, info) => {
       const retries = previous.getRetryCount();
-      if (info.errorType === 'CLIENT_ERROR' || retries + 1 >= policy.maxAttempts) throw info.error ?? new Error('not retryable');
+      if (info.errorType === 'CLIENT_ERROR' || retries + 1 >= policy.maxAttempts)
+        throw info.error ?? new Error('not retryable');
       const base = info.errorType === 'THROTTLING' ? policy.throttleBaseDelayMs : policy.baseDelayMs;
       let delay = backoffDelay(retries, base, policy.maxDelayMs);
-      if (info.retryAfterHint) delay = Math.max(delay, Math.min(info.retryAfterHint.getTime() - Date.now(), policy.maxDelayMs));
-      logger.debug(`S3 request failed (${describeSdkError(info.error)}); retry ${retries + 1} of ${policy.maxAttempts - 1} in ${delay} ms`);
+      if (info.retryAfterHint)
+        delay = Math.max(delay, Math.min(info.retryAfterHint.getTime() - Date.now(), policy.maxDelayMs));
+      logger.debug(
+        `S3 request failed (${describeSdkError(info.error)}); retry ${retries + 1} of ${policy.maxAttempts - 1} in ${delay} ms`,
+      );
       return token(retries + 1, delay);
     },
     recordSuccess: () => {},
@@ -72,16 +84,29 @@ export function describeSdkError(error: RetryErrorInfo['error'] | undefined): st
   const status = error.$metadata?.httpStatusCode;
   const code = (error as { code?: string }).code;
   const name = error.name === 'Unknown' ? undefined : error.name; // a HEAD answer has no body to name the error
-  return [name, code && code !== name ? code : undefined, status ? `HTTP ${status}` : undefined].filter(Boolean).join(', ') || 'unknown error';
+  return (
+    [name, code && code !== name ? code : undefined, status ? `HTTP ${status}` : undefined]
+      .filter(Boolean)
+      .join(', ') || 'unknown error'
+  );
 }
 
-const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
+const DROPPED = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'UND_ERR_SOCKET',
+]);
 
 /** An error from a response body already streaming: the connection dropped, stalled or ended early. */
 export function isDroppedConnection(error: unknown): boolean {
   const e = error as { code?: string; name?: string; message?: string } | undefined;
   if (!e) return false;
-  return DROPPED.has(e.code ?? '') || e.name === 'TimeoutError' || e.name === 'TruncatedBodyError' || e.message === 'aborted';
+  return (
+    DROPPED.has(e.code ?? '') || e.name === 'TimeoutError' || e.name === 'TruncatedBodyError' || e.message === 'aborted'
+  );
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -64,7 +64,12 @@ export function createS3Client(options: S3ClientOptions): ResolvedS3Client {
     },
     // The SDK logs every failed command (a HEAD's 404 included) as an object; the store raises its own
     // errors, so these are debug detail only.
-    logger: { debug: () => {}, info: () => {}, warn: (...args: unknown[]) => logger.debug(sdkLogLine(args)), error: (...args: unknown[]) => logger.debug(sdkLogLine(args)) },
+    logger: {
+      debug: () => {},
+      info: () => {},
+      warn: (...args: unknown[]) => logger.debug(sdkLogLine(args)),
+      error: (...args: unknown[]) => logger.debug(sdkLogLine(args)),
+    },
   };
   if (endpoint !== undefined) {
     config.endpoint = endpoint;
@@ -90,7 +95,10 @@ function configuredEndpoint(env: NodeJS.ProcessEnv): string | undefined {
   try {
     url = new URL(value);
   } catch (error) {
-    throw new UserError(`${name}="${redactCredentials(value)}" is not a URL. Set it to the S3 endpoint, like http://127.0.0.1:9000.`, { cause: error });
+    throw new UserError(
+      `${name}="${redactCredentials(value)}" is not a URL. Set it to the S3 endpoint, like http://127.0.0.1:9000.`,
+      { cause: error },
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UserError(`${name}="${redactCredentials(value)}" must start with http:// or https://.`);
@@ -102,7 +110,8 @@ function maxAttemptsFrom(env: NodeJS.ProcessEnv): Partial<RetryPolicy> {
   const value = env.AWS_MAX_ATTEMPTS;
   if (!value) return {};
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`AWS_MAX_ATTEMPTS must be a positive integer; got "${value}".`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UserError(`AWS_MAX_ATTEMPTS must be a positive integer; got "${value}".`);
   return { maxAttempts: n };
 }
 
@@ -118,15 +127,16 @@ function staticCredentials(env: NodeJS.ProcessEnv): S3ClientConfig['credentials'
  * the profile's region, then us-east-1: S3-compatible servers mostly ignore the region, and a real
  * bucket elsewhere is found through S3's region redirect.
  */
-function regionProvider(env: NodeJS.ProcessEnv, profile: string | undefined, customEndpoint: boolean): string | (() => Promise<string>) {
+function regionProvider(
+  env: NodeJS.ProcessEnv,
+  profile: string | undefined,
+  customEndpoint: boolean,
+): string | (() => Promise<string>) {
   const fromEnv = env.AWS_REGION || env.AWS_DEFAULT_REGION;
   if (fromEnv) return fromEnv;
   if (customEndpoint) return 'us-east-1';
   let resolved: Promise<string> | undefined;
-  return () =>
-    (resolved ??= new S3Client({ profile })
-      .config.region()
-      .catch(() => 'us-east-1'));
+  return () => (resolved ??= new S3Client({ profile }).config.region().catch(() => 'us-east-1'));
 }
 
 function checksumSetting(value: string | undefined): 'WHEN_REQUIRED' | 'WHEN_SUPPORTED' | undefined {
@@ -135,5 +145,7 @@ function checksumSetting(value: string | undefined): 'WHEN_REQUIRED' | 'WHEN_SUP
 }
 
 function sdkLogLine(args: unknown[]): string {
-  return redactCredentials(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg) ?? String(arg))).join(' '));
+  return redactCredentials(
+    args.map((arg) => (typeof arg === 'string' ? arg : (JSON.stringify(arg) ?? String(arg)))).join(' '),
+  );
 }

@@ -3,7 +3,14 @@
  * @aws-sdk/lib-storage for large or streamed bodies), conditional PUT, and paginated listing.
  */
 import { pipeline, Readable, Transform } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  paginateListObjectsV2,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -12,7 +19,17 @@ import { DirectGetter } from './internal/s3-direct-get.ts';
 import type { RetryPolicy } from './retry.ts';
 import { createS3Client, type S3ClientOptions } from './s3-client.ts';
 import { s3Error, type S3ErrorContext } from './internal/s3-errors.ts';
-import { checkListPrefix, checkObjectKey, checkRange, type GetOptions, type ListedObject, type ObjectInfo, type ObjectStore, type PutOptions, type PutResult } from './store.ts';
+import {
+  checkListPrefix,
+  checkObjectKey,
+  checkRange,
+  type GetOptions,
+  type ListedObject,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutOptions,
+  type PutResult,
+} from './store.ts';
 
 export interface S3Location {
   bucket: string;
@@ -52,7 +69,8 @@ export class S3Store implements ObjectStore {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: this.location.bucket, Key }));
       return { size: out.ContentLength ?? 0, etag: unquote(out.ETag) };
     } catch (error) {
-      if ((error as { name?: string }).name === 'NotFound' || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+      if ((error as { name?: string }).name === 'NotFound' || (error as { name?: string }).name === 'NoSuchKey')
+        return undefined;
       throw s3Error(error, this.context(key));
     }
   }
@@ -68,8 +86,15 @@ export class S3Store implements ObjectStore {
         // The fast path when S3 answers 200/206; any other answer is asked again through the SDK's command.
         const direct = await this.direct?.get(Key, { range: Range, ifMatch: IfMatch }, options.signal);
         const out = direct
-          ? { Body: direct.body, ETag: direct.etag, ContentRange: direct.contentRange, ContentLength: direct.contentLength }
-          : await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key, Range, IfMatch }), { abortSignal: options.signal });
+          ? {
+              Body: direct.body,
+              ETag: direct.etag,
+              ContentRange: direct.contentRange,
+              ContentLength: direct.contentLength,
+            }
+          : await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key, Range, IfMatch }), {
+              abortSignal: options.signal,
+            });
         return { out, served: servedRange(out.ContentRange, out.ContentLength ?? 0) };
       } catch (error) {
         throw s3Error(error, this.context(key, etag === undefined ? undefined : `If-Match ${etag}`));
@@ -81,7 +106,8 @@ export class S3Store implements ObjectStore {
     // Some S3-compatible servers answer a range with more than was asked (s3rver: all of it for
     // "bytes=0-0"); the body stream skips and cuts to the bytes asked for. Less than asked is an error.
     const covers = (got: ServedRange, from: number) => got.start <= from && got.end >= end;
-    if (!covers(served, start)) throw new Error(`${uri}: asked for bytes ${start}-${end}, the server sent ${served.start}-${served.end}`);
+    if (!covers(served, start))
+      throw new Error(`${uri}: asked for bytes ${start}-${end}, the server sent ${served.start}-${served.end}`);
     return resumingBody(
       { body: out.Body as Readable, start: served.start },
       {
@@ -90,7 +116,10 @@ export class S3Store implements ObjectStore {
         etag: unquote(out.ETag) ?? options.ifMatch,
         refetch: async (from, to, etag) => {
           const again = await send(from, to, etag);
-          if (!covers(again.served, from)) throw new Error(`${uri}: asked for bytes ${from}-${to}, the server sent ${again.served.start}-${again.served.end}`);
+          if (!covers(again.served, from))
+            throw new Error(
+              `${uri}: asked for bytes ${from}-${to}, the server sent ${again.served.start}-${again.served.end}`,
+            );
           return { body: again.out.Body as Readable, start: again.served.start };
         },
         policy: this.retry,
@@ -122,7 +151,10 @@ export class S3Store implements ObjectStore {
         return { etag: unquote(out.ETag) };
       }
       // lib-storage cuts the body into Buffer parts, which the SDK can resend on a retry (a stream it cannot).
-      const source = body instanceof Uint8Array || options.size === undefined ? body : checkedStream(body, this.uriOf(key), options.size);
+      const source =
+        body instanceof Uint8Array || options.size === undefined
+          ? body
+          : checkedStream(body, this.uriOf(key), options.size);
       const size = options.size ?? (body instanceof Uint8Array ? body.length : undefined);
       const upload = new Upload({
         client: this.client,
@@ -134,7 +166,11 @@ export class S3Store implements ObjectStore {
       const out = await upload.done();
       return { etag: unquote(out.ETag) };
     } catch (error) {
-      const condition = options.ifNoneMatch ? 'If-None-Match *' : options.ifMatch ? `If-Match ${options.ifMatch}` : undefined;
+      const condition = options.ifNoneMatch
+        ? 'If-None-Match *'
+        : options.ifMatch
+          ? `If-Match ${options.ifMatch}`
+          : undefined;
       throw s3Error(error, this.context(key, condition));
     }
   }
@@ -150,7 +186,10 @@ export class S3Store implements ObjectStore {
   async *list(prefix = ''): AsyncIterable<ListedObject> {
     checkListPrefix(prefix);
     const root = this.location.prefix ? `${this.location.prefix}/` : '';
-    const pages = paginateListObjectsV2({ client: this.client, pageSize: 1000 }, { Bucket: this.location.bucket, Prefix: root + prefix });
+    const pages = paginateListObjectsV2(
+      { client: this.client, pageSize: 1000 },
+      { Bucket: this.location.bucket, Prefix: root + prefix },
+    );
     try {
       for await (const page of pages) {
         for (const object of page.Contents ?? []) {
@@ -174,7 +213,13 @@ export class S3Store implements ObjectStore {
   }
 
   private context(key?: string, condition?: string): S3ErrorContext {
-    return { storeUri: this.uri, objectUri: key === undefined ? undefined : this.uriOf(key), bucket: this.location.bucket, endpoint: this.endpoint, condition };
+    return {
+      storeUri: this.uri,
+      objectUri: key === undefined ? undefined : this.uriOf(key),
+      bucket: this.location.bucket,
+      endpoint: this.endpoint,
+      condition,
+    };
   }
 }
 
@@ -198,7 +243,9 @@ function unquote(etag: string | undefined): string | undefined {
 
 function checkBodySize(uri: string, actual: number, expected: number | undefined): void {
   if (expected !== undefined && actual !== expected) {
-    throw new UserError(`${uri}: the body has ${actual} bytes but ${expected} were expected (did the file change while it was read?). Nothing was stored.`);
+    throw new UserError(
+      `${uri}: the body has ${actual} bytes but ${expected} were expected (did the file change while it was read?). Nothing was stored.`,
+    );
   }
 }
 

@@ -57,7 +57,11 @@ export class StageMovedError extends UserError {
 }
 
 /** The stage's pointer and its etag, or undefined when the stage has none; an invalid one is a UserError. */
-export async function readStagePointer(store: ObjectStore, name: string, stage: string): Promise<CurrentStage | undefined> {
+export async function readStagePointer(
+  store: ObjectStore,
+  name: string,
+  stage: string,
+): Promise<CurrentStage | undefined> {
   const key = stagePointerKey(name, stage);
   // HEAD then GET on that etag: the bytes and the etag are of one version even while others write.
   for (let attempt = 0; ; attempt++) {
@@ -71,7 +75,11 @@ export async function readStagePointer(store: ObjectStore, name: string, stage: 
       if (error instanceof PreconditionFailedError && attempt < 2) continue;
       throw error;
     }
-    return { pointer: parseStagePointer(bytes, store.uriOf(key), parseModelName(name).name, stage), etag: info.etag, bytes };
+    return {
+      pointer: parseStagePointer(bytes, store.uriOf(key), parseModelName(name).name, stage),
+      etag: info.etag,
+      bytes,
+    };
   }
 }
 
@@ -80,15 +88,24 @@ function parseStagePointer(bytes: Buffer, where: string, name: string, stage: st
   try {
     value = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    throw new UserError(`${where} is not a stage pointer: invalid JSON (${(error as Error).message}). Fix or remove it, then deploy again.`, { cause: error });
+    throw new UserError(
+      `${where} is not a stage pointer: invalid JSON (${(error as Error).message}). Fix or remove it, then deploy again.`,
+      { cause: error },
+    );
   }
   const parsed = stagePointerSchema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`);
-    throw new UserError(`${where} is not a valid ${STAGE_POINTER_SCHEMA} pointer: ${problems.join('; ')}. Fix or remove it, then deploy again.`);
+    const problems = parsed.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`);
+    throw new UserError(
+      `${where} is not a valid ${STAGE_POINTER_SCHEMA} pointer: ${problems.join('; ')}. Fix or remove it, then deploy again.`,
+    );
   }
   if (parsed.data.name !== name || parsed.data.stage !== stage) {
-    throw new UserError(`${where} names ${parsed.data.name} stage ${parsed.data.stage}, not ${name} stage ${stage}; it was not written by a cairn deploy of this stage. Remove it, then deploy again.`);
+    throw new UserError(
+      `${where} names ${parsed.data.name} stage ${parsed.data.stage}, not ${name} stage ${stage}; it was not written by a cairn deploy of this stage. Remove it, then deploy again.`,
+    );
   }
   return parsed.data;
 }
@@ -101,11 +118,25 @@ export function formatStagePointer(pointer: StagePointer): Buffer {
  * Writes `pointer` only if the stage still is as `expected` says (undefined: it had no pointer).
  * Returns the new etag; a lost race is a StageMovedError naming the stage.
  */
-export async function writeStagePointer(store: ObjectStore, pointer: StagePointer, expected: Pick<CurrentStage, 'etag'> | undefined, signal?: AbortSignal): Promise<string | undefined> {
+export async function writeStagePointer(
+  store: ObjectStore,
+  pointer: StagePointer,
+  expected: Pick<CurrentStage, 'etag'> | undefined,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   const key = stagePointerKey(pointer.name, pointer.stage);
-  const condition = expected === undefined ? { ifNoneMatch: '*' as const } : expected.etag === undefined ? {} : { ifMatch: expected.etag };
+  const condition =
+    expected === undefined
+      ? { ifNoneMatch: '*' as const }
+      : expected.etag === undefined
+        ? {}
+        : { ifMatch: expected.etag };
   try {
-    const { etag } = await store.put(key, formatStagePointer(pointer), { ...condition, contentType: 'application/json', signal });
+    const { etag } = await store.put(key, formatStagePointer(pointer), {
+      ...condition,
+      contentType: 'application/json',
+      signal,
+    });
     return etag;
   } catch (error) {
     if (!(error instanceof PreconditionFailedError)) throw error;
@@ -180,29 +211,45 @@ export async function deployToStage(store: ObjectStore, options: DeployToStageOp
   const key = stagePointerKey(name, stage);
   const pointerUri = store.uriOf(key);
   const etag = await writeStagePointer(store, pointer, current, options.signal);
-  logger.info(`moved ${name} stage ${stage} to ${version}${current ? ` (was ${current.pointer.version})` : ''}: ${pointerUri}`);
+  logger.info(
+    `moved ${name} stage ${stage} to ${version}${current ? ` (was ${current.pointer.version})` : ''}: ${pointerUri}`,
+  );
 
   let uri: string;
   try {
     uri = await options.publish(model, pointer);
   } catch (error) {
     const reason = (error as Error).message ?? String(error);
-    const undo = await restoreStage(store, key, current, etag).catch((restoreError: unknown) => ({ restored: false, how: `restoring it failed too (${(restoreError as Error).message})` }));
+    const undo = await restoreStage(store, key, current, etag).catch((restoreError: unknown) => ({
+      restored: false,
+      how: `restoring it failed too (${(restoreError as Error).message})`,
+    }));
     const what = undo.restored
       ? `The stage pointer was ${current ? `restored to ${current.pointer.version}` : 'removed again (the stage had none before)'}.`
       : `The stage pointer still names ${version}: ${undo.how}. Put it back by hand: ${pointerUri}${current ? ` should name ${current.pointer.version}` : ' should not exist'}.`;
     if (undo.restored) logger.warn(`deploy of ${name} ${version} to ${stage} failed; ${what}`);
-    throw new DeployFailedError(`publishing ${name} ${version} to ${stage} failed: ${reason}\n${what}`, undo.restored, { cause: error });
+    throw new DeployFailedError(`publishing ${name} ${version} to ${stage} failed: ${reason}\n${what}`, undo.restored, {
+      cause: error,
+    });
   }
   return { pointer, previous: current?.pointer, uri, pointerUri };
 }
 
-async function restoreStage(store: ObjectStore, key: string, before: CurrentStage | undefined, ours: string | undefined): Promise<{ restored: boolean; how: string }> {
+async function restoreStage(
+  store: ObjectStore,
+  key: string,
+  before: CurrentStage | undefined,
+  ours: string | undefined,
+): Promise<{ restored: boolean; how: string }> {
   if (before) {
     try {
-      await store.put(key, before.bytes, { ...(ours === undefined ? {} : { ifMatch: ours }), contentType: 'application/json' });
+      await store.put(key, before.bytes, {
+        ...(ours === undefined ? {} : { ifMatch: ours }),
+        contentType: 'application/json',
+      });
     } catch (error) {
-      if (error instanceof PreconditionFailedError) return { restored: false, how: 'another deploy has moved it since, so it was left as that deploy wrote it' };
+      if (error instanceof PreconditionFailedError)
+        return { restored: false, how: 'another deploy has moved it since, so it was left as that deploy wrote it' };
       throw error;
     }
     return { restored: true, how: 'restored' };
@@ -210,7 +257,8 @@ async function restoreStage(store: ObjectStore, key: string, before: CurrentStag
   if (!store.delete) return { restored: false, how: `${store.uri} cannot delete objects` };
   // No conditional delete on every S3: check it is still ours first (a small window remains).
   const now = await store.head(key);
-  if (now && ours !== undefined && now.etag !== ours) return { restored: false, how: 'another deploy has moved it since, so it was left as that deploy wrote it' };
+  if (now && ours !== undefined && now.etag !== ours)
+    return { restored: false, how: 'another deploy has moved it since, so it was left as that deploy wrote it' };
   await store.delete(key);
   return { restored: true, how: 'removed' };
 }

@@ -126,7 +126,10 @@ export function checkObjectKey(key: string): string {
               : key.split('/').some((part) => part === '')
                 ? 'contains an empty segment ("//" or a trailing "/")'
                 : undefined;
-  if (problem) throw new UserError(`object key ${JSON.stringify(key)} ${problem}. Keys are relative paths like "files/md5/ab/cdef".`);
+  if (problem)
+    throw new UserError(
+      `object key ${JSON.stringify(key)} ${problem}. Keys are relative paths like "files/md5/ab/cdef".`,
+    );
   return key;
 }
 

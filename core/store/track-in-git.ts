@@ -37,15 +37,19 @@ export interface TrackOptions {
 export async function trackInGit(options: TrackOptions): Promise<string[]> {
   const root = gitRoot(dirname(options.pointerPath));
   if (root === undefined) {
-    options.logger.debug(`${dirname(options.pointerPath)} is not in a git repository: no .gitignore or .dvc/config written`);
+    options.logger.debug(
+      `${dirname(options.pointerPath)} is not in a git repository: no .gitignore or .dvc/config written`,
+    );
     return [];
   }
   const written: string[] = [];
   if (options.outputPath !== undefined) {
     const gitignore = join(dirname(options.pointerPath), '.gitignore');
-    if (await addIgnoreEntry(gitignore, `/${escapeIgnorePattern(basename(options.outputPath))}`)) written.push(gitignore);
+    if (await addIgnoreEntry(gitignore, `/${escapeIgnorePattern(basename(options.outputPath))}`))
+      written.push(gitignore);
   }
-  if (options.remote !== undefined) written.push(...(await recordDefaultRemote(root, dirname(options.pointerPath), options.remote, options.logger)));
+  if (options.remote !== undefined)
+    written.push(...(await recordDefaultRemote(root, dirname(options.pointerPath), options.remote, options.logger)));
   return written;
 }
 
@@ -62,14 +66,18 @@ export async function checkTrackInGit(options: Omit<TrackOptions, 'logger'>): Pr
     const dvcDir = (await findDvcDir(dirname(options.pointerPath))) ?? join(root, '.dvc');
     const kind = await pathKind(dvcDir);
     if (kind !== undefined && kind !== 'folder') {
-      throw new UserError(`${dvcDir} is not a folder, but DVC keeps its config in a .dvc folder where cairn push records the remote; move it aside. Nothing was pushed.`);
+      throw new UserError(
+        `${dvcDir} is not a folder, but DVC keeps its config in a .dvc folder where cairn push records the remote; move it aside. Nothing was pushed.`,
+      );
     }
     files.push(join(dvcDir, 'config'), join(dvcDir, '.gitignore'));
   }
   for (const file of files) {
     const kind = await pathKind(file);
     if (kind !== undefined && kind !== 'file') {
-      throw new UserError(`${file} is not a file, but cairn push records the data in it for git (as dvc add does); move it aside. Nothing was pushed.`);
+      throw new UserError(
+        `${file} is not a file, but cairn push records the data in it for git (as dvc add does); move it aside. Nothing was pushed.`,
+      );
     }
   }
 }
@@ -88,7 +96,12 @@ function escapeIgnorePattern(name: string): string {
   return name.replace(/[[\]!*#?\\]/g, '\\$&').replace(/ $/, '\\ ');
 }
 
-async function recordDefaultRemote(gitRoot: string, from: string, remote: ResolvedRemote, logger: Logger): Promise<string[]> {
+async function recordDefaultRemote(
+  gitRoot: string,
+  from: string,
+  remote: ResolvedRemote,
+  logger: Logger,
+): Promise<string[]> {
   const url = remote.location.kind === 'file' ? remote.location.root : remote.uri.trim();
   if (redactCredentials(url) !== url) {
     logger.warn(
@@ -101,18 +114,25 @@ async function recordDefaultRemote(gitRoot: string, from: string, remote: Resolv
   const dvcDir = (await findDvcDir(from)) ?? join(gitRoot, '.dvc');
   const config = await readDvcConfig(dvcDir);
   if (config.defaultRemote) {
-    logger.debug(`${config.defaultRemote.configFile} already names a default remote (${config.defaultRemote.name}): left as it is`);
+    logger.debug(
+      `${config.defaultRemote.configFile} already names a default remote (${config.defaultRemote.name}): left as it is`,
+    );
     return [];
   }
   const configFile = join(dvcDir, 'config');
   const text = (await readIfAny(configFile)) ?? '';
   // Appending beside a [core] section or a remote of the same name would make a second one; `dvc remote default` edits them in place.
   if (/^\s*\[\s*core\s*\]/im.test(text) || /^\s*\[\s*'?remote\s+"cairn"'?\s*\]/im.test(text)) {
-    logger.info(`${configFile} has no default remote, and Cairn does not edit its sections: run \`dvc remote add -d ${DVC_REMOTE_NAME} ${url}\` so a clone pulls without --remote.`);
+    logger.info(
+      `${configFile} has no default remote, and Cairn does not edit its sections: run \`dvc remote add -d ${DVC_REMOTE_NAME} ${url}\` so a clone pulls without --remote.`,
+    );
     return [];
   }
   const prefix = text === '' || text.endsWith('\n') ? '' : '\n';
-  await writeFileAtomic(configFile, `${text}${prefix}[core]\n    remote = ${DVC_REMOTE_NAME}\n['remote "${DVC_REMOTE_NAME}"']\n    url = ${url}\n`);
+  await writeFileAtomic(
+    configFile,
+    `${text}${prefix}[core]\n    remote = ${DVC_REMOTE_NAME}\n['remote "${DVC_REMOTE_NAME}"']\n    url = ${url}\n`,
+  );
   const written = [configFile];
   const dvcGitignore = join(dvcDir, '.gitignore');
   if ((await readIfAny(dvcGitignore)) === undefined) {

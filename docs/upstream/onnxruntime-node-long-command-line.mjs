@@ -5,9 +5,12 @@
 import { spawnSync } from 'node:child_process';
 
 // One line on purpose: the crash needs ~29 KB of command line before its first newline.
-const child = "require('onnxruntime-node').InferenceSession.create(new Uint8Array(0)).then(() => console.log('created'), (error) => console.log('rejected: ' + error.message))";
+const child =
+  "require('onnxruntime-node').InferenceSession.create(new Uint8Array(0)).then(() => console.log('created'), (error) => console.log('rejected: ' + error.message))";
 
-console.log(`node ${process.version}, onnxruntime-node ${JSON.parse(spawnSync(process.execPath, ['-p', "JSON.stringify(require('onnxruntime-node/package.json').version)"], { encoding: 'utf8' }).stdout)}`);
+console.log(
+  `node ${process.version}, onnxruntime-node ${JSON.parse(spawnSync(process.execPath, ['-p', "JSON.stringify(require('onnxruntime-node/package.json').version)"], { encoding: 'utf8' }).stdout)}`,
+);
 for (const telemetry of ['default', 'ORT_DISABLE_TELEMETRY=1']) {
   for (const bytes of [1_000, 20_000, 28_000, 30_000, 60_000]) {
     const env = { ...process.env };

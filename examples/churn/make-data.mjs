@@ -92,7 +92,17 @@ function makeRow(s) {
     0.025 * (session - 45) +
     s.normal() * 0.6;
   const churned = s.uniform() < sigmoid(logit) ? 1 : 0;
-  return [tenure, monthly.toFixed(2), total.toFixed(2), contract, supportCalls, latePayments, products, session.toFixed(1), churned];
+  return [
+    tenure,
+    monthly.toFixed(2),
+    total.toFixed(2),
+    contract,
+    supportCalls,
+    latePayments,
+    products,
+    session.toFixed(1),
+    churned,
+  ];
 }
 
 function writeTable(path, sampler, rows) {

@@ -38,7 +38,12 @@ class Message {
   }
   bytes(field, value) {
     if (value === undefined) return this;
-    const buf = value instanceof Message ? value.encode() : typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value);
+    const buf =
+      value instanceof Message
+        ? value.encode()
+        : typeof value === 'string'
+          ? Buffer.from(value, 'utf8')
+          : Buffer.from(value);
     this.#parts.push(varint((field << 3) | WIRE_BYTES), varint(buf.length), buf);
     return this;
   }
@@ -104,7 +109,16 @@ export function graph({ name, nodes, initializers, inputs, outputs, docString })
 }
 
 /** ModelProto, encoded. `metadata` becomes metadata_props (string key/value pairs). */
-export function encodeModel({ irVersion, opsetVersion, producerName, producerVersion, modelVersion, docString, graph: g, metadata = {} }) {
+export function encodeModel({
+  irVersion,
+  opsetVersion,
+  producerName,
+  producerVersion,
+  modelVersion,
+  docString,
+  graph: g,
+  metadata = {},
+}) {
   const m = new Message();
   m.int(1, irVersion);
   m.bytes(2, producerName);

@@ -79,7 +79,9 @@ function toOnnx(model, { features, metadata }) {
     name: 'churn_logistic_regression',
     nodes,
     initializers,
-    inputs: [tensorValueInfo('float_input', DataType.FLOAT, ['N', width], `features in this order: ${features.join(', ')}`)],
+    inputs: [
+      tensorValueInfo('float_input', DataType.FLOAT, ['N', width], `features in this order: ${features.join(', ')}`),
+    ],
     outputs: [
       tensorValueInfo('label', DataType.INT64, ['N'], 'predicted class: 1 = churned'),
       tensorValueInfo('probabilities', DataType.FLOAT, ['N', 2], 'P(class 0), P(class 1)'),

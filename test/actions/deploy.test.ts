@@ -25,8 +25,20 @@ let checks: ReturnType<typeof fakeCheckRuns>;
 /** The `cairn: churn` record on the commit of `churn@<version>`, saying which model bytes were evaluated. */
 function addRecord(version: string, evaluatedBytes: string, app = fakeApp()) {
   const report = sampleReport({ name: 'churn', model: { ...sampleReport().model!, sha256: sha256(evaluatedBytes) } });
-  const { name, conclusion, output } = checkRunBody({ owner: 'acme', repo: 'churn', headSha: commitOf(version), report, summary: 's' });
-  return checks.add({ name, head_sha: commitOf(version), conclusion, app, output: { ...output, annotations_count: 0, annotations_url: '' } });
+  const { name, conclusion, output } = checkRunBody({
+    owner: 'acme',
+    repo: 'churn',
+    headSha: commitOf(version),
+    report,
+    summary: 's',
+  });
+  return checks.add({
+    name,
+    head_sha: commitOf(version),
+    conclusion,
+    app,
+    output: { ...output, annotations_count: 0, annotations_url: '' },
+  });
 }
 
 /**
@@ -34,10 +46,20 @@ function addRecord(version: string, evaluatedBytes: string, app = fakeApp()) {
  * INPUT_*, GITHUB_REF and GITHUB_SHA. The run's commit is by default the deployed version's own, as
  * on its tag (or on a branch whose head it is).
  */
-async function deployStep(inputs: Record<string, string>, dispatch: Record<string, string> = {}, ref = 'refs/heads/main', sha = commitOf(inputs.version ?? dispatch.version ?? '')) {
+async function deployStep(
+  inputs: Record<string, string>,
+  dispatch: Record<string, string> = {},
+  ref = 'refs/heads/main',
+  sha = commitOf(inputs.version ?? dispatch.version ?? ''),
+) {
   const event = { inputs: dispatch, repository: { full_name: 'acme/churn', default_branch: 'main' } };
   const runner = runnerFiles({ repository: 'acme/churn', eventName: 'workflow_dispatch', event, sha });
-  const env = { ...runner.env, GITHUB_API_URL: github.baseUrl, GITHUB_REF: ref, ...inputEnv({ token: 'ghs_test', ...inputs }) };
+  const env = {
+    ...runner.env,
+    GITHUB_API_URL: github.baseUrl,
+    GITHUB_REF: ref,
+    ...inputEnv({ token: 'ghs_test', ...inputs }),
+  };
   const result = await runBundledAction(BUNDLE, env, { cwd: runner.dir });
   return { ...result, outputs: runner.outputs(), summary: runner.summary() };
 }
@@ -45,7 +67,9 @@ async function deployStep(inputs: Record<string, string>, dispatch: Record<strin
 describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
   before(async () => {
     github = await startFakeGithub();
-    const tags = Object.fromEntries(['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0', 'v9.0.0'].map((v) => [`tags/churn@${v}`, commitOf(v)]));
+    const tags = Object.fromEntries(
+      ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0', 'v9.0.0'].map((v) => [`tags/churn@${v}`, commitOf(v)]),
+    );
     checks = fakeCheckRuns(github.gh, tags, 'acme/churn');
     github.gh.on('GET /repos/{owner}/{repo}/contents/{path}', () => githubError(404, 'Not Found')); // no config: only GitHub Actions is trusted
   });
@@ -85,7 +109,11 @@ describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
 
   test('first and second deploy: the model is copied to the target, outputs and summary name it, the pointer records the previous version', async () => {
     // Model and stage from the assignment tag the app dispatched on, the version from the dispatch inputs.
-    const first = await deployStep({ remote: pathToFileURL(remote).href, target: serving }, { version: 'v1.0.0' }, 'refs/tags/churn#production#1');
+    const first = await deployStep(
+      { remote: pathToFileURL(remote).href, target: serving },
+      { version: 'v1.0.0' },
+      'refs/tags/churn#production#1',
+    );
     assert.equal(first.code, 0, first.stdout + first.stderr);
     const served = join(serving, 'churn', 'production', 'model.onnx');
     assert.equal(first.outputs.uri, pathToFileURL(served).href);
@@ -96,7 +124,13 @@ describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
     assert.equal(pointer().version, 'v1.0.0');
     assert.equal(pointer().run_url, 'https://github.com/acme/churn/actions/runs/4242');
 
-    const second = await deployStep({ remote, target: serving, model: 'churn', version: 'v1.1.0', stage: 'production' });
+    const second = await deployStep({
+      remote,
+      target: serving,
+      model: 'churn',
+      version: 'v1.1.0',
+      stage: 'production',
+    });
     assert.equal(second.code, 0, second.stdout + second.stderr);
     assert.equal(second.outputs['previous-version'], 'v1.0.0');
     assert.equal(readFileSync(served, 'utf8'), 'second model');
@@ -111,7 +145,10 @@ describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
     const step = await deployStep({ remote, command }, { model: 'churn', version: 'v1.0.0', stage: 'production' });
     assert.equal(step.code, 1);
     assert.equal(readFileSync(seen, 'utf8'), 'churn v1.0.0 production first model');
-    assert.match(step.stdout, /::error::publishing churn v1\.0\.0 to production failed: the deploy command exited with code 3/);
+    assert.match(
+      step.stdout,
+      /::error::publishing churn v1\.0\.0 to production failed: the deploy command exited with code 3/,
+    );
     assert.match(step.stdout, /The stage pointer was restored to v1\.1\.0/);
     assert.equal(readFileSync(pointerPath, 'utf8'), before);
     assert.match(step.summary, /### Deploy of churn v1\.0\.0 to production failed/);
@@ -120,7 +157,10 @@ describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
 
   test('an unknown version fails with the reason and moves nothing', async () => {
     const before = readFileSync(pointerPath, 'utf8');
-    const step = await deployStep({ remote, target: serving, command: 'exit 0' }, { model: 'churn', version: 'v9.0.0', stage: 'production' });
+    const step = await deployStep(
+      { remote, target: serving, command: 'exit 0' },
+      { model: 'churn', version: 'v9.0.0', stage: 'production' },
+    );
     assert.equal(step.code, 1);
     assert.match(step.stdout, /::error::model churn has no version v9\.0\.0 in file:\/\//);
     assert.equal(readFileSync(pointerPath, 'utf8'), before);
@@ -131,7 +171,12 @@ describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
     const before = readFileSync(pointerPath, 'utf8');
     const step = await deployStep({ remote, target: serving, model: 'churn', version: 'v1.2.0', stage: 'production' });
     assert.equal(step.code, 1);
-    assert.match(step.stdout, new RegExp(`::error::refusing to deploy churn v1\\.2\\.0: the model in file://\\S+ has sha256 ${sha256('third model, retrained after its evaluation')}, but the evaluated model had ${sha256('third model')}`));
+    assert.match(
+      step.stdout,
+      new RegExp(
+        `::error::refusing to deploy churn v1\\.2\\.0: the model in file://\\S+ has sha256 ${sha256('third model, retrained after its evaluation')}, but the evaluated model had ${sha256('third model')}`,
+      ),
+    );
     assert.match(step.stdout, /cairn push --model/);
     assert.equal(readFileSync(pointerPath, 'utf8'), before);
     assert.equal(readFileSync(join(serving, 'churn', 'production', 'model.onnx'), 'utf8'), 'second model');
@@ -140,24 +185,57 @@ describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
   test('a version whose only record comes from an untrusted app is not deployed', async () => {
     const step = await deployStep({ remote, target: serving, model: 'churn', version: 'v1.3.0', stage: 'production' });
     assert.equal(step.code, 1);
-    assert.match(step.stdout, /::error::churn v1\.3\.0 \(commit [0-9a-f]{7}\) has no "cairn: churn" evaluation record from a trusted source \(ignored a "cairn: churn" check run from app shady-ci \(id 777\): not a trusted source\)/);
+    assert.match(
+      step.stdout,
+      /::error::churn v1\.3\.0 \(commit [0-9a-f]{7}\) has no "cairn: churn" evaluation record from a trusted source \(ignored a "cairn: churn" check run from app shady-ci \(id 777\): not a trusted source\)/,
+    );
   });
 
   describe('bad input fails the step before the stage pointer moves, naming the input', () => {
     const aFile = join(dir, 'a-file');
     const cases: Array<[string, () => Record<string, string>, RegExp]> = [
-      ['no stage anywhere', () => ({ remote, model: 'churn', version: 'v1.0.0' }), /no stage to deploy: set the stage input/],
-      ['no remote', () => ({ remote: '', model: 'churn', version: 'v1.1.0', stage: 'production' }), /input remote is empty/],
-      ['no token', () => ({ remote, token: '', model: 'churn', version: 'v1.1.0', stage: 'production' }), /input token is empty/],
-      ['target: is a file', () => (writeFileSync(aFile, 'mine'), { remote, target: aFile, model: 'churn', version: 'v1.1.0', stage: 'production' }), /target: .*a-file is a file, not a folder/],
-      ['target: under a file', () => (writeFileSync(aFile, 'mine'), { remote, target: join(aFile, 'serving'), model: 'churn', version: 'v1.1.0', stage: 'production' }), /target: .* cannot be written: .*a-file is a file, not a folder/],
+      [
+        'no stage anywhere',
+        () => ({ remote, model: 'churn', version: 'v1.0.0' }),
+        /no stage to deploy: set the stage input/,
+      ],
+      [
+        'no remote',
+        () => ({ remote: '', model: 'churn', version: 'v1.1.0', stage: 'production' }),
+        /input remote is empty/,
+      ],
+      [
+        'no token',
+        () => ({ remote, token: '', model: 'churn', version: 'v1.1.0', stage: 'production' }),
+        /input token is empty/,
+      ],
+      [
+        'target: is a file',
+        () => (
+          writeFileSync(aFile, 'mine'),
+          { remote, target: aFile, model: 'churn', version: 'v1.1.0', stage: 'production' }
+        ),
+        /target: .*a-file is a file, not a folder/,
+      ],
+      [
+        'target: under a file',
+        () => (
+          writeFileSync(aFile, 'mine'),
+          { remote, target: join(aFile, 'serving'), model: 'churn', version: 'v1.1.0', stage: 'production' }
+        ),
+        /target: .* cannot be written: .*a-file is a file, not a folder/,
+      ],
     ];
     for (const [name, inputs, message] of cases) {
       test(name, async () => {
         const before = existsSync(pointerPath) ? readFileSync(pointerPath, 'utf8') : undefined;
         const step = await deployStep(inputs());
         assertStepRefusal(step, message, name);
-        assert.equal(existsSync(pointerPath) ? readFileSync(pointerPath, 'utf8') : undefined, before, 'the stage pointer did not move');
+        assert.equal(
+          existsSync(pointerPath) ? readFileSync(pointerPath, 'utf8') : undefined,
+          before,
+          'the stage pointer did not move',
+        );
         assert.equal(step.outputs.uri, undefined);
       });
     }
@@ -165,7 +243,7 @@ describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
 
   // The deployment GitHub makes for the run is of GITHUB_REF and GITHUB_SHA, and that is what the
   // app's protection rule judges (app/protection-rule.ts): the action ships nothing else.
-  describe('the version shipped is the one the protection rule judged: the run\'s ref and commit', () => {
+  describe("the version shipped is the one the protection rule judged: the run's ref and commit", () => {
     /** What the example deploy.yml does: the dispatch inputs, passed on as the action's inputs too. */
     const dispatched = (version: string, ref: string, sha: string, stage = 'production') => {
       const inputs = { model: 'churn', version, stage };
@@ -176,11 +254,18 @@ describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
     test('a hand-run on a branch whose head is one version, with another version as input, fails naming both commits; nothing moves', async () => {
       const before = readFileSync(pointerPath, 'utf8');
       // main's head is v1.1.0's commit (the rule approves it); the input asks for v1.0.0.
-      const step = await deployStep({ remote, target: serving, model: 'churn', version: 'v1.0.0', stage: 'production' }, {}, 'refs/heads/main', commitOf('v1.1.0'));
+      const step = await deployStep(
+        { remote, target: serving, model: 'churn', version: 'v1.0.0', stage: 'production' },
+        {},
+        'refs/heads/main',
+        commitOf('v1.1.0'),
+      );
       assert.equal(step.code, 1);
       assert.match(
         step.stdout,
-        new RegExp(`::error::refusing to deploy churn v1\\.0\\.0: it is registered at commit ${commitOf('v1.0.0').slice(0, 7)} \\(tag churn@v1\\.0\\.0\\), but this run is on main \\(commit ${commitOf('v1.1.0').slice(0, 7)}\\)`),
+        new RegExp(
+          `::error::refusing to deploy churn v1\\.0\\.0: it is registered at commit ${commitOf('v1.0.0').slice(0, 7)} \\(tag churn@v1\\.0\\.0\\), but this run is on main \\(commit ${commitOf('v1.1.0').slice(0, 7)}\\)`,
+        ),
       );
       assert.match(step.stdout, /Run the deploy workflow on churn@v1\.0\.0 or on an assignment tag of it/);
       assert.equal(readFileSync(pointerPath, 'utf8'), before);
@@ -191,7 +276,10 @@ describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
       const before = readFileSync(pointerPath, 'utf8');
       const step = await dispatched('v1.0.0', 'refs/tags/churn#production#5', commitOf('v1.1.0'));
       assert.equal(step.code, 1);
-      assert.match(step.stdout, /::error::refusing to deploy churn v1\.0\.0: it is registered at commit \w{7} \(tag churn@v1\.0\.0\), but this run is on churn#production#5 \(commit \w{7}\)/);
+      assert.match(
+        step.stdout,
+        /::error::refusing to deploy churn v1\.0\.0: it is registered at commit \w{7} \(tag churn@v1\.0\.0\), but this run is on churn#production#5 \(commit \w{7}\)/,
+      );
       assert.equal(readFileSync(pointerPath, 'utf8'), before);
     });
 
@@ -199,24 +287,49 @@ describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
       const before = readFileSync(pointerPath, 'utf8');
       const requests = github.gh.requests.length;
       const cases: Array<[Record<string, string>, string, RegExp]> = [
-        [{ version: 'v1.0.0', stage: 'production' }, 'refs/tags/churn@v1.1.0', /inputs ask for version v1\.0\.0 \(the tag says v1\.1\.0\)/],
-        [{ version: 'v1.1.0', stage: 'staging' }, 'refs/tags/churn#production#5', /inputs ask for stage staging \(the tag says production\)/],
-        [{ model: 'fraud', version: 'v1.1.0', stage: 'production' }, 'refs/tags/churn#production#5', /inputs ask for model fraud \(the tag says churn\)/],
+        [
+          { version: 'v1.0.0', stage: 'production' },
+          'refs/tags/churn@v1.1.0',
+          /inputs ask for version v1\.0\.0 \(the tag says v1\.1\.0\)/,
+        ],
+        [
+          { version: 'v1.1.0', stage: 'staging' },
+          'refs/tags/churn#production#5',
+          /inputs ask for stage staging \(the tag says production\)/,
+        ],
+        [
+          { model: 'fraud', version: 'v1.1.0', stage: 'production' },
+          'refs/tags/churn#production#5',
+          /inputs ask for model fraud \(the tag says churn\)/,
+        ],
       ];
       for (const [inputs, ref, reason] of cases) {
         const step = await deployStep({ remote, target: serving, ...inputs }, {}, ref, commitOf('v1.1.0'));
         assert.equal(step.code, 1, ref);
-        assert.match(step.stdout, new RegExp(`::error::refusing to deploy: this run is on tag ${ref.slice('refs/tags/'.length)}, and the deployment the stage's protection rule checked is what that tag names`));
+        assert.match(
+          step.stdout,
+          new RegExp(
+            `::error::refusing to deploy: this run is on tag ${ref.slice('refs/tags/'.length)}, and the deployment the stage's protection rule checked is what that tag names`,
+          ),
+        );
         assert.match(step.stdout, reason);
       }
-      const deregistration = await deployStep({ remote, model: 'churn', version: 'v1.1.0', stage: 'production' }, {}, 'refs/tags/churn@v1.1.0!#6', commitOf('v1.1.0'));
+      const deregistration = await deployStep(
+        { remote, model: 'churn', version: 'v1.1.0', stage: 'production' },
+        {},
+        'refs/tags/churn@v1.1.0!#6',
+        commitOf('v1.1.0'),
+      );
       assert.equal(deregistration.code, 1);
-      assert.match(deregistration.stdout, /::error::this run is on churn@v1\.1\.0!#6, a deregistration tag, which deploys nothing/);
+      assert.match(
+        deregistration.stdout,
+        /::error::this run is on churn@v1\.1\.0!#6, a deregistration tag, which deploys nothing/,
+      );
       assert.equal(github.gh.requests.length, requests, 'no request was made');
       assert.equal(readFileSync(pointerPath, 'utf8'), before);
     });
 
-    test('Cairn\'s dispatch passes: from the assignment tag, and with deploy.ref: main when main\'s head is the version', async () => {
+    test("Cairn's dispatch passes: from the assignment tag, and with deploy.ref: main when main's head is the version", async () => {
       const fromTag = await dispatched('v1.1.0', 'refs/tags/churn#production#5', commitOf('v1.1.0'));
       assert.equal(fromTag.code, 0, fromTag.stdout + fromTag.stderr);
       assert.equal(pointer().version, 'v1.1.0');
@@ -229,7 +342,10 @@ describe('actions/deploy (dist/deploy.js, run as the runner runs it)', () => {
       // With deploy.ref: main, a version that is not main's head is refused, as the protection rule rejects it.
       const older = await dispatched('v1.1.0', 'refs/heads/main', commitOf('v1.0.0'));
       assert.equal(older.code, 1);
-      assert.match(older.stdout, /With deploy\.ref set to a branch in \.github\/cairn\.yml, only the version registered at that branch's head can deploy/);
+      assert.match(
+        older.stdout,
+        /With deploy\.ref set to a branch in \.github\/cairn\.yml, only the version registered at that branch's head can deploy/,
+      );
       assert.equal(pointer().version, 'v1.0.0');
     });
   });

@@ -5,7 +5,7 @@ import { githubApi, githubError } from '../support/github-api.ts';
 
 const repo = { owner: 'acme', repo: 'churn' };
 
-describe('the actions\' GitHub client (@actions/github getOctokit with throttling and retry)', () => {
+describe("the actions' GitHub client (@actions/github getOctokit with throttling and retry)", () => {
   test('authenticates with the token against the API URL the runner gives, GitHub Enterprise included', async (t) => {
     const gh = githubApi(t, { baseUrl: 'https://ghe.example.com/api/v3' });
     gh.once('GET /repos/{owner}/{repo}', { data: { full_name: 'acme/churn' } });

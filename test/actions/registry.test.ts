@@ -25,7 +25,13 @@ stages:
 /** Runs dist/registry.js as the runner does for a tag push: GITHUB_REF, INPUT_*, a checkout in GITHUB_WORKSPACE. */
 async function registryStep(repo: GitRepo, ref: string, inputs: Record<string, string> = {}) {
   const runner = runnerFiles({ repository: 'acme/churn', eventName: 'push' });
-  const env = { ...runner.env, HOME: repo.dir, GITHUB_WORKSPACE: repo.dir, GITHUB_REF: ref, ...inputEnv({ ref, config: '.github/cairn.yml', ...inputs }) };
+  const env = {
+    ...runner.env,
+    HOME: repo.dir,
+    GITHUB_WORKSPACE: repo.dir,
+    GITHUB_REF: ref,
+    ...inputEnv({ ref, config: '.github/cairn.yml', ...inputs }),
+  };
   const result = await runBundledAction(BUNDLE, env);
   return { ...result, runner, outputs: runner.outputs() };
 }
@@ -72,7 +78,14 @@ describe('actions/registry (dist/registry.js, run as the runner runs it)', () =>
     const step = await registryStep(repo, 'refs/tags/models/churn=clf@v0.1.0');
     assert.equal(step.code, 0, step.stdout + step.stderr);
     assert.deepEqual(
-      [step.outputs.event, step.outputs.name, step.outputs.version, step.outputs.stage, step.outputs.path, step.outputs.type],
+      [
+        step.outputs.event,
+        step.outputs.name,
+        step.outputs.version,
+        step.outputs.stage,
+        step.outputs.path,
+        step.outputs.type,
+      ],
       ['registration', 'models/churn:clf', 'v0.1.0', '', 'models/churn/clf.onnx', ''],
     );
   });
@@ -119,11 +132,14 @@ describe('actions/registry (dist/registry.js, run as the runner runs it)', () =>
     other.tag('segment@v0.0.1', sha, 1);
     const step = await registryStep(other, 'refs/tags/segment@v0.0.1');
     assert.equal(step.code, 0, step.stdout + step.stderr);
-    assert.deepEqual([step.outputs.event, step.outputs.name, step.outputs.path, step.outputs.type], ['registration', 'segment', '', '']);
+    assert.deepEqual(
+      [step.outputs.event, step.outputs.name, step.outputs.path, step.outputs.type],
+      ['registration', 'segment', '', ''],
+    );
     assert.match(step.stdout, /::notice::segment is not listed under models:/);
   });
 
-  test('README documents the action\'s inputs and outputs, fresh from action.yml (npm run docs)', async () => {
+  test("README documents the action's inputs and outputs, fresh from action.yml (npm run docs)", async () => {
     const root = resolve('.');
     const sections = await generateSections(root);
     assert.ok(sections.has('registry'));

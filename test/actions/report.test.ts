@@ -17,7 +17,11 @@ import { tempDir } from '../support/cli.ts';
 
 type Payload = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- webhook example payloads are untyped JSON
 const payload = (event: string, action: string): Payload =>
-  structuredClone((examples as unknown as Array<{ name: string; examples: Payload[] }>).find((e) => e.name === event)!.examples.find((e) => e.action === action)!);
+  structuredClone(
+    (examples as unknown as Array<{ name: string; examples: Payload[] }>)
+      .find((e) => e.name === event)!
+      .examples.find((e) => e.action === action)!,
+  );
 
 const REPO = 'Codertocat/Hello-World';
 const COMMENTS = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments';
@@ -39,8 +43,15 @@ function folderArtifacts(): ArtifactStore & { uploaded: string[] } {
   };
 }
 
-async function runReport(runner: RunnerFiles, inputs: Record<string, string>, artifacts: ArtifactStore = folderArtifacts()) {
-  const restore = withEnv({ ...runner.env, ...inputEnv({ token: 'ghs_test', comment: 'true', check: 'true', config: join(runner.dir, 'none.yml'), ...inputs }) });
+async function runReport(
+  runner: RunnerFiles,
+  inputs: Record<string, string>,
+  artifacts: ArtifactStore = folderArtifacts(),
+) {
+  const restore = withEnv({
+    ...runner.env,
+    ...inputEnv({ token: 'ghs_test', comment: 'true', check: 'true', config: join(runner.dir, 'none.yml'), ...inputs }),
+  });
   try {
     await run({ artifacts });
   } finally {
@@ -70,7 +81,11 @@ describe('actions/report', () => {
     assert.equal(first['comment-url'], ours[0].html_url);
     assert.equal(checks.runs.length, 1);
     assert.equal(checks.runs[0].name, 'cairn: churn');
-    assert.equal(checks.runs[0].head_sha, event.pull_request.head.sha, 'check goes on the PR head, not the merge commit');
+    assert.equal(
+      checks.runs[0].head_sha,
+      event.pull_request.head.sha,
+      'check goes on the PR head, not the merge commit',
+    );
     assert.equal(first['check-run-id'], String(checks.runs[0].id));
     assert.match(runner.summary(), /churn/);
 
@@ -80,7 +95,10 @@ describe('actions/report', () => {
     assert.equal(after.length, 1, 'still one comment');
     assert.equal(after[0].id, ours[0].id, 'updated in place');
     assert.match(after[0].body, /777/);
-    assert.ok(gh.calls(COMMENTS).some((r) => r.query.page === '2'), 'searched past page 1');
+    assert.ok(
+      gh.calls(COMMENTS).some((r) => r.query.page === '2'),
+      'searched past page 1',
+    );
     assert.deepEqual(gh.violations, []);
   });
 
@@ -89,7 +107,11 @@ describe('actions/report', () => {
     const comments = fakeIssueComments(gh, REPO);
     fakeCheckRuns(gh, {}, REPO);
     const event = payload('pull_request', 'opened');
-    const planted = comments.add({ issueNumber: event.number, body: '<!-- cairn:churn:metrics -->\nf1 0.99: approve me', user: fakeUser('mallory', 'User') });
+    const planted = comments.add({
+      issueNumber: event.number,
+      body: '<!-- cairn:churn:metrics -->\nf1 0.99: approve me',
+      user: fakeUser('mallory', 'User'),
+    });
     for (const rows of [100, 200]) {
       const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event });
       await runReport(runner, { metrics: metricsFile(runner.dir, { rows }) });
@@ -97,17 +119,41 @@ describe('actions/report', () => {
     const ours = comments.on(event.number).filter((c) => c.user.login === 'github-actions[bot]');
     assert.equal(ours.length, 1);
     assert.match(ours[0].body, /200/);
-    assert.equal(comments.on(event.number).find((c) => c.id === planted.id)?.body, '<!-- cairn:churn:metrics -->\nf1 0.99: approve me');
+    assert.equal(
+      comments.on(event.number).find((c) => c.id === planted.id)?.body,
+      '<!-- cairn:churn:metrics -->\nf1 0.99: approve me',
+    );
   });
 
   test('with a personal access token the author is GET /user, asked once; with app-slug it is <slug>[bot]', async (t) => {
     const gh = githubApi(t);
     const comments = fakeIssueComments(gh, REPO);
     fakeCheckRuns(gh, {}, REPO);
-    gh.on('GET /user', { data: { ...fakeUser('octocat', 'User'), name: null, company: null, blog: null, location: null, email: null, hireable: null, bio: null, public_repos: 1, public_gists: 0, followers: 0, following: 0, created_at: '2020-01-01T00:00:00Z', updated_at: '2020-01-01T00:00:00Z' } });
+    gh.on('GET /user', {
+      data: {
+        ...fakeUser('octocat', 'User'),
+        name: null,
+        company: null,
+        blog: null,
+        location: null,
+        email: null,
+        hireable: null,
+        bio: null,
+        public_repos: 1,
+        public_gists: 0,
+        followers: 0,
+        following: 0,
+        created_at: '2020-01-01T00:00:00Z',
+        updated_at: '2020-01-01T00:00:00Z',
+      },
+    });
     const event = payload('pull_request', 'opened');
     // octocat's own earlier report is theirs to update; the app's bot comment is not.
-    const mine = comments.add({ issueNumber: event.number, body: '<!-- cairn:churn:metrics -->\nold', user: fakeUser('octocat', 'User') });
+    const mine = comments.add({
+      issueNumber: event.number,
+      body: '<!-- cairn:churn:metrics -->\nold',
+      user: fakeUser('octocat', 'User'),
+    });
     for (let i = 0; i < 2; i++) {
       const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event });
       await runReport(runner, { metrics: metricsFile(runner.dir, { rows: 300 + i }), token: 'ghp_personal' });
@@ -118,7 +164,11 @@ describe('actions/report', () => {
     assert.equal(comments.on(event.number)[0].id, mine.id);
 
     const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event });
-    await runReport(runner, { metrics: metricsFile(runner.dir), token: 'ghs_app_installation', 'app-slug': 'my-ml-bot' });
+    await runReport(runner, {
+      metrics: metricsFile(runner.dir),
+      token: 'ghs_app_installation',
+      'app-slug': 'my-ml-bot',
+    });
     assert.equal(comments.on(event.number).length, 2, 'my-ml-bot[bot] has no comment yet: a new one');
   });
 
@@ -187,7 +237,7 @@ describe('actions/report', () => {
       return { gh, comments, checks };
     }
 
-    test('posts the fork\'s report after checking the PR head is the commit the run built', async (t) => {
+    test("posts the fork's report after checking the PR head is the commit the run built", async (t) => {
       const artifacts = folderArtifacts();
       const pr = await forkRun(artifacts);
       const { comments, checks } = await postHandoff(t, artifacts, pr);
@@ -199,7 +249,10 @@ describe('actions/report', () => {
       const artifacts = folderArtifacts();
       // The fork's code wrote every byte of the artifact: here it plants a record of better numbers.
       const planted = JSON.stringify(sampleReport({ name: 'churn', metrics: { ...sampleReport().metrics, f1: 0.99 } }));
-      const pr = await forkRun(artifacts, { metrics: { ...sampleReport().metrics, f1: 0.99 }, data: { path: `data.csv\n${RECORD_MARKER}\n\`\`\`json\n${planted}\n\`\`\``, sha256: 'a'.repeat(64), rows: 10 } });
+      const pr = await forkRun(artifacts, {
+        metrics: { ...sampleReport().metrics, f1: 0.99 },
+        data: { path: `data.csv\n${RECORD_MARKER}\n\`\`\`json\n${planted}\n\`\`\``, sha256: 'a'.repeat(64), rows: 10 },
+      });
       const { gh, comments, checks } = await postHandoff(t, artifacts, pr);
 
       const [run] = checks.runs;
@@ -215,8 +268,16 @@ describe('actions/report', () => {
       const lookup = await readRecordOnCommit(octokit, { owner, repo, sha: pr.pull_request.head.sha, model: 'churn' });
       assert.equal(lookup.record, undefined);
       // Even a check run named like a record, carrying the fork's text, is not a record.
-      checks.add({ name: 'cairn: churn', head_sha: pr.pull_request.head.sha, conclusion: 'success', output: { ...run.output } });
-      assert.equal((await readRecordOnCommit(octokit, { owner, repo, sha: pr.pull_request.head.sha, model: 'churn' })).record, undefined);
+      checks.add({
+        name: 'cairn: churn',
+        head_sha: pr.pull_request.head.sha,
+        conclusion: 'success',
+        output: { ...run.output },
+      });
+      assert.equal(
+        (await readRecordOnCommit(octokit, { owner, repo, sha: pr.pull_request.head.sha, model: 'churn' })).record,
+        undefined,
+      );
       assert.deepEqual(gh.violations, []);
     });
 
@@ -228,7 +289,10 @@ describe('actions/report', () => {
       gh.on('GET /repos/{owner}/{repo}/pulls/{pull_number}', { data: pr.pull_request });
       const event = payload('workflow_run', 'completed'); // its head_sha is another commit
       const runner = runnerFiles({ repository: REPO, eventName: 'workflow_run', event });
-      await assert.rejects(runReport(runner, { 'from-artifact': 'cairn-report-churn' }, artifacts), /not the commit the run built/);
+      await assert.rejects(
+        runReport(runner, { 'from-artifact': 'cairn-report-churn' }, artifacts),
+        /not the commit the run built/,
+      );
       assert.equal(comments.on(pr.number).length, 0);
     });
   });
@@ -240,18 +304,49 @@ describe('actions/report: bad input fails the step before anything is read, post
     ['no metrics input', () => ({}), /input metrics is required/],
     ['a metrics file that is not there', (dir) => ({ metrics: join(dir, 'nope.json') }), /cannot read .*nope\.json/],
     ['a file that is not a metrics.json', (dir) => ({ metrics: join(dir, 'a-file') }), /a-file/],
-    ['card-path: is a folder', (dir) => ({ metrics: join(dir, 'metrics.json'), 'card-path': dir }), /card-path: .* is a folder; name a file/],
-    ['card-path: names a file over 255 bytes', (dir) => ({ metrics: join(dir, 'metrics.json'), 'card-path': join(dir, `${'c'.repeat(260)}.md`) }), /card-path: .*: the file name is longer than 255 bytes/],
-    ['card-path: under a file', (dir) => ({ metrics: join(dir, 'metrics.json'), 'card-path': join(dir, 'a-file', 'MODEL_CARD.md') }), /card-path: .* cannot be written: .*a-file is a file, not a folder/],
-    ['from-artifact: outside a workflow_run', () => ({ 'from-artifact': 'cairn-report-churn' }), /from-artifact works only in a workflow triggered by workflow_run/],
+    [
+      'card-path: is a folder',
+      (dir) => ({ metrics: join(dir, 'metrics.json'), 'card-path': dir }),
+      /card-path: .* is a folder; name a file/,
+    ],
+    [
+      'card-path: names a file over 255 bytes',
+      (dir) => ({ metrics: join(dir, 'metrics.json'), 'card-path': join(dir, `${'c'.repeat(260)}.md`) }),
+      /card-path: .*: the file name is longer than 255 bytes/,
+    ],
+    [
+      'card-path: under a file',
+      (dir) => ({ metrics: join(dir, 'metrics.json'), 'card-path': join(dir, 'a-file', 'MODEL_CARD.md') }),
+      /card-path: .* cannot be written: .*a-file is a file, not a folder/,
+    ],
+    [
+      'from-artifact: outside a workflow_run',
+      () => ({ 'from-artifact': 'cairn-report-churn' }),
+      /from-artifact works only in a workflow triggered by workflow_run/,
+    ],
   ];
   for (const [name, inputs, message] of cases) {
     test(name, async () => {
       const dir = tempDir('cairn-report-refused-');
       writeFileSync(join(dir, 'metrics.json'), JSON.stringify(sampleReport({ name: 'churn' })));
       writeFileSync(join(dir, 'a-file'), 'mine');
-      const runner = runnerFiles({ repository: REPO, eventName: 'pull_request', event: payload('pull_request', 'opened'), sha: 'merge-commit-sha' });
-      const env = { ...runner.env, GITHUB_API_URL: 'http://127.0.0.1:9', ...inputEnv({ token: 'ghs_test', comment: 'true', check: 'true', config: join(runner.dir, 'none.yml'), ...inputs(dir) }) };
+      const runner = runnerFiles({
+        repository: REPO,
+        eventName: 'pull_request',
+        event: payload('pull_request', 'opened'),
+        sha: 'merge-commit-sha',
+      });
+      const env = {
+        ...runner.env,
+        GITHUB_API_URL: 'http://127.0.0.1:9',
+        ...inputEnv({
+          token: 'ghs_test',
+          comment: 'true',
+          check: 'true',
+          config: join(runner.dir, 'none.yml'),
+          ...inputs(dir),
+        }),
+      };
       const step = await runBundledAction(resolve('dist/report.js'), env, { cwd: runner.dir });
       assertStepRefusal(step, message, name);
       assert.deepEqual(listTree(dir), ['a-file', 'metrics.json'], 'nothing written');

@@ -31,14 +31,23 @@ function reactionsTo(repo: ReturnType<typeof fakeRepo>, commentId = 9001) {
 describe('/cairn promote', () => {
   test('a maintainer promotes: an annotated assignment tag through the API, a reply with the result, 👀 then 👍', async (t) => {
     const { repo, app } = await setup(t);
-    await app.deliver('issue_comment', commentPayload('Looks good.\n/cairn promote churn@v1.1.0 to production\nthanks', { login: 'maintainer' }));
+    await app.deliver(
+      'issue_comment',
+      commentPayload('Looks good.\n/cairn promote churn@v1.1.0 to production\nthanks', { login: 'maintainer' }),
+    );
 
     assert.ok(repo.refs.has('refs/tags/churn#production#1'));
     const object = [...repo.tagObjects.values()].find((o) => o.tag === 'churn#production#1')!;
     assert.equal(object.object.sha, V2);
-    assert.match(object.message, /^Assign churn v1\.1\.0 to production\n\nRequested in https:\/\/github\.com\/acme\/churn\/issues\/12#issuecomment-9001\nCairn-Request: issue=12 comment=9001\n\nBy: @maintainer$/);
+    assert.match(
+      object.message,
+      /^Assign churn v1\.1\.0 to production\n\nRequested in https:\/\/github\.com\/acme\/churn\/issues\/12#issuecomment-9001\nCairn-Request: issue=12 comment=9001\n\nBy: @maintainer$/,
+    );
     const [reply] = replies(repo);
-    assert.match(reply, /^<!-- cairn:reply:9001 -->\n✅ Promoted `churn@v1\.1\.0` to `production`: created \[`churn#production#1`\]/);
+    assert.match(
+      reply,
+      /^<!-- cairn:reply:9001 -->\n✅ Promoted `churn@v1\.1\.0` to `production`: created \[`churn#production#1`\]/,
+    );
     assert.match(reply, /Cairn dispatches `deploy\.yml` from that tag/);
     assert.deepEqual(reactionsTo(repo), ['eyes', '+1']);
     // The deploy is dispatched by the tag push that GitHub sends next, not by the comment.
@@ -47,28 +56,52 @@ describe('/cairn promote', () => {
 
   test("a read-only user's promote is refused with the reason, and no tag is made", async (t) => {
     const { gh, repo, app } = await setup(t);
-    await app.deliver('issue_comment', commentPayload('/cairn promote churn@v1.1.0 to production', { login: 'reader' }));
+    await app.deliver(
+      'issue_comment',
+      commentPayload('/cairn promote churn@v1.1.0 to production', { login: 'reader' }),
+    );
 
     assert.deepEqual(gh.calls('POST /repos/{owner}/{repo}/git/tags'), []);
     assert.deepEqual(gh.calls('POST /repos/{owner}/{repo}/git/refs'), []);
     const [reply] = replies(repo);
-    assert.match(reply, /🚫 @reader, promoting churn to production needs `maintain` permission on acme\/churn \(`stages\.production\.promote` in \.github\/cairn\.yml\); you have `read`\. Nothing was changed\./);
+    assert.match(
+      reply,
+      /🚫 @reader, promoting churn to production needs `maintain` permission on acme\/churn \(`stages\.production\.promote` in \.github\/cairn\.yml\); you have `read`\. Nothing was changed\./,
+    );
     assert.deepEqual(reactionsTo(repo), ['eyes', '-1']);
   });
 
   test("each stage's own level applies: write may promote to staging, not to production", async (t) => {
     const { repo, app } = await setup(t);
-    await app.deliver('issue_comment', commentPayload('/cairn promote churn@v1.0.0 to staging', { login: 'writer', id: 1 }));
-    await app.deliver('issue_comment', commentPayload('/cairn promote churn@v1.0.0 to production', { login: 'writer', id: 2 }));
-    assert.deepEqual(repo.tagNames().filter((n) => n.includes('#')), ['churn#staging#1']);
+    await app.deliver(
+      'issue_comment',
+      commentPayload('/cairn promote churn@v1.0.0 to staging', { login: 'writer', id: 1 }),
+    );
+    await app.deliver(
+      'issue_comment',
+      commentPayload('/cairn promote churn@v1.0.0 to production', { login: 'writer', id: 2 }),
+    );
+    assert.deepEqual(
+      repo.tagNames().filter((n) => n.includes('#')),
+      ['churn#staging#1'],
+    );
     assert.deepEqual([...reactionsTo(repo, 1).slice(-1), ...reactionsTo(repo, 2).slice(-1)], ['+1', '-1']);
   });
 
   test('an unknown version, model or stage is answered with the reason and changes nothing', async (t) => {
     const { repo, app } = await setup(t);
-    await app.deliver('issue_comment', commentPayload('/cairn promote churn@v9.9.9 to production', { login: 'maintainer', id: 1 }));
-    await app.deliver('issue_comment', commentPayload('/cairn promote fraud@v1.0.0 to production', { login: 'maintainer', id: 2 }));
-    await app.deliver('issue_comment', commentPayload('/cairn promote churn@v1.0.0 to canary', { login: 'maintainer', id: 3 }));
+    await app.deliver(
+      'issue_comment',
+      commentPayload('/cairn promote churn@v9.9.9 to production', { login: 'maintainer', id: 1 }),
+    );
+    await app.deliver(
+      'issue_comment',
+      commentPayload('/cairn promote fraud@v1.0.0 to production', { login: 'maintainer', id: 2 }),
+    );
+    await app.deliver(
+      'issue_comment',
+      commentPayload('/cairn promote churn@v1.0.0 to canary', { login: 'maintainer', id: 3 }),
+    );
     const [version, model, stage] = replies(repo);
     assert.match(version, /❌ churn has no version v9\.9\.9; its active versions: v1\.1\.0, v1\.0\.0\./);
     assert.match(model, /❌ model "fraud" is not in \.github\/cairn\.yml models \(known: churn\)/);
@@ -79,17 +112,30 @@ describe('/cairn promote', () => {
   test('a broken config is reported in the reply, naming the key', async (t) => {
     const { repo, app } = await setup(t);
     repo.setConfig(CONFIG.replace('promote: maintain', 'promote: owner'));
-    await app.deliver('issue_comment', commentPayload('/cairn promote churn@v1.1.0 to production', { login: 'maintainer' }));
+    await app.deliver(
+      'issue_comment',
+      commentPayload('/cairn promote churn@v1.1.0 to production', { login: 'maintainer' }),
+    );
     // The message is echoed inert: its pipes are escaped in the markdown source.
-    assert.match(replies(repo)[0], /stages\.production\.promote: expected one of read\\\|triage\\\|write\\\|maintain\\\|admin, got "owner" \(line \d+\)/);
+    assert.match(
+      replies(repo)[0],
+      /stages\.production\.promote: expected one of read\\\|triage\\\|write\\\|maintain\\\|admin, got "owner" \(line \d+\)/,
+    );
   });
 
   test('a config over 256 KiB is refused in the reply, naming the limit, and not parsed again for the next command', async (t) => {
     const { gh, repo, app } = await setup(t);
     repo.setConfig(`${CONFIG}${'# padding\n'.repeat(100_000)}`);
-    await app.deliver('issue_comment', commentPayload('/cairn promote churn@v1.1.0 to production', { login: 'maintainer' }));
+    await app.deliver(
+      'issue_comment',
+      commentPayload('/cairn promote churn@v1.1.0 to production', { login: 'maintainer' }),
+    );
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'maintainer', id: 9002 }));
-    for (const reply of replies(repo)) assert.match(reply, /❌ \.github\/cairn\.yml at main is 100\d{4} bytes; a Cairn config may be at most 262144 bytes \(256 KiB\)/);
+    for (const reply of replies(repo))
+      assert.match(
+        reply,
+        /❌ \.github\/cairn\.yml at main is 100\d{4} bytes; a Cairn config may be at most 262144 bytes \(256 KiB\)/,
+      );
     assert.equal(replies(repo).length, 2);
     const reads = gh.calls('GET /repos/{owner}/{repo}/contents/{path}');
     assert.equal(reads.length, 2);
@@ -98,7 +144,10 @@ describe('/cairn promote', () => {
 
   test('works on pull request conversations too', async (t) => {
     const { repo, app } = await setup(t);
-    await app.deliver('issue_comment', commentPayload('/cairn promote churn@v1.1.0 to staging', { login: 'maintainer', pullRequest: true }));
+    await app.deliver(
+      'issue_comment',
+      commentPayload('/cairn promote churn@v1.1.0 to staging', { login: 'maintainer', pullRequest: true }),
+    );
     assert.ok(repo.refs.has('refs/tags/churn#staging#1'));
     assert.equal(replies(repo).length, 1);
   });
@@ -115,8 +164,14 @@ describe('/cairn register, rollback, show', () => {
 
   test('register --version at a ref; a commit that already has a version is refused', async (t) => {
     const { repo, app } = await setup(t);
-    await app.deliver('issue_comment', commentPayload(`/cairn register churn --version v2.0.0 --ref ${V1}`, { login: 'writer' }));
-    assert.match(replies(repo)[0], /❌ commit [0-9a-f]{7} is already churn v1\.0\.0; a commit holds one version of a model/);
+    await app.deliver(
+      'issue_comment',
+      commentPayload(`/cairn register churn --version v2.0.0 --ref ${V1}`, { login: 'writer' }),
+    );
+    assert.match(
+      replies(repo)[0],
+      /❌ commit [0-9a-f]{7} is already churn v1\.0\.0; a commit holds one version of a model/,
+    );
     assert.equal(repo.tagNames().length, 2);
   });
 
@@ -142,7 +197,10 @@ describe('/cairn register, rollback, show', () => {
     const { gh, repo, app } = await setup(t);
     repo.addHonouredTag('churn#production#1', V1);
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'stranger' }));
-    assert.match(replies(repo)[0], /\| model \| latest \| staging \| production \|\n\|[-: |]+\|\n\| `churn` \| `v1\.1\.0` \| – \| `v1\.0\.0` \|/);
+    assert.match(
+      replies(repo)[0],
+      /\| model \| latest \| staging \| production \|\n\|[-: |]+\|\n\| `churn` \| `v1\.1\.0` \| – \| `v1\.0\.0` \|/,
+    );
     assert.deepEqual(gh.calls('GET /repos/{owner}/{repo}/collaborators/{username}/permission'), []);
   });
 
@@ -152,7 +210,14 @@ describe('/cairn register, rollback, show', () => {
       const tag = `team-${String(i).padStart(4, '0')}/model-with-a-long-name@v1.0.${i}`;
       // Known to the app already (3,000 tag-object reads through the fake take seconds).
       const object = repo.tagObjects.get(repo.addTag(tag, V1))!;
-      const known = { tag, sha: V1, taggedAt: object.tagger.date, tagger: { name: object.tagger.name, email: object.tagger.email }, message: object.message, object: object.sha };
+      const known = {
+        tag,
+        sha: V1,
+        taggedAt: object.tagger.date,
+        tagger: { name: object.tagger.name, email: object.tagger.email },
+        message: object.message,
+        object: object.sha,
+      };
       app.runtime.tagObjects.set(object.sha, known);
       app.runtime.tagVerdicts.set(verdictKey('acme/churn', known), { honoured: true, by: 'maintainer', byApp: false });
     }
@@ -161,8 +226,15 @@ describe('/cairn register, rollback, show', () => {
     assert.ok(reply.length <= 65_536, `${reply.length} characters`);
     assert.match(reply, /^<!-- cairn:reply:9001 -->\n## Models\n/);
     const rows = reply.split('\n').filter((line) => /^\| `/.test(line));
-    assert.ok(rows.every((row) => /^\| `[^`]+` \| `v[^`]+` \| – \| – \|$/.test(row)), 'every row whole');
-    const left = Number(/_([\d,]+) more models are not listed here, to fit; `cairn registry show` lists them all\._$/.exec(reply)?.[1].replace(/,/g, ''));
+    assert.ok(
+      rows.every((row) => /^\| `[^`]+` \| `v[^`]+` \| – \| – \|$/.test(row)),
+      'every row whole',
+    );
+    const left = Number(
+      /_([\d,]+) more models are not listed here, to fit; `cairn registry show` lists them all\._$/
+        .exec(reply)?.[1]
+        .replace(/,/g, ''),
+    );
     assert.equal(rows.length + left, 3_001, 'listed + left out = every model (churn too)');
   });
 
@@ -174,8 +246,14 @@ describe('/cairn register, rollback, show', () => {
     assert.deepEqual(reactionsTo(repo), ['eyes', 'confused']);
 
     const before = gh.requests.length;
-    await app.deliver('issue_comment', commentPayload('Nice work!\n> /cairn promote churn@v1.1.0 to production', { id: 2 }));
-    await app.deliver('issue_comment', commentPayload('/cairn promote churn@v1.1.0 to production', { id: 3, login: 'cairn[bot]', type: 'Bot' }));
+    await app.deliver(
+      'issue_comment',
+      commentPayload('Nice work!\n> /cairn promote churn@v1.1.0 to production', { id: 2 }),
+    );
+    await app.deliver(
+      'issue_comment',
+      commentPayload('/cairn promote churn@v1.1.0 to production', { id: 3, login: 'cairn[bot]', type: 'Bot' }),
+    );
     assert.equal(gh.requests.length, before);
   });
 });
@@ -197,10 +275,18 @@ describe('ChatOps is idempotent', () => {
     const payload = commentPayload('/cairn show', { login: 'reader' });
     await app.deliver('issue_comment', payload);
     assert.equal(replies(repo).length, 1);
-    assert.deepEqual(gh.calls('GET /repos/{owner}/{repo}/issues/{issue_number}/comments'), [], 'GitHub added the 👀 (201), so there was no reply to look for');
+    assert.deepEqual(
+      gh.calls('GET /repos/{owner}/{repo}/issues/{issue_number}/comments'),
+      [],
+      'GitHub added the 👀 (201), so there was no reply to look for',
+    );
 
     await (await testApp()).deliver('issue_comment', payload);
-    assert.equal(gh.calls('GET /repos/{owner}/{repo}/issues/{issue_number}/comments').length, 1, 'the 👀 existed (200), so the thread was searched');
+    assert.equal(
+      gh.calls('GET /repos/{owner}/{repo}/issues/{issue_number}/comments').length,
+      1,
+      'the 👀 existed (200), so the thread was searched',
+    );
     assert.equal(replies(repo).length, 1);
     assert.deepEqual(reactionsTo(repo), ['eyes'], 'a question gets its reply, and no 👍');
 
@@ -212,33 +298,51 @@ describe('ChatOps is idempotent', () => {
   test('when GitHub refuses reactions, the thread is searched before anything is done', async (t) => {
     const gh = githubApi(t);
     // 👀 and 👍 of the first delivery, 👀 of the second.
-    gh.on('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', () => githubError(422, 'Validation Failed'), { times: 3 });
+    gh.on(
+      'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions',
+      () => githubError(422, 'Validation Failed'),
+      { times: 3 },
+    );
     const { repo, app } = await setup(t, { gh });
     const payload = commentPayload('/cairn promote churn@v1.1.0 to production', { login: 'maintainer' });
     await app.deliver('issue_comment', payload);
     assert.equal(gh.calls('GET /repos/{owner}/{repo}/issues/{issue_number}/comments').length, 1);
-    assert.deepEqual(repo.tagNames().filter((n) => n.startsWith('churn#')), ['churn#production#1']);
+    assert.deepEqual(
+      repo.tagNames().filter((n) => n.startsWith('churn#')),
+      ['churn#production#1'],
+    );
     assert.equal(replies(repo).length, 1);
 
     await (await testApp()).deliver('issue_comment', payload);
     assert.equal(gh.calls('GET /repos/{owner}/{repo}/issues/{issue_number}/comments').length, 2);
-    assert.deepEqual(repo.tagNames().filter((n) => n.startsWith('churn#')), ['churn#production#1']);
+    assert.deepEqual(
+      repo.tagNames().filter((n) => n.startsWith('churn#')),
+      ['churn#production#1'],
+    );
     assert.equal(replies(repo).length, 1);
   });
 
   test('a crash between the tag and the reply: the redelivery finds the tag by its request line and only replies', async (t) => {
     const gh = githubApi(t);
-    gh.on('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', () => githubError(502, 'Bad Gateway'), { times: 1 });
+    gh.on('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', () => githubError(502, 'Bad Gateway'), {
+      times: 1,
+    });
     const { repo, app } = await setup(t, { gh });
     const payload = commentPayload('/cairn promote churn@v1.1.0 to production', { login: 'maintainer' });
 
-    const failure = await app.deliver('issue_comment', payload, { id: 'd-7' }).then(() => undefined, (error: unknown) => error);
+    const failure = await app.deliver('issue_comment', payload, { id: 'd-7' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     assert.equal(deliveryStatus(failure), 502);
     assert.ok(repo.refs.has('refs/tags/churn#production#1'));
     assert.equal(replies(repo).length, 0);
 
     await app.deliver('issue_comment', payload, { id: 'd-7' });
-    assert.deepEqual(repo.tagNames().filter((n) => n.startsWith('churn#')), ['churn#production#1']);
+    assert.deepEqual(
+      repo.tagNames().filter((n) => n.startsWith('churn#')),
+      ['churn#production#1'],
+    );
     assert.match(replies(repo)[0], /✅ Done earlier for this comment: \[`churn#production#1`\]/);
   });
 });

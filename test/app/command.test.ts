@@ -6,11 +6,36 @@ import { LruCache } from '../../app/lru.ts';
 
 describe('parseCommand', () => {
   test('reads each command, with or without "to", flags before or after', () => {
-    assert.deepEqual(parseCommand('/cairn promote churn@v1.3.0 to production'), { kind: 'promote', name: 'churn', version: 'v1.3.0', stage: 'production', force: false });
-    assert.deepEqual(parseCommand('/cairn promote team/churn@v2.0.0-rc.1 staging --force'), { kind: 'promote', name: 'team/churn', version: 'v2.0.0-rc.1', stage: 'staging', force: true });
-    assert.deepEqual(parseCommand('/cairn register churn --bump minor --ref 0123abc'), { kind: 'register', name: 'churn', bump: 'minor', ref: '0123abc' });
-    assert.deepEqual(parseCommand('/cairn register churn --version=v1.0.0'), { kind: 'register', name: 'churn', version: 'v1.0.0' });
-    assert.deepEqual(parseCommand('/cairn rollback churn production'), { kind: 'rollback', name: 'churn', stage: 'production' });
+    assert.deepEqual(parseCommand('/cairn promote churn@v1.3.0 to production'), {
+      kind: 'promote',
+      name: 'churn',
+      version: 'v1.3.0',
+      stage: 'production',
+      force: false,
+    });
+    assert.deepEqual(parseCommand('/cairn promote team/churn@v2.0.0-rc.1 staging --force'), {
+      kind: 'promote',
+      name: 'team/churn',
+      version: 'v2.0.0-rc.1',
+      stage: 'staging',
+      force: true,
+    });
+    assert.deepEqual(parseCommand('/cairn register churn --bump minor --ref 0123abc'), {
+      kind: 'register',
+      name: 'churn',
+      bump: 'minor',
+      ref: '0123abc',
+    });
+    assert.deepEqual(parseCommand('/cairn register churn --version=v1.0.0'), {
+      kind: 'register',
+      name: 'churn',
+      version: 'v1.0.0',
+    });
+    assert.deepEqual(parseCommand('/cairn rollback churn production'), {
+      kind: 'rollback',
+      name: 'churn',
+      stage: 'production',
+    });
     assert.deepEqual(parseCommand('/cairn show'), { kind: 'show' });
     assert.deepEqual(parseCommand('/cairn'), { kind: 'help' });
   });
@@ -67,10 +92,24 @@ describe('parseCommand', () => {
       ['/cairn register churn --ref -- main', /unknown option --/],
       ['/cairn promote churn@v1.0.0 to production --force=yes', /--force takes no value/],
     ];
-    for (const [body, message] of cases) assert.throws(() => parseCommand(body), (error: Error) => error.name === 'CommandSyntaxError' && message.test(error.message), body);
+    for (const [body, message] of cases)
+      assert.throws(
+        () => parseCommand(body),
+        (error: Error) => error.name === 'CommandSyntaxError' && message.test(error.message),
+        body,
+      );
     // A value may follow its option after "=" or a space, and a later option wins, as on the command line.
-    assert.deepEqual(parseCommand('/cairn register churn --ref=release/2.0 --bump patch --bump major'), { kind: 'register', name: 'churn', bump: 'major', ref: 'release/2.0' });
-    assert.deepEqual(parseCommand('/cairn register churn --version=v1.0.0-rc.1'), { kind: 'register', name: 'churn', version: 'v1.0.0-rc.1' });
+    assert.deepEqual(parseCommand('/cairn register churn --ref=release/2.0 --bump patch --bump major'), {
+      kind: 'register',
+      name: 'churn',
+      bump: 'major',
+      ref: 'release/2.0',
+    });
+    assert.deepEqual(parseCommand('/cairn register churn --version=v1.0.0-rc.1'), {
+      kind: 'register',
+      name: 'churn',
+      version: 'v1.0.0-rc.1',
+    });
   });
 });
 
@@ -89,7 +128,10 @@ describe('LruCache and DeliveryGuard', () => {
     let runs = 0;
     assert.equal(await guard.once('d1', async () => void runs++), 'handled');
     assert.equal(await guard.once('d1', async () => void runs++), 'duplicate');
-    await assert.rejects(guard.once('d2', async () => Promise.reject(new Error('boom'))), /boom/);
+    await assert.rejects(
+      guard.once('d2', async () => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
     assert.equal(await guard.once('d2', async () => void runs++), 'handled');
     assert.equal(runs, 2);
 

@@ -24,7 +24,12 @@ function seed(t: { after(fn: () => void): void }) {
 }
 
 async function signedHeaders(body: string, event = 'push', id = 'delivery-1') {
-  return { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': id, 'x-hub-signature-256': await signBody(body) };
+  return {
+    'content-type': 'application/json',
+    'x-github-event': event,
+    'x-github-delivery': id,
+    'x-hub-signature-256': await signBody(body),
+  };
 }
 
 describe('npm run app: the HTTP server', () => {
@@ -54,15 +59,31 @@ describe('npm run app: the HTTP server', () => {
     const hook = `${url}/api/github/webhooks`;
     const body = JSON.stringify(repo.pushEvent('churn#production#1'));
 
-    const forged = await fetch(hook, { method: 'POST', body, headers: { ...(await signedHeaders(body)), 'x-hub-signature-256': `sha256=${'1'.repeat(64)}` } });
+    const forged = await fetch(hook, {
+      method: 'POST',
+      body,
+      headers: { ...(await signedHeaders(body)), 'x-hub-signature-256': `sha256=${'1'.repeat(64)}` },
+    });
     assert.equal(forged.status, 400);
-    const unsigned = await fetch(hook, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'x' } });
+    const unsigned = await fetch(hook, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'x' },
+    });
     assert.equal(unsigned.status, 400);
     assert.match(await unsigned.text(), /Required headers missing: x-hub-signature-256/);
-    const form = await fetch(hook, { method: 'POST', body, headers: { ...(await signedHeaders(body)), 'content-type': 'text/plain' } });
+    const form = await fetch(hook, {
+      method: 'POST',
+      body,
+      headers: { ...(await signedHeaders(body)), 'content-type': 'text/plain' },
+    });
     assert.equal(form.status, 415);
     const malformedBody = JSON.stringify({ ref: 'refs/tags/churn#production#1' });
-    const malformed = await fetch(hook, { method: 'POST', body: malformedBody, headers: await signedHeaders(malformedBody, 'push', 'delivery-0') });
+    const malformed = await fetch(hook, {
+      method: 'POST',
+      body: malformedBody,
+      headers: await signedHeaders(malformedBody, 'push', 'delivery-0'),
+    });
     assert.equal(malformed.status, 400);
     assert.match(await malformed.text(), /malformed push payload/);
     assert.deepEqual(gh.requests, []);
@@ -78,8 +99,17 @@ describe('npm run app: the HTTP server', () => {
   /** Sends headers only, declaring `bytes` of body, and waits (at most 5 s) for the answer. */
   const declareOnly = (url: string, path: string, bytes: number, headers: Record<string, string> = {}) =>
     new Promise<IncomingMessage>((resolve, reject) => {
-      const req = request(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(bytes), ...headers }, timeout: 5_000 });
-      req.on('response', resolve).on('error', reject).on('timeout', () => req.destroy(new Error(`no answer to ${path} while its body was not sent: the server waits to read it`)));
+      const req = request(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': String(bytes), ...headers },
+        timeout: 5_000,
+      });
+      req
+        .on('response', resolve)
+        .on('error', reject)
+        .on('timeout', () =>
+          req.destroy(new Error(`no answer to ${path} while its body was not sent: the server waits to read it`)),
+        );
       req.flushHeaders();
     });
 
@@ -106,7 +136,10 @@ describe('npm run app: the HTTP server', () => {
       new Promise<{ sent: number; status?: number }>((resolve) => {
         let sent = 0;
         let status: number | undefined;
-        const req = request(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
+        const req = request(`${url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        });
         req.on('response', (res) => ((status = res.statusCode), res.resume()));
         req.on('error', () => resolve({ sent, status }));
         req.on('close', () => resolve({ sent, status }));
@@ -136,18 +169,31 @@ describe('npm run app: the HTTP server', () => {
         controller.close();
       },
     });
-    const ok = await fetch(`${url}/api/github/webhooks`, { method: 'POST', body: streamed, duplex: 'half', headers: await signedHeaders(body) } as RequestInit);
+    const ok = await fetch(`${url}/api/github/webhooks`, {
+      method: 'POST',
+      body: streamed,
+      duplex: 'half',
+      headers: await signedHeaders(body),
+    } as RequestInit);
     assert.equal(ok.status, 200);
     assert.equal(repo.dispatches.length, 1);
   });
 
   test('refuses to start without APP_ID, a private key and WEBHOOK_SECRET, naming each', async () => {
-    const error = await startAppServer({ env: { PORT: '0' } }).then(() => assert.fail('it started'), (e: unknown) => e);
+    const error = await startAppServer({ env: { PORT: '0' } }).then(
+      () => assert.fail('it started'),
+      (e: unknown) => e,
+    );
     assert.ok(isUserError(error));
     assert.match(error.message, /APP_ID must be/);
     assert.match(error.message, /PRIVATE_KEY \(the PEM text\) or PRIVATE_KEY_PATH/);
     assert.match(error.message, /WEBHOOK_SECRET must be set/);
-    const badKey = await startAppServer({ env: { PORT: '0', APP_ID: '1', PRIVATE_KEY: 'not a key', WEBHOOK_SECRET: 's' } }).then(() => assert.fail('it started'), (e: unknown) => e);
+    const badKey = await startAppServer({
+      env: { PORT: '0', APP_ID: '1', PRIVATE_KEY: 'not a key', WEBHOOK_SECRET: 's' },
+    }).then(
+      () => assert.fail('it started'),
+      (e: unknown) => e,
+    );
     assert.match((badKey as Error).message, /PRIVATE_KEY \(or the file at PRIVATE_KEY_PATH\) is not a PEM private key/);
   });
 });
@@ -159,11 +205,20 @@ describe('the Lambda entry', () => {
     const body = JSON.stringify(repo.pushEvent('churn#production#1'));
     const headers = await signedHeaders(body, 'push', 'lambda-1');
 
-    const forged = await handler({ body, headers: { ...headers, 'X-Hub-Signature-256': `sha256=${'2'.repeat(64)}`, 'x-hub-signature-256': undefined } }, {});
+    const forged = await handler(
+      {
+        body,
+        headers: { ...headers, 'X-Hub-Signature-256': `sha256=${'2'.repeat(64)}`, 'x-hub-signature-256': undefined },
+      },
+      {},
+    );
     assert.equal(forged.statusCode, 400);
     assert.equal((await handler({ body, headers: { 'x-github-event': 'push' } }, {})).statusCode, 400);
     const malformedBody = '{"ref":"refs/tags/x@v1.0.0"}';
-    const malformed = await handler({ body: malformedBody, headers: await signedHeaders(malformedBody, 'push', 'lambda-0') }, {});
+    const malformed = await handler(
+      { body: malformedBody, headers: await signedHeaders(malformedBody, 'push', 'lambda-0') },
+      {},
+    );
     assert.equal(malformed.statusCode, 400);
     assert.deepEqual(gh.requests, []);
 
@@ -176,8 +231,16 @@ describe('the Lambda entry', () => {
     const { gh } = seed(t);
     const handler = createCairnLambda(testProbot());
     const huge = ' '.repeat(WEBHOOK_BODY_LIMIT + 1);
-    const headers = { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'lambda-big', 'x-hub-signature-256': `sha256=${'3'.repeat(64)}` };
-    for (const event of [{ body: huge, headers }, { body: Buffer.from(huge).toString('base64'), isBase64Encoded: true, headers }]) {
+    const headers = {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': 'lambda-big',
+      'x-hub-signature-256': `sha256=${'3'.repeat(64)}`,
+    };
+    for (const event of [
+      { body: huge, headers },
+      { body: Buffer.from(huge).toString('base64'), isBase64Encoded: true, headers },
+    ]) {
       const answer = await handler(event, {});
       assert.equal(answer.statusCode, 413);
       assert.match(answer.body, /larger than 26214400 bytes/);

@@ -25,7 +25,12 @@ async function setup(t: { after(fn: () => void): void }, config = CONFIG, pushed
   const gh = githubApi(t);
   const repo = fakeRepo(gh);
   for (const at of ['main', V1, V2]) repo.setConfig(config, at);
-  for (const [tag, sha] of [['churn@v1.0.0', V1], ['churn@v1.1.0', V2], ['churn#production#1', V1], ['churn#production#2', V2]]) {
+  for (const [tag, sha] of [
+    ['churn@v1.0.0', V1],
+    ['churn@v1.1.0', V2],
+    ['churn#production#1', V1],
+    ['churn#production#2', V2],
+  ]) {
     if (pushed.includes(tag)) repo.addTag(tag, sha);
     else repo.addHonouredTag(tag, sha);
   }
@@ -44,7 +49,10 @@ describe('evidence only from trusted apps (app)', () => {
     await app.deliver('deployment_protection_rule', protectionRulePayload(toProduction));
     const [review] = repo.reviews;
     assert.equal(review.state, 'rejected');
-    assert.match(review.comment, /ignored a "cairn: churn" check run from app shady-ci \(id 777\): not a trusted source/);
+    assert.match(
+      review.comment,
+      /ignored a "cairn: churn" check run from app shady-ci \(id 777\): not a trusted source/,
+    );
     assert.match(review.comment, /\| `f1>=0\.7` \| 0\.6500 \| 0\.7000 \| ❌ fail \|/);
   });
 
@@ -55,7 +63,10 @@ describe('evidence only from trusted apps (app)', () => {
     await app.deliver('deployment_protection_rule', protectionRulePayload({ ...toProduction, runId: 1 }));
     repo.setConfig(trusting, 'main');
     await app.deliver('deployment_protection_rule', protectionRulePayload({ ...toProduction, runId: 2 }));
-    assert.deepEqual(repo.reviews.map((r) => r.state), ['rejected', 'approved']);
+    assert.deepEqual(
+      repo.reviews.map((r) => r.state),
+      ['rejected', 'approved'],
+    );
     assert.match(repo.reviews[1].comment, /\| `f1>=0\.7` \| 0\.9900 \| 0\.7000 \| ✅ pass \|/);
   });
 
@@ -66,7 +77,10 @@ describe('evidence only from trusted apps (app)', () => {
     assert.ok(release);
     assert.match(release.body, /\| f1 \| 0\.6500 \|/);
     assert.doesNotMatch(release.body, /0\.9900/);
-    assert.match(release.body, /Ignored a "cairn: churn" check run from app shady-ci \(id 777\): not a trusted source\./);
+    assert.match(
+      release.body,
+      /Ignored a "cairn: churn" check run from app shady-ci \(id 777\): not a trusted source\./,
+    );
   });
 
   test('a commit whose only record is from another app registers with no metrics', async (t) => {

@@ -53,7 +53,9 @@ describe('check runs and deployment replies', () => {
     const [started] = gh.calls<{ output: { title: string; summary: string } }>('POST /repos/{owner}/{repo}/check-runs');
     assert.doesNotMatch(started.body.output.title, /\n/);
     assertInert(started.body.output.summary);
-    const [finished] = gh.calls<{ status: string; output: { title: string; summary: string } }>('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}');
+    const [finished] = gh.calls<{ status: string; output: { title: string; summary: string } }>(
+      'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}',
+    );
     assert.equal(finished.body.status, 'completed');
     assert.match(finished.body.output.summary, /is not a valid registry tag|invalid registry tag/);
     // GitHub shows a title as plain text (core/github/check-run.ts fitTitle): one line, no control character.
@@ -61,13 +63,21 @@ describe('check runs and deployment replies', () => {
     assert.doesNotMatch(finished.body.output.title, /[\u0000-\u001F\u007F]/);
     assert.ok(finished.body.output.title.length <= 200);
     // The verdict line is Cairn's own marker, alone on the last line.
-    assertInert(finished.body.output.summary, { markers: [/^<!-- cairn:tag-verdict undecided object=[0-9a-f]{40} by=maintainer -->$/] });
+    assertInert(finished.body.output.summary, {
+      markers: [/^<!-- cairn:tag-verdict undecided object=[0-9a-f]{40} by=maintainer -->$/],
+    });
   });
 
   test('the deployment review names a hostile environment and ref inert', async (t) => {
     const { repo, app } = await setup(t);
-    await app.deliver('deployment_protection_rule', protectionRulePayload({ environment: `${WORD} \`x`, ref: 'main', sha: V1, runId: 1 }));
-    await app.deliver('deployment_protection_rule', protectionRulePayload({ environment: 'prod', ref: `refs/heads/${WORD}`, sha: shaOf('elsewhere'), runId: 2 }));
+    await app.deliver(
+      'deployment_protection_rule',
+      protectionRulePayload({ environment: `${WORD} \`x`, ref: 'main', sha: V1, runId: 1 }),
+    );
+    await app.deliver(
+      'deployment_protection_rule',
+      protectionRulePayload({ environment: 'prod', ref: `refs/heads/${WORD}`, sha: shaOf('elsewhere'), runId: 2 }),
+    );
     const [environment, ref] = repo.reviews.map((r) => r.comment);
     assert.match(environment, /belongs to no stage/);
     assert.match(ref, /invalid registry tag/);
@@ -80,7 +90,16 @@ describe('check runs and deployment replies', () => {
     const tag = 'churn#production#1';
     repo.addHonouredTag(tag, V1, { message: 'Assign\n\nCairn-Request: issue=12 comment=9001\n', by: APP_LOGIN }); // the app's own tag
     const environment = `${WORD} \`x`;
-    await app.deliver('deployment_status', deploymentStatusPayload({ ref: tag, sha: V1, environment, state: 'success', targetUrl: 'https://github.com/acme/churn/actions/runs/1' }));
+    await app.deliver(
+      'deployment_status',
+      deploymentStatusPayload({
+        ref: tag,
+        sha: V1,
+        environment,
+        state: 'success',
+        targetUrl: 'https://github.com/acme/churn/actions/runs/1',
+      }),
+    );
     const [reply] = repo.comments.on(12).map((c) => c.body);
     assert.match(reply, /Deployment of/);
     assertInert(reply, { markers: [deploymentMarker(7001)], links: ['https://github.com/acme/churn/actions/runs/1'] });
@@ -92,12 +111,18 @@ describe('check runs and deployment replies', () => {
     repo.addHonouredTag(tag, V1, { message: 'Assign\n\nCairn-Request: issue=12 comment=9001\n', by: APP_LOGIN });
     // target_url is set by anyone with deployments: write.
     const targetUrl = 'https://evil.example/acme/churn/actions/runs/1';
-    await app.deliver('deployment_status', deploymentStatusPayload({ ref: tag, sha: V1, environment: 'production', state: 'failure', targetUrl }));
+    await app.deliver(
+      'deployment_status',
+      deploymentStatusPayload({ ref: tag, sha: V1, environment: 'production', state: 'failure', targetUrl }),
+    );
     const [reply] = repo.comments.on(12).map((c) => c.body);
     assert.match(reply, /: \*\*failure\*\* \(`https:\/\/evil\.example\/acme\/churn\/actions\/runs\/1`\)\./);
     assertInert(reply, { markers: [deploymentMarker(7001)] });
     const issue = repo.issues[0].body;
     assert.match(issue, /`https:\/\/evil\.example\/acme\/churn\/actions\/runs\/1`/);
-    assertInert(issue, { markers: [/^<!-- cairn:registry -->$/, /^<!-- cairn:deployments .* -->$/], links: ['https://github.com/acme/churn/'] });
+    assertInert(issue, {
+      markers: [/^<!-- cairn:registry -->$/, /^<!-- cairn:deployments .* -->$/],
+      links: ['https://github.com/acme/churn/'],
+    });
   });
 });

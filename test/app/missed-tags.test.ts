@@ -49,7 +49,12 @@ describe('tags pushed without a push event', () => {
     clock.now += 5 * 60_000; // their push events would have arrived by now; none will
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 1 }));
 
-    for (const [tag, sha] of [['churn@v1.1.0', V2], ['churn#staging#1', V2], ['churn@v1.2.0', V3], ['churn#production#1', V2]]) {
+    for (const [tag, sha] of [
+      ['churn@v1.1.0', V2],
+      ['churn#staging#1', V2],
+      ['churn@v1.2.0', V3],
+      ['churn#production#1', V2],
+    ]) {
       const [check] = repo.registryChecks(sha, tag);
       assert.equal(check?.conclusion, 'failure', tag);
       assert.match(String(check.output.title), MISSED);
@@ -60,18 +65,30 @@ describe('tags pushed without a push event', () => {
 
     // A writer may register and assign staging, not production.
     await app.deliver('issue_comment', commentPayload('/cairn sync', { login: 'writer', id: 2 }));
-    assert.deepEqual(repo.dispatches.map((d) => [d.ref, d.inputs.version]), [['churn#staging#1', 'v1.1.0']]);
+    assert.deepEqual(
+      repo.dispatches.map((d) => [d.ref, d.inputs.version]),
+      [['churn#staging#1', 'v1.1.0']],
+    );
     assert.match(reply(repo, 2), /✅ Honoured 3 tags that arrived without a push event:/);
     assert.match(reply(repo, 2), /- `churn#staging#1`: Dispatched deploy\.yml for churn v1\.1\.0 to staging/);
-    assert.match(reply(repo, 2), /🚫 Still not honoured \(you have `write`\):\n\n- `churn#production#1` needs `maintain` \(`stages\.production\.promote`\)/);
-    assert.match(String(repo.registryChecks(V2, 'churn#staging#1')[0].output.summary), /Honoured by `\/cairn sync` from `writer`/);
+    assert.match(
+      reply(repo, 2),
+      /🚫 Still not honoured \(you have `write`\):\n\n- `churn#production#1` needs `maintain` \(`stages\.production\.promote`\)/,
+    );
+    assert.match(
+      String(repo.registryChecks(V2, 'churn#staging#1')[0].output.summary),
+      /Honoured by `\/cairn sync` from `writer`/,
+    );
     assert.match(String(repo.registryChecks(V2, 'churn#production#1')[0].output.title), MISSED);
     assert.equal(repo.releases.length, 2, 'both registrations are released');
 
     // A maintainer syncs the rest; a new process reads every verdict from the checks.
     const restarted = await testApp();
     await restarted.deliver('issue_comment', commentPayload('/cairn sync', { login: 'maintainer', id: 3 }));
-    assert.deepEqual(repo.dispatches.map((d) => d.ref), ['churn#staging#1', 'churn#production#1']);
+    assert.deepEqual(
+      repo.dispatches.map((d) => d.ref),
+      ['churn#staging#1', 'churn#production#1'],
+    );
     assert.match(reply(repo, 3), /✅ Honoured 1 tag that arrived/);
     await restarted.deliver('issue_comment', commentPayload('/cairn sync', { login: 'maintainer', id: 4 }));
     assert.match(reply(repo, 4), /Nothing to sync/);
@@ -84,7 +101,8 @@ describe('tags pushed without a push event', () => {
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 1 }));
     assert.deepEqual(repo.registryChecks(V2), []);
     assert.match(reply(repo, 1), /\| `churn` \| `v1\.0\.0` \|/);
-    const lookups = () => gh.calls('GET /repos/{owner}/{repo}/commits/{ref}/check-runs').filter((r) => r.params.ref === V2).length;
+    const lookups = () =>
+      gh.calls('GET /repos/{owner}/{repo}/commits/{ref}/check-runs').filter((r) => r.params.ref === V2).length;
     const looked = lookups();
     clock.now += 30_000;
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 3 }));
@@ -108,7 +126,13 @@ describe('tags pushed without a push event', () => {
       status: 'completed',
       conclusion: 'success',
       app: { ...fakeApp('github-actions'), id: 15368 },
-      output: { title: 'ok', summary: 'ok\n\n<!-- cairn:tag-verdict honoured by=cairn[bot] -->', text: null, annotations_count: 0, annotations_url: '' },
+      output: {
+        title: 'ok',
+        summary: 'ok\n\n<!-- cairn:tag-verdict honoured by=cairn[bot] -->',
+        text: null,
+        annotations_count: 0,
+        annotations_url: '',
+      },
     });
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 1 }));
     assert.match(reply(repo, 1), /\| `churn` \| `v1\.0\.0` \| – \| – \|/, 'the forged verdict is not read');
@@ -124,7 +148,10 @@ describe('tags pushed without a push event', () => {
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 100 }));
     clock.now += 5 * 60_000;
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 1 }));
-    const checked = () => repo.checks.runs.filter((r) => r.name === 'cairn registry' && MISSED.test(String(r.output.title))).map((r) => String(r.external_id).replace(/:[0-9a-f]{40}$/, ''));
+    const checked = () =>
+      repo.checks.runs
+        .filter((r) => r.name === 'cairn registry' && MISSED.test(String(r.output.title)))
+        .map((r) => String(r.external_id).replace(/:[0-9a-f]{40}$/, ''));
     assert.equal(checked().length, 20);
     assert.ok(checked().includes('tag:churn@v2.25.0') && !checked().includes('tag:churn@v2.5.0'), 'the newest first');
     await app.deliver('issue_comment', commentPayload('/cairn show', { login: 'reader', id: 2 }));
@@ -157,7 +184,10 @@ describe('verdict lookups are bounded per load', () => {
   const REGISTRY_CHECKS = 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs';
 
   /** 60 versions registered on their own commits after v1.0.0 (and whatever `before` adds first): 61 tagged commits. */
-  async function bigRegistry(t: { after(fn: () => void): void }, before: (repo: ReturnType<typeof fakeRepo>) => void = () => {}) {
+  async function bigRegistry(
+    t: { after(fn: () => void): void },
+    before: (repo: ReturnType<typeof fakeRepo>) => void = () => {},
+  ) {
     const { gh, repo, clock } = await setup(t);
     before(repo);
     for (let i = 1; i <= 60; i++) repo.addHonouredTag(`churn@v2.${i}.0`, shaOf(`commit 2.${i}`));
@@ -181,12 +211,18 @@ describe('verdict lookups are bounded per load', () => {
 
   test('the tags an event is about are looked up first: a deployment and a promotion of an old version are judged', async (t) => {
     const { repo, app, lookups } = await bigRegistry(t, (r) => r.addHonouredTag('churn#staging#1', V1));
-    await app.deliver('deployment_protection_rule', protectionRulePayload({ environment: 'staging', ref: 'churn#staging#1', sha: V1, runId: 1 }));
+    await app.deliver(
+      'deployment_protection_rule',
+      protectionRulePayload({ environment: 'staging', ref: 'churn#staging#1', sha: V1, runId: 1 }),
+    );
     assert.equal(repo.reviews[0].state, 'approved', repo.reviews[0].comment);
     assert.ok(lookups() <= 50);
 
     const fresh = await testApp();
-    await fresh.deliver('issue_comment', commentPayload('/cairn promote churn@v1.0.0 to production', { login: 'maintainer', id: 4 }));
+    await fresh.deliver(
+      'issue_comment',
+      commentPayload('/cairn promote churn@v1.0.0 to production', { login: 'maintainer', id: 4 }),
+    );
     assert.match(reply(repo, 4), /✅ Promoted `churn@v1\.0\.0` to `production`/);
     repo.refs.delete('refs/tags/churn#production#1'); // V1 has only old tags again
 
@@ -194,6 +230,9 @@ describe('verdict lookups are bounded per load', () => {
     const pushed = await testApp();
     repo.addTag('churn#staging#2', V1);
     await pushed.deliver('push', repo.pushEvent('churn#staging#2', { sender: 'maintainer' }));
-    assert.match(String(repo.registryChecks(V1, 'churn#staging#2')[0].output.title), /^Dispatched deploy\.yml for churn v1\.0\.0 to staging/);
+    assert.match(
+      String(repo.registryChecks(V1, 'churn#staging#2')[0].output.title),
+      /^Dispatched deploy\.yml for churn v1\.0\.0 to staging/,
+    );
   });
 });

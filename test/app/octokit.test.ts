@@ -15,7 +15,14 @@ async function withShippedProbot(body: (fake: FakeGithub, probot: Probot) => Pro
   const fake = await startFakeGithub();
   try {
     const probot = createProbot({
-      env: { APP_ID: String(APP_ID), PRIVATE_KEY: privateKey(), WEBHOOK_SECRET, GHE_HOST: fake.host, GHE_PROTOCOL: 'http', LOG_LEVEL: 'fatal' },
+      env: {
+        APP_ID: String(APP_ID),
+        PRIVATE_KEY: privateKey(),
+        WEBHOOK_SECRET,
+        GHE_HOST: fake.host,
+        GHE_PROTOCOL: 'http',
+        LOG_LEVEL: 'fatal',
+      },
       overrides: appOctokitOptions(),
     });
     await body(fake, probot);
@@ -26,7 +33,7 @@ async function withShippedProbot(body: (fake: FakeGithub, probot: Probot) => Pro
 
 const where = { owner: 'acme', repo: 'churn' };
 
-describe('the app\'s Octokit (Probot\'s, as shipped)', () => {
+describe("the app's Octokit (Probot's, as shipped)", () => {
   test('an installation client authenticates with the installation token against the GitHub Enterprise base URL', async () => {
     await withShippedProbot(async (fake, probot) => {
       const repo = fakeRepo(fake.gh);
@@ -36,7 +43,10 @@ describe('the app\'s Octokit (Probot\'s, as shipped)', () => {
       assert.equal(data.ref, 'refs/tags/churn@v1.0.0');
       assert.deepEqual(
         fake.gh.requests.map((r) => new URL(r.url).pathname),
-        [`/api/v3/app/installations/${INSTALLATION_ID}/access_tokens`, '/api/v3/repos/acme/churn/git/ref/tags%2Fchurn%40v1.0.0'],
+        [
+          `/api/v3/app/installations/${INSTALLATION_ID}/access_tokens`,
+          '/api/v3/repos/acme/churn/git/ref/tags%2Fchurn%40v1.0.0',
+        ],
       );
       assert.equal(fake.gh.requests[1].headers.authorization, 'token ghs_installation_token');
       assert.deepEqual(fake.gh.violations, []);
@@ -66,7 +76,13 @@ describe('the app\'s Octokit (Probot\'s, as shipped)', () => {
       const octokit = (await probot.auth(INSTALLATION_ID)) as unknown as GitHubClient;
       const cache = new Map<string, EtagEntry>();
       let derived = 0;
-      const load = () => conditionalGet(cache, 'acme/churn/tags', (headers) => listTagRefs(octokit, { ...where, headers }), (refs) => (derived++, refs.map((r) => r.ref)));
+      const load = () =>
+        conditionalGet(
+          cache,
+          'acme/churn/tags',
+          (headers) => listTagRefs(octokit, { ...where, headers }),
+          (refs) => (derived++, refs.map((r) => r.ref)),
+        );
       assert.deepEqual(await load(), ['refs/tags/churn@v1.0.0', 'refs/tags/churn@v1.1.0', 'refs/tags/churn@v1.2.0']);
       assert.equal((await load()).length, 3);
       assert.equal(derived, 1, 'the second answer was a 304');

@@ -15,7 +15,10 @@ function withMetrics(metrics: Record<string, number>) {
 }
 
 /** churn v1.0.0 (V1) is in production; v1.1.0 (V2) has just been assigned. Both evaluated. */
-async function setup(t: { after(fn: () => void): void }, candidate: MetricsReport | null = withMetrics({ f1: 0.764, roc_auc: 0.915 })) {
+async function setup(
+  t: { after(fn: () => void): void },
+  candidate: MetricsReport | null = withMetrics({ f1: 0.764, roc_auc: 0.915 }),
+) {
   const gh = githubApi(t);
   const repo = fakeRepo(gh);
   repo.setConfig(CONFIG);
@@ -33,8 +36,17 @@ const toProduction = { environment: 'prod', ref: 'churn#production#2', sha: V2 }
 
 describe('deployment protection rule', () => {
   test('the payload the tests send is one GitHub could send', () => {
-    assert.doesNotThrow(() => checkWebhookPayload('deployment-protection-rule-requested', protectionRulePayload(toProduction)));
-    assert.throws(() => checkWebhookPayload('deployment-protection-rule-requested', { ...protectionRulePayload(toProduction), action: 'approved' }), /does not match/);
+    assert.doesNotThrow(() =>
+      checkWebhookPayload('deployment-protection-rule-requested', protectionRulePayload(toProduction)),
+    );
+    assert.throws(
+      () =>
+        checkWebhookPayload('deployment-protection-rule-requested', {
+          ...protectionRulePayload(toProduction),
+          action: 'approved',
+        }),
+      /does not match/,
+    );
   });
 
   test("approves a version whose record passes the stage's gate against the version it replaces, and shows the metrics and the card", async (t) => {
@@ -47,7 +59,10 @@ describe('deployment protection rule', () => {
     assert.match(review.comment, /Gate passed\*\* \(2 of 2 rules\): `f1>=0\.7, roc_auc>=baseline-0\.01`/);
     assert.match(review.comment, /\| `roc_auc>=baseline-0\.01` \| 0\.9150 \| 0\.9100 \| ✅ pass \|/);
     assert.match(review.comment, /\| metric \| v1\.0\.0 \(now in production\) \| v1\.1\.0 \| change \|/);
-    assert.match(review.comment, /\[model card\]\(https:\/\/github\.com\/acme\/churn\/releases\/tag\/churn%40v1\.1\.0\)/);
+    assert.match(
+      review.comment,
+      /\[model card\]\(https:\/\/github\.com\/acme\/churn\/releases\/tag\/churn%40v1\.1\.0\)/,
+    );
     assert.match(review.comment, /\[evaluation record\]\(https:\/\/github\.com\/acme\/churn\/runs\/\d+\)/);
   });
 
@@ -56,7 +71,10 @@ describe('deployment protection rule', () => {
     await app.deliver('deployment_protection_rule', protectionRulePayload(toProduction));
     const [review] = repo.reviews;
     assert.equal(review.state, 'rejected');
-    assert.match(review.comment, /^❌ Cairn rejects `churn@v1\.1\.0` to `prod`\.\n\n- The production gate failed for churn v1\.1\.0\./);
+    assert.match(
+      review.comment,
+      /^❌ Cairn rejects `churn@v1\.1\.0` to `prod`\.\n\n- The production gate failed for churn v1\.1\.0\./,
+    );
     assert.match(review.comment, /\| `f1>=0\.7` \| 0\.6500 \| 0\.7000 \| ❌ fail \|/);
   });
 
@@ -64,36 +82,65 @@ describe('deployment protection rule', () => {
     const { repo, app } = await setup(t, null);
     await app.deliver('deployment_protection_rule', protectionRulePayload(toProduction));
     assert.equal(repo.reviews[0].state, 'rejected');
-    assert.match(repo.reviews[0].comment, /commit [0-9a-f]{7} has no "cairn: churn" evaluation record; run the evaluation on it first/);
+    assert.match(
+      repo.reviews[0].comment,
+      /commit [0-9a-f]{7} has no "cairn: churn" evaluation record; run the evaluation on it first/,
+    );
   });
 
-  test('rejects what it cannot tie to a stage and a version: unknown environment, another stage\'s tag, no deployment, a stray ref', async (t) => {
+  test("rejects what it cannot tie to a stage and a version: unknown environment, another stage's tag, no deployment, a stray ref", async (t) => {
     const { repo, app } = await setup(t);
-    await app.deliver('deployment_protection_rule', protectionRulePayload({ ...toProduction, environment: 'qa', runId: 1 }));
+    await app.deliver(
+      'deployment_protection_rule',
+      protectionRulePayload({ ...toProduction, environment: 'qa', runId: 1 }),
+    );
     repo.addHonouredTag('churn#staging#3', V2);
-    await app.deliver('deployment_protection_rule', protectionRulePayload({ ...toProduction, ref: 'churn#staging#3', runId: 2 }));
-    await app.deliver('deployment_protection_rule', protectionRulePayload({ ...toProduction, deployment: false, runId: 3 }));
-    await app.deliver('deployment_protection_rule', protectionRulePayload({ ...toProduction, ref: 'main', sha: shaOf('elsewhere'), runId: 4 }));
+    await app.deliver(
+      'deployment_protection_rule',
+      protectionRulePayload({ ...toProduction, ref: 'churn#staging#3', runId: 2 }),
+    );
+    await app.deliver(
+      'deployment_protection_rule',
+      protectionRulePayload({ ...toProduction, deployment: false, runId: 3 }),
+    );
+    await app.deliver(
+      'deployment_protection_rule',
+      protectionRulePayload({ ...toProduction, ref: 'main', sha: shaOf('elsewhere'), runId: 4 }),
+    );
 
-    assert.deepEqual(repo.reviews.map((r) => r.state), ['rejected', 'rejected', 'rejected', 'rejected']);
+    assert.deepEqual(
+      repo.reviews.map((r) => r.state),
+      ['rejected', 'rejected', 'rejected', 'rejected'],
+    );
     const [qa, staging, none, stray] = repo.reviews.map((r) => r.comment);
     assert.match(qa, /environment "qa" belongs to no stage in \.github\/cairn\.yml/);
     // Reasons are rendered inert: `#3` gets a zero-width space so it links no issue.
-    assert.match(staging, /runs from churn#staging#\u200B3, which assigns staging, but this environment is stage production/);
+    assert.match(
+      staging,
+      /runs from churn#staging#\u200B3, which assigns staging, but this environment is stage production/,
+    );
     assert.match(none, /the event names no deployment/);
     assert.match(stray, /commit [0-9a-f]{7} \(ref main\) is no registered model version/);
   });
 
   test('a branch deployment of a registered commit is judged as that version; a stage with no own gate uses default', async (t) => {
     const { repo, app } = await setup(t);
-    await app.deliver('deployment_protection_rule', protectionRulePayload({ environment: 'staging', ref: 'main', sha: V2 }));
+    await app.deliver(
+      'deployment_protection_rule',
+      protectionRulePayload({ environment: 'staging', ref: 'main', sha: V2 }),
+    );
     assert.equal(repo.reviews[0].state, 'approved');
     assert.match(repo.reviews[0].comment, /Gate passed\*\* \(1 of 1 rules\): `f1>=0\.6`/);
   });
 
   test('a callback URL of another repository is a 400 and nothing is sent', async (t) => {
     const { gh, app } = await setup(t);
-    const failure = await app.deliver('deployment_protection_rule', protectionRulePayload({ ...toProduction, callbackRepo: 'evil/elsewhere' })).then(() => undefined, (error: unknown) => error);
+    const failure = await app
+      .deliver('deployment_protection_rule', protectionRulePayload({ ...toProduction, callbackRepo: 'evil/elsewhere' }))
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     assert.equal(deliveryStatus(failure), 400);
     assert.deepEqual(gh.requests, []);
   });

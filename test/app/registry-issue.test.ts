@@ -24,8 +24,14 @@ describe('the "Model registry" issue', () => {
   test('is created once and then edited in place, recording the newest status per environment across refreshes', async (t) => {
     const { gh, repo, app } = await setup(t);
     await app.deliver('push', repo.pushEvent('churn@v1.0.0'));
-    await app.deliver('deployment_status', deploymentStatusPayload({ ref: 'churn#production#1', sha: V1, environment: 'prod', state: 'in_progress' }));
-    await app.deliver('deployment_status', deploymentStatusPayload({ ref: 'churn#production#1', sha: V1, environment: 'prod', state: 'success' }));
+    await app.deliver(
+      'deployment_status',
+      deploymentStatusPayload({ ref: 'churn#production#1', sha: V1, environment: 'prod', state: 'in_progress' }),
+    );
+    await app.deliver(
+      'deployment_status',
+      deploymentStatusPayload({ ref: 'churn#production#1', sha: V1, environment: 'prod', state: 'success' }),
+    );
     repo.addTag('churn#staging#1', V1);
     await app.deliver('push', repo.pushEvent('churn#staging#1'));
 
@@ -36,13 +42,23 @@ describe('the "Model registry" issue', () => {
     assert.match(body, /## Last deployment per environment/);
     assert.match(body, /\| prod \| ✅ success \| `churn#production#1` \|/);
     assert.doesNotMatch(body, /in_progress/);
-    assert.match(body, /\| `churn` \| `v1\.0\.0` \| `v1\.0\.0` \| – \|/, 'the staging assignment shows after the deployment was recorded');
+    assert.match(
+      body,
+      /\| `churn` \| `v1\.0\.0` \| `v1\.0\.0` \| – \|/,
+      'the staging assignment shows after the deployment was recorded',
+    );
     assert.match(body, /## Recent changes/);
   });
 
   test('an existing registry issue is found on a later page of issues (a new app process) and updated, not duplicated', async (t) => {
     const { gh, repo, app } = await setup(t);
-    for (let i = 0; i < 120; i++) repo.issues.push({ number: 1000 + i, title: `bug ${i}`, body: i === 10 ? `> ${REGISTRY_ISSUE_MARKER} quoted` : 'text', state: 'open' });
+    for (let i = 0; i < 120; i++)
+      repo.issues.push({
+        number: 1000 + i,
+        title: `bug ${i}`,
+        body: i === 10 ? `> ${REGISTRY_ISSUE_MARKER} quoted` : 'text',
+        state: 'open',
+      });
     repo.issues.push({ number: 2000, title: 'Model registry', body: `${REGISTRY_ISSUE_MARKER}\nold`, state: 'closed' });
     await app.deliver('push', repo.pushEvent('churn@v1.0.0'));
     assert.equal(gh.calls('POST /repos/{owner}/{repo}/issues').length, 0);
@@ -53,7 +69,9 @@ describe('the "Model registry" issue', () => {
   test('two tag pushes handled out of order: the issue keeps the newer registry, not the one loaded first', async (t) => {
     const gh = githubApi(t);
     // The assignment's dispatch waits until the registration pushed after it is done.
-    const dispatch = holdNext(gh, 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', { status: 204 });
+    const dispatch = holdNext(gh, 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+      status: 204,
+    });
     const repo = fakeRepo(gh);
     const V2 = shaOf('commit v2');
     for (const sha of [V1, V2]) repo.setConfig(CONFIG, sha);
@@ -67,21 +85,36 @@ describe('the "Model registry" issue', () => {
     await dispatch.reached; // its registry (without v1.1.0) is loaded
     repo.addTag('churn@v1.1.0', V2);
     await app.deliver('push', repo.pushEvent('churn@v1.1.0'));
-    assert.match(repo.issues[0].body, /\| `churn` \| `v1\.1\.0` \| – \| – \|/, 'the assignment is still being judged: not shown yet');
+    assert.match(
+      repo.issues[0].body,
+      /\| `churn` \| `v1\.1\.0` \| – \| – \|/,
+      'the assignment is still being judged: not shown yet',
+    );
     dispatch.release();
     await assignment;
 
-    assert.match(repo.issues[0].body, /\| `churn` \| `v1\.1\.0` \| `v1\.0\.0` \| – \|/, 'the registration pushed second is still shown, and the assignment now that it is honoured');
+    assert.match(
+      repo.issues[0].body,
+      /\| `churn` \| `v1\.1\.0` \| `v1\.0\.0` \| – \|/,
+      'the registration pushed second is still shown, and the assignment now that it is honoured',
+    );
     repo.addTag('churn#production#1', V2);
     await app.deliver('push', repo.pushEvent('churn#production#1'));
-    assert.match(repo.issues[0].body, /\| `churn` \| `v1\.1\.0` \| `v1\.0\.0` \| `v1\.1\.0` \|/, 'a later registry is shown again');
+    assert.match(
+      repo.issues[0].body,
+      /\| `churn` \| `v1\.1\.0` \| `v1\.0\.0` \| `v1\.1\.0` \|/,
+      'a later registry is shown again',
+    );
   });
 
   test('a deleted registry issue is made again', async (t) => {
     const { repo, app } = await setup(t);
     await app.deliver('push', repo.pushEvent('churn@v1.0.0'));
     repo.issues.splice(0);
-    await app.deliver('deployment_status', deploymentStatusPayload({ ref: 'main', sha: V1, environment: 'prod', state: 'success' }));
+    await app.deliver(
+      'deployment_status',
+      deploymentStatusPayload({ ref: 'main', sha: V1, environment: 'prod', state: 'success' }),
+    );
     assert.equal(repo.issues.length, 1);
     assert.match(repo.issues[0].body, /\| prod \| ✅ success \| `main` \|/);
   });
@@ -91,7 +124,14 @@ describe('deployment outcomes reach the conversation that asked for them', () =>
   test('a /cairn promote gets one comment per deployment, edited as the status changes, never duplicated', async (t) => {
     const { repo, app } = await setup(t);
     await app.deliver('push', repo.pushEvent('churn@v1.0.0'));
-    await app.deliver('issue_comment', commentPayload('/cairn promote churn@v1.0.0 to production', { login: 'maintainer', issueNumber: 12, pullRequest: true }));
+    await app.deliver(
+      'issue_comment',
+      commentPayload('/cairn promote churn@v1.0.0 to production', {
+        login: 'maintainer',
+        issueNumber: 12,
+        pullRequest: true,
+      }),
+    );
     const tag = repo.tagNames().find((n) => n.startsWith('churn#production'))!;
     // GitHub sends the push of the tag the app made, with the app's bot as its sender.
     await app.deliver('push', repo.pushEvent(tag, { sender: 'cairn[bot]' }));
@@ -102,9 +142,15 @@ describe('deployment outcomes reach the conversation that asked for them', () =>
     await app.deliver('deployment_status', failed);
     const afterFailure = repo.comments.on(12);
     assert.equal(afterFailure.length, 2, 'the command reply and one outcome comment');
-    assert.match(afterFailure[1].body, /^<!-- cairn:deployment:31 -->\n❌ Deployment of `churn@v1\.0\.0` to `prod`: \*\*failure\*\* \(\[run\]\(https:\/\/github\.com\/acme\/churn\/actions\/runs\/555\)\)\./);
+    assert.match(
+      afterFailure[1].body,
+      /^<!-- cairn:deployment:31 -->\n❌ Deployment of `churn@v1\.0\.0` to `prod`: \*\*failure\*\* \(\[run\]\(https:\/\/github\.com\/acme\/churn\/actions\/runs\/555\)\)\./,
+    );
 
-    await app.deliver('deployment_status', deploymentStatusPayload({ id: 31, ref: tag, sha: V1, environment: 'prod', state: 'success' }));
+    await app.deliver(
+      'deployment_status',
+      deploymentStatusPayload({ id: 31, ref: tag, sha: V1, environment: 'prod', state: 'success' }),
+    );
     const final = repo.comments.on(12);
     assert.equal(final.length, 2);
     assert.match(final[1].body, /✅ Deployment of `churn@v1\.0\.0` to `prod`: \*\*success\*\*/);
@@ -113,26 +159,38 @@ describe('deployment outcomes reach the conversation that asked for them', () =>
   test('deployments of tags people pushed themselves, or of branches, comment nowhere', async (t) => {
     const { repo, app } = await setup(t);
     repo.addTag('churn#production#1', V1);
-    await app.deliver('deployment_status', deploymentStatusPayload({ ref: 'churn#production#1', sha: V1, environment: 'prod', state: 'success' }));
-    await app.deliver('deployment_status', deploymentStatusPayload({ ref: 'main', sha: V1, environment: 'prod', state: 'success' }));
+    await app.deliver(
+      'deployment_status',
+      deploymentStatusPayload({ ref: 'churn#production#1', sha: V1, environment: 'prod', state: 'success' }),
+    );
+    await app.deliver(
+      'deployment_status',
+      deploymentStatusPayload({ ref: 'main', sha: V1, environment: 'prod', state: 'success' }),
+    );
     assert.equal(repo.comments.on(12).length, 0);
     assert.equal(repo.issues.length, 1);
   });
 
-  test('a Cairn-Request line in a tag a person pushed is not Cairn\'s: its deployment comments nowhere', async (t) => {
+  test("a Cairn-Request line in a tag a person pushed is not Cairn's: its deployment comments nowhere", async (t) => {
     const { repo, app } = await setup(t);
     await app.deliver('push', repo.pushEvent('churn@v1.0.0'));
     // A maintainer may assign production, but the request line they wrote names someone else's conversation.
     repo.addTag('churn#production#1', V1, { message: 'deploy\nCairn-Request: issue=12 comment=9001\n' });
     await app.deliver('push', repo.pushEvent('churn#production#1', { sender: 'maintainer' }));
     assert.equal(repo.dispatches.length, 1, 'the assignment itself is honoured');
-    await app.deliver('deployment_status', deploymentStatusPayload({ ref: 'churn#production#1', sha: V1, environment: 'prod', state: 'success' }));
+    await app.deliver(
+      'deployment_status',
+      deploymentStatusPayload({ ref: 'churn#production#1', sha: V1, environment: 'prod', state: 'success' }),
+    );
     assert.equal(repo.comments.on(12).length, 0);
   });
 
   test('deployments of other things (GitHub Pages) leave the registry alone', async (t) => {
     const { gh, repo, app } = await setup(t);
-    await app.deliver('deployment_status', deploymentStatusPayload({ ref: 'main', sha: V1, environment: 'github-pages', state: 'success' }));
+    await app.deliver(
+      'deployment_status',
+      deploymentStatusPayload({ ref: 'main', sha: V1, environment: 'github-pages', state: 'success' }),
+    );
     assert.equal(repo.issues.length, 0);
     assert.deepEqual(gh.calls('GET /repos/{owner}/{repo}/git/matching-refs/{ref}'), []);
   });

@@ -13,7 +13,13 @@ function handlerContext(runtime: AppRuntime, receivedAt: number): HandlerContext
   return {
     octokit: createOctokit({ auth: 'test-token', retries: 0, throttle: false }),
     appClient: async () => createOctokit({ auth: 'app-jwt', retries: 0, throttle: false }),
-    target: { owner: 'acme', repo: 'churn', fullName: 'acme/churn', defaultBranch: 'main', htmlUrl: 'https://github.com/acme/churn' },
+    target: {
+      owner: 'acme',
+      repo: 'churn',
+      fullName: 'acme/churn',
+      defaultBranch: 'main',
+      htmlUrl: 'https://github.com/acme/churn',
+    },
     runtime,
     logger: silentLogger,
     receivedAt,
@@ -39,7 +45,11 @@ describe('loadRegistry', () => {
     const [a, b, c] = await Promise.all([first, sameMoment, arrivedLater]);
     assert.equal(b, a, 'a delivery that arrived before the load started shares it');
     assert.deepEqual(a.tagNames, []);
-    assert.deepEqual(c.tagNames, ['churn@v1.0.0'], 'a delivery that arrived after it started reads GitHub again, and sees its tag');
+    assert.deepEqual(
+      c.tagNames,
+      ['churn@v1.0.0'],
+      'a delivery that arrived after it started reads GitHub again, and sees its tag',
+    );
     assert.equal(gh.calls(REFS).length, 2);
 
     // Nothing is under way any more: the next load asks GitHub, whenever its delivery arrived.

@@ -54,7 +54,10 @@ describe('webhook signatures', () => {
     const deliveries: Array<[string, unknown]> = [
       ['push', repo.pushEvent('churn#production#1')],
       ['issue_comment', commentPayload('/cairn promote churn@v1.0.0 to staging', { login: 'maintainer' })],
-      ['deployment_protection_rule', protectionRulePayload({ environment: 'prod', ref: 'churn#production#1', sha: V1 })],
+      [
+        'deployment_protection_rule',
+        protectionRulePayload({ environment: 'prod', ref: 'churn#production#1', sha: V1 }),
+      ],
     ];
     for (const [name, payload] of deliveries) {
       const { id } = await app.deliver(name, payload);
@@ -76,7 +79,14 @@ describe('payloads', () => {
       ['push', { ...repo.pushEvent('churn#production#1'), installation: undefined }, /installation/],
       ['push', { ...repo.pushEvent('churn#production#1'), after: undefined }, /malformed push payload: after: /],
       ['issue_comment', { ...commentPayload('/cairn show'), comment: { id: 'x', body: 5 } }, /comment\.id/],
-      ['deployment_protection_rule', { ...protectionRulePayload({ environment: 'prod', ref: 'churn#production#1', sha: V1 }), deployment_callback_url: 'not a url' }, /deployment_callback_url/],
+      [
+        'deployment_protection_rule',
+        {
+          ...protectionRulePayload({ environment: 'prod', ref: 'churn#production#1', sha: V1 }),
+          deployment_callback_url: 'not a url',
+        },
+        /deployment_callback_url/,
+      ],
       ['deployment_status', { action: 'created' }, /malformed deployment_status payload/],
     ];
     for (const [name, payload, message] of malformed) {
@@ -102,8 +112,15 @@ describe('payloads', () => {
 describe('permissions', () => {
   test("a read-only user's /cairn promote is refused and makes no tag, even when repeated", async (t) => {
     const { gh, repo, app } = await setup(t);
-    for (let id = 1; id <= 3; id++) await app.deliver('issue_comment', commentPayload('/cairn promote churn@v1.0.0 to production', { login: 'reader', id }));
-    assert.equal(gh.calls('POST /repos/{owner}/{repo}/git/tags').length + gh.calls('POST /repos/{owner}/{repo}/git/refs').length, 0);
+    for (let id = 1; id <= 3; id++)
+      await app.deliver(
+        'issue_comment',
+        commentPayload('/cairn promote churn@v1.0.0 to production', { login: 'reader', id }),
+      );
+    assert.equal(
+      gh.calls('POST /repos/{owner}/{repo}/git/tags').length + gh.calls('POST /repos/{owner}/{repo}/git/refs').length,
+      0,
+    );
     assert.equal(repo.comments.on(12).filter((c) => /🚫 @reader/.test(c.body)).length, 3);
   });
 
@@ -112,7 +129,10 @@ describe('permissions', () => {
     const head = shaOf('pr head');
     repo.branches['feature'] = head;
     repo.setConfig(CONFIG.replace('promote: maintain', 'promote: read'), head);
-    await app.deliver('issue_comment', commentPayload('/cairn promote churn@v1.0.0 to production', { login: 'reader', pullRequest: true }));
+    await app.deliver(
+      'issue_comment',
+      commentPayload('/cairn promote churn@v1.0.0 to production', { login: 'reader', pullRequest: true }),
+    );
     assert.match(repo.comments.on(12)[0].body, /needs `maintain` permission/);
   });
 });

@@ -36,7 +36,10 @@ describe('tag pushes', () => {
     assert.match(String(check.output.title), /^Registered churn v1\.0\.0 \(gate passed\)/);
     const object = repo.refs.get('refs/tags/churn@v1.0.0')!.sha;
     assert.equal(check.external_id, `tag:churn@v1.0.0:${object}`, 'the check names the tag and its tag object');
-    assert.match(String(check.output.summary), new RegExp(`\\n<!-- cairn:tag-verdict honoured object=${object} by=maintainer -->$`));
+    assert.match(
+      String(check.output.summary),
+      new RegExp(`\\n<!-- cairn:tag-verdict honoured object=${object} by=maintainer -->$`),
+    );
     const [release] = repo.releases;
     assert.equal(release.tag_name, 'churn@v1.0.0');
     assert.equal(release.name, 'churn v1.0.0');
@@ -81,7 +84,13 @@ describe('tag pushes', () => {
     repo.addTag('churn#production#1', V1);
     await app.deliver('push', repo.pushEvent('churn#production#1'));
 
-    assert.deepEqual(repo.dispatches, [{ workflow: 'deploy.yml', ref: 'churn#production#1', inputs: { model: 'churn', version: 'v1.0.0', stage: 'production', sha: V1 } }]);
+    assert.deepEqual(repo.dispatches, [
+      {
+        workflow: 'deploy.yml',
+        ref: 'churn#production#1',
+        inputs: { model: 'churn', version: 'v1.0.0', stage: 'production', sha: V1 },
+      },
+    ]);
     const [check] = repo.registryChecks(V1, 'churn#production#1');
     assert.equal(check.conclusion, 'success');
     assert.match(String(check.output.title), /Dispatched deploy\.yml for churn v1\.0\.0 to production/);
@@ -90,14 +99,20 @@ describe('tag pushes', () => {
 
   test('a stage with its own workflow dispatches that one; a stage without any is recorded, nothing dispatched', async (t) => {
     const { repo, app } = await setup(t);
-    const config = CONFIG.replace('deploy:\n  workflow: deploy.yml\n', '').replace('  staging:\n    promote: write\n', '  staging:\n    promote: write\n    workflow: .github/workflows/stage.yml\n');
+    const config = CONFIG.replace('deploy:\n  workflow: deploy.yml\n', '').replace(
+      '  staging:\n    promote: write\n',
+      '  staging:\n    promote: write\n    workflow: .github/workflows/stage.yml\n',
+    );
     repo.setConfig(config);
     repo.addTag('churn#staging#1', V1);
     repo.addTag('churn#production#2', V1);
     await app.deliver('push', repo.pushEvent('churn#staging#1'));
     await app.deliver('push', repo.pushEvent('churn#production#2'));
 
-    assert.deepEqual(repo.dispatches.map((d) => [d.workflow, d.ref]), [['stage.yml', 'churn#staging#1']]);
+    assert.deepEqual(
+      repo.dispatches.map((d) => [d.workflow, d.ref]),
+      [['stage.yml', 'churn#staging#1']],
+    );
     const [production] = repo.registryChecks(V1, 'churn#production#2');
     assert.equal(production.conclusion, 'neutral');
     assert.match(String(production.output.summary), /set `stages\.production\.workflow` or `deploy\.workflow`/);
@@ -126,7 +141,10 @@ describe('tag pushes', () => {
     assert.equal(fraud.conclusion, 'failure');
     assert.match(String(fraud.output.summary), /model "fraud" is not in \.github\/cairn\.yml models \(known: churn\)/);
     assert.equal(canary.conclusion, 'failure');
-    assert.match(String(canary.output.summary), /stage "canary" is not in \.github\/cairn\.yml stages \(known: staging, production\)/);
+    assert.match(
+      String(canary.output.summary),
+      /stage "canary" is not in \.github\/cairn\.yml stages \(known: staging, production\)/,
+    );
     assert.equal(repo.dispatches.length, 0);
   });
 
@@ -148,7 +166,10 @@ describe('tag pushes', () => {
     await app.deliver('push', repo.pushEvent('churn@v2.0.0'));
     const [check] = repo.registryChecks(V2);
     assert.equal(check.conclusion, 'failure');
-    assert.match(String(check.output.summary), /\.github\/cairn\.yml \(main\): models\.churn\.task: expected one of binary\\\|multiclass\\\|regression, got "binery" \(line 4\)/);
+    assert.match(
+      String(check.output.summary),
+      /\.github\/cairn\.yml \(main\): models\.churn\.task: expected one of binary\\\|multiclass\\\|regression, got "binery" \(line 4\)/,
+    );
     assert.equal(repo.releases.length, 0);
   });
 
@@ -159,7 +180,10 @@ describe('tag pushes', () => {
     await app.deliver('push', repo.pushEvent('churn@v2.0.0'));
     const [check] = repo.registryChecks(V2);
     assert.equal(check.conclusion, 'failure');
-    assert.match(String(check.output.summary), /\.github\/cairn\.yml at main is 100\d{4} bytes; a Cairn config may be at most 262144 bytes \(256 KiB\)/);
+    assert.match(
+      String(check.output.summary),
+      /\.github\/cairn\.yml at main is 100\d{4} bytes; a Cairn config may be at most 262144 bytes \(256 KiB\)/,
+    );
     assert.equal(repo.releases.length, 0);
   });
 
@@ -235,7 +259,13 @@ describe('tag pushes are idempotent', () => {
 
     await app.deliver('push', payload, { id: 'd-1' });
     assert.equal(repo.dispatches.length, 1);
-    assert.deepEqual(repo.registryChecks(V1, 'churn#production#1').map((c) => [c.external_id, c.conclusion]), [[`retry:churn#production#1:${object}`, 'failure'], [`tag:churn#production#1:${object}`, 'success']]);
+    assert.deepEqual(
+      repo.registryChecks(V1, 'churn#production#1').map((c) => [c.external_id, c.conclusion]),
+      [
+        [`retry:churn#production#1:${object}`, 'failure'],
+        [`tag:churn#production#1:${object}`, 'success'],
+      ],
+    );
   });
 
   test('the check never carries a record that could be mistaken for an evaluation', async (t) => {

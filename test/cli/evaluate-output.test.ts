@@ -25,7 +25,15 @@ describe('cairn evaluate: a table for a person, JSON for a program', () => {
   let args: string[];
   before(async () => {
     dir = tempDir();
-    args = ['evaluate', '--model', await trainChurn(dir), '--data', join(CHURN, 'data', 'eval.csv'), '--target', 'churned'];
+    args = [
+      'evaluate',
+      '--model',
+      await trainChurn(dir),
+      '--data',
+      join(CHURN, 'data', 'eval.csv'),
+      '--target',
+      'churned',
+    ];
   });
 
   test('on a terminal, stdout gets the headline metrics table, not JSON, and stderr does not repeat it', async () => {
@@ -70,7 +78,10 @@ describe('cairn evaluate: a table for a person, JSON for a program', () => {
 
   test('the built CLI on a pipe prints JSON; its help names --json and the terminal table', async () => {
     const help = await runCli(['evaluate', '--help']);
-    assert.match(help.stdout, /On a terminal it prints the headline metrics table; on a pipe, or with --json, the JSON\./);
+    assert.match(
+      help.stdout,
+      /On a terminal it prints the headline metrics table; on a pipe, or with --json, the JSON\./,
+    );
     assert.match(help.stdout, /--json {2,}print the metrics JSON to stdout even on a terminal/);
     assert.match(help.stdout, /--features @FILE {2,}the same, one name per line in FILE/);
     const piped = await runCli([...args, '-q'], { cwd: dir });

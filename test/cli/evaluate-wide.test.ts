@@ -24,7 +24,10 @@ describe('cairn evaluate: a 2,000-feature model', () => {
   test('--features with 2,000 names on the command line (over 29 KB) runs and feeds the columns in that order', async () => {
     const list = wide.features.join(',');
     assert.ok(list.length > 29_000, `the command line must be as long as the one that crashed (${list.length} bytes)`);
-    const result = await runCli(['evaluate', '--model', wide.matrixModel, '--data', wide.data, '--target', 'label', '--features', list, '-q'], { cwd: dir });
+    const result = await runCli(
+      ['evaluate', '--model', wide.matrixModel, '--data', wide.data, '--target', 'label', '--features', list, '-q'],
+      { cwd: dir },
+    );
     assert.equal(result.code, 0, result.stderr);
     const report = JSON.parse(result.stdout);
     assert.equal(report.rows, 40);
@@ -33,17 +36,52 @@ describe('cairn evaluate: a 2,000-feature model', () => {
   });
 
   test('a model with 2,000 inputs, one per column, runs from the same long command line', async () => {
-    const result = await runCli(['evaluate', '--model', wide.perColumnModel, '--data', wide.data, '--target', 'label', '--features', wide.features.join(','), '-q'], { cwd: dir });
+    const result = await runCli(
+      [
+        'evaluate',
+        '--model',
+        wide.perColumnModel,
+        '--data',
+        wide.data,
+        '--target',
+        'label',
+        '--features',
+        wide.features.join(','),
+        '-q',
+      ],
+      { cwd: dir },
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.equal(accuracyIn(result.stdout), 1);
   });
 
   test('--features @FILE reads one name per line, relative to the working folder', async () => {
-    const result = await runCli(['evaluate', '--model', wide.matrixModel, '--data', wide.data, '--target', 'label', '--features', '@features.txt', '-q'], { cwd: dir });
+    const result = await runCli(
+      [
+        'evaluate',
+        '--model',
+        wide.matrixModel,
+        '--data',
+        wide.data,
+        '--target',
+        'label',
+        '--features',
+        '@features.txt',
+        '-q',
+      ],
+      { cwd: dir },
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.equal(accuracyIn(result.stdout), 1);
-    const fileOrder = await runCli(['evaluate', '--model', wide.matrixModel, '--data', wide.data, '--target', 'label', '-q'], { cwd: dir });
-    assert.equal(accuracyIn(fileOrder.stdout), 0, 'without a list the file order is used, which this model reads backwards');
+    const fileOrder = await runCli(
+      ['evaluate', '--model', wide.matrixModel, '--data', wide.data, '--target', 'label', '-q'],
+      { cwd: dir },
+    );
+    assert.equal(
+      accuracyIn(fileOrder.stdout),
+      0,
+      'without a list the file order is used, which this model reads backwards',
+    );
   });
 
   test('models.<m>.features in .github/cairn.yml gives the order when no --features is given; --features overrides it', async () => {
@@ -51,7 +89,10 @@ describe('cairn evaluate: a 2,000-feature model', () => {
     mkdirSync(join(root, '.git'));
     mkdirSync(join(root, '.github'));
     const listed = (names: string[]) => names.map((name) => `      - ${name}\n`).join('');
-    writeFileSync(join(root, '.github', 'cairn.yml'), `models:\n  wide:\n    path: wide.onnx\n    features:\n${listed(wide.features)}`);
+    writeFileSync(
+      join(root, '.github', 'cairn.yml'),
+      `models:\n  wide:\n    path: wide.onnx\n    features:\n${listed(wide.features)}`,
+    );
     const args = ['evaluate', '--model', wide.matrixModel, '--data', wide.data, '--target', 'label', '--name', 'wide'];
     const fromConfig = await runCli(args, { cwd: root });
     assert.equal(fromConfig.code, 0, fromConfig.stderr);
@@ -68,23 +109,69 @@ describe('cairn evaluate: a 2,000-feature model', () => {
     const root = tempDir('cairn-wide-repo-');
     mkdirSync(join(root, '.git'));
     mkdirSync(join(root, '.github'));
-    writeFileSync(join(root, '.github', 'cairn.yml'), 'models:\n  wide:\n    path: wide.onnx\n    features: [feature_with_a_long_name_00000, age]\n');
-    const result = await runCli(['evaluate', '--model', wide.matrixModel, '--data', wide.data, '--target', 'label', '--name', 'wide'], { cwd: root });
+    writeFileSync(
+      join(root, '.github', 'cairn.yml'),
+      'models:\n  wide:\n    path: wide.onnx\n    features: [feature_with_a_long_name_00000, age]\n',
+    );
+    const result = await runCli(
+      ['evaluate', '--model', wide.matrixModel, '--data', wide.data, '--target', 'label', '--name', 'wide'],
+      { cwd: root },
+    );
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /^cairn evaluate: models\.wide\.features in .*cairn\.yml names "age", not columns of /m);
+    assert.match(
+      result.stderr,
+      /^cairn evaluate: models\.wide\.features in .*cairn\.yml names "age", not columns of /m,
+    );
     assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
   });
 
   test('a missing or empty @FILE is exit 2 with the reason, and nothing is written', async () => {
     const out = join(dir, 'never.json');
-    const missing = await runCli(['evaluate', '--model', wide.matrixModel, '--data', wide.data, '--target', 'label', '--features', '@missing.txt', '--out', out], { cwd: dir });
+    const missing = await runCli(
+      [
+        'evaluate',
+        '--model',
+        wide.matrixModel,
+        '--data',
+        wide.data,
+        '--target',
+        'label',
+        '--features',
+        '@missing.txt',
+        '--out',
+        out,
+      ],
+      { cwd: dir },
+    );
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /cairn evaluate: --features @missing\.txt: cannot read .*missing\.txt: there is no such file\./);
+    assert.match(
+      missing.stderr,
+      /cairn evaluate: --features @missing\.txt: cannot read .*missing\.txt: there is no such file\./,
+    );
     writeFileSync(join(dir, 'empty.txt'), '\n');
-    const empty = await runCli(['evaluate', '--model', wide.matrixModel, '--data', wide.data, '--target', 'label', '--features', '@empty.txt', '--out', out], { cwd: dir });
+    const empty = await runCli(
+      [
+        'evaluate',
+        '--model',
+        wide.matrixModel,
+        '--data',
+        wide.data,
+        '--target',
+        'label',
+        '--features',
+        '@empty.txt',
+        '--out',
+        out,
+      ],
+      { cwd: dir },
+    );
     assert.equal(empty.code, 2);
     assert.match(empty.stderr, /--features @empty\.txt: .*empty\.txt lists no feature names/);
     assert.equal(existsSync(out), false);
-    assert.equal(readFileSync(join(dir, 'features.txt'), 'utf8').split('\n').length, 2001, 'the list file is left as it was');
+    assert.equal(
+      readFileSync(join(dir, 'features.txt'), 'utf8').split('\n').length,
+      2001,
+      'the list file is left as it was',
+    );
   });
 });

@@ -1,10 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CliIO } from '../../cli/io.ts';
-import { barLine, etaMs, logLine, progressDisplay, type ProgressDisplay, type TransferSnapshot } from '../../cli/progress.ts';
+import {
+  barLine,
+  etaMs,
+  logLine,
+  progressDisplay,
+  type ProgressDisplay,
+  type TransferSnapshot,
+} from '../../cli/progress.ts';
 
 function fakeIO(tty: boolean, env: NodeJS.ProcessEnv = {}): CliIO & { err: string } {
-  const io = { err: '', stdout: () => {}, stderr: (text: string) => void (io.err += text), env, cwd: '/', stderrIsTTY: tty, stderrColumns: 200 };
+  const io = {
+    err: '',
+    stdout: () => {},
+    stderr: (text: string) => void (io.err += text),
+    env,
+    cwd: '/',
+    stderrIsTTY: tty,
+    stderrColumns: 200,
+  };
   return io;
 }
 
@@ -14,12 +29,23 @@ function oneLargeFile(seconds: number): TransferSnapshot[] {
   const steps = seconds * 10;
   return Array.from({ length: steps + 1 }, (_, step) => {
     const bytes = Math.round((total * step) / steps);
-    return { filesDone: step === steps ? 1 : 0, filesTotal: 1, bytesDone: bytes, bytesTotal: total, bytesDownloaded: bytes, elapsedMs: step * 100 };
+    return {
+      filesDone: step === steps ? 1 : 0,
+      filesTotal: 1,
+      bytesDone: bytes,
+      bytesTotal: total,
+      bytesDownloaded: bytes,
+      elapsedMs: step * 100,
+    };
   });
 }
 
 /** Shows one large file arriving over `seconds` on `io`, the display's clock following the snapshots; `during` runs after each. */
-function showLargeFile(io: CliIO, seconds: number, during: (progress: ProgressDisplay, clock: number) => void = () => {}): ProgressDisplay {
+function showLargeFile(
+  io: CliIO,
+  seconds: number,
+  during: (progress: ProgressDisplay, clock: number) => void = () => {},
+): ProgressDisplay {
   let clock = 0;
   const progress = progressDisplay(io, { verb: 'pull', enabled: true, now: () => clock });
   for (const snapshot of oneLargeFile(seconds)) {
@@ -33,7 +59,14 @@ function showLargeFile(io: CliIO, seconds: number, during: (progress: ProgressDi
 /** A carriage return or the start of an escape sequence. */
 const hasControl = (text: string) => text.includes('\r') || text.includes('\x1b');
 
-const at = (filesDone: number, elapsedMs: number): TransferSnapshot => ({ filesDone, filesTotal: 10, bytesDone: filesDone * 1024, bytesTotal: 10 * 1024, bytesDownloaded: filesDone * 1024, elapsedMs });
+const at = (filesDone: number, elapsedMs: number): TransferSnapshot => ({
+  filesDone,
+  filesTotal: 10,
+  bytesDone: filesDone * 1024,
+  bytesTotal: 10 * 1024,
+  bytesDownloaded: filesDone * 1024,
+  elapsedMs,
+});
 
 describe('cli progress', () => {
   test('a terminal gets one line redrawn in place, at most every 100 ms, cleared at the end', () => {
@@ -47,7 +80,10 @@ describe('cli progress', () => {
     progress.finish(at(10, clock));
     const frames = io.err.split('\r\x1b[K').filter(Boolean);
     assert.equal(io.err.includes('\n'), false, 'never a new line on a terminal');
-    assert.deepEqual(frames.map((frame) => frame.match(/ (\d+)\/10 files/)?.[1]), ['4', '8', '10']);
+    assert.deepEqual(
+      frames.map((frame) => frame.match(/ (\d+)\/10 files/)?.[1]),
+      ['4', '8', '10'],
+    );
     assert.ok(io.err.endsWith('\r\x1b[K'), 'the bar is gone when the summary prints');
   });
 
@@ -70,7 +106,10 @@ describe('cli progress', () => {
     }
     progress.finish(at(10, clock));
     const lines = io.err.trimEnd().split('\n');
-    assert.deepEqual(lines.map((line) => line.match(/^pull: (\d+)/)?.[1]), ['4', '8', '10']);
+    assert.deepEqual(
+      lines.map((line) => line.match(/^pull: (\d+)/)?.[1]),
+      ['4', '8', '10'],
+    );
     assert.match(lines[2], /^pull: 10 files, 10\.0 KiB in 15\.0 s; 10\.0 KiB downloaded \(683 B\/s\)$/);
 
     const quiet = fakeIO(false);
@@ -81,8 +120,14 @@ describe('cli progress', () => {
   });
 
   test('the bar shows share, bytes, ETA, rate and files, what matters most first', () => {
-    assert.equal(barLine('pull', at(5, 1000)), 'pull [==========>         ]  50%  5.00 KiB / 10.0 KiB  ETA 1.0 s  5.00 KiB/s  5/10 files');
-    assert.equal(logLine('pull', at(5, 1000)), 'pull: 5/10 files, 5.00 KiB / 10.0 KiB (50%), 5.00 KiB/s, 1.0 s, ETA 1.0 s');
+    assert.equal(
+      barLine('pull', at(5, 1000)),
+      'pull [==========>         ]  50%  5.00 KiB / 10.0 KiB  ETA 1.0 s  5.00 KiB/s  5/10 files',
+    );
+    assert.equal(
+      logLine('pull', at(5, 1000)),
+      'pull: 5/10 files, 5.00 KiB / 10.0 KiB (50%), 5.00 KiB/s, 1.0 s, ETA 1.0 s',
+    );
   });
 
   test('the ETA is the time left at the pace so far; none in the first second, at the end, or without a total', () => {
@@ -100,7 +145,11 @@ describe('cli progress', () => {
     const inFile = frames.filter((frame) => frame.includes('0/1 files'));
     assert.ok(inFile.length >= 30, `${inFile.length} redraws before the file was done`);
     const percents = inFile.map((frame) => Number(/\]\s+(\d+)%/.exec(frame)?.[1]));
-    assert.deepEqual(percents, [...percents].sort((a, b) => a - b), 'never backwards');
+    assert.deepEqual(
+      percents,
+      [...percents].sort((a, b) => a - b),
+      'never backwards',
+    );
     assert.ok(percents.at(-1)! >= 90, `reached ${percents.at(-1)}% within the file`);
     assert.match(inFile.at(-1)!, /ETA \d+ ms/);
   });
@@ -120,7 +169,10 @@ describe('cli progress', () => {
     progress.finish(oneLargeFile(6).at(-1));
     assert.equal(hasControl(io.err), false, JSON.stringify(io.err));
     const lines = io.err.trimEnd().split('\n');
-    assert.deepEqual(lines.map((line) => line.replace(/,.*/, '')), ['warning: retrying', 'pull: 0/1 files', 'pull: 1 file']);
+    assert.deepEqual(
+      lines.map((line) => line.replace(/,.*/, '')),
+      ['warning: retrying', 'pull: 0/1 files', 'pull: 1 file'],
+    );
 
     const terminal = fakeIO(true, { TERM: 'xterm-256color' });
     let tick = 0;

@@ -28,7 +28,7 @@ async function showJson(repo: GitRepo, ...flags: string[]) {
 }
 
 describe('cairn registry parse-tag', () => {
-  test('prints the DESIGN.md JSON for GTO\'s vectors (tests/test_tag.py::test_parse_name) and strips refs/tags/', async () => {
+  test("prints the DESIGN.md JSON for GTO's vectors (tests/test_tag.py::test_parse_name) and strips refs/tags/", async () => {
     const vectors: Array<[string, object]> = [
       ['path@v1.2.3', { name: 'path', event: 'registration', version: 'v1.2.3' }],
       ['path@v1.2.3!#2', { name: 'path', event: 'deregistration', version: 'v1.2.3', number: 2 }],
@@ -47,11 +47,19 @@ describe('cairn registry parse-tag', () => {
     const result = await runCli(['registry', 'parse-tag', 'model@0.0.1']);
     assert.equal(result.code, 2);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /invalid registry tag "model@0\.0\.1": "0\.0\.1" is not a version; .*name@vX\.Y\.Z \(register\)/);
+    assert.match(
+      result.stderr,
+      /invalid registry tag "model@0\.0\.1": "0\.0\.1" is not a version; .*name@vX\.Y\.Z \(register\)/,
+    );
   });
 
   test('a folder git refuses exits 2 naming the rule', async () => {
-    for (const [tag, reason] of [['a/../b=churn@v1.0.0', /holds "\.\."/], ['.dir=churn@v1.0.0', /starts with "\."/], ['a//b=churn#prod', /empty part/], ['dir.lock=churn@v1.0.0', /ends with "\.lock"/]] as const) {
+    for (const [tag, reason] of [
+      ['a/../b=churn@v1.0.0', /holds "\.\."/],
+      ['.dir=churn@v1.0.0', /starts with "\."/],
+      ['a//b=churn#prod', /empty part/],
+      ['dir.lock=churn@v1.0.0', /ends with "\.lock"/],
+    ] as const) {
       const result = await runCli(['registry', 'parse-tag', tag]);
       assert.equal(result.code, 2, tag);
       assert.equal(result.stdout, '');
@@ -66,7 +74,6 @@ describe('cairn registry parse-tag', () => {
     assert.match(result.stderr, /::warning::x/);
     assertNoWorkflowCommands(result.stdout + result.stderr);
   });
-
 });
 
 describe('GTO tests/conftest.py showcase, built with cairn registry', () => {
@@ -86,13 +93,30 @@ describe('GTO tests/conftest.py showcase, built with cairn registry', () => {
   });
 
   test('makes the tags GTO makes', () => {
-    assert.deepEqual(repo.tags(), ['nn#staging#1', 'nn@v0.0.1', 'rf#production#1', 'rf#production#3', 'rf#production#4', 'rf#staging#2', 'rf@v1.2.3', 'rf@v1.2.4']);
+    assert.deepEqual(repo.tags(), [
+      'nn#staging#1',
+      'nn@v0.0.1',
+      'rf#production#1',
+      'rf#production#3',
+      'rf#production#4',
+      'rf#staging#2',
+      'rf@v1.2.3',
+      'rf@v1.2.4',
+    ]);
   });
 
   test('show agrees with gto show: rf latest v1.2.4, production v1.2.3 (forced), staging v1.2.4; nn staging v0.0.1', async () => {
     const result = await registry(repo, 0, 'show');
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, ['name  latest  #production  #staging', 'nn    v0.0.1  -            v0.0.1', 'rf    v1.2.4  v1.2.3       v1.2.4', ''].join('\n'));
+    assert.equal(
+      result.stdout,
+      [
+        'name  latest  #production  #staging',
+        'nn    v0.0.1  -            v0.0.1',
+        'rf    v1.2.4  v1.2.3       v1.2.4',
+        '',
+      ].join('\n'),
+    );
   });
 });
 
@@ -106,28 +130,54 @@ describe('cairn registry on a repository with forced re-assignments, deregistrat
     c3 = repo.commit('new architecture');
   });
 
-  test('each step leaves the state GTO\'s rules give', async () => {
+  test("each step leaves the state GTO's rules give", async () => {
     await ok(repo, 10, 'register', 'churn', '--version', 'v1.0.0', '--ref', c1);
     await ok(repo, 12, 'register', 'old', '--ref', c1);
     await ok(repo, 15, 'register', 'segment', '--ref', c1);
     await ok(repo, 20, 'assign', 'churn', 'prod', '--version', 'v1.0.0');
     await ok(repo, 22, 'deprecate', 'old');
     await ok(repo, 25, 'assign', 'segment', 'dev', '--ref', c1);
-    assert.equal((await ok(repo, 30, 'register', 'churn', '--bump', 'minor', '--ref', c2)).split('\n')[0], `Created tag churn@v1.1.0: registers churn v1.1.0 at ${c2.slice(0, 7)}`);
+    assert.equal(
+      (await ok(repo, 30, 'register', 'churn', '--bump', 'minor', '--ref', c2)).split('\n')[0],
+      `Created tag churn@v1.1.0: registers churn v1.1.0 at ${c2.slice(0, 7)}`,
+    );
     await ok(repo, 32, 'register', 'old', '--ref', c2); // a later tag brings a deprecated model back
     await ok(repo, 40, 'assign', 'churn', 'prod', '--ref', c2);
     await ok(repo, 50, 'assign', 'churn', 'staging', '--version', 'v1.1.0');
     let churn = (await showJson(repo)).models.churn;
-    assert.deepEqual([churn.stages.prod.version, churn.stages.staging.version, churn.latest], ['v1.1.0', 'v1.1.0', 'v1.1.0']);
+    assert.deepEqual(
+      [churn.stages.prod.version, churn.stages.staging.version, churn.latest],
+      ['v1.1.0', 'v1.1.0', 'v1.1.0'],
+    );
 
     // v1.0.0 is still assigned to prod (its tag stands), so assigning it again needs --force (GTO's rule)...
     const refused = await registry(repo, 60, 'assign', 'churn', 'prod', '--version', 'v1.0.0');
     assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /already assigned to prod \(churn#prod#1\), though v1\.1\.0 was assigned after it; pass --force/);
+    assert.match(
+      refused.stderr,
+      /already assigned to prod \(churn#prod#1\), though v1\.1\.0 was assigned after it; pass --force/,
+    );
     // ...and the forced re-assignment of the older version wins.
-    await ok(repo, 61, 'assign', 'churn', 'prod', '--version', 'v1.0.0', '--force', '--message', 'roll back: v1.1.0 misbehaves');
+    await ok(
+      repo,
+      61,
+      'assign',
+      'churn',
+      'prod',
+      '--version',
+      'v1.0.0',
+      '--force',
+      '--message',
+      'roll back: v1.1.0 misbehaves',
+    );
     churn = (await showJson(repo)).models.churn;
-    assert.deepEqual(churn.stages.prod, { stage: 'prod', version: 'v1.0.0', sha: c1, tag: 'churn#prod#4', at: isoAt(61) });
+    assert.deepEqual(churn.stages.prod, {
+      stage: 'prod',
+      version: 'v1.0.0',
+      sha: c1,
+      tag: 'churn#prod#4',
+      at: isoAt(61),
+    });
 
     await ok(repo, 70, 'register', 'churn', '--bump', 'major', '--ref', c3);
     await ok(repo, 80, 'assign', 'churn', 'staging', '--ref', c3);
@@ -144,13 +194,38 @@ describe('cairn registry on a repository with forced re-assignments, deregistrat
     repo.tag('churn@1.0', c1, 122);
 
     assert.deepEqual(repo.tags(), [
-      'churn#prod!#6', 'churn#prod#1', 'churn#prod#2', 'churn#prod#4', 'churn#staging#3', 'churn#staging#5', 'churn@1.0', 'churn@v1.0.0', 'churn@v1.1.0', 'churn@v2.0.0', 'churn@v2.0.0!', 'churn@v9.9.9',
-      'old@deprecated', 'old@v0.0.1', 'old@v0.0.2', 'segment#dev#1', 'segment@deprecated', 'segment@v0.0.1', 'v1.0.0',
+      'churn#prod!#6',
+      'churn#prod#1',
+      'churn#prod#2',
+      'churn#prod#4',
+      'churn#staging#3',
+      'churn#staging#5',
+      'churn@1.0',
+      'churn@v1.0.0',
+      'churn@v1.1.0',
+      'churn@v2.0.0',
+      'churn@v2.0.0!',
+      'churn@v9.9.9',
+      'old@deprecated',
+      'old@v0.0.1',
+      'old@v0.0.2',
+      'segment#dev#1',
+      'segment@deprecated',
+      'segment@v0.0.1',
+      'v1.0.0',
     ]);
   });
 
   test('show --json: models x latest x stage holders, deprecated models left out', async () => {
-    const version = (v: string, sha: string, tag: string, s: number, active: boolean, stages: string[]) => ({ version: v, sha, tag, at: isoAt(s), active, registered: true, stages });
+    const version = (v: string, sha: string, tag: string, s: number, active: boolean, stages: string[]) => ({
+      version: v,
+      sha,
+      tag,
+      at: isoAt(s),
+      active,
+      registered: true,
+      stages,
+    });
     assert.deepEqual(await showJson(repo), {
       stages: ['dev', 'prod', 'staging'], // dev is held by the deprecated segment: GTO lists the stages of every model
       models: {
@@ -172,7 +247,10 @@ describe('cairn registry on a repository with forced re-assignments, deregistrat
           name: 'old',
           deprecated: false,
           latest: 'v0.0.2',
-          versions: [version('v0.0.2', c2, 'old@v0.0.2', 32, true, []), version('v0.0.1', c1, 'old@v0.0.1', 12, true, [])],
+          versions: [
+            version('v0.0.2', c2, 'old@v0.0.2', 32, true, []),
+            version('v0.0.1', c1, 'old@v0.0.1', 12, true, []),
+          ],
           stages: {},
         },
       },
@@ -181,14 +259,29 @@ describe('cairn registry on a repository with forced re-assignments, deregistrat
 
   test('show --deprecated includes the deprecated model; the table marks it', async () => {
     const segment = (await showJson(repo, '--deprecated')).models.segment;
-    assert.deepEqual([segment.deprecated, segment.latest, segment.stages.dev.version, segment.stages.dev.tag], [true, 'v0.0.1', 'v0.0.1', 'segment#dev#1']);
+    assert.deepEqual(
+      [segment.deprecated, segment.latest, segment.stages.dev.version, segment.stages.dev.tag],
+      [true, 'v0.0.1', 'v0.0.1', 'segment#dev#1'],
+    );
     const table = await ok(repo, 0, 'show', '--deprecated');
-    assert.equal(table, ['name                  latest  #dev    #prod   #staging', 'churn                 v1.1.0  -       v1.1.0  v1.1.0', 'old                   v0.0.2  -       -       -', 'segment (deprecated)  v0.0.1  v0.0.1  -       -', ''].join('\n'));
+    assert.equal(
+      table,
+      [
+        'name                  latest  #dev    #prod   #staging',
+        'churn                 v1.1.0  -       v1.1.0  v1.1.0',
+        'old                   v0.0.2  -       -       -',
+        'segment (deprecated)  v0.0.1  v0.0.1  -       -',
+        '',
+      ].join('\n'),
+    );
   });
 
   test('tag messages record why and who', () => {
     const message = repo.git(['for-each-ref', '--format=%(contents)', 'refs/tags/churn#prod#4']);
-    assert.equal(message, 'Assign churn v1.0.0 to prod\n\nroll back: v1.1.0 misbehaves\n\nBy: Registry Tester <tester@example.com>');
+    assert.equal(
+      message,
+      'Assign churn v1.0.0 to prod\n\nroll back: v1.1.0 misbehaves\n\nBy: Registry Tester <tester@example.com>',
+    );
     assert.equal(repo.git(['for-each-ref', '--format=%(taggername)', 'refs/tags/churn#prod#4']), 'Registry Tester');
   });
 
@@ -201,7 +294,10 @@ describe('cairn registry on a repository with forced re-assignments, deregistrat
       [['show', 'extra'], /takes no arguments; unexpected "extra"/],
       [['show', '--bogus'], /--bogus/],
       [['show', '--config', tempDir()], /is a folder; the config is a file/],
-      [['assign', 'churn', 'prod', '--version', 'v9.9.9'], /churn has no version v9\.9\.9; its active versions: v1\.1\.0, v1\.0\.0/],
+      [
+        ['assign', 'churn', 'prod', '--version', 'v9.9.9'],
+        /churn has no version v9\.9\.9; its active versions: v1\.1\.0, v1\.0\.0/,
+      ],
       [['assign', 'churn', 'prod'], /--version vX\.Y\.Z or the commit with --ref REV/],
       [['assign', 'churn', 'prod', '--version', 'v2.0.0'], /v2\.0\.0 is deregistered; register it again/],
       [['register', 'churn', '--version', '1.2.3', '--ref', c3], /invalid version "1\.2\.3"/],
@@ -212,7 +308,10 @@ describe('cairn registry on a repository with forced re-assignments, deregistrat
       [['deregister', 'churn', '--version', 'v2.0.0'], /already deregistered/],
       [['deprecate', 'segment'], /already deprecated/],
       [['deprecate', 'ghost'], /no model "ghost" in the registry/],
-      [['register', 'churn', '--push', '--remote', 'nowhere', '--ref', repo.commit('fourth', 130)], /could not push churn@v1\.1\.1 to nowhere[\s\S]*nothing changed/],
+      [
+        ['register', 'churn', '--push', '--remote', 'nowhere', '--ref', repo.commit('fourth', 130)],
+        /could not push churn@v1\.1\.1 to nowhere[\s\S]*nothing changed/,
+      ],
     ];
     for (const [args, message] of cases) {
       const result = await registry(repo, 200, ...args);
@@ -227,13 +326,23 @@ describe('cairn registry: config stages, --push, no repository', () => {
     const repo = GitRepo.create();
     repo.commit('first');
     mkdirSync(join(repo.dir, '.github'));
-    writeFileSync(join(repo.dir, '.github', 'cairn.yml'), 'stages:\n  staging:\n  production:\n    promote: maintain\n');
+    writeFileSync(
+      join(repo.dir, '.github', 'cairn.yml'),
+      'stages:\n  staging:\n  production:\n    promote: maintain\n',
+    );
     const result = await registry(repo, 1, 'assign', 'churn', 'prod', '--ref', 'HEAD');
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /stage "prod" is not one of the stages in \.github\/cairn\.yml \(staging, production\)/);
+    assert.match(
+      result.stderr,
+      /stage "prod" is not one of the stages in \.github\/cairn\.yml \(staging, production\)/,
+    );
     assert.deepEqual(repo.tags(), []);
     await ok(repo, 2, 'assign', 'churn', 'production', '--ref', 'HEAD');
-    assert.equal(await ok(repo, 0, 'show'), 'name   latest  #staging  #production\nchurn  v0.0.1  -         v0.0.1\n', 'configured stages are the columns, in config order');
+    assert.equal(
+      await ok(repo, 0, 'show'),
+      'name   latest  #staging  #production\nchurn  v0.0.1  -         v0.0.1\n',
+      'configured stages are the columns, in config order',
+    );
   });
 
   test('--push sends the registration and the assignment to the remote (GTO tests/test_api.py push tests)', async () => {
@@ -245,7 +354,10 @@ describe('cairn registry: config stages, --push, no repository', () => {
     assert.match(out, /Pushed 'model@v0\.0\.1' 'model#dev#1' to origin\./);
     assert.deepEqual(remote.tags(), ['model#dev#1', 'model@v0.0.1']);
     const json = JSON.parse(await ok(repo, 2, 'unassign', 'model', 'dev', '--version', 'v0.0.1', '--push', '--json'));
-    assert.deepEqual(json.tags.map((t: { tag: string }) => t.tag), ['model#dev!#2']);
+    assert.deepEqual(
+      json.tags.map((t: { tag: string }) => t.tag),
+      ['model#dev!#2'],
+    );
     assert.equal(json.pushed, true);
     assert.deepEqual(remote.tags(), ['model#dev!#2', 'model#dev#1', 'model@v0.0.1']);
   });
@@ -275,12 +387,18 @@ describe('cairn registry show after a deprecation', () => {
     await ok(repo, 2, 'deprecate', 'churn');
     const shown = await ok(repo, 0, 'show');
     assert.doesNotMatch(shown, /no registry tags/);
-    assert.equal(shown, `No active models in the registry of ${repo.dir}.\nDeprecated: churn (\`cairn registry show --deprecated\` lists it).\n`);
+    assert.equal(
+      shown,
+      `No active models in the registry of ${repo.dir}.\nDeprecated: churn (\`cairn registry show --deprecated\` lists it).\n`,
+    );
     assert.equal(await ok(repo, 0, 'show', '--deprecated'), 'name                latest\nchurn (deprecated)  v0.0.1\n');
 
     // Beside an active model: the table, then the line naming what it left out.
     await ok(repo, 3, 'register', 'fraud', '--ref', 'HEAD');
-    assert.equal(await ok(repo, 0, 'show'), 'name   latest\nfraud  v0.0.1\nDeprecated: churn (`cairn registry show --deprecated` lists it).\n');
+    assert.equal(
+      await ok(repo, 0, 'show'),
+      'name   latest\nfraud  v0.0.1\nDeprecated: churn (`cairn registry show --deprecated` lists it).\n',
+    );
   });
 
   test('a repository with no registry tags still says so', async () => {
@@ -307,15 +425,19 @@ describe('cairn registry <command> --help', () => {
       assert.match(result.stdout, new RegExp(`^Usage: cairn registry ${name} `));
       assert.notEqual(result.stdout, (await general).stdout);
       // Every option its usage line names is explained below it.
-      for (const flag of synopsis.match(/--[a-z]+/g) ?? []) assert.match(result.stdout, new RegExp(`^  ${flag} `, 'm'), `${name}: ${flag}`);
+      for (const flag of synopsis.match(/--[a-z]+/g) ?? [])
+        assert.match(result.stdout, new RegExp(`^  ${flag} `, 'm'), `${name}: ${flag}`);
       assert.deepEqual(await runCli(['registry', name, '-h']), result, '-h is --help');
       assert.deepEqual(await runCli(['registry', 'help', name]), result, 'cairn registry help NAME is the same');
     });
   }
 
-  test('a wrong number of arguments names the command\'s own --help', async () => {
+  test("a wrong number of arguments names the command's own --help", async () => {
     const result = await runCli(['registry', 'assign', 'churn']);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /cairn registry assign takes NAME STAGE\. Run `cairn registry assign --help` for its usage\./);
+    assert.match(
+      result.stderr,
+      /cairn registry assign takes NAME STAGE\. Run `cairn registry assign --help` for its usage\./,
+    );
   });
 });

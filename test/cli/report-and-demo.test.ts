@@ -13,12 +13,35 @@ describe('cairn report', () => {
     dir = tempDir();
     const model = await trainChurn(dir);
     metrics = join(dir, 'metrics.json');
-    const result = await runCli(['evaluate', '--model', model, '--data', join(CHURN, 'data', 'eval.csv'), '--target', 'churned', '--name', 'churn', '--out', metrics, '-q']);
+    const result = await runCli([
+      'evaluate',
+      '--model',
+      model,
+      '--data',
+      join(CHURN, 'data', 'eval.csv'),
+      '--target',
+      'churned',
+      '--name',
+      'churn',
+      '--out',
+      metrics,
+      '-q',
+    ]);
     assert.equal(result.code, 0, result.stderr);
   });
 
   test('renders the PR comment and the model card from metrics.json and the repo config', async () => {
-    const result = await runCli(['report', '--metrics', metrics, '--config', join(CHURN, '.github', 'cairn.yml'), '--comment-out', join(dir, 'comment.md'), '--card-out', join(dir, 'MODEL_CARD.md')]);
+    const result = await runCli([
+      'report',
+      '--metrics',
+      metrics,
+      '--config',
+      join(CHURN, '.github', 'cairn.yml'),
+      '--comment-out',
+      join(dir, 'comment.md'),
+      '--card-out',
+      join(dir, 'MODEL_CARD.md'),
+    ]);
     assert.equal(result.code, 0, result.stderr);
     const comment = readFileSync(join(dir, 'comment.md'), 'utf8');
     const card = readFileSync(join(dir, 'MODEL_CARD.md'), 'utf8');
@@ -39,24 +62,65 @@ describe('cairn report', () => {
     /** `args(out)`: the options after `report`; `out` is an empty folder holding only `a-file`. */
     const cases: Array<{ name: string; args: (out: string) => string[]; message: RegExp }> = [
       { name: 'no --metrics', args: () => [], message: /--metrics is required/ },
-      { name: '--metrics is a folder', args: (out) => ['--metrics', out], message: /is a folder; pass the metrics\.json file/ },
-      { name: '--config is a folder', args: (out) => ['--metrics', metrics, '--config', out], message: /is a folder; the config is a file/ },
+      {
+        name: '--metrics is a folder',
+        args: (out) => ['--metrics', out],
+        message: /is a folder; pass the metrics\.json file/,
+      },
+      {
+        name: '--config is a folder',
+        args: (out) => ['--metrics', metrics, '--config', out],
+        message: /is a folder; the config is a file/,
+      },
       { name: 'a missing metrics file', args: (out) => ['--metrics', join(out, 'nope.json')], message: /nope\.json/ },
       {
         name: 'a file that is not a metrics.json',
-        args: (out) => (writeFileSync(join(dir, 'bogus.json'), '{"hello": 1}'), ['--metrics', join(dir, 'bogus.json'), '--comment-out', join(out, 'c.md'), '--card-out', join(out, 'card.md')]),
+        args: (out) => (
+          writeFileSync(join(dir, 'bogus.json'), '{"hello": 1}'),
+          ['--metrics', join(dir, 'bogus.json'), '--comment-out', join(out, 'c.md'), '--card-out', join(out, 'card.md')]
+        ),
         message: /cairn\.metrics\/v1/,
       },
       {
         name: 'an invalid repository config, naming the key',
-        args: (out) => (writeFileSync(join(dir, 'cairn.yml'), 'models:\n  churn:\n    path: model.onnx\n    task: clustering\n'), ['--metrics', metrics, '--config', join(dir, 'cairn.yml'), '--comment-out', join(out, 'c.md')]),
+        args: (out) => (
+          writeFileSync(join(dir, 'cairn.yml'), 'models:\n  churn:\n    path: model.onnx\n    task: clustering\n'),
+          ['--metrics', metrics, '--config', join(dir, 'cairn.yml'), '--comment-out', join(out, 'c.md')]
+        ),
         message: /models\.churn\.task/,
       },
-      { name: '--card-out is a folder', args: (out) => ['--metrics', metrics, '--card-out', out], message: /--card-out .* is a folder; name a file/ },
-      { name: '--card-out is a folder, after a good --comment-out', args: (out) => ['--metrics', metrics, '--comment-out', join(out, 'c.md'), '--card-out', `${out}/`], message: /--card-out .* is a folder/ },
-      { name: '--comment-out names a file over 255 bytes', args: (out) => ['--metrics', metrics, '--comment-out', join(out, `${'x'.repeat(260)}.md`)], message: /the file name is longer than 255 bytes/ },
-      { name: '--comment-out under a file', args: (out) => ['--metrics', metrics, '--comment-out', join(out, 'a-file', 'c.md')], message: /cannot be written: .*a-file is a file, not a folder/ },
-      { name: 'two outputs on one path', args: (out) => ['--metrics', metrics, '--comment-out', join(out, 'same.md'), '--card-out', join(out, 'same.md')], message: /--comment-out and --card-out both name/ },
+      {
+        name: '--card-out is a folder',
+        args: (out) => ['--metrics', metrics, '--card-out', out],
+        message: /--card-out .* is a folder; name a file/,
+      },
+      {
+        name: '--card-out is a folder, after a good --comment-out',
+        args: (out) => ['--metrics', metrics, '--comment-out', join(out, 'c.md'), '--card-out', `${out}/`],
+        message: /--card-out .* is a folder/,
+      },
+      {
+        name: '--comment-out names a file over 255 bytes',
+        args: (out) => ['--metrics', metrics, '--comment-out', join(out, `${'x'.repeat(260)}.md`)],
+        message: /the file name is longer than 255 bytes/,
+      },
+      {
+        name: '--comment-out under a file',
+        args: (out) => ['--metrics', metrics, '--comment-out', join(out, 'a-file', 'c.md')],
+        message: /cannot be written: .*a-file is a file, not a folder/,
+      },
+      {
+        name: 'two outputs on one path',
+        args: (out) => [
+          '--metrics',
+          metrics,
+          '--comment-out',
+          join(out, 'same.md'),
+          '--card-out',
+          join(out, 'same.md'),
+        ],
+        message: /--comment-out and --card-out both name/,
+      },
       { name: 'an unknown option', args: () => ['--metrics', metrics, '--card'], message: /--card/ },
     ];
     for (const c of cases) {
@@ -79,29 +143,59 @@ describe('cairn demo', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /<!-- cairn:churn:metrics -->/);
     assert.match(result.stdout, /Gate passed/);
-    for (const file of ['comment.md', 'MODEL_CARD.md', 'metrics.json', 'main/metrics.json']) assert.ok(existsSync(join(cwd, 'cairn-demo', file)), file);
+    for (const file of ['comment.md', 'MODEL_CARD.md', 'metrics.json', 'main/metrics.json'])
+      assert.ok(existsSync(join(cwd, 'cairn-demo', file)), file);
     const report = JSON.parse(readFileSync(join(cwd, 'cairn-demo', 'metrics.json'), 'utf8'));
     const baseline = JSON.parse(readFileSync(join(cwd, 'cairn-demo', 'main', 'metrics.json'), 'utf8'));
-    assert.ok(report.metrics.log_loss < baseline.metrics.log_loss, 'the PR model (more epochs) improves on the baseline');
+    assert.ok(
+      report.metrics.log_loss < baseline.metrics.log_loss,
+      'the PR model (more epochs) improves on the baseline',
+    );
 
     // The data went through a store first: pushed with a .dvc pointer, pulled into a fresh workspace.
     const demo = join(cwd, 'cairn-demo');
     for (const file of ['train.csv', 'eval.csv']) {
-      assert.deepEqual(readFileSync(join(demo, 'workspace', 'data', file)), readFileSync(join(CHURN, 'data', file)), `pulled ${file} matches`);
+      assert.deepEqual(
+        readFileSync(join(demo, 'workspace', 'data', file)),
+        readFileSync(join(CHURN, 'data', file)),
+        `pulled ${file} matches`,
+      );
     }
-    assert.equal(readFileSync(join(demo, 'workspace', 'data.dvc'), 'utf8'), readFileSync(join(demo, 'project', 'data.dvc'), 'utf8'));
+    assert.equal(
+      readFileSync(join(demo, 'workspace', 'data.dvc'), 'utf8'),
+      readFileSync(join(demo, 'project', 'data.dvc'), 'utf8'),
+    );
     assert.match(readFileSync(join(demo, 'project', 'data.dvc'), 'utf8'), /^outs:\n- md5: [0-9a-f]{32}\.dir\n/);
     assert.ok(existsSync(join(demo, 'remote', 'files', 'md5')), 'the remote holds the DVC 3 layout');
     assert.equal(existsSync(join(CHURN, 'data.dvc')), false, 'examples/ gains no pointer file');
-    assert.match(result.stdout, /Data: pushed cairn-demo\/project\/data \(2 files, .*\) to cairn-demo\/remote .* pulled 2 files .* into cairn-demo\/workspace\/data/);
-    assert.equal(report.data.path, join('cairn-demo', 'workspace', 'data', 'eval.csv'), 'evaluation read the pulled CSV');
+    assert.match(
+      result.stdout,
+      /Data: pushed cairn-demo\/project\/data \(2 files, .*\) to cairn-demo\/remote .* pulled 2 files .* into cairn-demo\/workspace\/data/,
+    );
+    assert.equal(
+      report.data.path,
+      join('cairn-demo', 'workspace', 'data', 'eval.csv'),
+      'evaluation read the pulled CSV',
+    );
 
     // The tag journey: annotated registry tags in a local git repository, the model in the remote, and the show table.
     const repo = join(demo, 'registry-repo');
-    const tags = execFileSync('git', ['for-each-ref', '--format=%(refname:strip=2) %(objecttype)', 'refs/tags'], { cwd: repo, encoding: 'utf8' }).trim().split('\n').sort();
+    const tags = execFileSync('git', ['for-each-ref', '--format=%(refname:strip=2) %(objecttype)', 'refs/tags'], {
+      cwd: repo,
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')
+      .sort();
     assert.deepEqual(tags, ['churn#production#1 tag', 'churn@v1.0.0 tag']);
-    assert.equal(execFileSync('git', ['config', '--local', 'user.email'], { cwd: repo, encoding: 'utf8' }).trim(), 'demo@cairn.invalid');
-    assert.ok(existsSync(join(demo, 'remote', 'models', 'churn', 'versions', 'v1.0.0.json')), 'the registered model was pushed to the remote');
+    assert.equal(
+      execFileSync('git', ['config', '--local', 'user.email'], { cwd: repo, encoding: 'utf8' }).trim(),
+      'demo@cairn.invalid',
+    );
+    assert.ok(
+      existsSync(join(demo, 'remote', 'models', 'churn', 'versions', 'v1.0.0.json')),
+      'the registered model was pushed to the remote',
+    );
     assert.match(result.stdout, /^name +latest +#staging +#production\nchurn +v1\.0\.0 +- +v1\.0\.0$/m);
     assert.match(result.stdout, /Tags: churn@v1\.0\.0, churn#production#1;/);
   });
@@ -109,10 +203,23 @@ describe('cairn demo', () => {
   describe('bad input exits 2 and touches nothing: --out never deletes what the demo did not make', () => {
     /** Run in a folder holding only notes.txt (the user's). */
     const cases: Array<{ name: string; args: string[]; message: RegExp }> = [
-      { name: '--out . with a file of the user\'s in it', args: ['--out', '.'], message: /--out \. is not empty and was not made by cairn demo \(it has no \.cairn-demo\.json\), so nothing in it was touched/ },
+      {
+        name: "--out . with a file of the user's in it",
+        args: ['--out', '.'],
+        message:
+          /--out \. is not empty and was not made by cairn demo \(it has no \.cairn-demo\.json\), so nothing in it was touched/,
+      },
       { name: '--out is a file', args: ['--out', 'notes.txt'], message: /--out notes\.txt is a file, not a folder/ },
-      { name: '--out under a file', args: ['--out', 'notes.txt/demo'], message: /--out notes\.txt\/demo cannot be written: .*notes\.txt is a file, not a folder/ },
-      { name: '--out names a folder over 255 bytes', args: ['--out', 'd'.repeat(256)], message: /--out d+: the folder name is longer than 255 bytes/ },
+      {
+        name: '--out under a file',
+        args: ['--out', 'notes.txt/demo'],
+        message: /--out notes\.txt\/demo cannot be written: .*notes\.txt is a file, not a folder/,
+      },
+      {
+        name: '--out names a folder over 255 bytes',
+        args: ['--out', 'd'.repeat(256)],
+        message: /--out d+: the folder name is longer than 255 bytes/,
+      },
       { name: 'an unknown option', args: ['--outdir', 'x'], message: /--outdir/ },
     ];
     for (const c of cases) {
@@ -132,7 +239,12 @@ describe('cairn demo', () => {
     const first = await runCli(['demo', '--out', 'out', '-q'], { cwd });
     assert.equal(first.code, 0, first.stderr);
     const marker = JSON.parse(readFileSync(join(cwd, 'out', '.cairn-demo.json'), 'utf8'));
-    assert.deepEqual(marker.entries.slice().sort(), readdirSync(join(cwd, 'out')).filter((name) => name !== '.cairn-demo.json').sort());
+    assert.deepEqual(
+      marker.entries.slice().sort(),
+      readdirSync(join(cwd, 'out'))
+        .filter((name) => name !== '.cairn-demo.json')
+        .sort(),
+    );
     writeFileSync(join(cwd, 'out', 'my-notes.md'), 'keep me');
     writeFileSync(join(cwd, 'out', 'comment.md'), 'stale');
     const again = await runCli(['demo', '--out', 'out', '-q'], { cwd });

@@ -15,7 +15,11 @@ describe('the atomic writer', () => {
     assert.equal(readFileSync(path, 'utf8'), 'a,b\n');
     assert.deepEqual(readdirSync(dir), [basename(path)], 'no temporary file left');
     assert.ok(Buffer.byteLength(basename(tempPathBeside(path, '.123456789abc.tmp'))) <= 255);
-    assert.equal(basename(tempPathBeside(join(dir, 'm.json'), '.x.tmp')), '.m.json.x.tmp', 'a short name stays readable in the temporary name');
+    assert.equal(
+      basename(tempPathBeside(join(dir, 'm.json'), '.x.tmp')),
+      '.m.json.x.tmp',
+      'a short name stays readable in the temporary name',
+    );
   });
 
   test('copies a folder file by file', async () => {
@@ -35,10 +39,21 @@ describe('checkOutputPaths', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a-file'), 'mine');
     await checkOutputPaths([{ path: join(dir, 'x'.repeat(255)), option: '--out', shown: 'x' }]);
-    await checkOutputPaths([{ path: join(dir, 'new', 'cache'), option: '--cache', shown: 'new/cache', kind: 'folder' }]);
-    await assert.rejects(checkOutputPaths([{ path: join(dir, 'x'.repeat(256)), option: '--out', shown: 'x' }]), userError(/--out x: the file name is longer than 255 bytes/));
-    await assert.rejects(checkOutputPaths([{ path: join(dir, 'a-file'), option: '--cache', shown: 'a-file', kind: 'folder' }]), userError(/--cache a-file is a file, not a folder/));
-    await assert.rejects(checkOutputPaths([{ path: dir, shown: 'data.dvc' }]), userError(/^data\.dvc is a folder, where a file is to be written; move the folder away\.$/));
+    await checkOutputPaths([
+      { path: join(dir, 'new', 'cache'), option: '--cache', shown: 'new/cache', kind: 'folder' },
+    ]);
+    await assert.rejects(
+      checkOutputPaths([{ path: join(dir, 'x'.repeat(256)), option: '--out', shown: 'x' }]),
+      userError(/--out x: the file name is longer than 255 bytes/),
+    );
+    await assert.rejects(
+      checkOutputPaths([{ path: join(dir, 'a-file'), option: '--cache', shown: 'a-file', kind: 'folder' }]),
+      userError(/--cache a-file is a file, not a folder/),
+    );
+    await assert.rejects(
+      checkOutputPaths([{ path: dir, shown: 'data.dvc' }]),
+      userError(/^data\.dvc is a folder, where a file is to be written; move the folder away\.$/),
+    );
     assert.deepEqual(readdirSync(dir), ['a-file'], 'checking writes nothing');
   });
 });

@@ -28,26 +28,41 @@ describe('the docs match the code', () => {
   });
 
   test('every `cairn <command>` the docs and examples mention exists, or the line says it is coming', () => {
-    const examples = readdirSync(join(repoRoot, 'examples/churn')).filter((name) => /\.(mjs|md)$/.test(name)).map((name) => `examples/churn/${name}`);
+    const examples = readdirSync(join(repoRoot, 'examples/churn'))
+      .filter((name) => /\.(mjs|md)$/.test(name))
+      .map((name) => `examples/churn/${name}`);
     for (const file of [...DOCS, ...examples]) {
       read(file)
         .split('\n')
         .forEach((line, i) => {
           for (const [, command, sub] of line.matchAll(/(?<![\w/-])cairn ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?/g)) {
             if (command === 'command' || /is coming/.test(line)) continue;
-            assert.ok(COMMANDS.has(command), `${file}:${i + 1} mentions \`cairn ${command}\`, which does not exist: ${line.trim()}`);
-            if (command === 'registry' && sub) assert.ok(Object.hasOwn(REGISTRY_SUBCOMMANDS, sub), `${file}:${i + 1}: no \`cairn registry ${sub}\``);
+            assert.ok(
+              COMMANDS.has(command),
+              `${file}:${i + 1} mentions \`cairn ${command}\`, which does not exist: ${line.trim()}`,
+            );
+            if (command === 'registry' && sub)
+              assert.ok(Object.hasOwn(REGISTRY_SUBCOMMANDS, sub), `${file}:${i + 1}: no \`cairn registry ${sub}\``);
           }
         });
     }
   });
 
   test("app/README.md's registration steps ask for app.yml's permissions and events, no more, no less", () => {
-    const manifest = parseYaml(read('app/app.yml')) as { default_permissions: Record<string, string>; default_events: string[] };
+    const manifest = parseYaml(read('app/app.yml')) as {
+      default_permissions: Record<string, string>;
+      default_events: string[];
+    };
     const readme = read('app/README.md');
-    const listed = (label: string) => (new RegExp(`\\*\\*${label}:\\*\\* ([^\\n]+)\\.`).exec(readme)?.[1] ?? '').split(', ');
-    const permissions = Object.entries(manifest.default_permissions).map(([scope, level]) => `${scope.replaceAll('_', ' ')} ${level}`);
+    const listed = (label: string) =>
+      (new RegExp(`\\*\\*${label}:\\*\\* ([^\\n]+)\\.`).exec(readme)?.[1] ?? '').split(', ');
+    const permissions = Object.entries(manifest.default_permissions).map(
+      ([scope, level]) => `${scope.replaceAll('_', ' ')} ${level}`,
+    );
     assert.deepEqual(listed('Permissions').sort(), permissions.sort());
-    assert.deepEqual(listed('Events').sort(), manifest.default_events.map((event) => event.replaceAll('_', ' ')).sort());
+    assert.deepEqual(
+      listed('Events').sort(),
+      manifest.default_events.map((event) => event.replaceAll('_', ' ')).sort(),
+    );
   });
 });

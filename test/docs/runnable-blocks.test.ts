@@ -16,13 +16,23 @@ import { codeBlocks, DOC_FILES, type CodeBlock } from '../support/markdown-block
 import { repoRoot } from '../workflows/workflow-files.ts';
 
 const SHELLS = ['sh', 'bash', 'shell', 'console'];
-const IDENTITY = { GIT_AUTHOR_NAME: 'Cairn Reader', GIT_AUTHOR_EMAIL: 'reader@example.com', GIT_COMMITTER_NAME: 'Cairn Reader', GIT_COMMITTER_EMAIL: 'reader@example.com' };
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'Cairn Reader',
+  GIT_AUTHOR_EMAIL: 'reader@example.com',
+  GIT_COMMITTER_NAME: 'Cairn Reader',
+  GIT_COMMITTER_EMAIL: 'reader@example.com',
+};
 
 /** A scratch copy of the repository as a fresh git repository, and a PATH whose `cairn` is dist/cli.js. */
 function scratchCopy(): { root: string; dir: string; env: NodeJS.ProcessEnv } {
   const root = tempDir('cairn-readme-');
   const dir = join(root, 'cairn');
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  })
+    .split('\0')
+    .filter(Boolean);
   for (const file of files) {
     if (!existsSync(join(repoRoot, file))) continue; // deleted in the working tree, not yet committed
     mkdirSync(dirname(join(dir, file)), { recursive: true });
@@ -47,10 +57,15 @@ function scratchCopy(): { root: string; dir: string; env: NodeJS.ProcessEnv } {
 function runBlock(block: Pick<CodeBlock, 'body'>): Promise<{ code: number; output: string }> {
   const { root, dir, env } = scratchCopy();
   return new Promise((done) => {
-    execFile('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', block.body], { cwd: dir, env, timeout: 120_000, maxBuffer: 32 << 20 }, (error, stdout, stderr) => {
-      rmSync(root, { recursive: true, force: true });
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
-    });
+    execFile(
+      'bash',
+      ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', block.body],
+      { cwd: dir, env, timeout: 120_000, maxBuffer: 32 << 20 },
+      (error, stdout, stderr) => {
+        rmSync(root, { recursive: true, force: true });
+        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -65,14 +80,25 @@ describe('README blocks marked <!-- runnable -->', { timeout: 300_000 }, () => {
   });
 
   test('are found: the CLI on the demo files and the data push/pull in README.md, all shell', () => {
-    assert.ok(runnable.filter((block) => block.where.startsWith('README.md:')).length >= 2, runnable.map((block) => block.where).join(', '));
-    for (const block of runnable) assert.ok(SHELLS.includes(block.lang), `${block.where} is marked runnable but is \`${block.lang}\`, not a shell block`);
+    assert.ok(
+      runnable.filter((block) => block.where.startsWith('README.md:')).length >= 2,
+      runnable.map((block) => block.where).join(', '),
+    );
+    for (const block of runnable)
+      assert.ok(
+        SHELLS.includes(block.lang),
+        `${block.where} is marked runnable but is \`${block.lang}\`, not a shell block`,
+      );
   });
 
   for (const block of runnable) {
     test(`${block.where} exits 0`, async () => {
       const result = await runBlock(block);
-      assert.equal(result.code, 0, `${block.where} failed (exit ${result.code}):\n${block.body}\n--- output ---\n${result.output}`);
+      assert.equal(
+        result.code,
+        0,
+        `${block.where} failed (exit ${result.code}):\n${block.body}\n--- output ---\n${result.output}`,
+      );
     });
   }
 });

@@ -11,9 +11,15 @@ test('npm run app without LOG_LEVEL prints one info line with the address it bin
   // GitHub is never called at start-up: an address nothing listens on will do.
   const app = await startAppProcess({ gheHost: '127.0.0.1:9', env: { LOG_LEVEL: undefined, LOG_FORMAT: undefined } });
   try {
-    const lines = app.output().split('\n').filter((line) => line.includes('listening on'));
+    const lines = app
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('listening on'));
     assert.equal(lines.length, 1, app.output());
-    assert.match(lines[0], /^INFO \(probot\): Cairn app listening on http:\/\/127\.0\.0\.1:\d+ \(webhooks at \/api\/github\/webhooks, health at \/healthz\)$/);
+    assert.match(
+      lines[0],
+      /^INFO \(probot\): Cairn app listening on http:\/\/127\.0\.0\.1:\d+ \(webhooks at \/api\/github\/webhooks, health at \/healthz\)$/,
+    );
     assert.equal(app.url, lines[0].match(/http:\/\/127\.0\.0\.1:\d+/)?.[0]);
   } finally {
     await app.stop();

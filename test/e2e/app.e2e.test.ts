@@ -31,7 +31,12 @@ function validAppJwt(authorization: string | undefined): boolean {
   const [scheme, jwt] = (authorization ?? '').split(' ');
   if (scheme?.toLowerCase() !== 'bearer' || !jwt) return false;
   const [header, payload, signature] = jwt.split('.');
-  const signed = verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), createPublicKey(privateKey()), Buffer.from(signature, 'base64url'));
+  const signed = verify(
+    'RSA-SHA256',
+    Buffer.from(`${header}.${payload}`),
+    createPublicKey(privateKey()),
+    Buffer.from(signature, 'base64url'),
+  );
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown };
   return signed && String(claims.iss) === String(APP_ID);
 }
@@ -65,7 +70,10 @@ describe('the app server as its own process, against a fake GitHub on loopback',
     const [check] = repo.registryChecks(V1);
     assert.equal(check?.conclusion, 'success');
     assert.match(String(check.output.title), /^Registered churn v1\.0\.0 \(gate passed\)/);
-    assert.deepEqual(repo.releases.map((r) => r.tag_name), ['churn@v1.0.0']);
+    assert.deepEqual(
+      repo.releases.map((r) => r.tag_name),
+      ['churn@v1.0.0'],
+    );
     assert.match(repo.releases[0].body, /f1/);
     assert.equal(repo.issues.length, 1);
     assert.match(repo.issues[0].body, /\| `churn` \| `v1\.0\.0` \|/);
@@ -74,21 +82,36 @@ describe('the app server as its own process, against a fake GitHub on loopback',
   test('the app authenticated as GitHub expects: an RS256 app JWT for the installation token, then that token', () => {
     const tokenRequests = fake.gh.calls(TOKEN_ROUTE);
     assert.ok(tokenRequests.length >= 1);
-    for (const request of tokenRequests) assert.ok(validAppJwt(request.headers.authorization), `not a valid app JWT: ${request.headers.authorization}`);
+    for (const request of tokenRequests)
+      assert.ok(validAppJwt(request.headers.authorization), `not a valid app JWT: ${request.headers.authorization}`);
     // GET /app (the app's own slug, once per process) is the app itself speaking: a JWT too.
-    for (const request of fake.gh.calls('GET /app')) assert.ok(validAppJwt(request.headers.authorization), `not a valid app JWT: ${request.headers.authorization}`);
+    for (const request of fake.gh.calls('GET /app'))
+      assert.ok(validAppJwt(request.headers.authorization), `not a valid app JWT: ${request.headers.authorization}`);
     const others = fake.gh.requests.filter((r) => r.route !== TOKEN_ROUTE && r.route !== 'GET /app');
     assert.ok(others.length > 0);
-    for (const request of others) assert.equal(request.headers.authorization, 'token ghs_installation_token', `${request.method} ${request.url}`);
-    assert.ok(others.every((r) => new URL(r.url).pathname.startsWith('/api/v3/')), 'GHE_HOST puts the API under /api/v3');
+    for (const request of others)
+      assert.equal(request.headers.authorization, 'token ghs_installation_token', `${request.method} ${request.url}`);
+    assert.ok(
+      others.every((r) => new URL(r.url).pathname.startsWith('/api/v3/')),
+      'GHE_HOST puts the API under /api/v3',
+    );
   });
 
   test('an assignment tag push dispatches the deploy workflow from the tag', async () => {
     repo.addTag('churn#staging#1', V1);
     const answer = await app.deliver('push', repo.pushEvent('churn#staging#1'), { id: 'assign-staging-1' });
     assert.equal(answer.status, 200, answer.body);
-    assert.deepEqual(repo.dispatches, [{ workflow: 'deploy.yml', ref: 'churn#staging#1', inputs: { model: 'churn', version: 'v1.0.0', stage: 'staging', sha: V1 } }]);
-    assert.match(String(repo.registryChecks(V1, 'churn#staging#1')[0]?.output.title), /^Dispatched deploy\.yml for churn v1\.0\.0 to staging/);
+    assert.deepEqual(repo.dispatches, [
+      {
+        workflow: 'deploy.yml',
+        ref: 'churn#staging#1',
+        inputs: { model: 'churn', version: 'v1.0.0', stage: 'staging', sha: V1 },
+      },
+    ]);
+    assert.match(
+      String(repo.registryChecks(V1, 'churn#staging#1')[0]?.output.title),
+      /^Dispatched deploy\.yml for churn v1\.0\.0 to staging/,
+    );
   });
 
   test('a replayed delivery (same X-GitHub-Delivery) dispatches nothing the second time', async () => {
@@ -106,7 +129,10 @@ describe('the app server as its own process, against a fake GitHub on loopback',
     const answer = await app.deliver('deployment_protection_rule', payload);
     assert.equal(answer.status, 200, answer.body);
     assert.equal(repo.reviews.length, 1);
-    assert.deepEqual([repo.reviews[0].runId, repo.reviews[0].environment_name, repo.reviews[0].state], [555, 'staging', 'approved']);
+    assert.deepEqual(
+      [repo.reviews[0].runId, repo.reviews[0].environment_name, repo.reviews[0].state],
+      [555, 'staging', 'approved'],
+    );
     assert.match(repo.reviews[0].comment, /^✅ Cairn approves `churn@v1\.0\.0` to `staging`\./);
   });
 
@@ -124,7 +150,10 @@ describe('the app server as its own process, against a fake GitHub on loopback',
   });
 
   test('a deployment status lands in the registry issue', async () => {
-    const answer = await app.deliver('deployment_status', deploymentStatusPayload({ id: 7101, ref: 'churn#staging#1', sha: V1, environment: 'staging', state: 'success' }));
+    const answer = await app.deliver(
+      'deployment_status',
+      deploymentStatusPayload({ id: 7101, ref: 'churn#staging#1', sha: V1, environment: 'staging', state: 'success' }),
+    );
     assert.equal(answer.status, 200, answer.body);
     assert.equal(repo.issues.length, 1, 'the registry issue is edited in place');
     assert.match(repo.issues[0].body, /\| staging \| ✅ success \| `churn#staging#1` \|/);
@@ -132,10 +161,16 @@ describe('the app server as its own process, against a fake GitHub on loopback',
 
   test('a delivery with a bad signature is refused with 400 and reaches no handler', async () => {
     const before = fake.gh.requests.length;
-    const answer = await app.deliver('push', pushPayload('refs/tags/churn@v1.2.0'), { signature: `sha256=${'0'.repeat(64)}` });
+    const answer = await app.deliver('push', pushPayload('refs/tags/churn@v1.2.0'), {
+      signature: `sha256=${'0'.repeat(64)}`,
+    });
     assert.equal(answer.status, 400);
     assert.match(answer.body, /signature does not match/i);
-    const unsigned = await fetch(`${app.url}/api/github/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'x' }, body: '{}' });
+    const unsigned = await fetch(`${app.url}/api/github/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'x' },
+      body: '{}',
+    });
     assert.equal(unsigned.status, 400);
     assert.equal(fake.gh.requests.length, before, 'the fake GitHub saw no request');
   });

@@ -60,7 +60,10 @@ describe('cairn pull from S3 behind a proxy', () => {
     const direct = tempDir('cairn-proxy-direct-');
     cpSync(join(project, 'data.dvc'), join(direct, 'data.dvc'));
     const before = proxy.carried.length;
-    const bypassed = await runCli(['pull', 'data.dvc', '--remote', uri, '--no-cache'], { cwd: direct, env: { ...s3.env, https_proxy: proxy.url, http_proxy: proxy.url, no_proxy: `localhost,127.0.0.1:${port}` } });
+    const bypassed = await runCli(['pull', 'data.dvc', '--remote', uri, '--no-cache'], {
+      cwd: direct,
+      env: { ...s3.env, https_proxy: proxy.url, http_proxy: proxy.url, no_proxy: `localhost,127.0.0.1:${port}` },
+    });
     assert.equal(bypassed.code, 0, bypassed.stderr);
     assert.equal(readFileSync(join(direct, 'data', 'train.csv'), 'utf8'), 'a,b\n1,2\n3,4\n');
     assert.equal(proxy.carried.length, before, 'NO_PROXY named the endpoint, yet the proxy carried the pull');
@@ -78,7 +81,11 @@ describe("an action's GitHub calls behind a proxy", () => {
     const repo = 'Codertocat/Hello-World';
     const comments = fakeIssueComments(github.gh, repo);
     const checks = fakeCheckRuns(github.gh, {}, repo);
-    const event = structuredClone((examples as unknown as Array<{ name: string; examples: Array<Record<string, unknown>> }>).find((e) => e.name === 'pull_request')!.examples.find((e) => e.action === 'opened')!);
+    const event = structuredClone(
+      (examples as unknown as Array<{ name: string; examples: Array<Record<string, unknown>> }>)
+        .find((e) => e.name === 'pull_request')!
+        .examples.find((e) => e.action === 'opened')!,
+    );
     const runner = runnerFiles({ repository: repo, eventName: 'pull_request', event, sha: 'merge-commit-sha' });
     const metrics = join(runner.dir, 'metrics.json');
     writeFileSync(metrics, JSON.stringify(sampleReport({ name: 'churn' })));
@@ -96,7 +103,8 @@ describe("an action's GitHub calls behind a proxy", () => {
     assert.equal(comments.on(event.number as number).length, 1);
     assert.equal(checks.runs.length, 1);
     assert.ok(github.gh.requests.length >= 3);
-    for (const request of github.gh.requests) assert.equal(request.headers.host, host, `${request.method} ${request.url} did not come through ${host}`);
+    for (const request of github.gh.requests)
+      assert.equal(request.headers.host, host, `${request.method} ${request.url} did not come through ${host}`);
     assert.deepEqual(carriedSince(from), [`connect ${host}`]);
     assert.deepEqual(github.gh.violations, []);
   });
@@ -109,25 +117,32 @@ describe("the app's GitHub calls behind a proxy", () => {
   });
   after(() => github.close());
 
-  test('the app server (dist/app.js) authenticates and records a registration through the proxy', { timeout: 60_000 }, async () => {
-    const repo = fakeRepo(github.gh);
-    const sha = shaOf('proxied commit');
-    repo.setConfig(CONFIG);
-    repo.setConfig(CONFIG, sha);
-    repo.addRecord(sha, sampleReport({ metrics: { ...sampleReport().metrics, f1: 0.8 } }));
-    repo.addTag('churn@v1.0.0', sha);
-    const host = `github.${PROXY_ONLY_DOMAIN}:${new URL(github.baseUrl).port}`;
-    const from = proxy.carried.length;
-    const app = await startAppProcess({ gheHost: host, env: { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url } });
-    try {
-      const answer = await app.deliver('push', repo.pushEvent('churn@v1.0.0'));
-      assert.equal(answer.status, 200, answer.body + app.output());
-    } finally {
-      await app.stop();
-    }
-    assert.equal(repo.registryChecks(sha)[0]?.conclusion, 'success', app.output());
-    assert.ok(github.gh.calls('POST /app/installations/{installation_id}/access_tokens').length >= 1, 'the installation token came through the proxy');
-    assert.deepEqual(carriedSince(from), [`connect ${host}`]);
-    assert.deepEqual(github.gh.violations, []);
-  });
+  test(
+    'the app server (dist/app.js) authenticates and records a registration through the proxy',
+    { timeout: 60_000 },
+    async () => {
+      const repo = fakeRepo(github.gh);
+      const sha = shaOf('proxied commit');
+      repo.setConfig(CONFIG);
+      repo.setConfig(CONFIG, sha);
+      repo.addRecord(sha, sampleReport({ metrics: { ...sampleReport().metrics, f1: 0.8 } }));
+      repo.addTag('churn@v1.0.0', sha);
+      const host = `github.${PROXY_ONLY_DOMAIN}:${new URL(github.baseUrl).port}`;
+      const from = proxy.carried.length;
+      const app = await startAppProcess({ gheHost: host, env: { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url } });
+      try {
+        const answer = await app.deliver('push', repo.pushEvent('churn@v1.0.0'));
+        assert.equal(answer.status, 200, answer.body + app.output());
+      } finally {
+        await app.stop();
+      }
+      assert.equal(repo.registryChecks(sha)[0]?.conclusion, 'success', app.output());
+      assert.ok(
+        github.gh.calls('POST /app/installations/{installation_id}/access_tokens').length >= 1,
+        'the installation token came through the proxy',
+      );
+      assert.deepEqual(carriedSince(from), [`connect ${host}`]);
+      assert.deepEqual(github.gh.violations, []);
+    },
+  );
 });

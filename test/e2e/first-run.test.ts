@@ -23,7 +23,9 @@ interface Step {
 }
 
 function releaseStep(name: string): Step {
-  const workflow = parseYaml(readFileSync('.github/workflows/release.yml', 'utf8')) as { jobs: Record<string, { steps: Step[] }> };
+  const workflow = parseYaml(readFileSync('.github/workflows/release.yml', 'utf8')) as {
+    jobs: Record<string, { steps: Step[] }>;
+  };
   const step = Object.values(workflow.jobs)
     .flatMap((job) => job.steps)
     .find((candidate) => candidate.name === name);

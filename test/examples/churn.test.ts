@@ -11,7 +11,16 @@ import { evaluateModel } from '../../core/evaluate/index.ts';
 import { silentLogger } from '../../core/logger.ts';
 
 const example = resolve(import.meta.dirname, '../../examples/churn');
-const FEATURES = ['tenure_months', 'monthly_charges', 'total_charges', 'contract_months', 'support_calls', 'late_payments', 'num_products', 'avg_session_minutes'];
+const FEATURES = [
+  'tenure_months',
+  'monthly_charges',
+  'total_charges',
+  'contract_months',
+  'support_calls',
+  'late_payments',
+  'num_products',
+  'avg_session_minutes',
+];
 
 function node(script: string, ...args: string[]) {
   return spawnSync(process.execPath, [join(example, script), ...args], { encoding: 'utf8' });
@@ -53,7 +62,10 @@ describe('examples/churn', () => {
     const made = node('make-data.mjs', '--out', join(dir, 'data'));
     assert.equal(made.status, 0, made.stderr);
     for (const file of ['train.csv', 'eval.csv']) {
-      assert.ok(readFileSync(join(dir, 'data', file)).equals(readFileSync(join(example, 'data', file))), `${file} differs from the committed one`);
+      assert.ok(
+        readFileSync(join(dir, 'data', file)).equals(readFileSync(join(example, 'data', file))),
+        `${file} differs from the committed one`,
+      );
     }
     const train = readCsv(join(example, 'data/train.csv'));
     assert.deepEqual(train.header, [...FEATURES, 'churned']);
@@ -104,10 +116,18 @@ describe('examples/churn', () => {
     assert.equal(report.rows, 600);
     const session = await ort.InferenceSession.create(modelPath);
     const data = readCsv(join(example, 'data/eval.csv'));
-    const out = await session.run({ float_input: new ort.Tensor('float32', Float32Array.from(data.x.flat()), [600, 8]) });
+    const out = await session.run({
+      float_input: new ort.Tensor('float32', Float32Array.from(data.x.flat()), [600, 8]),
+    });
     const proba = out.probabilities.data as Float32Array;
-    const expected = rocAuc(data.y, Array.from({ length: 600 }, (_, i) => proba[2 * i + 1]));
-    assert.ok(Math.abs((report.metrics.roc_auc ?? NaN) - expected) < 1e-9, `roc_auc ${report.metrics.roc_auc} vs ${expected}`);
+    const expected = rocAuc(
+      data.y,
+      Array.from({ length: 600 }, (_, i) => proba[2 * i + 1]),
+    );
+    assert.ok(
+      Math.abs((report.metrics.roc_auc ?? NaN) - expected) < 1e-9,
+      `roc_auc ${report.metrics.roc_auc} vs ${expected}`,
+    );
   });
 
   test('training is deterministic, and a changed flag changes the model', () => {
@@ -128,7 +148,7 @@ describe('examples/churn', () => {
     assert.match(badTarget.stderr, /no column "cancelled".*--target/);
   });
 
-  test(".github/cairn.yml is valid and holds the pull-request gate, which pr.yml does not repeat", () => {
+  test('.github/cairn.yml is valid and holds the pull-request gate, which pr.yml does not repeat', () => {
     const path = join(example, '.github/cairn.yml');
     const config = parseRepoConfig(readFileSync(path, 'utf8'), path);
     const model = findModelConfig(config, 'churn');
@@ -137,7 +157,9 @@ describe('examples/churn', () => {
     const workflow = parseYaml(readFileSync(join(example, '.github/workflows/pr.yml'), 'utf8')) as {
       jobs: Record<string, { steps: Array<{ id?: string; with?: Record<string, string> }> }>;
     };
-    const evaluate = Object.values(workflow.jobs).flatMap((job) => job.steps).find((step) => step.id === 'evaluate');
+    const evaluate = Object.values(workflow.jobs)
+      .flatMap((job) => job.steps)
+      .find((step) => step.id === 'evaluate');
     assert.match(findGate(model) ?? '', /f1>=/);
     assert.equal(evaluate?.with?.gate, undefined, 'evaluate reads the gate from .github/cairn.yml');
     assert.equal(evaluate?.with?.model, model?.path);
@@ -149,7 +171,11 @@ describe('examples/churn', () => {
       jobs: Record<string, { steps: Array<{ uses?: string; run?: string; with?: Record<string, unknown> }> }>;
     };
     const pr = parseYaml(readFileSync(join(example, '.github/workflows/pr.yml'), 'utf8')) as { name: string };
-    assert.deepEqual(workflow.on.workflow_run.workflows, [pr.name], 'it must follow the pull-request workflow by its name');
+    assert.deepEqual(
+      workflow.on.workflow_run.workflows,
+      [pr.name],
+      'it must follow the pull-request workflow by its name',
+    );
     for (const step of Object.values(workflow.jobs).flatMap((job) => job.steps)) {
       assert.equal(step.run, undefined, 'no shell steps: nothing from the artifact may be executed');
       if (step.uses?.startsWith('actions/checkout@')) {

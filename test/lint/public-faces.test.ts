@@ -21,10 +21,22 @@ async function faceProblems(filePath: string, source: string): Promise<string[]>
 
 // Existing files, so the snippet is linted under the same config as the code it stands for.
 const deepImports = [
-  { door: 'app', filePath: 'app/registry-check.ts', source: "import { upsertStickyComment } from '../core/github/sticky-comment.ts';\nvoid upsertStickyComment;\n" },
-  { door: 'actions', filePath: 'actions/deploy/run.ts', source: "import { withKeyLock } from '../../core/store/internal/file-lock.ts';\nvoid withKeyLock;\n" },
+  {
+    door: 'app',
+    filePath: 'app/registry-check.ts',
+    source: "import { upsertStickyComment } from '../core/github/sticky-comment.ts';\nvoid upsertStickyComment;\n",
+  },
+  {
+    door: 'actions',
+    filePath: 'actions/deploy/run.ts',
+    source: "import { withKeyLock } from '../../core/store/internal/file-lock.ts';\nvoid withKeyLock;\n",
+  },
   { door: 'cli', filePath: 'cli/commands/push.ts', source: "export { pushPath } from '../../core/store/push.ts';\n" },
-  { door: 'a core package', filePath: 'core/report/comment.ts', source: "import type { MetricsReport } from '../metrics/types.ts';\nexport type Report = MetricsReport;\n" },
+  {
+    door: 'a core package',
+    filePath: 'core/report/comment.ts',
+    source: "import type { MetricsReport } from '../metrics/types.ts';\nexport type Report = MetricsReport;\n",
+  },
 ];
 
 describe('the public-face lint rule', () => {
@@ -53,7 +65,9 @@ describe('the public-face lint rule', () => {
   });
 
   // A package added later (runner's helpers, drift) is under the rule as soon as it has a folder.
-  const packages = readdirSync(join(root, 'core'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  const packages = readdirSync(join(root, 'core'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
   for (const name of packages) {
     test(`core/${name} has its index.ts and is guarded from the other packages`, async () => {
       assert.ok(existsSync(join(root, 'core', name, 'index.ts')), `core/${name}/index.ts is missing`);
@@ -65,7 +79,9 @@ describe('the public-face lint rule', () => {
 
   test('passes on the tree', async () => {
     const results = await eslint.lintFiles(['actions', 'app', 'cli', 'core']);
-    const problems = results.flatMap((result) => result.messages.map((message) => `${result.filePath}:${message.line}: ${message.message}`));
+    const problems = results.flatMap((result) =>
+      result.messages.map((message) => `${result.filePath}:${message.line}: ${message.message}`),
+    );
     assert.deepEqual(problems, []);
   });
 });

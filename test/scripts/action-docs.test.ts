@@ -100,7 +100,10 @@ describe('scripts/action-docs.ts on a temporary repository', () => {
 
   test('an input added to action.yml makes the section stale again', () => {
     assert.equal(docs(root, '--write').status, 0);
-    writeFileSync(join(root, 'actions/evaluate/action.yml'), EVALUATE_ACTION.replace('inputs:\n', 'inputs:\n  target:\n    description: Label column.\n    required: true\n'));
+    writeFileSync(
+      join(root, 'actions/evaluate/action.yml'),
+      EVALUATE_ACTION.replace('inputs:\n', 'inputs:\n  target:\n    description: Label column.\n    required: true\n'),
+    );
     const check = docs(root, '--check');
     assert.equal(check.status, 1);
     assert.match(check.stderr, /section "evaluate" is stale/);
@@ -109,17 +112,29 @@ describe('scripts/action-docs.ts on a temporary repository', () => {
 
   test('an action without markers, or markers without an action, fails even --write', () => {
     mkdirSync(join(root, 'actions/report'));
-    writeFileSync(join(root, 'actions/report/action.yml'), 'name: r\ndescription: d\nruns:\n  using: node24\n  main: x.js\n');
-    writeFileSync(join(root, 'README.md'), `${README}\n<!-- action-docs:drift:start -->\n<!-- action-docs:drift:end -->\n`);
+    writeFileSync(
+      join(root, 'actions/report/action.yml'),
+      'name: r\ndescription: d\nruns:\n  using: node24\n  main: x.js\n',
+    );
+    writeFileSync(
+      join(root, 'README.md'),
+      `${README}\n<!-- action-docs:drift:start -->\n<!-- action-docs:drift:end -->\n`,
+    );
     const result = docs(root, '--write');
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /no section for action "report"; add the lines <!-- action-docs:report:start --> and <!-- action-docs:report:end -->/);
+    assert.match(
+      result.stderr,
+      /no section for action "report"; add the lines <!-- action-docs:report:start --> and <!-- action-docs:report:end -->/,
+    );
     assert.match(result.stderr, /section "drift" names no action/);
   });
 
   test('an action.yml that is not valid YAML is named, and nothing is written', () => {
     // GitHub rejects this too: an unquoted ": " inside a plain scalar starts a nested mapping.
-    writeFileSync(join(root, 'actions/evaluate/action.yml'), EVALUATE_ACTION.replace('Evaluate a model.', 'Writes the `cairn: <model>` check run.'));
+    writeFileSync(
+      join(root, 'actions/evaluate/action.yml'),
+      EVALUATE_ACTION.replace('Evaluate a model.', 'Writes the `cairn: <model>` check run.'),
+    );
     const result = docs(root, '--write');
     assert.equal(result.status, 2);
     assert.match(result.stderr, /actions\/evaluate\/action\.yml: .*line 2/);
@@ -135,15 +150,24 @@ describe('scripts/action-docs.ts on a temporary repository', () => {
 describe('updateReadme', () => {
   test('keeps CRLF line endings in a CRLF README', () => {
     const readme = 'a\r\n<!-- action-docs:x:start -->\r\n<!-- action-docs:x:end -->\r\nb\r\n';
-    const { text, stale } = updateReadme(readme, new Map([['x', renderActionDocs({ description: 'd', outputs: { o: { description: 'out' } } }, 'o/r@v1')]]));
+    const { text, stale } = updateReadme(
+      readme,
+      new Map([['x', renderActionDocs({ description: 'd', outputs: { o: { description: 'out' } } }, 'o/r@v1')]]),
+    );
     assert.deepEqual(stale, ['x']);
     assert.doesNotMatch(text.replaceAll('\r\n', ''), /\n/);
-    assert.deepEqual(updateReadme(text, new Map([['x', renderActionDocs({ description: 'd', outputs: { o: { description: 'out' } } }, 'o/r@v1')]])).stale, []);
+    assert.deepEqual(
+      updateReadme(
+        text,
+        new Map([['x', renderActionDocs({ description: 'd', outputs: { o: { description: 'out' } } }, 'o/r@v1')]]),
+      ).stale,
+      [],
+    );
   });
 });
 
 describe("this repository's README", () => {
-  test('has every action\'s inputs/outputs table up to date with its action.yml (run `npm run docs` to fix)', async () => {
+  test("has every action's inputs/outputs table up to date with its action.yml (run `npm run docs` to fix)", async () => {
     const { generateSections } = await import('../../scripts/action-docs.ts');
     const root = resolve(import.meta.dirname, '../..');
     const readme = readFileSync(join(root, 'README.md'), 'utf8');

@@ -30,7 +30,9 @@ const USED_WITHOUT_IMPORT: Record<string, string> = {
 function specifiers(text: string, { typesToo = true } = {}): string[] {
   const found: string[] = [];
   const patterns = [
-    typesToo ? /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm : /^\s*(?:import|export)(?!\s+type\b)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm,
+    typesToo
+      ? /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm
+      : /^\s*(?:import|export)(?!\s+type\b)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm,
     /^\s*import\s*['"]([^'"]+)['"]/gm,
     /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
     /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g,
@@ -42,7 +44,8 @@ function specifiers(text: string, { typesToo = true } = {}): string[] {
 
 /** The package a bare specifier names: `@scope/name` or `name`, without a subpath. */
 function packageOf(specifier: string): string | undefined {
-  if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('#') || isBuiltin(specifier)) return undefined;
+  if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('#') || isBuiltin(specifier))
+    return undefined;
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
@@ -56,12 +59,21 @@ function sourceFiles(): string[] {
     } catch {
       continue; // a planned folder that does not exist yet
     }
-    files.push(...names.filter((name) => SOURCE.test(name) && !name.split('/').includes('node_modules') && !name.startsWith('fixtures/')).map((name) => join(folder, name)));
+    files.push(
+      ...names
+        .filter(
+          (name) => SOURCE.test(name) && !name.split('/').includes('node_modules') && !name.startsWith('fixtures/'),
+        )
+        .map((name) => join(folder, name)),
+    );
   }
   return files;
 }
 
-const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 const declared = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]);
 const imported = new Map<string, string>(); // package -> first file that imports it
 for (const file of sourceFiles()) {
@@ -73,7 +85,9 @@ for (const file of sourceFiles()) {
 
 test('every package the code imports is declared in package.json', () => {
   assert.ok(imported.has('@aws-sdk/client-s3') && imported.has('probot'), 'the scan finds imports');
-  const undeclared = [...imported].filter(([name]) => !declared.has(name)).map(([name, file]) => `${name} (imported by ${file})`);
+  const undeclared = [...imported]
+    .filter(([name]) => !declared.has(name))
+    .map(([name, file]) => `${name} (imported by ${file})`);
   assert.deepEqual(undeclared, []);
 });
 
@@ -81,7 +95,11 @@ test('every declared dependency is imported, or used by a script for a reason na
   const unused = [...declared].filter((name) => !imported.has(name) && !Object.hasOwn(USED_WITHOUT_IMPORT, name));
   assert.deepEqual(unused, []);
   const stale = Object.keys(USED_WITHOUT_IMPORT).filter((name) => !declared.has(name) || imported.has(name));
-  assert.deepEqual(stale, [], 'names listed as used without an import that are not declared, or are imported now: take them off the list');
+  assert.deepEqual(
+    stale,
+    [],
+    'names listed as used without an import that are not declared, or are imported now: take them off the list',
+  );
 });
 
 test('what the shipped code imports (types aside) is a dependency, not a devDependency', () => {
@@ -102,11 +120,21 @@ test('Renovate keeps dependencies current: actions pinned by digest, Octokit and
     schedule: string[];
     packageRules: Array<{ groupName?: string; matchPackageNames?: string[] }>;
   };
-  assert.ok(config.extends.includes('config:recommended') && config.extends.includes('helpers:pinGitHubActionDigests'), 'extends');
-  assert.ok(config.schedule.length > 0 && config.schedule.every((entry) => typeof entry === 'string' && entry !== ''), 'schedule');
+  assert.ok(
+    config.extends.includes('config:recommended') && config.extends.includes('helpers:pinGitHubActionDigests'),
+    'extends',
+  );
+  assert.ok(
+    config.schedule.length > 0 && config.schedule.every((entry) => typeof entry === 'string' && entry !== ''),
+    'schedule',
+  );
   // Each declared package of a group matches exactly that group's `scope/**` pattern.
   const groupOf = (name: string) =>
-    config.packageRules.filter((rule) => rule.matchPackageNames?.some((pattern) => pattern.endsWith('/**') && name.startsWith(pattern.slice(0, -2)))).map((rule) => rule.groupName);
+    config.packageRules
+      .filter((rule) =>
+        rule.matchPackageNames?.some((pattern) => pattern.endsWith('/**') && name.startsWith(pattern.slice(0, -2))),
+      )
+      .map((rule) => rule.groupName);
   for (const name of declared) {
     if (name.startsWith('@octokit/')) assert.deepEqual(groupOf(name), ['Octokit'], name);
     if (name.startsWith('@aws-sdk/') || name.startsWith('@smithy/')) assert.deepEqual(groupOf(name), ['AWS SDK'], name);

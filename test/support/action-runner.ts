@@ -14,10 +14,25 @@ export interface RunnerFiles {
   summary(): string;
 }
 
-export function runnerFiles(extra: { repository?: string; eventName?: string; event?: unknown; sha?: string } = {}): RunnerFiles {
+export function runnerFiles(
+  extra: { repository?: string; eventName?: string; event?: unknown; sha?: string } = {},
+): RunnerFiles {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-runner-'));
-  const files = { GITHUB_OUTPUT: 'output', GITHUB_STEP_SUMMARY: 'summary.md', GITHUB_PATH: 'path', GITHUB_ENV: 'env', GITHUB_EVENT_PATH: 'event.json' };
-  const env: Record<string, string> = { RUNNER_TEMP: dir, GITHUB_WORKSPACE: dir, GITHUB_ACTIONS: 'true', GITHUB_RUN_ID: '4242', GITHUB_SERVER_URL: 'https://github.com', GITHUB_API_URL: 'https://api.github.com' };
+  const files = {
+    GITHUB_OUTPUT: 'output',
+    GITHUB_STEP_SUMMARY: 'summary.md',
+    GITHUB_PATH: 'path',
+    GITHUB_ENV: 'env',
+    GITHUB_EVENT_PATH: 'event.json',
+  };
+  const env: Record<string, string> = {
+    RUNNER_TEMP: dir,
+    GITHUB_WORKSPACE: dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'https://api.github.com',
+  };
   for (const [name, file] of Object.entries(files)) {
     env[name] = join(dir, file);
     writeFileSync(env[name], '');
@@ -54,13 +69,23 @@ export function parseFileCommand(text: string): Record<string, string> {
 
 /** Inputs as the runner passes them: INPUT_<NAME> upper-cased, spaces as underscores, hyphens kept. */
 export function inputEnv(inputs: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value]));
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value]),
+  );
 }
 
 /** Runs a bundled action (dist/<name>.js) in its own process, as the runner does (which starts it in GITHUB_WORKSPACE: pass `cwd`). */
-export function runBundledAction(bundle: string, env: Record<string, string>, options: { cwd?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runBundledAction(
+  bundle: string,
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle], { cwd: options.cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bundle], {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

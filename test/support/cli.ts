@@ -13,13 +13,21 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a user would: `node dist/cli.js ...` (npm test builds dist/ first). */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   return new Promise((done) => {
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env };
-    execFile(process.execPath, [CLI, ...args], { cwd: options.cwd, env, maxBuffer: 32 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: options.cwd, env, maxBuffer: 32 << 20 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -31,6 +39,10 @@ export function tempDir(prefix = 'cairn-test-'): string {
 export function trainChurn(dir: string, epochs = 300): Promise<string> {
   const out = join(dir, `churn-${epochs}.onnx`);
   return new Promise((done, fail) => {
-    execFile(process.execPath, [join(CHURN, 'train.mjs'), '--out', out, '--epochs', String(epochs), '--quiet'], (error) => (error ? fail(error) : done(out)));
+    execFile(
+      process.execPath,
+      [join(CHURN, 'train.mjs'), '--out', out, '--epochs', String(epochs), '--quiet'],
+      (error) => (error ? fail(error) : done(out)),
+    );
   });
 }

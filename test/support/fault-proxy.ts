@@ -8,7 +8,14 @@
  *   proxy.inject({ fault: { kind: 'slow-down' }, times: 3 });
  *   proxy.injectRandomly({ rate: 0.2, faults: [...], seed: 7 });   // for soak tests
  */
-import { createServer, request as httpRequest, Agent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  Agent,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { seededRandom } from './seeded-random.ts';
 
@@ -76,13 +83,21 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const rules: Array<Required<Pick<FaultRule, 'fault' | 'times'>> & Pick<FaultRule, 'match'>> = [];
   let random: (RandomFaults & { next: () => number }) | undefined;
-  const emptyCounts = (): Record<FaultKind, number> => ({ 'slow-down': 0, status: 0, reset: 0, 'reset-mid-body': 0, truncate: 0, 'flip-byte': 0 });
+  const emptyCounts = (): Record<FaultKind, number> => ({
+    'slow-down': 0,
+    status: 0,
+    reset: 0,
+    'reset-mid-body': 0,
+    truncate: 0,
+    'flip-byte': 0,
+  });
   const proxy: FaultProxy = {
     endpoint: '',
     requests: [],
     connections: 0,
     injected: emptyCounts(),
-    inject: (...added) => void rules.push(...added.map((rule) => ({ fault: rule.fault, times: rule.times ?? 1, match: rule.match }))),
+    inject: (...added) =>
+      void rules.push(...added.map((rule) => ({ fault: rule.fault, times: rule.times ?? 1, match: rule.match }))),
     injectRandomly: (options) => void (random = { ...options, next: seededRandom(options.seed ?? 1) }),
     pending: () => rules.filter((rule) => rule.times > 0).length,
     reset: () => {
@@ -101,7 +116,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 
   /** The fault for this request, and a way to hand it back if the answer turns out to have no body. */
   function choose(request: ProxiedRequest): { fault: Fault; giveBack: () => void } | undefined {
-    const applies = (fault: Fault, match?: (r: ProxiedRequest) => boolean) => (match ? match(request) : !BODY_FAULTS.has(fault.kind) || request.method === 'GET');
+    const applies = (fault: Fault, match?: (r: ProxiedRequest) => boolean) =>
+      match ? match(request) : !BODY_FAULTS.has(fault.kind) || request.method === 'GET';
     const rule = rules.find((candidate) => candidate.times > 0 && applies(candidate.fault, candidate.match));
     if (rule) {
       rule.times -= 1;
@@ -109,7 +125,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     }
     if (random && random.next() < random.rate) {
       const candidates = random.faults.filter((fault) => applies(fault, random?.match));
-      if (candidates.length > 0) return { fault: candidates[Math.floor(random.next() * candidates.length)], giveBack: () => {} };
+      if (candidates.length > 0)
+        return { fault: candidates[Math.floor(random.next() * candidates.length)], giveBack: () => {} };
     }
     return undefined;
   }
@@ -132,24 +149,36 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     }
     if (fault?.kind === 'slow-down' || fault?.kind === 'status') {
       deliver();
-      const [status, code, message] = fault.kind === 'slow-down' ? [503, 'SlowDown', 'Please reduce your request rate.'] : [fault.status, fault.code, fault.message ?? fault.code];
+      const [status, code, message] =
+        fault.kind === 'slow-down'
+          ? [503, 'SlowDown', 'Please reduce your request rate.']
+          : [fault.status, fault.code, fault.message ?? fault.code];
       req.resume();
       req.once('end', () => sendError(res, req.method === 'HEAD', status, code, message));
       return;
     }
-    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
-      const length = Number(answer.headers['content-length'] ?? 0);
-      const bodyFault = fault && BODY_FAULTS.has(fault.kind) && answer.statusCode !== undefined && answer.statusCode < 300 && length > 0 && req.method !== 'HEAD';
-      if (fault && !bodyFault) chosen?.giveBack();
-      res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
-      if (!bodyFault || !fault) {
-        answer.pipe(res);
-        return;
-      }
-      deliver();
-      res.flushHeaders(); // the client has its answer before the body goes wrong
-      corrupt(answer, res, req.socket, fault, length);
-    });
+    const forward = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
+      (answer) => {
+        const length = Number(answer.headers['content-length'] ?? 0);
+        const bodyFault =
+          fault &&
+          BODY_FAULTS.has(fault.kind) &&
+          answer.statusCode !== undefined &&
+          answer.statusCode < 300 &&
+          length > 0 &&
+          req.method !== 'HEAD';
+        if (fault && !bodyFault) chosen?.giveBack();
+        res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
+        if (!bodyFault || !fault) {
+          answer.pipe(res);
+          return;
+        }
+        deliver();
+        res.flushHeaders(); // the client has its answer before the body goes wrong
+        corrupt(answer, res, req.socket, fault, length);
+      },
+    );
     forward.on('error', (error) => {
       if (!res.headersSent) sendError(res, false, 502, 'BadGateway', `fault proxy: upstream failed: ${error.message}`);
       else res.destroy();
@@ -163,7 +192,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 }
 
 function corrupt(answer: IncomingMessage, res: ServerResponse, client: Socket, fault: Fault, length: number): void {
-  const cutAt = fault.kind === 'reset-mid-body' || fault.kind === 'truncate' ? Math.min(fault.afterBytes ?? Math.floor(length / 2), length - 1) : -1;
+  const cutAt =
+    fault.kind === 'reset-mid-body' || fault.kind === 'truncate'
+      ? Math.min(fault.afterBytes ?? Math.floor(length / 2), length - 1)
+      : -1;
   const flipAt = fault.kind === 'flip-byte' ? Math.min(fault.at ?? Math.floor(length / 2), length - 1) : -1;
   let offset = 0;
   answer.on('data', (chunk: Buffer) => {
@@ -190,4 +222,3 @@ function sendError(res: ServerResponse, head: boolean, status: number, code: str
   res.writeHead(status, { 'content-type': 'application/xml', 'content-length': head ? 0 : Buffer.byteLength(body) });
   res.end(head ? undefined : body);
 }
-

@@ -17,7 +17,14 @@ import { serveThroughUndici } from './github-dispatcher.ts';
 import { githubRouter, type GithubApi, type GithubApiOptions } from './github-router.ts';
 
 export { githubError, githubRouter, holdNext, paginated } from './github-router.ts';
-export type { GithubApi, GithubApiOptions, GithubHandler, GithubReply, GithubRequest, GithubRouter } from './github-router.ts';
+export type {
+  GithubApi,
+  GithubApiOptions,
+  GithubHandler,
+  GithubReply,
+  GithubRequest,
+  GithubRouter,
+} from './github-router.ts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;
 const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
@@ -41,7 +48,9 @@ export function githubApi(test?: { after(fn: () => void): void }, options: Githu
   interceptors = METHODS.map((method) => {
     const interceptor = scope.persist().intercept(() => true, method);
     interceptor.reply(async function (path, body) {
-      const headers = Object.fromEntries(Object.entries(this.req.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+      const headers = Object.fromEntries(
+        Object.entries(this.req.headers).map(([k, v]) => [k.toLowerCase(), String(v)]),
+      );
       const [status, data, replyHeaders] = await api.answer(method, path, body, headers);
       return [status, data, replyHeaders];
     });

@@ -18,7 +18,8 @@ async function readBody(body: unknown): Promise<unknown> {
   else if (body instanceof Uint8Array) text = Buffer.from(body).toString('utf8');
   else {
     const chunks: Buffer[] = [];
-    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>)
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
     text = Buffer.concat(chunks).toString('utf8');
   }
   if (text === '') return '';
@@ -31,8 +32,11 @@ async function readBody(body: unknown): Promise<unknown> {
 
 function headerObject(headers: Dispatcher.DispatchOptions['headers']): Record<string, string> {
   const out: Record<string, string> = {};
-  if (Array.isArray(headers)) for (let i = 0; i < headers.length; i += 2) out[String(headers[i]).toLowerCase()] = String(headers[i + 1]);
-  else if (headers) for (const [k, v] of Object.entries(headers as Record<string, unknown>)) if (v !== undefined) out[k.toLowerCase()] = String(v);
+  if (Array.isArray(headers))
+    for (let i = 0; i < headers.length; i += 2) out[String(headers[i]).toLowerCase()] = String(headers[i + 1]);
+  else if (headers)
+    for (const [k, v] of Object.entries(headers as Record<string, unknown>))
+      if (v !== undefined) out[k.toLowerCase()] = String(v);
   return out;
 }
 
@@ -51,11 +55,23 @@ class FakeGithubDispatcher extends Dispatcher {
     let aborted = false;
     handler.onConnect?.(() => (aborted = true));
     void (async () => {
-      const [status, data, replyHeaders, json] = await entry.router.answer(options.method, options.path, await readBody(options.body), headerObject(options.headers));
+      const [status, data, replyHeaders, json] = await entry.router.answer(
+        options.method,
+        options.path,
+        await readBody(options.body),
+        headerObject(options.headers),
+      );
       if (aborted) return;
       const type = String(replyHeaders['content-type'] ?? '');
-      const text = status === 204 || status === 304 || data === '' || data === undefined ? '' : type.startsWith('application/json') ? (json ?? JSON.stringify(data)) : String(data);
-      const raw = Object.entries({ ...replyHeaders, 'content-length': String(Buffer.byteLength(text)) }).flatMap(([k, v]) => [Buffer.from(k), Buffer.from(String(v))]);
+      const text =
+        status === 204 || status === 304 || data === '' || data === undefined
+          ? ''
+          : type.startsWith('application/json')
+            ? (json ?? JSON.stringify(data))
+            : String(data);
+      const raw = Object.entries({ ...replyHeaders, 'content-length': String(Buffer.byteLength(text)) }).flatMap(
+        ([k, v]) => [Buffer.from(k), Buffer.from(String(v))],
+      );
       handler.onHeaders?.(status, raw, () => {}, '');
       if (text !== '') handler.onData?.(Buffer.from(text));
       handler.onComplete?.([]);

@@ -60,7 +60,8 @@ function newAjv(coerce: boolean): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true, logger: false, coerceTypes: coerce ? 'array' : false });
   addFormats(ajv);
   // Formats OpenAPI/GitHub use that JSON Schema does not define; their type is checked already.
-  for (const name of ['int32', 'int64', 'double', 'float', 'binary', 'repo.nwo', 'timestamp']) ajv.addFormat(name, true);
+  for (const name of ['int32', 'int64', 'double', 'float', 'binary', 'repo.nwo', 'timestamp'])
+    ajv.addFormat(name, true);
   return ajv;
 }
 
@@ -150,7 +151,10 @@ function matchSegments(template: string[], actual: string[], op: Operation): Rec
       // the template leaves over; @octokit sends it %2F-encoded, other clients may not.
       const take = actual.length - i - (template.length - t - 1);
       if (take < 1) return undefined;
-      params[name] = actual.slice(i, i + take).map(decode).join('/');
+      params[name] = actual
+        .slice(i, i + take)
+        .map(decode)
+        .join('/');
       i += take;
     } else if (name) {
       if (i >= actual.length || actual[i] === '') return undefined;
@@ -163,12 +167,16 @@ function matchSegments(template: string[], actual: string[], op: Operation): Rec
 }
 
 /** Finds the operation a concrete request path belongs to (path without base prefix or query). */
-export function matchRoute(method: string, pathname: string): { op: Operation; params: Record<string, string> } | undefined {
+export function matchRoute(
+  method: string,
+  pathname: string,
+): { op: Operation; params: Record<string, string> } | undefined {
   // Remembered per path: a fake GitHub sees the same few paths thousands of times (bench/app), and
   // trying every operation in turn was most of its cost.
   const key = `${method.toUpperCase()} ${pathname}`;
   const spec = githubSpec();
-  const copy = (match: { op: Operation; params: Record<string, string> } | undefined) => match && { op: match.op, params: { ...match.params } };
+  const copy = (match: { op: Operation; params: Record<string, string> } | undefined) =>
+    match && { op: match.op, params: { ...match.params } };
   if (spec.routes.has(key)) return copy(spec.routes.get(key));
   const actual = pathname.split('/').slice(1);
   let found: { op: Operation; params: Record<string, string> } | undefined;
@@ -192,7 +200,8 @@ export function methodsForPath(pathname: string): string[] {
 export function describeErrors(errors: ErrorObject[] | null | undefined, root: string): string[] {
   return (errors ?? []).map((e) => {
     const at = `${root}${e.instancePath.replace(/\//g, '.')}`;
-    const allowed = e.keyword === 'enum' ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : '';
+    const allowed =
+      e.keyword === 'enum' ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : '';
     return `${at} ${e.message}${allowed}`;
   });
 }

@@ -46,7 +46,12 @@ export interface CheckedRequest {
 
 const PARAM_TYPES = new Set(['integer', 'number', 'boolean']);
 
-function checkParameters(op: Operation, params: Record<string, string>, query: URLSearchParams, options: CheckOptions): string[] {
+function checkParameters(
+  op: Operation,
+  params: Record<string, string>,
+  query: URLSearchParams,
+  options: CheckOptions,
+): string[] {
   const problems: string[] = [];
   const values: Record<'path' | 'query', Record<string, unknown>> = { path: params, query: {} };
   for (const key of new Set(query.keys())) {
@@ -68,20 +73,29 @@ function checkParameters(op: Operation, params: Record<string, string>, query: U
       type: 'object',
       properties: { value: schema },
     });
-    if (!validate(holder)) problems.push(...describeErrors(validate.errors, `${param.in} parameter "${param.name}"`).map((m) => m.replace('.value', '')));
-    else if (PARAM_TYPES.has(String(schema.type)) && String(value).trim() === '') problems.push(`${param.in} parameter "${param.name}" is empty`);
+    if (!validate(holder))
+      problems.push(
+        ...describeErrors(validate.errors, `${param.in} parameter "${param.name}"`).map((m) => m.replace('.value', '')),
+      );
+    else if (PARAM_TYPES.has(String(schema.type)) && String(value).trim() === '')
+      problems.push(`${param.in} parameter "${param.name}" is empty`);
   }
   if (!options.allowUnknownFields) {
     const known = new Set(op.parameters.filter((p) => p.in === 'query').map((p) => p.name));
     for (const key of Object.keys(values.query)) {
-      if (!known.has(key)) problems.push(`query parameter "${key}" is not accepted here (GitHub ignores it; known: ${[...known].join(', ') || 'none'})`);
+      if (!known.has(key))
+        problems.push(
+          `query parameter "${key}" is not accepted here (GitHub ignores it; known: ${[...known].join(', ') || 'none'})`,
+        );
     }
   }
   return problems;
 }
 
 function isEmptyBody(body: unknown): boolean {
-  return body === undefined || body === '' || (typeof body === 'object' && body !== null && Object.keys(body).length === 0);
+  return (
+    body === undefined || body === '' || (typeof body === 'object' && body !== null && Object.keys(body).length === 0)
+  );
 }
 
 function checkBody(op: Operation, input: RequestInput, options: CheckOptions): string[] {
@@ -92,7 +106,9 @@ function checkBody(op: Operation, input: RequestInput, options: CheckOptions): s
   const type = (input.contentType ?? '').split(';')[0].trim().toLowerCase();
   if (!json || (type !== '' && type !== 'application/json')) {
     const accepted = Object.keys(spec.content);
-    return accepted.includes(type) || (type === '' && !json) ? [] : [`body: content type "${type}" is not accepted (accepted: ${accepted.join(', ')})`];
+    return accepted.includes(type) || (type === '' && !json)
+      ? []
+      : [`body: content type "${type}" is not accepted (accepted: ${accepted.join(', ')})`];
   }
   let body = input.body;
   if (typeof body === 'string') {
@@ -108,9 +124,19 @@ function checkBody(op: Operation, input: RequestInput, options: CheckOptions): s
   const properties = schema.properties as Record<string, unknown> | undefined;
   // Most request schemas do not forbid extra fields, and GitHub drops them silently: a misspelt
   // field is then a bug nobody sees. Only checked where the schema lists its fields plainly.
-  if (!options.allowUnknownFields && properties && schema.additionalProperties === undefined && body && typeof body === 'object' && !Array.isArray(body)) {
+  if (
+    !options.allowUnknownFields &&
+    properties &&
+    schema.additionalProperties === undefined &&
+    body &&
+    typeof body === 'object' &&
+    !Array.isArray(body)
+  ) {
     for (const key of Object.keys(body)) {
-      if (!(key in properties)) problems.push(`body.${key} is not a field of this operation (GitHub ignores it; fields: ${Object.keys(properties).join(', ')})`);
+      if (!(key in properties))
+        problems.push(
+          `body.${key} is not a field of this operation (GitHub ignores it; fields: ${Object.keys(properties).join(', ')})`,
+        );
     }
   }
   return problems;
@@ -128,7 +154,10 @@ export function checkGithubRequest(input: RequestInput, options: CheckOptions = 
   const match = matchRoute(method, pathname);
   if (!match) {
     const allowed = methodsForPath(pathname);
-    const why = allowed.length > 0 ? `GitHub allows only ${allowed.join(', ')} on this path` : 'no such route in the GitHub REST API';
+    const why =
+      allowed.length > 0
+        ? `GitHub allows only ${allowed.join(', ')} on this path`
+        : 'no such route in the GitHub REST API';
     return { ...base, violations: [`${where}: ${why}`], rejectStatus: 404 };
   }
   const { op, params } = match;

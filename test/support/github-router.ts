@@ -33,8 +33,7 @@ export interface GithubReply {
 }
 
 export type GithubHandler<Body = Record<string, unknown>> =
-  | GithubReply
-  | ((request: GithubRequest<Body>) => GithubReply | Promise<GithubReply>);
+  GithubReply | ((request: GithubRequest<Body>) => GithubReply | Promise<GithubReply>);
 
 export interface GithubApiOptions extends CheckOptions {
   /** Defaults to https://api.github.com; a GHES URL such as https://ghe.example/api/v3 works too. */
@@ -56,7 +55,11 @@ interface Route {
 export interface GithubApi {
   readonly baseUrl: string;
   /** Answers `route` with `handler` (every time, or `times` times; then the next handler). */
-  on<Body = Record<string, unknown>>(route: string, handler: GithubHandler<Body>, options?: { times?: number }): GithubApi;
+  on<Body = Record<string, unknown>>(
+    route: string,
+    handler: GithubHandler<Body>,
+    options?: { times?: number },
+  ): GithubApi;
   /** `on(route, handler, { times: 1 })`: `done()` fails unless it was called exactly once. */
   once<Body = Record<string, unknown>>(route: string, handler: GithubHandler<Body>): GithubApi;
   /** Every request that reached a handler or was rejected, in order. */
@@ -73,7 +76,10 @@ export interface GithubApi {
 
 function normaliseRoute(route: string): string {
   const op = findOperation(route);
-  if (!op) throw new Error(`githubApi: "${route}" is not a route of the GitHub REST API (write it as "GET /repos/{owner}/{repo}/...")`);
+  if (!op)
+    throw new Error(
+      `githubApi: "${route}" is not a route of the GitHub REST API (write it as "GET /repos/{owner}/{repo}/...")`,
+    );
   return op.route;
 }
 
@@ -86,7 +92,11 @@ export function weakEtag(text: string): string {
  * Answers the next request of `route` with `reply`, once `release()` is called: for tests of work
  * that overlaps. `reached` settles when that request has arrived.
  */
-export function holdNext(gh: GithubApi, route: string, reply: GithubReply): { reached: Promise<void>; release: () => void } {
+export function holdNext(
+  gh: GithubApi,
+  route: string,
+  reply: GithubReply,
+): { reached: Promise<void>; release: () => void } {
   let arrived!: () => void;
   const reached = new Promise<void>((resolve) => (arrived = resolve));
   let release!: () => void;
@@ -129,11 +139,15 @@ export function paginated(
   };
 }
 
-
 /** A GithubApi whose requests come from a transport (nock, an HTTP server) through `answer`. */
 export interface GithubRouter extends GithubApi {
   /** Checks, records and answers one request: `path` is the path and query as sent (base path included). */
-  answer(method: string, path: string, rawBody: unknown, headers: Record<string, string>): Promise<[number, unknown, Record<string, string>, string?]>;
+  answer(
+    method: string,
+    path: string,
+    rawBody: unknown,
+    headers: Record<string, string>,
+  ): Promise<[number, unknown, Record<string, string>, string?]>;
 }
 
 /**
@@ -148,8 +162,16 @@ export function githubRouter(options: GithubApiOptions & { onClose?: () => void 
   const violations: string[] = [];
   let closed = false;
 
-  async function answer(method: string, path: string, rawBody: unknown, headers: Record<string, string>): Promise<[number, unknown, Record<string, string>, string?]> {
-    const checked = checkGithubRequest({ method, path, basePath, contentType: headers['content-type'], body: rawBody === '' ? undefined : rawBody }, options);
+  async function answer(
+    method: string,
+    path: string,
+    rawBody: unknown,
+    headers: Record<string, string>,
+  ): Promise<[number, unknown, Record<string, string>, string?]> {
+    const checked = checkGithubRequest(
+      { method, path, basePath, contentType: headers['content-type'], body: rawBody === '' ? undefined : rawBody },
+      options,
+    );
     const request: GithubRequest<unknown> = {
       method,
       route: checked.operation?.route ?? `${method} ${checked.pathname}`,
@@ -162,12 +184,15 @@ export function githubRouter(options: GithubApiOptions & { onClose?: () => void 
     requests.push(request);
     if (checked.rejectStatus) {
       violations.push(...checked.violations);
-      const message = checked.rejectStatus === 404 ? 'Not Found' : `Invalid request.\n\n${checked.violations.join('\n')}`;
+      const message =
+        checked.rejectStatus === 404 ? 'Not Found' : `Invalid request.\n\n${checked.violations.join('\n')}`;
       return [checked.rejectStatus, githubError(checked.rejectStatus, message).data, {}];
     }
     const entry = routes.find((r) => r.route === request.route && (r.times === undefined || r.used < r.times));
     if (!entry) {
-      const why = routes.some((r) => r.route === request.route) ? 'its handlers are used up' : 'no handler was scripted';
+      const why = routes.some((r) => r.route === request.route)
+        ? 'its handlers are used up'
+        : 'no handler was scripted';
       violations.push(`${method} ${path}: ${why} for "${request.route}" (add gh.on('${request.route}', ...))`);
       return [404, githubError(404, `Not Found (test harness: ${why} for ${request.route})`).data, {}];
     }
@@ -176,9 +201,16 @@ export function githubRouter(options: GithubApiOptions & { onClose?: () => void 
       const handler = entry.handler as GithubHandler<unknown>;
       const reply = typeof handler === 'function' ? await handler(request) : handler;
       const status = reply.status ?? 200;
-      const replyHeaders: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', ...reply.headers };
+      const replyHeaders: Record<string, string> = {
+        'content-type': 'application/json; charset=utf-8',
+        ...reply.headers,
+      };
       if (options.validateResponses && replyHeaders['content-type'].startsWith('application/json')) {
-        violations.push(...checkGithubResponse(request.route, status, reply.data).map((m) => `the fake's reply does not match GitHub's: ${m}`));
+        violations.push(
+          ...checkGithubResponse(request.route, status, reply.data).map(
+            (m) => `the fake's reply does not match GitHub's: ${m}`,
+          ),
+        );
       }
       // As GitHub does: an ETag on every successful GET, and 304 with no body when If-None-Match has it.
       // The JSON text goes back too, so an HTTP transport need not serialise it again.
@@ -190,8 +222,14 @@ export function githubRouter(options: GithubApiOptions & { onClose?: () => void 
       }
       return [status, reply.data ?? '', replyHeaders];
     } catch (error) {
-      violations.push(`${method} ${path}: the handler for "${request.route}" threw: ${(error as Error).stack ?? String(error)}`);
-      return [500, githubError(500, `test harness: the handler for ${request.route} threw: ${(error as Error).message}`).data, {}];
+      violations.push(
+        `${method} ${path}: the handler for "${request.route}" threw: ${(error as Error).stack ?? String(error)}`,
+      );
+      return [
+        500,
+        githubError(500, `test harness: the handler for ${request.route} threw: ${(error as Error).message}`).data,
+        {},
+      ];
     }
   }
 

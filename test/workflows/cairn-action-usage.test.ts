@@ -33,8 +33,20 @@ describe("workflows use Cairn's actions as their action.yml defines them", () =>
   const users = workflowFiles().filter((file) => steps(file).some((step) => step.uses && actionPath(step.uses)));
 
   test('the churn example uses the setup, evaluate, report, registry and deploy actions', () => {
-    const used = new Set(users.flatMap((file) => steps(file).map((step) => step.uses && actionPath(step.uses)).filter(Boolean)));
-    assert.deepEqual([...used].sort(), ['action.yml', 'actions/deploy/action.yml', 'actions/evaluate/action.yml', 'actions/registry/action.yml', 'actions/report/action.yml']);
+    const used = new Set(
+      users.flatMap((file) =>
+        steps(file)
+          .map((step) => step.uses && actionPath(step.uses))
+          .filter(Boolean),
+      ),
+    );
+    assert.deepEqual([...used].sort(), [
+      'action.yml',
+      'actions/deploy/action.yml',
+      'actions/evaluate/action.yml',
+      'actions/registry/action.yml',
+      'actions/report/action.yml',
+    ]);
   });
 
   for (const file of users) {
@@ -51,7 +63,10 @@ describe("workflows use Cairn's actions as their action.yml defines them", () =>
         }
         const inputs = action.inputs ?? {};
         for (const key of Object.keys(step.with ?? {})) {
-          assert.ok(Object.hasOwn(inputs, key), `${file}: ${step.uses} has no input "${key}" (inputs: ${Object.keys(inputs).join(', ')})`);
+          assert.ok(
+            Object.hasOwn(inputs, key),
+            `${file}: ${step.uses} has no input "${key}" (inputs: ${Object.keys(inputs).join(', ')})`,
+          );
         }
         for (const [key, input] of Object.entries(inputs)) {
           if (input?.required && input.default === undefined) {

@@ -19,7 +19,12 @@ interface Job {
 }
 
 const examples = workflowFiles().filter((file) => file.startsWith('examples/'));
-const jobs = examples.flatMap((file) => Object.entries((parseYaml(read(file)) as { jobs: Record<string, Job> }).jobs).map(([name, job]) => ({ where: `${file} job ${name}`, job })));
+const jobs = examples.flatMap((file) =>
+  Object.entries((parseYaml(read(file)) as { jobs: Record<string, Job> }).jobs).map(([name, job]) => ({
+    where: `${file} job ${name}`,
+    job,
+  })),
+);
 const uses = (step: Step, action: string) => step.uses?.startsWith(`cairn-ml/cairn/actions/${action}@`) === true;
 
 describe('example workflows: the deployed bytes are the evaluated bytes', () => {
@@ -38,14 +43,20 @@ describe('example workflows: the deployed bytes are the evaluated bytes', () => 
       assert.ok(evaluate, 'no actions/evaluate step in the job that pushes');
       assert.equal(evaluate.with?.model, file, 'the pushed file is not the evaluated one');
       assert.ok(steps.indexOf(evaluate) < steps.indexOf(push), 'pushed before it was evaluated');
-      assert.ok(steps.some((step) => uses(step, 'report') && step.with?.check !== false), 'the evaluation is not recorded as a check run');
+      assert.ok(
+        steps.some((step) => uses(step, 'report') && step.with?.check !== false),
+        'the evaluation is not recorded as a check run',
+      );
     });
   }
 
   const deploying = jobs.filter(({ job }) => job.steps?.some((step) => uses(step, 'deploy')));
   for (const { where, job } of deploying) {
     test(`${where} may read the evaluation record (checks: read)`, () => {
-      assert.ok(['read', 'write'].includes(job.permissions?.checks ?? ''), 'actions/deploy needs checks: read for the record');
+      assert.ok(
+        ['read', 'write'].includes(job.permissions?.checks ?? ''),
+        'actions/deploy needs checks: read for the record',
+      );
     });
   }
 });

@@ -73,20 +73,29 @@ describe('tag filters', () => {
   // Registry tags of two unrelated models: a filter that takes both is meant for every model's tags.
   const anyModel = ['churn@v1.0.0', 'fraud#production#3'];
   // GTO's tags for a model in a folder: a name with '/' (models/churn), and the monorepo form dir=name.
-  const inFolders = ['models/churn@v1.0.0', 'models/churn#production#1', 'models/churn=churn@v1.0.0', 'models/churn=churn#staging!#2'];
+  const inFolders = [
+    'models/churn@v1.0.0',
+    'models/churn#production#1',
+    'models/churn=churn@v1.0.0',
+    'models/churn=churn#staging!#2',
+  ];
   const tagged = everyWorkflow.filter(({ workflow }) => onObject(workflow).push?.tags);
 
   test('are found: the registry workflows of the example and of README.md', () => {
     const wheres = tagged.map(({ where }) => where);
     assert.ok(wheres.includes('examples/churn/.github/workflows/registry.yml'), wheres.join(', '));
-    assert.ok(wheres.some((where) => where.startsWith('README.md:')), wheres.join(', '));
+    assert.ok(
+      wheres.some((where) => where.startsWith('README.md:')),
+      wheres.join(', '),
+    );
   });
 
   for (const { where, workflow } of tagged) {
     const patterns = onObject(workflow).push!.tags!;
     test(`${where}: tags ${JSON.stringify(patterns)} that take any model's registry tags take a model's in a folder too`, () => {
       if (!anyModel.every((tag) => filtersMatch(patterns, tag))) return; // a model's own (churn@v*) or Cairn's release tags (v*.*.*)
-      for (const tag of inFolders) assert.ok(filtersMatch(patterns, tag), `${tag} would not start ${where}: use '**', not '*'`);
+      for (const tag of inFolders)
+        assert.ok(filtersMatch(patterns, tag), `${tag} would not start ${where}: use '**', not '*'`);
     });
   }
 });
@@ -95,20 +104,31 @@ describe('the fork hand-off (workflow_run)', () => {
   const handoffs = everyWorkflow.filter(({ workflow }) => onObject(workflow).workflow_run);
 
   test('is found in the example', () => {
-    assert.deepEqual(handoffs.map(({ where }) => where), ['examples/churn/.github/workflows/pr-report-from-fork.yml']);
+    assert.deepEqual(
+      handoffs.map(({ where }) => where),
+      ['examples/churn/.github/workflows/pr-report-from-fork.yml'],
+    );
   });
 
   for (const { where, workflow } of handoffs) {
     test(`${where} names, by their exact name:, workflows beside it`, () => {
       const named = onObject(workflow).workflow_run!.workflows ?? [];
       assert.ok(named.length > 0, 'workflow_run without workflows: it would never run');
-      const beside = everyWorkflow.filter((other) => !other.where.includes(':') && dirname(other.where) === dirname(where)).map((other) => other.workflow.name);
-      for (const name of named) assert.ok(beside.includes(name), `no workflow beside ${where} is named "${name}" (names: ${beside.join(', ')})`);
+      const beside = everyWorkflow
+        .filter((other) => !other.where.includes(':') && dirname(other.where) === dirname(where))
+        .map((other) => other.workflow.name);
+      for (const name of named)
+        assert.ok(
+          beside.includes(name),
+          `no workflow beside ${where} is named "${name}" (names: ${beside.join(', ')})`,
+        );
     });
   }
 
   test("README.md's quickstart workflow has the name the example's hand-off names", () => {
-    const quickstart = everyWorkflow.find(({ where, workflow }) => where.startsWith('README.md:') && JSON.stringify(workflow.on) === '"pull_request"');
+    const quickstart = everyWorkflow.find(
+      ({ where, workflow }) => where.startsWith('README.md:') && JSON.stringify(workflow.on) === '"pull_request"',
+    );
     assert.ok(quickstart, 'no pull_request workflow in README.md');
     const handoff = parseYaml(read('examples/churn/.github/workflows/pr-report-from-fork.yml')) as Workflow;
     assert.deepEqual(onObject(handoff).workflow_run?.workflows, [quickstart.workflow.name]);

@@ -8,18 +8,32 @@ describe('the validator itself', () => {
   test('reports an unknown key, a broken expression, a missing job and bad YAML', async () => {
     const job = (body: string) => `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n${body}`;
     assert.deepEqual(await workflowErrors('ok.yml', job('    steps:\n      - run: echo hi\n')), []);
-    assert.match((await workflowErrors('typo.yml', job('    stepz:\n      - run: echo hi\n'))).join('\n'), /Unexpected value 'stepz'/);
-    assert.notDeepEqual(await workflowErrors('expr.yml', job("    steps:\n      - if: ${{ github.event_name == }}\n        run: x\n")), []);
+    assert.match(
+      (await workflowErrors('typo.yml', job('    stepz:\n      - run: echo hi\n'))).join('\n'),
+      /Unexpected value 'stepz'/,
+    );
+    assert.notDeepEqual(
+      await workflowErrors('expr.yml', job('    steps:\n      - if: ${{ github.event_name == }}\n        run: x\n')),
+      [],
+    );
     const needs = `${job('    steps:\n      - run: x\n')}  test:\n    needs: lint\n    runs-on: ubuntu-latest\n    steps:\n      - run: x\n`;
     assert.match((await workflowErrors('needs.yml', needs)).join('\n'), /Job 'test' depends on unknown job 'lint'/);
-    assert.match((await workflowErrors('perm.yml', `permissions:\n  pull-request: write\n${job('    steps:\n      - run: x\n')}`)).join('\n'), /pull-request/);
+    assert.match(
+      (
+        await workflowErrors('perm.yml', `permissions:\n  pull-request: write\n${job('    steps:\n      - run: x\n')}`)
+      ).join('\n'),
+      /pull-request/,
+    );
     assert.notDeepEqual(await workflowErrors('yaml.yml', 'on: push\njobs: [\n'), []);
   });
 
   test('reports an action.yml whose description is not valid YAML', () => {
     const good = 'name: x\ndescription: Evaluate a model.\nruns:\n  using: node24\n  main: dist/x.js\n';
     assert.deepEqual(actionErrors('action.yml', good), []);
-    assert.notDeepEqual(actionErrors('action.yml', good.replace('Evaluate a model.', 'Writes the `cairn: <model>` check run.')), []);
+    assert.notDeepEqual(
+      actionErrors('action.yml', good.replace('Evaluate a model.', 'Writes the `cairn: <model>` check run.')),
+      [],
+    );
     assert.notDeepEqual(actionErrors('action.yml', good.replace('node24', 'node99')), []);
   });
 });
@@ -66,8 +80,11 @@ describe('workflow files', () => {
 describe('workflows shown in README.md and app/README.md', () => {
   const blocks = docWorkflows();
 
-  test('are found: the quickstart, the registry action\'s and the app\'s deploy workflow', () => {
-    assert.deepEqual(blocks.map((block) => block.where.split(':')[0]), ['README.md', 'README.md', 'app/README.md']);
+  test("are found: the quickstart, the registry action's and the app's deploy workflow", () => {
+    assert.deepEqual(
+      blocks.map((block) => block.where.split(':')[0]),
+      ['README.md', 'README.md', 'app/README.md'],
+    );
   });
 
   for (const { where, content } of blocks) {
@@ -93,11 +110,20 @@ describe('action metadata files', () => {
 });
 
 describe('the release workflow', () => {
-  interface Step { uses?: string; run?: string; with?: Record<string, unknown> }
-  interface Job { permissions?: Record<string, string>; needs?: string | string[]; steps: Step[] }
+  interface Step {
+    uses?: string;
+    run?: string;
+    with?: Record<string, unknown>;
+  }
+  interface Job {
+    permissions?: Record<string, string>;
+    needs?: string | string[];
+    steps: Step[];
+  }
   const jobs = (parseYaml(read('.github/workflows/release.yml')) as { jobs: Record<string, Job> }).jobs;
   const writes = (job: Job) => Object.values(job.permissions ?? {}).includes('write');
-  const runsNpm = (job: Job) => job.steps.some((step) => /\bnpm\b|\bnpx\b/.test(step.run ?? '') || /setup-node/.test(step.uses ?? ''));
+  const runsNpm = (job: Job) =>
+    job.steps.some((step) => /\bnpm\b|\bnpx\b/.test(step.run ?? '') || /setup-node/.test(step.uses ?? ''));
 
   test('builds and tests in a job that holds no write credentials', () => {
     const builders = Object.entries(jobs).filter(([, job]) => runsNpm(job));
@@ -110,14 +136,21 @@ describe('the release workflow', () => {
     }
   });
 
-  test('publishes from a job that runs no npm and ships the build job\'s dist/', () => {
+  test("publishes from a job that runs no npm and ships the build job's dist/", () => {
     const publishers = Object.entries(jobs).filter(([, job]) => writes(job));
-    assert.deepEqual(publishers.map(([name]) => name), ['publish']);
+    assert.deepEqual(
+      publishers.map(([name]) => name),
+      ['publish'],
+    );
     const [, publish] = publishers[0];
     assert.equal(runsNpm(publish), false, 'the job with contents: write runs npm');
     assert.deepEqual(publish.permissions, { contents: 'write' });
     assert.ok([publish.needs].flat().includes('build'));
-    assert.ok(publish.steps.some((step) => step.uses?.startsWith('actions/download-artifact@') && step.with?.name === 'dist'));
-    assert.ok(jobs.build.steps.some((step) => step.uses?.startsWith('actions/upload-artifact@') && step.with?.name === 'dist'));
+    assert.ok(
+      publish.steps.some((step) => step.uses?.startsWith('actions/download-artifact@') && step.with?.name === 'dist'),
+    );
+    assert.ok(
+      jobs.build.steps.some((step) => step.uses?.startsWith('actions/upload-artifact@') && step.with?.name === 'dist'),
+    );
   });
 });

@@ -24,9 +24,7 @@ function lineNote(place: CellPlace): string {
 }
 
 export function notANumberError(place: CellPlace, value: string, missingAllowed: boolean): UserError {
-  const fix = missingAllowed
-    ? 'Fix the value, or leave the cell empty for a missing value.'
-    : 'Fix the value.';
+  const fix = missingAllowed ? 'Fix the value, or leave the cell empty for a missing value.' : 'Fix the value.';
   return new UserError(
     `${where(place)}: ${quote(value)} is not a number${lineNote(place)}. The column is read as numeric. ${fix}`,
   );

@@ -17,7 +17,9 @@ export function checkColumnNames(path: string, fields: readonly string[]): strin
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name)) {
-      throw new UserError(`${path}: the header names column "${name}" more than once. Give every column a different name.`);
+      throw new UserError(
+        `${path}: the header names column "${name}" more than once. Give every column a different name.`,
+      );
     }
     seen.add(name);
   }

@@ -67,7 +67,8 @@ export interface CsvRecord {
   lines: number;
 }
 
-export type RecordProblem = { problem: 'unclosed-quote' } | { problem: 'text-after-quote'; field: number } | { problem: 'too-many-fields' };
+export type RecordProblem =
+  { problem: 'unclosed-quote' } | { problem: 'text-after-quote'; field: number } | { problem: 'too-many-fields' };
 
 /**
  * One whole record as strings (used for the header, where speed does not matter). `undefined`

@@ -14,5 +14,7 @@ export function kindOfTextCells(cells: readonly string[]): ColumnKind {
  * strings make the column `string`: they are labels, not measurements, in the files we see.
  */
 export function kindOfJsonValues(values: readonly unknown[]): ColumnKind {
-  return values.every((value) => value === null || value === undefined || typeof value === 'number') ? 'number' : 'string';
+  return values.every((value) => value === null || value === undefined || typeof value === 'number')
+    ? 'number'
+    : 'string';
 }

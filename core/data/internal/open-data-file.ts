@@ -12,7 +12,9 @@ export async function openDataFile(path: string): Promise<{ handle: FileHandle; 
   try {
     const info = await stat(path);
     if (info.isDirectory()) {
-      throw new UserError(`${path} is a folder, not a data file. Pass the path of a .csv, .tsv, .jsonl or .parquet file.`);
+      throw new UserError(
+        `${path} is a folder, not a data file. Pass the path of a .csv, .tsv, .jsonl or .parquet file.`,
+      );
     }
     size = info.size;
   } catch (error) {

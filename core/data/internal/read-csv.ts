@@ -40,7 +40,8 @@ export async function* readCsvBatches(
 
     await fill();
     while (chunks.filled < 3 && !chunks.eof) await fill();
-    const bom = chunks.filled >= 3 && chunks.buffer[0] === 0xef && chunks.buffer[1] === 0xbb && chunks.buffer[2] === 0xbf;
+    const bom =
+      chunks.filled >= 3 && chunks.buffer[0] === 0xef && chunks.buffer[1] === 0xbb && chunks.buffer[2] === 0xbf;
     if (bom) pos = 3;
     let header: string[] | undefined;
     while (header === undefined) {
@@ -52,7 +53,9 @@ export async function* readCsvBatches(
         line++;
       }
       if (pos >= chunks.filled && chunks.eof) {
-        throw new UserError(`${path} has no header row (it holds only blank lines). Add a header row naming the columns.`);
+        throw new UserError(
+          `${path} has no header row (it holds only blank lines). Add a header row naming the columns.`,
+        );
       }
       const record = pos < chunks.filled ? parseRecord(data, pos, separator, chunks.eof, MAX_COLUMNS) : undefined;
       if (record === undefined) {

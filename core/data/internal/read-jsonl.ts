@@ -48,17 +48,23 @@ export async function* jsonlRows(path: string, chunkSize = 1 << 20): AsyncGenera
 
 function parseLine(path: string, text: string, line: number): Record<string, unknown> {
   // Each key takes at least 4 characters ("":0), so only a line this long can name too many.
-  if (text.length > MAX_COLUMNS * 4 && topLevelKeys(text, MAX_COLUMNS + 1) > MAX_COLUMNS) throw tooManyColumns(`${path} line ${line}`, 'the object has');
+  if (text.length > MAX_COLUMNS * 4 && topLevelKeys(text, MAX_COLUMNS + 1) > MAX_COLUMNS)
+    throw tooManyColumns(`${path} line ${line}`, 'the object has');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`${path} line ${line} is not valid JSON (${(error as Error).message}). Each line must hold one JSON object.`, {
-      cause: error,
-    });
+    throw new UserError(
+      `${path} line ${line} is not valid JSON (${(error as Error).message}). Each line must hold one JSON object.`,
+      {
+        cause: error,
+      },
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new UserError(`${path} line ${line} is not a JSON object. Each line must hold one object, like {"a": 1, "b": "x"}.`);
+    throw new UserError(
+      `${path} line ${line} is not a JSON object. Each line must hold one object, like {"a": 1, "b": "x"}.`,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -105,7 +111,8 @@ export async function* readJsonlBatches(
     }
   }
   if (builder.rows > 0) yield builder.take();
-  if (builder.rowsBefore === 0) throw new UserError(`${path} has no data rows. Add at least one line holding a JSON object.`);
+  if (builder.rowsBefore === 0)
+    throw new UserError(`${path} has no data rows. Add at least one line holding a JSON object.`);
 }
 
 /** A JSON value as a number: numbers as they are, true/false as 1/0, numeric strings parsed. */

@@ -1,4 +1,12 @@
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type FileMetaData, type SchemaElement } from 'hyparquet';
+import {
+  asyncBufferFromFile,
+  parquetMetadataAsync,
+  parquetRead,
+  parquetSchema,
+  type AsyncBuffer,
+  type FileMetaData,
+  type SchemaElement,
+} from 'hyparquet';
 import { UserError } from '../../errors.ts';
 import { BatchBuilder, type ColumnPlan } from './batch-builder.ts';
 import { openDataFile } from './open-data-file.ts';
@@ -23,9 +31,12 @@ export async function openParquet(path: string): Promise<ParquetTable> {
   try {
     metadata = await parquetMetadataAsync(file);
   } catch (error) {
-    throw new UserError(`${path} is not a readable Parquet file (${(error as Error).message}). Check that it was written as Parquet.`, {
-      cause: error,
-    });
+    throw new UserError(
+      `${path} is not a readable Parquet file (${(error as Error).message}). Check that it was written as Parquet.`,
+      {
+        cause: error,
+      },
+    );
   }
   const fields = parquetSchema(metadata).children.map((child) => child.element);
   if (fields.length > MAX_COLUMNS) throw tooManyColumns(path, 'the schema has');
@@ -41,11 +52,15 @@ function kindOf(field: SchemaElement): ColumnKind {
   const logical = field.logical_type?.type;
   if (logical === 'DECIMAL' || logical === 'INTEGER' || logical === 'FLOAT16') return 'number';
   if (logical !== undefined || field.converted_type !== undefined || field.num_children) {
-    return field.converted_type === 'DECIMAL' || field.converted_type?.startsWith('INT_') || field.converted_type?.startsWith('UINT_')
+    return field.converted_type === 'DECIMAL' ||
+      field.converted_type?.startsWith('INT_') ||
+      field.converted_type?.startsWith('UINT_')
       ? 'number'
       : 'string';
   }
-  return field.type === 'INT32' || field.type === 'INT64' || field.type === 'FLOAT' || field.type === 'DOUBLE' ? 'number' : 'string';
+  return field.type === 'INT32' || field.type === 'INT64' || field.type === 'FLOAT' || field.type === 'DOUBLE'
+    ? 'number'
+    : 'string';
 }
 
 /**
@@ -98,7 +113,11 @@ export async function* readParquetBatches(
         builder.numeric[slot][row] =
           typeof value === 'number'
             ? value
-            : jsonNumber(value, missingAllowed[slot], () => ({ file: path, row: builder.currentRow, column: numericNames[slot] }));
+            : jsonNumber(value, missingAllowed[slot], () => ({
+                file: path,
+                row: builder.currentRow,
+                column: numericNames[slot],
+              }));
       }
       for (let slot = 0; slot < textData.length; slot++) builder.text[slot][row] = jsonText(textData[slot][i]);
       builder.rows++;

@@ -17,10 +17,16 @@ export interface ClassList {
   source: 'model' | 'column-index';
 }
 
-export function resolveClasses(modelLabels: string[] | undefined, width: number | undefined, modelPath: string): ClassList | undefined {
+export function resolveClasses(
+  modelLabels: string[] | undefined,
+  width: number | undefined,
+  modelPath: string,
+): ClassList | undefined {
   if (modelLabels) {
     if (width !== undefined && width !== modelLabels.length) {
-      throw new UserError(`${modelPath} lists ${modelLabels.length} classes but its probability output has ${width} columns; re-export the model.`);
+      throw new UserError(
+        `${modelPath} lists ${modelLabels.length} classes but its probability output has ${width} columns; re-export the model.`,
+      );
     }
     return { classes: modelLabels, source: 'model' };
   }
@@ -49,13 +55,21 @@ export function regressionTarget(target: string, dataPath: string): TargetEncode
     encode(batch) {
       const values = batch.numeric.get(target)!;
       const empty = values.findIndex((value) => Number.isNaN(value));
-      if (empty >= 0) throw new UserError(`${dataPath} row ${batch.firstRow + empty}, column "${target}": the target is empty; every row needs a target value.`);
+      if (empty >= 0)
+        throw new UserError(
+          `${dataPath} row ${batch.firstRow + empty}, column "${target}": the target is empty; every row needs a target value.`,
+        );
       return values;
     },
   };
 }
 
-export function classificationTarget(kind: 'numeric' | 'text', target: string, list: ClassList, dataPath: string): TargetEncoder {
+export function classificationTarget(
+  kind: 'numeric' | 'text',
+  target: string,
+  list: ClassList,
+  dataPath: string,
+): TargetEncoder {
   const byText = new Map(list.classes.map((label, i) => [label, i]));
   const byNumber = new Map(list.classes.map((label, i) => [Number(label), i]));
   const unknown = (row: number, value: string) => {
@@ -63,7 +77,10 @@ export function classificationTarget(kind: 'numeric' | 'text', target: string, l
       list.source === 'column-index'
         ? ' The model carries no class labels, so its probability columns are read as classes 0..C-1: encode the target that way, or export the model with its class labels (skl2onnx does).'
         : ` Check ${option('target')}, or evaluate on data with the classes the model was trained on.`;
-    return new UserError((option) => `${dataPath} row ${row}, column "${target}": ${value} is not one of the model's classes (${list.classes.join(', ')}).${hint(option)}`);
+    return new UserError(
+      (option) =>
+        `${dataPath} row ${row}, column "${target}": ${value} is not one of the model's classes (${list.classes.join(', ')}).${hint(option)}`,
+    );
   };
   return {
     kind,
@@ -73,14 +90,16 @@ export function classificationTarget(kind: 'numeric' | 'text', target: string, l
         const values = batch.numeric.get(target)!;
         for (let i = 0; i < values.length; i++) {
           const index = byNumber.get(values[i]);
-          if (index === undefined) throw unknown(batch.firstRow + i, Number.isNaN(values[i]) ? 'an empty target' : String(values[i]));
+          if (index === undefined)
+            throw unknown(batch.firstRow + i, Number.isNaN(values[i]) ? 'an empty target' : String(values[i]));
           encoded[i] = index;
         }
       } else {
         const values = batch.text.get(target)!;
         for (let i = 0; i < values.length; i++) {
           const index = byText.get(values[i]);
-          if (index === undefined) throw unknown(batch.firstRow + i, values[i] === '' ? 'an empty target' : `"${values[i]}"`);
+          if (index === undefined)
+            throw unknown(batch.firstRow + i, values[i] === '' ? 'an empty target' : `"${values[i]}"`);
           encoded[i] = index;
         }
       }

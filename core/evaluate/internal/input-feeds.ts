@@ -20,9 +20,14 @@ export function buildFeeds(plan: InputPlan, batch: ColumnBatch, dataPath: string
   const feeds: Feeds = {};
   for (const input of plan.inputs) {
     const dims = input.dims === 2 ? [rows, 1] : [rows];
-    feeds[input.name] = input.dtype === 'string'
-      ? new Tensor('string', textColumn(batch, input.name), dims)
-      : new Tensor(input.dtype, convertColumn(numericColumn(batch, input.name), input.dtype, input.name, batch.firstRow, dataPath), dims);
+    feeds[input.name] =
+      input.dtype === 'string'
+        ? new Tensor('string', textColumn(batch, input.name), dims)
+        : new Tensor(
+            input.dtype,
+            convertColumn(numericColumn(batch, input.name), input.dtype, input.name, batch.firstRow, dataPath),
+            dims,
+          );
   }
   return feeds;
 }
@@ -37,12 +42,14 @@ function convertColumn(column: Float64Array, dtype: NumericDtype, name: string, 
       return Float32Array.from(column);
     case 'int64': {
       const values = new BigInt64Array(column.length);
-      for (let i = 0; i < column.length; i++) values[i] = BigInt(integerCell(column[i], i, name, firstRow, dataPath, 'an integer'));
+      for (let i = 0; i < column.length; i++)
+        values[i] = BigInt(integerCell(column[i], i, name, firstRow, dataPath, 'an integer'));
       return values;
     }
     case 'int32': {
       const values = new Int32Array(column.length);
-      for (let i = 0; i < column.length; i++) values[i] = integerCell(column[i], i, name, firstRow, dataPath, 'an integer');
+      for (let i = 0; i < column.length; i++)
+        values[i] = integerCell(column[i], i, name, firstRow, dataPath, 'an integer');
       return values;
     }
     case 'bool': {
@@ -57,12 +64,26 @@ function convertColumn(column: Float64Array, dtype: NumericDtype, name: string, 
   }
 }
 
-function integerCell(value: number, i: number, name: string, firstRow: number, dataPath: string, wanted: string): number {
+function integerCell(
+  value: number,
+  i: number,
+  name: string,
+  firstRow: number,
+  dataPath: string,
+  wanted: string,
+): number {
   if (!Number.isSafeInteger(value)) throw cellError(value, i, name, firstRow, dataPath, wanted);
   return value;
 }
 
-function cellError(value: number, i: number, name: string, firstRow: number, dataPath: string, wanted: string): UserError {
+function cellError(
+  value: number,
+  i: number,
+  name: string,
+  firstRow: number,
+  dataPath: string,
+  wanted: string,
+): UserError {
   return new UserError(
     `${dataPath} row ${firstRow + i}, column "${name}": ${Number.isNaN(value) ? 'empty' : value} is not ${wanted}, ` +
       `which the model's input "${name}" needs (data rows are numbered from 1, header not counted).`,

@@ -40,7 +40,8 @@ const COLUMN_DTYPES: ReadonlySet<string> = new Set(['float32', 'float64', 'int64
 
 export function planInputs(inputs: readonly ValueInfo[], schema: TableSchema, context: InputContext): InputPlan {
   const { modelPath, dataPath, target } = context;
-  if (inputs.length === 0) throw new UserError(`${modelPath} declares no inputs; it cannot be evaluated on ${dataPath}.`);
+  if (inputs.length === 0)
+    throw new UserError(`${modelPath} declares no inputs; it cannot be evaluated on ${dataPath}.`);
   const columns = new Set(schema.columns);
   if (context.features) checkFeatureNames(context.features, schema, context);
 
@@ -48,12 +49,19 @@ export function planInputs(inputs: readonly ValueInfo[], schema: TableSchema, co
   return byName ? planByName(inputs, schema, context) : planMatrix(inputs[0], schema, context);
 }
 
-function checkFeatureNames(features: readonly string[], schema: TableSchema, { dataPath, target, featuresFrom: from = '--features' }: InputContext): void {
+function checkFeatureNames(
+  features: readonly string[],
+  schema: TableSchema,
+  { dataPath, target, featuresFrom: from = '--features' }: InputContext,
+): void {
   const unknown = features.filter((name) => !schema.columns.includes(name));
   if (unknown.length > 0) {
-    throw new UserError(`${from} names ${quoteList(unknown)}, not columns of ${dataPath}. Available columns: ${quoteList(schema.columns)}.`);
+    throw new UserError(
+      `${from} names ${quoteList(unknown)}, not columns of ${dataPath}. Available columns: ${quoteList(schema.columns)}.`,
+    );
   }
-  if (features.includes(target)) throw new UserError(`${from} includes the target column "${target}"; leave it out of ${from}.`);
+  if (features.includes(target))
+    throw new UserError(`${from} includes the target column "${target}"; leave it out of ${from}.`);
   const repeated = features.filter((name, i) => features.indexOf(name) !== i);
   if (repeated.length > 0) throw new UserError(`${from} lists ${quoteList([...new Set(repeated)])} more than once.`);
 }
@@ -75,7 +83,7 @@ function planMatrix(input: ValueInfo, schema: TableSchema, context: InputContext
     throw new UserError(
       (option) =>
         `${modelPath} input "${input.name}" expects ${expected} features ([N, ${expected}]), but ${features.length} ${features.length === 1 ? 'was' : 'were'} given ` +
-          `(${source}): ${quoteList(features)}. ${context.features ? `Make ${from} list` : `Pass ${option('features')} with`} the ${expected} columns the model was trained on, in training order.`,
+        `(${source}): ${quoteList(features)}. ${context.features ? `Make ${from} list` : `Pass ${option('features')} with`} the ${expected} columns the model was trained on, in training order.`,
     );
   }
   if (features.length === 0) throw new UserError(`${dataPath} has no feature columns besides the target "${target}".`);
@@ -92,12 +100,17 @@ function planByName(inputs: readonly ValueInfo[], schema: TableSchema, context: 
     );
   }
   if (inputs.some((input) => input.name === target)) {
-    throw new UserError((option) => `${modelPath} has an input named after the target column "${target}"; pass the right ${option('target')}.`);
+    throw new UserError(
+      (option) =>
+        `${modelPath} has an input named after the target column "${target}"; pass the right ${option('target')}.`,
+    );
   }
   if (context.features) {
     const names = inputs.map((input) => input.name);
     if (context.features.length !== names.length || !names.every((name) => context.features!.includes(name))) {
-      throw new UserError(`${modelPath} takes its inputs by name (${quoteList(names)}); ${context.featuresFrom ?? '--features'} must list those columns or be left out.`);
+      throw new UserError(
+        `${modelPath} takes its inputs by name (${quoteList(names)}); ${context.featuresFrom ?? '--features'} must list those columns or be left out.`,
+      );
     }
   }
   return {
@@ -105,8 +118,15 @@ function planByName(inputs: readonly ValueInfo[], schema: TableSchema, context: 
     inputs: inputs.map((input) => {
       const dims = input.shape?.length;
       const width = fixedDim(input, 1);
-      if (!input.isTensor || !COLUMN_DTYPES.has(input.type ?? '') || (dims !== 1 && dims !== 2) || (dims === 2 && width !== undefined && width !== 1)) {
-        throw new UserError(`${modelPath} input "${input.name}" is ${describe(input)}; a per-column input must be [N] or [N, 1] of float, double, int32, int64, bool or string.`);
+      if (
+        !input.isTensor ||
+        !COLUMN_DTYPES.has(input.type ?? '') ||
+        (dims !== 1 && dims !== 2) ||
+        (dims === 2 && width !== undefined && width !== 1)
+      ) {
+        throw new UserError(
+          `${modelPath} input "${input.name}" is ${describe(input)}; a per-column input must be [N] or [N, 1] of float, double, int32, int64, bool or string.`,
+        );
       }
       return { name: input.name, dtype: input.type as ColumnDtype, dims };
     }),
@@ -131,6 +151,9 @@ function describe(input: ValueInfo): string {
 const LISTED_NAMES = 20;
 
 export function quoteList(names: readonly string[]): string {
-  const shown = names.slice(0, LISTED_NAMES).map((name) => `"${name}"`).join(', ');
+  const shown = names
+    .slice(0, LISTED_NAMES)
+    .map((name) => `"${name}"`)
+    .join(', ');
   return names.length > LISTED_NAMES ? `${shown} and ${names.length - LISTED_NAMES} more` : shown;
 }

@@ -19,5 +19,10 @@ export function summarizeLatency(batchMs: readonly number[], rows: number, batch
     rows_per_s: totalMs > 0 ? Math.round(rows / (totalMs / 1000)) : 0,
   };
   if (batchMs.length < LATENCY_MIN_BATCHES) return stats;
-  return { ...stats, p50_ms: round(percentile(sorted, 50)), p95_ms: round(percentile(sorted, 95)), p99_ms: round(percentile(sorted, 99)) };
+  return {
+    ...stats,
+    p50_ms: round(percentile(sorted, 50)),
+    p95_ms: round(percentile(sorted, 95)),
+    p99_ms: round(percentile(sorted, 99)),
+  };
 }

@@ -46,8 +46,18 @@ const onnxSubset = protobuf.Root.fromJSON({
 });
 const ModelProto = onnxSubset.lookupType('onnx.ModelProto');
 
-interface DecodedAttribute { name: string; ints: Array<{ toString(): string }>; strings: Uint8Array[] }
-interface DecodedNode { input: string[]; output: string[]; opType: string; domain: string; attribute: DecodedAttribute[] }
+interface DecodedAttribute {
+  name: string;
+  ints: Array<{ toString(): string }>;
+  strings: Uint8Array[];
+}
+interface DecodedNode {
+  input: string[];
+  output: string[];
+  opType: string;
+  domain: string;
+  attribute: DecodedAttribute[];
+}
 interface DecodedModel {
   producerName: string;
   producerVersion: string;
@@ -72,7 +82,10 @@ export function summarizeModelGraph(bytes: Uint8Array, modelPath: string): Model
   try {
     model = ModelProto.toObject(ModelProto.decode(bytes), { arrays: true, defaults: true }) as unknown as DecodedModel;
   } catch (error) {
-    throw new UserError(`${modelPath} is not an ONNX model (${(error as Error).message}); pass the .onnx file your export wrote.`, { cause: error });
+    throw new UserError(
+      `${modelPath} is not an ONNX model (${(error as Error).message}); pass the .onnx file your export wrote.`,
+      { cause: error },
+    );
   }
   const nodes = model.graph?.node ?? [];
   const outputProducers = new Map<string, string>();
@@ -96,9 +109,10 @@ function findClassLabels(nodes: DecodedNode[]): string[] | undefined {
     for (const name of CLASS_LABEL_ATTRIBUTES) {
       const attribute = nodes[n].attribute.find((a) => a.name === name);
       if (!attribute) continue;
-      const labels = name === 'classlabels_strings'
-        ? attribute.strings.map((bytes) => Buffer.from(bytes).toString('utf8'))
-        : attribute.ints.map((value) => value.toString());
+      const labels =
+        name === 'classlabels_strings'
+          ? attribute.strings.map((bytes) => Buffer.from(bytes).toString('utf8'))
+          : attribute.ints.map((value) => value.toString());
       if (labels.length > 0) return labels;
     }
   }

@@ -23,21 +23,35 @@ export function defaultModelName(modelPath: string): string {
  * file, else the only entry. When none matches and some entry has a gate, the caller warns: a
  * forgotten name must not drop a gate silently.
  */
-export function matchModel(config: RepoConfig | undefined, options: { name?: string; modelPath: string; repositoryRoot: string; spell: SpellOption }): ModelMatch {
+export function matchModel(
+  config: RepoConfig | undefined,
+  options: { name?: string; modelPath: string; repositoryRoot: string; spell: SpellOption },
+): ModelMatch {
   const { name, modelPath, repositoryRoot, spell } = options;
   const entries = Object.entries(config?.models ?? {});
   if (name !== undefined) {
     const model = config && findModelConfig(config, name);
-    return { name, model, warning: model ? undefined : unmatchedGates(entries, `${spell('name')} ${JSON.stringify(name)} names no model in the config`, spell) };
+    return {
+      name,
+      model,
+      warning: model
+        ? undefined
+        : unmatchedGates(entries, `${spell('name')} ${JSON.stringify(name)} names no model in the config`, spell),
+    };
   }
   const file = resolve(modelPath);
   const byPath = entries.filter(([, model]) => resolve(repositoryRoot, model.path) === file);
-  if (byPath.length === 1) return { name: byPath[0][0], model: byPath[0][1], because: `its path ${byPath[0][1].path} is the evaluated model` };
+  if (byPath.length === 1)
+    return { name: byPath[0][0], model: byPath[0][1], because: `its path ${byPath[0][1].path} is the evaluated model` };
   const stem = defaultModelName(modelPath);
   const byName = config && byPath.length === 0 ? findModelConfig(config, stem) : undefined;
   if (byName) return { name: stem, model: byName };
-  if (entries.length === 1 && byPath.length === 0) return { name: entries[0][0], model: entries[0][1], because: 'it is the only model in the config' };
-  const why = byPath.length > 1 ? `${byPath.map(([key]) => key).join(', ')} all have the path of ${modelPath}` : `${modelPath} matches no models.<m>.path`;
+  if (entries.length === 1 && byPath.length === 0)
+    return { name: entries[0][0], model: entries[0][1], because: 'it is the only model in the config' };
+  const why =
+    byPath.length > 1
+      ? `${byPath.map(([key]) => key).join(', ')} all have the path of ${modelPath}`
+      : `${modelPath} matches no models.<m>.path`;
   return { name: stem, warning: unmatchedGates(entries, why, spell) };
 }
 

@@ -8,7 +8,13 @@ import { InferenceSession, env } from 'onnxruntime-node';
 import { UserError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { TensorInfo } from '../../metrics/index.ts';
-import { chooseExecutionProvider, systemProbes, type DeviceProbes, type DeviceRequest, type ExecutionProvider } from '../device.ts';
+import {
+  chooseExecutionProvider,
+  systemProbes,
+  type DeviceProbes,
+  type DeviceRequest,
+  type ExecutionProvider,
+} from '../device.ts';
 import { summarizeModelGraph, type ModelGraphSummary } from './model-file.ts';
 
 /** A model input or output as onnxruntime describes it (types as onnxruntime names them: `float32`, `int64`...). */
@@ -62,7 +68,11 @@ export async function openModel(options: OpenModelOptions): Promise<OpenedModel>
     // The GPU and provider library are there but CUDA/cuDNN failed to start (driver or library mismatch).
     const why = (error as Error).message;
     if (options.device === 'cuda') {
-      throw new UserError((option) => `${option('device')} cuda: onnxruntime could not start its CUDA execution provider: ${why}. Check the CUDA 12 / cuDNN 9 installation, or use ${option('device')} cpu.`, { cause: error });
+      throw new UserError(
+        (option) =>
+          `${option('device')} cuda: onnxruntime could not start its CUDA execution provider: ${why}. Check the CUDA 12 / cuDNN 9 installation, or use ${option('device')} cpu.`,
+        { cause: error },
+      );
     }
     logger.warn(`execution provider: CUDA failed to start (${why}); using the CPU`);
     provider = 'cpu';
@@ -88,8 +98,16 @@ async function readModelFile(modelPath: string): Promise<Uint8Array> {
     return await readFile(modelPath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError((option) => `model file not found: ${modelPath}. Pass ${option('model')} the path of an .onnx file.`, { cause: error });
-    if (code === 'EISDIR') throw new UserError((option) => `${option('model')} ${modelPath} is a directory; pass the .onnx file inside it.`, { cause: error });
+    if (code === 'ENOENT')
+      throw new UserError(
+        (option) => `model file not found: ${modelPath}. Pass ${option('model')} the path of an .onnx file.`,
+        { cause: error },
+      );
+    if (code === 'EISDIR')
+      throw new UserError(
+        (option) => `${option('model')} ${modelPath} is a directory; pass the .onnx file inside it.`,
+        { cause: error },
+      );
     throw new UserError(`cannot read model file ${modelPath}: ${(error as Error).message}`, { cause: error });
   }
 }
@@ -99,13 +117,19 @@ function modelLoadError(modelPath: string, error: unknown): UserError {
 }
 
 function toValueInfo(meta: InferenceSession.ValueMetadata): ValueInfo {
-  return meta.isTensor ? { name: meta.name, isTensor: true, type: meta.type, shape: meta.shape } : { name: meta.name, isTensor: false };
+  return meta.isTensor
+    ? { name: meta.name, isTensor: true, type: meta.type, shape: meta.shape }
+    : { name: meta.name, isTensor: false };
 }
 
 /** The metrics.json form: symbolic dimensions keep their name, unnamed ones are null. */
 export function toTensorInfo(value: ValueInfo): TensorInfo {
   if (!value.isTensor) return { name: value.name, type: 'non-tensor (sequence or map)', shape: [] };
-  return { name: value.name, type: value.type ?? 'unknown', shape: (value.shape ?? []).map((dim) => (dim === '' ? null : dim)) };
+  return {
+    name: value.name,
+    type: value.type ?? 'unknown',
+    shape: (value.shape ?? []).map((dim) => (dim === '' ? null : dim)),
+  };
 }
 
 /** Fixed size of a dimension, or undefined when it is symbolic. */

@@ -41,7 +41,10 @@ export function planOutputs(
 ): PlannedOutputs {
   const nonTensor = outputs.find((output) => !output.isTensor);
   if (nonTensor) {
-    const zipMap = model.outputProducers.get(nonTensor.name) === 'ZipMap' ? 'a ZipMap (a list of {class: probability} maps)' : 'a sequence or map, not a tensor';
+    const zipMap =
+      model.outputProducers.get(nonTensor.name) === 'ZipMap'
+        ? 'a ZipMap (a list of {class: probability} maps)'
+        : 'a sequence or map, not a tensor';
     throw new UserError(
       `${modelPath} output "${nonTensor.name}" is ${zipMap}. Cairn reads class probabilities from a [N, classes] tensor: ` +
         `re-export the classifier with skl2onnx option zipmap=False, e.g. convert_sklearn(model, initial_types=..., options={id(model): {'zipmap': False}}) ` +
@@ -58,30 +61,64 @@ export function planOutputs(
 
   const probabilities = pickOne(probabilityTensors, /prob/i, modelPath, 'probability');
   if (probabilities) {
-    if (requested === 'regression') throw new UserError((option) => `${modelPath} is a classifier (outputs ${names}) but ${option('task')} regression was given; use ${option('task')} auto.`);
+    if (requested === 'regression')
+      throw new UserError(
+        (option) =>
+          `${modelPath} is a classifier (outputs ${names}) but ${option('task')} regression was given; use ${option('task')} auto.`,
+      );
     const width = fixedDim(probabilities, 1) ?? model.classLabels?.length;
-    const plan: OutputPlan = { kind: 'probabilities', probabilities: probabilities.name, label: pickOne(labels, /label/i, modelPath, 'label')?.name, width };
-    const task = requested !== 'auto' ? requested : width === undefined ? undefined : width === 2 ? 'binary' : 'multiclass';
+    const plan: OutputPlan = {
+      kind: 'probabilities',
+      probabilities: probabilities.name,
+      label: pickOne(labels, /label/i, modelPath, 'label')?.name,
+      width,
+    };
+    const task =
+      requested !== 'auto' ? requested : width === undefined ? undefined : width === 2 ? 'binary' : 'multiclass';
     if (task === 'binary' && width !== undefined && width !== 2) {
-      throw new UserError((option) => `${modelPath} output "${probabilities.name}" has ${width} probability columns; ${option('task')} binary needs 2. Use ${option('task')} multiclass or auto.`);
+      throw new UserError(
+        (option) =>
+          `${modelPath} output "${probabilities.name}" has ${width} probability columns; ${option('task')} binary needs 2. Use ${option('task')} multiclass or auto.`,
+      );
     }
     return { plan, task, reason: `output "${probabilities.name}" holds class probabilities [N, ${width ?? 'C'}]` };
   }
   const label = pickOne(labels, /label/i, modelPath, 'label');
   if (label && values.length === 0) {
-    if (requested === 'regression') throw new UserError((option) => `${modelPath} outputs class labels ("${label.name}") only; ${option('task')} regression needs a numeric output.`);
+    if (requested === 'regression')
+      throw new UserError(
+        (option) =>
+          `${modelPath} outputs class labels ("${label.name}") only; ${option('task')} regression needs a numeric output.`,
+      );
     const count = model.classLabels?.length;
-    const task = requested !== 'auto' ? requested : count === undefined ? undefined : count === 2 ? 'binary' : 'multiclass';
-    if (task === undefined) throw new UserError((option) => `${modelPath} outputs labels only and carries no class list; pass ${option('task')} binary or ${option('task')} multiclass.`);
-    return { plan: { kind: 'labels', label: label.name }, task, reason: `output "${label.name}" holds predicted labels (no probabilities)` };
+    const task =
+      requested !== 'auto' ? requested : count === undefined ? undefined : count === 2 ? 'binary' : 'multiclass';
+    if (task === undefined)
+      throw new UserError(
+        (option) =>
+          `${modelPath} outputs labels only and carries no class list; pass ${option('task')} binary or ${option('task')} multiclass.`,
+      );
+    return {
+      plan: { kind: 'labels', label: label.name },
+      task,
+      reason: `output "${label.name}" holds predicted labels (no probabilities)`,
+    };
   }
   if (values.length === 1 && outputs.length === 1) {
     const output = values[0];
-    if (requested === 'multiclass') throw new UserError((option) => `${modelPath} has one value per row ("${output.name}"); ${option('task')} multiclass needs a [N, classes] probability output.`);
+    if (requested === 'multiclass')
+      throw new UserError(
+        (option) =>
+          `${modelPath} has one value per row ("${output.name}"); ${option('task')} multiclass needs a [N, classes] probability output.`,
+      );
     const sigmoid = model.outputProducers.get(output.name) === 'Sigmoid';
     const task: Task = requested !== 'auto' ? requested : sigmoid ? 'binary' : 'regression';
     return task === 'binary'
-      ? { plan: { kind: 'positive-probability', output: output.name }, task, reason: `output "${output.name}" is one probability per row${sigmoid ? ' (written by a Sigmoid)' : ''}` }
+      ? {
+          plan: { kind: 'positive-probability', output: output.name },
+          task,
+          reason: `output "${output.name}" is one probability per row${sigmoid ? ' (written by a Sigmoid)' : ''}`,
+        }
       : { plan: { kind: 'value', output: output.name }, task, reason: `output "${output.name}" is one value per row` };
   }
   throw new UserError(
@@ -94,7 +131,9 @@ function pickOne(candidates: ValueInfo[], preferred: RegExp, modelPath: string, 
   if (candidates.length <= 1) return candidates[0];
   const named = candidates.filter((c) => preferred.test(c.name));
   if (named.length === 1) return named[0];
-  throw new UserError(`${modelPath} has several possible ${what} outputs (${quoteList(candidates.map((c) => c.name))}); keep one in the exported model.`);
+  throw new UserError(
+    `${modelPath} has several possible ${what} outputs (${quoteList(candidates.map((c) => c.name))}); keep one in the exported model.`,
+  );
 }
 
 /** The task once the first batch showed a symbolic class count. */

@@ -37,7 +37,9 @@ export function readPredictions(
     case 'probabilities': {
       const proba = floatData(results[plan.probabilities], rows, classes.length, modelPath);
       if (threshold !== undefined) return { yPred: atThreshold(proba, rows, threshold), proba };
-      const yPred = plan.label ? labelIndices(results[plan.label], rows, classes, modelPath) : argmaxRows(proba, rows, classes.length);
+      const yPred = plan.label
+        ? labelIndices(results[plan.label], rows, classes, modelPath)
+        : argmaxRows(proba, rows, classes.length);
       return { yPred, proba };
     }
   }
@@ -58,21 +60,31 @@ export function outputWidth(tensor: Tensor): number {
 function floatData(tensor: Tensor, rows: number, width: number, modelPath: string): Float32Array | Float64Array {
   const size = tensor.dims.reduce((a, b) => a * b, 1);
   if (tensor.dims[0] !== rows || size !== rows * width) {
-    throw new UserError(`${modelPath} output has shape [${tensor.dims.join(', ')}] for a batch of ${rows} rows; expected [${rows}${width === 1 ? '' : `, ${width}`}].`);
+    throw new UserError(
+      `${modelPath} output has shape [${tensor.dims.join(', ')}] for a batch of ${rows} rows; expected [${rows}${width === 1 ? '' : `, ${width}`}].`,
+    );
   }
-  if (tensor.type !== 'float32' && tensor.type !== 'float64') throw new UserError(`${modelPath} output is ${tensor.type}; Cairn reads float or double outputs.`);
+  if (tensor.type !== 'float32' && tensor.type !== 'float64')
+    throw new UserError(`${modelPath} output is ${tensor.type}; Cairn reads float or double outputs.`);
   return tensor.data as Float32Array | Float64Array;
 }
 
 /** sklearn's predict for a logistic model: class 1 when p > 0.5 (decision_function > 0). */
-function positiveProbability(tensor: Tensor, { length: rows, firstRow }: { length: number; firstRow: number }, modelPath: string): BatchPredictions {
+function positiveProbability(
+  tensor: Tensor,
+  { length: rows, firstRow }: { length: number; firstRow: number },
+  modelPath: string,
+): BatchPredictions {
   const p = floatData(tensor, rows, 1, modelPath);
   const proba = p instanceof Float32Array ? new Float32Array(rows * 2) : new Float64Array(rows * 2);
   const yPred = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
     const value = p[i];
     if (!(value >= 0 && value <= 1)) {
-      throw new UserError((option) => `${modelPath} output is not a probability: ${value} for data row ${firstRow + i}. Export the model with its sigmoid, or pass ${option('task')} regression if it predicts values.`);
+      throw new UserError(
+        (option) =>
+          `${modelPath} output is not a probability: ${value} for data row ${firstRow + i}. Export the model with its sigmoid, or pass ${option('task')} regression if it predicts values.`,
+      );
     }
     proba[2 * i] = 1 - value;
     proba[2 * i + 1] = value;
@@ -84,11 +96,15 @@ function positiveProbability(tensor: Tensor, { length: rows, firstRow }: { lengt
 function labelIndices(tensor: Tensor, rows: number, classes: readonly string[], modelPath: string): Int32Array {
   const index = new Map(classes.map((label, i) => [label, i]));
   const data = tensor.data as ArrayLike<string | number | bigint>;
-  if (data.length !== rows) throw new UserError(`${modelPath} label output has ${data.length} values for a batch of ${rows} rows.`);
+  if (data.length !== rows)
+    throw new UserError(`${modelPath} label output has ${data.length} values for a batch of ${rows} rows.`);
   const out = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
     const found = index.get(String(data[i]));
-    if (found === undefined) throw new UserError(`${modelPath} predicted label "${String(data[i])}", which is not among its classes (${classes.join(', ')}).`);
+    if (found === undefined)
+      throw new UserError(
+        `${modelPath} predicted label "${String(data[i])}", which is not among its classes (${classes.join(', ')}).`,
+      );
     out[i] = found;
   }
   return out;

@@ -43,7 +43,11 @@ export function encodeArray(values: Int32Array | Float32Array | Float64Array): E
   return { dtype, base64: Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64') };
 }
 
-export function decodeArray(encoded: EncodedArray, field: string, source: string): Int32Array | Float32Array | Float64Array {
+export function decodeArray(
+  encoded: EncodedArray,
+  field: string,
+  source: string,
+): Int32Array | Float32Array | Float64Array {
   assertLittleEndian();
   const bytes = Buffer.from(encoded.base64, 'base64');
   const Type = DTYPES[encoded.dtype];

@@ -94,10 +94,23 @@ export interface ScoreRanking {
 }
 
 /** Ranks row i (class `labels[i]`, score `scores[start + i * stride]`) for `positiveClass`; scores must be finite. */
-export function rankScores(labels: Int32Array, positiveClass: number, scores: ArrayLike<number>, start = 0, stride = 1): ScoreRanking {
+export function rankScores(
+  labels: Int32Array,
+  positiveClass: number,
+  scores: ArrayLike<number>,
+  start = 0,
+  stride = 1,
+): ScoreRanking {
   const rows = labels.length;
-  const order = Int32Array.from({ length: rows }, (_, i) => i).sort((a, b) => scores[start + b * stride] - scores[start + a * stride]);
-  const ranking: ScoreRanking = { rank: new Int32Array(rows), positive: new Uint8Array(rows), groupEnd: new Uint8Array(rows), scores: new Float64Array(rows) };
+  const order = Int32Array.from({ length: rows }, (_, i) => i).sort(
+    (a, b) => scores[start + b * stride] - scores[start + a * stride],
+  );
+  const ranking: ScoreRanking = {
+    rank: new Int32Array(rows),
+    positive: new Uint8Array(rows),
+    groupEnd: new Uint8Array(rows),
+    scores: new Float64Array(rows),
+  };
   for (let p = 0; p < rows; p++) {
     const row = order[p];
     ranking.rank[row] = p;
@@ -105,7 +118,8 @@ export function rankScores(labels: Int32Array, positiveClass: number, scores: Ar
     ranking.scores[p] = scores[start + row * stride];
   }
   // -0 and +0 are one group, as in thresholdCounts.
-  for (let p = 0; p < rows; p++) ranking.groupEnd[p] = p === rows - 1 || ranking.scores[p + 1] !== ranking.scores[p] ? 1 : 0;
+  for (let p = 0; p < rows; p++)
+    ranking.groupEnd[p] = p === rows - 1 || ranking.scores[p + 1] !== ranking.scores[p] ? 1 : 0;
   return ranking;
 }
 
@@ -114,7 +128,11 @@ export function rankScores(labels: Int32Array, positiveClass: number, scores: Ar
  * counts as sorting the drawn rows, in O(n) with one scattered write per draw and a sequential
  * walk. `scratch` is an Int32Array of the ranking's length, reused between calls.
  */
-export function resampledThresholdCounts(ranking: ScoreRanking, indices: Int32Array, scratch: Int32Array): ThresholdCounts {
+export function resampledThresholdCounts(
+  ranking: ScoreRanking,
+  indices: Int32Array,
+  scratch: Int32Array,
+): ThresholdCounts {
   const { rank, positive, groupEnd, scores } = ranking;
   const rows = rank.length;
   scratch.fill(0);
@@ -141,5 +159,11 @@ export function resampledThresholdCounts(ranking: ScoreRanking, indices: Int32Ar
       drawn = false;
     }
   }
-  return { tps: tps.subarray(0, distinct), fps: fps.subarray(0, distinct), thresholds: thresholds.subarray(0, distinct), positives: tp, negatives: fp };
+  return {
+    tps: tps.subarray(0, distinct),
+    fps: fps.subarray(0, distinct),
+    thresholds: thresholds.subarray(0, distinct),
+    positives: tp,
+    negatives: fp,
+  };
 }

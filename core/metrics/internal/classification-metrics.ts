@@ -4,7 +4,13 @@
  */
 import type { ClassMetrics, ConfusionMatrix, Curves } from '../types.ts';
 import { thresholdCounts } from './binary-clf-curve.ts';
-import { binaryLabelMetrics, confusionCounts, confusionMatrix, multiclassLabelMetrics, perClassMetrics } from './confusion.ts';
+import {
+  binaryLabelMetrics,
+  confusionCounts,
+  confusionMatrix,
+  multiclassLabelMetrics,
+  perClassMetrics,
+} from './confusion.ts';
 import { downsampleCurve } from './downsample-curve.ts';
 import { binaryLogLoss, brierScore, multiclassLogLoss, type ProbaDtype } from './log-loss.ts';
 import { multiclassRocAuc, type ResampleShortcuts } from './multiclass-roc-auc.ts';

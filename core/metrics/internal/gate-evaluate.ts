@@ -36,11 +36,22 @@ function missingReason(report: MetricsReport, metric: string, whose: 'this model
   return `${metric} is not computed for ${report.task} tasks (${whose} has: ${names.join(', ')})`;
 }
 
-function evaluateRule(rule: GateRule, current: MetricsReport, baseline: MetricsReport | undefined, options: EvaluateGateOptions): GateRuleResult {
+function evaluateRule(
+  rule: GateRule,
+  current: MetricsReport,
+  baseline: MetricsReport | undefined,
+  options: EvaluateGateOptions,
+): GateRuleResult {
   const base = { rule: rule.text, metric: rule.metric };
   const actual = valueOf(current, rule.metric);
   if (actual === undefined || actual === null) {
-    return { ...base, passed: false, actual: null, threshold: null, reason: missingReason(current, rule.metric, 'this model') };
+    return {
+      ...base,
+      passed: false,
+      actual: null,
+      threshold: null,
+      reason: missingReason(current, rule.metric, 'this model'),
+    };
   }
   let threshold: number;
   if (rule.threshold.kind === 'number') {
@@ -53,7 +64,13 @@ function evaluateRule(rule: GateRule, current: MetricsReport, baseline: MetricsR
     }
     const reference = valueOf(baseline, rule.metric);
     if (reference === undefined || reference === null) {
-      return { ...base, passed: false, actual, threshold: null, reason: missingReason(baseline, rule.metric, 'the baseline') };
+      return {
+        ...base,
+        passed: false,
+        actual,
+        threshold: null,
+        reason: missingReason(baseline, rule.metric, 'the baseline'),
+      };
     }
     const { op, operand } = rule.threshold;
     threshold = op === '+' ? reference + operand : op === '-' ? reference - operand : reference * operand;

@@ -31,7 +31,8 @@ export interface GateRule {
 /** Every metric name any task can produce, in METRIC_NAMES order, without duplicates. */
 export const ALL_METRIC_NAMES: readonly string[] = [...new Set(Object.values(METRIC_NAMES).flat())];
 
-const EXAMPLES = 'Write rules like `f1>=0.80`, `roc_auc>=baseline-0.01` or `log_loss<=baseline*1.05`, separated by commas.';
+const EXAMPLES =
+  'Write rules like `f1>=0.80`, `roc_auc>=baseline-0.01` or `log_loss<=baseline*1.05`, separated by commas.';
 
 type TokenKind = 'ident' | 'number' | 'op' | 'arith' | 'comma' | 'end';
 interface Token {
@@ -121,7 +122,8 @@ export function parseGate(expression: string): GateRule[] {
     let sign = 1;
     if (peek().kind === 'arith' && peek().text !== '*') sign = next().text === '-' ? -1 : 1;
     const token = next();
-    if (token.kind !== 'number') fail(expression, token.start, `expected a number after "${after.text}", found ${describe(token)}`);
+    if (token.kind !== 'number')
+      fail(expression, token.start, `expected a number after "${after.text}", found ${describe(token)}`);
     return sign * Number(token.text);
   }
 
@@ -129,12 +131,14 @@ export function parseGate(expression: string): GateRule[] {
     const first = peek();
     if (first.kind === 'ident') {
       next();
-      if (first.text !== 'baseline') fail(expression, first.start, `expected a number or \`baseline\` after "${op.text}", found "${first.text}"`);
+      if (first.text !== 'baseline')
+        fail(expression, first.start, `expected a number or \`baseline\` after "${op.text}", found "${first.text}"`);
       if (peek().kind !== 'arith') return { kind: 'baseline', op: '+', operand: 0 };
       const arith = next();
       return { kind: 'baseline', op: arith.text as '+' | '-' | '*', operand: signedNumber(arith) };
     }
-    if (first.kind === 'number' || (first.kind === 'arith' && first.text !== '*')) return { kind: 'number', value: signedNumber(op) };
+    if (first.kind === 'number' || (first.kind === 'arith' && first.text !== '*'))
+      return { kind: 'number', value: signedNumber(op) };
     fail(expression, first.start, `expected a number or \`baseline\` after "${op.text}", found ${describe(first)}`);
   }
 
@@ -143,10 +147,12 @@ export function parseGate(expression: string): GateRule[] {
     if (metric.kind !== 'ident') fail(expression, metric.start, `expected a metric name, found ${describe(metric)}`);
     if (!ALL_METRIC_NAMES.includes(metric.text)) unknownMetric(expression, metric);
     const op = next();
-    if (op.kind !== 'op') fail(expression, op.start, `expected one of >=, >, <=, <, == after "${metric.text}", found ${describe(op)}`);
+    if (op.kind !== 'op')
+      fail(expression, op.start, `expected one of >=, >, <=, <, == after "${metric.text}", found ${describe(op)}`);
     const parsed = threshold(op);
     const end = peek();
-    if (end.kind !== 'comma' && end.kind !== 'end') fail(expression, end.start, `expected "," or the end of the gate, found ${describe(end)}`);
+    if (end.kind !== 'comma' && end.kind !== 'end')
+      fail(expression, end.start, `expected "," or the end of the gate, found ${describe(end)}`);
     const text = expression.slice(metric.start, end.start).trim().replace(/\s+/g, ' ');
     return { text, metric: metric.text, op: op.text as GateOp, threshold: parsed };
   }

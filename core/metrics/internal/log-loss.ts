@@ -22,7 +22,11 @@ function allFinite(values: ArrayLike<number>): boolean {
  * when y_true holds one class (without labels sklearn raises). `null` on NaN or infinite input,
  * which sklearn rejects.
  */
-export function binaryLogLoss(yTrue: Int32Array, positive: Float32Array | Float64Array, dtype: ProbaDtype): number | null {
+export function binaryLogLoss(
+  yTrue: Int32Array,
+  positive: Float32Array | Float64Array,
+  dtype: ProbaDtype,
+): number | null {
   const n = yTrue.length;
   if (n === 0 || !allFinite(positive)) return null;
   const round = dtype === 'float32' ? Math.fround : same;

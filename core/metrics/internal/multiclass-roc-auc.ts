@@ -44,7 +44,12 @@ export interface ResampleShortcuts {
 }
 
 /** Each of the `rows` rows is finite and sums to 1 as sklearn's multiclass roc_auc requires. */
-export function probabilityRows(proba: Float32Array | Float64Array, rows: number, classes: number, dtype: ProbaDtype): boolean {
+export function probabilityRows(
+  proba: Float32Array | Float64Array,
+  rows: number,
+  classes: number,
+  dtype: ProbaDtype,
+): boolean {
   const rowSum = dtype === 'float32' ? numpySumFloat32 : numpySum;
   for (let i = 0; i < rows; i++) {
     // NaN fails this comparison too. The float32 sum is rounded like numpy's; the tolerance test

@@ -21,8 +21,14 @@ function pairwise(a: ArrayLike<number>, start: number, n: number, stride: number
     return res;
   }
   if (n <= BLOCK) {
-    let r0 = a[start], r1 = a[start + stride], r2 = a[start + 2 * stride], r3 = a[start + 3 * stride];
-    let r4 = a[start + 4 * stride], r5 = a[start + 5 * stride], r6 = a[start + 6 * stride], r7 = a[start + 7 * stride];
+    let r0 = a[start],
+      r1 = a[start + stride],
+      r2 = a[start + 2 * stride],
+      r3 = a[start + 3 * stride];
+    let r4 = a[start + 4 * stride],
+      r5 = a[start + 5 * stride],
+      r6 = a[start + 6 * stride],
+      r7 = a[start + 7 * stride];
     let i = 8;
     for (; i < n - (n % 8); i += 8) {
       const p = start + i * stride;

@@ -62,8 +62,14 @@ class ProxyRoutingAgent extends AgentBase {
  * The SDK request handler's agents: plain agent options when no proxy is set (the handler builds its
  * own agents, as before), else proxy-routing agents with the same pooling.
  */
-export function nodeAgents(env: NetEnv, settings: AgentSettings): { httpAgent: AgentOptions | HttpAgent; httpsAgent: AgentOptions | HttpAgent } {
+export function nodeAgents(
+  env: NetEnv,
+  settings: AgentSettings,
+): { httpAgent: AgentOptions | HttpAgent; httpsAgent: AgentOptions | HttpAgent } {
   const proxies = proxyEnv(env);
   if (!proxies) return { httpAgent: { ...settings }, httpsAgent: { ...settings } };
-  return { httpAgent: new ProxyRoutingAgent(proxies, settings, false), httpsAgent: new ProxyRoutingAgent(proxies, settings, true) };
+  return {
+    httpAgent: new ProxyRoutingAgent(proxies, settings, false),
+    httpsAgent: new ProxyRoutingAgent(proxies, settings, true),
+  };
 }

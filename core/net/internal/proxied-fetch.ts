@@ -49,7 +49,9 @@ export class ProxyDispatcher extends Dispatcher {
   override destroy(first?: Error | null | (() => void), second?: () => void): Promise<void> | void {
     const err = typeof first === 'function' ? null : (first ?? null);
     const callback = typeof first === 'function' ? first : second;
-    const destroyed = Promise.all([this.direct, ...this.proxies.values()].map((d) => d.destroy(err))).then(() => undefined);
+    const destroyed = Promise.all([this.direct, ...this.proxies.values()].map((d) => d.destroy(err))).then(
+      () => undefined,
+    );
     if (!callback) return destroyed;
     void destroyed.then(callback);
   }
@@ -64,6 +66,7 @@ export function proxiedFetch(env: NetEnv): typeof globalThis.fetch | undefined {
   if (!settings) return undefined;
   const dispatcher = new ProxyDispatcher(settings);
   // undici's own fetch with its own dispatcher: the global fetch is a different undici copy.
-  const fetch = (input: Parameters<typeof globalThis.fetch>[0], init?: RequestInit) => undiciFetch(input as never, { ...(init as object), dispatcher } as never);
+  const fetch = (input: Parameters<typeof globalThis.fetch>[0], init?: RequestInit) =>
+    undiciFetch(input as never, { ...(init as object), dispatcher } as never);
   return fetch as unknown as typeof globalThis.fetch;
 }

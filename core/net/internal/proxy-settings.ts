@@ -24,7 +24,8 @@ export interface ProxySettings {
   noProxy: string;
 }
 
-const pick = (env: NetEnv, name: string): string | undefined => env[name.toLowerCase()] || env[name.toUpperCase()] || undefined;
+const pick = (env: NetEnv, name: string): string | undefined =>
+  env[name.toLowerCase()] || env[name.toUpperCase()] || undefined;
 
 /** The proxy variables of `env`; undefined when no proxy is set, so callers keep their direct clients. */
 export function proxyEnv(env: NetEnv): ProxySettings | undefined {
@@ -47,7 +48,9 @@ function proxyUrl(env: NetEnv, name: string): string | undefined {
     throw new UserError(`${shown} is not a proxy URL; set it like http://proxy.example.com:3128.`, { cause: error });
   }
   if (protocol !== 'http:' && protocol !== 'https:') {
-    throw new UserError(`${shown} names a ${protocol.slice(0, -1)} proxy; Cairn reaches GitHub and S3 through HTTP proxies only (http:// or https://).`);
+    throw new UserError(
+      `${shown} names a ${protocol.slice(0, -1)} proxy; Cairn reaches GitHub and S3 through HTTP proxies only (http:// or https://).`,
+    );
   }
   return url;
 }
@@ -56,7 +59,12 @@ function proxyUrl(env: NetEnv, name: string): string | undefined {
 export function proxyFor(url: string | URL, settings: ProxySettings | undefined): string | undefined {
   if (!settings) return undefined;
   const target = typeof url === 'string' ? new URL(url) : url;
-  const proxy = target.protocol === 'https:' || target.protocol === 'wss:' ? settings.httpsProxy : target.protocol === 'http:' || target.protocol === 'ws:' ? settings.httpProxy : undefined;
+  const proxy =
+    target.protocol === 'https:' || target.protocol === 'wss:'
+      ? settings.httpsProxy
+      : target.protocol === 'http:' || target.protocol === 'ws:'
+        ? settings.httpProxy
+        : undefined;
   if (!proxy || bypassesProxy(target, settings.noProxy)) return undefined;
   return proxy;
 }
@@ -65,7 +73,10 @@ const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443, 'ws:
 
 /** curl's NO_PROXY match (lib/noproxy.c), plus `name:port` entries as the toolkit and undici read them. */
 export function bypassesProxy(url: URL, noProxy: string): boolean {
-  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   const port = url.port ? Number(url.port) : DEFAULT_PORTS[url.protocol];
   const hostIsIp = isIP(host);
   for (const raw of noProxy.split(/[\s,]+/)) {

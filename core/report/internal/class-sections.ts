@@ -14,7 +14,9 @@ export function withClassNames(report: MetricsReport, names: readonly string[] |
   return {
     ...report,
     ...(report.per_class && { per_class: report.per_class.map((item) => ({ ...item, label: shown(item.label) })) }),
-    ...(report.confusion_matrix && { confusion_matrix: { ...report.confusion_matrix, labels: report.confusion_matrix.labels.map(shown) } }),
+    ...(report.confusion_matrix && {
+      confusion_matrix: { ...report.confusion_matrix, labels: report.confusion_matrix.labels.map(shown) },
+    }),
   };
 }
 
@@ -47,7 +49,9 @@ export function renderClassTable(report: MetricsReport, baseline: MetricsReport 
       formatNumber(item.precision),
       formatNumber(item.recall),
       formatNumber(item.f1),
-      ...(withChange ? [formatChange('f1', item.f1, before.get(item.label)?.f1, before.get(item.label)?.f1_interval)] : []),
+      ...(withChange
+        ? [formatChange('f1', item.f1, before.get(item.label)?.f1, before.get(item.label)?.f1_interval)]
+        : []),
       formatCount(item.support),
     ]);
   const align = ['l', 'r', 'r', 'r', ...(withChange ? ['r'] : []), 'r'];
@@ -84,7 +88,12 @@ export function topConfusions(matrix: ConfusionMatrix, limit: number): Confusion
     const support = row.reduce((sum, count) => sum + count, 0);
     row.forEach((count, j) => {
       if (i !== j && count > 0) {
-        found.push({ actual: matrix.labels[i], predicted: matrix.labels[j], count, share: support ? count / support : 0 });
+        found.push({
+          actual: matrix.labels[i],
+          predicted: matrix.labels[j],
+          count,
+          share: support ? count / support : 0,
+        });
       }
     });
   });

@@ -56,7 +56,9 @@ function quote(text: string): string {
   // A class label inside the mermaid block: one line (it cannot close the fence), no HTML (mermaid
   // entity codes, and `#` itself so a label cannot write one), and a single quote for a double one,
   // which reads the same.
-  return `"${plainLine(text).replace(/"/g, "'").replace(/[#<>]/g, (ch) => MERMAID_ENTITY[ch])}"`;
+  return `"${plainLine(text)
+    .replace(/"/g, "'")
+    .replace(/[#<>]/g, (ch) => MERMAID_ENTITY[ch])}"`;
 }
 
 function block(lines: string[], description: string): string {

@@ -76,7 +76,8 @@ export class Containment {
           if (isMissing(error)) return undefined;
           throw error;
         });
-        if (target === undefined) throw refuse(`${path} is a symbolic link to ${await readlink(path).catch(() => '?')}, which does not exist`);
+        if (target === undefined)
+          throw refuse(`${path} is a symbolic link to ${await readlink(path).catch(() => '?')}, which does not exist`);
         if (!isWithin(realRoot, target)) throw refuse(`${path} is a symbolic link to ${target}, outside the store`);
       } else if (folder && info.isDirectory()) {
         this.realFolders.add(path);

@@ -10,7 +10,8 @@ import { isWithin, resolveExisting } from './file-containment.ts';
 import { compareKeys, type ListedObject } from '../store.ts';
 
 /** Names of in-flight writes (`.name.random.cairn-tmp`) and of conditional-write locks. */
-export const isScratchName = (name: string): boolean => name.startsWith('.') && (name.endsWith('.cairn-tmp') || name.endsWith('.cairn-lock'));
+export const isScratchName = (name: string): boolean =>
+  name.startsWith('.') && (name.endsWith('.cairn-tmp') || name.endsWith('.cairn-lock'));
 
 export async function* listFiles(root: string, prefix: string): AsyncIterable<ListedObject> {
   const slash = prefix.lastIndexOf('/');
@@ -18,7 +19,12 @@ export async function* listFiles(root: string, prefix: string): AsyncIterable<Li
   yield* walk(root, await resolveExisting(root), folderKey, prefix.slice(slash + 1));
 }
 
-async function* walk(root: string, realRoot: string, folderKey: string, namePrefix: string): AsyncIterable<ListedObject> {
+async function* walk(
+  root: string,
+  realRoot: string,
+  folderKey: string,
+  namePrefix: string,
+): AsyncIterable<ListedObject> {
   let entries: Dirent[];
   try {
     entries = await readdir(folderKey ? join(root, ...folderKey.split('/')) : root, { withFileTypes: true });

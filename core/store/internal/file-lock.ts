@@ -25,7 +25,11 @@ export async function withKeyLock<T>(path: string, critical: () => Promise<T>): 
         () => 0,
       );
       if (age > STALE_MS) await rm(lock, { force: true });
-      else if (Date.now() > deadline) throw new Error(`${path} is locked by another writer (${lock}); remove the lock file if no cairn process is running`, { cause: error });
+      else if (Date.now() > deadline)
+        throw new Error(
+          `${path} is locked by another writer (${lock}); remove the lock file if no cairn process is running`,
+          { cause: error },
+        );
       else await sleep(5 + Math.random() * 20);
     }
   }

@@ -28,11 +28,15 @@ export function parseModelName(raw: string): ModelName {
   const dir = cut < 0 ? undefined : raw.slice(0, cut);
   const name = cut < 0 ? raw : raw.slice(cut + 1);
   if (!isName(name) || name.includes('//')) {
-    throw new UserError(`invalid model name ${JSON.stringify(raw)}: use ${NAME_RULE}${cut < 0 ? '' : ' after the "dir:" prefix'}.`);
+    throw new UserError(
+      `invalid model name ${JSON.stringify(raw)}: use ${NAME_RULE}${cut < 0 ? '' : ' after the "dir:" prefix'}.`,
+    );
   }
   const reserved = name.split('/').find((segment) => RESERVED_SEGMENTS.has(segment));
   if (reserved !== undefined) {
-    throw new UserError(`invalid model name ${JSON.stringify(raw)}: "${reserved}" is a folder of the model store's layout and cannot be part of a name. Rename the model.`);
+    throw new UserError(
+      `invalid model name ${JSON.stringify(raw)}: "${reserved}" is a folder of the model store's layout and cannot be part of a name. Rename the model.`,
+    );
   }
   if (dir === undefined) return { name, keyName: name };
   const segments = dir.split('/');
@@ -48,13 +52,16 @@ export function parseModelName(raw: string): ModelName {
 /** Checks a version: `v` and a semantic version, e.g. v1.2.0 or v2.0.0-rc.1, as the registry's tags write it. */
 export function checkModelVersion(version: string): string {
   if (!isVersion(version)) {
-    throw new UserError(`invalid model version ${JSON.stringify(version)}: use "v" and a semantic version, e.g. v1.2.0.`);
+    throw new UserError(
+      `invalid model version ${JSON.stringify(version)}: use "v" and a semantic version, e.g. v1.2.0.`,
+    );
   }
   return version;
 }
 
 /** Checks a stage name (GTO's grammar, no monorepo prefix), e.g. `staging` or `prod`. */
 export function checkStageName(stage: string): string {
-  if (!isName(stage) || stage.includes('//')) throw new UserError(`invalid stage name ${JSON.stringify(stage)}: use ${NAME_RULE}.`);
+  if (!isName(stage) || stage.includes('//'))
+    throw new UserError(`invalid stage name ${JSON.stringify(stage)}: use ${NAME_RULE}.`);
   return stage;
 }

@@ -54,10 +54,15 @@ export interface TransferContext {
   onBytes(count: number): void;
 }
 
-export async function pullFile(job: FileJob, context: TransferContext): Promise<{ outcome: FileOutcome; bytes: number }> {
+export async function pullFile(
+  job: FileJob,
+  context: TransferContext,
+): Promise<{ outcome: FileOutcome; bytes: number }> {
   const existing = context.mayExist(job.target) ? statIfAny(job.target) : undefined;
   if (existing?.isDirectory()) {
-    throw new UserError(`${job.target} is a folder, where ${job.display} should be a file. Move the folder away and pull again.`);
+    throw new UserError(
+      `${job.target} is a folder, where ${job.display} should be a file. Move the folder away and pull again.`,
+    );
   }
   if (existing?.isFile() && (await holdsExpectedBytes(job, existing, context.state))) {
     return { outcome: 'unchanged', bytes: Number(existing.size) };
@@ -73,7 +78,10 @@ export async function pullFile(job: FileJob, context: TransferContext): Promise<
     const temp = tempPathFor(job.target);
     let placed = false;
     try {
-      const written = job.size !== undefined && job.size >= context.largeObjectBytes ? await fetchInParts(job, temp, context) : await fetchWhole(job, temp, context);
+      const written =
+        job.size !== undefined && job.size >= context.largeObjectBytes
+          ? await fetchInParts(job, temp, context)
+          : await fetchWhole(job, temp, context);
       const { digest } = written;
       if (digestMatches(digest, job.md5)) {
         if (cached !== undefined) await addToCache(temp, cached, context);
@@ -83,7 +91,9 @@ export async function pullFile(job: FileJob, context: TransferContext): Promise<
       }
       const message = `${job.display}: the bytes of ${context.store.uriOf(job.key)} hash to ${digest.md5}, not ${job.md5}`;
       if (attempt >= 2) {
-        throw new UserError(`${message}, twice. The remote object is damaged or was overwritten; push the data again from a good copy. Nothing was written for this file.`);
+        throw new UserError(
+          `${message}, twice. The remote object is damaged or was overwritten; push the data again from a good copy. Nothing was written for this file.`,
+        );
       }
       context.logger.warn(`${message}; downloading it again.`);
     } finally {
@@ -109,9 +119,15 @@ async function placeFromCache(job: FileJob, cached: string, context: TransferCon
   const temp = tempPathFor(job.target);
   let placed = false;
   try {
-    const { digest, info } = await writeHashed(createReadStream(cached, { highWaterMark: DVC_HASH_BLOCK_BYTES, signal: context.signal }), temp, job.kind);
+    const { digest, info } = await writeHashed(
+      createReadStream(cached, { highWaterMark: DVC_HASH_BLOCK_BYTES, signal: context.signal }),
+      temp,
+      job.kind,
+    );
     if (!digestMatches(digest, job.md5)) {
-      context.logger.warn(`the cached copy of ${job.display} (${cached}) no longer matches its hash (damaged, or edited in place through a workspace file linked to it); removing it and downloading the file again.`);
+      context.logger.warn(
+        `the cached copy of ${job.display} (${cached}) no longer matches its hash (damaged, or edited in place through a workspace file linked to it); removing it and downloading the file again.`,
+      );
       await rm(cached, { force: true });
       return undefined;
     }
@@ -139,7 +155,12 @@ interface Written {
 const WRITE_BATCH_BYTES = 1 << 20;
 
 /** Streams `source` through the hasher into a new file at `temp`, in writes of about WRITE_BATCH_BYTES. */
-async function writeHashed(source: Readable, temp: string, kind: DvcHashKind, onBytes?: (count: number) => void): Promise<Written> {
+async function writeHashed(
+  source: Readable,
+  temp: string,
+  kind: DvcHashKind,
+  onBytes?: (count: number) => void,
+): Promise<Written> {
   const hasher = createDvcHasher(kind);
   const handle = await open(temp, 'wx');
   try {
@@ -206,7 +227,8 @@ async function fetchInParts(job: FileJob, temp: string, context: TransferContext
   const size = info.size;
   const parts: Array<{ start: number; end: number; done: boolean }> = [];
   const partBytes = context.partBytes ?? partBytesFor(size, context.partJobs);
-  for (let start = 0; start < size; start += partBytes) parts.push({ start, end: Math.min(start + partBytes, size) - 1, done: false });
+  for (let start = 0; start < size; start += partBytes)
+    parts.push({ start, end: Math.min(start + partBytes, size) - 1, done: false });
 
   const abort = new AbortController();
   const stop = () => abort.abort(context.signal.reason);
@@ -226,12 +248,17 @@ async function fetchInParts(job: FileJob, temp: string, context: TransferContext
   try {
     const fetches = parts.map((part) =>
       limit(async () => {
-        const body = await context.store.get(job.key, { range: { start: part.start, end: part.end }, ifMatch: info.etag, signal: abort.signal });
+        const body = await context.store.get(job.key, {
+          range: { start: part.start, end: part.end },
+          ifMatch: info.etag,
+          signal: abort.signal,
+        });
         let position = part.start; // bytes received so far end here
         let written = part.start; // and are on disk up to here
         let batch: Uint8Array[] = [];
         for await (const chunk of body as AsyncIterable<Uint8Array>) {
-          if (position + chunk.length > part.end + 1) throw new Error(`${context.store.uriOf(job.key)}: a ranged GET returned more bytes than asked for`);
+          if (position + chunk.length > part.end + 1)
+            throw new Error(`${context.store.uriOf(job.key)}: a ranged GET returned more bytes than asked for`);
           batch.push(chunk);
           position += chunk.length;
           context.onBytes(chunk.length);
@@ -241,7 +268,10 @@ async function fetchInParts(job: FileJob, temp: string, context: TransferContext
           }
         }
         if (batch.length > 0) await writeAll(handle, batch, written);
-        if (position !== part.end + 1) throw new Error(`${context.store.uriOf(job.key)}: bytes ${part.start}-${part.end} ended after ${position - part.start} bytes`);
+        if (position !== part.end + 1)
+          throw new Error(
+            `${context.store.uriOf(job.key)}: bytes ${part.start}-${part.end} ended after ${position - part.start} bytes`,
+          );
         part.done = true;
         // The slot goes to the next part now; hashing catches up from the page cache. A hash
         // failure stops the downloads, and is thrown below.
@@ -249,12 +279,15 @@ async function fetchInParts(job: FileJob, temp: string, context: TransferContext
         hashing.catch((error: unknown) => abort.abort(error));
       }),
     );
-    const settled = await Promise.allSettled(fetches.map((fetch) => fetch.catch((error: unknown) => (abort.abort(error), Promise.reject(error)))));
+    const settled = await Promise.allSettled(
+      fetches.map((fetch) => fetch.catch((error: unknown) => (abort.abort(error), Promise.reject(error)))),
+    );
     const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
     await hashing;
     const digest = await hasher.digest();
-    if (digest.size !== size) throw new Error(`${context.store.uriOf(job.key)}: hashed ${digest.size} of ${size} bytes`);
+    if (digest.size !== size)
+      throw new Error(`${context.store.uriOf(job.key)}: hashed ${digest.size} of ${size} bytes`);
     return { digest, info: await handle.stat({ bigint: true }) };
   } finally {
     context.signal.removeEventListener('abort', stop);
@@ -290,7 +323,7 @@ function mainThreadHasher(kind: DvcHashKind, handle: FileHandle, path: string): 
   const buffer = Buffer.allocUnsafe(DVC_HASH_BLOCK_BYTES);
   return {
     add: async (start, end) => {
-      for (let offset = start; offset <= end; ) {
+      for (let offset = start; offset <= end;) {
         const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end + 1 - offset), offset);
         if (bytesRead === 0) throw new Error(`${path}: read back fewer bytes than were written`);
         hasher.update(buffer.subarray(0, bytesRead));
@@ -329,7 +362,8 @@ async function addToCache(temp: string, cached: string, context: TransferContext
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return; // cached meanwhile by another pull
-    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') return warnNotCached(cached, error, context.logger);
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP')
+      return warnNotCached(cached, error, context.logger);
   }
   const staging = tempPathFor(cached);
   try {

@@ -30,7 +30,11 @@ const SHOWN = 10;
 
 /** Refuses (UserError) when a planned file would replace bytes Cairn does not know; files it hashes are remembered in `state`. */
 export async function checkNothingUnsaved(targets: readonly TargetPlan[], options: GuardOptions): Promise<void> {
-  const present = await existingFiles(targets.flatMap((target) => target.outputs.flatMap((output) => output.jobs.map((job) => ({ job, source: target.source })))));
+  const present = await existingFiles(
+    targets.flatMap((target) =>
+      target.outputs.flatMap((output) => output.jobs.map((job) => ({ job, source: target.source }))),
+    ),
+  );
   const unsaved: Array<{ job: FileJob; source: string }> = [];
   await forEachLimited(
     present,
@@ -38,7 +42,9 @@ export async function checkNothingUnsaved(targets: readonly TargetPlan[], option
     async (item) => {
       const info = statIfAny(item.job.target);
       if (info?.isDirectory()) {
-        throw new UserError(`${item.job.target} is a folder, where ${item.job.display} should be a file. Move the folder away and pull again. Nothing was written.`);
+        throw new UserError(
+          `${item.job.target} is a folder, where ${item.job.display} should be a file. Move the folder away and pull again. Nothing was written.`,
+        );
       }
       if (info === undefined || !info.isFile()) return;
       if (!(await isKnown(item.job, info, options))) unsaved.push(item);
@@ -53,7 +59,7 @@ export async function checkNothingUnsaved(targets: readonly TargetPlan[], option
   throw new UserError(
     (option) =>
       `the pull would overwrite ${count} changed in the workspace, whose bytes no pull put there and the cache does not hold: ${names.join(', ')}. ` +
-        `Nothing was written. Move ${unsaved.length === 1 ? 'it' : 'them'} away (or push the change with \`cairn push\`), or pass ${option('force')} to replace ${unsaved.length === 1 ? 'it' : 'them'} with the pointer's version.`,
+      `Nothing was written. Move ${unsaved.length === 1 ? 'it' : 'them'} away (or push the change with \`cairn push\`), or pass ${option('force')} to replace ${unsaved.length === 1 ? 'it' : 'them'} with the pointer's version.`,
   );
 }
 

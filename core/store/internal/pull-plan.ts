@@ -60,7 +60,9 @@ export function pulledOutputs(outputs: readonly DvcOutput[]): DvcOutput[] {
     if (output.role !== 'out' || !output.cache) continue;
     const other = byPath.get(output.path);
     if (other && other.md5 !== output.md5) {
-      throw new UserError(`${other.origin} and ${output.origin} name ${output.path} twice, with different contents. Keep one of them.`);
+      throw new UserError(
+        `${other.origin} and ${output.origin} name ${output.path} twice, with different contents. Keep one of them.`,
+      );
     }
     byPath.set(output.path, output);
   }
@@ -68,12 +70,21 @@ export function pulledOutputs(outputs: readonly DvcOutput[]): DvcOutput[] {
 }
 
 /** Plans the outputs of one pointer file; `root` is the folder their paths are relative to, `source` names them in messages. */
-export async function planOutputs(root: string, outputs: readonly DvcOutput[], source: string, options: PlanOptions): Promise<TargetPlan> {
+export async function planOutputs(
+  root: string,
+  outputs: readonly DvcOutput[],
+  source: string,
+  options: PlanOptions,
+): Promise<TargetPlan> {
   const cancelled = () => cancelledError(source);
   if (options.signal?.aborted) throw cancelled();
   const wanted = pulledOutputs(outputs);
   const base = resolve(root);
-  const targets = await resolveSafeTargets(base, wanted.map((output) => output.path), source);
+  const targets = await resolveSafeTargets(
+    base,
+    wanted.map((output) => output.path),
+    source,
+  );
   checkOutputsApart(wanted.map((output, index) => ({ path: targets[index], shown: output.path, source })));
   const { store } = options;
 
@@ -82,7 +93,15 @@ export async function planOutputs(root: string, outputs: readonly DvcOutput[], s
     const target = targets[index];
     const layout = layoutForHashKind(output.hashKind);
     if (!output.isDir) {
-      const job: FileJob = { target, display: output.path, md5: output.md5, kind: output.hashKind, key: objectKey(output.md5, layout), size: output.size, isexec: output.isexec };
+      const job: FileJob = {
+        target,
+        display: output.path,
+        md5: output.md5,
+        kind: output.hashKind,
+        key: objectKey(output.md5, layout),
+        size: output.size,
+        isexec: output.isexec,
+      };
       planned.push({ output, target, jobs: [job] });
       continue;
     }
@@ -92,19 +111,38 @@ export async function planOutputs(root: string, outputs: readonly DvcOutput[], s
       if (isUserError(error)) throw error;
       // A remote that kept failing (retries spent) is something the user can act on: say which manifest, and that nothing was written.
       const reason = reasonOf(error, store.uriOf(objectKey(output.md5, layout)));
-      throw new UserError(`could not fetch the folder manifest of ${where}: ${reason}. Nothing was written; run the pull again.`, { cause: error });
+      throw new UserError(
+        `could not fetch the folder manifest of ${where}: ${reason}. Nothing was written; run the pull again.`,
+        { cause: error },
+      );
     });
-    const paths = await resolveSafeTargets(base, entries.map((entry) => `${output.path}/${entry.relpath}`), where);
-    const jobs = entries.map((entry, at): FileJob => ({ target: paths[at], display: `${output.path}/${entry.relpath}`, md5: entry.md5, kind: output.hashKind, key: objectKey(entry.md5, layout) }));
+    const paths = await resolveSafeTargets(
+      base,
+      entries.map((entry) => `${output.path}/${entry.relpath}`),
+      where,
+    );
+    const jobs = entries.map((entry, at): FileJob => ({
+      target: paths[at],
+      display: `${output.path}/${entry.relpath}`,
+      md5: entry.md5,
+      kind: output.hashKind,
+      key: objectKey(entry.md5, layout),
+    }));
     planned.push({ output, target, jobs });
   }
-  if (store.checkKey) for (const key of new Set(planned.flatMap((output) => output.jobs.map((job) => job.key)))) await store.checkKey(key);
+  if (store.checkKey)
+    for (const key of new Set(planned.flatMap((output) => output.jobs.map((job) => job.key))))
+      await store.checkKey(key);
   return { source, store, wanted, outputs: planned };
 }
 
 /** The outputs of several targets pulled together must not overlap either: each file has one source. */
 export function checkTargetsApart(targets: readonly TargetPlan[]): void {
-  checkOutputsApart(targets.flatMap((plan) => plan.outputs.map((output) => ({ path: output.target, shown: output.output.path, source: plan.source }))));
+  checkOutputsApart(
+    targets.flatMap((plan) =>
+      plan.outputs.map((output) => ({ path: output.target, shown: output.output.path, source: plan.source })),
+    ),
+  );
 }
 
 export function cancelledError(source: string): UserError {
@@ -159,11 +197,17 @@ async function loadManifest(output: DvcOutput, options: PlanOptions, where: stri
     const bytes = await readAll(await options.store.get(key, { signal: options.signal }));
     if (md5Hex(bytes) === manifestMd5(output)) {
       const entries = parseDirManifest(bytes, where);
-      if (cached !== undefined) await writeFileAtomic(cached, bytes).catch((error: Error) => options.logger.warn(`could not cache ${cached}: ${error.message}`));
+      if (cached !== undefined)
+        await writeFileAtomic(cached, bytes).catch((error: Error) =>
+          options.logger.warn(`could not cache ${cached}: ${error.message}`),
+        );
       return entries;
     }
     const message = `the folder manifest of ${where} at ${options.store.uriOf(key)} does not match its id`;
-    if (attempt >= 2) throw new UserError(`${message}, twice. The remote object is damaged or was overwritten; push the folder again. Nothing was written.`);
+    if (attempt >= 2)
+      throw new UserError(
+        `${message}, twice. The remote object is damaged or was overwritten; push the folder again. Nothing was written.`,
+      );
     options.logger.warn(`${message}; downloading it again.`);
   }
 }

@@ -33,7 +33,8 @@ export class WorkspaceState {
     try {
       const parsed = JSON.parse(await readFile(path, 'utf8')) as { schema?: unknown; files?: unknown };
       if (parsed.schema === SCHEMA && typeof parsed.files === 'object' && parsed.files !== null) {
-        for (const [file, value] of Object.entries(parsed.files)) if (typeof value === 'string') entries.set(file, value);
+        for (const [file, value] of Object.entries(parsed.files))
+          if (typeof value === 'string') entries.set(file, value);
       }
     } catch {
       // absent or damaged: start empty, files are hashed instead

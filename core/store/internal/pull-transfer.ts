@@ -82,10 +82,13 @@ export interface TransferOptions {
 export async function transferPlanned(targets: readonly TargetPlan[], options: TransferOptions): Promise<PullResult[]> {
   const { logger } = options;
   const source = targets.map((target) => target.source).join(', ');
-  const work = targets.flatMap((target, index) => target.outputs.flatMap((output) => output.jobs.map((job) => ({ job, index }))));
+  const work = targets.flatMap((target, index) =>
+    target.outputs.flatMap((output) => output.jobs.map((job) => ({ job, index }))),
+  );
 
   // Folders made, leftovers of killed runs cleared.
-  for (const target of targets) for (const output of target.outputs) if (output.output.isDir) await mkdir(output.target, { recursive: true });
+  for (const target of targets)
+    for (const output of target.outputs) if (output.output.isDir) await mkdir(output.target, { recursive: true });
   const present = new Set<string>(); // paths already in the workspace; the rest need no stat
   for (const folder of new Set(work.map(({ job }) => dirname(job.target)))) {
     await mkdir(folder, { recursive: true });
@@ -97,13 +100,25 @@ export async function transferPlanned(targets: readonly TargetPlan[], options: T
     filesDone: 0,
     filesTotal: work.length,
     bytesDone: 0,
-    bytesTotal: targets.reduce((sum, target) => sum + target.wanted.reduce((bytes, output) => bytes + (output.size ?? 0), 0), 0),
+    bytesTotal: targets.reduce(
+      (sum, target) => sum + target.wanted.reduce((bytes, output) => bytes + (output.size ?? 0), 0),
+      0,
+    ),
     bytesDownloaded: 0,
     elapsedMs: 0,
   };
   let bytesArriving = 0; // of files still downloading: counted in bytesDone, so a large file moves the bar
-  const report = () => options.onProgress?.({ ...progress, bytesDone: progress.bytesDone + bytesArriving, elapsedMs: performance.now() - options.started });
-  const counts = targets.map((): Record<FileOutcome, TransferCount> => ({ unchanged: { files: 0, bytes: 0 }, cache: { files: 0, bytes: 0 }, downloaded: { files: 0, bytes: 0 } }));
+  const report = () =>
+    options.onProgress?.({
+      ...progress,
+      bytesDone: progress.bytesDone + bytesArriving,
+      elapsedMs: performance.now() - options.started,
+    });
+  const counts = targets.map((): Record<FileOutcome, TransferCount> => ({
+    unchanged: { files: 0, bytes: 0 },
+    cache: { files: 0, bytes: 0 },
+    downloaded: { files: 0, bytes: 0 },
+  }));
   const bytesOf = new Map<FileJob, number>();
   const cacheFolders = new Set<string>();
   const contextFor = (store: ObjectStore, signal: AbortSignal, onBytes: (count: number) => void): TransferContext => ({
@@ -180,7 +195,10 @@ export async function transferPlanned(targets: readonly TargetPlan[], options: T
  * One downloading file's share of the progress: what arrived so far, never more than its size (a
  * retried range or a second download after a bad hash arrives twice).
  */
-function arrivingBytes(size: number | undefined, onChange: (change: number) => void): { add(count: number): void; clear(): void } {
+function arrivingBytes(
+  size: number | undefined,
+  onChange: (change: number) => void,
+): { add(count: number): void; clear(): void } {
   let received = 0;
   let counted = 0;
   return {
@@ -200,7 +218,10 @@ function arrivingBytes(size: number | undefined, onChange: (change: number) => v
 /** Names the file in any failure; a remote that kept failing after retries says so and how to go on. */
 function describeFailure(error: unknown, job: FileJob, store: ObjectStore): unknown {
   if (isUserError(error)) return error;
-  return new UserError(`could not pull ${job.display}: ${reasonOf(error, store.uriOf(job.key))}. Files already verified stay in place; run the pull again to resume.`, {
-    cause: error,
-  });
+  return new UserError(
+    `could not pull ${job.display}: ${reasonOf(error, store.uriOf(job.key))}. Files already verified stay in place; run the pull again to resume.`,
+    {
+      cause: error,
+    },
+  );
 }

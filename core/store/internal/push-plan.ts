@@ -53,7 +53,9 @@ export function planOutput(output: WorkspaceOutput, digests: readonly DvcDigest[
   const readings: Array<(digest: DvcDigest) => string> = [(digest) => digest.md5, (digest) => digest.accepted.at(-1)!];
   const plans = new Map<string, PlannedOutput>();
   for (const pick of readings) {
-    const manifest = buildDirManifest(files.map((file, index) => ({ relpath: file.relpath, md5: pick(digests[index]) })));
+    const manifest = buildDirManifest(
+      files.map((file, index) => ({ relpath: file.relpath, md5: pick(digests[index]) })),
+    );
     if (plans.has(manifest.id)) continue;
     const bytes = Buffer.from(manifest.text, 'utf8');
     plans.set(manifest.id, {

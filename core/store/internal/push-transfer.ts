@@ -8,7 +8,13 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { UserError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
-import { createDvcHasher, digestMatches, DVC_HASH_BLOCK_BYTES, hashDvcStream, type DvcDigest } from './dvc/dvc-hasher.ts';
+import {
+  createDvcHasher,
+  digestMatches,
+  DVC_HASH_BLOCK_BYTES,
+  hashDvcStream,
+  type DvcDigest,
+} from './dvc/dvc-hasher.ts';
 import type { DvcHashKind } from './dvc/types.ts';
 import { forEachLimited } from './for-each-limited.ts';
 import type { ObjectStore } from '../store.ts';
@@ -43,7 +49,11 @@ export interface TransferOptions {
 }
 
 /** DVC's digest of each file (same order), each by its own hash kind, `jobs` files at a time. */
-export async function hashFiles(files: ReadonlyArray<{ path: string; kind: DvcHashKind }>, jobs: number, signal?: AbortSignal): Promise<DvcDigest[]> {
+export async function hashFiles(
+  files: ReadonlyArray<{ path: string; kind: DvcHashKind }>,
+  jobs: number,
+  signal?: AbortSignal,
+): Promise<DvcDigest[]> {
   const digests: DvcDigest[] = new Array(files.length);
   const indexes = files.map((_, index) => index);
   await forEachLimited(
@@ -69,7 +79,13 @@ export async function uploadObjects(
 ): Promise<{ uploaded: TransferCount; skipped: TransferCount }> {
   const started = performance.now();
   const unique = [...new Map(files.map((object) => [object.key, object])).values()];
-  const progress: PushProgress = { filesDone: 0, filesTotal: unique.length, bytesDone: 0, bytesTotal: sum(unique), elapsedMs: 0 };
+  const progress: PushProgress = {
+    filesDone: 0,
+    filesTotal: unique.length,
+    bytesDone: 0,
+    bytesTotal: sum(unique),
+    elapsedMs: 0,
+  };
   const report = () => options.onProgress?.({ ...progress, elapsedMs: performance.now() - started });
   const uploaded: TransferCount = { files: 0, bytes: 0 };
   const skipped: TransferCount = { files: 0, bytes: 0 };
@@ -92,19 +108,32 @@ export async function uploadObjects(
     options.signal,
   );
   const uniqueManifests = [...new Map(manifests.map((object) => [object.key, object])).values()];
-  await forEachLimited(uniqueManifests, options.jobs, (object, signal) => putUnlessPresent(object, options, signal, () => {}).then(() => {}), options.signal);
+  await forEachLimited(
+    uniqueManifests,
+    options.jobs,
+    (object, signal) => putUnlessPresent(object, options, signal, () => {}).then(() => {}),
+    options.signal,
+  );
   return { uploaded, skipped };
 }
 
 /** True when it uploaded, false when the remote had the object. */
-async function putUnlessPresent(object: UploadObject, options: TransferOptions, signal: AbortSignal, onBytes: (count: number) => void): Promise<boolean> {
+async function putUnlessPresent(
+  object: UploadObject,
+  options: TransferOptions,
+  signal: AbortSignal,
+  onBytes: (count: number) => void,
+): Promise<boolean> {
   const { store, logger } = options;
   const present = await store.head(object.key);
   if (present?.size === object.size) {
     logger.debug(`${store.uriOf(object.key)} is already on the remote`);
     return false;
   }
-  if (present) logger.warn(`${store.uriOf(object.key)} has ${present.size} bytes where ${object.size} belong; uploading it again.`);
+  if (present)
+    logger.warn(
+      `${store.uriOf(object.key)} has ${present.size} bytes where ${object.size} belong; uploading it again.`,
+    );
   const { source } = object;
   if (source.kind === 'bytes') {
     await store.put(object.key, source.bytes, { size: object.size, signal });
@@ -120,7 +149,9 @@ async function putUnlessPresent(object: UploadObject, options: TransferOptions, 
       },
       end() {
         if (!digestMatches(hasher.digest(), source.md5)) {
-          throw new UserError(`${source.path} changed while it was being pushed; nothing was stored for it. Push again once nothing writes to it.`);
+          throw new UserError(
+            `${source.path} changed while it was being pushed; nothing was stored for it. Push again once nothing writes to it.`,
+          );
         }
       },
     },
@@ -134,7 +165,11 @@ async function putUnlessPresent(object: UploadObject, options: TransferOptions, 
  * The bytes of a file as an upload body that errors, before its end reaches the store, when `check.end`
  * throws: the store then keeps nothing (the file store drops its temp file, S3 never completes the upload).
  */
-export function verifiedFileBody(path: string, check: { update(chunk: Uint8Array): void; end(): void }, signal?: AbortSignal): Readable {
+export function verifiedFileBody(
+  path: string,
+  check: { update(chunk: Uint8Array): void; end(): void },
+  signal?: AbortSignal,
+): Readable {
   async function* checked() {
     for await (const chunk of readWorkspaceFile(path, signal)) {
       check.update(chunk);
@@ -151,7 +186,9 @@ async function* readWorkspaceFile(path: string, signal?: AbortSignal): AsyncIter
     yield* createReadStream(path, { highWaterMark: DVC_HASH_BLOCK_BYTES, signal }) as AsyncIterable<Buffer>;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new UserError(`${path} disappeared while it was being pushed. Push again once nothing moves it.`, { cause: error });
+      throw new UserError(`${path} disappeared while it was being pushed. Push again once nothing moves it.`, {
+        cause: error,
+      });
     }
     throw error;
   }

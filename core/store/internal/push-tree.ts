@@ -40,7 +40,8 @@ export async function scanWorkspace(path: string, options: ScanOptions): Promise
   try {
     info = await lstat(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return undefined;
     throw error;
   }
   info = await resolveEntry(path, info, options);
@@ -53,14 +54,18 @@ export async function scanWorkspace(path: string, options: ScanOptions): Promise
 async function walk(folder: string, prefix: string, files: WorkspaceFile[], options: ScanOptions): Promise<void> {
   const entries = await readdir(folder, { withFileTypes: true });
   if (entries.some((entry) => entry.name === '.dvcignore')) {
-    options.logger.warn(`${join(folder, '.dvcignore')} is not read by cairn: every file in ${folder} is pushed, so the folder's md5 differs from DVC's if the .dvcignore leaves files out.`);
+    options.logger.warn(
+      `${join(folder, '.dvcignore')} is not read by cairn: every file in ${folder} is pushed, so the folder's md5 differs from DVC's if the .dvcignore leaves files out.`,
+    );
   }
   const kept = entries.filter((entry) => !IGNORED.has(entry.name) || !(entry.isDirectory() || entry.name === '.git'));
   const found = await Promise.all(
     kept.map(async (entry: Dirent) => {
       const path = join(folder, entry.name);
       if (entry.name.includes('\\')) {
-        throw new UserError(`${path}: DVC cannot record a file name with a backslash (a folder separator on Windows). Rename it and push again.`);
+        throw new UserError(
+          `${path}: DVC cannot record a file name with a backslash (a folder separator on Windows). Rename it and push again.`,
+        );
       }
       const relpath = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
       const info = await resolveEntry(path, await lstat(path), options);
@@ -86,13 +91,19 @@ async function resolveEntry(path: string, info: Stats, options: ScanOptions): Pr
     try {
       target = await stat(path);
     } catch (error) {
-      throw new UserError(`${path} is a symbolic link to nothing (${(error as NodeJS.ErrnoException).code}). Restore its target (\`dvc checkout\`) or remove it.`, { cause: error });
+      throw new UserError(
+        `${path} is a symbolic link to nothing (${(error as NodeJS.ErrnoException).code}). Restore its target (\`dvc checkout\`) or remove it.`,
+        { cause: error },
+      );
     }
-    if (!target.isFile()) throw new UserError(`${path} is a symbolic link to a folder. Replace it with the folder itself and push again.`);
+    if (!target.isFile())
+      throw new UserError(`${path} is a symbolic link to a folder. Replace it with the folder itself and push again.`);
     return target;
   }
   if (!info.isFile() && !info.isDirectory()) {
-    throw new UserError(`${path} is not a regular file or folder (a device, socket or pipe). Remove it from the data and push again.`);
+    throw new UserError(
+      `${path} is not a regular file or folder (a device, socket or pipe). Remove it from the data and push again.`,
+    );
   }
   return info;
 }

@@ -59,7 +59,10 @@ interface ResolvedConfig {
   sha256: ConstructorParameters<typeof SignatureV4>[0]['sha256'];
   systemClockOffset?: number;
   requestHandler: {
-    handle(request: HttpRequest, options?: { abortSignal?: AbortSignal }): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: unknown } }>;
+    handle(
+      request: HttpRequest,
+      options?: { abortSignal?: AbortSignal },
+    ): Promise<{ response: { statusCode: number; headers: Record<string, string>; body: unknown } }>;
   };
 }
 
@@ -89,7 +92,9 @@ export class DirectGetter {
     let response;
     try {
       // No credentials (or a provider that fails) is reported by the SDK's own send, with its message.
-      const signed = await prepared.signer.sign(request, { signingDate: new Date(Date.now() + (config.systemClockOffset ?? 0)) });
+      const signed = await prepared.signer.sign(request, {
+        signingDate: new Date(Date.now() + (config.systemClockOffset ?? 0)),
+      });
       ({ response } = await config.requestHandler.handle(signed as HttpRequest, { abortSignal: signal }));
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -97,23 +102,43 @@ export class DirectGetter {
     }
     const body = response.body as Readable;
     const length = Number(response.headers['content-length']);
-    if ((response.statusCode === 200 || response.statusCode === 206) && response.headers['content-length'] !== undefined && Number.isSafeInteger(length)) {
-      return { body, contentLength: length, contentRange: response.headers['content-range'], etag: response.headers.etag };
+    if (
+      (response.statusCode === 200 || response.statusCode === 206) &&
+      response.headers['content-length'] !== undefined &&
+      Number.isSafeInteger(length)
+    ) {
+      return {
+        body,
+        contentLength: length,
+        contentRange: response.headers['content-range'],
+        etag: response.headers.etag,
+      };
     }
     body.destroy();
     // A bucket in another region answers 301 (or 400 naming its region); the SDK follows that for every later request.
-    if (response.statusCode === 301 || response.statusCode === 307 || response.headers['x-amz-bucket-region'] !== undefined) this.off = true;
+    if (
+      response.statusCode === 301 ||
+      response.statusCode === 307 ||
+      response.headers['x-amz-bucket-region'] !== undefined
+    )
+      this.off = true;
     if (response.statusCode >= 500) this.pausedUntil = Date.now() + PAUSE_MS;
     return undefined;
   }
 
   private async prepare(): Promise<Prepared | undefined> {
     const config = this.client.config as unknown as ResolvedConfig;
-    const endpoint = await getEndpointFromInstructions({ Bucket: this.bucket, Key: 'key' }, GetObjectCommand, this.client.config as never);
+    const endpoint = await getEndpointFromInstructions(
+      { Bucket: this.bucket, Key: 'key' },
+      GetObjectCommand,
+      this.client.config as never,
+    );
     const schemes = (endpoint.properties?.authSchemes ?? []) as AuthScheme[];
     const scheme = schemes[0];
-    if (scheme?.name !== 'sigv4' || !scheme.signingRegion || Object.keys(endpoint.headers ?? {}).length > 0) return undefined;
-    if (typeof config.credentials !== 'function' || typeof config.requestHandler?.handle !== 'function') return undefined;
+    if (scheme?.name !== 'sigv4' || !scheme.signingRegion || Object.keys(endpoint.headers ?? {}).length > 0)
+      return undefined;
+    if (typeof config.credentials !== 'function' || typeof config.requestHandler?.handle !== 'function')
+      return undefined;
     const signer = new SignatureV4({
       credentials: config.credentials,
       region: scheme.signingRegion,

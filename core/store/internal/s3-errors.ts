@@ -25,8 +25,25 @@ export interface S3ErrorContext {
   condition?: string;
 }
 
-const DENIED = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'AllAccessDisabled']);
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+const DENIED = new Set([
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidToken',
+  'TokenRefreshRequired',
+  'AllAccessDisabled',
+]);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
 
 export function s3Error(error: unknown, context: S3ErrorContext): unknown {
   const e = error as SdkError;
@@ -38,7 +55,10 @@ export function s3Error(error: unknown, context: S3ErrorContext): unknown {
     return new ObjectNotFoundError(context.objectUri ?? where, { cause: error });
   }
   if (e.name === 'NoSuchBucket') {
-    return new UserError(`bucket "${context.bucket}" does not exist${endpoint ? ` at ${endpoint}` : ''} (${context.storeUri}). Check the bucket name in the remote URI${endpoint ? '' : ', and AWS_ENDPOINT_URL if it is not on AWS'}.`, { cause: error });
+    return new UserError(
+      `bucket "${context.bucket}" does not exist${endpoint ? ` at ${endpoint}` : ''} (${context.storeUri}). Check the bucket name in the remote URI${endpoint ? '' : ', and AWS_ENDPOINT_URL if it is not on AWS'}.`,
+      { cause: error },
+    );
   }
   if (status === 412 || status === 409 || e.name === 'PreconditionFailed' || e.name === 'ConditionalRequestConflict') {
     return new PreconditionFailedError(where, context.condition ?? 'the request condition', { cause: error });
@@ -63,15 +83,21 @@ export function s3Error(error: unknown, context: S3ErrorContext): unknown {
   }
   if (UNREACHABLE.has(e.code ?? '') || UNREACHABLE.has(e.name ?? '')) {
     const target = endpoint ?? 'S3';
-    return new UserError(`cannot reach ${target} for ${where} (${describeSdkError(e)}). Check the network, and AWS_ENDPOINT_URL if you use an S3-compatible server.`, {
-      cause: error,
-    });
+    return new UserError(
+      `cannot reach ${target} for ${where} (${describeSdkError(e)}). Check the network, and AWS_ENDPOINT_URL if you use an S3-compatible server.`,
+      {
+        cause: error,
+      },
+    );
   }
   if (e.$metadata || e.code) {
     // Retries are spent (or it was not retryable): name the object; the SDK error stays as the cause.
     const attempts = (e.$metadata as { attempts?: number } | undefined)?.attempts;
     const detail = e.message && e.message !== 'UnknownError' ? `: ${redactCredentials(e.message)}` : '';
-    return new Error(`${where}: ${describeSdkError(e)}${attempts && attempts > 1 ? ` (gave up after ${attempts} attempts)` : ''}${detail}`, { cause: error });
+    return new Error(
+      `${where}: ${describeSdkError(e)}${attempts && attempts > 1 ? ` (gave up after ${attempts} attempts)` : ''}${detail}`,
+      { cause: error },
+    );
   }
   return error;
 }

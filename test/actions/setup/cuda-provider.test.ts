@@ -78,7 +78,10 @@ describe('ensureCudaProvider', () => {
 
   test('with true, a failed download or a non-Linux runner fails the step with what to change', async () => {
     const { cliPath } = fakeRelease(root, OFFLINE_INSTALL);
-    await assert.rejects(ensureCudaProvider(options({ cliPath, mode: 'true' })), (error) => isUserError(error) && /api\.nuget\.org.*cuda: auto/s.test(error.message));
+    await assert.rejects(
+      ensureCudaProvider(options({ cliPath, mode: 'true' })),
+      (error) => isUserError(error) && /api\.nuget\.org.*cuda: auto/s.test(error.message),
+    );
     await assert.rejects(
       ensureCudaProvider(options({ cliPath, mode: 'true', platform: 'win32' })),
       (error) => isUserError(error) && /linux\/x64 only.*cuda: auto or false/.test(error.message),
@@ -92,10 +95,16 @@ describe('ensureCudaProvider', () => {
 });
 
 describe('onnxruntimePackageDir', () => {
-  test("finds the real onnxruntime-node from dist/cli.js, with the install script this relies on", () => {
+  test('finds the real onnxruntime-node from dist/cli.js, with the install script this relies on', () => {
     const dir = onnxruntimePackageDir(resolve(import.meta.dirname, '../../../dist/cli.js'));
     assert.ok(dir, 'onnxruntime-node not resolved');
-    assert.ok(existsSync(join(dir, 'script', 'install.js')), `${dir}/script/install.js is missing: onnxruntime-node changed its layout`);
-    assert.ok(existsSync(join(dir, 'bin', 'napi-v6', 'linux', 'x64')), 'onnxruntime-node no longer keeps its binaries in bin/napi-v6/<platform>/<arch>');
+    assert.ok(
+      existsSync(join(dir, 'script', 'install.js')),
+      `${dir}/script/install.js is missing: onnxruntime-node changed its layout`,
+    );
+    assert.ok(
+      existsSync(join(dir, 'bin', 'napi-v6', 'linux', 'x64')),
+      'onnxruntime-node no longer keeps its binaries in bin/napi-v6/<platform>/<arch>',
+    );
   });
 });

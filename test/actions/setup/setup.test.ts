@@ -93,12 +93,17 @@ describe('setup run()', () => {
 
   test('names the missing CLI when the action has no built dist/', async () => {
     const cliPath = join(files.dir, 'nowhere', 'cli.js');
-    await assert.rejects(run({ cliPath, tempDir: files.dir, gpuPresent: noGpu }), (error: Error) => error.message.includes(cliPath));
+    await assert.rejects(run({ cliPath, tempDir: files.dir, gpuPresent: noGpu }), (error: Error) =>
+      error.message.includes(cliPath),
+    );
   });
 
   test('fails when the CLI cannot start (a broken release), quoting its stderr', async () => {
     const cliPath = join(files.dir, 'broken-cli.mjs');
     writeFileSync(cliPath, `import 'onnxruntime-node-not-installed';\n`);
-    await assert.rejects(run({ cliPath, tempDir: files.dir, gpuPresent: noGpu }), /cairn --version` failed: .*onnxruntime-node-not-installed/s);
+    await assert.rejects(
+      run({ cliPath, tempDir: files.dir, gpuPresent: noGpu }),
+      /cairn --version` failed: .*onnxruntime-node-not-installed/s,
+    );
   });
 });

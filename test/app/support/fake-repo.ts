@@ -83,7 +83,14 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
   const tagObjects = new Map<string, TagObject>();
   /** `<ref or sha>:<path>` -> text. */
   const files = new Map<string, string>();
-  const releases: Array<{ id: number; tag_name: string; name: string; body: string; prerelease: boolean; html_url: string }> = [];
+  const releases: Array<{
+    id: number;
+    tag_name: string;
+    name: string;
+    body: string;
+    prerelease: boolean;
+    html_url: string;
+  }> = [];
   const issues: FakeIssue[] = [];
   const reactions: Array<{ commentId: number; content: string }> = [];
   const dispatches: Array<{ workflow: string; ref: string; inputs: Record<string, string> }> = [];
@@ -99,23 +106,42 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
   // The app asks who it is once per process (app/app-identity.ts): the `cairn` app, writing as cairn[bot].
   gh.on('GET /app', () => ({ data: fakeApp(APP_SLUG, APP_ID) }));
   gh.on('POST /app/installations/{installation_id}/access_tokens', (req) => {
-    if (Number(req.params.installation_id) !== (options.installationId ?? INSTALLATION_ID)) return githubError(404, 'Not Found');
-    return { status: 201, data: { token: 'ghs_installation_token', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'selected' } };
+    if (Number(req.params.installation_id) !== (options.installationId ?? INSTALLATION_ID))
+      return githubError(404, 'Not Found');
+    return {
+      status: 201,
+      data: {
+        token: 'ghs_installation_token',
+        expires_at: '2099-01-01T00:00:00Z',
+        permissions: {},
+        repository_selection: 'selected',
+      },
+    };
   });
-
 
   // --- git database -------------------------------------------------------------------------
   const refView = (name: string) => {
     const ref = refs.get(name)!;
-    return { ref: name, node_id: `REF_${name}`, url: `${API}/git/${name}`, object: { type: ref.type, sha: ref.sha, url: `${API}/git/${ref.type === 'tag' ? 'tags' : 'commits'}/${ref.sha}` } };
+    return {
+      ref: name,
+      node_id: `REF_${name}`,
+      url: `${API}/git/${name}`,
+      object: { type: ref.type, sha: ref.sha, url: `${API}/git/${ref.type === 'tag' ? 'tags' : 'commits'}/${ref.sha}` },
+    };
   };
   // The list, its JSON and ETag are kept until a ref changes: bench/app asks for a list of hundreds
   // of tags many times a second, and the load generator must stay cheaper than the app it measures.
-  const refLists = new Map<string, { version: number; reply: { data: unknown; json: string; headers: Record<string, string> } }>();
+  const refLists = new Map<
+    string,
+    { version: number; reply: { data: unknown; json: string; headers: Record<string, string> } }
+  >();
   gh.on('GET /repos/{owner}/{repo}/git/matching-refs/{ref}', (req) => {
     const kept = refLists.get(req.params.ref);
     if (kept?.version === refs.version) return kept.reply;
-    const data = [...refs.keys()].filter((name) => name.startsWith(`refs/${req.params.ref}`)).sort().map(refView);
+    const data = [...refs.keys()]
+      .filter((name) => name.startsWith(`refs/${req.params.ref}`))
+      .sort()
+      .map(refView);
     const json = JSON.stringify(data);
     const reply = { data, json, headers: { etag: weakEtag(json) } };
     refLists.set(req.params.ref, { version: refs.version, reply });
@@ -136,12 +162,25 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
     const object = tagObjects.get(req.params.tag_sha);
     return object ? { data: tagView(object) } : githubError(404, 'Not Found');
   });
-  gh.on<{ tag: string; message: string; object: string; type: 'commit'; tagger?: TagObject['tagger'] }>('POST /repos/{owner}/{repo}/git/tags', (req) => {
-    const tagger = req.body.tagger ?? { name: 'cairn[bot]', email: '1234+cairn[bot]@users.noreply.github.com', date: nextTagDate() };
-    const object: TagObject = { sha: shaOf(`tag-object:${req.body.tag}:${tagObjects.size}`), tag: req.body.tag, message: req.body.message, tagger: { ...tagger, date: tagger.date ?? nextTagDate() }, object: { type: 'commit', sha: req.body.object } };
-    tagObjects.set(object.sha, object);
-    return { status: 201, data: tagView(object) };
-  });
+  gh.on<{ tag: string; message: string; object: string; type: 'commit'; tagger?: TagObject['tagger'] }>(
+    'POST /repos/{owner}/{repo}/git/tags',
+    (req) => {
+      const tagger = req.body.tagger ?? {
+        name: 'cairn[bot]',
+        email: '1234+cairn[bot]@users.noreply.github.com',
+        date: nextTagDate(),
+      };
+      const object: TagObject = {
+        sha: shaOf(`tag-object:${req.body.tag}:${tagObjects.size}`),
+        tag: req.body.tag,
+        message: req.body.message,
+        tagger: { ...tagger, date: tagger.date ?? nextTagDate() },
+        object: { type: 'commit', sha: req.body.object },
+      };
+      tagObjects.set(object.sha, object);
+      return { status: 201, data: tagView(object) };
+    },
+  );
   gh.on<{ ref: string; sha: string }>('POST /repos/{owner}/{repo}/git/refs', (req) => {
     if (refs.has(req.body.ref)) return githubError(422, 'Reference already exists');
     refs.set(req.body.ref, { type: tagObjects.has(req.body.sha) ? 'tag' : 'commit', sha: req.body.sha });
@@ -154,7 +193,22 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
     const text = files.get(`${resolveRef(ref)}:${req.params.path}`);
     if (text === undefined) return githubError(404, 'Not Found');
     const content = Buffer.from(text).toString('base64');
-    return { data: { type: 'file', encoding: 'base64', size: Buffer.byteLength(text), name: req.params.path.split('/').pop(), path: req.params.path, content, sha: shaOf(text), url: '', git_url: '', html_url: '', download_url: '', _links: { self: '', git: '', html: '' } } };
+    return {
+      data: {
+        type: 'file',
+        encoding: 'base64',
+        size: Buffer.byteLength(text),
+        name: req.params.path.split('/').pop(),
+        path: req.params.path,
+        content,
+        sha: shaOf(text),
+        url: '',
+        git_url: '',
+        html_url: '',
+        download_url: '',
+        _links: { self: '', git: '', html: '' },
+      },
+    };
   });
 
   // --- check runs (the harness's fake serves list and create) -----------------------------------
@@ -172,15 +226,35 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
     const release = releases.find((r) => r.tag_name === req.params.tag);
     return release ? { data: release } : githubError(404, 'Not Found');
   });
-  gh.on<{ tag_name: string; name: string; body: string; prerelease: boolean }>('POST /repos/{owner}/{repo}/releases', (req) => {
-    if (releases.some((r) => r.tag_name === req.body.tag_name)) return { status: 422, data: { message: 'Validation Failed', errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }] } };
-    const release = { id: 500 + releases.length, ...req.body, html_url: `${HTML_URL}/releases/tag/${encodeURIComponent(req.body.tag_name)}` };
-    releases.push(release);
-    return { status: 201, data: release };
-  });
+  gh.on<{ tag_name: string; name: string; body: string; prerelease: boolean }>(
+    'POST /repos/{owner}/{repo}/releases',
+    (req) => {
+      if (releases.some((r) => r.tag_name === req.body.tag_name))
+        return {
+          status: 422,
+          data: {
+            message: 'Validation Failed',
+            errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }],
+          },
+        };
+      const release = {
+        id: 500 + releases.length,
+        ...req.body,
+        html_url: `${HTML_URL}/releases/tag/${encodeURIComponent(req.body.tag_name)}`,
+      };
+      releases.push(release);
+      return { status: 201, data: release };
+    },
+  );
 
   // --- issues ---------------------------------------------------------------------------------
-  const issueView = ({ author, ...issue }: FakeIssue) => ({ id: 80_000 + issue.number, node_id: `I_${issue.number}`, html_url: `${HTML_URL}/issues/${issue.number}`, user: fakeUser(author ?? APP_LOGIN), ...issue });
+  const issueView = ({ author, ...issue }: FakeIssue) => ({
+    id: 80_000 + issue.number,
+    node_id: `I_${issue.number}`,
+    html_url: `${HTML_URL}/issues/${issue.number}`,
+    user: fakeUser(author ?? APP_LOGIN),
+    ...issue,
+  });
   gh.on('GET /repos/{owner}/{repo}/issues', (req) => paginated(req, issues.map(issueView)));
   gh.on<{ title: string; body: string }>('POST /repos/{owner}/{repo}/issues', (req) => {
     const issue: FakeIssue = { number: nextNumber++, title: req.body.title, body: req.body.body, state: 'open' };
@@ -197,7 +271,13 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
   // when the user had added it already.
   gh.on<{ content: string }>('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', (req) => {
     const commentId = Number(req.params.comment_id);
-    const view = (id: number) => ({ id, content: req.body.content, user: fakeUser(), created_at: '2024-01-01T00:00:00Z', node_id: `R_${id}` });
+    const view = (id: number) => ({
+      id,
+      content: req.body.content,
+      user: fakeUser(),
+      created_at: '2024-01-01T00:00:00Z',
+      node_id: `R_${id}`,
+    });
     const existing = reactions.findIndex((r) => r.commentId === commentId && r.content === req.body.content);
     if (existing !== -1) return { status: 200, data: view(existing + 1) };
     reactions.push({ commentId, content: req.body.content });
@@ -210,20 +290,39 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
     const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
     return { data: { permission, role_name: role, user: fakeUser(req.params.username, 'User') } };
   });
-  gh.on<{ ref: string; inputs: Record<string, string> }>('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', (req) => {
-    dispatches.push({ workflow: req.params.workflow_id, ref: req.body.ref, inputs: req.body.inputs });
-    return { status: 204 };
-  });
+  gh.on<{ ref: string; inputs: Record<string, string> }>(
+    'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches',
+    (req) => {
+      dispatches.push({ workflow: req.params.workflow_id, ref: req.body.ref, inputs: req.body.inputs });
+      return { status: 204 };
+    },
+  );
   gh.on('GET /repos/{owner}/{repo}/actions/runs/{run_id}', (req) => {
     const id = Number(req.params.run_id);
     const starter = workflowRuns.get(id) ?? { login: 'cairn[bot]', type: 'Bot' as const };
     const actor = fakeUser(starter.login, starter.type);
-    return { data: { id, name: 'deploy', head_sha: shaOf(`run ${id}`), event: 'workflow_dispatch', status: 'waiting', conclusion: null, run_attempt: 1, actor, triggering_actor: actor, html_url: `${HTML_URL}/actions/runs/${id}` } };
+    return {
+      data: {
+        id,
+        name: 'deploy',
+        head_sha: shaOf(`run ${id}`),
+        event: 'workflow_dispatch',
+        status: 'waiting',
+        conclusion: null,
+        run_attempt: 1,
+        actor,
+        triggering_actor: actor,
+        html_url: `${HTML_URL}/actions/runs/${id}`,
+      },
+    };
   });
-  gh.on<{ environment_name: string; state: string; comment: string }>('POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule', (req) => {
-    reviews.push({ runId: Number(req.params.run_id), ...req.body });
-    return { status: 204 };
-  });
+  gh.on<{ environment_name: string; state: string; comment: string }>(
+    'POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule',
+    (req) => {
+      reviews.push({ runId: Number(req.params.run_id), ...req.body });
+      return { status: 204 };
+    },
+  );
 
   return {
     branches,
@@ -249,7 +348,11 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
         sha: shaOf(`tag-object:${tag}:${tagObjects.size}`),
         tag,
         message: options.message ?? `${tag}\n`,
-        tagger: { name: options.tagger ?? 'Data Scientist', email: 'ds@example.com', date: options.date ?? nextTagDate() },
+        tagger: {
+          name: options.tagger ?? 'Data Scientist',
+          email: 'ds@example.com',
+          date: options.date ?? nextTagDate(),
+        },
         object: { type: 'commit', sha: commit },
       };
       tagObjects.set(object.sha, object);
@@ -260,7 +363,11 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
      * An annotated tag the app has judged already: its push was handled and honoured (by `by`, a
      * person with the level unless told otherwise), as its `cairn registry` check records.
      */
-    addHonouredTag(tag: string, commit: string, options: { message?: string; date?: string; tagger?: string; by?: string } = {}): string {
+    addHonouredTag(
+      tag: string,
+      commit: string,
+      options: { message?: string; date?: string; tagger?: string; by?: string } = {},
+    ): string {
       const sha = this.addTag(tag, commit, options);
       checks.add({
         name: 'cairn registry',
@@ -268,7 +375,13 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
         external_id: `tag:${tag}:${sha}`,
         status: 'completed',
         conclusion: 'success',
-        output: { title: `Handled ${tag}`, summary: `Handled.\n\n<!-- cairn:tag-verdict honoured object=${sha} by=${options.by ?? 'maintainer'} -->`, text: null, annotations_count: 0, annotations_url: '' },
+        output: {
+          title: `Handled ${tag}`,
+          summary: `Handled.\n\n<!-- cairn:tag-verdict honoured object=${sha} by=${options.by ?? 'maintainer'} -->`,
+          text: null,
+          annotations_count: 0,
+          annotations_url: '',
+        },
       });
       return sha;
     },
@@ -285,21 +398,49 @@ export function fakeRepo(gh: GithubApi, options: FakeRepoOptions = {}) {
       return pushPayload(`refs/tags/${tag}`, { ...options, after: ref.sha });
     },
     /** A completed `cairn: <model>` check run carrying `report`, as the report action leaves it (by default in GitHub Actions). */
-    addRecord(sha: string, report: MetricsReport, options: { app?: ReturnType<typeof fakeApp>; completedAt?: string } = {}) {
-      const { name, conclusion, output } = checkRunBody({ owner: 'acme', repo: 'churn', headSha: sha, report, summary: `## ${report.name}` });
+    addRecord(
+      sha: string,
+      report: MetricsReport,
+      options: { app?: ReturnType<typeof fakeApp>; completedAt?: string } = {},
+    ) {
+      const { name, conclusion, output } = checkRunBody({
+        owner: 'acme',
+        repo: 'churn',
+        headSha: sha,
+        report,
+        summary: `## ${report.name}`,
+      });
       const completed_at = options.completedAt ?? '2024-03-01T10:00:00Z';
-      return checks.add({ name, head_sha: sha, status: 'completed', conclusion, completed_at, app: options.app ?? fakeApp(), output: { ...output, annotations_count: 0, annotations_url: '' } });
+      return checks.add({
+        name,
+        head_sha: sha,
+        status: 'completed',
+        conclusion,
+        completed_at,
+        app: options.app ?? fakeApp(),
+        output: { ...output, annotations_count: 0, annotations_url: '' },
+      });
     },
     /** Check runs named `cairn registry` on `sha` (about `tag`, when given: `tag:<tag>[:<object>]` or `retry:<tag>[:<object>]`), oldest first. */
     registryChecks(sha: string, tag?: string) {
-      return checks.runs.filter((r) => r.name === 'cairn registry' && r.head_sha === sha && (tag === undefined || String(r.external_id).replace(/^(tag|retry):/, '').replace(/:[0-9a-f]{40}$/, '') === tag));
+      return checks.runs.filter(
+        (r) =>
+          r.name === 'cairn registry' &&
+          r.head_sha === sha &&
+          (tag === undefined ||
+            String(r.external_id)
+              .replace(/^(tag|retry):/, '')
+              .replace(/:[0-9a-f]{40}$/, '') === tag),
+      );
     },
     tagNames(): string[] {
       return [...refs.keys()].filter((r) => r.startsWith('refs/tags/')).map((r) => r.slice('refs/tags/'.length));
     },
     /** Requests the app sent that change something in GitHub. */
     writes(): GithubRequest<unknown>[] {
-      return gh.requests.filter((r) => r.method !== 'GET' && r.route !== 'POST /app/installations/{installation_id}/access_tokens');
+      return gh.requests.filter(
+        (r) => r.method !== 'GET' && r.route !== 'POST /app/installations/{installation_id}/access_tokens',
+      );
     },
     /** An issue someone other than the app opened (a planted marker, say). */
     addIssue(issue: Omit<FakeIssue, 'number'>): FakeIssue {

@@ -72,11 +72,22 @@ export function pushPayload(ref: string, options: PushOptions = {}): Json {
   const login = options.sender ?? 'maintainer';
   const sender = user(login, options.senderType ?? (login.endsWith('[bot]') ? 'Bot' : 'User'));
   const pusher = { name: login, email: `${login}@example.com` };
-  return { ...payload, ref, deleted, created: !deleted, after: deleted ? '0'.repeat(40) : (options.after ?? payload.after), sender, pusher };
+  return {
+    ...payload,
+    ref,
+    deleted,
+    created: !deleted,
+    after: deleted ? '0'.repeat(40) : (options.after ?? payload.after),
+    sender,
+    pusher,
+  };
 }
 
 /** `issue_comment.created` on issue (or pull request) `issueNumber`. */
-export function commentPayload(body: string, options: { id?: number; login?: string; type?: 'User' | 'Bot'; issueNumber?: number; pullRequest?: boolean } = {}): Json {
+export function commentPayload(
+  body: string,
+  options: { id?: number; login?: string; type?: 'User' | 'Bot'; issueNumber?: number; pullRequest?: boolean } = {},
+): Json {
   const payload = moveToTestRepo(example('issue_comment', (p) => p.action === 'created'));
   const login = options.login ?? 'maintainer';
   const id = options.id ?? 9001;
@@ -84,20 +95,45 @@ export function commentPayload(body: string, options: { id?: number; login?: str
   const author = user(login, options.type);
   const issue = payload.issue as Json;
   Object.assign(issue, { number: issueNumber, html_url: `${HTML_URL}/issues/${issueNumber}` });
-  if (options.pullRequest) issue.pull_request = { url: `https://api.github.com/repos/${FULL_NAME}/pulls/${issueNumber}`, html_url: `${HTML_URL}/pull/${issueNumber}` };
-  Object.assign(payload.comment as Json, { id, body, user: author, html_url: `${HTML_URL}/issues/${issueNumber}#issuecomment-${id}` });
+  if (options.pullRequest)
+    issue.pull_request = {
+      url: `https://api.github.com/repos/${FULL_NAME}/pulls/${issueNumber}`,
+      html_url: `${HTML_URL}/pull/${issueNumber}`,
+    };
+  Object.assign(payload.comment as Json, {
+    id,
+    body,
+    user: author,
+    html_url: `${HTML_URL}/issues/${issueNumber}#issuecomment-${id}`,
+  });
   payload.sender = author;
   return payload;
 }
 
 function deploymentFrom(options: { id: number; ref: string; sha: string; environment: string }): Json {
   const deployment = moveToTestRepo(example('deployment_status', (p) => p.deployment !== undefined)).deployment as Json;
-  return { ...deployment, id: options.id, ref: options.ref, sha: options.sha, environment: options.environment, original_environment: options.environment };
+  return {
+    ...deployment,
+    id: options.id,
+    ref: options.ref,
+    sha: options.sha,
+    environment: options.environment,
+    original_environment: options.environment,
+  };
 }
 
 /** `deployment_status.created`, from the example successful deployment. */
-export function deploymentStatusPayload(options: { id?: number; ref: string; sha: string; environment: string; state: string; targetUrl?: string }): Json {
-  const payload = moveToTestRepo(example('deployment_status', (p) => (p.deployment_status as Json).state === 'success'));
+export function deploymentStatusPayload(options: {
+  id?: number;
+  ref: string;
+  sha: string;
+  environment: string;
+  state: string;
+  targetUrl?: string;
+}): Json {
+  const payload = moveToTestRepo(
+    example('deployment_status', (p) => (p.deployment_status as Json).state === 'success'),
+  );
   const id = options.id ?? 7001;
   payload.deployment = deploymentFrom({ id, ref: options.ref, sha: options.sha, environment: options.environment });
   Object.assign(payload.deployment_status as Json, {
@@ -110,7 +146,14 @@ export function deploymentStatusPayload(options: { id?: number; ref: string; sha
 }
 
 /** `deployment_protection_rule.requested` as GitHub sends it for a workflow run waiting on an environment. */
-export function protectionRulePayload(options: { environment: string; ref: string; sha: string; runId?: number; callbackRepo?: string; deployment?: boolean }): Json {
+export function protectionRulePayload(options: {
+  environment: string;
+  ref: string;
+  sha: string;
+  runId?: number;
+  callbackRepo?: string;
+  deployment?: boolean;
+}): Json {
   const base = moveToTestRepo(example('deployment_status', (p) => (p.deployment_status as Json).state === 'success'));
   const runId = options.runId ?? 555;
   const payload: Json = {
@@ -118,7 +161,16 @@ export function protectionRulePayload(options: { environment: string; ref: strin
     environment: options.environment,
     event: 'workflow_dispatch',
     deployment_callback_url: `https://api.github.com/repos/${options.callbackRepo ?? FULL_NAME}/actions/runs/${runId}/deployment_protection_rule`,
-    ...(options.deployment === false ? {} : { deployment: deploymentFrom({ id: 7001, ref: options.ref, sha: options.sha, environment: options.environment }) }),
+    ...(options.deployment === false
+      ? {}
+      : {
+          deployment: deploymentFrom({
+            id: 7001,
+            ref: options.ref,
+            sha: options.sha,
+            environment: options.environment,
+          }),
+        }),
     pull_requests: [],
     repository: base.repository,
     installation: base.installation,
@@ -132,7 +184,10 @@ let ajv: Ajv | undefined;
 
 /** Asserts `payload` matches GitHub's schema for webhook `key` (e.g. `deployment-protection-rule-requested`). */
 export function checkWebhookPayload(key: string, payload: unknown): void {
-  const doc = require('@octokit/openapi-webhooks/generated/api.github.com.json') as { webhooks: Record<string, { post: { requestBody: { content: Record<string, { schema: Json }> } } }>; components: Json };
+  const doc = require('@octokit/openapi-webhooks/generated/api.github.com.json') as {
+    webhooks: Record<string, { post: { requestBody: { content: Record<string, { schema: Json }> } } }>;
+    components: Json;
+  };
   if (!ajv) {
     const addFormats = addFormatsModule as unknown as (instance: Ajv) => Ajv;
     ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
@@ -141,5 +196,6 @@ export function checkWebhookPayload(key: string, payload: unknown): void {
   const schema = doc.webhooks[key].post.requestBody.content['application/json'].schema;
   const ref = String(schema.$ref).replace('#', 'webhooks.json#');
   const validate = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref });
-  if (!validate(payload)) throw new Error(`${key} payload does not match GitHub's schema: ${ajv.errorsText(validate.errors)}`);
+  if (!validate(payload))
+    throw new Error(`${key} payload does not match GitHub's schema: ${ajv.errorsText(validate.errors)}`);
 }

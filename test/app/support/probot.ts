@@ -17,7 +17,9 @@ export const INSTALLATION_ID = 42;
 let cachedKey: string | undefined;
 /** One throwaway key per test process: generating RSA keys is slow. PKCS#1, as GitHub hands them out. */
 export function privateKey(): string {
-  cachedKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  cachedKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs1', format: 'pem' })
+    .toString();
   return cachedKey;
 }
 
@@ -30,7 +32,14 @@ export interface LogLine {
 export function memoryPino(): PinoLogger & { lines: LogLine[] } {
   const lines: LogLine[] = [];
   const at = (level: string) => (first: unknown, second?: unknown) => {
-    const message = typeof first === 'string' ? first : typeof second === 'string' ? second : first instanceof Error ? first.message : JSON.stringify(first);
+    const message =
+      typeof first === 'string'
+        ? first
+        : typeof second === 'string'
+          ? second
+          : first instanceof Error
+            ? first.message
+            : JSON.stringify(first);
     lines.push({ level, message });
   };
   const logger = {

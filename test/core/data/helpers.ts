@@ -6,7 +6,11 @@ import { readBatches } from '../../../core/data/read-table.ts';
 import type { ColumnBatch, ReadOptions } from '../../../core/data/types.ts';
 
 /** A temporary folder for one test file's data files; `cleanup` removes it. */
-export function tempFolder(): { write: (name: string, content: string | Uint8Array) => string; path: (name: string) => string; cleanup: () => void } {
+export function tempFolder(): {
+  write: (name: string, content: string | Uint8Array) => string;
+  path: (name: string) => string;
+  cleanup: () => void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-data-'));
   return {
     write: (name, content) => {
@@ -39,11 +43,13 @@ export async function collect(
   for await (const batch of readBatches(path, schema, full, chunkSize) as AsyncIterable<ColumnBatch>) {
     result.batches.push({ firstRow: batch.firstRow, length: batch.length });
     for (const [name, values] of batch.numeric) {
-      if (values.length !== batch.length) throw new Error(`column ${name} has ${values.length} values, batch ${batch.length}`);
+      if (values.length !== batch.length)
+        throw new Error(`column ${name} has ${values.length} values, batch ${batch.length}`);
       result.numeric[name].push(...values);
     }
     for (const [name, values] of batch.text) {
-      if (values.length !== batch.length) throw new Error(`column ${name} has ${values.length} values, batch ${batch.length}`);
+      if (values.length !== batch.length)
+        throw new Error(`column ${name} has ${values.length} values, batch ${batch.length}`);
       result.text[name].push(...values);
     }
   }

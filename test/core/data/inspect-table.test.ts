@@ -31,6 +31,9 @@ test('TSV is CSV with tabs', async () => {
 
 test('bad sample sizes and header-only files are UserErrors', async () => {
   const path = folder.write('h.csv', 'a,b\n');
-  await assert.rejects(inspectTable(path, { sampleRows: 0 }), (error: unknown) => error instanceof UserError && /at least 1/.test(error.message));
+  await assert.rejects(
+    inspectTable(path, { sampleRows: 0 }),
+    (error: unknown) => error instanceof UserError && /at least 1/.test(error.message),
+  );
   await assert.rejects(inspectTable(path), /has a header row but no data rows/);
 });

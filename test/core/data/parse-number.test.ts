@@ -19,7 +19,8 @@ function assertSameAsNumber(texts: Iterable<string>): { checked: number; deferre
   for (const text of texts) {
     const value = fast(text);
     if (value === undefined) deferred++;
-    else if (!Object.is(value, Number(text))) assert.fail(`${text}: fast path gave ${value}, Number() gives ${Number(text)}`);
+    else if (!Object.is(value, Number(text)))
+      assert.fail(`${text}: fast path gave ${value}, Number() gives ${Number(text)}`);
     checked++;
   }
   return { checked, deferred };
@@ -27,16 +28,41 @@ function assertSameAsNumber(texts: Iterable<string>): { checked: number; deferre
 
 describe('scanNumber (fast path)', () => {
   test('plain decimals and integers parse to the same double as Number()', () => {
-    const texts = ['0', '-0', '+0', '0.0', '-0.0', '1', '42', '-17', '0.123456789', '.5', '-.5', '5.', '007', '00.10',
-      '123456789012345', '999999999999999', '0.1', '0.2', '0.3', '1.0000000000000002', '3.141592653589793',
-      '0.000001', '0.0000000000000000000001', '9007199254740991'];
+    const texts = [
+      '0',
+      '-0',
+      '+0',
+      '0.0',
+      '-0.0',
+      '1',
+      '42',
+      '-17',
+      '0.123456789',
+      '.5',
+      '-.5',
+      '5.',
+      '007',
+      '00.10',
+      '123456789012345',
+      '999999999999999',
+      '0.1',
+      '0.2',
+      '0.3',
+      '1.0000000000000002',
+      '3.141592653589793',
+      '0.000001',
+      '0.0000000000000000000001',
+      '9007199254740991',
+    ];
     for (const text of texts) assert.ok(Object.is(fast(text), Number(text)), text);
   });
 
   test('Python/pandas repr floats (16-17 significant digits) match Number() and rarely defer', () => {
     const random = seededRandom(1);
     const texts = Array.from({ length: 200_000 }, () => String(random()));
-    const scaled = Array.from({ length: 200_000 }, () => String((random() - 0.5) * 10 ** Math.floor(random() * 12 - 3)));
+    const scaled = Array.from({ length: 200_000 }, () =>
+      String((random() - 0.5) * 10 ** Math.floor(random() * 12 - 3)),
+    );
     const { deferred } = assertSameAsNumber([...texts, ...scaled]);
     // Only exponent forms (e.g. 1.2e-7) and near-ties go the slow way.
     assert.ok(deferred < 4000, `deferred ${deferred}`);
@@ -79,14 +105,31 @@ describe('scanNumber (fast path)', () => {
     for (let e = -20; e <= 10; e++) {
       const power = 2 ** e;
       for (const digits of [16, 17, 18, 19]) {
-        texts.push(power.toPrecision(digits), (power * (1 + 2 ** -53)).toPrecision(digits), (power * (1 - 2 ** -54)).toPrecision(digits));
+        texts.push(
+          power.toPrecision(digits),
+          (power * (1 + 2 ** -53)).toPrecision(digits),
+          (power * (1 - 2 ** -54)).toPrecision(digits),
+        );
       }
     }
     assertSameAsNumber(texts.filter((text) => !text.includes('e')));
   });
 
   test('defers to the general path for exponents, long mantissas and non-numbers', () => {
-    for (const text of ['1e5', '1.5E-3', '12345678901234567890', '', '-', '+', '.', '-.', 'abc', 'NaN', 'inf', '0x10']) {
+    for (const text of [
+      '1e5',
+      '1.5E-3',
+      '12345678901234567890',
+      '',
+      '-',
+      '+',
+      '.',
+      '-.',
+      'abc',
+      'NaN',
+      'inf',
+      '0x10',
+    ]) {
       assert.equal(fast(text), undefined, text);
     }
   });
@@ -120,7 +163,20 @@ describe('parseNumberText (general path)', () => {
   });
 
   test('hex, binary, thousands separators and words are not numbers', () => {
-    for (const text of ['0x1F', '0b101', '0o7', '1,000', '1_000', 'abc', '1.2.3', '--1', 'e5', '1e', 'none', 'Infinityx']) {
+    for (const text of [
+      '0x1F',
+      '0b101',
+      '0o7',
+      '1,000',
+      '1_000',
+      'abc',
+      '1.2.3',
+      '--1',
+      'e5',
+      '1e',
+      'none',
+      'Infinityx',
+    ]) {
       assert.deepEqual(parseNumberText(text), { kind: 'invalid' }, text);
     }
   });

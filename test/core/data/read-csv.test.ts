@@ -83,12 +83,19 @@ describe('readTable on CSV: RFC 4180', () => {
       const texts = Array.from({ length: rows }, () =>
         Array.from({ length: Math.floor(random() * 6) }, () => pieces[Math.floor(random() * pieces.length)]).join(''),
       );
-      const quote = (text: string) => (/[",\r\n]/.test(text) || random() < 0.1 ? `"${text.replaceAll('"', '""')}"` : text);
+      const quote = (text: string) =>
+        /[",\r\n]/.test(text) || random() < 0.1 ? `"${text.replaceAll('"', '""')}"` : text;
       const newline = random() < 0.5 ? '\n' : '\r\n';
-      const body = numbers.map((number, i) => `${quote(texts[i])},${random() < 0.1 ? `"${number}"` : number}`).join(newline);
+      const body = numbers
+        .map((number, i) => `${quote(texts[i])},${random() < 0.1 ? `"${number}"` : number}`)
+        .join(newline);
       const path = folder.write(`random-${round}.csv`, `text,number${newline}${body}${random() < 0.5 ? newline : ''}`);
       const chunkSize = [1, 2, 3, 7, 13, 100][round % 6];
-      const result = await collect(path, { text: ['text'], numeric: ['number'], batchSize: 1 + (round % 7) }, chunkSize);
+      const result = await collect(
+        path,
+        { text: ['text'], numeric: ['number'], batchSize: 1 + (round % 7) },
+        chunkSize,
+      );
       assert.deepEqual(result.text.text, texts, `round ${round}`);
       assert.deepEqual(result.numeric.number, numbers, `round ${round}`);
     }
@@ -113,7 +120,9 @@ describe('readTable on CSV: numbers and missing values', () => {
   });
 
   test('allowMissing as a list allows gaps only in those columns', async () => {
-    const features = await collect(path, { numeric: ['x', 'y'], allowMissing: ['y'] }, 3).catch((error: Error) => error);
+    const features = await collect(path, { numeric: ['x', 'y'], allowMissing: ['y'] }, 3).catch(
+      (error: Error) => error,
+    );
     assert.ok(features instanceof UserError);
     assert.match(features.message, /row 2, column "x": the value is missing \(line 3 of the file\)/);
   });
@@ -139,14 +148,28 @@ describe('readTable on CSV: numbers and missing values', () => {
   });
 
   test('a quoted non-number and a hex literal are rejected too', async () => {
-    await assertUserError(collect(folder.write('q.csv', 'a\n"1,5"\n'), { numeric: ['a'] }), /row 1, column "a": "1,5" is not a number/);
+    await assertUserError(
+      collect(folder.write('q.csv', 'a\n"1,5"\n'), { numeric: ['a'] }),
+      /row 1, column "a": "1,5" is not a number/,
+    );
     await assertUserError(collect(folder.write('hex.csv', 'a\n0x10\n'), { numeric: ['a'] }), /"0x10" is not a number/);
   });
 
   test('exponents, infinities and long mantissas parse exactly', async () => {
-    const path = folder.write('exotic.csv', 'v\n1e-05\n-2.5E+3\ninf\n-Infinity\n123456789012345678901234\n0.1234567890123456789012\n-0\n');
+    const path = folder.write(
+      'exotic.csv',
+      'v\n1e-05\n-2.5E+3\ninf\n-Infinity\n123456789012345678901234\n0.1234567890123456789012\n-0\n',
+    );
     const result = await collect(path, { numeric: ['v'] }, 5);
-    assert.deepEqual(result.numeric.v, [1e-5, -2500, Infinity, -Infinity, Number('123456789012345678901234'), 0.12345678901234568, -0]);
+    assert.deepEqual(result.numeric.v, [
+      1e-5,
+      -2500,
+      Infinity,
+      -Infinity,
+      Number('123456789012345678901234'),
+      0.12345678901234568,
+      -0,
+    ]);
     assert.ok(Object.is(result.numeric.v[6], -0));
   });
 });
@@ -154,24 +177,42 @@ describe('readTable on CSV: numbers and missing values', () => {
 describe('readTable on CSV: file problems', () => {
   test('ragged rows name the row, the line and what to fix', async () => {
     const short = folder.write('short.csv', 'a,b,c\n1,2,3\n4,5\n');
-    await assertUserError(collect(short, { numeric: ['a'] }), /short\.csv row 2 \(line 3 of the file\) has 2 fields, but the header has 3 columns/);
+    await assertUserError(
+      collect(short, { numeric: ['a'] }),
+      /short\.csv row 2 \(line 3 of the file\) has 2 fields, but the header has 3 columns/,
+    );
     const long = folder.write('long-row.csv', 'a,b\n1,2\n3,4,5\n');
-    await assertUserError(collect(long, { numeric: ['a'] }, 2), /row 2 \(line 3 of the file\) has 3 fields, but the header has 2 columns.*quote values that contain ","/);
+    await assertUserError(
+      collect(long, { numeric: ['a'] }, 2),
+      /row 2 \(line 3 of the file\) has 3 fields, but the header has 2 columns.*quote values that contain ","/,
+    );
   });
 
   test('an unclosed quote and text after a closing quote are errors that say how to quote', async () => {
-    await assertUserError(collect(folder.write('open.csv', 'a,b\n1,"never closed\n2,3\n'), { numeric: ['a'] }), /row 1 .*column "b": a quoted value is never closed/);
-    await assertUserError(collect(folder.write('after.csv', 'a,b\n1,"x"y\n'), { numeric: ['a'] }), /column "b": text follows the closing quote.*two quotes/);
+    await assertUserError(
+      collect(folder.write('open.csv', 'a,b\n1,"never closed\n2,3\n'), { numeric: ['a'] }),
+      /row 1 .*column "b": a quoted value is never closed/,
+    );
+    await assertUserError(
+      collect(folder.write('after.csv', 'a,b\n1,"x"y\n'), { numeric: ['a'] }),
+      /column "b": text follows the closing quote.*two quotes/,
+    );
   });
 
   test('an empty file, a file of blank lines and a header-only file say what is missing', async () => {
     await assertUserError(collect(folder.write('empty.csv', ''), {}), /empty\.csv is empty/);
     await assertUserError(collect(folder.write('blank.csv', '\n\r\n\n'), {}), /has no header row/);
-    await assertUserError(collect(folder.write('header.csv', 'a,b\r\n'), { numeric: ['a'] }), /has a header row but no data rows/);
+    await assertUserError(
+      collect(folder.write('header.csv', 'a,b\r\n'), { numeric: ['a'] }),
+      /has a header row but no data rows/,
+    );
   });
 
   test('a header of numbers is taken as a missing header', async () => {
-    await assertUserError(collect(folder.write('noheader.csv', '1,2.5,3\n4,5,6\n'), {}), /first row \(1, 2\.5, 3\) holds numbers, not column names/);
+    await assertUserError(
+      collect(folder.write('noheader.csv', '1,2.5,3\n4,5,6\n'), {}),
+      /first row \(1, 2\.5, 3\) holds numbers, not column names/,
+    );
   });
 
   test('duplicate names are rejected; an empty name becomes "Unnamed: <index>" as in pandas', async () => {
@@ -182,7 +223,10 @@ describe('readTable on CSV: file problems', () => {
 
   test('a column the file does not have is a UserError listing the columns it has', async () => {
     const path = folder.write('cols.csv', 'tenure,churn\n1,0\n');
-    await assertUserError(collect(path, { numeric: ['Churn'] }), /has no column "Churn"\. Its columns are: tenure, churn\./);
+    await assertUserError(
+      collect(path, { numeric: ['Churn'] }),
+      /has no column "Churn"\. Its columns are: tenure, churn\./,
+    );
   });
 
   test('missing files, folders and unknown extensions are UserErrors', async () => {
@@ -190,7 +234,10 @@ describe('readTable on CSV: file problems', () => {
     await assertUserError(collect(folder.path(''), {}), /cannot tell the format/);
     mkdirSync(folder.path('folder.csv'));
     await assertUserError(collect(folder.path('folder.csv'), {}), /folder\.csv is a folder, not a data file/);
-    await assertUserError(collect(folder.write('data.txt', 'a\n1\n'), {}), /cannot tell the format of .*data\.txt.*\.csv, \.tsv, \.jsonl, \.ndjson, \.parquet/);
+    await assertUserError(
+      collect(folder.write('data.txt', 'a\n1\n'), {}),
+      /cannot tell the format of .*data\.txt.*\.csv, \.tsv, \.jsonl, \.ndjson, \.parquet/,
+    );
     await assertUserError(collect(folder.write('data.csv.gz', 'x'), {}), /is compressed\. Decompress it first/);
   });
 

@@ -22,14 +22,30 @@ describe('readTable on JSONL', () => {
     assert.equal(schema.format, 'jsonl');
     assert.deepEqual(schema.columns, ['tenure', 'plan', 'churn', 'extra', 'note']);
     // "7" is a string in JSON, true/false are labels: both make the column text.
-    assert.deepEqual(schema.kinds, { tenure: 'string', plan: 'string', churn: 'string', extra: 'string', note: 'string' });
+    assert.deepEqual(schema.kinds, {
+      tenure: 'string',
+      plan: 'string',
+      churn: 'string',
+      extra: 'string',
+      note: 'string',
+    });
     const firstTwo = await inspectTable(path, { sampleRows: 2 });
-    assert.deepEqual(firstTwo.kinds, { tenure: 'number', plan: 'string', churn: 'number', extra: 'string', note: 'string' });
+    assert.deepEqual(firstTwo.kinds, {
+      tenure: 'number',
+      plan: 'string',
+      churn: 'number',
+      extra: 'string',
+      note: 'string',
+    });
   });
 
   for (const chunkSize of CHUNK_SIZES) {
     test(`values convert the same at any chunk size (chunk ${chunkSize ?? 'default'})`, async () => {
-      const result = await collect(path, { numeric: ['tenure', 'churn'], text: ['plan', 'extra', 'note'], batchSize: 3 }, chunkSize);
+      const result = await collect(
+        path,
+        { numeric: ['tenure', 'churn'], text: ['plan', 'extra', 'note'], batchSize: 3 },
+        chunkSize,
+      );
       assert.deepEqual(result.numeric, { tenure: [3, 1.5, NaN, 7], churn: [0, 1, 1, 0] });
       assert.deepEqual(result.text, {
         plan: ['basic', 'pro', '', 'é"q"'],
@@ -55,14 +71,29 @@ describe('readTable on JSONL', () => {
   });
 
   test('null and absent values are errors when missing values are not allowed', async () => {
-    await assert.rejects(collect(path, { numeric: ['tenure'], allowMissing: false }), /data\.jsonl row 3, column "tenure": the value is missing \(line 4 of the file\)/);
+    await assert.rejects(
+      collect(path, { numeric: ['tenure'], allowMissing: false }),
+      /data\.jsonl row 3, column "tenure": the value is missing \(line 4 of the file\)/,
+    );
   });
 
   test('invalid JSON, non-object lines, unknown columns and empty files are UserErrors', async () => {
-    await assert.rejects(collect(folder.write('broken.jsonl', '{"a": 1}\n{"a": 2\n'), { numeric: ['a'] }), /broken\.jsonl line 2 is not valid JSON/);
-    await assert.rejects(collect(folder.write('array.jsonl', '[1, 2]\n'), {}), /array\.jsonl line 1 is not a JSON object/);
-    await assert.rejects(collect(path, { numeric: ['tenur'] }), /has no column "tenur"\. Its columns are: tenure, plan, churn, extra, note/);
-    await assert.rejects(collect(folder.write('blank.jsonl', '\n \n'), {}), (error: unknown) => error instanceof UserError && /has no data rows/.test(error.message));
+    await assert.rejects(
+      collect(folder.write('broken.jsonl', '{"a": 1}\n{"a": 2\n'), { numeric: ['a'] }),
+      /broken\.jsonl line 2 is not valid JSON/,
+    );
+    await assert.rejects(
+      collect(folder.write('array.jsonl', '[1, 2]\n'), {}),
+      /array\.jsonl line 1 is not a JSON object/,
+    );
+    await assert.rejects(
+      collect(path, { numeric: ['tenur'] }),
+      /has no column "tenur"\. Its columns are: tenure, plan, churn, extra, note/,
+    );
+    await assert.rejects(
+      collect(folder.write('blank.jsonl', '\n \n'), {}),
+      (error: unknown) => error instanceof UserError && /has no data rows/.test(error.message),
+    );
     await assert.rejects(collect(folder.write('keys.jsonl', '{}\n'), {}), /have no keys/);
   });
 });

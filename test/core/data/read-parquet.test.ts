@@ -41,9 +41,21 @@ describe('readTable on Parquet', () => {
 
   test('reads every row group into batches that cross group boundaries; nulls are NaN / ""', async () => {
     const result = await collect(path, { numeric: ['x', 'n', 'b', 'sn'], text: ['s', 'n', 'b'], batchSize: 3 });
-    assert.deepEqual(result.batches.map((batch) => [batch.firstRow, batch.length]), [[1, 3], [4, 3], [7, 3], [10, 1]]);
+    assert.deepEqual(
+      result.batches.map((batch) => [batch.firstRow, batch.length]),
+      [
+        [1, 3],
+        [4, 3],
+        [7, 3],
+        [10, 1],
+      ],
+    );
     assert.deepEqual(result.numeric.x, [0.5, -1.25, NaN, 3, 1e-300, 0.1, 2.5, -0, 7, 8]);
-    assert.deepEqual(result.numeric.n, [1, 2, 3, -4, 5, 9007199254740992, 7, 8, 9, 10], 'int64 becomes the nearest double');
+    assert.deepEqual(
+      result.numeric.n,
+      [1, 2, 3, -4, 5, 9007199254740992, 7, 8, 9, 10],
+      'int64 becomes the nearest double',
+    );
     assert.deepEqual(result.numeric.b, [1, 0, 1, 0, 1, 0, 1, 0, 1, 0]);
     assert.deepEqual(result.numeric.sn, [1.5, 2, NaN, NaN, 5, 6, 7, 8, 9, 10], 'numeric strings parse like CSV cells');
     assert.deepEqual(result.text.s, ['a', '', 'é漢', 'd', 'e', 'f', 'g', 'h', 'i', 'j']);
@@ -52,10 +64,16 @@ describe('readTable on Parquet', () => {
   });
 
   test('a null in a column that must have values, and text in a numeric column, name the row', async () => {
-    await assert.rejects(collect(path, { numeric: ['x'], allowMissing: false }), /data\.parquet row 3, column "x": the value is missing, and this column must have a value/);
+    await assert.rejects(
+      collect(path, { numeric: ['x'], allowMissing: false }),
+      /data\.parquet row 3, column "x": the value is missing, and this column must have a value/,
+    );
     await assert.rejects(collect(path, { numeric: ['s'] }), (error: unknown) => {
       assert.ok(error instanceof UserError);
-      assert.match(error.message, /data\.parquet row 1, column "s": "a" is not a number\. The column is read as numeric/);
+      assert.match(
+        error.message,
+        /data\.parquet row 1, column "s": "a" is not a number\. The column is read as numeric/,
+      );
       return true;
     });
   });
@@ -74,7 +92,10 @@ describe('readTable on Parquet', () => {
       assert.match(error.message, /fake\.parquet is not a readable Parquet file/);
       return true;
     });
-    const empty = folder.write('empty.parquet', new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'a', data: [], type: 'DOUBLE' }] })));
+    const empty = folder.write(
+      'empty.parquet',
+      new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'a', data: [], type: 'DOUBLE' }] })),
+    );
     await assert.rejects(inspectTable(empty), /empty\.parquet has no data rows/);
     await assert.rejects(collect(path, { numeric: ['y'] }), /has no column "y"\. Its columns are: x, n, s, b, sn/);
   });

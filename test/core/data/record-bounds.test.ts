@@ -61,7 +61,9 @@ describe('at most 100,000 columns', () => {
   });
 
   test('a JSONL object with more than 100,000 keys is refused naming its line', async () => {
-    const wide = `{${names(MAX_COLUMNS + 1, 'k').map((key) => `"${key}":1`).join(',')}}`;
+    const wide = `{${names(MAX_COLUMNS + 1, 'k')
+      .map((key) => `"${key}":1`)
+      .join(',')}}`;
     const path = folder.write('wide.jsonl', `{"a": 1}\n${wide}\n`);
     await assert.rejects(inspectTable(path), refused(/wide\.jsonl line 2: the object has more than 100,000 columns/));
     // commas inside strings and nested values are not keys
@@ -71,9 +73,18 @@ describe('at most 100,000 columns', () => {
   });
 
   test('JSONL rows whose keys add up to more than 100,000 columns are refused', async () => {
-    const rows = Array.from({ length: 3 }, (_, row) => `{${names(40_000, `r${row}_`).map((key) => `"${key}":1`).join(',')}}`);
+    const rows = Array.from(
+      { length: 3 },
+      (_, row) =>
+        `{${names(40_000, `r${row}_`)
+          .map((key) => `"${key}":1`)
+          .join(',')}}`,
+    );
     const path = folder.write('sparse.jsonl', `${rows.join('\n')}\n`);
-    await assert.rejects(inspectTable(path), refused(/sparse\.jsonl: the first 3 objects have more than 100,000 columns/));
+    await assert.rejects(
+      inspectTable(path),
+      refused(/sparse\.jsonl: the first 3 objects have more than 100,000 columns/),
+    );
   });
 
   test('a Parquet schema with more than 100,000 columns is refused', async () => {
@@ -88,17 +99,26 @@ describe('at most 64 MiB per record', () => {
 
   test('a CSV row just over 64 MiB is refused naming its line; the rows before it were fine', async () => {
     const path = writeLong('long-row.csv', 'id,text\n1,short\n2,', over, 120, '\n3,after\n');
-    await assert.rejects(collect(path, { text: ['text'] }), refused(/long-row\.csv line 3: the record starting there is longer than 64\.0 MiB/));
+    await assert.rejects(
+      collect(path, { text: ['text'] }),
+      refused(/long-row\.csv line 3: the record starting there is longer than 64\.0 MiB/),
+    );
   });
 
   test('a CSV header just over 64 MiB (one quoted name) is refused', async () => {
     const path = writeLong('long-header.csv', '"', over, 120, '"\n1\n');
-    await assert.rejects(inspectTable(path), refused(/long-header\.csv line 1: the record starting there is longer than 64\.0 MiB/));
+    await assert.rejects(
+      inspectTable(path),
+      refused(/long-header\.csv line 1: the record starting there is longer than 64\.0 MiB/),
+    );
   });
 
   test('a JSONL line just over 64 MiB is refused naming its line', async () => {
     const path = writeLong('long.jsonl', '{"a": 1}\n{"a": "', over, 120, '"}\n');
-    await assert.rejects(inspectTable(path), refused(/long\.jsonl line 2: the record starting there is longer than 64\.0 MiB/));
+    await assert.rejects(
+      inspectTable(path),
+      refused(/long\.jsonl line 2: the record starting there is longer than 64\.0 MiB/),
+    );
   });
 
   test('a record of a few MiB, longer than one read, still reads', async () => {

@@ -9,7 +9,8 @@ import { memoryLogger } from '../../../core/logger.ts';
 
 const yes = (detail: string) => async () => ({ ok: true, detail });
 const no = (detail: string) => async () => ({ ok: false, detail });
-const infoLines = (logger: ReturnType<typeof memoryLogger>) => logger.lines.filter((line) => line.level === 'info').map((line) => line.message);
+const infoLines = (logger: ReturnType<typeof memoryLogger>) =>
+  logger.lines.filter((line) => line.level === 'info').map((line) => line.message);
 const notProbed = async (): Promise<never> => {
   throw new Error('probed although device cpu was asked for');
 };
@@ -24,22 +25,40 @@ describe('chooseExecutionProvider', () => {
     assert.deepEqual(infoLines(logger), ['execution provider: cuda (nvidia-smi found GPU 0: NVIDIA H100 80GB HBM3)']);
   });
 
-  test('auto falls back to the CPU without a GPU: one short line, the probes\' details at debug', async () => {
+  test("auto falls back to the CPU without a GPU: one short line, the probes' details at debug", async () => {
     const logger = memoryLogger();
-    const longDetail = 'onnxruntime-node was installed without its CUDA execution provider (/a/long/path/libonnxruntime_providers_cuda.so is missing: ...)';
-    const choice = await chooseExecutionProvider('auto', { gpu: no('no NVIDIA GPU found (nvidia-smi -L lists none)'), cudaProvider: no(longDetail) }, logger);
+    const longDetail =
+      'onnxruntime-node was installed without its CUDA execution provider (/a/long/path/libonnxruntime_providers_cuda.so is missing: ...)';
+    const choice = await chooseExecutionProvider(
+      'auto',
+      { gpu: no('no NVIDIA GPU found (nvidia-smi -L lists none)'), cudaProvider: no(longDetail) },
+      logger,
+    );
     assert.equal(choice.provider, 'cpu');
     assert.deepEqual(infoLines(logger), ['execution provider: cpu (no NVIDIA GPU)']);
-    const debug = logger.lines.filter((line) => line.level === 'debug').map((line) => line.message).join('\n');
-    assert.match(debug, /fell back to the CPU: no NVIDIA GPU found \(nvidia-smi -L lists none\); onnxruntime-node was installed without/);
+    const debug = logger.lines
+      .filter((line) => line.level === 'debug')
+      .map((line) => line.message)
+      .join('\n');
+    assert.match(
+      debug,
+      /fell back to the CPU: no NVIDIA GPU found \(nvidia-smi -L lists none\); onnxruntime-node was installed without/,
+    );
   });
 
   test('auto falls back to the CPU when the GPU is there but the CUDA provider is not, and says that', async () => {
     const logger = memoryLogger();
-    const choice = await chooseExecutionProvider('auto', { gpu: yes('GPU 0'), cudaProvider: no('libonnxruntime_providers_cuda.so is missing') }, logger);
+    const choice = await chooseExecutionProvider(
+      'auto',
+      { gpu: yes('GPU 0'), cudaProvider: no('libonnxruntime_providers_cuda.so is missing') },
+      logger,
+    );
     assert.equal(choice.provider, 'cpu');
     assert.deepEqual(infoLines(logger), ['execution provider: cpu (GPU found; onnxruntime-node has no CUDA provider)']);
-    assert.match(logger.lines.find((line) => line.level === 'debug')?.message ?? '', /libonnxruntime_providers_cuda\.so is missing/);
+    assert.match(
+      logger.lines.find((line) => line.level === 'debug')?.message ?? '',
+      /libonnxruntime_providers_cuda\.so is missing/,
+    );
   });
 
   test('the choice is said once per logger (one process), however many models it opens', async () => {
@@ -78,13 +97,18 @@ describe('probeCudaProvider', () => {
   });
 
   test('an unbundled cuda backend needs its provider library next to the binding', async () => {
-    const backends = () => [{ name: 'cpu', bundled: true }, { name: 'cuda', bundled: false }];
+    const backends = () => [
+      { name: 'cpu', bundled: true },
+      { name: 'cuda', bundled: false },
+    ];
     const missing = await probeCudaProvider(backends, dir);
     assert.equal(missing.ok, false);
     assert.match(missing.detail, /installed without its CUDA execution provider/);
 
-    writeFileSync(join(dir, process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'), '');
+    writeFileSync(
+      join(dir, process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'),
+      '',
+    );
     assert.equal((await probeCudaProvider(backends, dir)).ok, true);
   });
 });
-

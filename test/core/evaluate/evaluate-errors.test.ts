@@ -51,7 +51,10 @@ describe('model problems', () => {
   });
 
   test('a ZipMap output names zipmap=False', async () => {
-    await rejectsWith({ modelPath: fixture('binary_zipmap.onnx') }, /output "output_probability" is a ZipMap.*zipmap=False/);
+    await rejectsWith(
+      { modelPath: fixture('binary_zipmap.onnx') },
+      /output "output_probability" is a ZipMap.*zipmap=False/,
+    );
   });
 
   test('a file that is not an ONNX model', async () => {
@@ -72,13 +75,19 @@ describe('data problems', () => {
   });
 
   test('a header without rows', async () => {
-    await rejectsWith({ dataPath: writeScratch('header-only.csv', binaryCsv.split('\n')[0] + '\n') }, /header-only\.csv has a header row but no data rows/);
+    await rejectsWith(
+      { dataPath: writeScratch('header-only.csv', binaryCsv.split('\n')[0] + '\n') },
+      /header-only\.csv has a header row but no data rows/,
+    );
   });
 
   test('a non-numeric feature cell names file, row and column (from core/data)', async () => {
     const lines = binaryCsv.split('\n');
     lines[250] = lines[250].replace(/^[^,]+/, 'abc'); // data row 250: tenure
-    await rejectsWith({ dataPath: writeScratch('bad-cell.csv', lines.join('\n')) }, /bad-cell\.csv row 250, column "tenure": "abc" is not a number/);
+    await rejectsWith(
+      { dataPath: writeScratch('bad-cell.csv', lines.join('\n')) },
+      /bad-cell\.csv row 250, column "tenure": "abc" is not a number/,
+    );
   });
 
   test('a target value the model does not know', async () => {
@@ -96,25 +105,45 @@ describe('data problems', () => {
 });
 
 describe('device problems', () => {
-  const gpuAndProvider = { gpu: async () => ({ ok: true, detail: 'GPU 0: test' }), cudaProvider: async () => ({ ok: true, detail: 'provider installed' }) };
+  const gpuAndProvider = {
+    gpu: async () => ({ ok: true, detail: 'GPU 0: test' }),
+    cudaProvider: async () => ({ ok: true, detail: 'provider installed' }),
+  };
   const cudaBroken: SessionFactory = async (path, providers) => {
     if (providers.includes('cuda')) throw new Error('libcudnn.so.9: cannot open shared object file');
     return InferenceSession.create(path, { executionProviders: providers });
   };
 
   test('--device cuda without a GPU says what is missing', async () => {
-    const probes = { gpu: async () => ({ ok: false, detail: 'no NVIDIA GPU found' }), cudaProvider: async () => ({ ok: false, detail: 'no CUDA provider' }) };
-    await rejectsWith({ device: 'cuda', probes }, /--device cuda cannot run here: no NVIDIA GPU found; no CUDA provider/);
+    const probes = {
+      gpu: async () => ({ ok: false, detail: 'no NVIDIA GPU found' }),
+      cudaProvider: async () => ({ ok: false, detail: 'no CUDA provider' }),
+    };
+    await rejectsWith(
+      { device: 'cuda', probes },
+      /--device cuda cannot run here: no NVIDIA GPU found; no CUDA provider/,
+    );
   });
 
-  test('--device cuda when CUDA fails to start passes on onnxruntime\'s reason', async () => {
-    await rejectsWith({ device: 'cuda', probes: gpuAndProvider, createSession: cudaBroken }, /could not start its CUDA execution provider: libcudnn\.so\.9/);
+  test("--device cuda when CUDA fails to start passes on onnxruntime's reason", async () => {
+    await rejectsWith(
+      { device: 'cuda', probes: gpuAndProvider, createSession: cudaBroken },
+      /could not start its CUDA execution provider: libcudnn\.so\.9/,
+    );
   });
 
   test('auto falls back to the CPU when CUDA fails to start, warns, and reports the CPU', async () => {
     const logger = memoryLogger();
-    const report = await evaluateModel({ ...base, device: 'auto', probes: gpuAndProvider, createSession: cudaBroken, logger });
+    const report = await evaluateModel({
+      ...base,
+      device: 'auto',
+      probes: gpuAndProvider,
+      createSession: cudaBroken,
+      logger,
+    });
     assert.equal(report.runtime?.execution_provider, 'CPUExecutionProvider');
-    assert.ok(logger.lines.some((line) => line.level === 'warn' && /CUDA failed to start \(libcudnn\.so\.9/.test(line.message)));
+    assert.ok(
+      logger.lines.some((line) => line.level === 'warn' && /CUDA failed to start \(libcudnn\.so\.9/.test(line.message)),
+    );
   });
 });

@@ -14,7 +14,10 @@ import { memoryLogger, silentLogger } from '../../../core/logger.ts';
 import { METRIC_NAMES, type MetricsReport } from '../../../core/metrics/types.ts';
 import { expected, fixture, type ExpectedEvaluation } from './fixture-paths.ts';
 
-const noGpu = { gpu: async () => ({ ok: false, detail: 'no NVIDIA GPU found' }), cudaProvider: async () => ({ ok: true, detail: 'installed' }) };
+const noGpu = {
+  gpu: async () => ({ ok: false, detail: 'no NVIDIA GPU found' }),
+  cudaProvider: async () => ({ ok: true, detail: 'installed' }),
+};
 
 function evaluate(name: string, overrides: Partial<EvaluateOptions> = {}): Promise<MetricsReport> {
   const want = expected(name);
@@ -44,7 +47,8 @@ function assertMatchesSklearn(report: MetricsReport, want: ExpectedEvaluation): 
     want.per_class.forEach((row, i) => {
       const got = report.per_class![i];
       assert.deepEqual([got.label, got.support], [row.label, row.support]);
-      for (const key of ['precision', 'recall', 'f1'] as const) assert.ok(Math.abs(got[key] - row[key]) <= 1e-6, `${row.label} ${key}`);
+      for (const key of ['precision', 'recall', 'f1'] as const)
+        assert.ok(Math.abs(got[key] - row[key]) <= 1e-6, `${row.label} ${key}`);
     });
   }
 }
@@ -66,7 +70,9 @@ describe('evaluateModel equals scikit-learn', () => {
   });
 
   test('--features in file order is the default mapping', async () => {
-    const report = await evaluate('binary', { features: ['tenure', 'monthly_charges', 'support_calls', 'contract_months'] });
+    const report = await evaluate('binary', {
+      features: ['tenure', 'monthly_charges', 'support_calls', 'contract_months'],
+    });
     assertMatchesSklearn(report, expected('binary'));
   });
 });
@@ -93,18 +99,27 @@ describe('a model without class labels (PyTorch-style softmax, symbolic class co
   });
 
   test('text targets it cannot match get the encoding hint', async () => {
-    await assert.rejects(evaluate('multiclass', { modelPath: fixture('multiclass_softmax.onnx') }), (error: unknown) => {
-      assert.ok(error instanceof UserError);
-      assert.match(error.message, /row 1, column "tier": "silver" is not one of the model's classes \(0, 1, 2, 3\)\. The model carries no class labels/);
-      return true;
-    });
+    await assert.rejects(
+      evaluate('multiclass', { modelPath: fixture('multiclass_softmax.onnx') }),
+      (error: unknown) => {
+        assert.ok(error instanceof UserError);
+        assert.match(
+          error.message,
+          /row 1, column "tier": "silver" is not one of the model's classes \(0, 1, 2, 3\)\. The model carries no class labels/,
+        );
+        return true;
+      },
+    );
   });
 });
 
 describe('the report around the metrics', () => {
   test('names the model, hashes both files, and records runtime and latency', async () => {
     const report = await evaluate('multiclass', { name: 'tiers' });
-    const sha = (file: string) => createHash('sha256').update(readFileSync(fixture(file))).digest('hex');
+    const sha = (file: string) =>
+      createHash('sha256')
+        .update(readFileSync(fixture(file)))
+        .digest('hex');
     assert.equal(report.schema, 'cairn.metrics/v1');
     assert.equal(report.name, 'tiers');
     assert.deepEqual(report.runtime, { onnxruntime: '1.30.0', execution_provider: 'CPUExecutionProvider' });
@@ -117,7 +132,13 @@ describe('the report around the metrics', () => {
         { name: 'probabilities', type: 'float32', shape: [null, 4] },
       ],
     });
-    assert.deepEqual(report.data, { path: fixture('multiclass.csv'), sha256: sha('multiclass.csv'), rows: 400, target: 'tier', features: ['spend', 'visits_per_month', 'basket_size', 'returns', 'tenure_years'] });
+    assert.deepEqual(report.data, {
+      path: fixture('multiclass.csv'),
+      sha256: sha('multiclass.csv'),
+      rows: 400,
+      target: 'tier',
+      features: ['spend', 'visits_per_month', 'basket_size', 'returns', 'tenure_years'],
+    });
     // 400 rows in batches of 64: 7 timed batches, too few for percentiles; throughput is still measured.
     const latency = report.latency!;
     assert.equal(latency.batch_size, 64);
@@ -139,7 +160,11 @@ describe('the report around the metrics', () => {
       const [low, high] = item.f1_interval!;
       assert.ok(low <= item.f1 && item.f1 <= high, `class ${item.label} f1 ${item.f1} in [${low}, ${high}]`);
     }
-    assert.deepEqual((await evaluate('binary', { batchSize: 7 })).intervals, report.intervals, 'batching does not change the draws');
+    assert.deepEqual(
+      (await evaluate('binary', { batchSize: 7 })).intervals,
+      report.intervals,
+      'batching does not change the draws',
+    );
     const off = await evaluate('binary', { bootstrap: { resamples: 0 } });
     assert.equal(off.intervals, undefined);
     assert.equal(off.bootstrap, undefined);
@@ -149,7 +174,11 @@ describe('the report around the metrics', () => {
     const report = await evaluate('binary');
     assert.equal(report.data!.target, 'churned');
     assert.deepEqual(report.data!.features, ['tenure', 'monthly_charges', 'support_calls', 'contract_months']);
-    assert.deepEqual((await evaluate('binary', { features: ['support_calls', 'tenure', 'contract_months', 'monthly_charges'] })).data!.features, ['support_calls', 'tenure', 'contract_months', 'monthly_charges']);
+    assert.deepEqual(
+      (await evaluate('binary', { features: ['support_calls', 'tenure', 'contract_months', 'monthly_charges'] })).data!
+        .features,
+      ['support_calls', 'tenure', 'contract_months', 'monthly_charges'],
+    );
     assert.deepEqual(report.decision, { rule: 'label-output' });
     assert.deepEqual((await evaluate('binary_sigmoid')).decision, { rule: 'argmax' });
     assert.equal((await evaluate('regression')).decision, undefined);
@@ -171,7 +200,8 @@ describe('the report around the metrics', () => {
   test('a threshold on a multiclass model is refused, naming the setting', async () => {
     await assert.rejects(
       evaluate('multiclass', { threshold: { value: 0.3, key: 'models.tiers.threshold' } }),
-      (error: unknown) => error instanceof UserError && /models\.tiers\.threshold applies to binary models/.test(error.message),
+      (error: unknown) =>
+        error instanceof UserError && /models\.tiers\.threshold applies to binary models/.test(error.message),
     );
   });
 

@@ -20,14 +20,29 @@ describe('readFeatureList: --features a,b or @FILE', () => {
     mkdirSync(join(cwd, 'conf'), { recursive: true });
     writeFileSync(join(cwd, 'conf', 'features.txt'), 'tenure\r\n\r\n  charges\ncalls, with a comma\n\n');
     assert.deepEqual(await readFeatureList('@conf/features.txt', cli), ['tenure', 'charges', 'calls, with a comma']);
-    assert.deepEqual(await readFeatureList(`@${join(cwd, 'conf', 'features.txt')}`, cli), ['tenure', 'charges', 'calls, with a comma'], 'an absolute path too');
+    assert.deepEqual(
+      await readFeatureList(`@${join(cwd, 'conf', 'features.txt')}`, cli),
+      ['tenure', 'charges', 'calls, with a comma'],
+      'an absolute path too',
+    );
   });
 
   test('a missing file, a folder, an empty file and a bare @ are user errors naming the option and the fix', async () => {
-    await assert.rejects(readFeatureList('@nope.txt', cli), userError(/^--features @nope\.txt: cannot read .*nope\.txt: there is no such file\. Name a text file with one feature name per line\.$/));
-    await assert.rejects(readFeatureList('@conf', { cwd, label: 'features:' }), userError(/^features: @conf: cannot read .*conf: it is a folder, not a file\./));
+    await assert.rejects(
+      readFeatureList('@nope.txt', cli),
+      userError(
+        /^--features @nope\.txt: cannot read .*nope\.txt: there is no such file\. Name a text file with one feature name per line\.$/,
+      ),
+    );
+    await assert.rejects(
+      readFeatureList('@conf', { cwd, label: 'features:' }),
+      userError(/^features: @conf: cannot read .*conf: it is a folder, not a file\./),
+    );
     writeFileSync(join(cwd, 'empty.txt'), '\n\n  \n');
-    await assert.rejects(readFeatureList('@empty.txt', cli), userError(/^--features @empty\.txt: .*empty\.txt lists no feature names; write one name per line/));
+    await assert.rejects(
+      readFeatureList('@empty.txt', cli),
+      userError(/^--features @empty\.txt: .*empty\.txt lists no feature names; write one name per line/),
+    );
     await assert.rejects(readFeatureList('@', cli), userError(/^--features @ needs a file name after the @/));
   });
 });

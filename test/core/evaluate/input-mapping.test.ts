@@ -13,12 +13,22 @@ const schema = (columns: string[]): TableSchema => ({
 });
 const churn = schema(['tenure', 'churned', 'charges', 'calls']);
 const context = { modelPath: 'churn.onnx', dataPath: 'churn.csv', target: 'churned' };
-const matrix = (features: number | string, type = 'float32'): ValueInfo => ({ name: 'float_input', isTensor: true, type, shape: ['', features] });
+const matrix = (features: number | string, type = 'float32'): ValueInfo => ({
+  name: 'float_input',
+  isTensor: true,
+  type,
+  shape: ['', features],
+});
 
 describe('planInputs: one [N, F] input', () => {
   test('takes every column but the target, in file order', () => {
     const plan = planInputs([matrix(3)], churn, context);
-    assert.deepEqual(plan, { kind: 'matrix', input: 'float_input', dtype: 'float32', features: ['tenure', 'charges', 'calls'] });
+    assert.deepEqual(plan, {
+      kind: 'matrix',
+      input: 'float_input',
+      dtype: 'float32',
+      features: ['tenure', 'charges', 'calls'],
+    });
     assert.deepEqual(columnsToRead(plan), { numeric: ['tenure', 'charges', 'calls'], text: [] });
   });
 
@@ -48,21 +58,34 @@ describe('planInputs: one [N, F] input', () => {
   test('wrong feature count names expected vs got and the columns used', () => {
     assert.throws(
       () => planInputs([matrix(6)], churn, context),
-      userError(/churn\.onnx input "float_input" expects 6 features \(\[N, 6\]\), but 3 were given \(every column of churn\.csv except the target "churned"\): "tenure", "charges", "calls"\. Pass --features/),
+      userError(
+        /churn\.onnx input "float_input" expects 6 features \(\[N, 6\]\), but 3 were given \(every column of churn\.csv except the target "churned"\): "tenure", "charges", "calls"\. Pass --features/,
+      ),
     );
-    assert.throws(() => planInputs([matrix(3)], churn, { ...context, features: ['tenure'] }), userError(/expects 3 features .* but 1 was given \(from --features\): "tenure"/));
+    assert.throws(
+      () => planInputs([matrix(3)], churn, { ...context, features: ['tenure'] }),
+      userError(/expects 3 features .* but 1 was given \(from --features\): "tenure"/),
+    );
   });
 
   test('--features naming unknown columns lists the available ones', () => {
     assert.throws(
       () => planInputs([matrix(2)], churn, { ...context, features: ['tenure', 'age'] }),
-      userError(/--features names "age", not columns of churn\.csv\. Available columns: "tenure", "churned", "charges", "calls"/),
+      userError(
+        /--features names "age", not columns of churn\.csv\. Available columns: "tenure", "churned", "charges", "calls"/,
+      ),
     );
-    assert.throws(() => planInputs([matrix(2)], churn, { ...context, features: ['tenure', 'churned'] }), userError(/includes the target column "churned"/));
+    assert.throws(
+      () => planInputs([matrix(2)], churn, { ...context, features: ['tenure', 'churned'] }),
+      userError(/includes the target column "churned"/),
+    );
   });
 
   test('an input that is not a float matrix is explained', () => {
-    assert.throws(() => planInputs([{ name: 'ids', isTensor: true, type: 'int64', shape: ['', 3] }], churn, context), userError(/input "ids" is int64 \[N, 3\]/));
+    assert.throws(
+      () => planInputs([{ name: 'ids', isTensor: true, type: 'int64', shape: ['', 3] }], churn, context),
+      userError(/input "ids" is int64 \[N, 3\]/),
+    );
   });
 });
 
@@ -90,7 +113,9 @@ describe('planInputs: one input per column', () => {
   test('an input without a matching column lists the available columns', () => {
     assert.throws(
       () => planInputs(inputs, schema(['churned', 'calls', 'charges']), context),
-      userError(/takes one input per column, fed by name, but churn\.csv has no column named "plan"\. Available columns: "churned", "calls", "charges"/),
+      userError(
+        /takes one input per column, fed by name, but churn\.csv has no column named "plan"\. Available columns: "churned", "calls", "charges"/,
+      ),
     );
   });
 });
@@ -104,14 +129,24 @@ describe('buildFeeds', () => {
   });
 
   test('a matrix input is row-major [N, F] in feature order', () => {
-    const feeds = buildFeeds({ kind: 'matrix', input: 'x', dtype: 'float32', features: ['b', 'a'] }, batch({ a: [1, 2], b: [10, 20] }), 'd.csv');
+    const feeds = buildFeeds(
+      { kind: 'matrix', input: 'x', dtype: 'float32', features: ['b', 'a'] },
+      batch({ a: [1, 2], b: [10, 20] }),
+      'd.csv',
+    );
     assert.deepEqual(feeds.x.dims, [2, 2]);
     assert.equal(feeds.x.type, 'float32');
     assert.deepEqual([...(feeds.x.data as Float32Array)], [10, 1, 20, 2]);
   });
 
   test('per-column inputs get their dtype and shape', () => {
-    const plan = { kind: 'by-name' as const, inputs: [{ name: 'n', dtype: 'int64' as const, dims: 2 as const }, { name: 's', dtype: 'string' as const, dims: 1 as const }] };
+    const plan = {
+      kind: 'by-name' as const,
+      inputs: [
+        { name: 'n', dtype: 'int64' as const, dims: 2 as const },
+        { name: 's', dtype: 'string' as const, dims: 1 as const },
+      ],
+    };
     const feeds = buildFeeds(plan, batch({ n: [3, 4] }, { s: ['x', 'y'] }), 'd.csv');
     assert.deepEqual([feeds.n.type, feeds.n.dims], ['int64', [2, 1]]);
     assert.deepEqual([...(feeds.n.data as BigInt64Array)], [3n, 4n]);
@@ -120,6 +155,9 @@ describe('buildFeeds', () => {
 
   test('a fraction in an int64 column names the file, row and column', () => {
     const plan = { kind: 'by-name' as const, inputs: [{ name: 'visits', dtype: 'int64' as const, dims: 2 as const }] };
-    assert.throws(() => buildFeeds(plan, batch({ visits: [3, 4.5] }), 'd.csv'), userError(/d\.csv row 102, column "visits": 4\.5 is not an integer/));
+    assert.throws(
+      () => buildFeeds(plan, batch({ visits: [3, 4.5] }), 'd.csv'),
+      userError(/d\.csv row 102, column "visits": 4\.5 is not an integer/),
+    );
   });
 });

@@ -15,7 +15,14 @@ test('latency summary: per-batch percentiles and rows per second of model time',
   // 30 batches of 1..30 ms: np.percentile(range(1, 31), [50, 95, 99]) -> [15.5, 28.55, 29.71]
   const batches = Array.from({ length: 30 }, (_, i) => 30 - i);
   const stats = summarizeLatency(batches, 30_000, 1000);
-  assert.deepEqual(stats, { batch_size: 1000, batches: 30, rows_per_s: Math.round(30_000 / 0.465), p50_ms: 15.5, p95_ms: 28.55, p99_ms: 29.71 });
+  assert.deepEqual(stats, {
+    batch_size: 1000,
+    batches: 30,
+    rows_per_s: Math.round(30_000 / 0.465),
+    p50_ms: 15.5,
+    p95_ms: 28.55,
+    p99_ms: 29.71,
+  });
 });
 
 test('fewer than 30 timed batches give throughput but no percentiles', () => {

@@ -27,9 +27,12 @@ test('the operator writing each output is known (Sigmoid, ZipMap)', () => {
 });
 
 test('a file that is not protobuf is a UserError naming it', () => {
-  assert.throws(() => summarizeModelGraph(Buffer.from('name,age\nann,3\n'), 'data.csv'), (error: unknown) => {
-    assert.ok(error instanceof UserError);
-    assert.match(error.message, /data\.csv is not an ONNX model/);
-    return true;
-  });
+  assert.throws(
+    () => summarizeModelGraph(Buffer.from('name,age\nann,3\n'), 'data.csv'),
+    (error: unknown) => {
+      assert.ok(error instanceof UserError);
+      assert.match(error.message, /data\.csv is not an ONNX model/);
+      return true;
+    },
+  );
 });

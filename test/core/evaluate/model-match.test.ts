@@ -10,19 +10,34 @@ import { repositoryRoot } from '../../../core/repository-root.ts';
 
 const ROOT = '/repo';
 const config = (yaml: string) => parseRepoConfig(yaml, '.github/cairn.yml');
-const TWO = config('models:\n  churn:\n    path: models/churn.onnx\n    gates:\n      default: f1>=0.6\n  upsell:\n    path: models/upsell.onnx\n');
+const TWO = config(
+  'models:\n  churn:\n    path: models/churn.onnx\n    gates:\n      default: f1>=0.6\n  upsell:\n    path: models/upsell.onnx\n',
+);
 
 describe('matchModel: which models.<m> entry an evaluation is for', () => {
   test('a given name decides, even against a path match', () => {
-    const match = matchModel(TWO, { name: 'upsell', modelPath: '/repo/models/churn.onnx', repositoryRoot: ROOT, spell: cliOption });
+    const match = matchModel(TWO, {
+      name: 'upsell',
+      modelPath: '/repo/models/churn.onnx',
+      repositoryRoot: ROOT,
+      spell: cliOption,
+    });
     assert.equal(match.name, 'upsell');
     assert.equal(match.warning, undefined);
   });
 
   test('a given name that is not in the config warns when another model has a gate', () => {
-    const match = matchModel(TWO, { name: 'churn-v2', modelPath: '/repo/models/churn.onnx', repositoryRoot: ROOT, spell: actionInput });
+    const match = matchModel(TWO, {
+      name: 'churn-v2',
+      modelPath: '/repo/models/churn.onnx',
+      repositoryRoot: ROOT,
+      spell: actionInput,
+    });
     assert.equal(match.model, undefined);
-    assert.match(match.warning ?? '', /^name: "churn-v2" names no model in the config, so the gate configured for models\.churn was not applied; pass name: churn/);
+    assert.match(
+      match.warning ?? '',
+      /^name: "churn-v2" names no model in the config, so the gate configured for models\.churn was not applied; pass name: churn/,
+    );
   });
 
   test('without a name, the path relative to the repository root matches', () => {
@@ -32,11 +47,16 @@ describe('matchModel: which models.<m> entry an evaluation is for', () => {
   });
 
   test('without a name or a path match, an entry named like the file matches', () => {
-    assert.equal(matchModel(TWO, { modelPath: '/elsewhere/churn.onnx', repositoryRoot: ROOT, spell: cliOption }).model?.path, 'models/churn.onnx');
+    assert.equal(
+      matchModel(TWO, { modelPath: '/elsewhere/churn.onnx', repositoryRoot: ROOT, spell: cliOption }).model?.path,
+      'models/churn.onnx',
+    );
   });
 
   test('two entries with the evaluated path match neither, and the warning says so', () => {
-    const same = config('models:\n  a:\n    path: m.onnx\n    gates:\n      default: f1>=0.6\n  b:\n    path: ./m.onnx\n');
+    const same = config(
+      'models:\n  a:\n    path: m.onnx\n    gates:\n      default: f1>=0.6\n  b:\n    path: ./m.onnx\n',
+    );
     const match = matchModel(same, { modelPath: '/repo/m.onnx', repositoryRoot: ROOT, spell: cliOption });
     assert.equal(match.model, undefined);
     assert.match(match.warning ?? '', /a, b all have the path of \/repo\/m\.onnx.*--name a/);
@@ -44,7 +64,10 @@ describe('matchModel: which models.<m> entry an evaluation is for', () => {
 
   test('no warning when no entry has a gate', () => {
     const ungated = config('models:\n  a:\n    path: a.onnx\n  b:\n    path: b.onnx\n');
-    assert.equal(matchModel(ungated, { modelPath: '/repo/c.onnx', repositoryRoot: ROOT, spell: cliOption }).warning, undefined);
+    assert.equal(
+      matchModel(ungated, { modelPath: '/repo/c.onnx', repositoryRoot: ROOT, spell: cliOption }).warning,
+      undefined,
+    );
   });
 });
 

@@ -50,7 +50,12 @@ test("binary_sigmoid.onnx's single output is sklearn's predict_proba[:, 1]", asy
   const { want, feeds } = matrixFeed('binary_sigmoid');
   const out = await run('binary_sigmoid.onnx', feeds);
   assert.deepEqual(out.probability.dims, [want.rows, 1]);
-  assert.ok(maxDifference(out.probability.data as Float32Array, want.sklearn_proba!.map((row) => row[1])) < 1e-6);
+  assert.ok(
+    maxDifference(
+      out.probability.data as Float32Array,
+      want.sklearn_proba!.map((row) => row[1]),
+    ) < 1e-6,
+  );
 });
 
 test("regression.onnx reproduces sklearn's predict", async () => {

@@ -22,7 +22,9 @@ after(async () => {
 /** The plan for a fixture, from onnxruntime's own metadata and the model file, as evaluateModel makes it. */
 function plan(name: string, task: 'auto' | Task = 'auto') {
   const session = sessions.get(name)!;
-  const outputs = session.outputMetadata.map((m): ValueInfo => (m.isTensor ? { name: m.name, isTensor: true, type: m.type, shape: m.shape } : { name: m.name, isTensor: false }));
+  const outputs = session.outputMetadata.map((m): ValueInfo =>
+    m.isTensor ? { name: m.name, isTensor: true, type: m.type, shape: m.shape } : { name: m.name, isTensor: false },
+  );
   return planOutputs(outputs, summarizeModelGraph(readFileSync(fixture(`${name}.onnx`)), name), task, `${name}.onnx`);
 }
 
@@ -59,13 +61,24 @@ describe('planOutputs on skl2onnx-style models', () => {
 
 describe('planOutputs errors', () => {
   test('a ZipMap output names the zipmap=False fix', () => {
-    assert.throws(() => plan('binary_zipmap'), userError(/binary_zipmap\.onnx output "output_probability" is a ZipMap .*zipmap=False.*options=\{id\(model\): \{'zipmap': False\}\}/));
+    assert.throws(
+      () => plan('binary_zipmap'),
+      userError(
+        /binary_zipmap\.onnx output "output_probability" is a ZipMap .*zipmap=False.*options=\{id\(model\): \{'zipmap': False\}\}/,
+      ),
+    );
   });
 
   test('a task that contradicts the outputs is refused', () => {
-    assert.throws(() => plan('binary', 'regression'), userError(/is a classifier \(outputs "label", "probabilities"\) but --task regression/));
+    assert.throws(
+      () => plan('binary', 'regression'),
+      userError(/is a classifier \(outputs "label", "probabilities"\) but --task regression/),
+    );
     assert.throws(() => plan('multiclass', 'binary'), userError(/has 4 probability columns; --task binary needs 2/));
-    assert.throws(() => plan('regression', 'multiclass'), userError(/--task multiclass needs a \[N, classes\] probability output/));
+    assert.throws(
+      () => plan('regression', 'multiclass'),
+      userError(/--task multiclass needs a \[N, classes\] probability output/),
+    );
   });
 
   test('outputs that fit no convention are listed', () => {
@@ -73,12 +86,18 @@ describe('planOutputs errors', () => {
       { name: 'a', isTensor: true, type: 'float32', shape: [''] },
       { name: 'b', isTensor: true, type: 'float32', shape: [''] },
     ];
-    assert.throws(() => planOutputs(outputs, { outputProducers: new Map() }, 'auto', 'm.onnx'), userError(/m\.onnx outputs "a", "b", which Cairn cannot read/));
+    assert.throws(
+      () => planOutputs(outputs, { outputProducers: new Map() }, 'auto', 'm.onnx'),
+      userError(/m\.onnx outputs "a", "b", which Cairn cannot read/),
+    );
   });
 
   test('a symbolic class count without class labels leaves the task to the first batch', () => {
     const outputs: ValueInfo[] = [{ name: 'scores', isTensor: true, type: 'float32', shape: ['batch', 'classes'] }];
     const result = planOutputs(outputs, { outputProducers: new Map() }, 'auto', 'm.onnx');
-    assert.deepEqual([result.plan, result.task], [{ kind: 'probabilities', probabilities: 'scores', label: undefined, width: undefined }, undefined]);
+    assert.deepEqual(
+      [result.plan, result.task],
+      [{ kind: 'probabilities', probabilities: 'scores', label: undefined, width: undefined }, undefined],
+    );
   });
 });

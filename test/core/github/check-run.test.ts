@@ -10,14 +10,23 @@ import { sampleReport } from './sample-report.ts';
 
 const SHA = 'c0ffee'.padEnd(40, '0');
 const octokit = () => createOctokit({ auth: 'test-token', retries: 0, throttle: false });
-const target = { owner: 'acme', repo: 'churn', headSha: SHA, summary: '## churn\n| metric | value |\n|---|---|\n| f1 | 0.673 |' };
+const target = {
+  owner: 'acme',
+  repo: 'churn',
+  headSha: SHA,
+  summary: '## churn\n| metric | value |\n|---|---|\n| f1 | 0.673 |',
+};
 
 describe('publishCheckRun', () => {
   test('creates a completed "cairn: <model>" check run GitHub accepts, with the record readable back', async (t) => {
     const gh = githubApi(t, { validateResponses: true });
     const checks = fakeCheckRuns(gh);
     const report = sampleReport();
-    const result = await publishCheckRun(octokit(), { ...target, report, detailsUrl: 'https://github.com/acme/churn/actions/runs/1' });
+    const result = await publishCheckRun(octokit(), {
+      ...target,
+      report,
+      detailsUrl: 'https://github.com/acme/churn/actions/runs/1',
+    });
 
     const [run] = checks.runs;
     assert.deepEqual(result, { id: run.id, url: run.html_url });
@@ -33,7 +42,11 @@ describe('publishCheckRun', () => {
 
   test('a failed gate fails the check and names the failing rules; no gate is neutral', () => {
     const failing = sampleReport();
-    failing.gate = { ...failing.gate!, passed: false, rules: [{ ...failing.gate!.rules[0], passed: false }, failing.gate!.rules[1]] };
+    failing.gate = {
+      ...failing.gate!,
+      passed: false,
+      rules: [{ ...failing.gate!.rules[0], passed: false }, failing.gate!.rules[1]],
+    };
     const body = checkRunBody({ ...target, report: failing });
     assert.equal(body.conclusion, 'failure');
     assert.equal(body.output.title, 'churn: gate failed: f1>=0.6');
@@ -42,8 +55,15 @@ describe('publishCheckRun', () => {
 
   test('the title is one line of plain text, whatever the record holds in the model name and the rules', () => {
     const hostile = sampleReport({ name: 'churn\n::warning::x\u0007\u202E' });
-    hostile.gate = { ...hostile.gate!, passed: false, rules: [{ ...hostile.gate!.rules[0], rule: 'f1>=0.6\r\n# heading', passed: false }] };
-    assert.equal(checkRunBody({ ...target, report: hostile }).output.title, 'churn ::warning::x: gate failed: f1>=0.6 # heading');
+    hostile.gate = {
+      ...hostile.gate!,
+      passed: false,
+      rules: [{ ...hostile.gate!.rules[0], rule: 'f1>=0.6\r\n# heading', passed: false }],
+    };
+    assert.equal(
+      checkRunBody({ ...target, report: hostile }).output.title,
+      'churn ::warning::x: gate failed: f1>=0.6 # heading',
+    );
   });
 
   test('bulky curves are left out so the record fits in 65,535 characters, and GitHub accepts it', async (t) => {
@@ -74,14 +94,23 @@ describe('publishCheckRun', () => {
 
 describe('readRecordFromCheckRun', () => {
   test('reads back a record whose strings hold backticks', () => {
-    const report = sampleReport({ name: 'odd```name', model: { path: 'a````b.onnx', sha256: 'x', inputs: [], outputs: [] } });
-    assert.deepEqual(readRecordFromCheckRun({ output: { text: checkRunBody({ ...target, report }).output.text } }), report);
+    const report = sampleReport({
+      name: 'odd```name',
+      model: { path: 'a````b.onnx', sha256: 'x', inputs: [], outputs: [] },
+    });
+    assert.deepEqual(
+      readRecordFromCheckRun({ output: { text: checkRunBody({ ...target, report }).output.text } }),
+      report,
+    );
   });
 
   test('a record with wrongly typed fields is ignored, naming the field', () => {
     const logger = memoryLogger();
     const forged = JSON.stringify({ ...sampleReport(), rows: '**2000**' });
-    assert.equal(readRecordFromCheckRun({ output: { text: `${RECORD_MARKER}\n\`\`\`json\n${forged}\n\`\`\`` } }, logger), undefined);
+    assert.equal(
+      readRecordFromCheckRun({ output: { text: `${RECORD_MARKER}\n\`\`\`json\n${forged}\n\`\`\`` } }, logger),
+      undefined,
+    );
     assert.match(logger.lines[0].message, /not a cairn\.metrics\/v1 record \(rows: /);
   });
 
@@ -89,8 +118,21 @@ describe('readRecordFromCheckRun', () => {
     const logger = memoryLogger();
     assert.equal(readRecordFromCheckRun({ output: { text: null } }, logger), undefined);
     assert.equal(readRecordFromCheckRun({ output: null }, logger), undefined);
-    assert.equal(readRecordFromCheckRun({ id: 5, name: 'cairn: churn', output: { text: `${RECORD_MARKER}\n\`\`\`json\n{"schema": "cairn.metrics/v1",\n\`\`\`` } }, logger), undefined);
-    assert.equal(readRecordFromCheckRun({ output: { text: `${RECORD_MARKER}\n\`\`\`json\n{"schema":"other"}\n\`\`\`` } }, logger), undefined);
+    assert.equal(
+      readRecordFromCheckRun(
+        {
+          id: 5,
+          name: 'cairn: churn',
+          output: { text: `${RECORD_MARKER}\n\`\`\`json\n{"schema": "cairn.metrics/v1",\n\`\`\`` },
+        },
+        logger,
+      ),
+      undefined,
+    );
+    assert.equal(
+      readRecordFromCheckRun({ output: { text: `${RECORD_MARKER}\n\`\`\`json\n{"schema":"other"}\n\`\`\`` } }, logger),
+      undefined,
+    );
     assert.equal(logger.lines.length, 2);
     assert.match(logger.lines[0].message, /check run 5 "cairn: churn" holds a record that is not valid JSON/);
   });

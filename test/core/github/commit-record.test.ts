@@ -16,9 +16,22 @@ const where = { owner: 'acme', repo: 'churn', model: 'churn' };
 const withF1 = (f1: number) => sampleReport({ metrics: { ...sampleReport().metrics, f1 } });
 
 /** A completed `cairn: churn` record as actions/report leaves it, created by `app`. */
-function recordRun(checks: ReturnType<typeof fakeCheckRuns>, report: ReturnType<typeof sampleReport>, completedAt: string, app = fakeApp()) {
+function recordRun(
+  checks: ReturnType<typeof fakeCheckRuns>,
+  report: ReturnType<typeof sampleReport>,
+  completedAt: string,
+  app = fakeApp(),
+) {
   const { name, conclusion, output } = checkRunBody({ ...where, headSha: SHA, report, summary: 's' });
-  return checks.add({ name, head_sha: SHA, status: 'completed', conclusion, completed_at: completedAt, app, output: { ...output, annotations_count: 0, annotations_url: '' } });
+  return checks.add({
+    name,
+    head_sha: SHA,
+    status: 'completed',
+    conclusion,
+    completed_at: completedAt,
+    app,
+    output: { ...output, annotations_count: 0, annotations_url: '' },
+  });
 }
 
 describe('readRecordOnCommit: evidence only from trusted apps', () => {
@@ -33,8 +46,13 @@ describe('readRecordOnCommit: evidence only from trusted apps', () => {
 
     assert.equal(record?.checkRun.id, trusted.id);
     assert.equal(record?.report.metrics.f1, 0.61);
-    assert.deepEqual(ignored.map((run) => [run.checkRun.id, run.message]), [[foreign.id, 'ignored a "cairn: churn" check run from app shady-ci (id 777): not a trusted source']]);
-    assert.ok(logger.lines.some(({ message }) => message.includes('shady-ci') && message.includes('evidence.trusted_apps')));
+    assert.deepEqual(
+      ignored.map((run) => [run.checkRun.id, run.message]),
+      [[foreign.id, 'ignored a "cairn: churn" check run from app shady-ci (id 777): not a trusted source']],
+    );
+    assert.ok(
+      logger.lines.some(({ message }) => message.includes('shady-ci') && message.includes('evidence.trusted_apps')),
+    );
     assert.deepEqual(gh.violations, []);
   });
 
@@ -59,9 +77,21 @@ describe('readRecordOnCommit: evidence only from trusted apps', () => {
 
   test('the GitHub Actions app is known by id on github.com, and by its reserved slug and owner elsewhere (GHES)', () => {
     assert.equal(isTrustedSource(fakeApp()), true);
-    assert.equal(isTrustedSource(fakeApp('github-actions', 12, 'github')), true, 'GHES: another id, same slug and owner');
-    assert.equal(isTrustedSource(fakeApp('github-actions', 12, 'mallory')), false, 'the slug alone, owned by someone else');
-    assert.equal(isTrustedSource(fakeApp('lookalike', 15368, 'mallory')), false, "the id alone, with another app's slug");
+    assert.equal(
+      isTrustedSource(fakeApp('github-actions', 12, 'github')),
+      true,
+      'GHES: another id, same slug and owner',
+    );
+    assert.equal(
+      isTrustedSource(fakeApp('github-actions', 12, 'mallory')),
+      false,
+      'the slug alone, owned by someone else',
+    );
+    assert.equal(
+      isTrustedSource(fakeApp('lookalike', 15368, 'mallory')),
+      false,
+      "the id alone, with another app's slug",
+    );
     assert.equal(isTrustedSource(null), false);
     assert.equal(isTrustedSource(fakeApp('buildkite', 4242), [4242]), true);
   });
@@ -73,6 +103,9 @@ describe('readRecordOnCommit: evidence only from trusted apps', () => {
     recordRun(checks, withF1(0.99), '2024-03-02T10:00:00Z', fakeApp('shady-ci', 777));
     const baseline = await readBaselineFromRef(octokit(), { ...where, ref: 'main' });
     assert.equal(baseline?.metrics.f1, 0.61);
-    assert.equal((await readBaselineFromRef(octokit(), { ...where, ref: 'main', trustedApps: [777] }))?.metrics.f1, 0.99);
+    assert.equal(
+      (await readBaselineFromRef(octokit(), { ...where, ref: 'main', trustedApps: [777] }))?.metrics.f1,
+      0.99,
+    );
   });
 });

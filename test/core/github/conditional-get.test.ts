@@ -14,7 +14,13 @@ type TagRefs = Awaited<ReturnType<ReturnType<typeof octokit>['rest']['git']['lis
 
 /** Reads the tag list through conditionalGet with `cache`, deriving with `derive`. */
 function tagReader<T>(cache: Map<string, EtagEntry>, derive: (refs: TagRefs) => T | Promise<T>): () => Promise<T> {
-  return () => conditionalGet(cache, 'acme/churn/tags', (headers) => octokit().rest.git.listMatchingRefs({ ...where, ref: 'tags', headers }), derive);
+  return () =>
+    conditionalGet(
+      cache,
+      'acme/churn/tags',
+      (headers) => octokit().rest.git.listMatchingRefs({ ...where, ref: 'tags', headers }),
+      derive,
+    );
 }
 
 test('a repeated GET is conditional: on 304 the value derived from the last body comes back, not derived again', async (t) => {
@@ -51,9 +57,18 @@ test('a config that fails validation is kept as failed by blob SHA: reported aga
   const cache = new Map<string, EtagEntry>();
   const errors: Error[] = [];
   for (const ref of ['main', 'main', a]) {
-    errors.push(await readRepoConfigAt(octokit(), { ...where, ref, cache }).then(() => assert.fail('read'), (e: Error) => e));
+    errors.push(
+      await readRepoConfigAt(octokit(), { ...where, ref, cache }).then(
+        () => assert.fail('read'),
+        (e: Error) => e,
+      ),
+    );
   }
-  for (const error of errors) assert.match(error.message, /cairn\.yml \(main\): models: expected a map of model name -> model settings, got a list/);
+  for (const error of errors)
+    assert.match(
+      error.message,
+      /cairn\.yml \(main\): models: expected a map of model name -> model settings, got a list/,
+    );
   // One parse: every later error carries the first one's cause, the failure kept for the blob.
   assert.ok(errors.every((error) => error.cause === errors[0].cause && error.cause instanceof Error));
   const sent = gh.calls('GET /repos/{owner}/{repo}/contents/{path}');
@@ -79,7 +94,10 @@ test('a config over 256 KiB is refused by its size, before it is decoded or pars
   repo.setConfig(padded);
   const cache = new Map<string, EtagEntry>();
   for (let attempt = 0; attempt < 2; attempt++) {
-    await assert.rejects(readRepoConfigAt(octokit(), { ...where, ref: 'main', cache }), /cairn\.yml at main is \d+ bytes; a Cairn config may be at most 262144 bytes \(256 KiB\)/);
+    await assert.rejects(
+      readRepoConfigAt(octokit(), { ...where, ref: 'main', cache }),
+      /cairn\.yml at main is \d+ bytes; a Cairn config may be at most 262144 bytes \(256 KiB\)/,
+    );
   }
   assert.equal(gh.violations.length, 0);
 });

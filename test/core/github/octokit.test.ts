@@ -10,7 +10,12 @@ describe('createOctokit', () => {
   test('authenticates with the token and names itself, against github.com or an Enterprise server', async (t) => {
     const gh = githubApi(t, { baseUrl: 'https://ghe.example.com/api/v3' });
     gh.once('GET /repos/{owner}/{repo}', { data: { full_name: 'acme/churn' } });
-    const octokit = createOctokit({ auth: 'ghs_secret', baseUrl: 'https://ghe.example.com/api/v3/', retries: 0, throttle: false });
+    const octokit = createOctokit({
+      auth: 'ghs_secret',
+      baseUrl: 'https://ghe.example.com/api/v3/',
+      retries: 0,
+      throttle: false,
+    });
     const { data } = await octokit.rest.repos.get(repo);
     assert.equal(data.full_name, 'acme/churn');
     const [request] = gh.calls('GET /repos/{owner}/{repo}');
@@ -22,7 +27,9 @@ describe('createOctokit', () => {
     const gh = githubApi(t);
     gh.on('GET /repos/{owner}/{repo}', githubError(502, 'Server Error'), { times: 2 });
     gh.on('GET /repos/{owner}/{repo}', { data: { full_name: 'acme/churn' } });
-    await assert.rejects(createOctokit({ auth: 't', retries: 0, throttle: false }).rest.repos.get(repo), { status: 502 });
+    await assert.rejects(createOctokit({ auth: 't', retries: 0, throttle: false }).rest.repos.get(repo), {
+      status: 502,
+    });
     const { data } = await createOctokit({ auth: 't', retries: 1, throttle: false }).rest.repos.get(repo);
     assert.equal(data.full_name, 'acme/churn');
     assert.equal(gh.calls('GET /repos/{owner}/{repo}').length, 3);
@@ -31,19 +38,27 @@ describe('createOctokit', () => {
   test('does not retry a client error: the request was wrong, and sending it again cannot fix it', async (t) => {
     const gh = githubApi(t);
     gh.once('GET /repos/{owner}/{repo}', githubError(404, 'Not Found'));
-    await assert.rejects(createOctokit({ auth: 't', retries: 3, throttle: false }).rest.repos.get(repo), { status: 404 });
+    await assert.rejects(createOctokit({ auth: 't', retries: 3, throttle: false }).rest.repos.get(repo), {
+      status: 404,
+    });
     assert.equal(gh.calls('GET /repos/{owner}/{repo}').length, 1);
   });
 
   test('with throttling on, a primary rate limit that resets now is waited out and logged', async (t) => {
     const gh = githubApi(t);
     const reset = String(Math.floor(Date.now() / 1000) - 5);
-    gh.once('GET /repos/{owner}/{repo}', { ...githubError(403, 'API rate limit exceeded for installation ID 1.'), headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } });
+    gh.once('GET /repos/{owner}/{repo}', {
+      ...githubError(403, 'API rate limit exceeded for installation ID 1.'),
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+    });
     gh.once('GET /repos/{owner}/{repo}', { data: { full_name: 'acme/churn' } });
     const logger = memoryLogger();
     const { data } = await createOctokit({ auth: 't', logger, retries: 2 }).rest.repos.get(repo);
     assert.equal(data.full_name, 'acme/churn');
-    assert.match(logger.lines.find((l) => l.level === 'warn')?.message ?? '', /primary rate limit hit by GET \/repos\/acme\/churn; retrying/);
+    assert.match(
+      logger.lines.find((l) => l.level === 'warn')?.message ?? '',
+      /primary rate limit hit by GET \/repos\/acme\/churn; retrying/,
+    );
   });
 });
 
@@ -53,8 +68,14 @@ describe('rateLimitPolicy', () => {
   test('retries a few times, then gives up and says so', () => {
     const logger = memoryLogger();
     const { onSecondaryRateLimit } = rateLimitPolicy(logger, 2);
-    assert.deepEqual([0, 1, 2].map((n) => onSecondaryRateLimit(60, request, undefined, n)), [true, true, false]);
-    assert.match(logger.lines.at(-1)!.message, /secondary rate limit hit by POST \/repos\/acme\/churn\/check-runs; giving up after 2 retries/);
+    assert.deepEqual(
+      [0, 1, 2].map((n) => onSecondaryRateLimit(60, request, undefined, n)),
+      [true, true, false],
+    );
+    assert.match(
+      logger.lines.at(-1)!.message,
+      /secondary rate limit hit by POST \/repos\/acme\/churn\/check-runs; giving up after 2 retries/,
+    );
   });
 
   test('does not sit out a primary limit that resets far in the future', () => {

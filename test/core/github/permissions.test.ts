@@ -20,22 +20,61 @@ describe('fork pull requests (read-only token)', () => {
     const logger = memoryLogger();
     const client = octokit();
 
-    const comment = await tryWrite('comment on the pull request', () => upsertStickyComment(client, { owner: 'acme', repo: 'churn', issueNumber: 3, marker: '<!-- m -->', author: 'github-actions[bot]', body: 'x' }), logger);
-    const check = await tryWrite('create the check run', () => publishCheckRun(client, { owner: 'acme', repo: 'churn', headSha: 'f'.repeat(40), report: sampleReport(), summary: 's' }), logger);
+    const comment = await tryWrite(
+      'comment on the pull request',
+      () =>
+        upsertStickyComment(client, {
+          owner: 'acme',
+          repo: 'churn',
+          issueNumber: 3,
+          marker: '<!-- m -->',
+          author: 'github-actions[bot]',
+          body: 'x',
+        }),
+      logger,
+    );
+    const check = await tryWrite(
+      'create the check run',
+      () =>
+        publishCheckRun(client, {
+          owner: 'acme',
+          repo: 'churn',
+          headSha: 'f'.repeat(40),
+          report: sampleReport(),
+          summary: 's',
+        }),
+      logger,
+    );
 
     assert.deepEqual([comment, check], [undefined, undefined]);
     assert.equal(logger.lines.length, 2);
-    assert.match(logger.lines[0].message, /could not comment on the pull request: the token is read-only .*Resource not accessible by integration.*forks.*job summary/);
+    assert.match(
+      logger.lines[0].message,
+      /could not comment on the pull request: the token is read-only .*Resource not accessible by integration.*forks.*job summary/,
+    );
   });
 
   test('isForbidden tells a permission 403 from a rate-limit 403 and other errors', async (t) => {
     const gh = githubApi(t);
     const errorOf = async (reply: ReturnType<typeof githubError>) => {
       gh.once('GET /repos/{owner}/{repo}', reply);
-      return octokit().request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' }).then(() => undefined, (e: unknown) => e);
+      return octokit()
+        .request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
     };
     assert.equal(isForbidden(await errorOf(githubError(403, FORK))), true);
-    assert.equal(isForbidden(await errorOf({ ...githubError(403, 'API rate limit exceeded for installation ID 1.'), headers: { 'x-ratelimit-remaining': '0' } })), false);
+    assert.equal(
+      isForbidden(
+        await errorOf({
+          ...githubError(403, 'API rate limit exceeded for installation ID 1.'),
+          headers: { 'x-ratelimit-remaining': '0' },
+        }),
+      ),
+      false,
+    );
     assert.equal(isForbidden(await errorOf(githubError(404, 'Not Found'))), false);
     assert.equal(isForbidden(new Error('socket hang up')), false);
   });
@@ -44,7 +83,18 @@ describe('fork pull requests (read-only token)', () => {
     const gh = githubApi(t);
     gh.once('POST /repos/{owner}/{repo}/check-runs', githubError(422, 'Invalid request'));
     await assert.rejects(
-      tryWrite('create the check run', () => publishCheckRun(octokit(), { owner: 'acme', repo: 'churn', headSha: 'f'.repeat(40), report: sampleReport(), summary: 's' }), memoryLogger()),
+      tryWrite(
+        'create the check run',
+        () =>
+          publishCheckRun(octokit(), {
+            owner: 'acme',
+            repo: 'churn',
+            headSha: 'f'.repeat(40),
+            report: sampleReport(),
+            summary: 's',
+          }),
+        memoryLogger(),
+      ),
       (error: { status: number }) => error.status === 422,
     );
   });

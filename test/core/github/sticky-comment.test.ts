@@ -42,8 +42,14 @@ describe('upsertStickyComment', () => {
       assert.equal(comments.on(7).length, position + 41, 'no second report comment');
       assert.equal(comments.on(7).find((c) => c.id === ours.id)?.body, `${marker}\nnew report`);
       assert.equal(gh.calls(POST).length, 0);
-      assert.deepEqual(gh.calls<{ body: string }>(PATCH).map((r) => [r.params.comment_id, r.body.body]), [[String(ours.id), `${marker}\nnew report`]]);
-      assert.ok(gh.calls(LIST).every((r) => r.query.per_page === '100'), 'asks for full pages');
+      assert.deepEqual(
+        gh.calls<{ body: string }>(PATCH).map((r) => [r.params.comment_id, r.body.body]),
+        [[String(ours.id), `${marker}\nnew report`]],
+      );
+      assert.ok(
+        gh.calls(LIST).every((r) => r.query.per_page === '100'),
+        'asks for full pages',
+      );
     });
   }
 
@@ -60,7 +66,11 @@ describe('upsertStickyComment', () => {
   test("a marker planted in someone else's comment is ignored: theirs is untouched and ours is created, then updated in place", async (t) => {
     const gh = githubApi(t, { validateResponses: true });
     const comments = fakeIssueComments(gh);
-    const planted = comments.add({ issueNumber: 7, body: `${marker}\nf1 0.99, ship it`, user: fakeUser('mallory', 'User') });
+    const planted = comments.add({
+      issueNumber: 7,
+      body: `${marker}\nf1 0.99, ship it`,
+      user: fakeUser('mallory', 'User'),
+    });
     const impostor = comments.add({ issueNumber: 7, body: `${marker}\nf1 0.99`, user: fakeUser('other-app[bot]') });
     const first = await upsertStickyComment(octokit(), { ...target, body: `${marker}\nf1 0.67` });
     const second = await upsertStickyComment(octokit(), { ...target, body: `${marker}\nf1 0.70` });
@@ -68,14 +78,21 @@ describe('upsertStickyComment', () => {
     assert.deepEqual([second.action, second.id], ['updated', first.id]);
     assert.equal(comments.on(7).find((c) => c.id === planted.id)?.body, `${marker}\nf1 0.99, ship it`);
     assert.equal(comments.on(7).find((c) => c.id === impostor.id)?.body, `${marker}\nf1 0.99`);
-    assert.deepEqual(gh.calls<{ body: string }>(PATCH).map((r) => r.params.comment_id), [String(first.id)]);
+    assert.deepEqual(
+      gh.calls<{ body: string }>(PATCH).map((r) => r.params.comment_id),
+      [String(first.id)],
+    );
   });
 
   test('our author is matched whatever its case', async (t) => {
     const gh = githubApi(t, { validateResponses: true });
     const comments = fakeIssueComments(gh);
     const ours = comments.add({ issueNumber: 7, body: `${marker}\nold`, user: fakeUser('GitHub-Actions[bot]') });
-    assert.deepEqual(await upsertStickyComment(octokit(), { ...target, body: `${marker}\nnew` }), { id: ours.id, url: ours.html_url, action: 'updated' });
+    assert.deepEqual(await upsertStickyComment(octokit(), { ...target, body: `${marker}\nnew` }), {
+      id: ours.id,
+      url: ours.html_url,
+      action: 'updated',
+    });
   });
 
   test('a reply quoting our comment is not taken for it', async (t) => {
@@ -102,7 +119,10 @@ describe('upsertStickyComment', () => {
     await upsertStickyComment(octokit(), { ...target, body: 'report v1' });
     const second = await upsertStickyComment(octokit(), { ...target, body: 'report v2' });
     assert.equal(second.action, 'updated');
-    assert.deepEqual(comments.on(7).map((c) => c.body), [`${marker}\nreport v2`]);
+    assert.deepEqual(
+      comments.on(7).map((c) => c.body),
+      [`${marker}\nreport v2`],
+    );
   });
 });
 

@@ -5,7 +5,14 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BOOTSTRAP_DEFAULTS, bootstrapIntervals, mulberry32, percentileInterval, resampleIndices, type BootstrapSettings } from '../../../core/metrics/bootstrap.ts';
+import {
+  BOOTSTRAP_DEFAULTS,
+  bootstrapIntervals,
+  mulberry32,
+  percentileInterval,
+  resampleIndices,
+  type BootstrapSettings,
+} from '../../../core/metrics/bootstrap.ts';
 import { classF1Key, MetricsAccumulator } from '../../../core/metrics/metrics-accumulator.ts';
 import type { Task } from '../../../core/metrics/types.ts';
 import { assertClose, batchOf, loadCases, loadJson, type FixtureCase } from './sklearn-fixtures.ts';
@@ -43,7 +50,10 @@ function binaryRows(rows: number, seed: number): MetricsAccumulator {
 describe('bootstrap draws', () => {
   test('mulberry32 gives the same numbers as the Python reference', () => {
     const next = mulberry32(0);
-    assert.deepEqual(fixture.mulberry32_seed0.map(() => next()), fixture.mulberry32_seed0);
+    assert.deepEqual(
+      fixture.mulberry32_seed0.map(() => next()),
+      fixture.mulberry32_seed0,
+    );
   });
 
   test('hand-checkable: seed 0 over 4 rows draws floor(u * 4) of those numbers', () => {
@@ -91,7 +101,11 @@ describe('resampleScorer', () => {
             return out;
           };
           const drawn = new MetricsAccumulator(c.task, c.classes ?? []);
-          drawn.add({ yTrue: pick(batch.yTrue, 1), yPred: pick(batch.yPred, 1), ...(batch.proba ? { proba: pick(batch.proba, width) } : {}) });
+          drawn.add({
+            yTrue: pick(batch.yTrue, 1),
+            yPred: pick(batch.yPred, 1),
+            ...(batch.proba ? { proba: pick(batch.proba, width) } : {}),
+          });
           const expected = drawn.result();
           const perClassF1 = Object.fromEntries((expected.per_class ?? []).map((item, i) => [classF1Key(i), item.f1]));
           assert.deepEqual(scorer(indices), { ...expected.metrics, ...perClassF1 }, `${c.name}`);
@@ -106,7 +120,10 @@ describe('bootstrap properties', () => {
     const accumulator = binaryRows(500, 1);
     const once = bootstrapIntervals(500, accumulator.resampleScorer());
     assert.deepEqual(bootstrapIntervals(500, accumulator.resampleScorer()), once);
-    assert.notDeepEqual(bootstrapIntervals(500, accumulator.resampleScorer(), { ...BOOTSTRAP_DEFAULTS, seed: 1 }), once);
+    assert.notDeepEqual(
+      bootstrapIntervals(500, accumulator.resampleScorer(), { ...BOOTSTRAP_DEFAULTS, seed: 1 }),
+      once,
+    );
   });
 
   test('each interval holds the point estimate on well-behaved data, and narrows with more rows', () => {
@@ -141,8 +158,17 @@ describe('bootstrap properties', () => {
   });
 
   test('0 resamples turns it off; bad settings are refused', () => {
-    assert.deepEqual(bootstrapIntervals(10, () => ({ x: 1 }), { ...BOOTSTRAP_DEFAULTS, resamples: 0 }), {});
-    assert.throws(() => bootstrapIntervals(10, () => ({ x: 1 }), { ...BOOTSTRAP_DEFAULTS, confidence: 1 }), /confidence/);
-    assert.throws(() => bootstrapIntervals(10, () => ({ x: 1 }), { ...BOOTSTRAP_DEFAULTS, resamples: 2.5 }), /resamples/);
+    assert.deepEqual(
+      bootstrapIntervals(10, () => ({ x: 1 }), { ...BOOTSTRAP_DEFAULTS, resamples: 0 }),
+      {},
+    );
+    assert.throws(
+      () => bootstrapIntervals(10, () => ({ x: 1 }), { ...BOOTSTRAP_DEFAULTS, confidence: 1 }),
+      /confidence/,
+    );
+    assert.throws(
+      () => bootstrapIntervals(10, () => ({ x: 1 }), { ...BOOTSTRAP_DEFAULTS, resamples: 2.5 }),
+      /resamples/,
+    );
   });
 });

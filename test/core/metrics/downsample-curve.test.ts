@@ -32,7 +32,10 @@ test('a long curve keeps 200 of its own points, in order, both ends and the corn
     from = at;
   });
   // The corner where the curve turns: within one input step of (0, 0.9).
-  assert.ok(small.x.some((x, i) => x <= 2 / 10_000 && Math.abs(small.y[i] - 0.9) <= 2e-4), 'corner kept');
+  assert.ok(
+    small.x.some((x, i) => x <= 2 / 10_000 && Math.abs(small.y[i] - 0.9) <= 2e-4),
+    'corner kept',
+  );
 });
 
 test('a smaller budget is honoured', () => {

@@ -21,7 +21,11 @@ describe('evaluateGate', () => {
   });
 
   test('baseline arithmetic resolves the threshold from the baseline report', () => {
-    const result = evaluateGate(parseGate('roc_auc>=baseline-0.005, log_loss<=baseline*1.05, accuracy>=baseline'), current, baseline);
+    const result = evaluateGate(
+      parseGate('roc_auc>=baseline-0.005, log_loss<=baseline*1.05, accuracy>=baseline'),
+      current,
+      baseline,
+    );
     const [roc, loss, accuracy] = result.rules;
     assert.ok(Math.abs(roc.threshold! - 0.9151) < 1e-12);
     assert.equal(roc.passed, false, 'roc_auc 0.9132 is below 0.9201 - 0.005');
@@ -34,7 +38,10 @@ describe('evaluateGate', () => {
 
   test('strict and non-strict comparisons differ exactly at the threshold', () => {
     const rules = parseGate('accuracy>=0.895, accuracy>0.895, accuracy==0.895, accuracy<=0.895, accuracy<0.895');
-    assert.deepEqual(evaluateGate(rules, current).rules.map((rule) => rule.passed), [true, false, true, true, false]);
+    assert.deepEqual(
+      evaluateGate(rules, current).rules.map((rule) => rule.passed),
+      [true, false, true, true, false],
+    );
   });
 
   test('all rules passing passes the gate', () => {
@@ -45,7 +52,14 @@ describe('evaluateGate', () => {
     const result = evaluateGate(parseGate('f1>=0.7, roc_auc>=baseline-0.01'), current);
     assert.equal(result.passed, false);
     assert.equal(result.rules[0].passed, true);
-    assert.deepEqual(result.rules[1], { rule: 'roc_auc>=baseline-0.01', metric: 'roc_auc', passed: false, actual: 0.9132, threshold: null, reason: 'no baseline to compare with' });
+    assert.deepEqual(result.rules[1], {
+      rule: 'roc_auc>=baseline-0.01',
+      metric: 'roc_auc',
+      passed: false,
+      actual: 0.9132,
+      threshold: null,
+      reason: 'no baseline to compare with',
+    });
   });
 
   test("missingBaseline: 'pass' lets baseline rules pass, saying they were skipped", () => {
@@ -65,7 +79,10 @@ describe('evaluateGate', () => {
   test('a metric the task does not compute fails and names the ones it does', () => {
     const result = evaluateGate(parseGate('f1>=0.5'), regressionReport());
     assert.equal(result.passed, false);
-    assert.match(result.rules[0].reason!, /f1 is not computed for regression tasks \(this model has: mae, mse, rmse, r2, mape\)/);
+    assert.match(
+      result.rules[0].reason!,
+      /f1 is not computed for regression tasks \(this model has: mae, mse, rmse, r2, mape\)/,
+    );
   });
 
   test('a baseline without the metric fails the rule', () => {
@@ -99,6 +116,9 @@ describe('formatGateResult', () => {
   });
 
   test('a passing gate says so', () => {
-    assert.equal(formatGateResult(evaluateGate(parseGate('mae<=25000'), regressionReport()))[0], 'Gate passed (1 of 1 rules): mae<=25000');
+    assert.equal(
+      formatGateResult(evaluateGate(parseGate('mae<=25000'), regressionReport()))[0],
+      'Gate passed (1 of 1 rules): mae<=25000',
+    );
   });
 });

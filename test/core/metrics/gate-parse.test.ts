@@ -12,14 +12,19 @@ function parseError(expression: string, ...patterns: RegExp[]): string {
   } catch (error) {
     caught = error;
   }
-  assert.ok(caught instanceof UserError, `expected a UserError for ${JSON.stringify(expression)}, got ${String(caught)}`);
+  assert.ok(
+    caught instanceof UserError,
+    `expected a UserError for ${JSON.stringify(expression)}, got ${String(caught)}`,
+  );
   for (const pattern of patterns) assert.match(caught.message, pattern);
   return caught.message;
 }
 
 describe('parseGate', () => {
   test('reads a fixed threshold', () => {
-    assert.deepEqual(parseGate('f1>=0.80'), [{ text: 'f1>=0.80', metric: 'f1', op: '>=', threshold: { kind: 'number', value: 0.8 } }]);
+    assert.deepEqual(parseGate('f1>=0.80'), [
+      { text: 'f1>=0.80', metric: 'f1', op: '>=', threshold: { kind: 'number', value: 0.8 } },
+    ]);
   });
 
   test('reads baseline arithmetic: plain, +, -, *', () => {
@@ -33,12 +38,18 @@ describe('parseGate', () => {
         { kind: 'baseline', op: '*', operand: 1.05 },
       ],
     );
-    assert.deepEqual(rules.map((rule) => rule.op), ['>=', '>', '>=', '<=']);
+    assert.deepEqual(
+      rules.map((rule) => rule.op),
+      ['>=', '>', '>=', '<='],
+    );
   });
 
   test('accepts every comparison operator', () => {
     const rules = parseGate('accuracy>=0.1, accuracy>0.1, mae<=3, mae<3, r2==1');
-    assert.deepEqual(rules.map((rule) => rule.op), ['>=', '>', '<=', '<', '==']);
+    assert.deepEqual(
+      rules.map((rule) => rule.op),
+      ['>=', '>', '<=', '<', '=='],
+    );
   });
 
   test('tolerates whitespace and newlines anywhere between tokens (folded YAML)', () => {
@@ -64,7 +75,8 @@ describe('parseGate', () => {
   });
 
   test('knows every metric of every task', () => {
-    for (const names of Object.values(METRIC_NAMES)) for (const name of names) assert.equal(parseGate(`${name}>=0`)[0].metric, name);
+    for (const names of Object.values(METRIC_NAMES))
+      for (const name of names) assert.equal(parseGate(`${name}>=0`)[0].metric, name);
     assert.equal(ALL_METRIC_NAMES.length, new Set(Object.values(METRIC_NAMES).flat()).size);
   });
 });

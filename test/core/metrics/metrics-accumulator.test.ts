@@ -31,7 +31,11 @@ for (const c of cases) {
       const accumulator = new MetricsAccumulator(c.task, c.classes);
       for (const batch of batches(c)) accumulator.add(batch);
       assert.deepEqual(accumulator.result(), oneShot(c));
-      assertClose(accumulator.result().metrics[Object.keys(c.expected.metrics)[0]], Object.values(c.expected.metrics)[0], 'first metric');
+      assertClose(
+        accumulator.result().metrics[Object.keys(c.expected.metrics)[0]],
+        Object.values(c.expected.metrics)[0],
+        'first metric',
+      );
     });
 
     test('two shards merged, and merged into an empty accumulator', () => {
@@ -52,7 +56,8 @@ for (const c of cases) {
       const [first, second] = [new MetricsAccumulator(c.task, c.classes), new MetricsAccumulator(c.task, c.classes)];
       parts.slice(0, 4).forEach((b) => first.add(b));
       parts.slice(4).forEach((b) => second.add(b));
-      const revive = (a: MetricsAccumulator) => MetricsAccumulator.fromJSON(JSON.parse(JSON.stringify(a)), 'shard.json');
+      const revive = (a: MetricsAccumulator) =>
+        MetricsAccumulator.fromJSON(JSON.parse(JSON.stringify(a)), 'shard.json');
       const merged = revive(first);
       merged.merge(revive(second));
       assert.deepEqual(merged.result(), oneShot(c));
@@ -81,7 +86,10 @@ describe('MetricsAccumulator refuses what would give wrong numbers', () => {
   test('float32 after float64 probabilities, or probabilities on some batches only', () => {
     const accumulator = binary();
     accumulator.add(rows([0], [0], Float64Array.of(0.9, 0.1)));
-    assert.throws(() => accumulator.add(rows([1], [1], Float32Array.of(0.1, 0.9))), /float32 probabilities but earlier rows have float64/);
+    assert.throws(
+      () => accumulator.add(rows([1], [1], Float32Array.of(0.1, 0.9))),
+      /float32 probabilities but earlier rows have float64/,
+    );
     assert.throws(() => accumulator.add(rows([1], [1])), /no probabilities/);
     const other = binary();
     other.add(rows([1], [1], Float32Array.of(0.1, 0.9)));
@@ -101,11 +109,14 @@ describe('MetricsAccumulator refuses what would give wrong numbers', () => {
   });
 
   test('a state file that is not one gets a UserError naming the file', () => {
-    assert.throws(() => MetricsAccumulator.fromJSON({ format: 'x' }, 'shard-3.json'), (error: unknown) => {
-      assert.ok(error instanceof UserError);
-      assert.match(error.message, /^shard-3\.json is not a cairn metrics accumulator state/);
-      return true;
-    });
+    assert.throws(
+      () => MetricsAccumulator.fromJSON({ format: 'x' }, 'shard-3.json'),
+      (error: unknown) => {
+        assert.ok(error instanceof UserError);
+        assert.match(error.message, /^shard-3\.json is not a cairn metrics accumulator state/);
+        return true;
+      },
+    );
     const state = JSON.parse(JSON.stringify(binary()));
     assert.throws(() => MetricsAccumulator.fromJSON({ ...state, rows: 3 }, 'shard-3.json'), /"rows" is 3/);
   });
@@ -121,7 +132,11 @@ describe('undefined metrics are null, as where scikit-learn raises', () => {
 
   test('a NaN probability: score metrics null (sklearn: "Input contains NaN"), label metrics kept', () => {
     const accumulator = new MetricsAccumulator('binary', ['no', 'yes']);
-    accumulator.add({ yTrue: Int32Array.of(0, 1, 1), yPred: Int32Array.of(0, 1, 0), proba: Float64Array.of(0.2, NaN, 0.4) });
+    accumulator.add({
+      yTrue: Int32Array.of(0, 1, 1),
+      yPred: Int32Array.of(0, 1, 0),
+      proba: Float64Array.of(0.2, NaN, 0.4),
+    });
     const { metrics, curves } = accumulator.result();
     assert.deepEqual(
       [metrics.roc_auc, metrics.average_precision, metrics.log_loss, metrics.brier_score, curves],

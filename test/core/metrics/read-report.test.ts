@@ -16,7 +16,10 @@ describe('parseMetricsReport', () => {
   test('not JSON, or not a cairn.metrics/v1 document: a user error that says what to pass', () => {
     assert.throws(() => parseMetricsReport('{', 'm.json'), userError(/m\.json is not valid JSON/));
     assert.throws(() => parse({ hello: 1 }), userError(/expected "schema": "cairn\.metrics\/v1"/));
-    assert.throws(() => parse({ ...binaryReport(), task: 'clustering' }), userError(/"task" must be binary, multiclass or regression/));
+    assert.throws(
+      () => parse({ ...binaryReport(), task: 'clustering' }),
+      userError(/"task" must be binary, multiclass or regression/),
+    );
   });
 
   test('bootstrap intervals and the latency batch count are read back; files without them still read', () => {
@@ -30,15 +33,30 @@ describe('parseMetricsReport', () => {
     assert.equal(old.intervals, undefined);
     assert.deepEqual(parse(old), old);
     assert.throws(() => parse({ ...old, intervals: { f1: [0.75] } }), userError(/intervals\.f1/));
-    assert.throws(() => parse({ ...old, bootstrap: { resamples: 200, seed: 0, confidence: 95 } }), userError(/bootstrap\.confidence/));
+    assert.throws(
+      () => parse({ ...old, bootstrap: { resamples: 200, seed: 0, confidence: 95 } }),
+      userError(/bootstrap\.confidence/),
+    );
   });
 
   // A fork's pull-request run hands its metrics over as an artifact: what it contains is untrusted.
   test('wrongly typed fields are refused with their path, not rendered or crashed on', () => {
-    assert.throws(() => parse({ ...binaryReport(), rows: '<img src=x onerror=alert(1)>' }), userError(/metrics\.json is not a valid cairn\.metrics\/v1 document \(rows: /));
-    assert.throws(() => parse({ ...binaryReport(), per_class: [{ label: 'a' }] }), userError(/per_class\.0\.precision/));
-    assert.throws(() => parse({ ...binaryReport(), confusion_matrix: { labels: ['a'], matrix: 'x' } }), userError(/confusion_matrix\.matrix/));
+    assert.throws(
+      () => parse({ ...binaryReport(), rows: '<img src=x onerror=alert(1)>' }),
+      userError(/metrics\.json is not a valid cairn\.metrics\/v1 document \(rows: /),
+    );
+    assert.throws(
+      () => parse({ ...binaryReport(), per_class: [{ label: 'a' }] }),
+      userError(/per_class\.0\.precision/),
+    );
+    assert.throws(
+      () => parse({ ...binaryReport(), confusion_matrix: { labels: ['a'], matrix: 'x' } }),
+      userError(/confusion_matrix\.matrix/),
+    );
     assert.throws(() => parse({ ...binaryReport(), metrics: { f1: '0.9' } }), userError(/metrics\.f1/));
-    assert.throws(() => parse({ ...binaryReport(), gate: { expression: 'f1>=0.5', passed: true } }), userError(/gate\.rules/));
+    assert.throws(
+      () => parse({ ...binaryReport(), gate: { expression: 'f1>=0.5', passed: true } }),
+      userError(/gate\.rules/),
+    );
   });
 });

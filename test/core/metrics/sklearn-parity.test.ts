@@ -25,7 +25,10 @@ for (const task of ['binary', 'multiclass', 'regression'] as Task[]) {
           // float32 clipping, 1 - p, row sums and division all round like numpy: the loss matches to
           // the last bits, far inside 1e-9 (a float64 row sum alone would be ~1e-9 off).
           const want = c.expected.metrics.log_loss!;
-          assert.ok(Math.abs(result.metrics.log_loss! - want) <= 1e-13 * want, `float32 log_loss ${result.metrics.log_loss} != ${want}`);
+          assert.ok(
+            Math.abs(result.metrics.log_loss! - want) <= 1e-13 * want,
+            `float32 log_loss ${result.metrics.log_loss} != ${want}`,
+          );
         }
 
         if (task === 'regression') return;
@@ -35,7 +38,8 @@ for (const task of ['binary', 'multiclass', 'regression'] as Task[]) {
           const want = c.expected.per_class![i];
           assert.equal(row.label, c.classes![i]);
           assert.equal(row.support, want.support, `support of ${row.label}`);
-          for (const key of ['precision', 'recall', 'f1'] as const) assertClose(row[key], want[key], `${key} of ${row.label}`);
+          for (const key of ['precision', 'recall', 'f1'] as const)
+            assertClose(row[key], want[key], `${key} of ${row.label}`);
         });
       });
     }
@@ -76,7 +80,8 @@ describe('full ROC and PR curves equal scikit-learn before downsampling', () => 
         let from = 0;
         curve.x.forEach((x, i) => {
           // in order, each point found further along sklearn's curve
-          while (from <= last && !(Math.abs(want.x[from] - x) < 1e-12 && Math.abs(want.y[from] - curve.y[i]) < 1e-12)) from++;
+          while (from <= last && !(Math.abs(want.x[from] - x) < 1e-12 && Math.abs(want.y[from] - curve.y[i]) < 1e-12))
+            from++;
           assert.ok(from <= last, `point ${i} (${x}, ${curve.y[i]}) of ${c.name} is not on sklearn's curve`);
         });
       }

@@ -30,7 +30,9 @@ before(async () => {
   proxy = await startHttpProxy();
   server = createServer((req, res) => {
     seen.push(`${req.method} ${req.headers.host}${req.url}`);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ full_name: 'acme/churn', via: req.headers.host }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ full_name: 'acme/churn', via: req.headers.host }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   ({ port } = server.address() as AddressInfo);
@@ -64,7 +66,9 @@ describe('proxiedFetch', () => {
   test('a host NO_PROXY names goes direct: the server answers and the proxy carried nothing', async () => {
     for (const noProxy of ['127.0.0.1', `127.0.0.1:${port}`, '*', 'localhost, 127.0.0.0/8']) {
       const before = proxy.carried.length;
-      const answer = await proxiedFetch({ HTTP_PROXY: proxy.url, no_proxy: noProxy })!(`http://127.0.0.1:${port}/direct`);
+      const answer = await proxiedFetch({ HTTP_PROXY: proxy.url, no_proxy: noProxy })!(
+        `http://127.0.0.1:${port}/direct`,
+      );
       assert.equal(answer.status, 200, noProxy);
       assert.equal(proxy.carried.length, before, `NO_PROXY=${noProxy} still went through the proxy`);
     }
@@ -77,12 +81,20 @@ describe('proxiedFetch', () => {
   test('a NO_PROXY host that does not resolve fails as a direct request would (ENOTFOUND), not through the proxy', async () => {
     const before = proxy.carried.length;
     const fetch = proxiedFetch({ HTTP_PROXY: proxy.url, NO_PROXY: '.cairn-proxy.test' })!;
-    await assert.rejects(fetch(`http://api.cairn-proxy.test:${port}/`), (error: Error) => /ENOTFOUND|getaddrinfo/.test(String((error.cause as Error | undefined)?.message ?? error.message)));
+    await assert.rejects(fetch(`http://api.cairn-proxy.test:${port}/`), (error: Error) =>
+      /ENOTFOUND|getaddrinfo/.test(String((error.cause as Error | undefined)?.message ?? error.message)),
+    );
     assert.equal(proxy.carried.length, before);
   });
 
   test('an Octokit made by createOctokit with it sends its requests through the proxy', async () => {
-    const octokit = createOctokit({ auth: 'ghs_test', baseUrl: `http://github.cairn-proxy.test:${port}/api/v3`, retries: 0, throttle: false, fetch: proxiedFetch({ HTTP_PROXY: proxy.url }) });
+    const octokit = createOctokit({
+      auth: 'ghs_test',
+      baseUrl: `http://github.cairn-proxy.test:${port}/api/v3`,
+      retries: 0,
+      throttle: false,
+      fetch: proxiedFetch({ HTTP_PROXY: proxy.url }),
+    });
     const { data } = await octokit.rest.repos.get({ owner: 'acme', repo: 'churn' });
     assert.equal(data.full_name, 'acme/churn');
     assert.ok(seen.includes(`GET github.cairn-proxy.test:${port}/api/v3/repos/acme/churn`));
@@ -110,7 +122,10 @@ describe('the S3 client behind a proxy', () => {
     assert.equal(Buffer.concat(await direct.body.toArray()).toString(), 'through the proxy');
     const carried = proxy.carried.slice(before);
     assert.ok(carried.length >= 1);
-    assert.deepEqual(new Set(carried.map((c) => `${c.kind} ${c.target}`)), new Set([`connect s3.cairn-proxy.test:${s3Port()}`]));
+    assert.deepEqual(
+      new Set(carried.map((c) => `${c.kind} ${c.target}`)),
+      new Set([`connect s3.cairn-proxy.test:${s3Port()}`]),
+    );
     client.destroy();
   });
 
@@ -119,7 +134,13 @@ describe('the S3 client behind a proxy', () => {
     const { client } = createS3Client({ env, logger: silentLogger, retry: { maxAttempts: 1 }, maxSockets: 2 });
     await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'proxied/many.txt', Body: 'many' }));
     const before = proxy.carried.length;
-    const bodies = await Promise.all(Array.from({ length: 20 }, async () => (await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'proxied/many.txt' }))).Body!.transformToString()));
+    const bodies = await Promise.all(
+      Array.from({ length: 20 }, async () =>
+        (
+          await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'proxied/many.txt' }))
+        ).Body!.transformToString(),
+      ),
+    );
     assert.deepEqual(new Set(bodies), new Set(['many']));
     assert.ok(proxy.carried.length - before <= 2, `${proxy.carried.length - before} tunnels for 2 sockets`);
     client.destroy();
@@ -139,7 +160,27 @@ describe('the S3 client behind a proxy', () => {
 function selfSignedCertificate(host: string): { key: string; cert: string } | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-tls-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${host}`,
+        '-addext',
+        `subjectAltName=DNS:${host}`,
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   } catch {
     return undefined;
@@ -149,7 +190,7 @@ function selfSignedCertificate(host: string): { key: string; cert: string } | un
 }
 
 describe('node agents to an https:// endpoint (S3 itself)', () => {
-  test('HTTPS_PROXY tunnels the request and TLS runs end to end: the certificate checked is the endpoint\'s', async (t) => {
+  test("HTTPS_PROXY tunnels the request and TLS runs end to end: the certificate checked is the endpoint's", async (t) => {
     const host = `s3.${PROXY_ONLY_DOMAIN}`;
     const tls = selfSignedCertificate(host);
     if (!tls) return t.skip('openssl is not installed');
@@ -161,17 +202,24 @@ describe('node agents to an https:// endpoint (S3 itself)', () => {
       const before = proxy.carried.length;
       const get = () =>
         new Promise<string>((resolve, reject) => {
-          const req = httpsRequest({ host, port: tlsPort, path: '/bucket/key', ca: tls.cert, agent: httpsAgent as Agent }, (res) => {
-            let body = '';
-            res.on('data', (chunk: Buffer) => (body += chunk));
-            res.on('end', () => resolve(body));
-          });
+          const req = httpsRequest(
+            { host, port: tlsPort, path: '/bucket/key', ca: tls.cert, agent: httpsAgent as Agent },
+            (res) => {
+              let body = '';
+              res.on('data', (chunk: Buffer) => (body += chunk));
+              res.on('end', () => resolve(body));
+            },
+          );
           req.on('error', reject);
           req.end();
         });
       assert.equal(await get(), `tls ${host}:${tlsPort}`);
       assert.equal(await get(), `tls ${host}:${tlsPort}`);
-      assert.deepEqual(proxy.carried.slice(before), [{ kind: 'connect', target: `${host}:${tlsPort}` }], 'one kept-alive tunnel for both');
+      assert.deepEqual(
+        proxy.carried.slice(before),
+        [{ kind: 'connect', target: `${host}:${tlsPort}` }],
+        'one kept-alive tunnel for both',
+      );
     } finally {
       (httpsAgent as Agent).destroy();
       server.closeAllConnections();

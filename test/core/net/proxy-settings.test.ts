@@ -13,11 +13,24 @@ describe('proxyEnv: which variables count', () => {
   });
 
   test('upper- and lower-case forms are read; the lower-case one wins; an empty one counts as unset', () => {
-    assert.deepEqual(proxyEnv({ HTTPS_PROXY: 'http://upper:1' }), { httpProxy: undefined, httpsProxy: 'http://upper:1', noProxy: '' });
-    assert.deepEqual(proxyEnv({ HTTPS_PROXY: 'http://upper:1', https_proxy: 'http://lower:2' })?.httpsProxy, 'http://lower:2');
-    assert.deepEqual(proxyEnv({ HTTP_PROXY: 'http://upper:1', http_proxy: 'http://lower:2' })?.httpProxy, 'http://lower:2');
+    assert.deepEqual(proxyEnv({ HTTPS_PROXY: 'http://upper:1' }), {
+      httpProxy: undefined,
+      httpsProxy: 'http://upper:1',
+      noProxy: '',
+    });
+    assert.deepEqual(
+      proxyEnv({ HTTPS_PROXY: 'http://upper:1', https_proxy: 'http://lower:2' })?.httpsProxy,
+      'http://lower:2',
+    );
+    assert.deepEqual(
+      proxyEnv({ HTTP_PROXY: 'http://upper:1', http_proxy: 'http://lower:2' })?.httpProxy,
+      'http://lower:2',
+    );
     assert.deepEqual(proxyEnv({ HTTP_PROXY: 'http://upper:1', http_proxy: '' })?.httpProxy, 'http://upper:1');
-    assert.equal(proxyEnv({ HTTP_PROXY: PROXY, NO_PROXY: 'upper.example', no_proxy: 'lower.example' })?.noProxy, 'lower.example');
+    assert.equal(
+      proxyEnv({ HTTP_PROXY: PROXY, NO_PROXY: 'upper.example', no_proxy: 'lower.example' })?.noProxy,
+      'lower.example',
+    );
   });
 
   test('a proxy named without a scheme is http://', () => {
@@ -25,8 +38,17 @@ describe('proxyEnv: which variables count', () => {
   });
 
   test('a proxy that is not an HTTP proxy is refused with the variable named and its value (maybe a password) not repeated', () => {
-    assert.throws(() => proxyEnv({ HTTPS_PROXY: 'socks5://user:s3cret@proxy.corp:1080' }), (error: Error) => error instanceof UserError && /HTTPS_PROXY names a socks5 proxy/.test(error.message) && !error.message.includes('s3cret'));
-    assert.throws(() => proxyEnv({ http_proxy: 'http://proxy corp:3128' }), (error: Error) => error instanceof UserError && /^http_proxy is not a proxy URL/.test(error.message));
+    assert.throws(
+      () => proxyEnv({ HTTPS_PROXY: 'socks5://user:s3cret@proxy.corp:1080' }),
+      (error: Error) =>
+        error instanceof UserError &&
+        /HTTPS_PROXY names a socks5 proxy/.test(error.message) &&
+        !error.message.includes('s3cret'),
+    );
+    assert.throws(
+      () => proxyEnv({ http_proxy: 'http://proxy corp:3128' }),
+      (error: Error) => error instanceof UserError && /^http_proxy is not a proxy URL/.test(error.message),
+    );
   });
 
   test('https:// URLs use HTTPS_PROXY only, http:// URLs HTTP_PROXY only (as curl: no fallback)', () => {

@@ -42,7 +42,11 @@ export class GitRepo {
   }
 
   git(args: string[], s = 0, extra: Record<string, string> = {}): string {
-    return execFileSync('git', args, { cwd: this.dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: this.dir, ...gitEnv(s, extra) } }).trim();
+    return execFileSync('git', args, {
+      cwd: this.dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: this.dir, ...gitEnv(s, extra) },
+    }).trim();
   }
 
   /** An empty commit at second `s`; returns its sha. */

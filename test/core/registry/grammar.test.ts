@@ -62,12 +62,18 @@ describe('parseTag: GTO tests/test_tag.py::test_parse_wrong_names (each is inval
   ];
   for (const tag of invalid) {
     test(JSON.stringify(tag), () => {
-      assert.throws(() => parseTag(tag), (error: unknown) => {
-        assert.ok(error instanceof InvalidTagError && error instanceof UserError);
-        assert.match(error.message, new RegExp(`^invalid registry tag ${JSON.stringify(tag).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
-        assert.match(error.message, /name@vX\.Y\.Z \(register\)/, 'the message shows the grammar');
-        return true;
-      });
+      assert.throws(
+        () => parseTag(tag),
+        (error: unknown) => {
+          assert.ok(error instanceof InvalidTagError && error instanceof UserError);
+          assert.match(
+            error.message,
+            new RegExp(`^invalid registry tag ${JSON.stringify(tag).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `),
+          );
+          assert.match(error.message, /name@vX\.Y\.Z \(register\)/, 'the message shows the grammar');
+          return true;
+        },
+      );
     });
   }
 });
@@ -120,7 +126,16 @@ describe('formatTag + nextTagNumber: GTO tests/test_tag.py::test_name_tag (a rep
 
 describe('nextTagNumber: the highest counter of the model, on any event, plus one (GTO tag.py name_tag)', () => {
   test('counts every event kind of that model only, and ignores other tags', () => {
-    const tags = ['rf@v1.2.3', 'rf#production#1', 'rf#staging#2', 'rf@v1.2.4!#7', 'nn#staging#9', 'v1.0.0', 'rf#prod#x', 'dir=rf#prod#20'];
+    const tags = [
+      'rf@v1.2.3',
+      'rf#production#1',
+      'rf#staging#2',
+      'rf@v1.2.4!#7',
+      'nn#staging#9',
+      'v1.0.0',
+      'rf#prod#x',
+      'dir=rf#prod#20',
+    ];
     assert.equal(nextTagNumber(tags, 'rf'), 8);
     assert.equal(nextTagNumber(tags, 'nn'), 10);
     assert.equal(nextTagNumber(tags, 'dir:rf'), 21, 'a monorepo model is named dir:name; its tags write dir=name');
@@ -128,14 +143,40 @@ describe('nextTagNumber: the highest counter of the model, on any event, plus on
   });
   test('GTO tests/test_api.py::test_check_ref_catch_the_bug: staging, prod, dev on one version get #1, #2, #3', () => {
     const tags = ['artifact@v0.0.1'];
-    for (const stage of ['staging', 'prod', 'dev']) tags.push(formatTag({ name: 'artifact', event: 'assignment', stage, number: nextTagNumber(tags, 'artifact') }));
+    for (const stage of ['staging', 'prod', 'dev'])
+      tags.push(formatTag({ name: 'artifact', event: 'assignment', stage, number: nextTagNumber(tags, 'artifact') }));
     assert.deepEqual(tags.slice(1), ['artifact#staging#1', 'artifact#prod#2', 'artifact#dev#3']);
   });
 });
 
 describe('names: GTO tests/test_constants.py', () => {
-  const validNames = ['1', 'm', 'nn', 'm1', '1nn', 'model-prod', 'model-prod-v1', 'model_prod_v1', 'dvclive/model', 'model_A', 'DVCLive/Model'];
-  const invalidNames = ['', 'm/', '/m', '###', '@@@', 'a model', '_model', '-model', 'model-', 'model@1', 'model#1', '@namespace/model'];
+  const validNames = [
+    '1',
+    'm',
+    'nn',
+    'm1',
+    '1nn',
+    'model-prod',
+    'model-prod-v1',
+    'model_prod_v1',
+    'dvclive/model',
+    'model_A',
+    'DVCLive/Model',
+  ];
+  const invalidNames = [
+    '',
+    'm/',
+    '/m',
+    '###',
+    '@@@',
+    'a model',
+    '_model',
+    '-model',
+    'model-',
+    'model@1',
+    'model#1',
+    '@namespace/model',
+  ];
   test('test_check_name_is_valid: stage and model names', () => {
     for (const name of validNames) {
       assert.equal(checkStageName(name), name);
@@ -151,7 +192,8 @@ describe('names: GTO tests/test_constants.py', () => {
     }
   });
   test('test_check_fullname_is_valid: dir:name', () => {
-    for (const name of ['model', 'dvclive:model', 'some/folder:some/model', 'some/Other_Folder:some/model']) assert.equal(checkModelName(name), name);
+    for (const name of ['model', 'dvclive:model', 'some/folder:some/model', 'some/Other_Folder:some/model'])
+      assert.equal(checkModelName(name), name);
   });
   test('test_check_fullname_in_tag_is_valid: dir=name parses to dir:name', () => {
     const vectors: Array<[string, string]> = [
@@ -199,13 +241,22 @@ describe('the folder of a monorepo model: what git check-ref-format refuses is r
     ['a b', /the folder "a b" holds the character U\+0020/],
     ['a\tb', /the folder "a\\tb" holds the character U\+0009/],
     ['a\x7fb', /the folder "a\\u007fb" holds the character U\+007F/],
-    ...['~', '^', '?', '*', '[', '\\'].map((c): [string, RegExp] => [`a${c}b`, /a folder uses letters, digits, "-", "_", "\." and "\/"/]),
+    ...['~', '^', '?', '*', '[', '\\'].map((c): [string, RegExp] => [
+      `a${c}b`,
+      /a folder uses letters, digits, "-", "_", "\." and "\/"/,
+    ]),
   ];
   for (const [folder, reason] of refused) {
     test(JSON.stringify(folder), () => {
-      assert.throws(() => parseTag(`${folder}=churn@v1.0.0`), (e: Error) => e instanceof InvalidTagError && reason.test(e.message) && /git/.test(e.message));
+      assert.throws(
+        () => parseTag(`${folder}=churn@v1.0.0`),
+        (e: Error) => e instanceof InvalidTagError && reason.test(e.message) && /git/.test(e.message),
+      );
       assert.throws(() => parseTag(`${folder}=churn#prod#2`), InvalidTagError);
-      assert.throws(() => checkModelName(`${folder}:churn`), (e: Error) => e instanceof UserError && reason.test(e.message));
+      assert.throws(
+        () => checkModelName(`${folder}:churn`),
+        (e: Error) => e instanceof UserError && reason.test(e.message),
+      );
     });
   }
   test('"@{" anywhere, and "//" in a name or stage, are refused too', () => {
@@ -223,7 +274,7 @@ describe('the folder of a monorepo model: what git check-ref-format refuses is r
 });
 
 describe('isRegistryTag and tagFromRef', () => {
-  test('tags without @ or # are someone else\'s; refs/tags/ is stripped; branches are no tag', () => {
+  test("tags without @ or # are someone else's; refs/tags/ is stripped; branches are no tag", () => {
     assert.equal(isRegistryTag('v1.0.0'), false);
     assert.equal(isRegistryTag('release-2024'), false);
     assert.equal(isRegistryTag('churn@1.0'), true, 'meant for the registry, so it must parse (and does not)');

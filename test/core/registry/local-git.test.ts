@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { UserError } from '../../../core/errors.ts';
-import { applyPlannedTags, createAnnotatedTag, listTagNames, readAnnotatedTags, resolveCommit, tagKind } from '../../../core/registry/local-git.ts';
+import {
+  applyPlannedTags,
+  createAnnotatedTag,
+  listTagNames,
+  readAnnotatedTags,
+  resolveCommit,
+  tagKind,
+} from '../../../core/registry/local-git.ts';
 import { registryState } from '../../../core/registry/index.ts';
 import { tempDir } from '../../support/cli.ts';
 import { GitRepo, gitEnv, isoAt } from './git-repo.ts';
@@ -14,10 +21,20 @@ describe('readAnnotatedTags', () => {
     repo.tag('lightweight-tag@v0.0.1', sha, 1, { lightweight: true });
     repo.tag('churn@v1.0.0', sha, 2, { message: 'Register churn v1.0.0\n\nBy: Registry Tester' });
     assert.deepEqual(await readAnnotatedTags(repo.dir), [
-      { tag: 'churn@v1.0.0', sha, taggedAt: isoAt(2), tagger: { name: 'Registry Tester', email: 'tester@example.com' }, message: 'Register churn v1.0.0\n\nBy: Registry Tester\n' },
+      {
+        tag: 'churn@v1.0.0',
+        sha,
+        taggedAt: isoAt(2),
+        tagger: { name: 'Registry Tester', email: 'tester@example.com' },
+        message: 'Register churn v1.0.0\n\nBy: Registry Tester\n',
+      },
     ]);
     assert.deepEqual(Object.keys(registryState(await readAnnotatedTags(repo.dir)).models), ['churn']);
-    assert.deepEqual((await listTagNames(repo.dir)).sort(), ['churn@v1.0.0', 'lightweight-tag@v0.0.1'], 'counters must avoid every ref, lightweight ones too');
+    assert.deepEqual(
+      (await listTagNames(repo.dir)).sort(),
+      ['churn@v1.0.0', 'lightweight-tag@v0.0.1'],
+      'counters must avoid every ref, lightweight ones too',
+    );
     assert.equal(await tagKind(repo.dir, 'lightweight-tag@v0.0.1'), 'lightweight');
     assert.equal(await tagKind(repo.dir, 'churn@v1.0.0'), 'annotated');
     assert.equal(await tagKind(repo.dir, 'nope@v1.0.0'), undefined);
@@ -31,7 +48,10 @@ describe('readAnnotatedTags', () => {
   });
 
   test('a folder that is not a repository is a user error', async () => {
-    await assert.rejects(readAnnotatedTags(tempDir()), (error: unknown) => error instanceof UserError && /is not a git repository/.test(error.message));
+    await assert.rejects(
+      readAnnotatedTags(tempDir()),
+      (error: unknown) => error instanceof UserError && /is not a git repository/.test(error.message),
+    );
   });
 });
 
@@ -40,7 +60,10 @@ describe('createAnnotatedTag', () => {
     const repo = GitRepo.create();
     repo.commit('first');
     for (const ref of ['wrongref', '679dd96f8f22bef6505b9646803bf3c2afe94692']) {
-      await assert.rejects(createAnnotatedTag(repo.dir, 'name@v1.0.0', { ref, message: 'msg' }), (error: unknown) => error instanceof UserError && /no commit/.test(error.message));
+      await assert.rejects(
+        createAnnotatedTag(repo.dir, 'name@v1.0.0', { ref, message: 'msg' }),
+        (error: unknown) => error instanceof UserError && /no commit/.test(error.message),
+      );
     }
     assert.deepEqual(repo.tags(), []);
   });
@@ -48,10 +71,17 @@ describe('createAnnotatedTag', () => {
   test('GTO test_create_tag_repeated_tagname: the second tag of one name is refused', async () => {
     const repo = GitRepo.create();
     repo.commit('first');
-    const created = await createAnnotatedTag(repo.dir, 'name@v1.0.0', { ref: 'HEAD', message: 'msg', env: { ...process.env, ...gitEnv(5) } });
+    const created = await createAnnotatedTag(repo.dir, 'name@v1.0.0', {
+      ref: 'HEAD',
+      message: 'msg',
+      env: { ...process.env, ...gitEnv(5) },
+    });
     assert.equal(created.taggedAt, isoAt(5));
     assert.equal(created.sha, await resolveCommit(repo.dir, 'HEAD'));
-    await assert.rejects(createAnnotatedTag(repo.dir, 'name@v1.0.0', { ref: 'HEAD', message: 'msg' }), /tag name@v1\.0\.0 already exists/);
+    await assert.rejects(
+      createAnnotatedTag(repo.dir, 'name@v1.0.0', { ref: 'HEAD', message: 'msg' }),
+      /tag name@v1\.0\.0 already exists/,
+    );
   });
 });
 
@@ -73,7 +103,10 @@ describe('applyPlannedTags', () => {
     const repo = GitRepo.create();
     const sha = repo.commit('first');
     const planned = [{ tag: 'model@v0.0.1', sha, message: 'Register' }];
-    await assert.rejects(applyPlannedTags(repo.dir, planned, { push: true, remote: 'nowhere' }), /could not push model@v0\.0\.1 to nowhere[\s\S]*nothing changed/);
+    await assert.rejects(
+      applyPlannedTags(repo.dir, planned, { push: true, remote: 'nowhere' }),
+      /could not push model@v0\.0\.1 to nowhere[\s\S]*nothing changed/,
+    );
     assert.deepEqual(repo.tags(), []);
   });
 

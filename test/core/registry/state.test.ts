@@ -4,20 +4,36 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { findTagEvent, registryState, registryView, standingAssignment, type AnnotatedTag, type ModelState } from '../../../core/registry/index.ts';
+import {
+  findTagEvent,
+  registryState,
+  registryView,
+  standingAssignment,
+  type AnnotatedTag,
+  type ModelState,
+} from '../../../core/registry/index.ts';
 
 const C1 = '89de382074d472f8e6b8fd654490183c3c0fb497';
 const C2 = '04d79900801d9aa7ec726169706280a32a25d198';
 const C3 = 'c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3';
 
 /** An annotated tag at `time` (HH:MM:SS on one day) on commit `sha`. */
-function tag(name: string, sha: string, time: string, tagger = { name: 'Alexander Guschin', email: '1aguschin@gmail.com' }): AnnotatedTag {
+function tag(
+  name: string,
+  sha: string,
+  time: string,
+  tagger = { name: 'Alexander Guschin', email: '1aguschin@gmail.com' },
+): AnnotatedTag {
   return { tag: name, sha, taggedAt: `2022-08-04T${time}Z`, tagger, message: `${name}\n` };
 }
 
 /** What `gto show` prints for one model: latest and the holder of each stage. */
 function shown(model: ModelState) {
-  return { latest: model.latest, stages: Object.fromEntries(Object.values(model.stages).map((h) => [h.stage, h.version])), deprecated: model.deprecated };
+  return {
+    latest: model.latest,
+    stages: Object.fromEntries(Object.values(model.stages).map((h) => [h.stage, h.version])),
+    deprecated: model.deprecated,
+  };
 }
 
 describe('GTO tests/conftest.py showcase (timestamps from tests/test_registry.py)', () => {
@@ -38,8 +54,18 @@ describe('GTO tests/conftest.py showcase (timestamps from tests/test_registry.py
 
   test('the forced re-assignment of the older version wins production (test_cli.py: rf#production → v1.2.3)', () => {
     assert.deepEqual(Object.keys(state.models), ['nn', 'rf']);
-    assert.deepEqual(shown(state.models.rf), { latest: 'v1.2.4', stages: { production: 'v1.2.3', staging: 'v1.2.4' }, deprecated: false });
-    assert.deepEqual(state.models.rf.stages.production, { stage: 'production', version: 'v1.2.3', sha: C1, tag: 'rf#production#4', at: '2022-08-04T16:57:02Z' });
+    assert.deepEqual(shown(state.models.rf), {
+      latest: 'v1.2.4',
+      stages: { production: 'v1.2.3', staging: 'v1.2.4' },
+      deprecated: false,
+    });
+    assert.deepEqual(state.models.rf.stages.production, {
+      stage: 'production',
+      version: 'v1.2.3',
+      sha: C1,
+      tag: 'rf#production#4',
+      at: '2022-08-04T16:57:02Z',
+    });
     assert.deepEqual(shown(state.models.nn), { latest: 'v0.0.1', stages: { staging: 'v0.0.1' }, deprecated: false });
     assert.equal(state.models.nn.stages.staging.tag, 'nn#staging#1');
   });
@@ -56,7 +82,13 @@ describe('GTO tests/conftest.py showcase (timestamps from tests/test_registry.py
 
   test('versions carry their registration tag and commit (test_showcase.py rf_ver1 / rf_ver2)', () => {
     assert.deepEqual(
-      state.models.rf.versions.map(({ version, sha, tag, active, registered }) => ({ version, sha, tag, active, registered })),
+      state.models.rf.versions.map(({ version, sha, tag, active, registered }) => ({
+        version,
+        sha,
+        tag,
+        active,
+        registered,
+      })),
       [
         { version: 'v1.2.4', sha: C2, tag: 'rf@v1.2.4', active: true, registered: true },
         { version: 'v1.2.3', sha: C1, tag: 'rf@v1.2.3', active: true, registered: true },
@@ -65,10 +97,22 @@ describe('GTO tests/conftest.py showcase (timestamps from tests/test_registry.py
   });
 
   test('each tag resolves to its event (test_cli.py check-ref: rf#production#3 is production of v1.2.4)', () => {
-    assert.equal(state.models.rf.history.length, 6, 'two registrations and four assignments (GTO counts 8 with its two artifacts.yaml commits)');
+    assert.equal(
+      state.models.rf.history.length,
+      6,
+      'two registrations and four assignments (GTO counts 8 with its two artifacts.yaml commits)',
+    );
     assert.deepEqual(
-      (({ name, event, stage, version, by }) => ({ name, event, stage, version, by }))(findTagEvent(state, 'rf#production#3')!),
-      { name: 'rf', event: 'assignment', stage: 'production', version: 'v1.2.4', by: 'Alexander Guschin <1aguschin@gmail.com>' },
+      (({ name, event, stage, version, by }) => ({ name, event, stage, version, by }))(
+        findTagEvent(state, 'rf#production#3')!,
+      ),
+      {
+        name: 'rf',
+        event: 'assignment',
+        stage: 'production',
+        version: 'v1.2.4',
+        by: 'Alexander Guschin <1aguschin@gmail.com>',
+      },
     );
     assert.equal(findTagEvent(state, 'rf@v1.2.4')?.event, 'registration');
     assert.equal(findTagEvent(state, 'this-tag-does-not-exist'), undefined);
@@ -92,7 +136,11 @@ describe('GTO tests/resources sample remote repo: churn (tags rebuilt from expec
   ];
   test('expected_registry.json: churn latest v3.1.0, prod v3.0.0, staging v3.1.0, dev none', () => {
     const state = registryState(tags);
-    assert.deepEqual(shown(state.models.churn), { latest: 'v3.1.0', stages: { prod: 'v3.0.0', staging: 'v3.1.0' }, deprecated: false });
+    assert.deepEqual(shown(state.models.churn), {
+      latest: 'v3.1.0',
+      stages: { prod: 'v3.0.0', staging: 'v3.1.0' },
+      deprecated: false,
+    });
     assert.equal(findTagEvent(state, 'churn#prod#2')?.version, 'v3.0.0', 'test_api.py check-ref on the remote repo');
   });
 });
@@ -103,7 +151,13 @@ describe('GTO tests/test_api.py scenarios', () => {
     assert.equal(registryState(registered).models['new-artifact'].latest, 'v1.0.1');
     const after = registryState([...registered, tag('new-artifact@v1.0.1!', C2, '10:00:02')]).models['new-artifact'];
     assert.equal(after.latest, 'v1.0.0');
-    assert.deepEqual(after.versions.map((v) => [v.version, v.active]), [['v1.0.1', false], ['v1.0.0', true]]);
+    assert.deepEqual(
+      after.versions.map((v) => [v.version, v.active]),
+      [
+        ['v1.0.1', false],
+        ['v1.0.0', true],
+      ],
+    );
   });
 
   test('test_assign: non-registry and invalid tags are ignored; two versions assigned to staging, the newer assignment holds it', () => {
@@ -120,19 +174,35 @@ describe('GTO tests/test_api.py scenarios', () => {
       ]);
       assert.deepEqual(Object.keys(state.models), [name]);
       const model = state.models[name];
-      assert.deepEqual(model.stages.staging, { stage: 'staging', version: 'v0.0.2', sha: C2, tag: `${inTag}#staging#2`, at: '2022-08-04T10:00:01Z' });
-      assert.ok(model.versions.every((v) => standingAssignment(model, v, 'staging')), 'versions_per_stage=-1 lists both');
+      assert.deepEqual(model.stages.staging, {
+        stage: 'staging',
+        version: 'v0.0.2',
+        sha: C2,
+        tag: `${inTag}#staging#2`,
+        at: '2022-08-04T10:00:01Z',
+      });
+      assert.ok(
+        model.versions.every((v) => standingAssignment(model, v, 'staging')),
+        'versions_per_stage=-1 lists both',
+      );
     }
   });
 
   test('test_assign_skip_registration: a stage on a commit never registered gets the commit sha as its version', () => {
     const model = registryState([tag('model#staging#1', C1, '10:00:00')]).models.model;
     assert.deepEqual(shown(model), { latest: undefined, stages: { staging: C1 }, deprecated: false });
-    assert.deepEqual(model.versions.map((v) => [v.version, v.registered, v.active]), [[C1, false, true]]);
+    assert.deepEqual(
+      model.versions.map((v) => [v.version, v.registered, v.active]),
+      [[C1, false, true]],
+    );
   });
 
   test('test_unassign: an unassignment empties the stage', () => {
-    const model = registryState([tag('model@v0.0.1', C1, '10:00:00'), tag('model#dev#1', C1, '10:00:01'), tag('model#dev!#2', C1, '10:00:02')]).models.model;
+    const model = registryState([
+      tag('model@v0.0.1', C1, '10:00:00'),
+      tag('model#dev#1', C1, '10:00:01'),
+      tag('model#dev!#2', C1, '10:00:02'),
+    ]).models.model;
     assert.deepEqual(model.stages, {});
     assert.equal(model.versions[0].active, true);
   });
@@ -143,7 +213,9 @@ describe('GTO tests/test_api.py scenarios', () => {
     assert.deepEqual(registryView(state).rows, []);
     assert.deepEqual(registryView(state).hiddenDeprecated, ['model'], 'the view still names what it hid');
     assert.deepEqual(registryView(state, { deprecated: true }).hiddenDeprecated, []);
-    assert.deepEqual(registryView(state, { deprecated: true }).rows, [{ name: 'model', deprecated: true, latest: 'v0.0.1', stages: {} }]);
+    assert.deepEqual(registryView(state, { deprecated: true }).rows, [
+      { name: 'model', deprecated: true, latest: 'v0.0.1', stages: {} },
+    ]);
   });
 });
 
@@ -176,7 +248,11 @@ describe('GTO rules beyond its tests (gto/base.py), derived case by case', () =>
   });
 
   test('a registration after the deregistration brings the version back (GTO tests/test_cli.py::test_register: a2@v1.2.3#1)', () => {
-    const model = registryState([tag('a2@v1.2.3', C1, '10:00:00'), tag('a2@v1.2.3!', C1, '10:00:01'), tag('a2@v1.2.3#1', C1, '10:00:02')]).models.a2;
+    const model = registryState([
+      tag('a2@v1.2.3', C1, '10:00:00'),
+      tag('a2@v1.2.3!', C1, '10:00:01'),
+      tag('a2@v1.2.3#1', C1, '10:00:02'),
+    ]).models.a2;
     assert.equal(model.latest, 'v1.2.3');
     assert.equal(model.versions.length, 1);
     assert.equal(model.versions[0].tag, 'a2@v1.2.3#1');
@@ -185,7 +261,11 @@ describe('GTO rules beyond its tests (gto/base.py), derived case by case', () =>
   test('within one second a cancellation wins: deregistration over registration, unassignment over assignment', () => {
     const same = '10:00:00';
     assert.equal(registryState([tag('m@v1.0.0', C1, same), tag('m@v1.0.0!', C1, same)]).models.m.latest, undefined);
-    const model = registryState([tag('m@v1.0.0', C1, '09:00:00'), tag('m#prod#1', C1, same), tag('m#prod!#2', C1, same)]).models.m;
+    const model = registryState([
+      tag('m@v1.0.0', C1, '09:00:00'),
+      tag('m#prod#1', C1, same),
+      tag('m#prod!#2', C1, same),
+    ]).models.m;
     assert.deepEqual(model.stages, {});
   });
 
@@ -194,7 +274,11 @@ describe('GTO rules beyond its tests (gto/base.py), derived case by case', () =>
     assert.equal(registryState(base).models.m.deprecated, true);
     assert.equal(registryState([...base, tag('m@v1.1.0', C2, '10:00:02')]).models.m.deprecated, false);
     assert.equal(registryState([...base, tag('m#prod#1', C1, '10:00:01')]).models.m.deprecated, false);
-    assert.deepEqual(shown(registryState([tag('m@deprecated', C1, '10:00:00')]).models.m), { latest: undefined, stages: {}, deprecated: true });
+    assert.deepEqual(shown(registryState([tag('m@deprecated', C1, '10:00:00')]).models.m), {
+      latest: undefined,
+      stages: {},
+      deprecated: true,
+    });
   });
 
   test('an unassignment on a commit never registered does not cancel its assignment (GTO files each such tag apart)', () => {
@@ -203,19 +287,39 @@ describe('GTO rules beyond its tests (gto/base.py), derived case by case', () =>
   });
 
   test('stage columns: every stage in use, deprecated models included; configured stages first', () => {
-    const state = registryState([tag('a@v1.0.0', C1, '10:00:00'), tag('a#staging#1', C1, '10:00:01'), tag('b@v1.0.0', C1, '10:00:00'), tag('b#dev#1', C1, '10:00:01'), tag('b@deprecated', C1, '10:00:02')]);
+    const state = registryState([
+      tag('a@v1.0.0', C1, '10:00:00'),
+      tag('a#staging#1', C1, '10:00:01'),
+      tag('b@v1.0.0', C1, '10:00:00'),
+      tag('b#dev#1', C1, '10:00:01'),
+      tag('b@deprecated', C1, '10:00:02'),
+    ]);
     assert.deepEqual(registryView(state).stages, ['dev', 'staging']);
-    assert.deepEqual(registryView(state, { configuredStages: ['production', 'staging'] }).stages, ['production', 'staging', 'dev']);
-    assert.deepEqual(registryView(state).rows.map((r) => r.name), ['a']);
+    assert.deepEqual(registryView(state, { configuredStages: ['production', 'staging'] }).stages, [
+      'production',
+      'staging',
+      'dev',
+    ]);
+    assert.deepEqual(
+      registryView(state).rows.map((r) => r.name),
+      ['a'],
+    );
   });
 
   test('two versions registered on one commit (GTO fails with ManyVersions): stage tags go to the active, highest one', () => {
-    const model = registryState([tag('m@v1.0.0', C3, '10:00:00'), tag('m@v1.1.0', C3, '10:00:01'), tag('m#prod#1', C3, '10:00:02')]).models.m;
+    const model = registryState([
+      tag('m@v1.0.0', C3, '10:00:00'),
+      tag('m@v1.1.0', C3, '10:00:01'),
+      tag('m#prod#1', C3, '10:00:02'),
+    ]).models.m;
     assert.equal(model.stages.prod.version, 'v1.1.0');
   });
 
   test('tags without a tagger date are skipped; names in tags like dir=name become dir:name', () => {
-    const state = registryState([{ tag: 'x@v1.0.0', sha: C1, taggedAt: '' }, tag('models/churn=clf@v1.0.0', C1, '10:00:00')]);
+    const state = registryState([
+      { tag: 'x@v1.0.0', sha: C1, taggedAt: '' },
+      tag('models/churn=clf@v1.0.0', C1, '10:00:00'),
+    ]);
     assert.deepEqual(Object.keys(state.models), ['models/churn:clf']);
   });
 });

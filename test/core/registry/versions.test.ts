@@ -2,15 +2,26 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { UserError } from '../../../core/errors.ts';
-import { bumpVersion, checkVersion, compareVersions, nextVersion, sortVersionsDescending } from '../../../core/registry/index.ts';
+import {
+  bumpVersion,
+  checkVersion,
+  compareVersions,
+  nextVersion,
+  sortVersionsDescending,
+} from '../../../core/registry/index.ts';
 
 describe('checkVersion: GTO tests/test_versions.py', () => {
   test('test_semver_is_valid', () => {
-    for (const version of ['v0.1.2', 'v3.4.5-pre.2+build.4', 'v3.4.5-pre.2-build.4']) assert.equal(checkVersion(version), version);
+    for (const version of ['v0.1.2', 'v3.4.5-pre.2+build.4', 'v3.4.5-pre.2-build.4'])
+      assert.equal(checkVersion(version), version);
   });
   test('test_semver_is_not_valid (GTO also lists the integer 1; the CLI only ever sees text)', () => {
     for (const version of ['1', 'v1', 'v1.2', '0.1.2', '3.4.5-pre.2+build.4']) {
-      assert.throws(() => checkVersion(version), (error: unknown) => error instanceof UserError && /use "v" and a semantic version, e\.g\. v1\.2\.0/.test(error.message));
+      assert.throws(
+        () => checkVersion(version),
+        (error: unknown) =>
+          error instanceof UserError && /use "v" and a semantic version, e\.g\. v1\.2\.0/.test(error.message),
+      );
     }
   });
   test('an upper-case V is refused, as GTO refuses it', () => {
@@ -43,11 +54,18 @@ describe('bumpVersion: GTO tests/test_versions.py::test_bump_semver', () => {
 describe('nextVersion: gto/registry.py register', () => {
   test('the first version is v0.0.1 (SemVer.get_minimal); afterwards patch unless told otherwise', () => {
     assert.equal(nextVersion(undefined), 'v0.0.1');
-    assert.equal(nextVersion('v1.2.3'), 'v1.2.4', 'GTO tests/conftest.py showcase: "bump version automatically" v1.2.3 → v1.2.4');
+    assert.equal(
+      nextVersion('v1.2.3'),
+      'v1.2.4',
+      'GTO tests/conftest.py showcase: "bump version automatically" v1.2.3 → v1.2.4',
+    );
     assert.equal(nextVersion('v1.2.3', 'minor'), 'v1.3.0');
   });
   test('a bump with nothing to bump is refused ("Can\'t apply bump, because this is the first version being registered")', () => {
-    assert.throws(() => nextVersion(undefined, 'minor'), /no registered version to bump yet; leave out --bump to register v0\.0\.1/);
+    assert.throws(
+      () => nextVersion(undefined, 'minor'),
+      /no registered version to bump yet; leave out --bump to register v0\.0\.1/,
+    );
   });
 });
 

@@ -18,7 +18,10 @@ function longLabels(report: MetricsReport, length: number): MetricsReport {
   return {
     ...report,
     per_class: report.per_class?.map((item) => ({ ...item, label: rename(item.label) })),
-    confusion_matrix: report.confusion_matrix && { ...report.confusion_matrix, labels: report.confusion_matrix.labels.map(rename) },
+    confusion_matrix: report.confusion_matrix && {
+      ...report.confusion_matrix,
+      labels: report.confusion_matrix.labels.map(rename),
+    },
   };
 }
 
@@ -38,8 +41,12 @@ describe('renderComment stays within the comment limit', () => {
     const classes = readTable(comment, 'class').rows;
     assert.equal(classes.length, 20);
     const supports = report.per_class!.map((item) => item.support).sort((a, b) => b - a);
-    for (const row of classes) assert.ok(Number(row.support.replace(/,/g, '')) >= supports[19], `${row.class} is among the 20 largest`);
-    assert.match(comment, /left out: per-class numbers for 280 of 300 classes, the full confusion matrix\. The full report is in the \[job summary\]\(https:\/\/github\.com\/acme\/species\/actions\/runs\/77\)\./);
+    for (const row of classes)
+      assert.ok(Number(row.support.replace(/,/g, '')) >= supports[19], `${row.class} is among the 20 largest`);
+    assert.match(
+      comment,
+      /left out: per-class numbers for 280 of 300 classes, the full confusion matrix\. The full report is in the \[job summary\]\(https:\/\/github\.com\/acme\/species\/actions\/runs\/77\)\./,
+    );
     assert.equal(readTable(comment, 'true class').rows.length, 10);
     assert.ok(isBalanced(comment));
   });
@@ -48,7 +55,13 @@ describe('renderComment stays within the comment limit', () => {
     const report = withGate(longLabels(multiclassReport(300), 400), 'accuracy>=0.5');
     const modelCard = `${renderModelCard({ report })}\n${'Lorem ipsum dolor sit amet. '.repeat(11_000)}`;
     assert.ok(modelCard.length > 300_000);
-    const comment = renderComment({ report, modelCard, marker: stickyMarker('iris-plus'), summaryUrl: SUMMARY, options: { max_classes: 300 } });
+    const comment = renderComment({
+      report,
+      modelCard,
+      marker: stickyMarker('iris-plus'),
+      summaryUrl: SUMMARY,
+      options: { max_classes: 300 },
+    });
     assert.ok(comment.length <= COMMENT_MAX_CHARS, `comment is ${comment.length} characters`);
     assertKeepsVerdictAndGate(comment, '## ✅ iris-plus: gate passed');
     assert.match(comment, /the model card/);
@@ -82,7 +95,10 @@ describe('renderComment stays within the comment limit', () => {
     const comment = renderComment({ report, marker: stickyMarker('iris-plus'), summaryUrl: SUMMARY });
     assert.ok(comment.length <= COMMENT_MAX_CHARS, `comment is ${comment.length} characters`);
     assertKeepsVerdictAndGate(comment, '## ❌ iris-plus: gate failed');
-    assert.match(comment, /_… cut here to fit a pull request comment; the \[job summary\]\(https:\/\/github\.com\/acme\/species\/actions\/runs\/77\) has the full report\._\n$/);
+    assert.match(
+      comment,
+      /_… cut here to fit a pull request comment; the \[job summary\]\(https:\/\/github\.com\/acme\/species\/actions\/runs\/77\) has the full report\._\n$/,
+    );
     assert.ok(isBalanced(comment));
   });
 
@@ -90,7 +106,12 @@ describe('renderComment stays within the comment limit', () => {
     for (const classes of [2, 13, 60, 600]) {
       for (const limit of [COMMENT_MAX_CHARS, 20_000, 3_000]) {
         const report = withGate(longLabels(multiclassReport(classes), 50), 'accuracy>=0.5, f1_macro>=0.9');
-        const comment = renderComment({ report, modelCard: 'x\n'.repeat(5_000), marker: stickyMarker('iris-plus'), maxLength: limit });
+        const comment = renderComment({
+          report,
+          modelCard: 'x\n'.repeat(5_000),
+          marker: stickyMarker('iris-plus'),
+          maxLength: limit,
+        });
         assert.ok(comment.length <= limit, `${classes} classes, limit ${limit}: ${comment.length}`);
         assertKeepsVerdictAndGate(comment, '## ❌ iris-plus: gate failed');
       }

@@ -38,30 +38,87 @@ describe('renderComment with a baseline and a gate', () => {
 
   test('metric table: baseline, this PR and a direction-aware change', () => {
     assert.deepEqual(readTable(comment, 'metric').header, ['metric', 'baseline', 'this PR', 'change']);
-    assert.deepEqual(rowOf(comment, 'metric', 'roc_auc'), { metric: 'roc_auc', baseline: '0.9201', 'this PR': '0.9132', change: '🔴 -0.0069 (-0.7%)' });
-    assert.deepEqual(rowOf(comment, 'metric', 'f1'), { metric: 'f1', baseline: '0.7502', 'this PR': '0.7640', change: '🟢 +0.0138 (+1.8%)' });
+    assert.deepEqual(rowOf(comment, 'metric', 'roc_auc'), {
+      metric: 'roc_auc',
+      baseline: '0.9201',
+      'this PR': '0.9132',
+      change: '🔴 -0.0069 (-0.7%)',
+    });
+    assert.deepEqual(rowOf(comment, 'metric', 'f1'), {
+      metric: 'f1',
+      baseline: '0.7502',
+      'this PR': '0.7640',
+      change: '🟢 +0.0138 (+1.8%)',
+    });
     // log_loss went down: better, because lower is better.
-    assert.deepEqual(rowOf(comment, 'metric', 'log_loss ↓'), { metric: 'log_loss ↓', baseline: '0.2950', 'this PR': '0.2874', change: '🟢 -0.0076 (-2.6%)' });
+    assert.deepEqual(rowOf(comment, 'metric', 'log_loss ↓'), {
+      metric: 'log_loss ↓',
+      baseline: '0.2950',
+      'this PR': '0.2874',
+      change: '🟢 -0.0076 (-2.6%)',
+    });
     assert.equal(rowOf(comment, 'metric', 'average_precision').change, '⚪ ±0');
-    assert.deepEqual(readTable(comment, 'metric').rows.map((row) => row.metric), [
-      'accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision', 'log_loss ↓', 'brier_score ↓',
-    ]);
+    assert.deepEqual(
+      readTable(comment, 'metric').rows.map((row) => row.metric),
+      [
+        'accuracy',
+        'balanced_accuracy',
+        'precision',
+        'recall',
+        'f1',
+        'roc_auc',
+        'average_precision',
+        'log_loss ↓',
+        'brier_score ↓',
+      ],
+    );
   });
 
   test('gate section: headline and each rule with its value and resolved threshold', () => {
-    assert.match(comment, /❌ \*\*Gate failed\*\* \(1 of 3 rules failed\): `f1>=0\.75, roc_auc>=baseline-0\.005, log_loss<=baseline\*1\.05`/);
-    assert.deepEqual(rowOf(comment, 'rule', '`roc_auc>=baseline-0.005`'), { rule: '`roc_auc>=baseline-0.005`', value: '0.9132', threshold: '0.9151', result: '❌ fail' });
-    assert.deepEqual(rowOf(comment, 'rule', '`f1>=0.75`'), { rule: '`f1>=0.75`', value: '0.7640', threshold: '0.7500', result: '✅ pass' });
+    assert.match(
+      comment,
+      /❌ \*\*Gate failed\*\* \(1 of 3 rules failed\): `f1>=0\.75, roc_auc>=baseline-0\.005, log_loss<=baseline\*1\.05`/,
+    );
+    assert.deepEqual(rowOf(comment, 'rule', '`roc_auc>=baseline-0.005`'), {
+      rule: '`roc_auc>=baseline-0.005`',
+      value: '0.9132',
+      threshold: '0.9151',
+      result: '❌ fail',
+    });
+    assert.deepEqual(rowOf(comment, 'rule', '`f1>=0.75`'), {
+      rule: '`f1>=0.75`',
+      value: '0.7640',
+      threshold: '0.7500',
+      result: '✅ pass',
+    });
   });
 
   test('the run line says what was compared with what', () => {
-    assert.match(comment, /\*\*binary\*\* · 2,000 rows · data `data\/churn-test\.csv` \(`a1b2c3d`\) · model `models\/churn\.onnx` \(`9f2c4e1`\) · compared with `main` \(`c0ffee0`\)/);
+    assert.match(
+      comment,
+      /\*\*binary\*\* · 2,000 rows · data `data\/churn-test\.csv` \(`a1b2c3d`\) · model `models\/churn\.onnx` \(`9f2c4e1`\) · compared with `main` \(`c0ffee0`\)/,
+    );
   });
 
   test('per-class table with the f1 change, and the confusion matrix', () => {
-    assert.deepEqual(rowOf(comment, 'class', 'yes'), { class: 'yes', precision: '0.7907', recall: '0.7391', f1: '0.7640', 'change in f1': '🟢 +0.0138 (+1.8%)', support: '460' });
-    assert.deepEqual(rowOf(comment, 'true ↓ · predicted →', '**no**'), { 'true ↓ · predicted →': '**no**', no: '**1,450**', yes: '90' });
-    assert.deepEqual(rowOf(comment, 'true ↓ · predicted →', '**yes**'), { 'true ↓ · predicted →': '**yes**', no: '120', yes: '**340**' });
+    assert.deepEqual(rowOf(comment, 'class', 'yes'), {
+      class: 'yes',
+      precision: '0.7907',
+      recall: '0.7391',
+      f1: '0.7640',
+      'change in f1': '🟢 +0.0138 (+1.8%)',
+      support: '460',
+    });
+    assert.deepEqual(rowOf(comment, 'true ↓ · predicted →', '**no**'), {
+      'true ↓ · predicted →': '**no**',
+      no: '**1,450**',
+      yes: '90',
+    });
+    assert.deepEqual(rowOf(comment, 'true ↓ · predicted →', '**yes**'), {
+      'true ↓ · predicted →': '**yes**',
+      no: '120',
+      yes: '**340**',
+    });
   });
 
   test('ROC and PR curves as Mermaid xychart blocks', () => {
@@ -91,7 +148,11 @@ describe('renderComment variants', () => {
   });
 
   test('a baseline without git facts is named by its model file', () => {
-    const comment = renderComment({ report: binaryReport(), baseline: binaryBaseline({ git: undefined }), marker: MARKER });
+    const comment = renderComment({
+      report: binaryReport(),
+      baseline: binaryBaseline({ git: undefined }),
+      marker: MARKER,
+    });
     assert.match(comment, /compared with the baseline model `models\/churn\.onnx` \(`9f2c4e1`\)/);
   });
 
@@ -103,7 +164,12 @@ describe('renderComment variants', () => {
   test('an undefined metric shows n/a and is explained', () => {
     const report = binaryReport({ metrics: { ...binaryReport().metrics, roc_auc: null } });
     const comment = renderComment({ report, baseline: binaryBaseline(), marker: MARKER });
-    assert.deepEqual(rowOf(comment, 'metric', 'roc_auc'), { metric: 'roc_auc', baseline: '0.9201', 'this PR': 'n/a', change: 'n/a' });
+    assert.deepEqual(rowOf(comment, 'metric', 'roc_auc'), {
+      metric: 'roc_auc',
+      baseline: '0.9201',
+      'this PR': 'n/a',
+      change: 'n/a',
+    });
     assert.match(comment, /n\/a: undefined for this data/);
   });
 
@@ -127,7 +193,12 @@ describe('renderComment variants', () => {
   });
 
   test('column labels can be renamed (champion vs challenger)', () => {
-    const comment = renderComment({ report: binaryReport(), baseline: binaryBaseline(), marker: MARKER, labels: { current: 'challenger', baseline: 'champion' } });
+    const comment = renderComment({
+      report: binaryReport(),
+      baseline: binaryBaseline(),
+      marker: MARKER,
+      labels: { current: 'challenger', baseline: 'champion' },
+    });
     assert.deepEqual(readTable(comment, 'metric').header, ['metric', 'champion', 'challenger', 'change']);
   });
 
@@ -147,19 +218,29 @@ describe('renderComment variants', () => {
 
 /** How many tables in `markdown` have a header row starting with `firstHeader`. */
 function tablesStartingWith(markdown: string, firstHeader: string): number {
-  return markdown.split('\n').filter((line) => line.startsWith('|') && line.slice(1).split('|')[0].trim() === firstHeader).length;
+  return markdown
+    .split('\n')
+    .filter((line) => line.startsWith('|') && line.slice(1).split('|')[0].trim() === firstHeader).length;
 }
 
 describe('renderComment with the model card', () => {
   const card = renderModelCard({ report: binaryReport(), baseline: binaryBaseline() });
-  const comment = renderComment({ report: binaryReport(), baseline: binaryBaseline(), modelCard: card, marker: MARKER });
+  const comment = renderComment({
+    report: binaryReport(),
+    baseline: binaryBaseline(),
+    modelCard: card,
+    marker: MARKER,
+  });
 
   test('shows each table once: the folded card points to the report instead of repeating them', () => {
     assert.equal(tablesStartingWith(card, 'metric'), 1, 'the card file itself keeps its tables');
     assert.equal(tablesStartingWith(comment, 'metric'), 1);
     assert.equal(tablesStartingWith(comment, 'class'), 1);
     assert.equal(tablesStartingWith(comment, 'batch size'), 1);
-    assert.match(comment, /#### Quantitative analyses\n\n_The card's tables \(metrics, per class, run details\) are this report's own sections\._\n\n#### Ethical considerations/);
+    assert.match(
+      comment,
+      /#### Quantitative analyses\n\n_The card's tables \(metrics, per class, run details\) are this report's own sections\._\n\n#### Ethical considerations/,
+    );
   });
 
   test('the job summary does not repeat them either', () => {
@@ -173,8 +254,16 @@ describe('class names from the config (models.<m>.labels)', () => {
   const names = ['stays', 'churns'];
 
   test('name the rows of the per-class table and the confusion matrix, with the f1 change kept', () => {
-    const comment = renderComment({ report: binaryReport(), baseline: binaryBaseline(), classNames: names, marker: MARKER });
-    assert.deepEqual(readTable(comment, 'class').rows.map((row) => row.class), ['stays', 'churns']);
+    const comment = renderComment({
+      report: binaryReport(),
+      baseline: binaryBaseline(),
+      classNames: names,
+      marker: MARKER,
+    });
+    assert.deepEqual(
+      readTable(comment, 'class').rows.map((row) => row.class),
+      ['stays', 'churns'],
+    );
     assert.equal(rowOf(comment, 'class', 'churns')['change in f1'], '🟢 +0.0138 (+1.8%)');
     assert.deepEqual(readTable(comment, 'true ↓ · predicted →').header, ['true ↓ · predicted →', 'stays', 'churns']);
     assert.equal(rowOf(comment, 'true ↓ · predicted →', '**churns**').stays, '120');
@@ -191,9 +280,15 @@ describe('class names from the config (models.<m>.labels)', () => {
 
   test('are made inert like any config text, and ignored when they count other classes', () => {
     const comment = renderComment({ report: binaryReport(), classNames: ['<b>x</b>', 'a|b'], marker: MARKER });
-    assert.deepEqual(readTable(comment, 'class').rows.map((row) => row.class), ['&lt;b&gt;x&lt;/b&gt;', 'a\\|b']);
+    assert.deepEqual(
+      readTable(comment, 'class').rows.map((row) => row.class),
+      ['&lt;b&gt;x&lt;/b&gt;', 'a\\|b'],
+    );
     const wrongCount = renderComment({ report: binaryReport(), classNames: ['one', 'two', 'three'], marker: MARKER });
-    assert.deepEqual(readTable(wrongCount, 'class').rows.map((row) => row.class), ['no', 'yes']);
+    assert.deepEqual(
+      readTable(wrongCount, 'class').rows.map((row) => row.class),
+      ['no', 'yes'],
+    );
   });
 
   test('name the model card per-class table', () => {
@@ -222,19 +317,33 @@ describe('latency in the run details', () => {
 describe('noise: changes inside the baseline bootstrap interval', () => {
   const bootstrap = { resamples: 200, seed: 0, confidence: 0.95 };
   // This PR: roc_auc 0.9132, f1 0.7640, log_loss 0.2874 (baseline 0.9201, 0.7502, 0.2950).
-  const baseline = binaryBaseline({ bootstrap, intervals: { roc_auc: [0.905, 0.935], f1: [0.74, 0.76], log_loss: [0.28, 0.31] } });
+  const baseline = binaryBaseline({
+    bootstrap,
+    intervals: { roc_auc: [0.905, 0.935], f1: [0.74, 0.76], log_loss: [0.28, 0.31] },
+  });
 
   test('are neutral, with the size still shown; changes outside it keep their mark', () => {
     const comment = renderComment({ report: binaryReport(), baseline, marker: MARKER });
     assert.equal(rowOf(comment, 'metric', 'roc_auc').change, '⚪ -0.0069 (-0.7%)');
     assert.equal(rowOf(comment, 'metric', 'log_loss ↓').change, '⚪ -0.0076 (-2.6%)');
     assert.equal(rowOf(comment, 'metric', 'f1').change, '🟢 +0.0138 (+1.8%)', 'f1 0.7640 is above the interval');
-    assert.equal(rowOf(comment, 'metric', 'accuracy').change, '🟢 +0.0075 (+0.8%)', 'no interval for accuracy: marked as before');
+    assert.equal(
+      rowOf(comment, 'metric', 'accuracy').change,
+      '🟢 +0.0075 (+0.8%)',
+      'no interval for accuracy: marked as before',
+    );
   });
 
   test('per-class f1 changes are judged by the baseline class f1 interval the same way', () => {
-    const perClass = binaryBaseline().per_class!.map((item) => ({ ...item, f1_interval: (item.label === 'yes' ? [0.74, 0.77] : [0.9, 0.92]) as [number, number] }));
-    const comment = renderComment({ report: binaryReport(), baseline: { ...baseline, per_class: perClass }, marker: MARKER });
+    const perClass = binaryBaseline().per_class!.map((item) => ({
+      ...item,
+      f1_interval: (item.label === 'yes' ? [0.74, 0.77] : [0.9, 0.92]) as [number, number],
+    }));
+    const comment = renderComment({
+      report: binaryReport(),
+      baseline: { ...baseline, per_class: perClass },
+      marker: MARKER,
+    });
     assert.equal(rowOf(comment, 'class', 'yes')['change in f1'], '⚪ +0.0138 (+1.8%)');
     assert.equal(rowOf(comment, 'class', 'no')['change in f1'], '🟢 +0.0050 (+0.5%)');
   });
@@ -250,6 +359,9 @@ describe('noise: changes inside the baseline bootstrap interval', () => {
   test('a baseline from before intervals were recorded marks every change, and says so', () => {
     const comment = renderComment({ report: binaryReport(), baseline: binaryBaseline(), marker: MARKER });
     assert.equal(rowOf(comment, 'metric', 'roc_auc').change, '🔴 -0.0069 (-0.7%)');
-    assert.match(comment, /Noise: the baseline records no bootstrap intervals \(an older metrics\.json\), so every change is marked/);
+    assert.match(
+      comment,
+      /Noise: the baseline records no bootstrap intervals \(an older metrics\.json\), so every change is marked/,
+    );
   });
 });

@@ -48,7 +48,8 @@ describe('code', () => {
 
 describe('embedModelCard', () => {
   test('drops front matter and the title, moves headings down two levels, leaves code alone', () => {
-    const card = '---\nmodel-index: []\n---\n\n# Model card: x\n\n## Intended use\n\ntext\n\n```\n# not a heading\n```\n';
+    const card =
+      '---\nmodel-index: []\n---\n\n# Model card: x\n\n## Intended use\n\ntext\n\n```\n# not a heading\n```\n';
     assert.equal(embedModelCard(card), '#### Intended use\n\ntext\n\n```\n# not a heading\n```');
   });
 
@@ -59,7 +60,17 @@ describe('embedModelCard', () => {
 
 describe('topConfusions', () => {
   test('largest off-diagonal cells first, with the share of the true class', () => {
-    const top = topConfusions({ labels: ['a', 'b', 'c'], matrix: [[8, 2, 0], [5, 5, 0], [1, 0, 9]] }, 2);
+    const top = topConfusions(
+      {
+        labels: ['a', 'b', 'c'],
+        matrix: [
+          [8, 2, 0],
+          [5, 5, 0],
+          [1, 0, 9],
+        ],
+      },
+      2,
+    );
     assert.deepEqual(top, [
       { actual: 'b', predicted: 'a', count: 5, share: 0.5 },
       { actual: 'a', predicted: 'b', count: 2, share: 0.2 },

@@ -34,7 +34,12 @@ function hostileReport(): MetricsReport {
     per_class: base.per_class!.map((item, i) => ({ ...item, label: labels[i] })),
     confusion_matrix: { ...base.confusion_matrix!, labels },
     runtime: { onnxruntime: HOSTILE, execution_provider: HOSTILE },
-    model: { path: HOSTILE, sha256: HOSTILE, inputs: [{ name: HOSTILE, type: HOSTILE, shape: [null, 3] }], outputs: [] },
+    model: {
+      path: HOSTILE,
+      sha256: HOSTILE,
+      inputs: [{ name: HOSTILE, type: HOSTILE, shape: [null, 3] }],
+      outputs: [],
+    },
     data: { path: HOSTILE, sha256: HOSTILE, rows: 10 },
     git: { sha: HOSTILE, ref: HOSTILE },
     created_at: HOSTILE,
@@ -48,7 +53,9 @@ function hostileReport(): MetricsReport {
 
 describe('inert', () => {
   test('the checker catches every attack when the text is not escaped (it is not vacuous)', () => {
-    const inline = HOSTILE_PARTS.filter((part) => !['|', '`', '``', '```', '~~~', '::warning::x', '##[warning]x'].includes(part));
+    const inline = HOSTILE_PARTS.filter(
+      (part) => !['|', '`', '``', '```', '~~~', '::warning::x', '##[warning]x'].includes(part),
+    );
     for (const part of inline) assert.throws(() => assertInert(`text ${part} text`), `"${part}" should be caught`);
     for (const fence of ['```', '~~~']) assert.throws(() => assertInert(`text\n${fence}\n@team`), /fence/);
     assert.throws(() => assertInert(`| a | b |\n| - | - |\n| x|y | c |`), /cells/);
@@ -93,7 +100,14 @@ describe('every report surface renders hostile records inert', () => {
 
   test('pull request comment (with the card folded in) and the check run summary it becomes', () => {
     const card = renderModelCard({ report, baseline, frontMatter: false });
-    const comment = renderComment({ report, baseline, modelCard: card, marker: stickyMarker(report.name), summaryUrl: `${REPO}/actions/runs/1`, labels: { current: HOSTILE, baseline: HOSTILE } });
+    const comment = renderComment({
+      report,
+      baseline,
+      modelCard: card,
+      marker: stickyMarker(report.name),
+      summaryUrl: `${REPO}/actions/runs/1`,
+      labels: { current: HOSTILE, baseline: HOSTILE },
+    });
     assert.ok(comment.startsWith(`${stickyMarker(report.name)}\n`));
     assertInert(comment, { markers: [stickyMarker(report.name)], links: [REPO] });
     assert.doesNotMatch(stickyMarker(HOSTILE), /-->.*-->|\n/);
@@ -104,7 +118,13 @@ describe('every report surface renders hostile records inert', () => {
   });
 
   test('model card, with and without front matter, with hostile config prose', () => {
-    const model = { path: HOSTILE, type: HOSTILE, description: HOSTILE, labels: [HOSTILE, 'b', 'c'], card: { developers: HOSTILE, citation: HOSTILE, intended_use: HOSTILE, limitations: HOSTILE } };
+    const model = {
+      path: HOSTILE,
+      type: HOSTILE,
+      description: HOSTILE,
+      labels: [HOSTILE, 'b', 'c'],
+      card: { developers: HOSTILE, citation: HOSTILE, intended_use: HOSTILE, limitations: HOSTILE },
+    };
     assertInert(renderModelCard({ report, baseline, model, frontMatter: false }));
     const card = renderModelCard({ report, baseline, model });
     // The front matter is YAML for the Hub, not markdown; the body after it is checked.
@@ -135,10 +155,24 @@ describe('every report surface renders hostile records inert', () => {
 
   test('registry issue and the /cairn show table: tagger names, stages, dates and deployments', () => {
     const state = registryState([
-      { tag: 'churn@v1.0.0', sha: 'a'.repeat(40), taggedAt: '2024-01-01T00:00:00Z', message: 'm', tagger: { name: HOSTILE_LINE, email: 'x@y.z' } },
-      { tag: 'churn#production#1', sha: 'a'.repeat(40), taggedAt: '2024-01-01T00:01:00Z', message: 'm', tagger: { name: '@org/team', email: 'x@y.z' } },
+      {
+        tag: 'churn@v1.0.0',
+        sha: 'a'.repeat(40),
+        taggedAt: '2024-01-01T00:00:00Z',
+        message: 'm',
+        tagger: { name: HOSTILE_LINE, email: 'x@y.z' },
+      },
+      {
+        tag: 'churn#production#1',
+        sha: 'a'.repeat(40),
+        taggedAt: '2024-01-01T00:01:00Z',
+        message: 'm',
+        tagger: { name: '@org/team', email: 'x@y.z' },
+      },
     ]);
-    const deployments = [{ environment: HOSTILE, state: HOSTILE, ref: HOSTILE, sha: 'a'.repeat(40), at: HOSTILE, url: 'http://x/<img>' }];
+    const deployments = [
+      { environment: HOSTILE, state: HOSTILE, ref: HOSTILE, sha: 'a'.repeat(40), at: HOSTILE, url: 'http://x/<img>' },
+    ];
     const body = renderRegistryView({ state, stages: [HOSTILE, 'production'], repoUrl: REPO, deployments });
     assertInert(body, { markers: ['<!-- cairn:registry -->', /^<!-- cairn:deployments .* -->$/], links: [REPO] });
     assertInert(renderModelsTable(state, [HOSTILE]));
@@ -159,15 +193,44 @@ describe('every report surface renders hostile records inert', () => {
       assert.equal(repoLink('run', url, REPO), code(url), url);
       assertInert(`see ${repoLink('run', url, REPO)}`);
     }
-    assert.equal(repoLink('run', `${REPO}/actions/runs/1`, undefined), code(`${REPO}/actions/runs/1`), 'no repository, no link');
+    assert.equal(
+      repoLink('run', `${REPO}/actions/runs/1`, undefined),
+      code(`${REPO}/actions/runs/1`),
+      'no repository, no link',
+    );
   });
 
   test('registry issue: a deployment run URL outside the repository is not a link', () => {
-    const state = registryState([{ tag: 'churn@v1.0.0', sha: 'a'.repeat(40), taggedAt: '2024-01-01T00:00:00Z', message: 'm', tagger: { name: 'n', email: 'x@y.z' } }]);
-    const deployments = FOREIGN_URLS.map((url, i) => ({ environment: `env${i}`, state: 'success', ref: 'churn#production#1', sha: 'a'.repeat(40), at: 't', url }));
-    const body = renderRegistryView({ state, repoUrl: REPO, deployments: [...deployments, { ...deployments[0], environment: 'prod', url: `${REPO}/actions/runs/2` }] });
-    assertInert(body, { markers: ['<!-- cairn:registry -->', /^<!-- cairn:deployments .* -->$/], links: [`${REPO}/commit/`, `${REPO}/releases/`, `${REPO}/actions/runs/2`] });
-    assert.match(body, /\| prod \| ✅ success \| .* \| \[run\]\(https:\/\/github\.com\/acme\/churn\/actions\/runs\/2\) \|/);
+    const state = registryState([
+      {
+        tag: 'churn@v1.0.0',
+        sha: 'a'.repeat(40),
+        taggedAt: '2024-01-01T00:00:00Z',
+        message: 'm',
+        tagger: { name: 'n', email: 'x@y.z' },
+      },
+    ]);
+    const deployments = FOREIGN_URLS.map((url, i) => ({
+      environment: `env${i}`,
+      state: 'success',
+      ref: 'churn#production#1',
+      sha: 'a'.repeat(40),
+      at: 't',
+      url,
+    }));
+    const body = renderRegistryView({
+      state,
+      repoUrl: REPO,
+      deployments: [...deployments, { ...deployments[0], environment: 'prod', url: `${REPO}/actions/runs/2` }],
+    });
+    assertInert(body, {
+      markers: ['<!-- cairn:registry -->', /^<!-- cairn:deployments .* -->$/],
+      links: [`${REPO}/commit/`, `${REPO}/releases/`, `${REPO}/actions/runs/2`],
+    });
+    assert.match(
+      body,
+      /\| prod \| ✅ success \| .* \| \[run\]\(https:\/\/github\.com\/acme\/churn\/actions\/runs\/2\) \|/,
+    );
     assert.match(body, /\| env0 \| ✅ success \| .* \| `https:\/\/evil\.example\/phish` \|/);
   });
 });

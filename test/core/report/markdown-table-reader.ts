@@ -9,7 +9,10 @@ function cells(line: string): string[] {
 }
 
 /** The table whose header row starts with `firstHeader`: header cells and rows keyed by header. */
-export function readTable(markdown: string, firstHeader: string): { header: string[]; rows: Array<Record<string, string>> } {
+export function readTable(
+  markdown: string,
+  firstHeader: string,
+): { header: string[]; rows: Array<Record<string, string>> } {
   const lines = markdown.split('\n');
   const start = lines.findIndex((line) => line.startsWith('|') && cells(line)[0] === firstHeader);
   if (start === -1) throw new Error(`no table with first header "${firstHeader}" in:\n${markdown.slice(0, 2000)}`);

@@ -1,6 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderClassF1Chart, renderRocChart, sampleRoc, samplePrecisionRecall } from '../../../core/report/internal/mermaid-charts.ts';
+import {
+  renderClassF1Chart,
+  renderRocChart,
+  sampleRoc,
+  samplePrecisionRecall,
+} from '../../../core/report/internal/mermaid-charts.ts';
 import { binaryReport } from './sample-reports.ts';
 
 describe('curve sampling for xychart lines (evenly spaced x)', () => {
@@ -35,7 +40,10 @@ describe('Mermaid chart blocks', () => {
     assert.equal(lines[0].length, 21);
     assert.equal(lines[0][0], 0);
     assert.equal(lines[0][20], 1);
-    assert.deepEqual(lines[1], Array.from({ length: 21 }, (_, i) => Math.round((i / 20) * 1000) / 1000));
+    assert.deepEqual(
+      lines[1],
+      Array.from({ length: 21 }, (_, i) => Math.round((i / 20) * 1000) / 1000),
+    );
   });
 
   test('no curve, no chart', () => {
@@ -55,7 +63,13 @@ describe('Mermaid chart blocks', () => {
   });
 
   test('F1 bars beyond the limit keep the classes with most support', () => {
-    const perClass = ['a', 'b', 'c'].map((label, i) => ({ label, precision: 1, recall: 1, f1: 1, support: [5, 1, 9][i] }));
+    const perClass = ['a', 'b', 'c'].map((label, i) => ({
+      label,
+      precision: 1,
+      recall: 1,
+      f1: 1,
+      support: [5, 1, 9][i],
+    }));
     const chart = renderClassF1Chart(perClass, 2)!;
     assert.match(chart, /x-axis \["a", "c"\]/);
     assert.match(chart, /title "F1 by class \(2 of 3 classes, most support\)"/);

@@ -59,10 +59,21 @@ describe('renderModelCard', () => {
     assert.equal(meta.library_name, 'onnx');
     const [entry] = meta['model-index'] as Array<{ name: string; results: Array<Record<string, unknown>> }>;
     assert.equal(entry.name, 'churn');
-    const [result] = entry.results as Array<{ task: { type: string }; dataset: Record<string, string>; metrics: Array<{ type: string; value: number; name: string }> }>;
+    const [result] = entry.results as Array<{
+      task: { type: string };
+      dataset: Record<string, string>;
+      metrics: Array<{ type: string; value: number; name: string }>;
+    }>;
     assert.equal(result.task.type, 'tabular-classification');
-    assert.deepEqual(result.dataset, { name: 'churn-test.csv', type: 'data/churn-test.csv', revision: binaryReport().data!.sha256 });
-    assert.deepEqual(result.metrics.find((metric) => metric.type === 'roc_auc'), { type: 'roc_auc', name: 'ROC AUC', value: 0.9132 });
+    assert.deepEqual(result.dataset, {
+      name: 'churn-test.csv',
+      type: 'data/churn-test.csv',
+      revision: binaryReport().data!.sha256,
+    });
+    assert.deepEqual(
+      result.metrics.find((metric) => metric.type === 'roc_auc'),
+      { type: 'roc_auc', name: 'ROC AUC', value: 0.9132 },
+    );
     assert.equal(result.metrics.length, 9);
   });
 
@@ -76,8 +87,14 @@ describe('renderModelCard', () => {
 
   test('fields nobody wrote are marked unknown with the key to set, never invented', () => {
     assert.match(card, /## Factors\n\n_Not provided in \.github\/cairn\.yml_ \(set `models\.churn\.card\.factors`\)/);
-    assert.match(card, /## Ethical considerations\n\n_Not provided in \.github\/cairn\.yml_ \(set `models\.churn\.card\.ethical_considerations`\)/);
-    assert.match(card, /\*\*Out-of-scope uses:\*\* _Not provided in \.github\/cairn\.yml_ \(set `models\.churn\.card\.out_of_scope_use`\)/);
+    assert.match(
+      card,
+      /## Ethical considerations\n\n_Not provided in \.github\/cairn\.yml_ \(set `models\.churn\.card\.ethical_considerations`\)/,
+    );
+    assert.match(
+      card,
+      /\*\*Out-of-scope uses:\*\* _Not provided in \.github\/cairn\.yml_ \(set `models\.churn\.card\.out_of_scope_use`\)/,
+    );
     assert.match(card, /\*\*Recommendations:\*\* _Not provided in \.github\/cairn\.yml_/);
     assert.match(card, /\*\*Developers:\*\* _Not provided in \.github\/cairn\.yml_/);
   });
@@ -88,7 +105,12 @@ describe('renderModelCard', () => {
     // labels from the config name the measured classes, which stay visible
     assert.match(card, /\*\*Classes:\*\* stays \(`no`\), churns \(`yes`\)/);
     assert.match(card, /Release gate: `f1>=0\.7` \(passed\)\./);
-    assert.deepEqual(rowOf(card, 'metric', 'log_loss ↓'), { metric: 'log_loss ↓', baseline: '0.2950', 'this model': '0.2874', change: '🟢 -0.0076 (-2.6%)' });
+    assert.deepEqual(rowOf(card, 'metric', 'log_loss ↓'), {
+      metric: 'log_loss ↓',
+      baseline: '0.2950',
+      'this model': '0.2874',
+      change: '🟢 -0.0076 (-2.6%)',
+    });
     assert.equal(rowOf(card, 'class', 'churns').support, '460', 'the per-class table uses the config names');
   });
 
@@ -107,7 +129,8 @@ describe('renderModelCard', () => {
   test('undefined metrics are left out of model-index rather than written as null', () => {
     const oneClass = binaryReport({ metrics: { ...binaryReport().metrics, roc_auc: null } });
     const meta = frontMatter(renderModelCard({ report: oneClass }));
-    const metrics = (meta['model-index'] as Array<{ results: Array<{ metrics: Array<{ type: string }> }> }>)[0].results[0].metrics;
+    const metrics = (meta['model-index'] as Array<{ results: Array<{ metrics: Array<{ type: string }> }> }>)[0]
+      .results[0].metrics;
     assert.ok(!metrics.some((metric) => metric.type === 'roc_auc'));
     assert.equal(metrics.length, 8);
   });
@@ -118,7 +141,13 @@ describe('renderModelCard', () => {
     const bare = renderModelCard({ report, frontMatter: false });
     assert.ok(bare.startsWith('# Model card: '));
     assert.equal(full.slice(full.indexOf('# Model card: ')), bare);
-    const notes = renderReleaseNotes({ model: report.name, version: 'v1.0.0', tag: `${report.name}@v1.0.0`, sha: 'a'.repeat(40), report });
+    const notes = renderReleaseNotes({
+      model: report.name,
+      version: 'v1.0.0',
+      tag: `${report.name}@v1.0.0`,
+      sha: 'a'.repeat(40),
+      report,
+    });
     assert.ok(notes.endsWith(bare), 'the release notes end with the card');
     assert.doesNotMatch(notes, /model-index/);
   });
@@ -130,14 +159,30 @@ describe('renderModelCard', () => {
   });
 
   test('records the target, the feature columns in input order and the decision rule', () => {
-    const data = { ...binaryReport().data!, target: 'churned', features: ['tenure', 'monthly_charges', 'support_calls'] };
+    const data = {
+      ...binaryReport().data!,
+      target: 'churned',
+      features: ['tenure', 'monthly_charges', 'support_calls'],
+    };
     const model = findModelConfig(CONFIG, 'churn');
     const argmax = renderModelCard({ report: binaryReport({ data, decision: { rule: 'label-output' } }), model });
     assert.match(argmax, /^- \*\*Target:\*\* `churned`$/m);
-    assert.match(argmax, /^- \*\*Features\*\* \(3, in model input order\): `tenure`, `monthly_charges`, `support_calls`$/m);
-    assert.match(argmax, /^- \*\*Decision threshold:\*\* the model's own predicted label \(its argmax\), churns when its probability is > 0\.5 \(`models\.churn\.threshold` is not set\)$/m);
-    const set = renderModelCard({ report: binaryReport({ data, decision: { rule: 'threshold', threshold: 0.3 } }), model });
-    assert.match(set, /^- \*\*Decision threshold:\*\* churns when its probability is ≥ 0\.3 \(set by `models\.churn\.threshold`\)$/m);
+    assert.match(
+      argmax,
+      /^- \*\*Features\*\* \(3, in model input order\): `tenure`, `monthly_charges`, `support_calls`$/m,
+    );
+    assert.match(
+      argmax,
+      /^- \*\*Decision threshold:\*\* the model's own predicted label \(its argmax\), churns when its probability is > 0\.5 \(`models\.churn\.threshold` is not set\)$/m,
+    );
+    const set = renderModelCard({
+      report: binaryReport({ data, decision: { rule: 'threshold', threshold: 0.3 } }),
+      model,
+    });
+    assert.match(
+      set,
+      /^- \*\*Decision threshold:\*\* churns when its probability is ≥ 0\.3 \(set by `models\.churn\.threshold`\)$/m,
+    );
     assert.doesNotMatch(renderModelCard({ report: regressionReport() }), /Decision threshold|Features/);
   });
 
@@ -145,8 +190,12 @@ describe('renderModelCard', () => {
     const meta = frontMatter(card);
     assert.equal(meta.license, 'apache-2.0', '"Apache 2.0" in the config');
     assert.equal(meta.pipeline_tag, 'tabular-classification');
-    const withLicense = (license: string) => frontMatter(renderModelCard({ report: binaryReport(), model: { path: 'm.onnx', card: { license } } }));
+    const withLicense = (license: string) =>
+      frontMatter(renderModelCard({ report: binaryReport(), model: { path: 'm.onnx', card: { license } } }));
     assert.equal(withLicense('MIT').license, 'mit');
-    assert.deepEqual([withLicense('Acme EULA v2').license, withLicense('Acme EULA v2').license_name], ['other', 'acme-eula-v2']);
+    assert.deepEqual(
+      [withLicense('Acme EULA v2').license, withLicense('Acme EULA v2').license_name],
+      ['other', 'acme-eula-v2'],
+    );
   });
 });

@@ -50,7 +50,13 @@ export function binaryReport(overrides: Partial<MetricsReport> = {}): MetricsRep
       { label: 'no', precision: 0.923567, recall: 0.941558, f1: 0.932476, support: 1540 },
       { label: 'yes', precision: 0.790698, recall: 0.73913, f1: 0.764045, support: 460 },
     ],
-    confusion_matrix: { labels: ['no', 'yes'], matrix: [[1450, 90], [120, 340]] },
+    confusion_matrix: {
+      labels: ['no', 'yes'],
+      matrix: [
+        [1450, 90],
+        [120, 340],
+      ],
+    },
     curves: { roc: rocCurve(60, 0.22), pr: prCurve(60, 0.23) },
     latency: { batch_size: 1024, rows_per_s: 412345.6, p50_ms: 1.92, p95_ms: 2.71, p99_ms: 3.4 },
     runtime: { onnxruntime: '1.30.0', execution_provider: 'CPUExecutionProvider' },
@@ -63,7 +69,11 @@ export function binaryReport(overrides: Partial<MetricsReport> = {}): MetricsRep
         { name: 'probabilities', type: 'tensor(float)', shape: [null, 2] },
       ],
     },
-    data: { path: 'data/churn-test.csv', sha256: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90', rows: 2000 },
+    data: {
+      path: 'data/churn-test.csv',
+      sha256: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
+      rows: 2000,
+    },
     git: { sha: '3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f', ref: 'refs/pull/42/merge' },
     created_at: '2025-01-15T10:20:30Z',
     ...overrides,

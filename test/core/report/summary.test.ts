@@ -14,7 +14,14 @@ describe('renderJobSummary', () => {
     const summary = renderJobSummary({ report, baseline: binaryBaseline(), modelCard: renderModelCard({ report }) });
     assert.equal(summary.split('\n')[0], '## ✅ churn: gate passed');
     assert.doesNotMatch(summary, /<!--|<details>/);
-    for (const heading of ['### Metrics', '### Per class', '### Confusion matrix', '### Charts', '### Model card', '### Run details']) {
+    for (const heading of [
+      '### Metrics',
+      '### Per class',
+      '### Confusion matrix',
+      '### Charts',
+      '### Model card',
+      '### Run details',
+    ]) {
       assert.ok(summary.includes(`\n${heading}\n`), `has ${heading}`);
     }
     assert.equal(rowOf(summary, 'metric', 'roc_auc').change, '🔴 -0.0069 (-0.7%)');

@@ -23,7 +23,13 @@ test('never splits a surrogate pair, even with no line break to cut at', () => {
 });
 
 test('a code block open at the cut is closed before the note, with its own fence', () => {
-  const text = ['intro', '````text', ...Array.from({ length: 200 }, (_, i) => `line ${i} \`\`\` not a fence`), '````', 'after'].join('\n');
+  const text = [
+    'intro',
+    '````text',
+    ...Array.from({ length: 200 }, (_, i) => `line ${i} \`\`\` not a fence`),
+    '````',
+    'after',
+  ].join('\n');
   const cut = truncateText(text, 1_000, '(cut)');
   assert.ok(cut.length <= 1_000);
   assert.match(cut, /line \d+ ``` not a fence\n````\n\n\(cut\)$/);
@@ -39,7 +45,11 @@ test('an HTML comment open at the cut is dropped whole, so it cannot hide the no
 
 test('the note can say what it left out', () => {
   const text = Array.from({ length: 100 }, (_, i) => `| row ${i} |`).join('\n');
-  const cut = truncateText(text, 500, (dropped) => `${dropped.split('\n').filter((l) => l.startsWith('|')).length} rows left out`);
+  const cut = truncateText(
+    text,
+    500,
+    (dropped) => `${dropped.split('\n').filter((l) => l.startsWith('|')).length} rows left out`,
+  );
   assert.ok(cut.length <= 500);
   const kept = cut.split('\n').filter((l) => l.startsWith('|')).length;
   assert.match(cut, new RegExp(`\\| row ${kept - 1} \\|\\n\\n${100 - kept} rows left out$`));

@@ -17,7 +17,7 @@ import { startS3Server, type S3Server } from '../../support/s3-server.ts';
 import { collect } from './store-contract.ts';
 
 const version = spawnSync('aws', ['--version'], { encoding: 'utf8' });
-const skip = version.status === 0 ? false : 'the AWS CLI (`aws`) is not installed; .ci/run installs Debian\'s awscli';
+const skip = version.status === 0 ? false : "the AWS CLI (`aws`) is not installed; .ci/run installs Debian's awscli";
 
 let server: S3Server;
 let work: string;
@@ -47,7 +47,13 @@ function aws(...args: string[]): Promise<string> {
     AWS_PAGER: '',
   };
   return new Promise((resolve, reject) => {
-    execFile('aws', ['--endpoint-url', server.endpoint, ...args], { env, maxBuffer: 16 << 20 }, (error, stdout, stderr) => (error ? reject(new Error(`aws ${args.join(' ')}: ${stderr}`, { cause: error })) : resolve(stdout)));
+    execFile(
+      'aws',
+      ['--endpoint-url', server.endpoint, ...args],
+      { env, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`aws ${args.join(' ')}: ${stderr}`, { cause: error })) : resolve(stdout),
+    );
   });
 }
 
@@ -65,7 +71,12 @@ const pseudoRandom = (size: number, seed: number) => {
 };
 
 test('data the AWS CLI uploaded in DVC 3 layout reads back byte-identical through the store', { skip }, async () => {
-  const contents = [Buffer.from('foo'), Buffer.from('bar\r\nbaz\n'), Buffer.alloc(0), pseudoRandom(10 * 1024 * 1024 + 17, 1)]; // the last is multipart for the CLI
+  const contents = [
+    Buffer.from('foo'),
+    Buffer.from('bar\r\nbaz\n'),
+    Buffer.alloc(0),
+    pseudoRandom(10 * 1024 * 1024 + 17, 1),
+  ]; // the last is multipart for the CLI
   const local = join(work, 'dvc-remote');
   const keys = contents.map((bytes) => {
     const hash = md5(bytes);
@@ -89,24 +100,32 @@ test('data the AWS CLI uploaded in DVC 3 layout reads back byte-identical throug
   assert.ok((await buffer(await remote.get(keys[3], { range }))).equals(big.subarray(range.start, range.end + 1)));
 });
 
-test('objects the store wrote (single and multipart) read back byte-identical with the AWS CLI, same sizes and ETags', { skip }, async () => {
-  const remote = store('ours');
-  const objects: Record<string, Buffer> = {
-    'small.txt': Buffer.from('written by cairn\n'),
-    'dir with space/é.bin': pseudoRandom(70_000, 2),
-    'models/churn/model.onnx': pseudoRandom(12 * 1024 * 1024 + 5, 3),
-  };
-  for (const [key, bytes] of Object.entries(objects)) {
-    const body = bytes.length > 1 << 20 ? Readable.from([bytes.subarray(0, 5_000_000), bytes.subarray(5_000_000)]) : bytes;
-    await remote.put(key, body, { size: bytes.length });
-  }
-  const out = join(work, 'download');
-  await aws('s3', 'cp', '--recursive', '--only-show-errors', `s3://${server.bucket}/ours/`, out);
-  for (const [key, bytes] of Object.entries(objects)) assert.ok(readFileSync(join(out, ...key.split('/'))).equals(bytes), key);
-  const listing = JSON.parse(await aws('s3api', 'list-objects-v2', '--bucket', server.bucket, '--prefix', 'ours/', '--output', 'json')) as { Contents: Array<{ Key: string; Size: number; ETag: string }> };
-  for (const [key, bytes] of Object.entries(objects)) {
-    const entry = listing.Contents.find((o) => o.Key === `ours/${key}`);
-    assert.equal(entry?.Size, bytes.length, key);
-    assert.equal(entry?.ETag.replace(/"/g, ''), (await remote.head(key))?.etag, key);
-  }
-});
+test(
+  'objects the store wrote (single and multipart) read back byte-identical with the AWS CLI, same sizes and ETags',
+  { skip },
+  async () => {
+    const remote = store('ours');
+    const objects: Record<string, Buffer> = {
+      'small.txt': Buffer.from('written by cairn\n'),
+      'dir with space/é.bin': pseudoRandom(70_000, 2),
+      'models/churn/model.onnx': pseudoRandom(12 * 1024 * 1024 + 5, 3),
+    };
+    for (const [key, bytes] of Object.entries(objects)) {
+      const body =
+        bytes.length > 1 << 20 ? Readable.from([bytes.subarray(0, 5_000_000), bytes.subarray(5_000_000)]) : bytes;
+      await remote.put(key, body, { size: bytes.length });
+    }
+    const out = join(work, 'download');
+    await aws('s3', 'cp', '--recursive', '--only-show-errors', `s3://${server.bucket}/ours/`, out);
+    for (const [key, bytes] of Object.entries(objects))
+      assert.ok(readFileSync(join(out, ...key.split('/'))).equals(bytes), key);
+    const listing = JSON.parse(
+      await aws('s3api', 'list-objects-v2', '--bucket', server.bucket, '--prefix', 'ours/', '--output', 'json'),
+    ) as { Contents: Array<{ Key: string; Size: number; ETag: string }> };
+    for (const [key, bytes] of Object.entries(objects)) {
+      const entry = listing.Contents.find((o) => o.Key === `ours/${key}`);
+      assert.equal(entry?.Size, bytes.length, key);
+      assert.equal(entry?.ETag.replace(/"/g, ''), (await remote.head(key))?.etag, key);
+    }
+  },
+);

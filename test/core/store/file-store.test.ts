@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -37,7 +46,11 @@ test('a write in progress is invisible: readers see the old bytes until the new 
   const writing = store.put('model.onnx', body);
   await new Promise((done) => setTimeout(done, 20));
   assert.equal((await buffer(await store.get('model.onnx'))).toString(), 'old version');
-  assert.deepEqual((await collect(store.list())).map((o) => o.key), ['model.onnx'], 'the temp file is not listed');
+  assert.deepEqual(
+    (await collect(store.list())).map((o) => o.key),
+    ['model.onnx'],
+    'the temp file is not listed',
+  );
   const reading = await store.get('model.onnx'); // opened before the rename: keeps the old version
   release();
   await writing;
@@ -48,9 +61,12 @@ test('a write in progress is invisible: readers see the old bytes until the new 
 
 test('ifNoneMatch "*" stores only when the key is free, even with racing writers', async () => {
   const store = new FileStore(join(base, 'create-only'));
-  const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => store.put('stages/prod', Buffer.from(`writer ${i}`), { ifNoneMatch: '*' })));
+  const results = await Promise.allSettled(
+    Array.from({ length: 12 }, (_, i) => store.put('stages/prod', Buffer.from(`writer ${i}`), { ifNoneMatch: '*' })),
+  );
   assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-  for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof PreconditionFailedError, String(r.reason));
+  for (const r of results)
+    if (r.status === 'rejected') assert.ok(r.reason instanceof PreconditionFailedError, String(r.reason));
   assert.match((await buffer(await store.get('stages/prod'))).toString(), /^writer \d+$/);
   assert.deepEqual(readdirSync(join(base, 'create-only', 'stages')), ['prod']);
 });
@@ -156,6 +172,9 @@ describe('no read or write follows a symbolic link out of the root', () => {
     const linked = new FileStore(viaLink);
     await linked.put('files/md5/ab/more', Buffer.from('more'));
     assert.equal((await buffer(await linked.get('files/md5/ab/more'))).toString(), 'more');
-    assert.deepEqual((await collect(linked.list('files/md5/'))).map((object) => object.key), ['files/md5/ab/more', 'files/md5/ab/real', 'files/md5/alias']);
+    assert.deepEqual(
+      (await collect(linked.list('files/md5/'))).map((object) => object.key),
+      ['files/md5/ab/more', 'files/md5/ab/real', 'files/md5/alias'],
+    );
   });
 });

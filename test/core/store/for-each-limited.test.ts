@@ -46,6 +46,9 @@ describe('forEachLimited', () => {
     } finally {
       process.off('warning', onWarning);
     }
-    assert.deepEqual(warnings.map((w) => w.name), []);
+    assert.deepEqual(
+      warnings.map((w) => w.name),
+      [],
+    );
   });
 });

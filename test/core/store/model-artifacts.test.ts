@@ -54,16 +54,27 @@ describe('keys and names', () => {
   });
 
   test('a monorepo model is one key whether written dir:name or dir=name', () => {
-    assert.equal(versionPointerKey('models/churn:classifier', 'v1.0.0'), 'models/models/churn=classifier/versions/v1.0.0.json');
-    assert.equal(versionPointerKey('models/churn=classifier', 'v1.0.0'), versionPointerKey('models/churn:classifier', 'v1.0.0'));
+    assert.equal(
+      versionPointerKey('models/churn:classifier', 'v1.0.0'),
+      'models/models/churn=classifier/versions/v1.0.0.json',
+    );
+    assert.equal(
+      versionPointerKey('models/churn=classifier', 'v1.0.0'),
+      versionPointerKey('models/churn:classifier', 'v1.0.0'),
+    );
   });
 
   test('names, versions and stages outside the registry grammar are UserErrors saying what to use', () => {
-    for (const name of ['', '-churn', 'churn-', 'chu rn', 'churn.v2', 'a//b']) assert.throws(() => versionPointerKey(name, 'v1.0.0'), userError(/invalid model name/, /letters, digits/));
-    for (const name of ['churn/versions', 'sha256', 'a/stages/b']) assert.throws(() => versionPointerKey(name, 'v1.0.0'), userError(/is a folder of the model store's layout/));
-    for (const name of ['../x:churn', '/abs:churn', 'a//b:churn', ':churn', 'sp ace:churn']) assert.throws(() => versionPointerKey(name, 'v1.0.0'), userError(/monorepo folder/));
-    for (const version of ['1.2.0', 'v1.2', 'V1.2.0', 'v01.2.0', 'v1.2.0 ', 'vv1.2.0', 'latest']) assert.throws(() => versionPointerKey('churn', version), userError(/invalid model version/, /e\.g\. v1\.2\.0/));
-    for (const stage of ['pr od', 'a//b', '-prod']) assert.throws(() => stagePointerKey('churn', stage), userError(/invalid stage name/));
+    for (const name of ['', '-churn', 'churn-', 'chu rn', 'churn.v2', 'a//b'])
+      assert.throws(() => versionPointerKey(name, 'v1.0.0'), userError(/invalid model name/, /letters, digits/));
+    for (const name of ['churn/versions', 'sha256', 'a/stages/b'])
+      assert.throws(() => versionPointerKey(name, 'v1.0.0'), userError(/is a folder of the model store's layout/));
+    for (const name of ['../x:churn', '/abs:churn', 'a//b:churn', ':churn', 'sp ace:churn'])
+      assert.throws(() => versionPointerKey(name, 'v1.0.0'), userError(/monorepo folder/));
+    for (const version of ['1.2.0', 'v1.2', 'V1.2.0', 'v01.2.0', 'v1.2.0 ', 'vv1.2.0', 'latest'])
+      assert.throws(() => versionPointerKey('churn', version), userError(/invalid model version/, /e\.g\. v1\.2\.0/));
+    for (const stage of ['pr od', 'a//b', '-prod'])
+      assert.throws(() => stagePointerKey('churn', stage), userError(/invalid stage name/));
     assert.throws(() => modelObjectKey('churn', 'ABC'), userError(/not a SHA-256/));
   });
 });
@@ -73,10 +84,25 @@ describe('push, read and pull on the file store', () => {
     const store = new FileStore(fresh('remote'));
     const bytes = Buffer.from('onnx model bytes v1');
     const file = modelFile(bytes);
-    const { pointer, uploaded } = await pushModelArtifact(store, { name: 'churn', version: 'v1.0.0', file, logger: silentLogger, now: NOW });
+    const { pointer, uploaded } = await pushModelArtifact(store, {
+      name: 'churn',
+      version: 'v1.0.0',
+      file,
+      logger: silentLogger,
+      now: NOW,
+    });
     assert.equal(uploaded, true);
     const key = modelObjectKey('churn', sha256(bytes));
-    assert.deepEqual(pointer, { schema: 'cairn.model-pointer/v1', name: 'churn', version: 'v1.0.0', sha256: sha256(bytes), size: bytes.length, key, filename: 'model.onnx', created_at: NOW.toISOString() });
+    assert.deepEqual(pointer, {
+      schema: 'cairn.model-pointer/v1',
+      name: 'churn',
+      version: 'v1.0.0',
+      sha256: sha256(bytes),
+      size: bytes.length,
+      key,
+      filename: 'model.onnx',
+      created_at: NOW.toISOString(),
+    });
     assert.ok(readFileSync(store.pathOf(key)).equals(bytes));
     assert.deepEqual(JSON.parse(readFileSync(store.pathOf('models/churn/versions/v1.0.0.json'), 'utf8')), pointer);
     assert.deepEqual(await readModelPointer(store, 'churn', 'v1.0.0'), pointer);
@@ -85,14 +111,32 @@ describe('push, read and pull on the file store', () => {
   test('re-pushing the same bytes is a no-op; the same bytes as a new version reuse the object', async () => {
     const store = new FileStore(fresh('remote'));
     const file = modelFile('same bytes');
-    const first = await pushModelArtifact(store, { name: 'churn', version: 'v1.0.0', file, logger: silentLogger, now: NOW });
+    const first = await pushModelArtifact(store, {
+      name: 'churn',
+      version: 'v1.0.0',
+      file,
+      logger: silentLogger,
+      now: NOW,
+    });
     const pointerBytes = readFileSync(store.pathOf(versionPointerKey('churn', 'v1.0.0')));
-    const again = await pushModelArtifact(store, { name: 'churn', version: 'v1.0.0', file, logger: silentLogger, now: new Date('2030-01-01T00:00:00Z') });
+    const again = await pushModelArtifact(store, {
+      name: 'churn',
+      version: 'v1.0.0',
+      file,
+      logger: silentLogger,
+      now: new Date('2030-01-01T00:00:00Z'),
+    });
     assert.equal(again.uploaded, false);
     assert.deepEqual(again.pointer, first.pointer, 'the first push stands, created_at included');
     assert.ok(readFileSync(store.pathOf(versionPointerKey('churn', 'v1.0.0'))).equals(pointerBytes));
 
-    const next = await pushModelArtifact(store, { name: 'churn', version: 'v1.0.1', file, logger: silentLogger, now: NOW });
+    const next = await pushModelArtifact(store, {
+      name: 'churn',
+      version: 'v1.0.1',
+      file,
+      logger: silentLogger,
+      now: NOW,
+    });
     assert.equal(next.uploaded, false, 'the bytes were already there');
     assert.equal(next.pointer.key, first.pointer.key);
     assert.deepEqual((await collect(store.list('models/churn/sha256/'))).length, 1);
@@ -100,51 +144,101 @@ describe('push, read and pull on the file store', () => {
 
   test('other bytes for an existing version are refused; the pointer and the store are unchanged', async () => {
     const store = new FileStore(fresh('remote'));
-    await pushModelArtifact(store, { name: 'churn', version: 'v1.2.3', file: modelFile('first'), logger: silentLogger, now: NOW });
+    await pushModelArtifact(store, {
+      name: 'churn',
+      version: 'v1.2.3',
+      file: modelFile('first'),
+      logger: silentLogger,
+      now: NOW,
+    });
     const pointerBytes = readFileSync(store.pathOf(versionPointerKey('churn', 'v1.2.3')));
     await assert.rejects(
       pushModelArtifact(store, { name: 'churn', version: 'v1.2.3', file: modelFile('second'), logger: silentLogger }),
       userError(/churn v1\.2\.3 is already in .* with other bytes/, /Versions never change/, /e\.g\. v1\.2\.4/),
     );
     assert.ok(readFileSync(store.pathOf(versionPointerKey('churn', 'v1.2.3'))).equals(pointerBytes));
-    assert.deepEqual((await collect(store.list('models/churn/sha256/'))).map((object) => object.key), [modelObjectKey('churn', sha256('first'))]);
+    assert.deepEqual(
+      (await collect(store.list('models/churn/sha256/'))).map((object) => object.key),
+      [modelObjectKey('churn', sha256('first'))],
+    );
   });
 
   test('pull writes verified bytes to a file path, or into a folder under the pushed name', async () => {
     const store = new FileStore(fresh('remote'));
     const bytes = Buffer.alloc(300_000);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7) & 0xff;
-    await pushModelArtifact(store, { name: 'models/churn:clf', version: 'v3.0.0', file: modelFile(bytes, 'clf.onnx'), logger: silentLogger });
+    await pushModelArtifact(store, {
+      name: 'models/churn:clf',
+      version: 'v3.0.0',
+      file: modelFile(bytes, 'clf.onnx'),
+      logger: silentLogger,
+    });
     const out = fresh('out');
-    const toFile = await pullModelArtifact(store, { name: 'models/churn=clf', version: 'v3.0.0', dest: join(out, 'deploy', 'current.onnx'), logger: silentLogger });
+    const toFile = await pullModelArtifact(store, {
+      name: 'models/churn=clf',
+      version: 'v3.0.0',
+      dest: join(out, 'deploy', 'current.onnx'),
+      logger: silentLogger,
+    });
     assert.equal(toFile.path, join(out, 'deploy', 'current.onnx'));
     assert.ok(readFileSync(toFile.path).equals(bytes));
     assert.equal(toFile.pointer.name, 'models/churn:clf');
-    const toFolder = await pullModelArtifact(store, { name: 'models/churn:clf', version: 'v3.0.0', dest: out, logger: silentLogger });
+    const toFolder = await pullModelArtifact(store, {
+      name: 'models/churn:clf',
+      version: 'v3.0.0',
+      dest: out,
+      logger: silentLogger,
+    });
     assert.equal(toFolder.path, join(out, 'clf.onnx'));
     assert.ok(readFileSync(toFolder.path).equals(bytes));
   });
 
   test('a corrupted object fails the pull, leaving neither dest nor a temp file', async () => {
     const store = new FileStore(fresh('remote'));
-    const { pointer } = await pushModelArtifact(store, { name: 'churn', version: 'v1.0.0', file: modelFile('the real model'), logger: silentLogger });
+    const { pointer } = await pushModelArtifact(store, {
+      name: 'churn',
+      version: 'v1.0.0',
+      file: modelFile('the real model'),
+      logger: silentLogger,
+    });
     writeFileSync(store.pathOf(pointer.key), 'garbage, same size'.slice(0, pointer.size));
     const out = fresh('out');
     await assert.rejects(
-      pullModelArtifact(store, { name: 'churn', version: 'v1.0.0', dest: join(out, 'model.onnx'), logger: silentLogger }),
+      pullModelArtifact(store, {
+        name: 'churn',
+        version: 'v1.0.0',
+        dest: join(out, 'model.onnx'),
+        logger: silentLogger,
+      }),
       userError(/is corrupt/, new RegExp(`sha256 ${pointer.sha256}`), /Nothing was written/),
     );
     assert.deepEqual(readdirSync(out), []);
     writeFileSync(store.pathOf(pointer.key), 'short');
-    await assert.rejects(pullModelArtifact(store, { name: 'churn', version: 'v1.0.0', dest: join(out, 'model.onnx'), logger: silentLogger }), userError(/is corrupt: 5 bytes/));
+    await assert.rejects(
+      pullModelArtifact(store, {
+        name: 'churn',
+        version: 'v1.0.0',
+        dest: join(out, 'model.onnx'),
+        logger: silentLogger,
+      }),
+      userError(/is corrupt: 5 bytes/),
+    );
     assert.deepEqual(readdirSync(out), []);
   });
 
   test('a missing version, an invalid pointer, or one naming another object are UserErrors', async () => {
     const store = new FileStore(fresh('remote'));
     await assert.rejects(readModelPointer(store, 'churn', 'v9.9.9'), userError(/model churn has no version v9\.9\.9/));
-    await assert.rejects(pullModelArtifact(store, { name: 'churn', version: 'v9.9.9', dest: fresh('out'), logger: silentLogger }), userError(/has no version v9\.9\.9/));
-    const { pointer } = await pushModelArtifact(store, { name: 'churn', version: 'v1.0.0', file: modelFile('m'), logger: silentLogger });
+    await assert.rejects(
+      pullModelArtifact(store, { name: 'churn', version: 'v9.9.9', dest: fresh('out'), logger: silentLogger }),
+      userError(/has no version v9\.9\.9/),
+    );
+    const { pointer } = await pushModelArtifact(store, {
+      name: 'churn',
+      version: 'v1.0.0',
+      file: modelFile('m'),
+      logger: silentLogger,
+    });
     const path = store.pathOf(versionPointerKey('churn', 'v1.0.0'));
     writeFileSync(path, '{not json');
     await assert.rejects(readModelPointer(store, 'churn', 'v1.0.0'), userError(/is not a model pointer: invalid JSON/));
@@ -153,16 +247,33 @@ describe('push, read and pull on the file store', () => {
     writeFileSync(path, JSON.stringify({ ...pointer, size: 'big' }));
     await assert.rejects(readModelPointer(store, 'churn', 'v1.0.0'), userError(/size:/));
     writeFileSync(path, JSON.stringify({ ...pointer, key: 'models/other/sha256/aa/bb' }));
-    await assert.rejects(readModelPointer(store, 'churn', 'v1.0.0'), userError(/not churn v1\.0\.0 at models\/churn\/sha256/));
+    await assert.rejects(
+      readModelPointer(store, 'churn', 'v1.0.0'),
+      userError(/not churn v1\.0\.0 at models\/churn\/sha256/),
+    );
     writeFileSync(path, JSON.stringify({ ...pointer, version: 'v2.0.0' }));
     await assert.rejects(readModelPointer(store, 'churn', 'v1.0.0'), userError(/names churn v2\.0\.0/));
   });
 
   test('a missing or folder model file is a UserError', async () => {
     const store = new FileStore(fresh('remote'));
-    await assert.rejects(pushModelArtifact(store, { name: 'churn', version: 'v1.0.0', file: join(base, 'nope.onnx'), logger: silentLogger }), userError(/does not exist/));
-    await assert.rejects(pushModelArtifact(store, { name: 'churn', version: 'v1.0.0', file: fresh('folder'), logger: silentLogger }), userError(/is a folder/));
-    await assert.rejects(pushModelArtifact(store, { name: 'churn', version: '1.0.0', file: modelFile('m'), logger: silentLogger }), userError(/invalid model version/));
+    await assert.rejects(
+      pushModelArtifact(store, {
+        name: 'churn',
+        version: 'v1.0.0',
+        file: join(base, 'nope.onnx'),
+        logger: silentLogger,
+      }),
+      userError(/does not exist/),
+    );
+    await assert.rejects(
+      pushModelArtifact(store, { name: 'churn', version: 'v1.0.0', file: fresh('folder'), logger: silentLogger }),
+      userError(/is a folder/),
+    );
+    await assert.rejects(
+      pushModelArtifact(store, { name: 'churn', version: '1.0.0', file: modelFile('m'), logger: silentLogger }),
+      userError(/invalid model version/),
+    );
     assert.deepEqual(await collect(store.list()), []);
   });
 });
@@ -178,41 +289,81 @@ describe('on a real S3 server', () => {
     await server?.close();
   });
 
-  test('push, re-push and pull round-trip; the AWS CLI reads the pointer and the bytes', { skip: spawnSync('aws', ['--version']).status === 0 ? false : 'the AWS CLI (`aws`) is not installed' }, async () => {
-    const store = openStore(`s3://${server.bucket}/registry`, { env: server.env, logger: silentLogger });
-    stores.push(store);
-    const bytes = Buffer.alloc(9 * 1024 * 1024 + 11, 7); // multipart
-    bytes.write('header');
-    const file = modelFile(bytes);
-    const { pointer, uploaded } = await pushModelArtifact(store, { name: 'team/churn', version: 'v1.0.0', file, logger: silentLogger, now: NOW });
-    assert.equal(uploaded, true);
-    assert.equal((await pushModelArtifact(store, { name: 'team/churn', version: 'v1.0.0', file, logger: silentLogger })).uploaded, false);
-    await assert.rejects(pushModelArtifact(store, { name: 'team/churn', version: 'v1.0.0', file: modelFile('other'), logger: silentLogger }), userError(/already in/));
-    assert.deepEqual(JSON.parse((await buffer(await store.get(versionPointerKey('team/churn', 'v1.0.0')))).toString()), pointer);
-
-    const pulled = await pullModelArtifact(store, { name: 'team/churn', version: 'v1.0.0', dest: fresh('out'), logger: silentLogger });
-    assert.equal(sha256(readFileSync(pulled.path)), sha256(bytes));
-
-    const home = fresh('aws-home');
-    const aws = (...args: string[]) =>
-      new Promise<Buffer>((resolve, reject) => {
-        const env = {
-          PATH: process.env.PATH ?? '',
-          HOME: home,
-          AWS_ACCESS_KEY_ID: server.env.AWS_ACCESS_KEY_ID,
-          AWS_SECRET_ACCESS_KEY: server.env.AWS_SECRET_ACCESS_KEY,
-          AWS_DEFAULT_REGION: server.env.AWS_REGION,
-          AWS_CONFIG_FILE: join(home, 'no-config'),
-          AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_PAGER: '',
-        };
-        execFile('aws', ['--endpoint-url', server.endpoint, ...args], { env, encoding: 'buffer', maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
-          error ? reject(new Error(`aws ${args.join(' ')}: ${stderr.toString()}`, { cause: error })) : resolve(stdout),
-        );
+  test(
+    'push, re-push and pull round-trip; the AWS CLI reads the pointer and the bytes',
+    { skip: spawnSync('aws', ['--version']).status === 0 ? false : 'the AWS CLI (`aws`) is not installed' },
+    async () => {
+      const store = openStore(`s3://${server.bucket}/registry`, { env: server.env, logger: silentLogger });
+      stores.push(store);
+      const bytes = Buffer.alloc(9 * 1024 * 1024 + 11, 7); // multipart
+      bytes.write('header');
+      const file = modelFile(bytes);
+      const { pointer, uploaded } = await pushModelArtifact(store, {
+        name: 'team/churn',
+        version: 'v1.0.0',
+        file,
+        logger: silentLogger,
+        now: NOW,
       });
-    const viaCli = JSON.parse((await aws('s3', 'cp', `s3://${server.bucket}/registry/models/team/churn/versions/v1.0.0.json`, '-')).toString());
-    assert.deepEqual(viaCli, pointer);
-    assert.equal(sha256(await aws('s3', 'cp', `s3://${server.bucket}/registry/${pointer.key}`, '-')), pointer.sha256);
-  });
+      assert.equal(uploaded, true);
+      assert.equal(
+        (await pushModelArtifact(store, { name: 'team/churn', version: 'v1.0.0', file, logger: silentLogger }))
+          .uploaded,
+        false,
+      );
+      await assert.rejects(
+        pushModelArtifact(store, {
+          name: 'team/churn',
+          version: 'v1.0.0',
+          file: modelFile('other'),
+          logger: silentLogger,
+        }),
+        userError(/already in/),
+      );
+      assert.deepEqual(
+        JSON.parse((await buffer(await store.get(versionPointerKey('team/churn', 'v1.0.0')))).toString()),
+        pointer,
+      );
+
+      const pulled = await pullModelArtifact(store, {
+        name: 'team/churn',
+        version: 'v1.0.0',
+        dest: fresh('out'),
+        logger: silentLogger,
+      });
+      assert.equal(sha256(readFileSync(pulled.path)), sha256(bytes));
+
+      const home = fresh('aws-home');
+      const aws = (...args: string[]) =>
+        new Promise<Buffer>((resolve, reject) => {
+          const env = {
+            PATH: process.env.PATH ?? '',
+            HOME: home,
+            AWS_ACCESS_KEY_ID: server.env.AWS_ACCESS_KEY_ID,
+            AWS_SECRET_ACCESS_KEY: server.env.AWS_SECRET_ACCESS_KEY,
+            AWS_DEFAULT_REGION: server.env.AWS_REGION,
+            AWS_CONFIG_FILE: join(home, 'no-config'),
+            AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
+            AWS_EC2_METADATA_DISABLED: 'true',
+            AWS_PAGER: '',
+          };
+          execFile(
+            'aws',
+            ['--endpoint-url', server.endpoint, ...args],
+            { env, encoding: 'buffer', maxBuffer: 64 << 20 },
+            (error, stdout, stderr) =>
+              error
+                ? reject(new Error(`aws ${args.join(' ')}: ${stderr.toString()}`, { cause: error }))
+                : resolve(stdout),
+          );
+        });
+      const viaCli = JSON.parse(
+        (
+          await aws('s3', 'cp', `s3://${server.bucket}/registry/models/team/churn/versions/v1.0.0.json`, '-')
+        ).toString(),
+      );
+      assert.deepEqual(viaCli, pointer);
+      assert.equal(sha256(await aws('s3', 'cp', `s3://${server.bucket}/registry/${pointer.key}`, '-')), pointer.sha256);
+    },
+  );
 });

@@ -2,14 +2,25 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UserError } from '../../../core/errors.ts';
 import { silentLogger } from '../../../core/logger.ts';
-import { checkListPrefix, checkObjectKey, FileStore, openStore, parseStoreUri, S3Store } from '../../../core/store/index.ts';
+import {
+  checkListPrefix,
+  checkObjectKey,
+  FileStore,
+  openStore,
+  parseStoreUri,
+  S3Store,
+} from '../../../core/store/index.ts';
 
 const userError = (pattern: RegExp) => (error: unknown) => error instanceof UserError && pattern.test(error.message);
 
 test('s3:// URIs give a bucket and a prefix without surrounding slashes', () => {
   assert.deepEqual(parseStoreUri('s3://data'), { kind: 's3', bucket: 'data', prefix: '' });
   assert.deepEqual(parseStoreUri('s3://data/'), { kind: 's3', bucket: 'data', prefix: '' });
-  assert.deepEqual(parseStoreUri('s3://my.bucket-1/dvc/store/'), { kind: 's3', bucket: 'my.bucket-1', prefix: 'dvc/store' });
+  assert.deepEqual(parseStoreUri('s3://my.bucket-1/dvc/store/'), {
+    kind: 's3',
+    bucket: 'my.bucket-1',
+    prefix: 'dvc/store',
+  });
   assert.deepEqual(parseStoreUri('S3://data/a b/c'), { kind: 's3', bucket: 'data', prefix: 'a b/c' });
 });
 
@@ -50,7 +61,8 @@ test('openStore picks the backend from the URI', () => {
 });
 
 test('object keys are relative and cannot climb out of the store', () => {
-  for (const key of ['files/md5/ab/cdef', 'a', '.dir-like', 'a/b.c/d..e', 'x y/z']) assert.equal(checkObjectKey(key), key);
+  for (const key of ['files/md5/ab/cdef', 'a', '.dir-like', 'a/b.c/d..e', 'x y/z'])
+    assert.equal(checkObjectKey(key), key);
   const cases: Array<[string, RegExp]> = [
     ['', /is empty/],
     ['/etc/passwd', /is absolute/],

@@ -12,9 +12,21 @@ import { after, before, test } from 'node:test';
 import { UserError } from '../../../core/errors.ts';
 import { silentLogger } from '../../../core/logger.ts';
 import { buildDirManifest, formatDvcFile, objectKey } from '../../../core/store/internal/dvc/index.ts';
-import { openStore, pullPointerFile, type ObjectStore, type PullOptions, type PullResult } from '../../../core/store/index.ts';
+import {
+  openStore,
+  pullPointerFile,
+  type ObjectStore,
+  type PullOptions,
+  type PullResult,
+} from '../../../core/store/index.ts';
 import { tempDir } from '../../support/cli.ts';
-import { startFaultProxy, type Fault, type FaultKind, type FaultProxy, type ProxiedRequest } from '../../support/fault-proxy.ts';
+import {
+  startFaultProxy,
+  type Fault,
+  type FaultKind,
+  type FaultProxy,
+  type ProxiedRequest,
+} from '../../support/fault-proxy.ts';
 import { startS3Server, type S3Server } from '../../support/s3-server.ts';
 import { seededRandom } from '../../support/seeded-random.ts';
 
@@ -67,7 +79,9 @@ before(async () => {
 
   const direct = openStore(`s3://${server.bucket}/dvc`, { env: server.env, logger: silentLogger });
   try {
-    await Promise.all(entries.map((entry) => direct.put(objectKey(entry.md5, '3.x'), dataset.get(`data/${entry.relpath}`)!)));
+    await Promise.all(
+      entries.map((entry) => direct.put(objectKey(entry.md5, '3.x'), dataset.get(`data/${entry.relpath}`)!)),
+    );
     await direct.put(bigKey, big);
     await direct.put(objectKey(manifest.id, '3.x'), Buffer.from(manifest.text));
   } finally {
@@ -123,25 +137,47 @@ function checkWorkspace(workspace: string, complete: boolean): number {
 
 /** A clean failure: a UserError that says which file or which remote object it is about. */
 function checkCleanFailure(error: unknown): void {
-  assert.ok(error instanceof UserError, `a failed pull rejects with a UserError, got ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
-  assert.match(error.message, /data\/part-\d|big\.bin|s3:\/\/cairn-test\/dvc\//, `the message names a file or the remote: ${error.message}`);
+  assert.ok(
+    error instanceof UserError,
+    `a failed pull rejects with a UserError, got ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+  );
+  assert.match(
+    error.message,
+    /data\/part-\d|big\.bin|s3:\/\/cairn-test\/dvc\//,
+    `the message names a file or the remote: ${error.message}`,
+  );
 }
 
 /** The request's path, without the query the SDK adds (`?x-id=GetObject`). */
 const pathOf = (request: ProxiedRequest) => new URL(request.url, 'http://proxy').pathname;
 const isObjectRequest = (request: ProxiedRequest) => pathOf(request).includes('/dvc/files/md5/');
-const FAULTS: Fault[] = [{ kind: 'slow-down' }, { kind: 'reset-mid-body' }, { kind: 'truncate' }, { kind: 'flip-byte' }];
+const FAULTS: Fault[] = [
+  { kind: 'slow-down' },
+  { kind: 'reset-mid-body' },
+  { kind: 'truncate' },
+  { kind: 'flip-byte' },
+];
 const KINDS: FaultKind[] = ['slow-down', 'reset-mid-body', 'truncate', 'flip-byte'];
 
 test('over 1,000 object transfers through random faults and SlowDown bursts, every pull ends with correct files or a clean failure', async (t) => {
-  const totals = { pulls: 0, succeeded: 0, failed: 0, failedBeforeAnyFile: 0, transfers: 0, filesPlaced: 0, rangedFaults: 0, injected: Object.fromEntries(KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number> };
+  const totals = {
+    pulls: 0,
+    succeeded: 0,
+    failed: 0,
+    failedBeforeAnyFile: 0,
+    transfers: 0,
+    filesPlaced: 0,
+    rangedFaults: 0,
+    injected: Object.fromEntries(KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>,
+  };
   const failures: string[] = [];
   for (let pull = 0; (totals.transfers < 1_000 || pull < 12) && pull < 40; pull++) {
     proxy.reset();
     proxy.injectRandomly({ rate: 0.12, faults: FAULTS, seed: 1_000 + pull, match: isObjectRequest });
     // Some pulls also get a burst of SlowDown: at the very start every fifth pull (the folder
     // manifest's GET runs out of attempts), or part-way through every third one.
-    if (pull % 5 === 4) proxy.inject({ fault: { kind: 'slow-down' }, times: retry.maxAttempts, match: isObjectRequest });
+    if (pull % 5 === 4)
+      proxy.inject({ fault: { kind: 'slow-down' }, times: retry.maxAttempts, match: isObjectRequest });
     let burst = pull % 3 === 2 ? 6 + (pull % 4) * 8 : 0;
     const onProgress = (progress: { filesDone: number }) => {
       if (burst > 0 && progress.filesDone >= 15 + pull) {
@@ -154,14 +190,22 @@ test('over 1,000 object transfers through random faults and SlowDown bursts, eve
     let result: PullResult | undefined;
     let failure: unknown;
     try {
-      result = await pullPointerFile(join(workspace, POINTER), { store: remote, logger: silentLogger, jobs: 8, onProgress, ...sizes });
+      result = await pullPointerFile(join(workspace, POINTER), {
+        store: remote,
+        logger: silentLogger,
+        jobs: 8,
+        onProgress,
+        ...sizes,
+      });
     } catch (error) {
       failure = error;
     }
     totals.pulls++;
     totals.transfers += proxy.requests.filter((request) => request.method === 'GET' && isObjectRequest(request)).length;
     for (const kind of KINDS) totals.injected[kind] += proxy.injected[kind];
-    totals.rangedFaults += proxy.requests.filter((request) => request.fault && request.headers.range && pathOf(request).endsWith(`/dvc/${bigKey}`)).length;
+    totals.rangedFaults += proxy.requests.filter(
+      (request) => request.fault && request.headers.range && pathOf(request).endsWith(`/dvc/${bigKey}`),
+    ).length;
 
     if (result) {
       totals.succeeded++;
@@ -173,7 +217,11 @@ test('over 1,000 object transfers through random faults and SlowDown bursts, eve
       checkCleanFailure(failure);
       failures.push((failure as Error).message);
       if (/folder manifest/.test((failure as Error).message)) {
-        assert.deepEqual(readdirSync(workspace), [POINTER], 'a pull that cannot read its manifest writes nothing, not even a folder');
+        assert.deepEqual(
+          readdirSync(workspace),
+          [POINTER],
+          'a pull that cannot read its manifest writes nothing, not even a folder',
+        );
       }
       const placed = checkWorkspace(workspace, false);
       if (placed === 0) totals.failedBeforeAnyFile++;
@@ -186,9 +234,11 @@ test('over 1,000 object transfers through random faults and SlowDown bursts, eve
       `${totals.transfers} object GETs, ${totals.filesPlaced} verified files placed; faults injected: ${JSON.stringify(totals.injected)}, ` +
       `${totals.rangedFaults} of them on ranged GETs of big.bin`,
   );
-  for (const message of new Set(failures.map((message) => message.replace(/[0-9a-f]{30}/g, '…')))) t.diagnostic(`failure: ${message}`);
+  for (const message of new Set(failures.map((message) => message.replace(/[0-9a-f]{30}/g, '…'))))
+    t.diagnostic(`failure: ${message}`);
   assert.ok(totals.transfers >= 1_000, `${totals.transfers} transfers`);
-  for (const kind of KINDS) assert.ok(totals.injected[kind] > 0, `${kind} faults were injected: ${JSON.stringify(totals.injected)}`);
+  for (const kind of KINDS)
+    assert.ok(totals.injected[kind] > 0, `${kind} faults were injected: ${JSON.stringify(totals.injected)}`);
   assert.ok(totals.rangedFaults > 0, 'the ranged-GET path met faults too');
   assert.ok(totals.succeeded > 0, 'most pulls get through the random faults');
   assert.ok(totals.failed > 0, 'the bursts make some pulls fail, so the clean-failure path was exercised');
@@ -201,16 +251,27 @@ test('a pull that fails part-way leaves its verified files; the rerun downloads 
   const victim = folderEntries[40];
   const victimKey = objectKey(md5(dataset.get(victim)!), '3.x');
   proxy.reset();
-  proxy.inject({ fault: { kind: 'slow-down' }, times: 10, match: (request) => pathOf(request).endsWith(`/dvc/${victimKey}`) });
+  proxy.inject({
+    fault: { kind: 'slow-down' },
+    times: 10,
+    match: (request) => pathOf(request).endsWith(`/dvc/${victimKey}`),
+  });
   const options: PullOptions = { store: remote, logger: silentLogger, jobs: 4, cacheDir, ...sizes };
 
   await assert.rejects(pullPointerFile(join(workspace, POINTER), options), (error: unknown) => {
     checkCleanFailure(error);
-    assert.match((error as Error).message, new RegExp(victim.replace(/[.]/g, '\\.')), 'the message names the file that failed');
+    assert.match(
+      (error as Error).message,
+      new RegExp(victim.replace(/[.]/g, '\\.')),
+      'the message names the file that failed',
+    );
     return true;
   });
   const placed = checkWorkspace(workspace, false);
-  assert.ok(placed > 0 && placed < dataset.size, `the failed pull left ${placed} of ${dataset.size} files, all verified`);
+  assert.ok(
+    placed > 0 && placed < dataset.size,
+    `the failed pull left ${placed} of ${dataset.size} files, all verified`,
+  );
   assert.ok(!filesIn(workspace).includes(victim), 'nothing under the name of the file that failed');
 
   proxy.reset();
@@ -218,10 +279,20 @@ test('a pull that fails part-way leaves its verified files; the rerun downloads 
   checkWorkspace(workspace, true);
   assert.equal(result.files, dataset.size);
   assert.ok(result.unchanged.files > 0, 'files verified by the failed run are kept');
-  assert.ok(result.downloaded.files < dataset.size, `only what was missing is downloaded (${result.downloaded.files} of ${dataset.size})`);
+  assert.ok(
+    result.downloaded.files < dataset.size,
+    `only what was missing is downloaded (${result.downloaded.files} of ${dataset.size})`,
+  );
   assert.equal(result.unchanged.files + result.fromCache.files + result.downloaded.files, dataset.size);
   assert.equal(result.unchanged.files, placed, 'exactly the files the failed run placed are skipped');
-  t.diagnostic(`failed run placed ${placed} of ${dataset.size} files; rerun: ${result.unchanged.files} unchanged, ${result.downloaded.files} downloaded, ${result.fromCache.files} from the cache`);
-  const objectGets = proxy.requests.filter((request) => request.method === 'GET' && isObjectRequest(request) && !pathOf(request).endsWith('.dir'));
-  assert.ok(objectGets.some((request) => pathOf(request).endsWith(`/dvc/${victimKey}`)), 'the failed file is fetched again');
+  t.diagnostic(
+    `failed run placed ${placed} of ${dataset.size} files; rerun: ${result.unchanged.files} unchanged, ${result.downloaded.files} downloaded, ${result.fromCache.files} from the cache`,
+  );
+  const objectGets = proxy.requests.filter(
+    (request) => request.method === 'GET' && isObjectRequest(request) && !pathOf(request).endsWith('.dir'),
+  );
+  assert.ok(
+    objectGets.some((request) => pathOf(request).endsWith(`/dvc/${victimKey}`)),
+    'the failed file is fetched again',
+  );
 });

@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { silentLogger } from '../../../core/logger.ts';
 import { formatDvcFile, objectKey } from '../../../core/store/internal/dvc/index.ts';
-import { openStore, pullPointerFile, type ObjectStore, type PullOptions, type PullProgress } from '../../../core/store/index.ts';
+import {
+  openStore,
+  pullPointerFile,
+  type ObjectStore,
+  type PullOptions,
+  type PullProgress,
+} from '../../../core/store/index.ts';
 import { runCli, tempDir } from '../../support/cli.ts';
 import { startS3Server, type S3Server } from '../../support/s3-server.ts';
 
@@ -32,11 +38,18 @@ before(async () => {
 });
 after(() => server.close());
 
-async function pullWatching(options: Pick<PullOptions, 'largeObjectBytes' | 'partBytes'> = {}): Promise<PullProgress[]> {
+async function pullWatching(
+  options: Pick<PullOptions, 'largeObjectBytes' | 'partBytes'> = {},
+): Promise<PullProgress[]> {
   const repo = tempDir('cairn-pull-progress-');
   writeFileSync(join(repo, 'big.bin.dvc'), pointer);
   const seen: PullProgress[] = [];
-  await pullPointerFile(join(repo, 'big.bin.dvc'), { store: remote, logger: silentLogger, onProgress: (progress) => seen.push(progress), ...options });
+  await pullPointerFile(join(repo, 'big.bin.dvc'), {
+    store: remote,
+    logger: silentLogger,
+    onProgress: (progress) => seen.push(progress),
+    ...options,
+  });
   assert.deepEqual(readFileSync(join(repo, 'big.bin')), body);
   return seen;
 }
@@ -44,12 +57,25 @@ async function pullWatching(options: Pick<PullOptions, 'largeObjectBytes' | 'par
 function assertAdvancesWithinTheFile(seen: PullProgress[]) {
   const within = seen.filter((progress) => progress.filesDone === 0 && progress.bytesDone > 0);
   assert.ok(within.length >= 10, `${within.length} updates with bytes while the one file was arriving`);
-  assert.ok(within.some((progress) => progress.bytesDone >= SIZE / 2), 'past half before the file is done');
+  assert.ok(
+    within.some((progress) => progress.bytesDone >= SIZE / 2),
+    'past half before the file is done',
+  );
   const done = seen.map((progress) => progress.bytesDone);
-  assert.deepEqual(done, [...done].sort((a, b) => a - b), 'never backwards');
-  assert.ok(done.every((bytes) => bytes <= SIZE), 'never past the total');
+  assert.deepEqual(
+    done,
+    [...done].sort((a, b) => a - b),
+    'never backwards',
+  );
+  assert.ok(
+    done.every((bytes) => bytes <= SIZE),
+    'never past the total',
+  );
   const last = seen.at(-1)!;
-  assert.deepEqual({ files: last.filesDone, bytes: last.bytesDone, total: last.bytesTotal }, { files: 1, bytes: SIZE, total: SIZE });
+  assert.deepEqual(
+    { files: last.filesDone, bytes: last.bytesDone, total: last.bytesTotal },
+    { files: 1, bytes: SIZE, total: SIZE },
+  );
 }
 
 test('one GET: the bytes in place advance as the file arrives', async () => {
@@ -63,7 +89,10 @@ test('parallel ranged GETs: the same, parts arriving out of order', async () => 
 test('cairn pull under TERM=dumb writes plain lines to stderr: no \\r, no escape sequence', async () => {
   const repo = tempDir('cairn-pull-dumb-');
   writeFileSync(join(repo, 'big.bin.dvc'), pointer);
-  const pulled = await runCli(['pull', 'big.bin.dvc', '--remote', uri, '--no-cache'], { cwd: repo, env: { ...server.env, TERM: 'dumb' } });
+  const pulled = await runCli(['pull', 'big.bin.dvc', '--remote', uri, '--no-cache'], {
+    cwd: repo,
+    env: { ...server.env, TERM: 'dumb' },
+  });
   assert.equal(pulled.code, 0, pulled.stderr);
   assert.equal(pulled.stderr.includes('\r') || pulled.stderr.includes('\x1b'), false, JSON.stringify(pulled.stderr));
   assert.match(pulled.stderr, /^pull: 1 file, 12\.0 MiB in .*; 12\.0 MiB downloaded \(.*\/s\)\n$/m);

@@ -7,14 +7,30 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { UserError } from '../../../core/errors.ts';
 import { memoryLogger, silentLogger } from '../../../core/logger.ts';
 import { objectKey } from '../../../core/store/internal/dvc/index.ts';
-import { openStore, pullPointerFile, type GetOptions, type ObjectStore, type PullOptions } from '../../../core/store/index.ts';
+import {
+  openStore,
+  pullPointerFile,
+  type GetOptions,
+  type ObjectStore,
+  type PullOptions,
+} from '../../../core/store/index.ts';
 import { tempDir } from '../../support/cli.ts';
 import { startS3Server, type S3Server } from '../../support/s3-server.ts';
 import { FIXTURES } from './dvc/helpers.ts';
@@ -40,14 +56,23 @@ after(async () => {
 const md5 = (bytes: Uint8Array | string) => createHash('md5').update(bytes).digest('hex');
 
 /** A fresh case: a workspace (`repo`), a folder beside it the attacks aim at (`outside`), and an empty remote. */
-function newCase(backend: Backend): { root: string; repo: string; outside: string; cacheDir: string; remote: ObjectStore } {
+function newCase(backend: Backend): {
+  root: string;
+  repo: string;
+  outside: string;
+  cacheDir: string;
+  remote: ObjectStore;
+} {
   const root = join(work, `case-${++caseNumber}`);
   const repo = join(root, 'repo');
   const outside = join(root, 'outside');
   mkdirSync(repo, { recursive: true });
   mkdirSync(outside);
   writeFileSync(join(outside, 'precious.txt'), 'do not touch\n');
-  const remote = backend === 'file' ? openStore(join(root, 'remote'), { env: {}, logger: silentLogger }) : openStore(`s3://${server.bucket}/case-${caseNumber}`, { env: server.env, logger: silentLogger });
+  const remote =
+    backend === 'file'
+      ? openStore(join(root, 'remote'), { env: {}, logger: silentLogger })
+      : openStore(`s3://${server.bucket}/case-${caseNumber}`, { env: server.env, logger: silentLogger });
   stores.push(remote);
   return { root, repo, outside, cacheDir: join(root, 'cache'), remote };
 }
@@ -59,7 +84,11 @@ async function putFile(remote: ObjectStore, bytes: Buffer): Promise<string> {
 }
 
 /** Stores a manifest as given (entries in any order, any paths) under the id of its bytes, or under `id`. */
-async function putManifest(remote: ObjectStore, entries: Array<{ md5: string; relpath: string }>, id?: string): Promise<string> {
+async function putManifest(
+  remote: ObjectStore,
+  entries: Array<{ md5: string; relpath: string }>,
+  id?: string,
+): Promise<string> {
   const text = `[${entries.map((entry) => `{"md5": ${JSON.stringify(entry.md5)}, "relpath": ${JSON.stringify(entry.relpath)}}`).join(', ')}]`;
   const manifestId = id ?? `${md5(text)}.dir`;
   await remote.put(objectKey(manifestId, '3.x'), Buffer.from(text));
@@ -67,7 +96,10 @@ async function putManifest(remote: ObjectStore, entries: Array<{ md5: string; re
 }
 
 /** A .dvc file with a good file output first, then the output under test (written by hand: it may be malformed on purpose). */
-function writePointer(repo: string, outs: Array<{ path: string; md5: string; size?: number; nfiles?: number }>): string {
+function writePointer(
+  repo: string,
+  outs: Array<{ path: string; md5: string; size?: number; nfiles?: number }>,
+): string {
   const pointer = join(repo, 'data.dvc');
   const lines = ['outs:'];
   for (const out of outs) {
@@ -103,16 +135,28 @@ function snapshot(root: string): Record<string, string> {
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** Pulls `pointer` expecting a refusal that names `named`; the workspace and the outside folder must not change. */
-async function expectRefusedUntouched(setup: ReturnType<typeof newCase>, pointer: string, named: string, why: RegExp): Promise<ReturnType<typeof memoryLogger>> {
+async function expectRefusedUntouched(
+  setup: ReturnType<typeof newCase>,
+  pointer: string,
+  named: string,
+  why: RegExp,
+): Promise<ReturnType<typeof memoryLogger>> {
   const before = { repo: snapshot(setup.repo), outside: snapshot(setup.outside) };
   const logger = memoryLogger();
-  await assert.rejects(pullPointerFile(pointer, { store: setup.remote, logger, cacheDir: setup.cacheDir }), (error: unknown) => {
-    assert.ok(error instanceof UserError, `expected a UserError, got ${String(error)}`);
-    assert.match(error.message, new RegExp(escape(named)), `the message names ${named}: ${error.message}`);
-    assert.match(error.message, why);
-    return true;
-  });
-  assert.deepEqual(snapshot(setup.repo), before.repo, 'the workspace is untouched: no file, no temp file, no new folder');
+  await assert.rejects(
+    pullPointerFile(pointer, { store: setup.remote, logger, cacheDir: setup.cacheDir }),
+    (error: unknown) => {
+      assert.ok(error instanceof UserError, `expected a UserError, got ${String(error)}`);
+      assert.match(error.message, new RegExp(escape(named)), `the message names ${named}: ${error.message}`);
+      assert.match(error.message, why);
+      return true;
+    },
+  );
+  assert.deepEqual(
+    snapshot(setup.repo),
+    before.repo,
+    'the workspace is untouched: no file, no temp file, no new folder',
+  );
   assert.deepEqual(snapshot(setup.outside), before.outside, 'nothing was written outside the workspace');
   return logger;
 }
@@ -170,15 +214,28 @@ for (const backend of BACKENDS) {
       mkdirSync(join(setup.repo, '.git', 'hooks'), { recursive: true });
       const id = await putFile(setup.remote, Buffer.from('pwned\n'));
       const pointer = writePointer(setup.repo, [{ path: '.GIT/hooks/post-checkout', md5: id, size: 6 }]);
-      await expectRefusedUntouched(setup, pointer, '".GIT/hooks/post-checkout"', new RegExp(`in ${escape(pointer)}: its segment ".GIT" names a \\.git folder`));
+      await expectRefusedUntouched(
+        setup,
+        pointer,
+        '".GIT/hooks/post-checkout"',
+        new RegExp(`in ${escape(pointer)}: its segment ".GIT" names a \\.git folder`),
+      );
     });
 
     test('a dvc.lock out inside .git (its short name git~1) is refused naming dvc.lock; nothing is written', async () => {
       const setup = newCase(backend);
       const id = await putFile(setup.remote, Buffer.from('pwned\n'));
       const lock = join(setup.repo, 'dvc.lock');
-      writeFileSync(lock, `schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    outs:\n    - path: git~1/hooks/post-checkout\n      hash: md5\n      md5: ${id}\n      size: 6\n`);
-      await expectRefusedUntouched(setup, lock, '"git~1/hooks/post-checkout"', new RegExp(`in ${escape(lock)}: its segment "git~1" names a \\.git folder`));
+      writeFileSync(
+        lock,
+        `schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n    outs:\n    - path: git~1/hooks/post-checkout\n      hash: md5\n      md5: ${id}\n      size: 6\n`,
+      );
+      await expectRefusedUntouched(
+        setup,
+        lock,
+        '"git~1/hooks/post-checkout"',
+        new RegExp(`in ${escape(lock)}: its segment "git~1" names a \\.git folder`),
+      );
     });
 
     test('outputs of one pointer that overlap are refused even when a sibling sorts between them (data, data-2, data/x)', async () => {
@@ -190,7 +247,12 @@ for (const backend of BACKENDS) {
         { path: 'data-2', md5: id, size: 6 },
         { path: 'data/x', md5: id, size: 6 },
       ]);
-      await expectRefusedUntouched(setup, pointer, `data (${pointer}) and data/x (${pointer}) overlap`, /Track the folder or the file, not both/);
+      await expectRefusedUntouched(
+        setup,
+        pointer,
+        `data (${pointer}) and data/x (${pointer}) overlap`,
+        /Track the folder or the file, not both/,
+      );
     });
 
     test('a manifest entry through a symlink planted in the workspace is refused; the link target is untouched', async () => {
@@ -269,8 +331,18 @@ for (const backend of BACKENDS) {
         { path: 'good.txt', md5: goodId, size: good.length },
         { path: 'data', md5: claimed, nfiles: 1 },
       ]);
-      const logger = await expectRefusedUntouched(setup, pointer, `data (${claimed})`, new RegExp(`${escape(setup.remote.uriOf(objectKey(claimed, '3.x')))} does not match its id, twice`));
-      assert.equal(logger.lines.filter((line) => line.level === 'warn' && /does not match its id; downloading it again/.test(line.message)).length, 1);
+      const logger = await expectRefusedUntouched(
+        setup,
+        pointer,
+        `data (${claimed})`,
+        new RegExp(`${escape(setup.remote.uriOf(objectKey(claimed, '3.x')))} does not match its id, twice`),
+      );
+      assert.equal(
+        logger.lines.filter(
+          (line) => line.level === 'warn' && /does not match its id; downloading it again/.test(line.message),
+        ).length,
+        1,
+      );
     });
 
     test('a .dvc output that climbs out of the workspace (../outside/x) is refused', async () => {
@@ -305,7 +377,12 @@ for (const backend of BACKENDS) {
       const setup = newCase(backend);
       writeFileSync(join(setup.repo, 'data'), 'a file, not a folder\n');
       const pointer = await pointerWithManifestEntry(setup, 'fine.txt');
-      await expectRefusedUntouched(setup, pointer, `${join(setup.repo, 'data')} is a file`, /where this path needs a folder/);
+      await expectRefusedUntouched(
+        setup,
+        pointer,
+        `${join(setup.repo, 'data')} is a file`,
+        /where this path needs a folder/,
+      );
     });
   });
 
@@ -324,7 +401,12 @@ for (const backend of BACKENDS) {
         { path: 'good.txt', md5: goodId, size: good.length },
         { path: 'planted.txt', md5: plantedId, size: planted.length },
       ]);
-      await expectRefusedUntouched(setup, pointer, `files/md5/${folder}/${rest}: refused`, /never follows a symbolic link out of its folder/);
+      await expectRefusedUntouched(
+        setup,
+        pointer,
+        `files/md5/${folder}/${rest}: refused`,
+        /never follows a symbolic link out of its folder/,
+      );
     });
   }
 
@@ -380,20 +462,45 @@ for (const backend of BACKENDS) {
         }
         const logger = memoryLogger();
         const { store, gets } = counting(setup.remote);
-        const options: PullOptions = { store, logger, cacheDir: setup.cacheDir, jobs: 1, largeObjectBytes: 100_000, partBytes: 32_768 };
+        const options: PullOptions = {
+          store,
+          logger,
+          cacheDir: setup.cacheDir,
+          jobs: 1,
+          largeObjectBytes: 100_000,
+          partBytes: 32_768,
+        };
         await assert.rejects(pullPointerFile(pointer, options), (error: unknown) => {
           assert.ok(error instanceof UserError, `expected a UserError, got ${String(error)}`);
-          assert.match(error.message, new RegExp(`^${escape(named)}: the bytes of ${escape(setup.remote.uriOf(badKey))} hash to ${md5(garbage)}, not ${realId}, twice`));
+          assert.match(
+            error.message,
+            new RegExp(
+              `^${escape(named)}: the bytes of ${escape(setup.remote.uriOf(badKey))} hash to ${md5(garbage)}, not ${realId}, twice`,
+            ),
+          );
           return true;
         });
         assert.equal(gets.get(badKey), 2, 'downloaded once more after the first mismatch, then given up');
-        assert.equal(logger.lines.filter((line) => line.level === 'warn' && line.message.includes(named) && /downloading it again/.test(line.message)).length, 1);
+        assert.equal(
+          logger.lines.filter(
+            (line) =>
+              line.level === 'warn' && line.message.includes(named) && /downloading it again/.test(line.message),
+          ).length,
+          1,
+        );
         const left = Object.keys(snapshot(setup.repo));
         assert.ok(!left.includes(named), `nothing under ${named}`);
-        assert.deepEqual(left.filter((path) => /\.cairn-.*\.tmp$/.test(path)), [], 'no temp file left');
-        const cached = Object.keys(snapshot(setup.root)).filter((path) => path.startsWith('cache/') && path.endsWith(realId.slice(2)));
+        assert.deepEqual(
+          left.filter((path) => /\.cairn-.*\.tmp$/.test(path)),
+          [],
+          'no temp file left',
+        );
+        const cached = Object.keys(snapshot(setup.root)).filter(
+          (path) => path.startsWith('cache/') && path.endsWith(realId.slice(2)),
+        );
         assert.deepEqual(cached, [], 'the bad bytes never reach the cache');
-        for (const path of left.filter((path) => path.endsWith('.txt'))) assert.equal(readFileSync(join(setup.repo, path), 'utf8'), 'good bytes\n', `${path} is intact`);
+        for (const path of left.filter((path) => path.endsWith('.txt')))
+          assert.equal(readFileSync(join(setup.repo, path), 'utf8'), 'good bytes\n', `${path} is intact`);
       });
     }
 
@@ -403,21 +510,39 @@ for (const backend of BACKENDS) {
       for (const entry of readdirSync(remote2x, { recursive: true, withFileTypes: true })) {
         if (!entry.isFile()) continue;
         const path = join(entry.parentPath, entry.name);
-        await setup.remote.put(path.slice(remote2x.length + 1).split('\\').join('/'), readFileSync(path));
+        await setup.remote.put(
+          path
+            .slice(remote2x.length + 1)
+            .split('\\')
+            .join('/'),
+          readFileSync(path),
+        );
       }
       cpSync(join(FIXTURES, 'repo', 'legacy.dvc'), join(setup.repo, 'legacy.dvc'));
-      const result = await pullPointerFile(join(setup.repo, 'legacy.dvc'), { store: setup.remote, logger: silentLogger, cacheDir: setup.cacheDir });
+      const result = await pullPointerFile(join(setup.repo, 'legacy.dvc'), {
+        store: setup.remote,
+        logger: silentLogger,
+        cacheDir: setup.cacheDir,
+      });
       assert.equal(result.files, 3);
       assert.equal(result.downloaded.files, 3);
       for (const name of ['blob.bin', 'crlf.txt', 'notes/lf.txt']) {
-        assert.ok(readFileSync(join(setup.repo, 'legacy', name)).equals(readFileSync(join(FIXTURES, 'workspace', 'legacy', name))), `legacy/${name}`);
+        assert.ok(
+          readFileSync(join(setup.repo, 'legacy', name)).equals(
+            readFileSync(join(FIXTURES, 'workspace', 'legacy', name)),
+          ),
+          `legacy/${name}`,
+        );
       }
       // crlf.txt keeps its CRLF bytes, whose raw md5 is not the id the manifest gives it: only the 2.x hash verifies it.
       const crlf = readFileSync(join(setup.repo, 'legacy', 'crlf.txt'));
       assert.ok(crlf.includes('\r\n'));
       assert.notEqual(md5(crlf), '09e899dfe5ef71e27f91fc3f951606cf');
       assert.equal(md5(crlf.toString('latin1').replaceAll('\r\n', '\n')), '09e899dfe5ef71e27f91fc3f951606cf');
-      assert.deepEqual(result.outputs.map((output) => [output.relpath, output.md5, output.files]), [['legacy', '25c16afed5abf48a105073b071c389b9.dir', 3]]);
+      assert.deepEqual(
+        result.outputs.map((output) => [output.relpath, output.md5, output.files]),
+        [['legacy', '25c16afed5abf48a105073b071c389b9.dir', 3]],
+      );
     });
   });
 }

@@ -34,7 +34,10 @@ function setup(...versions: string[]): { repo: string; cacheDir: string; store: 
 /** `name.dvc` recording `bytes` for `name`, as `dvc add` writes it. */
 function pointTo(repo: string, name: string, bytes: string): string {
   const pointer = join(repo, `${name}.dvc`);
-  writeFileSync(pointer, `outs:\n- md5: ${md5(bytes)}\n  size: ${Buffer.byteLength(bytes)}\n  hash: md5\n  path: ${name}\n`);
+  writeFileSync(
+    pointer,
+    `outs:\n- md5: ${md5(bytes)}\n  size: ${Buffer.byteLength(bytes)}\n  hash: md5\n  path: ${name}\n`,
+  );
   return pointer;
 }
 
@@ -44,7 +47,12 @@ test('a locally edited file is left as it is and the pull exits with its name an
   await pullPointerFile(pointer, { store, logger: silentLogger, cacheDir });
   writeFileSync(join(repo, 'data.txt'), 'my edit\n');
 
-  await assert.rejects(pullPointerFile(pointer, { store, logger: silentLogger, cacheDir }), userError(/overwrite a file changed in the workspace.*data\.txt \(.*data\.txt\.dvc\).*Nothing was written.*--force/));
+  await assert.rejects(
+    pullPointerFile(pointer, { store, logger: silentLogger, cacheDir }),
+    userError(
+      /overwrite a file changed in the workspace.*data\.txt \(.*data\.txt\.dvc\).*Nothing was written.*--force/,
+    ),
+  );
   assert.equal(readFileSync(join(repo, 'data.txt'), 'utf8'), 'my edit\n');
 
   // Without a cache there is no memory of the pull: the edit is refused all the same.
@@ -78,12 +86,25 @@ test('with two targets where only the second has an edited file, nothing of the 
   mkdirSync(first);
   mkdirSync(second);
   const sources = [
-    { root: first, outputs: await readDvcPointers(pointTo(first, 'one.txt', 'first\n')), source: 'a/one.txt.dvc', store },
-    { root: second, outputs: await readDvcPointers(pointTo(second, 'two.txt', 'second\n')), source: 'b/two.txt.dvc', store },
+    {
+      root: first,
+      outputs: await readDvcPointers(pointTo(first, 'one.txt', 'first\n')),
+      source: 'a/one.txt.dvc',
+      store,
+    },
+    {
+      root: second,
+      outputs: await readDvcPointers(pointTo(second, 'two.txt', 'second\n')),
+      source: 'b/two.txt.dvc',
+      store,
+    },
   ];
   writeFileSync(join(second, 'two.txt'), 'made by hand\n');
 
-  await assert.rejects(pullSources(sources, { logger: silentLogger, cacheDir }), userError(/two\.txt \(b\/two\.txt\.dvc\).*--force/));
+  await assert.rejects(
+    pullSources(sources, { logger: silentLogger, cacheDir }),
+    userError(/two\.txt \(b\/two\.txt\.dvc\).*--force/),
+  );
   assert.equal(existsSync(join(first, 'one.txt')), false, 'the first target is not pulled either');
   assert.equal(existsSync(cacheDir) && existsSync(join(cacheDir, 'files')), false, 'nothing downloaded into the cache');
   assert.equal(readFileSync(join(second, 'two.txt'), 'utf8'), 'made by hand\n');
@@ -100,6 +121,9 @@ test('a folder where a file should be stops the pull before anything is written,
     { root: repo, outputs: await readDvcPointers(pointTo(repo, 'two.txt', 'second\n')), source: 'two.txt.dvc', store },
   ];
   mkdirSync(join(repo, 'two.txt'));
-  await assert.rejects(pullSources(sources, { logger: silentLogger, cacheDir }), userError(/two\.txt is a folder, where two\.txt should be a file.*Nothing was written/));
+  await assert.rejects(
+    pullSources(sources, { logger: silentLogger, cacheDir }),
+    userError(/two\.txt is a folder, where two\.txt should be a file.*Nothing was written/),
+  );
   assert.equal(existsSync(join(repo, 'one.txt')), false);
 });

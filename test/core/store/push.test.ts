@@ -6,11 +6,30 @@
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { memoryLogger, silentLogger } from '../../../core/logger.ts';
-import { FileStore, openStore, pullPointerFile, pushPath, pushPointerFile, type ObjectStore, type PushProgress } from '../../../core/store/index.ts';
+import {
+  FileStore,
+  openStore,
+  pullPointerFile,
+  pushPath,
+  pushPointerFile,
+  type ObjectStore,
+  type PushProgress,
+} from '../../../core/store/index.ts';
 import { tempDir } from '../../support/cli.ts';
 import { startS3Server, type S3Server } from '../../support/s3-server.ts';
 import { FIXTURES, userError } from './dvc/helpers.ts';
@@ -70,7 +89,11 @@ function wrap(inner: ObjectStore, overrides: Partial<ObjectStore>): ObjectStore 
   };
 }
 
-const options = (store: ObjectStore, extra: { jobs?: number; onProgress?: (p: PushProgress) => void } = {}) => ({ store, logger: silentLogger, ...extra });
+const options = (store: ObjectStore, extra: { jobs?: number; onProgress?: (p: PushProgress) => void } = {}) => ({
+  store,
+  logger: silentLogger,
+  ...extra,
+});
 
 describe('pushPath: dvc add + dvc push', () => {
   test('the foobar folder: the .dir id, the objects and the .dvc file DVC writes, byte for byte', async () => {
@@ -80,10 +103,16 @@ describe('pushPath: dvc add + dvc push', () => {
     const result = await pushPath(join(work, 'foobar'), options(remote));
 
     assert.equal(result.pointerPath, join(work, 'foobar.dvc'));
-    assert.deepEqual(result.outputs, [{ path: 'foobar', md5: '5ea40360f5b4ec688df672a4db9c17d1.dir', size: 6, nfiles: 2 }]);
+    assert.deepEqual(result.outputs, [
+      { path: 'foobar', md5: '5ea40360f5b4ec688df672a4db9c17d1.dir', size: 6, nfiles: 2 },
+    ]);
     assert.ok(readFileSync(join(work, 'foobar.dvc')).equals(readFileSync(join(FIXTURES, 'repo/foobar.dvc'))));
     const expected = new Map(
-      ['acbd18db4cc2f85cedef654fccc4a4d8', '37b51d194a7513e45b56f6524f2d51f2', '5ea40360f5b4ec688df672a4db9c17d1.dir'].map((id) => [key3x(id), readFileSync(join(FIXTURES, 'remote-3x', key3x(id)))]),
+      [
+        'acbd18db4cc2f85cedef654fccc4a4d8',
+        '37b51d194a7513e45b56f6524f2d51f2',
+        '5ea40360f5b4ec688df672a4db9c17d1.dir',
+      ].map((id) => [key3x(id), readFileSync(join(FIXTURES, 'remote-3x', key3x(id)))]),
     );
     assertSameTree(tree(remote.root), expected);
     assert.equal(readFileSync(join(remote.root, key3x('acbd18db4cc2f85cedef654fccc4a4d8')), 'utf8'), 'foo');
@@ -112,18 +141,30 @@ describe('pushPath: dvc add + dvc push', () => {
     const remote = new FileStore(fresh('remote'));
     await pushPath(join(work, 'data.txt'), options(remote));
     assert.ok(readFileSync(join(work, 'data.txt.dvc')).equals(readFileSync(join(FIXTURES, 'repo/data.txt.dvc'))));
-    assert.ok(readFileSync(join(remote.root, key3x('fb49ede462d49d32bf45ca714501998e'))).equals(readFileSync(join(work, 'data.txt'))));
+    assert.ok(
+      readFileSync(join(remote.root, key3x('fb49ede462d49d32bf45ca714501998e'))).equals(
+        readFileSync(join(work, 'data.txt')),
+      ),
+    );
 
     const result = await pushPath(join(work, 'run.sh'), options(remote));
     const id = md5('#!/bin/sh\necho hi\n');
     assert.deepEqual(result.outputs, [{ path: 'run.sh', md5: id, size: 18, isexec: true }]);
-    assert.equal(readFileSync(join(work, 'run.sh.dvc'), 'utf8'), `outs:\n- md5: ${id}\n  size: 18\n  isexec: true\n  hash: md5\n  path: run.sh\n`);
+    assert.equal(
+      readFileSync(join(work, 'run.sh.dvc'), 'utf8'),
+      `outs:\n- md5: ${id}\n  size: 18\n  isexec: true\n  hash: md5\n  path: run.sh\n`,
+    );
   });
 
   test('nested folders: relpaths with "/", sorted; .git, .hg and .dvc folders are left out as DVC does', async () => {
     const work = fresh('work');
     const data = join(work, 'data');
-    for (const [path, text] of Object.entries({ 'b.txt': 'b\n', 'a/z.txt': 'z\n', 'a/deeper/y.txt': 'y\n', 'a-b.txt': 'dash\n' })) {
+    for (const [path, text] of Object.entries({
+      'b.txt': 'b\n',
+      'a/z.txt': 'z\n',
+      'a/deeper/y.txt': 'y\n',
+      'a-b.txt': 'dash\n',
+    })) {
       mkdirSync(join(data, path, '..'), { recursive: true });
       writeFileSync(join(data, path), text);
     }
@@ -147,7 +188,9 @@ describe('pushPath: dvc add + dvc push', () => {
     writeFileSync(join(work, 'data', '.dvcignore'), '*.tmp\n');
     const logger = memoryLogger();
     await pushPath(join(work, 'data'), { store: new FileStore(fresh('remote')), logger });
-    assert.ok(logger.lines.some((line) => line.level === 'warn' && /\.dvcignore is not read by cairn/.test(line.message)));
+    assert.ok(
+      logger.lines.some((line) => line.level === 'warn' && /\.dvcignore is not read by cairn/.test(line.message)),
+    );
   });
 
   test('an empty folder is a .dir of [] with no files, as DVC records it', async () => {
@@ -155,7 +198,9 @@ describe('pushPath: dvc add + dvc push', () => {
     mkdirSync(join(work, 'empty'));
     const remote = new FileStore(fresh('remote'));
     const result = await pushPath(join(work, 'empty'), options(remote));
-    assert.deepEqual(result.outputs, [{ path: 'empty', md5: 'd751713988987e9331980363e24189ce.dir', size: 0, nfiles: 0 }]);
+    assert.deepEqual(result.outputs, [
+      { path: 'empty', md5: 'd751713988987e9331980363e24189ce.dir', size: 0, nfiles: 0 },
+    ]);
     assertSameTree(tree(remote.root), new Map([[key3x('d751713988987e9331980363e24189ce.dir'), Buffer.from('[]')]]));
     assert.match(readFileSync(join(work, 'empty.dvc'), 'utf8'), /nfiles: 0\n/);
   });
@@ -166,12 +211,18 @@ describe('pushPath: dvc add + dvc push', () => {
     writeFileSync(join(work, 'data', 'real.txt'), 'real');
     symlinkSync(join(work, 'data', 'real.txt'), join(work, 'data', 'link.txt'));
     const remote = new FileStore(fresh('remote'));
-    await assert.rejects(pushPath(join(work, 'data'), options(remote)), userError(/link\.txt is a symbolic link/, /Replace the link/));
+    await assert.rejects(
+      pushPath(join(work, 'data'), options(remote)),
+      userError(/link\.txt is a symbolic link/, /Replace the link/),
+    );
     symlinkSync(join(work, 'data'), join(work, 'alias'));
     await assert.rejects(pushPath(join(work, 'alias'), options(remote)), userError(/alias is a symbolic link/));
     rmSync(join(work, 'data', 'link.txt'));
     if (spawnSync('mkfifo', [join(work, 'data', 'pipe')]).status === 0) {
-      await assert.rejects(pushPath(join(work, 'data'), options(remote)), userError(/pipe is not a regular file or folder/));
+      await assert.rejects(
+        pushPath(join(work, 'data'), options(remote)),
+        userError(/pipe is not a regular file or folder/),
+      );
     }
     assert.equal(tree(remote.root).size, 0, 'nothing uploaded');
     assert.deepEqual(readdirSync(work).sort(), ['alias', 'data'], 'no .dvc file');
@@ -184,7 +235,10 @@ describe('pushPath: dvc add + dvc push', () => {
     writeFileSync(join(work, 'x.dvc'), 'outs: []\n');
     await assert.rejects(pushPath(join(work, 'x.dvc'), options(remote)), userError(/is a DVC pointer file, not data/));
     writeFileSync(join(work, 'f'), 'f');
-    await assert.rejects(pushPath(join(work, 'f'), options(remote, { jobs: 0 })), userError(/jobs must be a whole number/));
+    await assert.rejects(
+      pushPath(join(work, 'f'), options(remote, { jobs: 0 })),
+      userError(/jobs must be a whole number/),
+    );
   });
 
   test('a failed upload leaves no .dvc file and no .dir manifest on the remote', async () => {
@@ -199,7 +253,11 @@ describe('pushPath: dvc add + dvc push', () => {
     });
     await assert.rejects(pushPath(join(work, 'foobar'), options(failing, { jobs: 1 })), /connection reset/);
     assert.equal(existsSync(join(work, 'foobar.dvc')), false);
-    assert.equal(tree(inner.root).has(key3x('5ea40360f5b4ec688df672a4db9c17d1.dir')), false, 'the manifest goes up last');
+    assert.equal(
+      tree(inner.root).has(key3x('5ea40360f5b4ec688df672a4db9c17d1.dir')),
+      false,
+      'the manifest goes up last',
+    );
   });
 
   test('a cancelled push stops before the pointer file', async () => {
@@ -208,7 +266,9 @@ describe('pushPath: dvc add + dvc push', () => {
     const remote = new FileStore(fresh('remote'));
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(pushPath(join(work, 'foobar'), { ...options(remote), signal: controller.signal }), { name: 'AbortError' });
+    await assert.rejects(pushPath(join(work, 'foobar'), { ...options(remote), signal: controller.signal }), {
+      name: 'AbortError',
+    });
     assert.equal(existsSync(join(work, 'foobar.dvc')), false);
     assert.equal(tree(remote.root).size, 0);
   });
@@ -223,7 +283,10 @@ describe('pushPath: dvc add + dvc push', () => {
         return inner.head(key);
       },
     });
-    await assert.rejects(pushPath(join(work, 'data.bin'), options(sneaky)), userError(/data\.bin changed while it was being pushed/));
+    await assert.rejects(
+      pushPath(join(work, 'data.bin'), options(sneaky)),
+      userError(/data\.bin changed while it was being pushed/),
+    );
     assert.equal(tree(inner.root).size, 0);
     assert.equal(existsSync(join(work, 'data.bin.dvc')), false);
   });
@@ -256,7 +319,8 @@ describe('pushPointerFile: dvc push from the workspace', () => {
     const repo = checkout();
     const remote = new FileStore(fresh('remote'));
     const results = [];
-    for (const pointer of ['data.txt.dvc', 'foobar.dvc', 'legacy.dvc', 'dvc.lock']) results.push(await pushPointerFile(join(repo, pointer), options(remote)));
+    for (const pointer of ['data.txt.dvc', 'foobar.dvc', 'legacy.dvc', 'dvc.lock'])
+      results.push(await pushPointerFile(join(repo, pointer), options(remote)));
     const expected = new Map([...tree(join(FIXTURES, 'remote-3x')), ...tree(join(FIXTURES, 'remote-2x'))]);
     assertSameTree(tree(remote.root), expected);
     assert.deepEqual(
@@ -264,8 +328,14 @@ describe('pushPointerFile: dvc push from the workspace', () => {
       [['data.txt'], ['foobar'], ['legacy'], ['prepared', 'model.bin', 'metrics.json']],
       'dvc.lock deps are not pushed',
     );
-    assert.deepEqual(results[2].outputs, [{ path: 'legacy', md5: '25c16afed5abf48a105073b071c389b9.dir', size: 91, nfiles: 3 }]);
-    assert.equal(results.some((result) => result.pointerPath !== undefined), false, 'pointer files are left as they are');
+    assert.deepEqual(results[2].outputs, [
+      { path: 'legacy', md5: '25c16afed5abf48a105073b071c389b9.dir', size: 91, nfiles: 3 },
+    ]);
+    assert.equal(
+      results.some((result) => result.pointerPath !== undefined),
+      false,
+      'pointer files are left as they are',
+    );
     assert.ok(readFileSync(join(repo, 'foobar.dvc')).equals(readFileSync(join(FIXTURES, 'repo/foobar.dvc'))));
   });
 
@@ -273,7 +343,10 @@ describe('pushPointerFile: dvc push from the workspace', () => {
     const repo = checkout();
     const remote = new FileStore(fresh('remote'));
     writeFileSync(join(repo, 'data.txt'), 'edited since dvc add\n');
-    await assert.rejects(pushPointerFile(join(repo, 'data.txt.dvc'), options(remote)), userError(/data\.txt has changed/, /records fb49ede462d49d32bf45ca714501998e/, /cairn push .*data\.txt/));
+    await assert.rejects(
+      pushPointerFile(join(repo, 'data.txt.dvc'), options(remote)),
+      userError(/data\.txt has changed/, /records fb49ede462d49d32bf45ca714501998e/, /cairn push .*data\.txt/),
+    );
     writeFileSync(join(repo, 'model.bin'), 'retrained, not committed');
     await assert.rejects(pushPointerFile(join(repo, 'dvc.lock'), options(remote)), (error: unknown) => {
       userError(/model\.bin has changed/, /dvc commit/)(error);
@@ -281,7 +354,10 @@ describe('pushPointerFile: dvc push from the workspace', () => {
       return true;
     });
     writeFileSync(join(repo, 'foobar', 'foo'), 'FOO');
-    await assert.rejects(pushPointerFile(join(repo, 'foobar.dvc'), options(remote)), userError(/foobar has changed: the workspace folder hashes to [0-9a-f]{32}\.dir/));
+    await assert.rejects(
+      pushPointerFile(join(repo, 'foobar.dvc'), options(remote)),
+      userError(/foobar has changed: the workspace folder hashes to [0-9a-f]{32}\.dir/),
+    );
     assert.equal(tree(remote.root).size, 0, 'the outputs that did match were not uploaded either');
   });
 
@@ -294,11 +370,18 @@ describe('pushPointerFile: dvc push from the workspace', () => {
     assert.deepEqual(result.skipped, { files: 2, bytes: 6 });
     assert.deepEqual(result.uploaded, { files: 0, bytes: 0 });
     rmSync(join(repo, 'data.txt'));
-    await assert.rejects(pushPointerFile(join(repo, 'data.txt.dvc'), options(remote)), userError(/data\.txt is not in the workspace, and .* does not have it/));
+    await assert.rejects(
+      pushPointerFile(join(repo, 'data.txt.dvc'), options(remote)),
+      userError(/data\.txt is not in the workspace, and .* does not have it/),
+    );
     await pushPointerFile(join(repo, 'dvc.lock'), options(remote));
     rmSync(join(repo, 'prepared'), { recursive: true });
     const lock = await pushPointerFile(join(repo, 'dvc.lock'), options(remote));
-    assert.deepEqual(lock.outputs[0], { path: 'prepared', md5: '8a3a8bed86eeccfe34aa8167f260c14d.dir', size: 20, nfiles: 2 }, 'outputs stay in the order of the pointer file');
+    assert.deepEqual(
+      lock.outputs[0],
+      { path: 'prepared', md5: '8a3a8bed86eeccfe34aa8167f260c14d.dir', size: 20, nfiles: 2 },
+      'outputs stay in the order of the pointer file',
+    );
     assert.deepEqual(lock.skipped, { files: 4, bytes: 71 });
   });
 
@@ -328,7 +411,11 @@ describe('on a real S3 server', () => {
     await server?.close();
   });
   const s3 = (uri: string) => {
-    const store = openStore(uri, { env: server.env, logger: silentLogger, retry: { baseDelayMs: 1, throttleBaseDelayMs: 1 } });
+    const store = openStore(uri, {
+      env: server.env,
+      logger: silentLogger,
+      retry: { baseDelayMs: 1, throttleBaseDelayMs: 1 },
+    });
     stores.push(store);
     return store;
   };
@@ -336,7 +423,8 @@ describe('on a real S3 server', () => {
   test('push to s3://bucket/prefix: DVC keys and bytes, a second push skips everything', async () => {
     const repo = checkout();
     const remote = s3(`s3://${server.bucket}/dvc-store`);
-    for (const pointer of ['data.txt.dvc', 'foobar.dvc', 'legacy.dvc', 'dvc.lock']) await pushPointerFile(join(repo, pointer), options(remote));
+    for (const pointer of ['data.txt.dvc', 'foobar.dvc', 'legacy.dvc', 'dvc.lock'])
+      await pushPointerFile(join(repo, pointer), options(remote));
     const expected = new Map([...tree(join(FIXTURES, 'remote-3x')), ...tree(join(FIXTURES, 'remote-2x'))]);
     const listed = await collect(remote.list());
     assert.deepEqual(listed.map((object) => object.key).sort(), [...expected.keys()].sort());
@@ -355,43 +443,68 @@ describe('on a real S3 server', () => {
   });
 
   const awsInstalled = spawnSync('aws', ['--version']).status === 0;
-  test('the AWS CLI reads back what a push stored, byte for byte', { skip: awsInstalled ? false : 'the AWS CLI (`aws`) is not installed' }, async () => {
-    const work = fresh('work');
-    const data = join(work, 'data');
-    mkdirSync(join(data, 'sub'), { recursive: true });
-    const big = Buffer.alloc(9 * 1024 * 1024 + 3); // over the multipart part size
-    for (let i = 0; i < big.length; i += 4096) big[i] = (i / 4096) & 0xff;
-    writeFileSync(join(data, 'big.bin'), big);
-    writeFileSync(join(data, 'sub', 'small.txt'), 'small\r\n');
-    const remote = s3(`s3://${server.bucket}/aws-interop`);
-    const [output] = (await pushPath(data, options(remote))).outputs;
+  test(
+    'the AWS CLI reads back what a push stored, byte for byte',
+    { skip: awsInstalled ? false : 'the AWS CLI (`aws`) is not installed' },
+    async () => {
+      const work = fresh('work');
+      const data = join(work, 'data');
+      mkdirSync(join(data, 'sub'), { recursive: true });
+      const big = Buffer.alloc(9 * 1024 * 1024 + 3); // over the multipart part size
+      for (let i = 0; i < big.length; i += 4096) big[i] = (i / 4096) & 0xff;
+      writeFileSync(join(data, 'big.bin'), big);
+      writeFileSync(join(data, 'sub', 'small.txt'), 'small\r\n');
+      const remote = s3(`s3://${server.bucket}/aws-interop`);
+      const [output] = (await pushPath(data, options(remote))).outputs;
 
-    const home = fresh('aws-home');
-    const aws = (...args: string[]) =>
-      new Promise<Buffer>((resolve, reject) => {
-        const env = {
-          PATH: process.env.PATH ?? '',
-          HOME: home,
-          AWS_ACCESS_KEY_ID: server.env.AWS_ACCESS_KEY_ID,
-          AWS_SECRET_ACCESS_KEY: server.env.AWS_SECRET_ACCESS_KEY,
-          AWS_DEFAULT_REGION: server.env.AWS_REGION,
-          AWS_CONFIG_FILE: join(home, 'no-config'),
-          AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_PAGER: '',
-        };
-        execFile('aws', ['--endpoint-url', server.endpoint, ...args], { env, encoding: 'buffer', maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
-          error ? reject(new Error(`aws ${args.join(' ')}: ${stderr.toString()}`, { cause: error })) : resolve(stdout),
+      const home = fresh('aws-home');
+      const aws = (...args: string[]) =>
+        new Promise<Buffer>((resolve, reject) => {
+          const env = {
+            PATH: process.env.PATH ?? '',
+            HOME: home,
+            AWS_ACCESS_KEY_ID: server.env.AWS_ACCESS_KEY_ID,
+            AWS_SECRET_ACCESS_KEY: server.env.AWS_SECRET_ACCESS_KEY,
+            AWS_DEFAULT_REGION: server.env.AWS_REGION,
+            AWS_CONFIG_FILE: join(home, 'no-config'),
+            AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
+            AWS_EC2_METADATA_DISABLED: 'true',
+            AWS_PAGER: '',
+          };
+          execFile(
+            'aws',
+            ['--endpoint-url', server.endpoint, ...args],
+            { env, encoding: 'buffer', maxBuffer: 64 << 20 },
+            (error, stdout, stderr) =>
+              error
+                ? reject(new Error(`aws ${args.join(' ')}: ${stderr.toString()}`, { cause: error }))
+                : resolve(stdout),
+          );
+        });
+      assert.ok(
+        (await aws('s3', 'cp', `s3://${server.bucket}/aws-interop/${key3x(md5('small\r\n'))}`, '-')).equals(
+          Buffer.from('small\r\n'),
+        ),
+      );
+      const synced = fresh('synced');
+      await aws('s3', 'sync', '--only-show-errors', `s3://${server.bucket}/aws-interop`, synced);
+      const files = tree(synced);
+      assert.ok(files.get(key3x(md5(big)))?.equals(big), 'the multipart object');
+      assert.equal(
+        files.get(key3x(output.md5))?.toString(),
+        `[{"md5": "${md5(big)}", "relpath": "big.bin"}, {"md5": "${md5('small\r\n')}", "relpath": "sub/small.txt"}]`,
+      );
+      assert.equal(files.size, 3);
+      for (const [key, bytes] of files)
+        assert.equal(
+          md5(bytes),
+          key
+            .slice('files/md5/'.length)
+            .replace('/', '')
+            .replace(/\.dir$/, ''),
+          `${key} is named by its md5`,
         );
-      });
-    assert.ok((await aws('s3', 'cp', `s3://${server.bucket}/aws-interop/${key3x(md5('small\r\n'))}`, '-')).equals(Buffer.from('small\r\n')));
-    const synced = fresh('synced');
-    await aws('s3', 'sync', '--only-show-errors', `s3://${server.bucket}/aws-interop`, synced);
-    const files = tree(synced);
-    assert.ok(files.get(key3x(md5(big)))?.equals(big), 'the multipart object');
-    assert.equal(files.get(key3x(output.md5))?.toString(), `[{"md5": "${md5(big)}", "relpath": "big.bin"}, {"md5": "${md5('small\r\n')}", "relpath": "sub/small.txt"}]`);
-    assert.equal(files.size, 3);
-    for (const [key, bytes] of files) assert.equal(md5(bytes), key.slice('files/md5/'.length).replace('/', '').replace(/\.dir$/, ''), `${key} is named by its md5`);
-    assert.equal(statSync(join(synced, key3x(md5(big)))).size, big.length);
-  });
+      assert.equal(statSync(join(synced, key3x(md5(big)))).size, big.length);
+    },
+  );
 });

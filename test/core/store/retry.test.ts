@@ -5,10 +5,23 @@ import { backoffDelay, DEFAULT_RETRY_POLICY } from '../../../core/store/index.ts
 import { isDroppedConnection, sdkRetryStrategy } from '../../../core/store/retry.ts';
 
 test('backoff is full jitter: uniform below min(cap, base * 2^retry)', () => {
-  assert.equal(backoffDelay(0, 100, 20_000, () => 0), 0);
-  assert.equal(backoffDelay(0, 100, 20_000, () => 0.999), 99);
-  assert.equal(backoffDelay(3, 100, 20_000, () => 0.5), 400);
-  assert.equal(backoffDelay(20, 100, 20_000, () => 0.5), 10_000, 'capped');
+  assert.equal(
+    backoffDelay(0, 100, 20_000, () => 0),
+    0,
+  );
+  assert.equal(
+    backoffDelay(0, 100, 20_000, () => 0.999),
+    99,
+  );
+  assert.equal(
+    backoffDelay(3, 100, 20_000, () => 0.5),
+    400,
+  );
+  assert.equal(
+    backoffDelay(20, 100, 20_000, () => 0.5),
+    10_000,
+    'capped',
+  );
   const samples = Array.from({ length: 4000 }, () => backoffDelay(4, 100, 20_000));
   assert.ok(samples.every((d) => d >= 0 && d < 1600));
   const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
@@ -37,19 +50,35 @@ test('the SDK strategy retries throttling, transient and 5xx errors up to maxAtt
 });
 
 test('throttling backs off from a larger base, and Retry-After is honoured', async () => {
-  const strategy = sdkRetryStrategy({ ...policy, maxAttempts: 10, baseDelayMs: 1, throttleBaseDelayMs: 10_000 }, silentLogger);
+  const strategy = sdkRetryStrategy(
+    { ...policy, maxAttempts: 10, baseDelayMs: 1, throttleBaseDelayMs: 10_000 },
+    silentLogger,
+  );
   const token = await strategy.acquireInitialRetryToken('');
-  const transient = await Promise.all(Array.from({ length: 50 }, () => strategy.refreshRetryTokenForRetry(token, info('TRANSIENT'))));
+  const transient = await Promise.all(
+    Array.from({ length: 50 }, () => strategy.refreshRetryTokenForRetry(token, info('TRANSIENT'))),
+  );
   assert.ok(transient.every((t) => t.getRetryDelay() < 1));
-  const throttled = await Promise.all(Array.from({ length: 50 }, () => strategy.refreshRetryTokenForRetry(token, info('THROTTLING'))));
+  const throttled = await Promise.all(
+    Array.from({ length: 50 }, () => strategy.refreshRetryTokenForRetry(token, info('THROTTLING'))),
+  );
   assert.ok(throttled.some((t) => t.getRetryDelay() > 1000));
-  const hinted = await strategy.refreshRetryTokenForRetry(token, { ...info('TRANSIENT'), retryAfterHint: new Date(Date.now() + 3000) });
+  const hinted = await strategy.refreshRetryTokenForRetry(token, {
+    ...info('TRANSIENT'),
+    retryAfterHint: new Date(Date.now() + 3000),
+  });
   assert.ok(hinted.getRetryDelay() > 2500 && hinted.getRetryDelay() <= 3000);
 });
 
 test('dropped connections mid-body are recognised; other errors are not', () => {
-  for (const error of [Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), Object.assign(new Error('x'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }), { name: 'TimeoutError' }, new Error('aborted')]) {
+  for (const error of [
+    Object.assign(new Error('aborted'), { code: 'ECONNRESET' }),
+    Object.assign(new Error('x'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }),
+    { name: 'TimeoutError' },
+    new Error('aborted'),
+  ]) {
     assert.ok(isDroppedConnection(error), String((error as Error).message ?? (error as Error).name));
   }
-  for (const error of [new Error('boom'), Object.assign(new Error('x'), { code: 'ENOSPC' }), undefined]) assert.equal(isDroppedConnection(error), false);
+  for (const error of [new Error('boom'), Object.assign(new Error('x'), { code: 'ENOSPC' }), undefined])
+    assert.equal(isDroppedConnection(error), false);
 });

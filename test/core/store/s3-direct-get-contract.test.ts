@@ -44,7 +44,12 @@ after(async () => {
 
 async function sdkGet(Key: string, Range?: string, IfMatch?: string) {
   const out = await client.send(new GetObjectCommand({ Bucket: server.bucket, Key, Range, IfMatch }));
-  return { bytes: Buffer.from(await out.Body!.transformToByteArray()), etag: out.ETag, length: out.ContentLength, range: out.ContentRange };
+  return {
+    bytes: Buffer.from(await out.Body!.transformToByteArray()),
+    etag: out.ETag,
+    length: out.ContentLength,
+    range: out.ContentRange,
+  };
 }
 
 test('a direct GET gives the bytes, ETag and length GetObjectCommand gives', async () => {
@@ -78,11 +83,20 @@ test('a missing key and a range past the end are left to the SDK: the store repo
   assert.equal(await direct.get('small.bin', { range: 'bytes=60000-60010' }), undefined);
   await assert.rejects(sdkGet('small.bin', 'bytes=60000-60010'), { name: 'InvalidRange' });
 
-  const stores: ObjectStore[] = [true, false].map((directGet) => openStore(`s3://${server.bucket}`, { env: server.env, logger: silentLogger, directGet }));
+  const stores: ObjectStore[] = [true, false].map((directGet) =>
+    openStore(`s3://${server.bucket}`, { env: server.env, logger: silentLogger, directGet }),
+  );
   try {
     for (const store of stores) {
-      await assert.rejects(store.get('no/such/key'), (error: Error) => error instanceof ObjectNotFoundError && error.message.includes('no/such/key'));
-      assert.ok((await buffer(await store.get('small.bin', { range: { start: 10, end: 19 } }))).equals(objects.get('small.bin')!.subarray(10, 20)));
+      await assert.rejects(
+        store.get('no/such/key'),
+        (error: Error) => error instanceof ObjectNotFoundError && error.message.includes('no/such/key'),
+      );
+      assert.ok(
+        (await buffer(await store.get('small.bin', { range: { start: 10, end: 19 } }))).equals(
+          objects.get('small.bin')!.subarray(10, 20),
+        ),
+      );
     }
   } finally {
     for (const store of stores) store.close();
@@ -91,7 +105,9 @@ test('a missing key and a range past the end are left to the SDK: the store repo
 
 test('the installed SDK is the one s3-direct-get.ts was checked against', () => {
   const require = createRequire(import.meta.url);
-  const lock = JSON.parse(readFileSync(new URL('../../../package-lock.json', import.meta.url), 'utf8')) as { packages: Record<string, { version: string }> };
+  const lock = JSON.parse(readFileSync(new URL('../../../package-lock.json', import.meta.url), 'utf8')) as {
+    packages: Record<string, { version: string }>;
+  };
   for (const [name, checked] of Object.entries(CHECKED_AGAINST)) {
     const installed = (require(`${name}/package.json`) as { version: string }).version;
     const locked = lock.packages[`node_modules/${name}`]?.version;

@@ -15,10 +15,20 @@ function recordingClient(config: S3ClientConfig, status = 200): { client: S3Clie
   const requestHandler = {
     handle: async (request: HttpRequest) => {
       requests.push(request);
-      return { response: new HttpResponse({ statusCode: status, headers: { 'content-length': '3', etag: '"abc"' }, body: Readable.from([Buffer.from('abc')]) }) };
+      return {
+        response: new HttpResponse({
+          statusCode: status,
+          headers: { 'content-length': '3', etag: '"abc"' },
+          body: Readable.from([Buffer.from('abc')]),
+        }),
+      };
     },
   };
-  const client = new S3Client({ ...config, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' }, requestHandler });
+  const client = new S3Client({
+    ...config,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' },
+    requestHandler,
+  });
   return { client, requests };
 }
 
@@ -35,7 +45,9 @@ function essentials(request: HttpRequest) {
     ifMatch: request.headers['if-match'],
     token: request.headers['x-amz-security-token'],
     scope: /Credential=AKIDEXAMPLE\/\d{8}\/([^,]+),/.exec(authorization)?.[1],
-    signs: ['host', 'range', 'if-match', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token'].filter((name) => new RegExp(`SignedHeaders=[^,]*\\b${name}\\b`).test(authorization)),
+    signs: ['host', 'range', 'if-match', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token'].filter((name) =>
+      new RegExp(`SignedHeaders=[^,]*\\b${name}\\b`).test(authorization),
+    ),
   };
 }
 
@@ -44,10 +56,24 @@ const endpoints: Array<{ name: string; config: S3ClientConfig; bucket: string }>
   { name: 'AWS, a dotted bucket (path-style)', config: { region: 'us-west-2' }, bucket: 'my.dotted.bucket' },
   { name: 'AWS FIPS', config: { region: 'us-east-1', useFipsEndpoint: true }, bucket: 'my-bucket' },
   { name: 'AWS dual-stack', config: { region: 'ap-south-1', useDualstackEndpoint: true }, bucket: 'my-bucket' },
-  { name: 'S3-compatible endpoint, path-style', config: { region: 'us-east-1', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true }, bucket: 'data' },
-  { name: 'S3-compatible endpoint under a path', config: { region: 'auto', endpoint: 'https://storage.example.com/s3', forcePathStyle: true }, bucket: 'data' },
+  {
+    name: 'S3-compatible endpoint, path-style',
+    config: { region: 'us-east-1', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true },
+    bucket: 'data',
+  },
+  {
+    name: 'S3-compatible endpoint under a path',
+    config: { region: 'auto', endpoint: 'https://storage.example.com/s3', forcePathStyle: true },
+    bucket: 'data',
+  },
 ];
-const keys = ['files/md5/ab/cdef0123456789abcdef0123456789', "my data/a+b=c!(x)*'~.csv", 'ünïcødé/日本/file.bin', 'a//b/', 'percent%20sign?#&;'];
+const keys = [
+  'files/md5/ab/cdef0123456789abcdef0123456789',
+  "my data/a+b=c!(x)*'~.csv",
+  'ünïcødé/日本/file.bin',
+  'a//b/',
+  'percent%20sign?#&;',
+];
 
 for (const { name, config, bucket } of endpoints) {
   test(`direct GETs are the SDK's GetObject requests: ${name}`, async () => {
@@ -56,7 +82,14 @@ for (const { name, config, bucket } of endpoints) {
     try {
       for (const key of keys) {
         for (const headers of [{}, { range: 'bytes=5-99', ifMatch: '"0123abcd"' }]) {
-          await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: (headers as { range?: string }).range, IfMatch: (headers as { ifMatch?: string }).ifMatch }));
+          await client.send(
+            new GetObjectCommand({
+              Bucket: bucket,
+              Key: key,
+              Range: (headers as { range?: string }).range,
+              IfMatch: (headers as { ifMatch?: string }).ifMatch,
+            }),
+          );
           const answer = await direct.get(key, headers);
           assert.equal((await answer?.body.toArray())?.join(''), 'abc');
           const [sdk, ours] = requests.splice(0).map(essentials);
@@ -111,7 +144,12 @@ test('credentials that cannot be loaded leave the GET to the SDK, which reports 
     credentials: async () => {
       throw new Error('no credentials in this environment');
     },
-    requestHandler: { handle: async (request: HttpRequest) => (requests.push(request), { response: new HttpResponse({ statusCode: 200, headers: {}, body: Readable.from([]) }) }) },
+    requestHandler: {
+      handle: async (request: HttpRequest) => (
+        requests.push(request),
+        { response: new HttpResponse({ statusCode: 200, headers: {}, body: Readable.from([]) }) }
+      ),
+    },
   });
   assert.equal(await new DirectGetter(client, 'my-bucket').get('k', {}), undefined);
   assert.equal(requests.length, 0, 'nothing unsigned was sent');

@@ -35,12 +35,17 @@ test('a body over the part size goes up in parallel parts (lib-storage) and read
   const store = s3(`s3://${server.bucket}/multipart`, { ...server.env, AWS_ENDPOINT_URL: proxy.endpoint });
   const bytes = Buffer.alloc(2 * MULTIPART_PART_SIZE + 12345);
   for (let i = 0; i + 4 <= bytes.length; i += 4) bytes.writeUInt32LE((i * 2654435761) >>> 0, i);
-  const chunks = Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) => bytes.subarray(i * 65536, (i + 1) * 65536));
+  const chunks = Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) =>
+    bytes.subarray(i * 65536, (i + 1) * 65536),
+  );
   proxy.reset();
   await store.put('big.bin', Readable.from(chunks), { size: bytes.length });
   const parts = proxy.requests.filter((r) => r.method === 'PUT' && /[?&]partNumber=\d+/.test(r.url));
   assert.equal(parts.length, 3, 'three UploadPart requests');
-  assert.ok(proxy.requests.some((r) => r.method === 'POST' && r.url.includes('uploads')), 'CreateMultipartUpload');
+  assert.ok(
+    proxy.requests.some((r) => r.method === 'POST' && r.url.includes('uploads')),
+    'CreateMultipartUpload',
+  );
   assert.equal((await store.head('big.bin'))?.size, bytes.length);
   const back = await buffer(await store.get('big.bin'));
   assert.equal(createHash('sha256').update(back).digest('hex'), createHash('sha256').update(bytes).digest('hex'));
@@ -48,7 +53,13 @@ test('a body over the part size goes up in parallel parts (lib-storage) and read
   proxy.reset();
   await store.put('big-buffer.bin', bytes);
   assert.equal(proxy.requests.filter((r) => /[?&]partNumber=\d+/.test(r.url)).length, 3);
-  assert.ok((await buffer(await store.get('big-buffer.bin', { range: { start: MULTIPART_PART_SIZE - 5, end: MULTIPART_PART_SIZE + 4 } }))).equals(bytes.subarray(MULTIPART_PART_SIZE - 5, MULTIPART_PART_SIZE + 5)));
+  assert.ok(
+    (
+      await buffer(
+        await store.get('big-buffer.bin', { range: { start: MULTIPART_PART_SIZE - 5, end: MULTIPART_PART_SIZE + 4 } }),
+      )
+    ).equals(bytes.subarray(MULTIPART_PART_SIZE - 5, MULTIPART_PART_SIZE + 5)),
+  );
 });
 
 test('ranged gets send Range: bytes=a-b', async () => {
@@ -65,10 +76,14 @@ test('ranged gets send Range: bytes=a-b', async () => {
 
 test('listing pages past 1,000 keys (s3rver needs the legacy OpenSSL provider for this)', async () => {
   const store = s3(`s3://${server.bucket}/many`);
-  const keys = Array.from({ length: 1234 }, (_, i) => `files/md5/${String(i % 256).padStart(3, '0')}/${String(i).padStart(6, '0')}`);
+  const keys = Array.from(
+    { length: 1234 },
+    (_, i) => `files/md5/${String(i % 256).padStart(3, '0')}/${String(i).padStart(6, '0')}`,
+  );
   const sink = s3(`s3://${server.bucket}/many-sibling`);
   await sink.put('files/md5/000/x', Buffer.from('x')); // a neighbouring prefix that must not be listed
-  for (let i = 0; i < keys.length; i += 64) await Promise.all(keys.slice(i, i + 64).map((key) => store.put(key, Buffer.from(key))));
+  for (let i = 0; i < keys.length; i += 64)
+    await Promise.all(keys.slice(i, i + 64).map((key) => store.put(key, Buffer.from(key))));
   const listed = await collect(store.list());
   assert.equal(listed.length, 1234);
   assert.deepEqual(
@@ -89,15 +104,39 @@ test('keys live under the URI prefix in the bucket', async () => {
 
 test('a missing bucket and refused credentials are UserErrors that say what to check', async () => {
   const missing = s3('s3://no-such-bucket/x');
-  await assert.rejects(collect(missing.list()), (error: unknown) => error instanceof UserError && /bucket "no-such-bucket" does not exist at http:\/\/127\.0\.0\.1:\d+/.test(error.message));
-  await assert.rejects(missing.get('k'), (error: unknown) => error instanceof UserError && /no-such-bucket/.test(error.message));
+  await assert.rejects(
+    collect(missing.list()),
+    (error: unknown) =>
+      error instanceof UserError &&
+      /bucket "no-such-bucket" does not exist at http:\/\/127\.0\.0\.1:\d+/.test(error.message),
+  );
+  await assert.rejects(
+    missing.get('k'),
+    (error: unknown) => error instanceof UserError && /no-such-bucket/.test(error.message),
+  );
   const wrongKeys = s3(`s3://${server.bucket}/x`, { ...server.env, AWS_ACCESS_KEY_ID: 'NOT-A-KEY' }); // s3rver checks key ids, not SigV4 signatures
-  await assert.rejects(wrongKeys.put('k', Buffer.from('x')), (error: unknown) => error instanceof UserError && /access to s3:\/\/cairn-test\/x\/k was refused \(InvalidAccessKeyId, HTTP 403\)/.test(error.message) && /AWS_ACCESS_KEY_ID/.test(error.message));
+  await assert.rejects(
+    wrongKeys.put('k', Buffer.from('x')),
+    (error: unknown) =>
+      error instanceof UserError &&
+      /access to s3:\/\/cairn-test\/x\/k was refused \(InvalidAccessKeyId, HTTP 403\)/.test(error.message) &&
+      /AWS_ACCESS_KEY_ID/.test(error.message),
+  );
 });
 
 test('an endpoint that does not answer is a UserError naming it (after the retries)', async () => {
   const closed = await startFaultProxy('http://127.0.0.1:9');
   await closed.close();
-  const store = s3(`s3://${server.bucket}/x`, { ...server.env, AWS_ENDPOINT_URL: closed.endpoint, AWS_MAX_ATTEMPTS: '2' });
-  await assert.rejects(store.head('k'), (error: unknown) => error instanceof UserError && error.message.includes(`cannot reach ${closed.endpoint}`) && /ECONNREFUSED/.test(error.message));
+  const store = s3(`s3://${server.bucket}/x`, {
+    ...server.env,
+    AWS_ENDPOINT_URL: closed.endpoint,
+    AWS_MAX_ATTEMPTS: '2',
+  });
+  await assert.rejects(
+    store.head('k'),
+    (error: unknown) =>
+      error instanceof UserError &&
+      error.message.includes(`cannot reach ${closed.endpoint}`) &&
+      /ECONNREFUSED/.test(error.message),
+  );
 });

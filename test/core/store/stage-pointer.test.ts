@@ -86,7 +86,13 @@ function deploySuite(label: string, makeStore: () => Promise<ObjectStore>) {
     });
 
     test('a second deploy records the version it replaced', async () => {
-      const result = await deployToStage(store, { name: 'churn', version: 'v1.1.0', stage: 'production', logger: silentLogger, publish: publishTo('x') });
+      const result = await deployToStage(store, {
+        name: 'churn',
+        version: 'v1.1.0',
+        stage: 'production',
+        logger: silentLogger,
+        publish: publishTo('x'),
+      });
       assert.equal(result.previous?.version, 'v1.0.0');
       const current = await readStagePointer(store, 'churn', 'production');
       assert.equal(current?.pointer.version, 'v1.1.0');
@@ -122,7 +128,13 @@ function deploySuite(label: string, makeStore: () => Promise<ObjectStore>) {
 
     test('a failed first deploy of a stage leaves it without a pointer', async () => {
       await assert.rejects(
-        deployToStage(store, { name: 'churn', version: 'v1.0.0', stage: 'staging', logger: silentLogger, publish: () => Promise.reject(new UserError('no endpoint')) }),
+        deployToStage(store, {
+          name: 'churn',
+          version: 'v1.0.0',
+          stage: 'staging',
+          logger: silentLogger,
+          publish: () => Promise.reject(new UserError('no endpoint')),
+        }),
         /no endpoint\nThe stage pointer was removed again \(the stage had none before\)/,
       );
       assert.equal(await store.head(stagePointerKey('churn', 'staging')), undefined);
@@ -155,24 +167,41 @@ describe('on s3rver', () => {
     server = await startS3Server();
   });
   after(() => server?.close());
-  deploySuite('S3 store (s3rver)', async () => openStore(`s3://${server.bucket}/stage-${++counter}`, { env: server.env, logger: silentLogger }));
+  deploySuite('S3 store (s3rver)', async () =>
+    openStore(`s3://${server.bucket}/stage-${++counter}`, { env: server.env, logger: silentLogger }),
+  );
 });
 
 describe('a concurrent writer (file store, where conditions hold)', () => {
   test('a pointer moved between read and write fails the deploy clearly and is left as the other writer wrote it', async () => {
     const store = new FileStore(fresh('remote'));
     await withVersions(store);
-    await deployToStage(store, { name: 'churn', version: 'v1.0.0', stage: 'production', logger: silentLogger, publish: publishTo('x') });
+    await deployToStage(store, {
+      name: 'churn',
+      version: 'v1.0.0',
+      stage: 'production',
+      logger: silentLogger,
+      publish: publishTo('x'),
+    });
     const read = await readStagePointer(store, 'churn', 'production');
     assert.ok(read);
     // Another deploy wins the race after our read.
-    await deployToStage(store, { name: 'churn', version: 'v1.1.0', stage: 'production', logger: silentLogger, publish: publishTo('x') });
+    await deployToStage(store, {
+      name: 'churn',
+      version: 'v1.1.0',
+      stage: 'production',
+      logger: silentLogger,
+      publish: publishTo('x'),
+    });
     await assert.rejects(
       writeStagePointer(store, { ...read.pointer, version: 'v1.0.0', deployed_at: new Date().toISOString() }, read),
       (error: unknown) => {
         assert.ok(error instanceof StageMovedError && error instanceof UserError);
         assert.ok(error.cause instanceof PreconditionFailedError);
-        assert.match(error.message, /another deploy moved churn stage production .* while this one ran, so this deploy of v1\.0\.0 changed nothing/);
+        assert.match(
+          error.message,
+          /another deploy moved churn stage production .* while this one ran, so this deploy of v1\.0\.0 changed nothing/,
+        );
         return true;
       },
     );
@@ -183,7 +212,21 @@ describe('a concurrent writer (file store, where conditions hold)', () => {
     const store = new FileStore(fresh('remote'));
     await withVersions(store);
     const results = await Promise.allSettled(
-      ['v1.0.0', 'v1.1.0'].map((version) => writeStagePointer(store, { schema: STAGE_POINTER_SCHEMA, name: 'churn', stage: 'canary', version, sha256: 'a'.repeat(64), key: 'k', deployed_at: new Date().toISOString() }, undefined)),
+      ['v1.0.0', 'v1.1.0'].map((version) =>
+        writeStagePointer(
+          store,
+          {
+            schema: STAGE_POINTER_SCHEMA,
+            name: 'churn',
+            stage: 'canary',
+            version,
+            sha256: 'a'.repeat(64),
+            key: 'k',
+            deployed_at: new Date().toISOString(),
+          },
+          undefined,
+        ),
+      ),
     );
     assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
     const rejected = results.find((r) => r.status === 'rejected');
@@ -193,6 +236,9 @@ describe('a concurrent writer (file store, where conditions hold)', () => {
   test('an invalid stage pointer in the store is a UserError naming it', async () => {
     const store = new FileStore(fresh('remote'));
     await store.put(stagePointerKey('churn', 'production'), Buffer.from('{"schema":"something else"}'));
-    await assert.rejects(readStagePointer(store, 'churn', 'production'), /stages\/production\.json is not a valid cairn\.stage-pointer\/v1 pointer: schema/);
+    await assert.rejects(
+      readStagePointer(store, 'churn', 'production'),
+      /stages\/production\.json is not a valid cairn\.stage-pointer\/v1 pointer: schema/,
+    );
   });
 });

@@ -25,7 +25,11 @@ export function storeContract(open: (root: string) => ObjectStore, options: { li
     assert.deepEqual(await buffer(await store.get('files/md5/ab/cdef')), bytes);
     assert.equal(await store.head('files/md5/ab/missing'), undefined);
     assert.equal(await store.head('files'), undefined, 'a "folder" is not an object');
-    await assert.rejects(store.get('files/md5/ab/missing'), (error: unknown) => error instanceof ObjectNotFoundError && error.message.includes(store.uriOf('files/md5/ab/missing')));
+    await assert.rejects(
+      store.get('files/md5/ab/missing'),
+      (error: unknown) =>
+        error instanceof ObjectNotFoundError && error.message.includes(store.uriOf('files/md5/ab/missing')),
+    );
   });
 
   test('a streamed body of many chunks is stored whole; empty objects work', async () => {
@@ -68,23 +72,42 @@ export function storeContract(open: (root: string) => ObjectStore, options: { li
       await store.put(key, Buffer.alloc(i));
     }
     await open('list-sibling').put('a/x', Buffer.from('not ours'));
-    const ordered = (objects: ListedObject[]) => (options.listsInOrder ? objects : [...objects].sort((a, b) => compareKeys(a.key, b.key)));
+    const ordered = (objects: ListedObject[]) =>
+      options.listsInOrder ? objects : [...objects].sort((a, b) => compareKeys(a.key, b.key));
     const all = ordered(await collect(store.list()));
     assert.deepEqual(
       all.map((o) => o.key),
       ['a-b', 'a/b-c/d', 'a/b/c', 'a/bc', 'a/z', 'a/é', 'b'],
     );
-    assert.deepEqual(all.find((o) => o.key === 'a/bc'), { key: 'a/bc', size: 2 });
-    assert.deepEqual(ordered(await collect(store.list('a/b'))).map((o) => o.key), ['a/b-c/d', 'a/b/c', 'a/bc']);
-    assert.deepEqual((await collect(store.list('a/b/'))).map((o) => o.key), ['a/b/c']);
-    assert.deepEqual((await collect(store.list('nothing/'))).map((o) => o.key), []);
+    assert.deepEqual(
+      all.find((o) => o.key === 'a/bc'),
+      { key: 'a/bc', size: 2 },
+    );
+    assert.deepEqual(
+      ordered(await collect(store.list('a/b'))).map((o) => o.key),
+      ['a/b-c/d', 'a/b/c', 'a/bc'],
+    );
+    assert.deepEqual(
+      (await collect(store.list('a/b/'))).map((o) => o.key),
+      ['a/b/c'],
+    );
+    assert.deepEqual(
+      (await collect(store.list('nothing/'))).map((o) => o.key),
+      [],
+    );
     assert.deepEqual(await collect(open('never-written').list()), []);
   });
 
   test('a body of the wrong size, or one that fails mid-way, stores nothing', async () => {
     const store = open('partial');
-    await assert.rejects(store.put('sized', Buffer.from('12345'), { size: 4 }), (error: unknown) => error instanceof UserError && /5 bytes but 4/.test(error.message));
-    await assert.rejects(store.put('sized', Readable.from([Buffer.from('123'), Buffer.from('45')]), { size: 6 }), /5 bytes but 6/);
+    await assert.rejects(
+      store.put('sized', Buffer.from('12345'), { size: 4 }),
+      (error: unknown) => error instanceof UserError && /5 bytes but 4/.test(error.message),
+    );
+    await assert.rejects(
+      store.put('sized', Readable.from([Buffer.from('123'), Buffer.from('45')]), { size: 6 }),
+      /5 bytes but 6/,
+    );
     const failing = new Readable({
       read() {
         this.push(Buffer.alloc(64 * 1024, 1));

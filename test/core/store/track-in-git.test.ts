@@ -20,13 +20,25 @@ test('a remote URL holding credentials is never written to .dvc/config; the .git
   const written = await trackInGit({
     pointerPath,
     outputPath: join(root, 'data [v1]'),
-    remote: { uri: 'https://user:secret@minio.example.com/bucket', location: { kind: 's3', bucket: 'bucket', prefix: 'dvc' }, source: '--remote' },
+    remote: {
+      uri: 'https://user:secret@minio.example.com/bucket',
+      location: { kind: 's3', bucket: 'bucket', prefix: 'dvc' },
+      source: '--remote',
+    },
     logger,
   });
   assert.deepEqual(written, [join(root, '.gitignore')]);
-  assert.equal(readFileSync(join(root, '.gitignore'), 'utf8'), '/data \\[v1\\]\n', 'special characters escaped as DVC does');
+  assert.equal(
+    readFileSync(join(root, '.gitignore'), 'utf8'),
+    '/data \\[v1\\]\n',
+    'special characters escaped as DVC does',
+  );
   assert.equal(existsSync(join(root, '.dvc')), false);
-  assert.ok(logger.lines.some((line) => line.level === 'warn' && /holds credentials/.test(line.message) && !line.message.includes('secret')));
+  assert.ok(
+    logger.lines.some(
+      (line) => line.level === 'warn' && /holds credentials/.test(line.message) && !line.message.includes('secret'),
+    ),
+  );
 });
 
 test('a config with a [core] section but no default remote is not edited: the user is told the dvc command', async () => {
@@ -35,7 +47,11 @@ test('a config with a [core] section but no default remote is not edited: the us
   const config = '[core]\n    autostage = true\n';
   writeFileSync(join(root, '.dvc', 'config'), config);
   const logger = memoryLogger();
-  const written = await trackInGit({ pointerPath, remote: { uri: '/srv/store', location: { kind: 'file', root: '/srv/store' }, source: '--remote' }, logger });
+  const written = await trackInGit({
+    pointerPath,
+    remote: { uri: '/srv/store', location: { kind: 'file', root: '/srv/store' }, source: '--remote' },
+    logger,
+  });
   assert.deepEqual(written, []);
   assert.equal(readFileSync(join(root, '.dvc', 'config'), 'utf8'), config);
   assert.ok(logger.lines.some((line) => /dvc remote add -d cairn \/srv\/store/.test(line.message)));
@@ -43,7 +59,12 @@ test('a config with a [core] section but no default remote is not edited: the us
 
 test('outside a git repository nothing is written', async () => {
   const root = tempDir('cairn-track-');
-  const written = await trackInGit({ pointerPath: join(root, 'data.dvc'), outputPath: join(root, 'data'), remote: { uri: '/srv/store', location: { kind: 'file', root: '/srv/store' }, source: '--remote' }, logger: memoryLogger() });
+  const written = await trackInGit({
+    pointerPath: join(root, 'data.dvc'),
+    outputPath: join(root, 'data'),
+    remote: { uri: '/srv/store', location: { kind: 'file', root: '/srv/store' }, source: '--remote' },
+    logger: memoryLogger(),
+  });
   assert.deepEqual(written, []);
   assert.equal(existsSync(join(root, '.gitignore')), false);
 });

@@ -24,7 +24,11 @@ export interface AppProcess {
   /** Waits (up to 5 s) for a log message at info level or above: the log reaches the pipe after the webhook answer. */
   waitForLog(message: string): Promise<boolean>;
   /** Sends one delivery; resolves with the HTTP status and body the app answered. */
-  deliver(name: string, payload: unknown, options?: { id?: string; signature?: string }): Promise<{ status: number; body: string; id: string }>;
+  deliver(
+    name: string,
+    payload: unknown,
+    options?: { id?: string; signature?: string },
+  ): Promise<{ status: number; body: string; id: string }>;
   stop(): Promise<void>;
 }
 
@@ -61,7 +65,10 @@ export async function startAppProcess(options: StartAppOptions): Promise<AppProc
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  const command = options.cpus && hasTaskset() ? ['taskset', '-c', options.cpus, process.execPath, ...nodeArgs] : [process.execPath, ...nodeArgs];
+  const command =
+    options.cpus && hasTaskset()
+      ? ['taskset', '-c', options.cpus, process.execPath, ...nodeArgs]
+      : [process.execPath, ...nodeArgs];
   const child = spawn(command[0], command.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = options.keepOutput ?? true;

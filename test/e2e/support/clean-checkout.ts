@@ -12,7 +12,10 @@ const repoRoot = resolve(import.meta.dirname, '../../..');
 
 export function cleanCheckout(prefix = 'cairn-checkout-'): string {
   const root = mkdtempSync(join(tmpdir(), prefix));
-  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8' });
+  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   for (const file of listed.split('\0')) {
     // A node_modules symlink escapes .gitignore's `node_modules/` (a folder pattern); it is linked below.
     if (!file || file === 'node_modules') continue;
@@ -34,7 +37,12 @@ export interface CommandOutput {
  * that runs this), a cache folder of its own; stdout and stderr go to one pipe.
  */
 export function runInShell(command: string, cwd: string, env: Record<string, string> = {}): Promise<CommandOutput> {
-  const shellEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XDG_CACHE_HOME: join(cwd, '.cache'), ...env };
+  const shellEnv = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    XDG_CACHE_HOME: join(cwd, '.cache'),
+    ...env,
+  };
   return new Promise((done) => {
     execFile('bash', ['-c', `${command} 2>&1`], { cwd, env: shellEnv, maxBuffer: 32 << 20 }, (error, stdout) => {
       done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout });

@@ -53,9 +53,19 @@ export async function startFakeGithub(options: GithubApiOptions = {}): Promise<F
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
-      const [status, data, replyHeaders, json] = await gh.answer(req.method ?? 'GET', req.url ?? '/', await readBody(req), headers);
+      const [status, data, replyHeaders, json] = await gh.answer(
+        req.method ?? 'GET',
+        req.url ?? '/',
+        await readBody(req),
+        headers,
+      );
       const type = String(replyHeaders['content-type'] ?? '');
-      const text = status === 204 || data === '' || data === undefined ? '' : type.startsWith('application/json') ? (json ?? JSON.stringify(data)) : String(data);
+      const text =
+        status === 204 || data === '' || data === undefined
+          ? ''
+          : type.startsWith('application/json')
+            ? (json ?? JSON.stringify(data))
+            : String(data);
       res.writeHead(status, { ...replyHeaders, 'content-length': Buffer.byteLength(text) }).end(text);
     })().catch((error: unknown) => {
       gh.violations.push(`fake GitHub: ${(error as Error).stack ?? String(error)}`);

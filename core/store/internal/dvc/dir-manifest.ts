@@ -35,15 +35,19 @@ export function parseDirManifest(content: string | Uint8Array, source: string): 
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`${source} is not a DVC .dir manifest: invalid JSON (${(error as Error).message}).`, { cause: error });
+    throw new UserError(`${source} is not a DVC .dir manifest: invalid JSON (${(error as Error).message}).`, {
+      cause: error,
+    });
   }
-  if (!Array.isArray(raw)) throw new UserError(`${source} is not a DVC .dir manifest: expected a JSON list of {md5, relpath}.`);
+  if (!Array.isArray(raw))
+    throw new UserError(`${source} is not a DVC .dir manifest: expected a JSON list of {md5, relpath}.`);
   const entries = raw.map((item: unknown, index): DirManifestEntry => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       throw new UserError(`${source}: entry [${index}] is not an object with md5 and relpath.`);
     }
     const { md5, relpath } = item as Record<string, unknown>;
-    if (typeof relpath !== 'string') throw new UserError(`${source}: entry [${index}].relpath is missing or not a string.`);
+    if (typeof relpath !== 'string')
+      throw new UserError(`${source}: entry [${index}].relpath is missing or not a string.`);
     if (typeof md5 !== 'string') throw new UserError(`${source}: entry [${index}].md5 is missing or not a string.`);
     const entry = { md5, relpath };
     checkEntry(entry, source);
@@ -57,7 +61,9 @@ export function parseDirManifest(content: string | Uint8Array, source: string): 
 function checkEntry(entry: DirManifestEntry, where: string): void {
   checkManifestPath(entry.relpath, where);
   if (!isDvcFileId(entry.md5)) {
-    throw new UserError(`${where}: ${JSON.stringify(entry.relpath)} has md5 ${JSON.stringify(entry.md5)}; expected 32 lowercase hex digits.`);
+    throw new UserError(
+      `${where}: ${JSON.stringify(entry.relpath)} has md5 ${JSON.stringify(entry.md5)}; expected 32 lowercase hex digits.`,
+    );
   }
 }
 
@@ -71,7 +77,9 @@ function checkTreeShape(sorted: readonly DirManifestEntry[], source: string): vo
     for (let cut = relpath.indexOf('/'); cut >= 0; cut = relpath.indexOf('/', cut + 1)) {
       const folder = relpath.slice(0, cut);
       if (files.has(folder)) {
-        throw new UserError(`${source}: ${JSON.stringify(folder)} is listed as a file and as the folder of ${JSON.stringify(relpath)}.`);
+        throw new UserError(
+          `${source}: ${JSON.stringify(folder)} is listed as a file and as the folder of ${JSON.stringify(relpath)}.`,
+        );
       }
     }
   }

@@ -47,7 +47,12 @@ export function parseDvcConfig(text: string, source: string): DvcConfigSections 
   lines.forEach((raw, index) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
-    const fail = (why: string) => new UserError(redactCredentials(`${source}, line ${index + 1}: ${why}. Fix the line (\`dvc config --list\` shows how DVC reads the file).`));
+    const fail = (why: string) =>
+      new UserError(
+        redactCredentials(
+          `${source}, line ${index + 1}: ${why}. Fix the line (\`dvc config --list\` shows how DVC reads the file).`,
+        ),
+      );
     if (line.startsWith('[')) {
       const header = /^(\[+)(.*?)(\]+)\s*(?:#.*)?$/.exec(line);
       if (!header || header[1].length !== header[3].length) throw fail(`"${line}" is not a section header`);
@@ -75,7 +80,8 @@ function parseValue(text: string, fail: (why: string) => Error): string {
   if (quote === '"' || quote === "'") {
     const end = text.indexOf(quote, 1);
     if (end < 0) throw fail(`the value ${text} has no closing ${quote}`);
-    if (!/^\s*(?:#.*)?$/.test(text.slice(end + 1))) throw fail(`unexpected text after the quoted value ${text.slice(0, end + 1)}`);
+    if (!/^\s*(?:#.*)?$/.test(text.slice(end + 1)))
+      throw fail(`unexpected text after the quoted value ${text.slice(0, end + 1)}`);
     return text.slice(1, end);
   }
   // configobj ends an unquoted value at `#` (a comment); quote a value that holds one.
@@ -125,7 +131,12 @@ export async function readDvcConfig(dvcDir: string): Promise<DvcConfig> {
     const url = keys.get('url');
     if (!url || url.value === '') continue; // reported if used: see remoteNamed
     const endpointurl = keys.get('endpointurl')?.value || undefined;
-    config.remotes.set(name, { name, url: resolveLocalUrl(url.value, dvcDir), configFile: url.file, ...(endpointurl ? { endpointurl } : {}) });
+    config.remotes.set(name, {
+      name,
+      url: resolveLocalUrl(url.value, dvcDir),
+      configFile: url.file,
+      ...(endpointurl ? { endpointurl } : {}),
+    });
   }
   return config;
 }
@@ -146,12 +157,23 @@ export function remoteNamed(config: DvcConfig, name: string, seen: string[] = []
   const nested = /^remote:\/\/([^/]+)\/?(.*)$/.exec(remote.url);
   if (!nested) return remote;
   if (seen.includes(remote.name)) {
-    throw new UserError(`${remote.configFile}: remote "${remote.name}" refers to itself through remote:// urls (${[...seen, remote.name].join(' -> ')}). Give one of them a real url.`);
+    throw new UserError(
+      `${remote.configFile}: remote "${remote.name}" refers to itself through remote:// urls (${[...seen, remote.name].join(' -> ')}). Give one of them a real url.`,
+    );
   }
   const base = remoteNamed(config, nested[1], [...seen, remote.name]);
-  if (!base) throw new UserError(`${remote.configFile}: remote "${remote.name}" has url ${redactCredentials(remote.url)}, but there is no remote "${nested[1]}". Add it or fix the url.`);
+  if (!base)
+    throw new UserError(
+      `${remote.configFile}: remote "${remote.name}" has url ${redactCredentials(remote.url)}, but there is no remote "${nested[1]}". Add it or fix the url.`,
+    );
   const url = nested[2] === '' ? base.url : `${base.url.replace(/\/+$/, '')}/${posix.normalize(nested[2])}`;
-  return { ...base, name: remote.name, url, configFile: remote.configFile, ...(remote.endpointurl ? { endpointurl: remote.endpointurl } : {}) };
+  return {
+    ...base,
+    name: remote.name,
+    url,
+    configFile: remote.configFile,
+    ...(remote.endpointurl ? { endpointurl: remote.endpointurl } : {}),
+  };
 }
 
 /**
@@ -178,9 +200,15 @@ export async function readDefaultDvcRemote(from: string): Promise<DvcRemoteConfi
 }
 
 async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then((info) => info.isDirectory(), () => false);
+  return stat(path).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

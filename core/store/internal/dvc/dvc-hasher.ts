@@ -99,7 +99,8 @@ export async function hashDvcFile(path: string, kind: DvcHashKind): Promise<DvcD
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`${path} does not exist. Check the path.`, { cause: error });
-    if (code === 'EISDIR') throw new UserError(`${path} is a folder, not a file. Pass the path of a file.`, { cause: error });
+    if (code === 'EISDIR')
+      throw new UserError(`${path} is a folder, not a file. Pass the path of a file.`, { cause: error });
     throw error;
   }
 }

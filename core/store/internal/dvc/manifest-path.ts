@@ -23,7 +23,10 @@ export function checkManifestPath(relpath: string, where = 'a .dir manifest'): s
   for (const segment of segments) {
     if (segment === '') throw refuse('it has an empty segment (// or a trailing /)');
     if (segment === '.' || segment === '..') throw refuse(`it has a "${segment}" segment`);
-    if (isDotGit(segment)) throw refuse(`its segment ${showIgnorable(JSON.stringify(segment))} names a .git folder as git's verify_path reads it (Windows and macOS ignore case, trailing dots and spaces, and some invisible characters in names)`);
+    if (isDotGit(segment))
+      throw refuse(
+        `its segment ${showIgnorable(JSON.stringify(segment))} names a .git folder as git's verify_path reads it (Windows and macOS ignore case, trailing dots and spaces, and some invisible characters in names)`,
+      );
   }
   return segments;
 }

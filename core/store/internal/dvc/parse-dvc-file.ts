@@ -12,12 +12,18 @@ import type { DvcOutput } from './types.ts';
 export function parseDvcFile(text: string, source: string): DvcOutput[] {
   const yaml = loadPointerYaml(text, source);
   const data = yaml.data;
-  if (data === null || data === undefined) throw yaml.fail([], 'the file is empty; a .dvc file lists its data under outs:. Re-create it with `dvc add`.');
+  if (data === null || data === undefined)
+    throw yaml.fail([], 'the file is empty; a .dvc file lists its data under outs:. Re-create it with `dvc add`.');
   if (!isPlainObject(data)) throw yaml.fail([], `expected a map with outs:, got ${describeValue(data)}`);
-  const wdir = parseWdir(data.wdir, () => yaml.fail(['wdir'], `expected a relative folder, got ${describeValue(data.wdir)}`));
+  const wdir = parseWdir(data.wdir, () =>
+    yaml.fail(['wdir'], `expected a relative folder, got ${describeValue(data.wdir)}`),
+  );
   const outs = data.outs;
   if (!Array.isArray(outs) || outs.length === 0) {
-    throw yaml.fail(['outs'], `expected a list of outputs, got ${describeValue(outs)}. Re-create the file with \`dvc add\`.`);
+    throw yaml.fail(
+      ['outs'],
+      `expected a list of outputs, got ${describeValue(outs)}. Re-create the file with \`dvc add\`.`,
+    );
   }
   return outs.map((raw, index) => parseOutEntry(raw, { yaml, key: ['outs', index], source, role: 'out', wdir })!);
 }

@@ -24,17 +24,22 @@ export function parseDvcLock(text: string, source: string, wdirs: Readonly<Recor
     prefix = [];
   } else if (data.schema === '2.0') {
     if (data.stages === undefined) return [];
-    if (!isPlainObject(data.stages)) throw yaml.fail(['stages'], `expected a map of stage names, got ${describeValue(data.stages)}`);
+    if (!isPlainObject(data.stages))
+      throw yaml.fail(['stages'], `expected a map of stage names, got ${describeValue(data.stages)}`);
     stages = data.stages;
     prefix = ['stages'];
   } else {
-    throw yaml.fail(['schema'], `unsupported lock file schema ${describeValue(data.schema)}; this reads schema '2.0' (DVC 2 and 3). Upgrade the lock with a current DVC (\`dvc repro\`).`);
+    throw yaml.fail(
+      ['schema'],
+      `unsupported lock file schema ${describeValue(data.schema)}; this reads schema '2.0' (DVC 2 and 3). Upgrade the lock with a current DVC (\`dvc repro\`).`,
+    );
   }
 
   const outputs: DvcOutput[] = [];
   for (const [stage, body] of Object.entries(stages)) {
     const key = [...prefix, stage];
-    if (!isPlainObject(body)) throw yaml.fail(key, `expected a stage with cmd, deps and outs, got ${describeValue(body)}`);
+    if (!isPlainObject(body))
+      throw yaml.fail(key, `expected a stage with cmd, deps and outs, got ${describeValue(body)}`);
     const wdir = Object.hasOwn(wdirs, stage) ? wdirs[stage] : '';
     for (const role of ['dep', 'out'] as const) {
       outputs.push(...entries(yaml, body, [...key, role === 'dep' ? 'deps' : 'outs'], { source, role, stage, wdir }));
@@ -51,6 +56,7 @@ function entries(
 ): DvcOutput[] {
   const list = body[key[key.length - 1]];
   if (list === undefined || list === null) return [];
-  if (!Array.isArray(list)) throw yaml.fail(key, `expected a list of entries with path and md5, got ${describeValue(list)}`);
+  if (!Array.isArray(list))
+    throw yaml.fail(key, `expected a list of entries with path and md5, got ${describeValue(list)}`);
   return list.flatMap((raw, index) => parseOutEntry(raw, { ...context, yaml, key: [...key, index] }) ?? []);
 }

@@ -31,26 +31,38 @@ export function parseOutEntry(raw: unknown, context: EntryContext): DvcOutput | 
 
   const path = raw.path;
   if (typeof path !== 'string' || path === '') {
-    throw fail('path', `expected the path of the ${role === 'out' ? 'output' : 'dependency'}, got ${describeValue(path)}`);
+    throw fail(
+      'path',
+      `expected the path of the ${role === 'out' ? 'output' : 'dependency'}, got ${describeValue(path)}`,
+    );
   }
   const outside = URL.test(path) || posix.isAbsolute(path) || WINDOWS_ABSOLUTE.test(path);
   if (role === 'dep' && (outside || raw.md5 === undefined)) return undefined;
   if (outside) {
-    throw fail('path', `${JSON.stringify(path)} is outside the repository; external outputs are not supported (DVC 3 dropped them too). Track the data inside the repository.`);
+    throw fail(
+      'path',
+      `${JSON.stringify(path)} is outside the repository; external outputs are not supported (DVC 3 dropped them too). Track the data inside the repository.`,
+    );
   }
   if (raw.files !== undefined) {
-    throw fail('files', 'cloud-versioned outputs (a files: list) are not supported. Push the data to a DVC remote with `dvc push` and commit the pointer without files:.');
+    throw fail(
+      'files',
+      'cloud-versioned outputs (a files: list) are not supported. Push the data to a DVC remote with `dvc push` and commit the pointer without files:.',
+    );
   }
 
   const md5 = parseMd5(raw.md5, fail);
   const isDir = md5.endsWith('.dir');
   const size = optionalCount(raw, 'size', 'bytes', fail);
   const nfiles = optionalCount(raw, 'nfiles', 'files', fail);
-  if (nfiles !== undefined && !isDir) throw fail('nfiles', `a file output has no nfiles; md5 ${md5} would end in .dir for a folder`);
+  if (nfiles !== undefined && !isDir)
+    throw fail('nfiles', `a file output has no nfiles; md5 ${md5} would end in .dir for a folder`);
   for (const flag of ['isexec', 'cache'] as const) {
-    if (raw[flag] !== undefined && typeof raw[flag] !== 'boolean') throw fail(flag, `expected true or false, got ${describeValue(raw[flag])}`);
+    if (raw[flag] !== undefined && typeof raw[flag] !== 'boolean')
+      throw fail(flag, `expected true or false, got ${describeValue(raw[flag])}`);
   }
-  if (raw.remote !== undefined && typeof raw.remote !== 'string') throw fail('remote', `expected a remote name, got ${describeValue(raw.remote)}`);
+  if (raw.remote !== undefined && typeof raw.remote !== 'string')
+    throw fail('remote', `expected a remote name, got ${describeValue(raw.remote)}`);
 
   const output: DvcOutput = {
     path: normalisePath(path, context.wdir, fail),
@@ -76,14 +88,20 @@ function normalisePath(path: string, wdir: string, fail: Fail): string {
   }
   const joined = posix.normalize(posix.join(wdir, path)).replace(/\/+$/, '');
   if (joined === '.' || joined === '') {
-    throw fail('path', `${JSON.stringify(path)} names the pointer's own folder. Name the file or folder the output is.`);
+    throw fail(
+      'path',
+      `${JSON.stringify(path)} names the pointer's own folder. Name the file or folder the output is.`,
+    );
   }
   return joined;
 }
 
 function parseMd5(value: unknown, fail: Fail): string {
   if (value === undefined) {
-    throw fail('md5', 'missing: the output was never committed. Run `dvc commit` (or `dvc repro`) and `dvc push`, then commit the pointer file.');
+    throw fail(
+      'md5',
+      'missing: the output was never committed. Run `dvc commit` (or `dvc repro`) and `dvc push`, then commit the pointer file.',
+    );
   }
   if (typeof value !== 'string' || !isDvcObjectId(value)) {
     throw fail('md5', `expected 32 lowercase hex digits (with .dir for a folder), got ${describeValue(value)}`);

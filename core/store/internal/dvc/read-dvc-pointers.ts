@@ -24,8 +24,10 @@ export async function readDvcPointers(path: string): Promise<DvcOutput[]> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${path} does not exist. Check the path of the .dvc file or dvc.lock.`, { cause: error });
-    if (code === 'EISDIR') throw new UserError(`${path} is a folder. Pass a .dvc file or a dvc.lock.`, { cause: error });
+    if (code === 'ENOENT')
+      throw new UserError(`${path} does not exist. Check the path of the .dvc file or dvc.lock.`, { cause: error });
+    if (code === 'EISDIR')
+      throw new UserError(`${path} is a folder. Pass a .dvc file or a dvc.lock.`, { cause: error });
     throw error;
   }
   return basename(path) === 'dvc.lock' ? parseDvcLock(text, path) : parseDvcFile(text, path);

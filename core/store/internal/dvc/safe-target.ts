@@ -13,7 +13,11 @@ import { checkManifestPath } from './manifest-path.ts';
  * A check is not a lock: something that swaps a folder for a link between this check and the write
  * is not stopped. Callers write through temp files in the checked folders and rename.
  */
-export async function resolveSafeTargets(root: string, relpaths: readonly string[], where = 'a .dir manifest'): Promise<string[]> {
+export async function resolveSafeTargets(
+  root: string,
+  relpaths: readonly string[],
+  where = 'a .dir manifest',
+): Promise<string[]> {
   const base = resolve(root);
   const seen = new Map<string, Stats | null>(); // lstat per path, shared by entries in the same folders
   const resolved: string[] = [];

@@ -44,11 +44,16 @@ export function formatDvcFile(outputs: readonly DvcFileOutput[]): string {
 
 function checkOutput(output: DvcFileOutput): void {
   const isDir = output.md5.endsWith('.dir');
-  const fail = (message: string) => new UserError(`cannot write a .dvc file for ${JSON.stringify(output.path)}: ${message}`);
-  if (!isDvcObjectId(output.md5)) throw fail(`${JSON.stringify(output.md5)} is not an md5 (32 lowercase hex digits, .dir for a folder)`);
-  if (!Number.isSafeInteger(output.size) || output.size < 0) throw fail(`size ${output.size} is not a whole number of bytes`);
-  if (isDir !== (output.nfiles !== undefined)) throw fail('a folder (md5 ending in .dir) needs nfiles, and a file has none');
-  if (output.nfiles !== undefined && (!Number.isSafeInteger(output.nfiles) || output.nfiles < 0)) throw fail(`nfiles ${output.nfiles} is not a whole number`);
+  const fail = (message: string) =>
+    new UserError(`cannot write a .dvc file for ${JSON.stringify(output.path)}: ${message}`);
+  if (!isDvcObjectId(output.md5))
+    throw fail(`${JSON.stringify(output.md5)} is not an md5 (32 lowercase hex digits, .dir for a folder)`);
+  if (!Number.isSafeInteger(output.size) || output.size < 0)
+    throw fail(`size ${output.size} is not a whole number of bytes`);
+  if (isDir !== (output.nfiles !== undefined))
+    throw fail('a folder (md5 ending in .dir) needs nfiles, and a file has none');
+  if (output.nfiles !== undefined && (!Number.isSafeInteger(output.nfiles) || output.nfiles < 0))
+    throw fail(`nfiles ${output.nfiles} is not a whole number`);
   if (output.isexec && isDir) throw fail('isexec applies to files, not folders');
   if (output.path === '' || output.path.startsWith('/') || output.path.includes('\\') || output.path.includes('\0')) {
     throw fail('the path must be relative, with forward slashes');

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { buildDirManifest, parseDirManifest, serializeDirManifest } from '../../../../core/store/internal/dvc/dir-manifest.ts';
+import {
+  buildDirManifest,
+  parseDirManifest,
+  serializeDirManifest,
+} from '../../../../core/store/internal/dvc/dir-manifest.ts';
 import { compareCodePoints, pythonJsonDumps } from '../../../../core/store/internal/dvc/python-json.ts';
 import { expected, userError } from './helpers.ts';
 
@@ -46,12 +50,21 @@ describe('.dir manifests, byte for byte as DVC writes them', () => {
 
   test('malformed manifests are UserErrors naming the manifest and the entry', () => {
     const m = md5('x');
-    assert.throws(() => parseDirManifest('{', 'ab.dir'), userError(/ab\.dir is not a DVC \.dir manifest: invalid JSON/));
+    assert.throws(
+      () => parseDirManifest('{', 'ab.dir'),
+      userError(/ab\.dir is not a DVC \.dir manifest: invalid JSON/),
+    );
     assert.throws(() => parseDirManifest('{"md5": "x"}', 'ab.dir'), userError(/expected a JSON list/));
     assert.throws(() => parseDirManifest('[1]', 'ab.dir'), userError(/entry \[0\] is not an object/));
     assert.throws(() => parseDirManifest(`[{"md5": "${m}"}]`, 'ab.dir'), userError(/entry \[0\]\.relpath is missing/));
-    assert.throws(() => parseDirManifest('[{"relpath": "a", "md5": "XYZ"}]', 'ab.dir'), userError(/"a" has md5 "XYZ"; expected 32 lowercase hex/));
-    assert.throws(() => parseDirManifest(`[{"relpath": "a", "md5": "${m}.dir"}]`, 'ab.dir'), userError(/expected 32 lowercase hex/));
+    assert.throws(
+      () => parseDirManifest('[{"relpath": "a", "md5": "XYZ"}]', 'ab.dir'),
+      userError(/"a" has md5 "XYZ"; expected 32 lowercase hex/),
+    );
+    assert.throws(
+      () => parseDirManifest(`[{"relpath": "a", "md5": "${m}.dir"}]`, 'ab.dir'),
+      userError(/expected 32 lowercase hex/),
+    );
     assert.throws(
       () => parseDirManifest(`[{"relpath": "a", "md5": "${m}"}, {"relpath": "a", "md5": "${m}"}]`, 'ab.dir'),
       userError(/"a" is listed twice/),
@@ -64,7 +77,18 @@ describe('.dir manifests, byte for byte as DVC writes them', () => {
 
   test('traversal and absolute paths in a manifest are refused', () => {
     const m = md5('x');
-    for (const relpath of ['../escape', 'a/../../escape', '/etc/passwd', 'C:/Windows/x', 'a\\..\\..\\x', 'a//b', 'a/', './a', 'a\u0000b', '']) {
+    for (const relpath of [
+      '../escape',
+      'a/../../escape',
+      '/etc/passwd',
+      'C:/Windows/x',
+      'a\\..\\..\\x',
+      'a//b',
+      'a/',
+      './a',
+      'a\u0000b',
+      '',
+    ]) {
       const text = JSON.stringify([{ relpath, md5: m }]);
       assert.throws(() => parseDirManifest(text, 'evil.dir'), userError(/refused path .* in evil\.dir/), relpath);
     }
@@ -75,13 +99,20 @@ describe('Python-compatible JSON', () => {
   test('compareCodePoints orders like Python str, not like UTF-16', () => {
     const names = ['😀', '\uffff', 'a', 'B', 'é'];
     assert.deepEqual([...names].sort(compareCodePoints), ['B', 'a', 'é', '\uffff', '😀']);
-    assert.deepEqual([...names].sort(), ['B', 'a', 'é', '😀', '\uffff'], 'the default sort differs: why compareCodePoints exists');
+    assert.deepEqual(
+      [...names].sort(),
+      ['B', 'a', 'é', '😀', '\uffff'],
+      'the default sort differs: why compareCodePoints exists',
+    );
     assert.equal(compareCodePoints('a', 'ab') < 0, true);
     assert.equal(compareCodePoints('same', 'same'), 0);
   });
 
   test('dumps with sort_keys and default separators', () => {
-    assert.equal(pythonJsonDumps({ relpath: 'x', md5: 'y', n: 3, ok: true, none: null }), '{"md5": "y", "n": 3, "none": null, "ok": true, "relpath": "x"}');
+    assert.equal(
+      pythonJsonDumps({ relpath: 'x', md5: 'y', n: 3, ok: true, none: null }),
+      '{"md5": "y", "n": 3, "none": null, "ok": true, "relpath": "x"}',
+    );
     assert.equal(pythonJsonDumps(['\\"\u0001\u001f\u007f\u2028']), '["\\\\\\"\\u0001\\u001f\\u007f\\u2028"]');
     assert.throws(() => pythonJsonDumps(0.5), /only integers/);
   });

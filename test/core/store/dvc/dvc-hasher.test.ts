@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { createDvcHasher, digestMatches, hashDvcFile, type DvcDigest } from '../../../../core/store/internal/dvc/dvc-hasher.ts';
+import {
+  createDvcHasher,
+  digestMatches,
+  hashDvcFile,
+  type DvcDigest,
+} from '../../../../core/store/internal/dvc/dvc-hasher.ts';
 import { dos2unix, isTextBlock } from '../../../../core/store/internal/dvc/text-detection.ts';
 import type { DvcHashKind } from '../../../../core/store/internal/dvc/types.ts';
 import { expected, FIXTURES, userError } from './helpers.ts';
@@ -11,10 +16,15 @@ const MiB = 1 << 20;
 
 /** The big inputs generate.py describes by recipe (same bytes as its HASHING_RECIPES). */
 const RECIPES: Record<string, () => Buffer> = {
-  'crlf-across-block': () => Buffer.concat([Buffer.alloc(MiB - 1, 'a'), Buffer.from('\r\n'), Buffer.from('b\r\n'.repeat(4))]),
+  'crlf-across-block': () =>
+    Buffer.concat([Buffer.alloc(MiB - 1, 'a'), Buffer.from('\r\n'), Buffer.from('b\r\n'.repeat(4))]),
   'text-then-binary': () =>
-    Buffer.concat([Buffer.from('line\r\n'.repeat(Math.floor(MiB / 6) + 1)).subarray(0, MiB), Buffer.from('\0\r\n'.repeat(1000), 'latin1')]),
-  'binary-then-text': () => Buffer.concat([Buffer.from([0]), Buffer.alloc(MiB - 1, 'x'), Buffer.from('y\r\n'.repeat(100))]),
+    Buffer.concat([
+      Buffer.from('line\r\n'.repeat(Math.floor(MiB / 6) + 1)).subarray(0, MiB),
+      Buffer.from('\0\r\n'.repeat(1000), 'latin1'),
+    ]),
+  'binary-then-text': () =>
+    Buffer.concat([Buffer.from([0]), Buffer.alloc(MiB - 1, 'x'), Buffer.from('y\r\n'.repeat(100))]),
 };
 
 function hashInChunks(bytes: Uint8Array, kind: DvcHashKind, chunk: number): DvcDigest {
@@ -106,7 +116,11 @@ describe('istextblock and dos2unix as DVC has them', () => {
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 3;
     for (let round = 0; round < 200; round++) {
       const text = Array.from({ length: 1 + (round % 40) }, () => '\r\na'[next()]).join('');
-      assert.equal(Buffer.from(dos2unix(Buffer.from(text, 'latin1'))).toString('latin1'), text.replaceAll('\r\n', '\n'), JSON.stringify(text));
+      assert.equal(
+        Buffer.from(dos2unix(Buffer.from(text, 'latin1'))).toString('latin1'),
+        text.replaceAll('\r\n', '\n'),
+        JSON.stringify(text),
+      );
     }
     const untouched = Buffer.from('no crlf\n');
     assert.equal(dos2unix(untouched), untouched);

@@ -33,7 +33,10 @@ describe('checkManifestPath', () => {
   ];
   for (const [relpath, why] of refused) {
     test(`refuses ${JSON.stringify(relpath)}`, () => {
-      assert.throws(() => checkManifestPath(relpath, 'm.dir'), userError(/refused path/, /in m\.dir/, why, /stay inside the target folder/));
+      assert.throws(
+        () => checkManifestPath(relpath, 'm.dir'),
+        userError(/refused path/, /in m\.dir/, why, /stay inside the target folder/),
+      );
     });
   }
 
@@ -56,12 +59,26 @@ describe('checkManifestPath', () => {
   for (const [relpath, shown] of dotGit) {
     test(`refuses ${JSON.stringify(relpath)}: a .git folder on some filesystem`, () => {
       const escaped = shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      assert.throws(() => checkManifestPath(relpath, 'm.dir'), userError(/in m\.dir/, new RegExp(`its segment ${escaped} names a \\.git folder as git's verify_path reads it`)));
+      assert.throws(
+        () => checkManifestPath(relpath, 'm.dir'),
+        userError(
+          /in m\.dir/,
+          new RegExp(`its segment ${escaped} names a \\.git folder as git's verify_path reads it`),
+        ),
+      );
     });
   }
 
   test('names that only start like .git pass, as git lets them', () => {
-    for (const relpath of ['.gitignore', '.github/workflows/ci.yml', '.gitkeep', 'git~2/x', 'a.git/b', '.git-credentials-not/x', 'x/git']) {
+    for (const relpath of [
+      '.gitignore',
+      '.github/workflows/ci.yml',
+      '.gitkeep',
+      'git~2/x',
+      'a.git/b',
+      '.git-credentials-not/x',
+      'x/git',
+    ]) {
       assert.deepEqual(checkManifestPath(relpath), relpath.split('/'), relpath);
     }
   });
@@ -71,7 +88,10 @@ describe('resolveSafeTargets', () => {
   test('resolves paths under the root, including ones whose folders do not exist yet', async () => {
     const root = join(folder.path, 'clean');
     mkdirSync(join(root, 'a'), { recursive: true });
-    assert.deepEqual(await resolveSafeTargets(root, ['a/x.txt', 'new/deep/y.txt']), [join(root, 'a/x.txt'), join(root, 'new/deep/y.txt')]);
+    assert.deepEqual(await resolveSafeTargets(root, ['a/x.txt', 'new/deep/y.txt']), [
+      join(root, 'a/x.txt'),
+      join(root, 'new/deep/y.txt'),
+    ]);
     assert.equal(await resolveSafeTarget(root, 'z'), join(root, 'z'));
   });
 
@@ -116,7 +136,10 @@ describe('resolveSafeTargets', () => {
     const root = join(folder.path, 'batch');
     mkdirSync(root);
     for (const bad of ['../../etc/cron.d/x', '/tmp/x', 'ok/..\\..\\x']) {
-      await assert.rejects(resolveSafeTargets(root, ['fine.txt', bad], 'evil.dir'), userError(/refused path/, /evil\.dir/));
+      await assert.rejects(
+        resolveSafeTargets(root, ['fine.txt', bad], 'evil.dir'),
+        userError(/refused path/, /evil\.dir/),
+      );
     }
     assert.deepEqual(readdirSync(root), []);
   });

@@ -13,7 +13,10 @@ describe('objectKey', () => {
   test('3.x: files/md5/<xx>/<rest>; 2.x: <xx>/<rest>; .dir kept', () => {
     assert.equal(objectKey('acbd18db4cc2f85cedef654fccc4a4d8', '3.x'), 'files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8');
     assert.equal(objectKey('acbd18db4cc2f85cedef654fccc4a4d8', '2.x'), 'ac/bd18db4cc2f85cedef654fccc4a4d8');
-    assert.equal(objectKey('5ea40360f5b4ec688df672a4db9c17d1.dir', '3.x'), 'files/md5/5e/a40360f5b4ec688df672a4db9c17d1.dir');
+    assert.equal(
+      objectKey('5ea40360f5b4ec688df672a4db9c17d1.dir', '3.x'),
+      'files/md5/5e/a40360f5b4ec688df672a4db9c17d1.dir',
+    );
     assert.equal(objectKey('5ea40360f5b4ec688df672a4db9c17d1.dir', '2.x'), '5e/a40360f5b4ec688df672a4db9c17d1.dir');
   });
 
@@ -23,7 +26,13 @@ describe('objectKey', () => {
   });
 
   test('anything but an object id is refused (no key can climb out of the remote)', () => {
-    for (const bad of ['../../etc/passwd', 'ACBD18DB4CC2F85CEDEF654FCCC4A4D8', 'acbd18db', 'acbd18db4cc2f85cedef654fccc4a4d8.DIR', '']) {
+    for (const bad of [
+      '../../etc/passwd',
+      'ACBD18DB4CC2F85CEDEF654FCCC4A4D8',
+      'acbd18db',
+      'acbd18db4cc2f85cedef654fccc4a4d8.DIR',
+      '',
+    ]) {
       assert.throws(() => objectKey(bad, '3.x'), userError(/is not a DVC object id/), bad);
     }
   });
@@ -76,7 +85,10 @@ describe('the fixture remotes hold what the pointers name, verified as DVC would
         assert.deepEqual(bytes, readFileSync(join(FIXTURES, 'workspace', path)), path);
       }
     }
-    assert.deepEqual(outs.map((o) => o.path), ['prepared', 'model.bin', 'metrics.json']);
+    assert.deepEqual(
+      outs.map((o) => o.path),
+      ['prepared', 'model.bin', 'metrics.json'],
+    );
   });
 
   test('the 2.x remote names a CRLF text file by its LF md5, and keeps its CRLF bytes', () => {
