@@ -36,7 +36,17 @@ export default tseslint.config(
   },
   {
     files: ['actions/**', 'app/**', 'cli/**', 'runner/**'],
-    rules: { 'no-restricted-imports': publicFaces('^(\\.\\./)+core/[^/]+/(?!index\\.ts$)') },
+    rules: {
+      'no-restricted-imports': publicFaces('^(\\.\\.?/)+core/[^/]+/(?!index\\.ts$)'),
+      // no-restricted-imports does not see `import()`, which the CLI uses to load commands lazily.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression[source.value=/^(\\.\\.?\\/)+core\\/[a-z0-9-]+\\/(?!index\\.ts$)/]',
+          message: FACE_MESSAGE,
+        },
+      ],
+    },
   },
   { files: ['core/*.ts'], rules: { 'no-restricted-imports': publicFaces(otherPackageFile(undefined)) } },
   ...CORE_PACKAGES.map((name) => ({

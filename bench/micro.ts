@@ -18,7 +18,7 @@ function seconds(work: () => void): number {
   return (performance.now() - started) / 1000;
 }
 
-// md5 throughput on one core (core/store/md5-worker.ts): 256 MiB in 1 MiB updates, best of 3.
+// md5 throughput on one core (core/store/internal/md5-worker.ts): 256 MiB in 1 MiB updates, best of 3.
 const block = Buffer.alloc(1 << 20, 0xa5);
 const md5Seconds = Math.min(
   ...[1, 2, 3].map(() =>
@@ -41,7 +41,7 @@ const once = seconds(() => {
   for (let i = 0; i < N; i++) kept.format(i / 7);
 });
 
-// Accumulator state (core/metrics/accumulator-state.ts): scores as base64 vs as JSON numbers.
+// Accumulator state (core/metrics/internal/accumulator-state.ts): scores as base64 vs as JSON numbers.
 const scores = Float32Array.from({ length: 100_000 }, (_, i) => Math.abs(Math.sin(i * 12.9898)));
 const base64Chars = encodeArray(scores).base64.length;
 const jsonChars = JSON.stringify(Array.from(scores)).length;
@@ -51,9 +51,9 @@ const markdown = [
   '',
   '| figure | value | the choice it supports |',
   '| --- | ---: | --- |',
-  `| md5, one core, 1 MiB updates | ${md5MiBs.toFixed(0)} MiB/s (1 GiB: ${(1024 / md5MiBs).toFixed(1)} s of a core) | core/store/md5-worker.ts hashes a large pull's parts on a worker thread, off the thread that drives the downloads |`,
+  `| md5, one core, 1 MiB updates | ${md5MiBs.toFixed(0)} MiB/s (1 GiB: ${(1024 / md5MiBs).toFixed(1)} s of a core) | core/store/internal/md5-worker.ts hashes a large pull's parts on a worker thread, off the thread that drives the downloads |`,
   `| \`toLocaleString\` with options / a kept \`Intl.NumberFormat\` | ${((each / N) * 1e6).toFixed(1)} µs / ${((once / N) * 1e6).toFixed(2)} µs per number | core/report/format.ts builds its formatters once (a model card formats hundreds of numbers) |`,
-  `| 100,000 float32 scores as JSON numbers / as base64 | ${jsonChars.toLocaleString('en')} / ${base64Chars.toLocaleString('en')} characters (${(jsonChars / base64Chars).toFixed(1)}x) | core/metrics/accumulator-state.ts stores rows as little-endian base64 |`,
+  `| 100,000 float32 scores as JSON numbers / as base64 | ${jsonChars.toLocaleString('en')} / ${base64Chars.toLocaleString('en')} characters (${(jsonChars / base64Chars).toFixed(1)}x) | core/metrics/internal/accumulator-state.ts stores rows as little-endian base64 |`,
   '',
   'Command: `npx tsx bench/micro.ts`.',
   '',

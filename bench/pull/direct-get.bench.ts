@@ -1,5 +1,5 @@
 /**
- * bench/pull/direct-get: what core/store/s3-direct-get.ts buys a pull. The same in-process
+ * bench/pull/direct-get: what core/store/internal/s3-direct-get.ts buys a pull. The same in-process
  * `pullPointerFile` against one s3rver, once with the direct GET path (the default) and once with
  * every GET sent as the SDK's GetObjectCommand (`directGet: false`), on bench/pull's scenarios:
  * (a) many 50 KB files, (b) one large file. No cache on either side, so each run downloads everything.
@@ -103,7 +103,7 @@ async function pullOnce(pointerPath: string, remote: string, way: Way, files: nu
 }
 
 const markdown = [
-  `### bench/pull/direct-get — core/store/s3-direct-get.ts vs the SDK's GetObjectCommand, median of ${RUNS} runs`,
+  `### bench/pull/direct-get — core/store/internal/s3-direct-get.ts vs the SDK's GetObjectCommand, median of ${RUNS} runs`,
   '',
   '| scenario | direct GET s | GetObjectCommand s | direct / SDK | pulling process CPU s, direct / SDK |',
   '| --- | ---: | ---: | ---: | ---: |',

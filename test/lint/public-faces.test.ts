@@ -10,8 +10,13 @@ import { ESLint } from 'eslint';
 
 const root = resolve(import.meta.dirname, '../..');
 const FACE_RULE = 'no-restricted-imports';
-// Only the face rule runs: what the other rules think of a two-line snippet is beside the point.
-const eslint = new ESLint({ cwd: root, ruleFilter: ({ ruleId }) => ruleId === FACE_RULE });
+/** The same rule for `import()`, which no-restricted-imports does not see. */
+const DYNAMIC_FACE_RULE = 'no-restricted-syntax';
+// Only the face rules run: what the other rules think of a two-line snippet is beside the point.
+const eslint = new ESLint({
+  cwd: root,
+  ruleFilter: ({ ruleId }) => ruleId === FACE_RULE || ruleId === DYNAMIC_FACE_RULE,
+});
 
 /** The face-rule messages ESLint reports for `source` linted as if it were the file at `filePath`. */
 async function faceProblems(filePath: string, source: string): Promise<string[]> {
@@ -47,6 +52,22 @@ describe('the public-face lint rule', () => {
       assert.match(problems[0], new RegExp(`^${FACE_RULE}: .*index\\.ts, its one public face`));
     });
   }
+
+  test('fails a deep import written ./../core/..., and a deep dynamic import()', async () => {
+    const written = await faceProblems(
+      'cli/commands/push.ts',
+      "export { pushPath } from './../../core/store/push.ts';\n",
+    );
+    assert.equal(written.length, 1, written.join('\n'));
+    const dynamic = await faceProblems(
+      'cli/run.ts',
+      "export const load = () => import('../core/store/internal/file-lock.ts');\n",
+    );
+    assert.equal(dynamic.length, 1, dynamic.join('\n'));
+    assert.match(dynamic[0], new RegExp(`^${DYNAMIC_FACE_RULE}: .*index\\.ts, its one public face`));
+    const face = await faceProblems('cli/run.ts', "export const load = () => import('../core/store/index.ts');\n");
+    assert.deepEqual(face, []);
+  });
 
   test("passes a package's index.ts and a one-file module in core/", async () => {
     const source = [

@@ -1,7 +1,7 @@
 /**
  * A proxy on loopback as a company network has one: CONNECT tunnels (what undici and @actions/github
- * use for every target) and forwarded absolute-form requests (what proxy-agent sends for http://
- * targets, e.g. the AWS SDK to an http S3 endpoint). It counts what it carried.
+ * use for every target, core/net's agents included) and forwarded absolute-form requests (what
+ * other clients send for http:// targets). It counts what it carried.
  *
  * Hosts under `.cairn-proxy.test` exist only for the proxy: it sends them to 127.0.0.1 on the same
  * port, while a client that tries to reach one directly gets ENOTFOUND (`.test` never resolves).

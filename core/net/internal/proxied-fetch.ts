@@ -2,11 +2,11 @@
  * fetch through the proxy the environment names, for Octokit (`request: { fetch }`) and any other
  * fetch-based client.
  *
- * Not undici's EnvHttpProxyAgent, though it is the same parts: its NO_PROXY rules are not curl's
- * (`example.com` does not cover `api.example.com`, `.example.com` does not cover `example.com`), it
- * sends https:// through HTTP_PROXY when HTTPS_PROXY is unset, it reads process.env itself, and it
- * prints an "experimental" warning on every run. Here curl's rules pick, per request origin, between
- * a direct Agent and one ProxyAgent per proxy (which tunnels with CONNECT).
+ * Not undici's EnvHttpProxyAgent (6.29), though it is the same parts: its NO_PROXY rules are not
+ * curl's (`example.com` does not cover `api.example.com`, `.example.com` does not cover
+ * `example.com`), it sends https:// through HTTP_PROXY when HTTPS_PROXY is unset, and it prints an
+ * "experimental" warning on every run (bench/RESULTS.md, "Libraries replaced"). Here curl's rules
+ * pick, per request origin, between a direct Agent and one ProxyAgent per proxy (CONNECT).
  */
 import { Agent, Dispatcher, ProxyAgent, fetch as undiciFetch } from 'undici';
 import { proxyEnv, proxyFor, type NetEnv, type ProxySettings } from './proxy-settings.ts';

@@ -71,8 +71,12 @@ export function proxyFor(url: string | URL, settings: ProxySettings | undefined)
 
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443, 'ws:': 80, 'wss:': 443 };
 
-/** curl's NO_PROXY match (lib/noproxy.c), plus `name:port` entries as the toolkit and undici read them. */
+/**
+ * curl's NO_PROXY match (lib/noproxy.c): `*` only as the whole value; plus `name:port` entries and a
+ * leading `*.`, as the toolkit and undici read them.
+ */
 export function bypassesProxy(url: URL, noProxy: string): boolean {
+  if (noProxy.trim() === '*') return true;
   const host = url.hostname
     .replace(/^\[|\]$/g, '')
     .replace(/\.$/, '')
@@ -81,8 +85,7 @@ export function bypassesProxy(url: URL, noProxy: string): boolean {
   const hostIsIp = isIP(host);
   for (const raw of noProxy.split(/[\s,]+/)) {
     const entry = raw.trim().toLowerCase();
-    if (entry === '') continue;
-    if (entry === '*') return true;
+    if (entry === '' || entry === '*') continue;
     const { name, port: entryPort } = splitPort(entry);
     if (entryPort !== undefined && entryPort !== port) continue;
     if (hostIsIp) {

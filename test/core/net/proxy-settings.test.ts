@@ -78,9 +78,11 @@ describe("NO_PROXY, by curl's rules", () => {
     }
   });
 
-  test('* alone bypasses the proxy for every host', () => {
+  test('* as the whole value bypasses the proxy for every host; inside a list it is ignored, as curl does', () => {
     assert.equal(via('https://api.github.com/', '*'), undefined);
-    assert.equal(via('http://10.1.2.3:9000/', 'internal.corp, *'), undefined);
+    assert.equal(via('https://api.github.com/', ' * '), undefined);
+    assert.equal(via('http://10.1.2.3:9000/', 'internal.corp, *'), PROXY);
+    assert.equal(via('http://internal.corp/', 'internal.corp, *'), undefined);
   });
 
   test('name:port covers that port only (default ports included)', () => {
