@@ -59,8 +59,8 @@ export function startTelemetry(options: TelemetryOptions): { stop(): Promise<Tel
   let peakRssKib = 0;
   const loop = options.gpus ? startGpuLoop(intervalS, options.env, (line) => readGpuLine(line, gpuStats)) : null;
 
-  const sample = async () => {
-    const rss = await treeRssKib(options.rootPid, options.procRoot);
+  const sample = () => {
+    const rss = treeRssKib(options.rootPid, options.procRoot);
     peakRssKib = Math.max(peakRssKib, rss);
     const point: TelemetrySample = {
       t_s: round((performance.now() - started) / 1000, 3),
@@ -76,23 +76,15 @@ export function startTelemetry(options: TelemetryOptions): { stop(): Promise<Tel
     }
   };
 
-  // A slow /proc (thousands of processes) skips a tick rather than piling samples up.
-  let busy: Promise<void> | null = null;
-  const tick = () => {
-    busy ??= sample()
-      .catch(() => undefined)
-      .finally(() => (busy = null));
-  };
-  tick();
-  const timer = setInterval(tick, intervalS * 1000);
+  sample();
+  const timer = setInterval(sample, intervalS * 1000);
   timer.unref();
 
   return {
     async stop() {
       clearInterval(timer);
-      if (busy) await busy;
-      await sample().catch(() => undefined);
-      loop?.kill('SIGTERM');
+      sample();
+      if (loop) await stopLoop(loop);
       return {
         interval_s: intervalS,
         samples,
@@ -133,6 +125,16 @@ function startGpuLoop(
   child.unref();
   (child.stdout as Socket).unref();
   return child;
+}
+
+/** Returns once the loop has exited, so no nvidia-smi outlives the run (SIGKILL after a second). */
+async function stopLoop(loop: ChildProcess): Promise<void> {
+  if (loop.exitCode !== null || loop.signalCode !== null || loop.pid === undefined) return;
+  const exited = new Promise((resolve) => loop.once('exit', resolve));
+  loop.kill('SIGTERM');
+  const timer = setTimeout(() => loop.kill('SIGKILL'), 1000);
+  await exited;
+  clearTimeout(timer);
 }
 
 function readGpuLine(line: string, stats: Map<number, GpuStats>): void {
