@@ -55,7 +55,7 @@ export async function probeGpus(options: ProbeOptions = {}): Promise<GpuProbe> {
     const [query, table] = await Promise.all([queryDevices(smi), runNvidiaSmi([], smi)]);
     if (!query.result.ok) return await withoutNvidiaSmi(query.result, procRoot);
     const devices = query.rows.map(toDevice);
-    const cudaVersion = table.ok ? cudaVersionIn(table.stdout) : await cudaVersionFromQuery(smi);
+    const cudaVersion = (table.ok ? cudaVersionIn(table.stdout) : null) ?? (await cudaVersionFromQuery(smi));
     const probe: GpuProbe = {
       count: devices.length,
       driver_version: query.rows[0]?.driver_version ?? null,

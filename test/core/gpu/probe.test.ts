@@ -65,6 +65,12 @@ describe('probeGpus against a fake nvidia-smi', () => {
     assert.deepEqual(await probe('header-units'), plain);
   });
 
+  test("a default table without the CUDA version: read from -q's `CUDA Version : 12.2`", async () => {
+    const result = await probe('table-without-cuda');
+    assert.equal(result.cuda_version, '12.2');
+    assert.deepEqual(result.labels, ['gpu', 'gpu-tesla-t4', 'cuda-12', 'gpus-1']);
+  });
+
   test('a broken driver (exit 9): no GPU, exit code and the driver message in the reason', async () => {
     const result = await probe('broken');
     assert.equal(result.count, 0);
