@@ -132,6 +132,6 @@ describe('probeGpus without nvidia-smi', () => {
       ],
     );
     assert.deepEqual(result.labels, ['gpu', 'gpu-tesla-t4', 'gpus-2']);
-    assert.match(result.reason!, /nvidia-smi is not on PATH: 2 GPU\(s\) counted from .*gpus/);
+    assert.match(result.reason!, /nvidia-smi is not on PATH: the NVIDIA driver lists 2 GPU\(s\) in .*gpus/);
   });
 });
