@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { treeRssKib } from './internal/process-tree.ts';
 import { leadingNumber, parseQueryCsv } from './internal/query-csv.ts';
+import { ThinnedSeries } from './internal/series.ts';
 
 export interface TelemetrySample {
   t_s: number;
@@ -53,8 +54,7 @@ export function startTelemetry(options: TelemetryOptions): { stop(): Promise<Tel
   const intervalS = options.intervalS ?? 1;
   const started = performance.now();
   const gpuStats = new Map<number, GpuStats>();
-  const series: TelemetrySample[] = [];
-  let stride = 1;
+  const series = new ThinnedSeries<TelemetrySample>(MAX_SERIES);
   let samples = 0;
   let peakRssKib = 0;
   const loop = options.gpus ? startGpuLoop(intervalS, options.env, (line) => readGpuLine(line, gpuStats)) : null;
@@ -67,13 +67,8 @@ export function startTelemetry(options: TelemetryOptions): { stop(): Promise<Tel
       rss_mb: round(rss / 1024, 1),
       gpus: [...gpuStats.entries()].sort(([a], [b]) => a - b).map(([index, stats]) => ({ index, ...stats.latest })),
     };
-    if (samples % stride === 0) series.push(point);
+    series.add(point);
     samples += 1;
-    if (series.length > MAX_SERIES) {
-      // Keep every other point: the chart keeps its shape over the whole run.
-      for (let i = series.length - 1; i > 0; i -= 2) series.splice(i, 1);
-      stride *= 2;
-    }
   };
 
   sample();
@@ -96,7 +91,7 @@ export function startTelemetry(options: TelemetryOptions): { stop(): Promise<Tel
             peak_memory_mib: stats.peak,
             mean_utilization_pct: round(stats.utilizationSum / stats.readings, 1),
           })),
-        series,
+        series: series.points,
       };
     },
   };
