@@ -100,6 +100,11 @@ describe('probeGpus against a fake nvidia-smi', () => {
     assert.equal(result.count, 0);
     assert.match(result.reason!, /did not answer within 500 ms/);
   });
+  test('nvidia-smi that prints without end is cut off at 1 MiB: no GPU, the reason says so', async () => {
+    const result = await probe('flood');
+    assert.equal(result.count, 0);
+    assert.equal(result.reason, 'nvidia-smi printed more than 1 MiB');
+  });
 });
 
 describe('probeGpus without nvidia-smi', () => {

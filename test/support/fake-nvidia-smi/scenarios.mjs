@@ -46,6 +46,8 @@ export const scenarios = {
   // The kernel module is not loaded (after a kernel update, in a container without the device).
   broken: { broken: true },
   'no-devices': { driver: '550.54.15', cuda: '12.4', gpus: [] },
+  // Answers without end (a wrapper gone wrong): the probe's output bound must stop it.
+  flood: { flood: true },
   // Never answers: the probe's timeout must end it.
   hang: { hang: true },
 };
