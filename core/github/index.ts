@@ -4,6 +4,7 @@ export {
   createOctokit,
   rateLimitPolicy,
   MAX_RATE_LIMIT_WAIT_S,
+  type AppCredentials,
   type CairnOctokit,
   type ClientOptions,
   type CreateOctokitOptions,
@@ -70,3 +71,14 @@ export {
 } from './identity.ts';
 export { conditionalGet, type EtagCache, type EtagEntry } from './conditional-get.ts';
 export { statusOf } from './status.ts';
+export {
+  createJitRunner,
+  deleteRunner,
+  describeScope,
+  findRunnerGroup,
+  DEFAULT_RUNNER_GROUP_ID,
+  type Deregistration,
+  type JitOptions,
+  type JitRunner,
+  type RunnerScope,
+} from './runners.ts';

@@ -5,6 +5,7 @@
  * Both front doors pass it the same options (`clientOptions`): server errors retried, rate limits
  * waited out and said so in the log instead of failing the job.
  */
+import { createAppAuth } from '@octokit/auth-app';
 import { Octokit, type OctokitOptions } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods';
@@ -31,8 +32,20 @@ export interface ClientOptions {
   throttle?: boolean;
 }
 
+/**
+ * A GitHub App's credentials. With an installation id the client acts as that installation, and
+ * @octokit/auth-app renews its hour-long token as it expires (a runner runs for days); without one
+ * it acts as the app itself (JWT), e.g. to look the installation up.
+ */
+export interface AppCredentials {
+  appId: string | number;
+  privateKey: string;
+  installationId?: number;
+}
+
 export interface CreateOctokitOptions extends ClientOptions {
-  auth: string;
+  /** A token, or a GitHub App's credentials. */
+  auth: string | AppCredentials;
   /** GitHub Enterprise Server: `https://ghe.example.com/api/v3`. */
   baseUrl?: string;
   /** The fetch requests go through: `proxiedFetch(env)` from core/net behind a proxy. Default the global fetch. */
@@ -105,7 +118,9 @@ export function clientOptions(
 
 export function createOctokit(options: CreateOctokitOptions): CairnOctokit {
   return new CairnOctokitClass({
-    auth: options.auth,
+    ...(typeof options.auth === 'string'
+      ? { auth: options.auth }
+      : { authStrategy: createAppAuth, auth: { ...options.auth } }),
     ...(options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/+$/, '') } : {}),
     ...clientOptions(options),
     ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
