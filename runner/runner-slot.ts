@@ -143,7 +143,9 @@ export class RunnerSlot {
       this.#state = 'busy'; // its "Running job" line is on the way
       return;
     }
-    this.#log.info(why === 'idle' ? `idle: deregistered ${registration.name}; stopping` : `deregistered ${registration.name}`);
+    this.#log.info(
+      why === 'idle' ? `idle: deregistered ${registration.name}; stopping` : `deregistered ${registration.name}`,
+    );
     if (why === 'idle') this.#draining = true;
     this.#process?.terminate(this.#options.stopGraceMs);
   }

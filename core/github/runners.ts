@@ -72,7 +72,11 @@ export async function findRunnerGroup(client: GitHubClient, org: string, name?: 
 }
 
 /** Registers one ephemeral runner: it takes one job, then GitHub removes it. */
-export async function createJitRunner(client: GitHubClient, scope: RunnerScope, options: JitOptions): Promise<JitRunner> {
+export async function createJitRunner(
+  client: GitHubClient,
+  scope: RunnerScope,
+  options: JitOptions,
+): Promise<JitRunner> {
   const body = {
     name: options.name,
     runner_group_id: options.runnerGroupId,
@@ -97,7 +101,11 @@ export async function createJitRunner(client: GitHubClient, scope: RunnerScope, 
  */
 export type Deregistration = 'removed' | 'busy';
 
-export async function deleteRunner(client: GitHubClient, scope: RunnerScope, runnerId: number): Promise<Deregistration> {
+export async function deleteRunner(
+  client: GitHubClient,
+  scope: RunnerScope,
+  runnerId: number,
+): Promise<Deregistration> {
   try {
     if (scope.kind === 'repo')
       await client.rest.actions.deleteSelfHostedRunnerFromRepo({
