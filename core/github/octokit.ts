@@ -44,8 +44,8 @@ export interface AppCredentials {
 }
 
 export interface CreateOctokitOptions extends ClientOptions {
-  /** A token, or a GitHub App's credentials. */
-  auth: string | AppCredentials;
+  /** A token, or a GitHub App's credentials; none for public data (GitHub's lower unauthenticated limits). */
+  auth?: string | AppCredentials;
   /** GitHub Enterprise Server: `https://ghe.example.com/api/v3`. */
   baseUrl?: string;
   /** The fetch requests go through: `proxiedFetch(env)` from core/net behind a proxy. Default the global fetch. */
@@ -118,9 +118,9 @@ export function clientOptions(
 
 export function createOctokit(options: CreateOctokitOptions): CairnOctokit {
   return new CairnOctokitClass({
-    ...(typeof options.auth === 'string'
-      ? { auth: options.auth }
-      : { authStrategy: createAppAuth, auth: { ...options.auth } }),
+    ...(typeof options.auth === 'object'
+      ? { authStrategy: createAppAuth, auth: { ...options.auth } }
+      : { auth: options.auth }),
     ...(options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/+$/, '') } : {}),
     ...clientOptions(options),
     ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
