@@ -26,8 +26,11 @@ const ORG_JIT_ROUTE = 'POST /orgs/{org}/actions/runners/generate-jitconfig';
 const DELETE_ROUTE = 'DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}';
 const ORG_DELETE_ROUTE = 'DELETE /orgs/{org}/actions/runners/{runner_id}';
 
-export function fakeRunnerApi(t: { after(fn: () => void): void }): FakeRunnerApi {
-  const gh = githubApi(t, { validateResponses: true });
+/** On the in-process fake (nock), or on `gh`, e.g. the HTTP fake a separate cairn process talks to. */
+export function fakeRunnerApi(
+  t: { after(fn: () => void): void },
+  gh: GithubApi = githubApi(t, { validateResponses: true }),
+): FakeRunnerApi {
   const registrations: Registration[] = [];
   let busyNext: (() => void) | undefined;
 
