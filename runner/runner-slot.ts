@@ -40,6 +40,7 @@ export class RunnerSlot {
   #process: ActionsRunnerProcess | undefined;
   /** The current registration is deleted (or found gone): nothing is left to deregister. */
   #removed = false;
+  #deregistering = false;
   #idleTimer: NodeJS.Timeout | undefined;
   readonly #options: RunnerSlotOptions;
   readonly #log: Logger;
@@ -119,7 +120,7 @@ export class RunnerSlot {
       return this.#draining ? 'stopped' : 'job';
     }
     await this.#ensureDeregistered();
-    if (this.#draining || this.#removed) return 'stopped';
+    if (this.#draining) return 'stopped';
     this.#log.warn(`the runner exited (code ${exit.code ?? exit.signal}) without running a job`);
     return jobStarted ? 'job' : 'failed';
   }
@@ -136,11 +137,16 @@ export class RunnerSlot {
   /** Deregisters an idle runner; when GitHub says it is busy, a job was just assigned: it keeps running. */
   async #deregisterAndStop(why: 'idle' | 'draining'): Promise<void> {
     const registration = this.#registration;
-    if (!registration || this.#removed || this.#state === 'busy') return;
-    const answer = await this.#deregister(registration);
+    // One request at a time: SIGTERM while starting, then its "Listening" line, would ask twice.
+    if (!registration || this.#removed || this.#state === 'busy' || this.#deregistering) return;
+    this.#deregistering = true;
+    const answer = await this.#deregister(registration).finally(() => (this.#deregistering = false));
     if (answer === 'busy') {
       this.#log.info(`GitHub says runner ${registration.name} is busy: a job was just assigned, so it keeps running`);
-      this.#state = 'busy'; // its "Running job" line is on the way
+      // Its "Running job" line is on the way and cancels this; should none come, ask again later.
+      const again = why === 'idle' ? (this.#options.idleTimeoutMs ?? 0) : this.#options.deregisterRetryMs;
+      clearTimeout(this.#idleTimer);
+      this.#idleTimer = setTimeout(() => void this.#deregisterAndStop(why), again);
       return;
     }
     this.#log.info(

@@ -17,8 +17,8 @@ import { until } from './support/machine.ts';
 test('Ctrl+C drains the built CLI: the running job finishes, nothing registers again, exit 0', async (t) => {
   const github = await startFakeGithub({ validateResponses: true });
   t.after(() => github.close());
-  const api = fakeRunnerApi(t, github.gh);
   const runner = fakeActionsRunner();
+  const api = fakeRunnerApi(t, runner.log, github.gh);
   const cairn = spawn(
     process.execPath,
     [

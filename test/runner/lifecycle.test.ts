@@ -71,7 +71,9 @@ test('a runner GitHub calls busy (422) at deregistration keeps running its job',
   // The job is assigned in the moment the idle runner is deregistered.
   api.busyOnNextDelete(() => runner.queueJob('late-job'));
   await until('the late job runs', () => jobRunning(runner, 'late-job'));
-  assert.ok(logged().some((line) => /is busy: a job was just assigned, so it keeps running/.test(line)));
+  await until('cairn hears it is busy', () =>
+    logged().some((line) => /is busy: a job was just assigned, so it keeps running/.test(line)),
+  );
   assert.ok(!runner.log().some((e) => e.event === 'exit'), 'the busy runner was not stopped');
   runner.finishJob('late-job');
 

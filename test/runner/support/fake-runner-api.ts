@@ -4,7 +4,7 @@
  * answer (`busyOnNextDelete`) to play a job assigned in the same moment.
  */
 import { githubApi, githubError, type GithubApi, type GithubRequest } from '../../support/github-api.ts';
-import { encodeJitConfig } from './fake-actions-runner.ts';
+import { encodeJitConfig, type FakeRunnerLogEntry } from './fake-actions-runner.ts';
 
 export interface Registration {
   id: number;
@@ -26,9 +26,13 @@ const ORG_JIT_ROUTE = 'POST /orgs/{org}/actions/runners/generate-jitconfig';
 const DELETE_ROUTE = 'DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}';
 const ORG_DELETE_ROUTE = 'DELETE /orgs/{org}/actions/runners/{runner_id}';
 
-/** On the in-process fake (nock), or on `gh`, e.g. the HTTP fake a separate cairn process talks to. */
+/**
+ * On the in-process fake (nock), or on `gh`, e.g. the HTTP fake a separate cairn process talks to.
+ * `runnerLog` is the fake runners' log: as GitHub does, DELETE answers 422 for a runner in a job.
+ */
 export function fakeRunnerApi(
   t: { after(fn: () => void): void },
+  runnerLog: () => FakeRunnerLogEntry[],
   gh: GithubApi = githubApi(t, { validateResponses: true }),
 ): FakeRunnerApi {
   const registrations: Registration[] = [];
@@ -57,6 +61,9 @@ export function fakeRunnerApi(
   const remove = (request: GithubRequest) => {
     const registration = registrations.find((r) => r.id === Number(request.params.runner_id) && !r.deleted);
     if (!registration) return githubError(404, 'Not Found');
+    const log = runnerLog().filter((e) => e.runnerId === registration.id);
+    const inJob = log.some((e) => e.event === 'job') && !log.some((e) => e.event === 'exit');
+    if (inJob) return githubError(422, `Bad request - Runner "${registration.name}" is still running a job"`);
     if (busyNext) {
       const before = busyNext;
       busyNext = undefined;

@@ -56,8 +56,8 @@ export function startMachine(
     signals.emit('SIGTERM');
     await stopped.catch(() => {});
   });
-  const api = fakeRunnerApi(t);
   const runner = fakeActionsRunner();
+  const api = fakeRunnerApi(t, runner.log);
   const logger = memoryLogger();
   stopped = startRunners({
     scope: { kind: 'repo', owner: 'acme', repo: 'models' },
