@@ -127,3 +127,15 @@ test('SIGTERM before the runner has started deregisters the fresh registration',
   assert.equal(api.registrations[0].deleted, true);
   assertNoGhosts(api.registrations, runner);
 });
+
+test('a runner that keeps exiting without a job is deregistered each time, and cairn gives up with exit 1', async (t) => {
+  const { api, runner, stopped, logged } = startMachine(t, {
+    extraEnv: { FAKE_RUNNER_CRASH: 'Runner version 2.200.0 is deprecated' },
+  });
+  assert.equal(await stopped, 1);
+  assert.equal(api.registrations.length, 3, 'it tried three times');
+  assert.ok(api.registrations.every((r) => r.deleted));
+  assert.ok(logged().some((line) => /An error occurred: Runner version 2\.200\.0 is deprecated/.test(line)));
+  assert.ok(logged().some((line) => /exited 3 times without a job; stopping/.test(line)));
+  assertNoGhosts(api.registrations, runner);
+});

@@ -31,6 +31,11 @@ log({
   labels: process.env.CAIRN_RUNNER_LABELS ?? null,
   credentials: ['GITHUB_TOKEN', 'GH_TOKEN', 'PRIVATE_KEY', 'APP_ID'].filter((name) => name in process.env),
 });
+if (process.env.FAKE_RUNNER_CRASH) {
+  console.error('An error occurred: ' + process.env.FAKE_RUNNER_CRASH);
+  log({ event: 'exit', runnerId: jit.runner_id, signal: null, job: null });
+  process.exit(1);
+}
 let job;
 process.on('SIGTERM', () => {
   if (job) console.log(at() + ': Job ' + job + ' completed with result: Canceled');

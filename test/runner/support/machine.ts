@@ -46,7 +46,7 @@ export interface TestMachine {
 
 export function startMachine(
   t: { after(fn: () => void | Promise<void>): void },
-  options: Partial<StartRunnersOptions> & { gpus?: GpuProbe; scope?: RunnerScope } = {},
+  options: Partial<StartRunnersOptions> & { gpus?: GpuProbe; scope?: RunnerScope; extraEnv?: NodeJS.ProcessEnv } = {},
 ): TestMachine {
   const signals = new EventEmitter();
   let stopped: Promise<number> = Promise.resolve(0);
@@ -65,7 +65,7 @@ export function startMachine(
     runnerDir: runner.runnerDir,
     probe: () => Promise.resolve(options.gpus ?? NO_GPU),
     // The credentials cairn runs with are in its environment: the jobs must not get them.
-    env: { ...runner.env, GITHUB_TOKEN: 'ghp_admin', PRIVATE_KEY: 'pem' },
+    env: { ...runner.env, GITHUB_TOKEN: 'ghp_admin', PRIVATE_KEY: 'pem', ...options.extraEnv },
     logger,
     signals,
     name: 'box',
