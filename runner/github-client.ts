@@ -6,6 +6,7 @@
  * (app/app.yml): whoever runs runners grants it on purpose.
  */
 import { readFileSync } from 'node:fs';
+import { createAppAuth } from '@octokit/auth-app';
 import { UserError } from '../core/errors.ts';
 import { createOctokit, statusOf, type GitHubClient, type RunnerScope } from '../core/github/index.ts';
 import type { Logger } from '../core/logger.ts';
@@ -63,7 +64,10 @@ export async function runnerClient(options: RunnerClientOptions): Promise<GitHub
     );
   // PEM from an environment variable often arrives with its line breaks escaped.
   const pem = privateKey.replace(/\\n/g, '\n');
-  const asApp = createOctokit({ auth: { appId, privateKey: pem }, ...common });
+  const asApp = createOctokit({
+    authStrategy: { strategy: createAppAuth, options: { appId, privateKey: pem } },
+    ...common,
+  });
   let installationId: number;
   try {
     const { data } =
@@ -79,5 +83,9 @@ export async function runnerClient(options: RunnerClientOptions): Promise<GitHub
       );
     throw error;
   }
-  return createOctokit({ auth: { appId, privateKey: pem, installationId }, ...common });
+  // As the installation: @octokit/auth-app renews its hour-long token as it expires (a runner runs for days).
+  return createOctokit({
+    authStrategy: { strategy: createAppAuth, options: { appId, privateKey: pem, installationId } },
+    ...common,
+  });
 }

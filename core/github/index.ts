@@ -4,7 +4,6 @@ export {
   createOctokit,
   rateLimitPolicy,
   MAX_RATE_LIMIT_WAIT_S,
-  type AppCredentials,
   type CairnOctokit,
   type ClientOptions,
   type CreateOctokitOptions,

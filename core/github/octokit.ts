@@ -5,7 +5,6 @@
  * Both front doors pass it the same options (`clientOptions`): server errors retried, rate limits
  * waited out and said so in the log instead of failing the job.
  */
-import { createAppAuth } from '@octokit/auth-app';
 import { Octokit, type OctokitOptions } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods';
@@ -32,20 +31,16 @@ export interface ClientOptions {
   throttle?: boolean;
 }
 
-/**
- * A GitHub App's credentials. With an installation id the client acts as that installation, and
- * @octokit/auth-app renews its hour-long token as it expires (a runner runs for days); without one
- * it acts as the app itself (JWT), e.g. to look the installation up.
- */
-export interface AppCredentials {
-  appId: string | number;
-  privateKey: string;
-  installationId?: number;
-}
-
 export interface CreateOctokitOptions extends ClientOptions {
-  /** A token, or a GitHub App's credentials; none for public data (GitHub's lower unauthenticated limits). */
-  auth?: string | AppCredentials;
+  /** A token; none for public data (GitHub's lower unauthenticated limits), or with `authStrategy`. */
+  auth?: string;
+  /**
+   * Octokit's other way to authenticate: a strategy and its options, e.g. @octokit/auth-app's
+   * `createAppAuth` with an app's id, key and installation, which renews the installation's
+   * hour-long token as it expires. The one front door that needs it (runner/) imports the strategy,
+   * so the actions' bundles do not carry it.
+   */
+  authStrategy?: { strategy: NonNullable<OctokitOptions['authStrategy']>; options: Record<string, unknown> };
   /** GitHub Enterprise Server: `https://ghe.example.com/api/v3`. */
   baseUrl?: string;
   /** The fetch requests go through: `proxiedFetch(env)` from core/net behind a proxy. Default the global fetch. */
@@ -118,8 +113,8 @@ export function clientOptions(
 
 export function createOctokit(options: CreateOctokitOptions): CairnOctokit {
   return new CairnOctokitClass({
-    ...(typeof options.auth === 'object'
-      ? { authStrategy: createAppAuth, auth: { ...options.auth } }
+    ...(options.authStrategy
+      ? { authStrategy: options.authStrategy.strategy, auth: options.authStrategy.options }
       : { auth: options.auth }),
     ...(options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/+$/, '') } : {}),
     ...clientOptions(options),
