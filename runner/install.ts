@@ -25,7 +25,9 @@ export interface InstallOptions {
   env: NodeJS.ProcessEnv;
   logger: Logger;
   machine?: Machine;
-  /** Tests: no retries or throttling. */
+  /** Where actions/runner's releases are listed; default https://api.github.com. */
+  apiUrl?: string;
+  /** Tests: no retries. */
   retries?: number;
 }
 
@@ -68,7 +70,13 @@ function expectedDigests(published: string | null | undefined, given: string | u
 export async function installRunner(options: InstallOptions): Promise<Installed> {
   const { env, logger } = options;
   const fetch = proxiedFetch(env) ?? globalThis.fetch;
-  const github = createOctokit({ auth: env.GITHUB_TOKEN ?? env.GH_TOKEN, logger, fetch, retries: options.retries });
+  const github = createOctokit({
+    auth: env.GITHUB_TOKEN ?? env.GH_TOKEN,
+    baseUrl: options.apiUrl,
+    logger,
+    fetch,
+    retries: options.retries,
+  });
   const repo = { owner: 'actions', repo: 'runner' };
   let release;
   try {

@@ -10,13 +10,18 @@ import { dirname } from 'node:path';
 import { test } from 'node:test';
 import { CLI, runCli } from '../support/cli.ts';
 import { startFakeGithub } from '../e2e/support/fake-github.ts';
+import { PROXY_ONLY_DOMAIN, startHttpProxy } from '../support/http-proxy.ts';
 import { fakeActionsRunner } from './support/fake-actions-runner.ts';
 import { fakeRunnerApi } from './support/fake-runner-api.ts';
 import { until } from './support/machine.ts';
 
-test('Ctrl+C drains the built CLI: the running job finishes, nothing registers again, exit 0', async (t) => {
+test('Ctrl+C drains the built CLI behind a proxy: the running job finishes, nothing registers again, exit 0', async (t) => {
   const github = await startFakeGithub({ validateResponses: true });
   t.after(() => github.close());
+  // GitHub behind the company proxy: its name resolves only there.
+  const proxy = await startHttpProxy();
+  t.after(() => proxy.close());
+  const apiUrl = github.baseUrl.replace('127.0.0.1', `api.${PROXY_ONLY_DOMAIN}`);
   const runner = fakeActionsRunner();
   const api = fakeRunnerApi(t, runner.log, github.gh);
   const cairn = spawn(
@@ -40,7 +45,8 @@ test('Ctrl+C drains the built CLI: the running job finishes, nothing registers a
         ...runner.env,
         PATH: dirname(process.execPath),
         GITHUB_TOKEN: 'ghp_admin',
-        GITHUB_API_URL: github.baseUrl,
+        GITHUB_API_URL: apiUrl,
+        HTTP_PROXY: proxy.url,
       },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,6 +74,7 @@ test('Ctrl+C drains the built CLI: the running job finishes, nothing registers a
   assert.deepEqual(api.registrations[0].labels, ['self-hosted', 'Linux', 'X64', 'lab', 'big']);
   assert.equal(api.registrations.length, 1);
   assert.match(stderr, /Running job: train/);
+  assert.deepEqual(proxy.hosts(), [`api.${PROXY_ONLY_DOMAIN}`], 'registration went through the proxy');
   github.gh.done();
 });
 

@@ -15,6 +15,8 @@ import { test } from 'node:test';
 import { silentLogger } from '../../core/logger.ts';
 import { installRunner } from '../../runner/install.ts';
 import { githubApi } from '../support/github-api.ts';
+import { PROXY_ONLY_DOMAIN, startHttpProxy } from '../support/http-proxy.ts';
+import { startFakeGithub } from '../e2e/support/fake-github.ts';
 
 const VERSION = '2.321.0';
 const ASSET = `actions-runner-linux-x64-${VERSION}.tar.gz`;
@@ -123,4 +125,23 @@ test('refuses a download whose SHA-256 differs, installing nothing', async (t) =
     new RegExp(`has SHA-256 ${sha256(tarball)}, not a{64}: not installed`),
   );
   assert.deepEqual(readdirSync(dir), []);
+});
+
+test('asks GitHub and downloads through the proxy HTTPS_PROXY and HTTP_PROXY name', async (t) => {
+  const proxy = await startHttpProxy();
+  t.after(() => proxy.close());
+  const github = await startFakeGithub();
+  t.after(() => github.close());
+  const tarball = runnerTarball();
+  const download = new URL(await releaseServer(t, tarball));
+  // Hosts only the proxy can reach: a request arrives only if it went through the proxy.
+  const url = `http://download.${PROXY_ONLY_DOMAIN}:${download.port}${download.pathname}`;
+  github.gh.once('GET /repos/{owner}/{repo}/releases/tags/{tag}', release(url, `sha256:${sha256(tarball)}`));
+  const apiUrl = github.baseUrl.replace('127.0.0.1', `api.${PROXY_ONLY_DOMAIN}`);
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-install-'));
+  const env = { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url };
+  await installRunner({ dir, version: VERSION, env, apiUrl, logger: silentLogger, machine: LINUX_X64, retries: 0 });
+  assert.ok(existsSync(join(dir, 'run.sh')));
+  assert.deepEqual(proxy.hosts().sort(), [`api.${PROXY_ONLY_DOMAIN}`, `download.${PROXY_ONLY_DOMAIN}`]);
+  github.gh.done();
 });
