@@ -129,11 +129,16 @@ export async function startRunners(options: StartRunnersOptions): Promise<number
   signals.on('SIGTERM', onSignal);
   signals.on('SIGINT', onSignal);
   try {
-    const outcomes = await Promise.allSettled(slots.map((slot) => slot.run()));
-    const failures = outcomes.filter((outcome) => outcome.status === 'rejected');
+    // A runner that stops on an error says so at once; the others run on until they stop too.
+    const running = slots.map((slot, i) =>
+      slot.run().catch((error: unknown) => {
+        if (!isUserError(error)) logger.error(`${plans[i].name}: ${(error as Error).message}`);
+        throw error;
+      }),
+    );
+    const failures = (await Promise.allSettled(running)).filter((outcome) => outcome.status === 'rejected');
     const refusal = failures.find((failure) => isUserError(failure.reason));
     if (refusal) throw refusal.reason; // the same for every runner: credentials, rights, the scope
-    for (const failure of failures) logger.error(String((failure.reason as Error).message ?? failure.reason));
     return failures.length > 0 ? 1 : 0;
   } finally {
     signals.off('SIGTERM', onSignal);
