@@ -141,8 +141,9 @@ export class RunnerSlot {
     if (!registration || this.#removed || this.#state === 'busy' || this.#deregistering) return;
     this.#deregistering = true;
     const answer = await this.#deregister(registration).finally(() => (this.#deregistering = false));
-    if (answer === 'busy') {
-      this.#log.info(`GitHub says runner ${registration.name} is busy: a job was just assigned, so it keeps running`);
+    if (answer !== 'removed') {
+      if (answer === 'busy')
+        this.#log.info(`GitHub says runner ${registration.name} is busy: a job was just assigned, so it keeps running`);
       // Its "Running job" line is on the way and cancels this; should none come, ask again later.
       const again = why === 'idle' ? (this.#options.idleTimeoutMs ?? 0) : this.#options.deregisterRetryMs;
       clearTimeout(this.#idleTimer);
@@ -156,14 +157,15 @@ export class RunnerSlot {
     this.#process?.terminate(this.#options.stopGraceMs);
   }
 
-  async #deregister(registration: JitRunner): Promise<Deregistration> {
+  /** 'failed': the request did not get an answer from GitHub (logged); ask again later. */
+  async #deregister(registration: JitRunner): Promise<Deregistration | 'failed'> {
     try {
       const answer = await this.#options.deregister(registration.id);
       if (answer === 'removed') this.#removed = true;
       return answer;
     } catch (error) {
       this.#log.error(`could not deregister runner ${registration.name}: ${(error as Error).message}`);
-      return 'busy';
+      return 'failed';
     }
   }
 
