@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
@@ -96,6 +97,28 @@ test("the Cairn app's credentials register through an installation token, never 
   );
   const [register] = gh.calls('POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig');
   assert.equal(register.headers.authorization, 'token ghs_installation');
+});
+
+test('--token-file wins over GITHUB_TOKEN, its trailing newline dropped', async (t) => {
+  const gh = githubApi(t);
+  gh.once('POST /orgs/{org}/actions/runners/generate-jitconfig', {
+    status: 201,
+    data: { runner: { id: 6, name: 'box-2' }, encoded_jit_config: 'e30=' },
+  });
+  const tokenFile = join(mkdtempSync(join(tmpdir(), 'cairn-token-')), 'token');
+  writeFileSync(tokenFile, 'ghp_from_file\n', { mode: 0o600 });
+  const scope = { kind: 'org', org: 'acme' } as const;
+  const client = await runnerClient({
+    env: { GITHUB_TOKEN: 'ghp_from_env' },
+    scope,
+    tokenFile,
+    logger: silentLogger,
+    retries: 0,
+    throttle: false,
+  });
+  await createJitRunner(client, scope, { name: 'box-2', labels: ['self-hosted'], runnerGroupId: 1 });
+  const [register] = gh.calls('POST /orgs/{org}/actions/runners/generate-jitconfig');
+  assert.equal(register.headers.authorization, 'token ghp_from_file');
 });
 
 test('no credentials at all is a usage error that names the ways to give them', async () => {
