@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<Command>> = {
   push: async () => (await import('./commands/push.ts')).pushCommand,
   demo: async () => (await import('./commands/demo.ts')).demoCommand,
   registry: async () => (await import('./commands/registry.ts')).registryCommand,
+  runner: async () => (await import('./commands/runner.ts')).runnerCommand,
   gpu: async () => (await import('./commands/gpu.ts')).gpuCommand,
 };
 
@@ -28,6 +29,7 @@ Commands:
   push        store a file or folder in a remote and record it in a .dvc file (or push a model)
   registry    the model registry on git tags (GTO-compatible): parse-tag, show, register, assign...
   report      render the pull-request comment and model card from metrics.json
+  runner      this machine as ephemeral self-hosted runners, labelled by its GPUs: start, install
 
 Run \`cairn <command> --help\` for a command's options.
 `;

@@ -70,3 +70,14 @@ export {
 } from './identity.ts';
 export { conditionalGet, type EtagCache, type EtagEntry } from './conditional-get.ts';
 export { statusOf } from './status.ts';
+export {
+  createJitRunner,
+  deleteRunner,
+  describeScope,
+  findRunnerGroup,
+  DEFAULT_RUNNER_GROUP_ID,
+  type Deregistration,
+  type JitOptions,
+  type JitRunner,
+  type RunnerScope,
+} from './runners.ts';

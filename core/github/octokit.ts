@@ -32,7 +32,15 @@ export interface ClientOptions {
 }
 
 export interface CreateOctokitOptions extends ClientOptions {
-  auth: string;
+  /** A token; none for public data (GitHub's lower unauthenticated limits), or with `authStrategy`. */
+  auth?: string;
+  /**
+   * Octokit's other way to authenticate: a strategy and its options, e.g. @octokit/auth-app's
+   * `createAppAuth` with an app's id, key and installation, which renews the installation's
+   * hour-long token as it expires. The one front door that needs it (runner/) imports the strategy,
+   * so the actions' bundles do not carry it.
+   */
+  authStrategy?: { strategy: NonNullable<OctokitOptions['authStrategy']>; options: Record<string, unknown> };
   /** GitHub Enterprise Server: `https://ghe.example.com/api/v3`. */
   baseUrl?: string;
   /** The fetch requests go through: `proxiedFetch(env)` from core/net behind a proxy. Default the global fetch. */
@@ -105,7 +113,9 @@ export function clientOptions(
 
 export function createOctokit(options: CreateOctokitOptions): CairnOctokit {
   return new CairnOctokitClass({
-    auth: options.auth,
+    ...(options.authStrategy
+      ? { authStrategy: options.authStrategy.strategy, auth: options.authStrategy.options }
+      : { auth: options.auth }),
     ...(options.baseUrl ? { baseUrl: options.baseUrl.replace(/\/+$/, '') } : {}),
     ...clientOptions(options),
     ...(options.fetch ? { request: { fetch: options.fetch } } : {}),

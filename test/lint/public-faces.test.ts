@@ -38,6 +38,11 @@ const deepImports = [
   },
   { door: 'cli', filePath: 'cli/commands/push.ts', source: "export { pushPath } from '../../core/store/push.ts';\n" },
   {
+    door: 'runner',
+    filePath: 'runner/start.ts',
+    source: "import { createJitRunner } from '../core/github/runners.ts';\nvoid createJitRunner;\n",
+  },
+  {
     door: 'a core package',
     filePath: 'core/report/comment.ts',
     source: "import type { MetricsReport } from '../metrics/types.ts';\nexport type Report = MetricsReport;\n",
