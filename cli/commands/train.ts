@@ -135,6 +135,11 @@ export async function trainCommand(args: string[], io: CliIO): Promise<number> {
       }
     }
     return result.exitCode;
+  } catch (error) {
+    // Cancelled while checking the data, before anything ran: still the cancellation's exit code.
+    if (!cancel.signal.aborted) throw error;
+    io.stderr('cairn train: cancelled before the command started; nothing ran.\n');
+    return cancel.signal.reason === 'SIGINT' ? 130 : 143;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
