@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo.ts')).demoCommand,
   registry: async () => (await import('./commands/registry.ts')).registryCommand,
   runner: async () => (await import('./commands/runner.ts')).runnerCommand,
+  train: async () => (await import('./commands/train.ts')).trainCommand,
   gpu: async () => (await import('./commands/gpu.ts')).gpuCommand,
 };
 
@@ -30,11 +31,12 @@ Commands:
   registry    the model registry on git tags (GTO-compatible): parse-tag, show, register, assign...
   report      render the pull-request comment and model card from metrics.json
   runner      this machine as ephemeral self-hosted runners, labelled by its GPUs: start, install
+  train       run a training command: its process tree, telemetry and the training record
 
 Run \`cairn <command> --help\` for a command's options.
 `;
 
-/** Runs one CLI invocation; returns the exit code: 0 ok, 1 gate failed, 2 bad usage or input. */
+/** Runs one CLI invocation; returns the exit code: 0 ok, 1 gate failed, 2 bad usage or input (`train`: the command's own). */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
@@ -9,6 +9,7 @@ import { actionInput } from '../../core/option-names.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
 import { readBaselineFromRef } from '../../core/github/index.ts';
 import { headline, renderJobSummary } from '../../core/report/index.ts';
+import { readTrainingRecord } from '../../core/train/index.ts';
 import { actionLogger, info, optionalInput, requiredInput } from '../shared/action-logger.ts';
 import { actionOctokit } from '../shared/github-client.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
@@ -46,6 +47,7 @@ export async function run(): Promise<void> {
     noGate: parseEnumInput('no-gate', ['true', 'false'] as const, 'false') === 'true',
     configPath: core.getInput('config') || '.github/cairn.yml',
     git: context.sha ? { sha: context.sha, ref: context.ref } : undefined,
+    training: await trainingRecordInput(),
     recordPathsRelativeTo: env.workspace ?? process.cwd(),
     repositoryRoot: repositoryRoot(process.cwd()),
     spell: actionInput,
@@ -78,4 +80,10 @@ function fileStem(name: string): string {
   const safe = name.replace(/[^\w.-]+/g, '_'); // ASCII only: one byte a character
   if (safe.length <= MAX_STEM) return safe;
   return `${safe.slice(0, MAX_STEM)}-${createHash('sha256').update(name).digest('hex').slice(0, 12)}`;
+}
+
+/** The `training-record` input's file, read and checked; undefined when the input is empty. */
+async function trainingRecordInput() {
+  const path = optionalInput('training-record');
+  return path === undefined ? undefined : readTrainingRecord(resolve(path), `training-record: ${path}`);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trainingRecordSchema } from './training-record.schema.ts';
 import { METRICS_SCHEMA } from './types.ts';
 
 /**
@@ -69,6 +70,7 @@ export const metricsReportSchema = z.looseObject({
     ])
     .optional(),
   git: z.looseObject({ sha: z.string(), ref: z.string().optional() }).optional(),
+  training: trainingRecordSchema.optional(),
   gate: z
     .looseObject({
       expression: z.string(),
