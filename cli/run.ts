@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<Command>> = {
   push: async () => (await import('./commands/push.ts')).pushCommand,
   demo: async () => (await import('./commands/demo.ts')).demoCommand,
   registry: async () => (await import('./commands/registry.ts')).registryCommand,
+  train: async () => (await import('./commands/train.ts')).trainCommand,
 };
 
 export const usage = `Usage: cairn <command> [options]
@@ -26,11 +27,12 @@ Commands:
   push        store a file or folder in a remote and record it in a .dvc file (or push a model)
   registry    the model registry on git tags (GTO-compatible): parse-tag, show, register, assign...
   report      render the pull-request comment and model card from metrics.json
+  train       run a training command: its process tree, telemetry and the training record
 
 Run \`cairn <command> --help\` for a command's options.
 `;
 
-/** Runs one CLI invocation; returns the exit code: 0 ok, 1 gate failed, 2 bad usage or input. */
+/** Runs one CLI invocation; returns the exit code: 0 ok, 1 gate failed, 2 bad usage or input (`train`: the command's own). */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {

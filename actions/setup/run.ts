@@ -8,7 +8,7 @@ import { actionLogger } from '../shared/action-logger.ts';
 import { parseEnumInput } from '../shared/inputs.ts';
 import { runnerPaths } from '../shared/runner-env.ts';
 import { writeCliShims } from './cli-shim.ts';
-import { probeNvidiaGpu } from '../../core/gpu/index.ts';
+import { probeGpus } from '../../core/gpu/index.ts';
 import { ensureCudaProvider, type CudaProviderOptions } from './cuda-provider.ts';
 
 export interface SetupOptions {
@@ -60,7 +60,7 @@ export async function run(options: SetupOptions): Promise<SetupResult> {
     mode: cudaMode,
     cliPath: options.cliPath,
     nodePath,
-    gpuPresent: options.gpuPresent ?? (async () => (await probeNvidiaGpu()).ok),
+    gpuPresent: options.gpuPresent ?? (async () => (await probeGpus({ env: process.env })).count > 0),
     logger: actionLogger,
   });
 

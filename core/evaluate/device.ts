@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { listSupportedBackends } from 'onnxruntime-node';
 import { UserError } from '../errors.ts';
-import { probeNvidiaGpu, type ProbeResult } from '../gpu/index.ts';
+import { gpuPresence, probeGpus, type ProbeResult } from '../gpu/index.ts';
 import type { Logger } from '../logger.ts';
 import { cudaProviderLibraryName, onnxruntimeBindingDir, onnxruntimePackageDir } from '../onnxruntime-files.ts';
 
@@ -102,4 +102,7 @@ function installedBindingDir(): string {
   return onnxruntimeBindingDir(packageDir);
 }
 
-export const systemProbes: DeviceProbes = { gpu: () => probeNvidiaGpu(), cudaProvider: () => probeCudaProvider() };
+export const systemProbes: DeviceProbes = {
+  gpu: async () => gpuPresence(await probeGpus()),
+  cudaProvider: () => probeCudaProvider(),
+};

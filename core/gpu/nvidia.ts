@@ -1,43 +1,145 @@
 /**
- * Is there an NVIDIA GPU on this machine? Asked by `--device auto|cuda` (core/evaluate/device.ts)
- * and by the setup action before it downloads onnxruntime's CUDA provider. Imports nothing native,
- * so the setup action can bundle it without loading onnxruntime-node.
+ * The one GPU probe: `cairn gpu`, `--device auto|cuda` (core/evaluate/device.ts), the setup action's
+ * CUDA provider, `cairn train --gpu` and `cairn runner`'s labels all ask it. nvidia-smi in query
+ * mode (CSV) gives the devices; its default table's header gives the driver's CUDA version. Imports
+ * nothing native, so the setup action can bundle it without loading onnxruntime-node.
  */
-import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { gpuLabels } from './labels.ts';
+import { listProcGpus, type ProcGpu } from './internal/proc-gpus.ts';
+import { cudaVersionIn, leadingNumber, parseQueryCsv, type CsvRow } from './internal/query-csv.ts';
+import { rejectsField, runNvidiaSmi, type SmiOptions, type SmiResult } from './internal/nvidia-smi.ts';
 
+export interface GpuDevice {
+  index: number;
+  name: string;
+  uuid: string;
+  /** 0 when unknown: the driver's /proc entries, read when nvidia-smi is missing, do not say. */
+  memory_total_mib: number;
+  compute_capability: string | null;
+}
+
+export interface GpuProbe {
+  count: number;
+  driver_version: string | null;
+  cuda_version: string | null;
+  devices: GpuDevice[];
+  labels: string[];
+  /** Why there is no GPU, or what could not be read; absent when nvidia-smi answered fully. */
+  reason?: string;
+}
+
+export interface ProbeOptions {
+  /** Its PATH finds nvidia-smi; default, this process's environment. */
+  env?: NodeJS.ProcessEnv;
+  /** Default /proc/driver/nvidia. */
+  procRoot?: string;
+  /** Per nvidia-smi call; default 10 s. */
+  timeoutMs?: number;
+}
+
+/** What `--device` and the setup action ask: is there a GPU, and what was found or is missing, in words. */
 export interface ProbeResult {
   ok: boolean;
-  /** What was found or what is missing, in words a user can act on. */
   detail: string;
 }
 
-const listGpus = async () => (await promisify(execFile)('nvidia-smi', ['-L'], { timeout: 10_000 })).stdout;
+const FIELDS = ['index', 'name', 'uuid', 'memory.total', 'compute_cap', 'driver_version'] as const;
+/** compute_cap arrived in driver 510; older ones answer `Field "compute_cap" is not a valid field to query.` */
+const FIELDS_WITHOUT_COMPUTE_CAP = FIELDS.filter((field) => field !== 'compute_cap');
 
-function listDir(path: string): string[] {
+/** Never throws: a failure is count 0 and a reason. */
+export async function probeGpus(options: ProbeOptions = {}): Promise<GpuProbe> {
+  const smi: SmiOptions = { env: options.env, timeoutMs: options.timeoutMs };
+  const procRoot = options.procRoot ?? '/proc/driver/nvidia';
   try {
-    return readdirSync(path);
-  } catch {
-    return [];
+    const [query, table] = await Promise.all([queryDevices(smi), runNvidiaSmi([], smi)]);
+    if (!query.result.ok) return await withoutNvidiaSmi(query.result, procRoot);
+    const devices = query.rows.map(toDevice);
+    const cudaVersion = table.ok ? cudaVersionIn(table.stdout) : await cudaVersionFromQuery(smi);
+    const probe: GpuProbe = {
+      count: devices.length,
+      driver_version: query.rows[0]?.driver_version ?? null,
+      cuda_version: cudaVersion,
+      devices,
+      labels: gpuLabels(devices, cudaVersion),
+    };
+    if (devices.length === 0) probe.reason = 'nvidia-smi lists no GPU';
+    else if (cudaVersion === null) probe.reason = "nvidia-smi did not say the driver's CUDA version";
+    return probe;
+  } catch (error) {
+    // A bug of ours (an unreadable answer) must not stop an evaluation that would run on the CPU.
+    return noGpu(`the GPU probe failed: ${(error as Error).message}`);
   }
 }
 
-/** A GPU is there when nvidia-smi lists one, or the NVIDIA driver lists one under /proc. */
-export async function probeNvidiaGpu(
-  procRoot = '/proc/driver/nvidia',
-  nvidiaSmi: () => Promise<string> = listGpus,
-): Promise<ProbeResult> {
-  try {
-    const stdout = await nvidiaSmi();
-    const first = stdout.split('\n').find((line) => line.startsWith('GPU '));
-    if (first) return { ok: true, detail: `nvidia-smi found ${first.trim()}` };
-  } catch {
-    // No nvidia-smi on PATH (common in slim containers): the driver's /proc entries still tell.
+async function queryDevices(smi: SmiOptions): Promise<{ result: SmiResult; rows: CsvRow[] }> {
+  const query = (fields: readonly string[]) =>
+    runNvidiaSmi([`--query-gpu=${fields.join(',')}`, '--format=csv,noheader,nounits'], smi);
+  let result = await query(FIELDS);
+  let fields: readonly string[] = FIELDS;
+  if (rejectsField(result, 'compute_cap')) {
+    fields = FIELDS_WITHOUT_COMPUTE_CAP;
+    result = await query(fields);
   }
-  const gpus = join(procRoot, 'gpus');
-  const listed = listDir(gpus).length;
-  if (listed > 0) return { ok: true, detail: `the NVIDIA driver lists ${listed} GPU(s) in ${gpus}` };
-  return { ok: false, detail: `no NVIDIA GPU found (nvidia-smi -L lists none and ${gpus} is empty or missing)` };
+  return { result, rows: result.ok ? parseQueryCsv(result.stdout, fields) : [] };
+}
+
+function toDevice(row: CsvRow, position: number): GpuDevice {
+  return {
+    index: leadingNumber(row.index ?? null) ?? position,
+    name: row.name ?? 'unknown NVIDIA GPU',
+    uuid: row.uuid ?? '',
+    memory_total_mib: leadingNumber(row['memory.total'] ?? null) ?? 0,
+    compute_capability: row.compute_cap ?? null,
+  };
+}
+
+/** The table had no header line we know (a wrapper, a future layout): `-q` says it too. */
+async function cudaVersionFromQuery(smi: SmiOptions): Promise<string | null> {
+  const details = await runNvidiaSmi(['-q'], smi);
+  return details.ok ? cudaVersionIn(details.stdout) : null;
+}
+
+async function withoutNvidiaSmi(failure: Extract<SmiResult, { ok: false }>, procRoot: string): Promise<GpuProbe> {
+  const listed = await listProcGpus(procRoot);
+  const where = `${procRoot}/gpus`;
+  if (!failure.missing) {
+    // nvidia-smi is there but cannot use the driver: CUDA could not either, whatever /proc lists.
+    const seen = listed.length > 0 ? `; ${where} lists ${listed.length} GPU(s) the driver cannot serve` : '';
+    return noGpu(`${failure.message}${seen}`);
+  }
+  if (listed.length === 0) return noGpu(`nvidia-smi is not on PATH and ${where} lists no GPU`);
+  const devices = listed.map(fromProc);
+  return {
+    count: devices.length,
+    driver_version: null,
+    cuda_version: null,
+    devices,
+    labels: gpuLabels(devices, null),
+    reason: `nvidia-smi is not on PATH: ${devices.length} GPU(s) counted from ${where}, without memory, compute capability or CUDA version`,
+  };
+}
+
+function fromProc(gpu: ProcGpu, index: number): GpuDevice {
+  return {
+    index,
+    name: gpu.model ?? `NVIDIA GPU at ${gpu.busId}`,
+    uuid: gpu.uuid ?? '',
+    memory_total_mib: 0,
+    compute_capability: null,
+  };
+}
+
+function noGpu(reason: string): GpuProbe {
+  return { count: 0, driver_version: null, cuda_version: null, devices: [], labels: [], reason };
+}
+
+/** The probe in the words `--device auto|cuda` and the setup action log. */
+export function gpuPresence(probe: GpuProbe): ProbeResult {
+  if (probe.count === 0)
+    return { ok: false, detail: `no NVIDIA GPU found (${probe.reason ?? 'nvidia-smi lists none'})` };
+  const models = [...new Set(probe.devices.map((device) => device.name))].join(', ');
+  const cuda = probe.cuda_version ? `, CUDA ${probe.cuda_version}` : '';
+  const driver = probe.driver_version ? ` (driver ${probe.driver_version}${cuda})` : '';
+  return { ok: true, detail: `${probe.count} NVIDIA GPU(s) found: ${models}${driver}` };
 }

@@ -52,6 +52,7 @@ export {
   parseModelName,
   pullModelArtifact,
   pushModelArtifact,
+  pushModelObject,
   readModelPointer,
   stagePointerKey,
   versionPointerKey,
@@ -87,3 +88,4 @@ export {
 export { resolveRemote, type ResolvedRemote, type ResolveRemoteOptions } from './resolve-remote.ts';
 export { checkTrackInGit, trackInGit, DVC_REMOTE_NAME, type TrackOptions } from './track-in-git.ts';
 export { isDvcPointerPath } from './internal/dvc/index.ts';
+export { checkWorkspaceOutputs, type WorkspaceOutputState } from './workspace-outputs.ts';

@@ -73,30 +73,7 @@ export async function pushModelArtifact(
   if (existing) return samePushAgain(store, existing, sha256, logger);
 
   const key = modelObjectKey(model.name, sha256);
-  const present = await store.head(key);
-  const uploaded = present?.size !== size;
-  if (uploaded) {
-    const hash = createHash('sha256');
-    let seen = 0;
-    const body = verifiedFileBody(
-      options.file,
-      {
-        update(chunk) {
-          hash.update(chunk);
-          seen += chunk.length;
-        },
-        end() {
-          if (seen !== size || hash.digest('hex') !== sha256) {
-            throw new UserError(
-              `${options.file} changed while it was being pushed; nothing was stored. Push again once nothing writes to it.`,
-            );
-          }
-        },
-      },
-      options.signal,
-    );
-    await store.put(key, body, { size, signal: options.signal });
-  }
+  const uploaded = await uploadModelBytes(store, { key, file: options.file, sha256, size, signal: options.signal });
 
   const pointer: ModelPointer = {
     schema: MODEL_POINTER_SCHEMA,
@@ -124,6 +101,52 @@ export async function pushModelArtifact(
     `pushed ${model.name} ${version} (${size} bytes, sha256 ${sha256.slice(0, 12)}...) to ${store.uriOf(pointerKey)}${uploaded ? '' : '; its bytes were already there'}`,
   );
   return { pointer, uploaded };
+}
+
+/**
+ * Stores a model's bytes under `models/<name>/sha256/...` with no version pointer (a training run's
+ * output: registration makes versions). The bytes go up unless the store has them.
+ */
+export async function pushModelObject(
+  store: ObjectStore,
+  options: { name: string; file: string; signal?: AbortSignal },
+): Promise<{ key: string; sha256: string; size: number; uploaded: boolean }> {
+  const sha256 = await sha256File(options.file);
+  const { size } = await stat(options.file);
+  const key = modelObjectKey(parseModelName(options.name).name, sha256);
+  const uploaded = await uploadModelBytes(store, { key, file: options.file, sha256, size, signal: options.signal });
+  return { key, sha256, size, uploaded };
+}
+
+/** Uploads the file to `key` unless an object of its size is there; the bytes are checked as they go. */
+async function uploadModelBytes(
+  store: ObjectStore,
+  options: { key: string; file: string; sha256: string; size: number; signal?: AbortSignal },
+): Promise<boolean> {
+  const { key, file, sha256, size, signal } = options;
+  const present = await store.head(key);
+  if (present?.size === size) return false;
+  const hash = createHash('sha256');
+  let seen = 0;
+  const body = verifiedFileBody(
+    file,
+    {
+      update(chunk) {
+        hash.update(chunk);
+        seen += chunk.length;
+      },
+      end() {
+        if (seen !== size || hash.digest('hex') !== sha256) {
+          throw new UserError(
+            `${file} changed while it was being pushed; nothing was stored. Push again once nothing writes to it.`,
+          );
+        }
+      },
+    },
+    signal,
+  );
+  await store.put(key, body, { size, signal });
+  return true;
 }
 
 /** The pointer of `name` `version`, checked; a missing one is a UserError naming the version. */

@@ -1,0 +1,164 @@
+/**
+ * One training run: refuse early what cannot work (no GPU where one is required, params or data
+ * that are not there), run the command while sampling telemetry, and write the training record for
+ * every outcome once the command started.
+ */
+import { writeFileAtomic } from '../atomic-write.ts';
+import { UserError } from '../errors.ts';
+import { probeGpus, startTelemetry, type GpuProbe, type TelemetrySummary } from '../gpu/index.ts';
+import type { Logger } from '../logger.ts';
+import { dataVersions, digestModel, readStructuredFile } from './internal/record-inputs.ts';
+import { exitCodeOf, runCommand } from './internal/run-command.ts';
+import type { RunnerIdentity } from './runner-identity.ts';
+import { TRAINING_RECORD_SCHEMA, type TrainingRecord } from './training-record.schema.ts';
+
+export type GpuRequirement = 'required' | 'optional' | 'none';
+
+/** A file the user named: the absolute path, and the option and path as they wrote it, for messages and the record. */
+export interface NamedFile {
+  path: string;
+  shown: string;
+}
+
+export interface TrainOptions {
+  /** argv: the program and its arguments, run without a shell. */
+  command: readonly string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  gpu: GpuRequirement;
+  record: NamedFile;
+  params?: NamedFile;
+  metrics?: NamedFile;
+  model?: NamedFile;
+  /** `.dvc` files or dvc.lock whose outputs the run trains on. */
+  data?: readonly NamedFile[];
+  timeoutMs?: number;
+  /** Between SIGTERM and SIGKILL (default 5 s). */
+  graceMs?: number;
+  /** Telemetry sampling interval in seconds (default 1); 0 samples nothing. */
+  telemetryIntervalS?: number;
+  git?: { sha: string; ref?: string | null };
+  runner: RunnerIdentity;
+  /** Aborted with `'SIGINT'` or `'SIGTERM'` when Cairn receives that signal. */
+  signal?: AbortSignal;
+  /** Where the GPU probe reads the driver's /proc entries (tests point it at an empty folder). */
+  gpuProcRoot?: string;
+}
+
+export interface TrainResult {
+  record: TrainingRecord;
+  /** What `cairn train` exits with. */
+  exitCode: number;
+  /** Telemetry with its time series, for a chart; undefined when sampling was off. */
+  telemetry?: TelemetrySummary;
+}
+
+export const DEFAULT_GRACE_MS = 5_000;
+
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const { logger } = options;
+  if (options.command.length === 0)
+    throw new UserError('name the command to run after --: cairn train -- python train.py');
+  const gpu = options.gpu === 'none' ? null : await probeGpus({ env: options.env, procRoot: options.gpuProcRoot });
+  if (options.gpu === 'required' && (gpu === null || gpu.count === 0))
+    throw new UserError(
+      `--gpu required, but this machine has no GPU (${gpu?.reason ?? 'none found'}); nothing ran. Run the job on a GPU runner: \`runs-on: [self-hosted, gpu]\` (a machine under \`cairn runner start\` has the labels gpu, gpu-<model>, cuda-<major>, gpus-<n>), or use --gpu optional.`,
+    );
+  if (gpu) logger.info(gpu.count > 0 ? `GPUs: ${describeGpus(gpu)}` : `no GPU: ${gpu.reason ?? 'none found'}`);
+  const params = options.params ? await readParams(options.params) : null;
+  const data = await dataVersions(
+    (options.data ?? []).map((file) => file.path),
+    { cwd: options.cwd, logger, signal: options.signal },
+  );
+
+  const intervalS = options.telemetryIntervalS ?? 1;
+  let sampler: ReturnType<typeof startTelemetry> | undefined;
+  const outcome = await runCommand({
+    command: options.command,
+    cwd: options.cwd,
+    env: options.env,
+    logger,
+    timeoutMs: options.timeoutMs,
+    graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
+    signal: options.signal,
+    watchMs: intervalS > 0 ? intervalS * 1000 : undefined,
+    onStart: (pid) => {
+      if (intervalS > 0)
+        sampler = startTelemetry({
+          rootPid: pid,
+          intervalS,
+          gpus: gpu !== null && gpu.count > 0,
+          env: options.env,
+        });
+    },
+  });
+  const telemetry = await sampler?.stop();
+
+  // From here on the record is written whatever happens: a problem with an output is a warning.
+  const succeeded = outcome.status === 'succeeded';
+  const record: TrainingRecord = {
+    schema: TRAINING_RECORD_SCHEMA,
+    status: outcome.status,
+    exit_code: outcome.exitCode,
+    signal: outcome.signal,
+    command: [...options.command],
+    started_at: outcome.startedAt.toISOString(),
+    finished_at: outcome.finishedAt.toISOString(),
+    duration_s: Math.round(outcome.finishedAt.getTime() - outcome.startedAt.getTime()) / 1000,
+    gpu,
+    telemetry: {
+      interval_s: intervalS,
+      samples: telemetry?.samples ?? 0,
+      peak_rss_mb: telemetry?.peak_rss_mb ?? 0,
+      gpus: telemetry?.gpus ?? [],
+    },
+    params,
+    metrics: options.metrics ? await readOutput(logger, succeeded, '--metrics', options.metrics, readMetrics) : null,
+    model: options.model
+      ? await readOutput(logger, succeeded, '--model', options.model, (file) => digestModel(file.path, file.shown))
+      : null,
+    data,
+    git: options.git ? { sha: options.git.sha, ref: options.git.ref ?? null } : null,
+    runner: options.runner,
+  };
+  await writeFileAtomic(options.record.path, `${JSON.stringify(record, null, 2)}\n`);
+  logger.info(`training ${record.status} (${record.duration_s} s); wrote ${options.record.shown}`);
+  return { record, exitCode: exitCodeOf(outcome), telemetry };
+}
+
+async function readParams(file: NamedFile): Promise<unknown> {
+  const params = await readStructuredFile(file.path, '--params');
+  if (params === undefined) throw new UserError(`--params ${file.shown} does not exist; nothing ran.`);
+  return params;
+}
+
+async function readMetrics(file: NamedFile): Promise<unknown> {
+  return readStructuredFile(file.path, '--metrics');
+}
+
+/** An output of the run: null when missing (a warning only if the run succeeded) or unreadable (a warning). */
+async function readOutput<T>(
+  logger: Logger,
+  succeeded: boolean,
+  option: string,
+  file: NamedFile,
+  read: (file: NamedFile) => Promise<T | undefined>,
+): Promise<T | null> {
+  try {
+    const value = await read(file);
+    if (value === undefined && succeeded)
+      logger.warn(`${option} ${file.shown}: the command succeeded but did not write it; the record has null`);
+    return value ?? null;
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    logger.warn(`${error.message} The record has null.`);
+    return null;
+  }
+}
+
+function describeGpus(gpu: GpuProbe): string {
+  const names = new Map<string, number>();
+  for (const device of gpu.devices) names.set(device.name, (names.get(device.name) ?? 0) + 1);
+  return [...names].map(([name, count]) => `${count} x ${name}`).join(', ');
+}
