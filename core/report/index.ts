@@ -7,6 +7,8 @@ export { renderComment, stickyMarker, COMMENT_MAX_CHARS } from './comment.ts';
 export type { CommentInput } from './comment.ts';
 export { renderJobSummary, JOB_SUMMARY_MAX_BYTES } from './summary.ts';
 export type { JobSummaryInput } from './summary.ts';
+export { renderTrainingSummary, formatDuration } from './training-summary.ts';
+export type { TrainingSummaryInput } from './training-summary.ts';
 export { renderModelCard } from './model-card.ts';
 export type { ModelCardInput } from './model-card.ts';
 export type { CommentOptions, ReportInput } from './compose.ts';
