@@ -1,0 +1,272 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, test } from 'node:test';
+import { trainingRecordSchema, type TrainingRecord } from '../../core/train/index.ts';
+import { CLI, runCli, tempDir } from '../support/cli.ts';
+import { isRunning, killAll, pidsIn, waitForFile } from '../support/processes.ts';
+
+const TREE = resolve('test/fixtures/train/tree.sh');
+const GRACE_S = 0.5;
+
+function readRecord(path: string): TrainingRecord {
+  return trainingRecordSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+/** Starts `argv` (cairn, or bash exec'ing it) on the tree fixture, signals it once the tree runs, and waits. */
+async function cancelTree(signal: NodeJS.Signals, argv: (dir: string) => string[]) {
+  const dir = tempDir('cairn-train-cli-');
+  const [file, ...args] = argv(dir);
+  const child = spawn(file, args, {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PIDS: join(dir, 'pids'),
+      READY: join(dir, 'ready'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)));
+  await waitForFile(join(dir, 'ready'));
+  const tree = pidsIn(join(dir, 'pids'));
+  child.kill(signal);
+  try {
+    return { dir, code: await code, tree, stderr, record: readRecord(join(dir, 'cairn-training.json')) };
+  } finally {
+    killAll(tree);
+  }
+}
+
+const cairnTrain = () => [
+  process.execPath,
+  CLI,
+  'train',
+  '--grace-seconds',
+  String(GRACE_S),
+  '--gpu',
+  'none',
+  '--',
+  TREE,
+];
+
+describe('cairn train: cancellation and timeout', () => {
+  for (const [signal, exitCode] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    test(`${signal} to cairn train: the whole tree (one part ignoring SIGTERM, one setsid'd) is gone, the record says cancelled, exit ${exitCode}`, async () => {
+      const { code, tree, record, stderr } = await cancelTree(signal, cairnTrain);
+      assert.equal(tree.length, 6);
+      assert.deepEqual(
+        tree.filter((pid) => isRunning(pid)),
+        [],
+      );
+      assert.equal(code, exitCode, stderr);
+      assert.equal(record.status, 'cancelled');
+      assert.deepEqual(record.command, [TREE]);
+    });
+  }
+
+  test("a run: step's `bash -c 'exec cairn train -- ...'` receiving SIGINT cancels the same way", async () => {
+    const { code, tree, record, stderr } = await cancelTree('SIGINT', () => [
+      'bash',
+      '-c',
+      `exec ${cairnTrain()
+        .map((word) => `'${word}'`)
+        .join(' ')}`,
+    ]);
+    assert.deepEqual(
+      tree.filter((pid) => isRunning(pid)),
+      [],
+    );
+    assert.equal(code, 130, stderr);
+    assert.equal(record.status, 'cancelled');
+  });
+
+  test('--timeout-minutes: the tree is stopped, the record says timed_out, exit 124', async () => {
+    const dir = tempDir('cairn-train-cli-');
+    const env = { PIDS: join(dir, 'pids'), READY: join(dir, 'ready') };
+    const result = await runCli(
+      ['train', '--timeout-minutes', '0.01', '--grace-seconds', String(GRACE_S), '--gpu', 'none', '--', TREE],
+      { cwd: dir, env },
+    );
+    const tree = pidsIn(env.PIDS);
+    killAll(tree.filter((pid) => isRunning(pid)));
+    assert.deepEqual(
+      tree.filter((pid) => isRunning(pid)),
+      [],
+    );
+    assert.equal(result.code, 124, result.stderr);
+    assert.equal(readRecord(join(dir, 'cairn-training.json')).status, 'timed_out');
+  });
+});
+
+describe('cairn train: exit codes and the record', () => {
+  for (const exitCode of [0, 3, 42]) {
+    test(`the command's exit code ${exitCode} is cairn train's`, async () => {
+      const dir = tempDir('cairn-train-cli-');
+      const result = await runCli(['train', '--gpu', 'none', '--', 'sh', '-c', `echo out; exit ${exitCode}`], {
+        cwd: dir,
+      });
+      assert.equal(result.code, exitCode, result.stderr);
+      assert.equal(result.stdout, 'out\n', "the command writes to cairn's stdout");
+      const record = readRecord(join(dir, 'cairn-training.json'));
+      assert.equal(record.status, exitCode === 0 ? 'succeeded' : 'failed');
+      assert.equal(record.exit_code, exitCode);
+    });
+  }
+
+  test('--gpu required on a machine with no GPU refuses before the command starts: exit 2, no record', async () => {
+    const dir = tempDir('cairn-train-cli-');
+    const bin = join(dir, 'bin'); // a PATH with no nvidia-smi, and a driver /proc with no GPU
+    mkdirSync(bin);
+    symlinkSync('/bin/sh', join(bin, 'sh'));
+    mkdirSync(join(dir, 'proc', 'gpus'), { recursive: true });
+    const result = await runCli(['train', '--gpu', 'required', '--', 'sh', '-c', 'touch ran'], {
+      cwd: dir,
+      env: { PATH: bin, CAIRN_NVIDIA_PROC_ROOT: join(dir, 'proc') },
+    });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /no GPU \(nvidia-smi is not on PATH/);
+    assert.match(result.stderr, /runs-on: \[self-hosted, gpu\]/);
+    assert.equal(existsSync(join(dir, 'ran')), false, 'the command did not run');
+    assert.equal(existsSync(join(dir, 'cairn-training.json')), false, 'no record');
+  });
+
+  test("the record holds the run's params, metrics, model, data versions, git and runner", async () => {
+    const dir = tempDir('cairn-train-cli-');
+    writeFileSync(join(dir, 'params.yaml'), 'train:\n  epochs: 3\n  lr: 0.01\n');
+    writeFileSync(join(dir, 'data.csv'), 'a,b\n1,2\n');
+    const md5 = createHash('md5').update('a,b\n1,2\n').digest('hex');
+    writeFileSync(join(dir, 'data.csv.dvc'), `outs:\n- md5: ${md5}\n  size: 8\n  hash: md5\n  path: data.csv\n`);
+    const script = 'echo \'{"accuracy": 0.9}\' > metrics.json; printf model > model.onnx';
+    const result = await runCli(
+      [
+        'train',
+        '--record',
+        'out/record.json',
+        '--params',
+        'params.yaml',
+        '--metrics',
+        'metrics.json',
+        '--model',
+        'model.onnx',
+        '--data',
+        'data.csv.dvc',
+        '--',
+        'sh',
+        '-c',
+        script,
+      ],
+      {
+        cwd: dir,
+        env: {
+          GITHUB_SHA: 'a'.repeat(40),
+          GITHUB_REF: 'refs/heads/main',
+          RUNNER_NAME: 'gpu-box-1',
+          RUNNER_OS: 'Linux',
+          RUNNER_ARCH: 'X64',
+          CAIRN_RUNNER_LABELS: 'self-hosted,linux,x64,gpu,gpu-h100-80gb-hbm3',
+        },
+      },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const record = readRecord(join(dir, 'out', 'record.json'));
+    assert.equal(record.status, 'succeeded');
+    assert.deepEqual(record.command, ['sh', '-c', script]);
+    assert.deepEqual(record.params, { train: { epochs: 3, lr: 0.01 } });
+    assert.deepEqual(record.metrics, { accuracy: 0.9 });
+    assert.deepEqual(record.model, {
+      path: 'model.onnx',
+      sha256: createHash('sha256').update('model').digest('hex'),
+      bytes: 5,
+    });
+    assert.deepEqual(record.data, [{ path: 'data.csv', md5 }]);
+    assert.deepEqual(record.git, { sha: 'a'.repeat(40), ref: 'refs/heads/main' });
+    assert.deepEqual(record.runner, {
+      name: 'gpu-box-1',
+      os: 'Linux',
+      arch: 'X64',
+      labels: ['self-hosted', 'linux', 'x64', 'gpu', 'gpu-h100-80gb-hbm3'],
+    });
+    assert.ok(record.gpu !== null && record.gpu.count === 0 && record.gpu.labels.length === 0);
+    assert.ok(record.telemetry.interval_s === 1 && record.telemetry.samples >= 1);
+    assert.ok(Date.parse(record.finished_at) >= Date.parse(record.started_at));
+  });
+
+  test('data that does not match its .dvc pointer refuses the run: exit 2, nothing ran', async () => {
+    const dir = tempDir('cairn-train-cli-');
+    writeFileSync(join(dir, 'data.csv'), 'changed\n');
+    writeFileSync(
+      join(dir, 'data.csv.dvc'),
+      `outs:\n- md5: ${'f'.repeat(32)}\n  size: 8\n  hash: md5\n  path: data.csv\n`,
+    );
+    const result = await runCli(['train', '--data', 'data.csv.dvc', '--', 'sh', '-c', 'touch ran'], { cwd: dir });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /data\.csv \(data\.csv\.dvc\) has changed/);
+    assert.equal(existsSync(join(dir, 'ran')), false);
+    assert.equal(existsSync(join(dir, 'cairn-training.json')), false);
+  });
+
+  test('metrics the command did not write: null, with a warning when it succeeded, silently when it failed', async () => {
+    const dir = tempDir('cairn-train-cli-');
+    const ok = await runCli(['train', '--metrics', 'metrics.json', '--', 'true'], { cwd: dir });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stderr, /warning: --metrics metrics\.json: the command succeeded but did not write it/);
+    assert.equal(readRecord(join(dir, 'cairn-training.json')).metrics, null);
+    const failed = await runCli(['train', '--metrics', 'metrics.json', '--', 'false'], { cwd: dir });
+    assert.equal(failed.code, 1);
+    assert.doesNotMatch(failed.stderr, /did not write it/);
+  });
+
+  test('the default record path never overwrites a file Cairn did not write', async () => {
+    const dir = tempDir('cairn-train-cli-');
+    writeFileSync(join(dir, 'cairn-training.json'), '{"mine": true}\n');
+    const result = await runCli(['train', '--', 'sh', '-c', 'touch ran'], { cwd: dir });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /not a training record that Cairn wrote/);
+    assert.equal(existsSync(join(dir, 'ran')), false);
+  });
+
+  test('--push stores the model under its sha256 in the model folder, the record beside it, and prints model-uri', async () => {
+    const dir = tempDir('cairn-train-cli-');
+    const remote = join(dir, 'remote');
+    const result = await runCli(
+      [
+        'train',
+        '--model',
+        'model.onnx',
+        '--push',
+        '--name',
+        'churn',
+        '--remote',
+        remote,
+        '--',
+        'sh',
+        '-c',
+        'printf weights > model.onnx',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const sha256 = createHash('sha256').update('weights').digest('hex');
+    const object = join(remote, 'models', 'churn', 'sha256', sha256.slice(0, 2), sha256.slice(2));
+    assert.equal(readFileSync(object, 'utf8'), 'weights');
+    assert.equal(readRecord(`${object}.training.json`).model?.sha256, sha256);
+    assert.match(
+      result.stdout,
+      new RegExp(`^model-uri: file://.*/models/churn/sha256/${sha256.slice(0, 2)}/${sha256.slice(2)}\\n$`),
+    );
+  });
+
+  test('without -- COMMAND: a usage error', async () => {
+    const result = await runCli(['train', '--gpu', 'none'], { cwd: tempDir() });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /name the command after --/);
+  });
+});
