@@ -55,8 +55,8 @@ function gpuCell(record: TrainingRecord): string {
   if (probe.count === 0) return `none${probe.reason ? ` (${inert(probe.reason)})` : ''}`;
   const byModel = new Map<string, number>();
   for (const device of probe.devices) byModel.set(device.name, (byModel.get(device.name) ?? 0) + 1);
-  const models = [...byModel].map(([name, count]) => `${count} × ${inert(name)}`).join(', ');
-  return `${models}${probe.cuda_version ? `, CUDA ${inert(probe.cuda_version)}` : ''}`;
+  const models = [...byModel].map(([name, count]) => `${count} × ${name}`).join(', ');
+  return inert(`${models}${probe.cuda_version ? `, CUDA ${probe.cuda_version}` : ''}`);
 }
 
 function gpuTable(record: TrainingRecord): string | undefined {
