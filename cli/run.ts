@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo.ts')).demoCommand,
   registry: async () => (await import('./commands/registry.ts')).registryCommand,
   train: async () => (await import('./commands/train.ts')).trainCommand,
+  gpu: async () => (await import('./commands/gpu.ts')).gpuCommand,
 };
 
 export const usage = `Usage: cairn <command> [options]
@@ -23,6 +24,7 @@ export const usage = `Usage: cairn <command> [options]
 Commands:
   demo        every journey, locally, on embedded defaults
   evaluate    evaluate an ONNX model on a table and write metrics.json
+  gpu         this machine's NVIDIA GPUs, driver and CUDA versions, and the runner labels they imply
   pull        put the data .dvc files or dvc.lock name into the workspace, from a remote
   push        store a file or folder in a remote and record it in a .dvc file (or push a model)
   registry    the model registry on git tags (GTO-compatible): parse-tag, show, register, assign...

@@ -55,7 +55,7 @@ export async function probeGpus(options: ProbeOptions = {}): Promise<GpuProbe> {
     const [query, table] = await Promise.all([queryDevices(smi), runNvidiaSmi([], smi)]);
     if (!query.result.ok) return await withoutNvidiaSmi(query.result, procRoot);
     const devices = query.rows.map(toDevice);
-    const cudaVersion = table.ok ? cudaVersionIn(table.stdout) : await cudaVersionFromQuery(smi);
+    const cudaVersion = (table.ok ? cudaVersionIn(table.stdout) : null) ?? (await cudaVersionFromQuery(smi));
     const probe: GpuProbe = {
       count: devices.length,
       driver_version: query.rows[0]?.driver_version ?? null,
@@ -116,7 +116,7 @@ async function withoutNvidiaSmi(failure: Extract<SmiResult, { ok: false }>, proc
     cuda_version: null,
     devices,
     labels: gpuLabels(devices, null),
-    reason: `nvidia-smi is not on PATH: ${devices.length} GPU(s) counted from ${where}, without memory, compute capability or CUDA version`,
+    reason: `nvidia-smi is not on PATH: the NVIDIA driver lists ${devices.length} GPU(s) in ${where} (their memory, compute capability and CUDA version are unknown without it)`,
   };
 }
 
@@ -134,12 +134,12 @@ function noGpu(reason: string): GpuProbe {
   return { count: 0, driver_version: null, cuda_version: null, devices: [], labels: [], reason };
 }
 
-/** The probe in the words `--device auto|cuda` and the setup action log. */
+/** The probe in the words `--device auto|cuda` and the setup action have always logged. */
 export function gpuPresence(probe: GpuProbe): ProbeResult {
   if (probe.count === 0)
     return { ok: false, detail: `no NVIDIA GPU found (${probe.reason ?? 'nvidia-smi lists none'})` };
-  const models = [...new Set(probe.devices.map((device) => device.name))].join(', ');
-  const cuda = probe.cuda_version ? `, CUDA ${probe.cuda_version}` : '';
-  const driver = probe.driver_version ? ` (driver ${probe.driver_version}${cuda})` : '';
-  return { ok: true, detail: `${probe.count} NVIDIA GPU(s) found: ${models}${driver}` };
+  const first = probe.devices[0]!;
+  if (probe.driver_version === null && probe.reason) return { ok: true, detail: probe.reason };
+  const more = probe.count > 1 ? ` and ${probe.count - 1} more` : '';
+  return { ok: true, detail: `nvidia-smi found GPU ${first.index}: ${first.name} (UUID: ${first.uuid})${more}` };
 }

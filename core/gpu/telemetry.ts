@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { treeRssKib } from './internal/process-tree.ts';
 import { leadingNumber, parseQueryCsv } from './internal/query-csv.ts';
+import { ThinnedSeries } from './internal/series.ts';
 
 export interface TelemetrySample {
   t_s: number;
@@ -53,46 +54,32 @@ export function startTelemetry(options: TelemetryOptions): { stop(): Promise<Tel
   const intervalS = options.intervalS ?? 1;
   const started = performance.now();
   const gpuStats = new Map<number, GpuStats>();
-  const series: TelemetrySample[] = [];
-  let stride = 1;
+  const series = new ThinnedSeries<TelemetrySample>(MAX_SERIES);
   let samples = 0;
   let peakRssKib = 0;
   const loop = options.gpus ? startGpuLoop(intervalS, options.env, (line) => readGpuLine(line, gpuStats)) : null;
 
-  const sample = async () => {
-    const rss = await treeRssKib(options.rootPid, options.procRoot);
+  const sample = () => {
+    const rss = treeRssKib(options.rootPid, options.procRoot);
     peakRssKib = Math.max(peakRssKib, rss);
     const point: TelemetrySample = {
       t_s: round((performance.now() - started) / 1000, 3),
       rss_mb: round(rss / 1024, 1),
       gpus: [...gpuStats.entries()].sort(([a], [b]) => a - b).map(([index, stats]) => ({ index, ...stats.latest })),
     };
-    if (samples % stride === 0) series.push(point);
+    series.add(point);
     samples += 1;
-    if (series.length > MAX_SERIES) {
-      // Keep every other point: the chart keeps its shape over the whole run.
-      for (let i = series.length - 1; i > 0; i -= 2) series.splice(i, 1);
-      stride *= 2;
-    }
   };
 
-  // A slow /proc (thousands of processes) skips a tick rather than piling samples up.
-  let busy: Promise<void> | null = null;
-  const tick = () => {
-    busy ??= sample()
-      .catch(() => undefined)
-      .finally(() => (busy = null));
-  };
-  tick();
-  const timer = setInterval(tick, intervalS * 1000);
+  sample();
+  const timer = setInterval(sample, intervalS * 1000);
   timer.unref();
 
   return {
     async stop() {
       clearInterval(timer);
-      if (busy) await busy;
-      await sample().catch(() => undefined);
-      loop?.kill('SIGTERM');
+      sample();
+      if (loop) await stopLoop(loop);
       return {
         interval_s: intervalS,
         samples,
@@ -104,7 +91,7 @@ export function startTelemetry(options: TelemetryOptions): { stop(): Promise<Tel
             peak_memory_mib: stats.peak,
             mean_utilization_pct: round(stats.utilizationSum / stats.readings, 1),
           })),
-        series,
+        series: series.points,
       };
     },
   };
@@ -133,6 +120,16 @@ function startGpuLoop(
   child.unref();
   (child.stdout as Socket).unref();
   return child;
+}
+
+/** Returns once the loop has exited, so no nvidia-smi outlives the run (SIGKILL after a second). */
+async function stopLoop(loop: ChildProcess): Promise<void> {
+  if (loop.exitCode !== null || loop.signalCode !== null || loop.pid === undefined) return;
+  const exited = new Promise((resolve) => loop.once('exit', resolve));
+  loop.kill('SIGTERM');
+  const timer = setTimeout(() => loop.kill('SIGKILL'), 1000);
+  await exited;
+  clearTimeout(timer);
 }
 
 function readGpuLine(line: string, stats: Map<number, GpuStats>): void {

@@ -10,7 +10,16 @@ import { fileURLToPath } from 'node:url';
 export const fakeNvidiaSmiDir = join(dirname(fileURLToPath(import.meta.url)), 'fake-nvidia-smi');
 
 export type FakeGpuScenario =
-  'one' | 'eight' | 'mixed' | 'old-driver' | 'header-units' | 'broken' | 'no-devices' | 'hang';
+  | 'one'
+  | 'eight'
+  | 'mixed'
+  | 'old-driver'
+  | 'header-units'
+  | 'table-without-cuda'
+  | 'broken'
+  | 'no-devices'
+  | 'hang'
+  | 'flood';
 
 /** The environment a probe or `cairn gpu` gets: the fake playing `scenario`. */
 export function fakeGpuEnv(scenario: FakeGpuScenario): NodeJS.ProcessEnv {

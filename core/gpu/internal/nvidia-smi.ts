@@ -38,7 +38,7 @@ export function runNvidiaSmi(args: readonly string[], options: SmiOptions = {}):
             ok: false,
             missing: false,
             exitCode: null,
-            message: 'nvidia-smi printed too much',
+            message: `nvidia-smi printed more than ${MAX_OUTPUT_BYTES >> 20} MiB`,
             output: '',
           });
         }

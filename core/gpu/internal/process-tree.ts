@@ -1,25 +1,26 @@
 /**
  * The resident memory of a process and all its descendants, read from /proc. Descendants are found
  * through /proc/<pid>/task/<tid>/children (one small file per thread, no scan of every process);
- * where the kernel lacks it (CONFIG_PROC_CHILDREN off) every /proc/<pid>/stat is read for its ppid.
- * The sum counts shared pages once per process, like `ps` summed: an upper bound, not PSS.
+ * where the kernel lacks them (CONFIG_PROC_CHILDREN off) every /proc/<pid>/stat is read for its
+ * ppid. The sum counts shared pages once per process, like `ps` summed: an upper bound, not PSS.
+ *
+ * Synchronous on purpose: /proc is memory, not disk, and a sample is ~100 small reads; through the
+ * thread pool each read costs a round trip that made a sample several times dearer
+ * (bench/train/gpu-sampling). scanParents is exported for that bench, which measures both walks.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-export async function treeRssKib(rootPid: number, procRoot = '/proc'): Promise<number> {
-  const pids = await treePids(rootPid, procRoot);
-  const sizes = await Promise.all(pids.map((pid) => rssKib(pid, procRoot)));
-  return sizes.reduce((sum, size) => sum + size, 0);
+export function treeRssKib(rootPid: number, procRoot = '/proc'): number {
+  return treePids(rootPid, procRoot).reduce((sum, pid) => sum + rssKib(pid, procRoot), 0);
 }
 
-export async function treePids(rootPid: number, procRoot = '/proc'): Promise<number[]> {
-  const byChildrenFiles = await walkChildrenFiles(rootPid, procRoot);
-  return byChildrenFiles ?? scanParents(rootPid, procRoot);
+export function treePids(rootPid: number, procRoot = '/proc'): number[] {
+  return walkChildrenFiles(rootPid, procRoot) ?? scanParents(rootPid, procRoot);
 }
 
-/** null when this kernel has no children files. */
-async function walkChildrenFiles(rootPid: number, procRoot: string): Promise<number[] | null> {
+/** null when this kernel has no children files (the root exists, yet none could be read). */
+function walkChildrenFiles(rootPid: number, procRoot: string): number[] | null {
   const seen = new Set<number>();
   let frontier = [rootPid];
   let anyChildrenFile = false;
@@ -28,74 +29,64 @@ async function walkChildrenFiles(rootPid: number, procRoot: string): Promise<num
     for (const pid of frontier) {
       if (seen.has(pid)) continue;
       seen.add(pid);
-      let tids: string[];
-      try {
-        tids = await readdir(join(procRoot, String(pid), 'task'));
-      } catch {
-        continue; // exited between two reads
-      }
-      for (const tid of tids) {
-        try {
-          const text = await readFile(join(procRoot, String(pid), 'task', tid, 'children'), 'utf8');
-          anyChildrenFile = true;
-          for (const child of text.split(' ')) if (child.trim()) next.push(Number(child));
-        } catch {
-          // thread gone, or no such file on this kernel
-        }
+      for (const tid of list(join(procRoot, String(pid), 'task'))) {
+        const children = read(join(procRoot, String(pid), 'task', tid, 'children'));
+        if (children === null) continue; // the thread ended, or no such file on this kernel
+        anyChildrenFile = true;
+        for (const child of children.split(' ')) if (child.trim()) next.push(Number(child));
       }
     }
     frontier = next;
   }
-  if (!anyChildrenFile && seen.size > 0 && (await exists(join(procRoot, String(rootPid))))) return null;
+  if (!anyChildrenFile && read(join(procRoot, String(rootPid), 'stat')) !== null) return null;
   return [...seen];
 }
 
-async function scanParents(rootPid: number, procRoot: string): Promise<number[]> {
+export function scanParents(rootPid: number, procRoot = '/proc'): number[] {
   const children = new Map<number, number[]>();
-  for (const entry of await readdir(procRoot).catch(() => [] as string[])) {
+  for (const entry of list(procRoot)) {
     if (!/^\d+$/.test(entry)) continue;
-    const ppid = await parentOf(Number(entry), procRoot);
+    const ppid = parentOf(Number(entry), procRoot);
     if (ppid === null) continue;
     children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
   }
-  const tree: number[] = [];
+  const tree = new Set<number>();
   const stack = [rootPid];
   while (stack.length > 0) {
     const pid = stack.pop()!;
-    if (tree.includes(pid)) continue;
-    tree.push(pid);
+    if (tree.has(pid)) continue;
+    tree.add(pid);
     stack.push(...(children.get(pid) ?? []));
   }
-  return tree;
+  return [...tree];
 }
 
 /** The stat line's comm is in parentheses and may hold spaces or ")": the fields follow the last ")". */
-async function parentOf(pid: number, procRoot: string): Promise<number | null> {
+function parentOf(pid: number, procRoot: string): number | null {
+  const stat = read(join(procRoot, String(pid), 'stat'));
+  if (stat === null) return null;
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/** VmRSS from status is in KiB whatever the page size (statm counts pages: 4 KiB, or 64 KiB on some arm64). */
+function rssKib(pid: number, procRoot: string): number {
+  const status = read(join(procRoot, String(pid), 'status'));
+  const match = status === null ? null : /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  return match ? Number(match[1]) : 0; // gone, a zombie, or a kernel thread: no VmRSS
+}
+
+function read(path: string): string | null {
   try {
-    const stat = await readFile(join(procRoot, String(pid), 'stat'), 'utf8');
-    const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(after[1]);
+    return readFileSync(path, 'utf8');
   } catch {
     return null;
   }
 }
 
-/** VmRSS from status is in KiB whatever the page size (statm counts pages: 4 KiB or 64 KiB on arm64). */
-async function rssKib(pid: number, procRoot: string): Promise<number> {
+function list(path: string): string[] {
   try {
-    const status = await readFile(join(procRoot, String(pid), 'status'), 'utf8');
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-    return match ? Number(match[1]) : 0; // kernel threads and zombies have no VmRSS
+    return readdirSync(path);
   } catch {
-    return 0;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await readdir(path);
-    return true;
-  } catch {
-    return false;
+    return [];
   }
 }

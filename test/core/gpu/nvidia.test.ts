@@ -8,12 +8,17 @@ describe('gpuPresence', () => {
   test('a GPU listed by nvidia-smi counts', async () => {
     const result = gpuPresence(await probeGpus({ env: fakeGpuEnv('one'), procRoot: '/nonexistent' }));
     assert.equal(result.ok, true);
-    assert.match(result.detail, /NVIDIA H100/);
+    assert.equal(
+      result.detail,
+      'nvidia-smi found GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-8c1b7f2e-3d5a-4c6b-9e8f-0a1b2c3d4e0f)',
+    );
   });
 
   test('without nvidia-smi the driver entries under /proc decide', async () => {
     const procRoot = fakeProcDriver([{ busId: '0000:00:1e.0', model: 'Tesla T4', uuid: 'GPU-5d4b0f28' }]);
-    assert.equal(gpuPresence(await probeGpus({ env: noNvidiaSmiEnv(), procRoot })).ok, true);
+    const result = gpuPresence(await probeGpus({ env: noNvidiaSmiEnv(), procRoot }));
+    assert.equal(result.ok, true);
+    assert.match(result.detail, /the NVIDIA driver lists 1 GPU\(s\) in .*gpus/);
   });
 
   test('no nvidia-smi and no driver entries: no GPU, and the detail says what was checked', async () => {

@@ -65,6 +65,12 @@ describe('probeGpus against a fake nvidia-smi', () => {
     assert.deepEqual(await probe('header-units'), plain);
   });
 
+  test("a default table without the CUDA version: read from -q's `CUDA Version : 12.2`", async () => {
+    const result = await probe('table-without-cuda');
+    assert.equal(result.cuda_version, '12.2');
+    assert.deepEqual(result.labels, ['gpu', 'gpu-tesla-t4', 'cuda-12', 'gpus-1']);
+  });
+
   test('a broken driver (exit 9): no GPU, exit code and the driver message in the reason', async () => {
     const result = await probe('broken');
     assert.equal(result.count, 0);
@@ -93,6 +99,11 @@ describe('probeGpus against a fake nvidia-smi', () => {
     const result = await probeGpus({ env: fakeGpuEnv('hang'), procRoot: fakeProcDriver(), timeoutMs: 500 });
     assert.equal(result.count, 0);
     assert.match(result.reason!, /did not answer within 500 ms/);
+  });
+  test('nvidia-smi that prints without end is cut off at 1 MiB: no GPU, the reason says so', async () => {
+    const result = await probe('flood');
+    assert.equal(result.count, 0);
+    assert.equal(result.reason, 'nvidia-smi printed more than 1 MiB');
   });
 });
 
@@ -126,6 +137,6 @@ describe('probeGpus without nvidia-smi', () => {
       ],
     );
     assert.deepEqual(result.labels, ['gpu', 'gpu-tesla-t4', 'gpus-2']);
-    assert.match(result.reason!, /nvidia-smi is not on PATH: 2 GPU\(s\) counted from .*gpus/);
+    assert.match(result.reason!, /nvidia-smi is not on PATH: the NVIDIA driver lists 2 GPU\(s\) in .*gpus/);
   });
 });

@@ -65,6 +65,28 @@ describe('startTelemetry', () => {
     }
   });
 
+  test("a loop answering with its header and units (nvidia-smi's plain csv) reads the same", async () => {
+    const tree = startTree();
+    try {
+      const telemetry = startTelemetry({
+        rootPid: tree.pid,
+        intervalS: 0.1,
+        gpus: true,
+        env: fakeGpuEnv('header-units'),
+      });
+      await tree.allocated;
+      await sleep(500);
+      const summary = await telemetry.stop();
+      assert.deepEqual(
+        summary.gpus.map((gpu) => gpu.index),
+        [0],
+      );
+      assert.ok(summary.gpus[0]!.peak_memory_mib >= 1024);
+    } finally {
+      await tree.kill();
+    }
+  });
+
   test('without nvidia-smi the run is still sampled, RSS only', async () => {
     const tree = startTree();
     try {

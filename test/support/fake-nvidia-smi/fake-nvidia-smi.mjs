@@ -20,6 +20,7 @@ const option = (flag) => {
 };
 
 if (scenario.hang) setInterval(() => undefined, 1000);
+else if (scenario.flood) process.stdout.write(`${'0, Tesla T4, GPU-0, 15360, 7.5, 535.183.01\n'.repeat(100_000)}`);
 else if (scenario.broken) {
   process.stdout.write(
     "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.\n\n",

@@ -52,7 +52,9 @@ export function defaultTable(scenario) {
   const lines = [
     'Mon Dec  7 13:08:33 2026       ',
     '+-----------------------------------------------------------------------------------------+',
-    `| ${pad(head, 34)}Driver Version: ${pad(scenario.driver, 15)}CUDA Version: ${pad(scenario.cuda, 9)}|`,
+    scenario.tableWithoutCuda
+      ? `| ${pad(head, 34)}Driver Version: ${pad(scenario.driver, 38)}|`
+      : `| ${pad(head, 34)}Driver Version: ${pad(scenario.driver, 15)}CUDA Version: ${pad(scenario.cuda, 9)}|`,
     '|-----------------------------------------+------------------------+----------------------+',
     '| GPU  Name                 Persistence-M | Bus-Id          Disp.A | Volatile Uncorr. ECC |',
     '| Fan  Temp   Perf          Pwr:Usage/Cap |           Memory-Usage | GPU-Util  Compute M. |',

@@ -41,9 +41,13 @@ export const scenarios = {
   'old-driver': { driver: '470.182.03', cuda: '11.4', gpus: [v100], noComputeCap: true },
   // A wrapper (or an old build) that ignores noheader/nounits: the CSV comes with its header and units.
   'header-units': { driver: '550.54.15', cuda: '12.4', gpus: [h100(0)], forceHeaderUnits: true },
+  // A default table without the CUDA Version in its header (a wrapper, an unknown layout): -q says it.
+  'table-without-cuda': { driver: '535.183.01', cuda: '12.2', gpus: [t4(0)], tableWithoutCuda: true },
   // The kernel module is not loaded (after a kernel update, in a container without the device).
   broken: { broken: true },
   'no-devices': { driver: '550.54.15', cuda: '12.4', gpus: [] },
+  // Answers without end (a wrapper gone wrong): the probe's output bound must stop it.
+  flood: { flood: true },
   // Never answers: the probe's timeout must end it.
   hang: { hang: true },
 };
