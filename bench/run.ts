@@ -1,4 +1,4 @@
-// npm run bench [-- --only evaluate|pull|app] [--rows N] [--files N] [--large-mib N] [--jobs N]
+// npm run bench [-- --only evaluate|pull|app|train] [--rows N] [--files N] [--large-mib N] [--jobs N]
 // [--rounds N] [--installations N]: runs
 // every benchmark against its named peer in the same run, prints the tables and rewrites their
 // sections of bench/RESULTS.md. Needs Debian's python3-pandas, python3-sklearn, python3-onnx and time
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { benchApp } from './app/app.bench.ts';
 import { benchEvaluate } from './evaluate/evaluate.bench.ts';
 import { benchPull } from './pull/pull.bench.ts';
+import { benchTrain } from './train/train.bench.ts';
 import { replaceSection } from './measure.ts';
 
 const { values } = parseArgs({
@@ -51,6 +52,13 @@ if (!values.only || values.only === 'app') {
   const result = await benchApp({ rounds: Number(values.rounds), installations: Number(values.installations) });
   console.log(result.markdown);
   results = replaceSection(results, 'app', `${result.markdown}\n\n${header}`);
+  failed ||= !result.ok;
+}
+
+if (!values.only || values.only === 'train') {
+  const result = await benchTrain({ rounds: 21, sleepS: 10 });
+  console.log(result.markdown);
+  results = replaceSection(results, 'train', `${result.markdown}\n\n${header}`);
   failed ||= !result.ok;
 }
 

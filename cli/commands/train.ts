@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import { checkOutputPaths, pathKind } from '../../core/output-paths.ts';
-import { openStore, parseModelName, resolveRemote, type ObjectStore } from '../../core/store/index.ts';
+import type { ObjectStore } from '../../core/store/index.ts';
 import {
   DEFAULT_GRACE_MS,
   pushTrainedModel,
@@ -12,7 +12,7 @@ import {
   type NamedFile,
 } from '../../core/train/index.ts';
 import { parseChoice, parseCommandArgs, verbosityOf } from '../args.ts';
-import { gitInfo } from '../git-info.ts';
+import { gitInfoLater } from '../git-info.ts';
 import { cliLogger, type CliIO } from '../io.ts';
 
 const DEFAULT_RECORD = 'cairn-training.json';
@@ -85,6 +85,8 @@ export async function trainCommand(args: string[], io: CliIO): Promise<number> {
   if (values.push) {
     if (!model || !values.name)
       throw new UserError('--push needs --model (the file the command writes) and --name (the model it is).');
+    // The store (and the AWS SDK) loads only for --push: it would double `cairn train`'s start-up.
+    const { openStore, parseModelName, resolveRemote } = await import('../../core/store/index.ts');
     parseModelName(values.name);
     const remote = await resolveRemote({ remote: values.remote, label: '--remote', from: io.cwd, cwd: io.cwd });
     store = openStore(remote.uri, { env: io.env, logger, cwd: io.cwd, endpoint: remote.endpoint });
@@ -112,7 +114,7 @@ export async function trainCommand(args: string[], io: CliIO): Promise<number> {
       timeoutMs: timeoutMinutes === undefined ? undefined : timeoutMinutes * 60_000,
       graceMs: graceSeconds === undefined ? undefined : graceSeconds * 1000,
       telemetryIntervalS: intervalS,
-      git: gitInfo(io.env, io.cwd),
+      git: gitInfoLater(io.env, io.cwd),
       runner: runnerIdentity(io.env),
       signal: cancel.signal,
       gpuProcRoot: io.env.CAIRN_NVIDIA_PROC_ROOT,
@@ -133,6 +135,11 @@ export async function trainCommand(args: string[], io: CliIO): Promise<number> {
       }
     }
     return result.exitCode;
+  } catch (error) {
+    // Cancelled while checking the data, before anything ran: still the cancellation's exit code.
+    if (!cancel.signal.aborted) throw error;
+    io.stderr('cairn train: cancelled before the command started; nothing ran.\n');
+    return cancel.signal.reason === 'SIGINT' ? 130 : 143;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

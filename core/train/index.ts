@@ -12,10 +12,6 @@ export {
 } from './train.ts';
 export { exitCodeOf, type TrainingStatus, type CommandOutcome } from './internal/run-command.ts';
 export { runnerIdentity, type RunnerIdentity } from './runner-identity.ts';
-export {
-  TRAINING_RECORD_SCHEMA,
-  trainingRecordProblems,
-  trainingRecordSchema,
-  type TrainingRecord,
-} from './training-record.schema.ts';
+export { TRAINING_RECORD_SCHEMA, parseTrainingRecord } from './training-record.ts';
+export type { TrainingRecord } from './training-record.schema.ts';
 export { pushTrainedModel } from './push-trained-model.ts';

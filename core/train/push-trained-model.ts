@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.ts';
-import { pushModelObject, type ObjectStore } from '../store/index.ts';
+import type { ObjectStore } from '../store/index.ts';
 import type { TrainingRecord } from './training-record.schema.ts';
 
 /** Where a trained model's record goes: beside its bytes, under the model's folder, keyed by the same sha256. */
@@ -16,6 +16,7 @@ export async function pushTrainedModel(
   store: ObjectStore,
   options: { name: string; file: string; record: TrainingRecord; logger: Logger; signal?: AbortSignal },
 ): Promise<{ modelUri: string; recordUri: string; sha256: string; uploaded: boolean }> {
+  const { pushModelObject } = await import('../store/index.ts'); // not loaded by runs that do not push
   const pushed = await pushModelObject(store, { name: options.name, file: options.file, signal: options.signal });
   const recordKey = trainingRecordKey(pushed.key);
   await store.put(recordKey, Buffer.from(`${JSON.stringify(options.record, null, 2)}\n`), {

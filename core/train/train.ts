@@ -10,7 +10,8 @@ import type { Logger } from '../logger.ts';
 import { dataVersions, digestModel, readStructuredFile } from './internal/record-inputs.ts';
 import { exitCodeOf, runCommand } from './internal/run-command.ts';
 import type { RunnerIdentity } from './runner-identity.ts';
-import { TRAINING_RECORD_SCHEMA, type TrainingRecord } from './training-record.schema.ts';
+import { TRAINING_RECORD_SCHEMA } from './training-record.ts';
+import type { TrainingRecord } from './training-record.schema.ts';
 
 export type GpuRequirement = 'required' | 'optional' | 'none';
 
@@ -38,7 +39,8 @@ export interface TrainOptions {
   graceMs?: number;
   /** Telemetry sampling interval in seconds (default 1); 0 samples nothing. */
   telemetryIntervalS?: number;
-  git?: { sha: string; ref?: string | null };
+  /** The commit; a promise may still be settling while the command runs. */
+  git?: GitLineage | Promise<GitLineage | undefined>;
   runner: RunnerIdentity;
   /** Aborted with `'SIGINT'` or `'SIGTERM'` when Cairn receives that signal. */
   signal?: AbortSignal;
@@ -56,16 +58,23 @@ export interface TrainResult {
 
 export const DEFAULT_GRACE_MS = 5_000;
 
+type GitLineage = { sha: string; ref?: string | null };
+
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const { logger } = options;
   if (options.command.length === 0)
     throw new UserError('name the command to run after --: cairn train -- python train.py');
-  const gpu = options.gpu === 'none' ? null : await probeGpus({ env: options.env, procRoot: options.gpuProcRoot });
-  if (options.gpu === 'required' && (gpu === null || gpu.count === 0))
-    throw new UserError(
-      `--gpu required, but this machine has no GPU (${gpu?.reason ?? 'none found'}); nothing ran. Run the job on a GPU runner: \`runs-on: [self-hosted, gpu]\` (a machine under \`cairn runner start\` has the labels gpu, gpu-<model>, cuda-<major>, gpus-<n>), or use --gpu optional.`,
-    );
-  if (gpu) logger.info(gpu.count > 0 ? `GPUs: ${describeGpus(gpu)}` : `no GPU: ${gpu.reason ?? 'none found'}`);
+  // With --gpu optional the probe (nvidia-smi can take a second to load NVML) runs beside the
+  // command rather than before it; telemetry starts once it has answered.
+  const probing: Promise<GpuProbe | null> =
+    options.gpu === 'none' ? Promise.resolve(null) : probeGpus({ env: options.env, procRoot: options.gpuProcRoot });
+  if (options.gpu === 'required') {
+    const probe = await probing;
+    if (probe === null || probe.count === 0)
+      throw new UserError(
+        `--gpu required, but this machine has no GPU (${probe?.reason ?? 'none found'}); nothing ran. Run the job on a GPU runner: \`runs-on: [self-hosted, gpu]\` (a machine under \`cairn runner start\` has the labels gpu, gpu-<model>, cuda-<major>, gpus-<n>), or use --gpu optional.`,
+      );
+  }
   const params = options.params ? await readParams(options.params) : null;
   const data = await dataVersions(
     (options.data ?? []).map((file) => file.path),
@@ -74,6 +83,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   const intervalS = options.telemetryIntervalS ?? 1;
   let sampler: ReturnType<typeof startTelemetry> | undefined;
+  let finished = false;
   const outcome = await runCommand({
     command: options.command,
     cwd: options.cwd,
@@ -83,17 +93,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
     signal: options.signal,
     watchMs: intervalS > 0 ? intervalS * 1000 : undefined,
-    onStart: (pid) => {
-      if (intervalS > 0)
-        sampler = startTelemetry({
-          rootPid: pid,
-          intervalS,
-          gpus: gpu !== null && gpu.count > 0,
-          env: options.env,
-        });
-    },
+    onStart: (pid) =>
+      void probing.then((gpu) => {
+        if (gpu) logger.info(gpu.count > 0 ? `GPUs: ${describeGpus(gpu)}` : `no GPU: ${gpu.reason ?? 'none found'}`);
+        if (intervalS > 0 && !finished)
+          sampler = startTelemetry({ rootPid: pid, intervalS, gpus: gpu !== null && gpu.count > 0, env: options.env });
+      }),
   });
+  finished = true;
+  const gpu = await probing;
   const telemetry = await sampler?.stop();
+  const git = await options.git;
 
   // From here on the record is written whatever happens: a problem with an output is a warning.
   const succeeded = outcome.status === 'succeeded';
@@ -119,7 +129,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       ? await readOutput(logger, succeeded, '--model', options.model, (file) => digestModel(file.path, file.shown))
       : null,
     data,
-    git: options.git ? { sha: options.git.sha, ref: options.git.ref ?? null } : null,
+    git: git ? { sha: git.sha, ref: git.ref ?? null } : null,
     runner: options.runner,
   };
   await writeFileAtomic(options.record.path, `${JSON.stringify(record, null, 2)}\n`);

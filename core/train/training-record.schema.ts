@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-export const TRAINING_RECORD_SCHEMA = 'cairn.training/v1';
+import { TRAINING_RECORD_SCHEMA } from './training-record.ts';
+
+export { TRAINING_RECORD_SCHEMA };
 
 const json: z.ZodType<unknown> = z.unknown();
 

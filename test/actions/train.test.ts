@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { trainingRecordSchema, type TrainingRecord } from '../../core/train/index.ts';
+import { parseTrainingRecord, type TrainingRecord } from '../../core/train/index.ts';
 import { inputEnv, runBundledAction, runnerFiles } from '../support/action-runner.ts';
 import { fakeNvidiaSmiDir, fakeProcDriver } from '../support/fake-nvidia-smi.ts';
 import { assertInert, assertNoWorkflowCommands, HOSTILE, HOSTILE_LINE } from '../support/inert-markdown.ts';
@@ -14,8 +14,8 @@ import { assertStepRefusal, listTree } from '../support/refusals.ts';
 const BUNDLE = resolve('dist/train.js');
 const TREE = resolve('test/fixtures/train/tree.sh');
 
-function readRecord(path: string): TrainingRecord {
-  return trainingRecordSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+function readRecord(path: string): Promise<TrainingRecord> {
+  return parseTrainingRecord(JSON.parse(readFileSync(path, 'utf8')), path);
 }
 
 /** The runner's files and a step environment; no nvidia-smi unless `gpu` puts the fake one first on PATH. */
@@ -61,7 +61,7 @@ describe('actions/train (dist/train.js, run as the runner runs it)', () => {
     assert.equal(outputs.status, 'succeeded');
     assert.equal(outputs['model-sha256'], createHash('sha256').update('onnx-bytes').digest('hex'));
     assert.equal(outputs['model-uri'], '');
-    const record = readRecord(outputs['record-path']);
+    const record = await readRecord(outputs['record-path']);
     assert.equal(record.status, 'succeeded');
     assert.equal(record.exit_code, 0);
     assert.deepEqual(record.command.slice(0, 1), ['bash']);
@@ -82,7 +82,7 @@ describe('actions/train (dist/train.js, run as the runner runs it)', () => {
   test('on a GPU runner the summary charts each GPU and names it', async () => {
     const step = await runStep({ command: 'sleep 2.2', gpu: 'required' }, { gpu: 'one' });
     assert.equal(step.code, 0, step.stdout + step.stderr);
-    const record = readRecord(step.outputs['record-path']);
+    const record = await readRecord(step.outputs['record-path']);
     assert.equal(record.gpu?.count, 1);
     const summary = step.runner.summary();
     assert.match(summary, /\| GPUs \| 1 × NVIDIA H100 80GB HBM3, CUDA \d+/);
@@ -96,7 +96,7 @@ describe('actions/train (dist/train.js, run as the runner runs it)', () => {
     const step = await runStep({ command, name: HOSTILE_LINE, gpu: 'none' });
     assert.equal(step.code, 0, step.stdout + step.stderr);
     assert.ok(step.outputs['record-path'].startsWith(join(step.runner.dir, 'cairn') + '/'));
-    assert.equal(readRecord(step.outputs['record-path']).command.at(-1), command);
+    assert.equal((await readRecord(step.outputs['record-path'])).command.at(-1), command);
     assertInert(step.runner.summary());
     assertNoWorkflowCommands(step.stdout);
   });
@@ -106,7 +106,7 @@ describe('actions/train (dist/train.js, run as the runner runs it)', () => {
     assert.equal(step.code, 1);
     assert.match(errorLine(step.stdout), /training failed: the command exited with code 3/);
     assert.equal(step.outputs.status, 'failed');
-    assert.equal(readRecord(step.outputs['record-path']).exit_code, 3);
+    assert.equal((await readRecord(step.outputs['record-path'])).exit_code, 3);
     assert.match(step.runner.summary(), /\| Status \| ❌ failed \|[\s\S]*\| Exit code \| 3 \|/);
   });
 
@@ -159,7 +159,7 @@ describe('actions/train (dist/train.js, run as the runner runs it)', () => {
       assert.match(errorLine(stdout), /training cancelled: .*exit 130/);
       const outputs = runner.outputs();
       assert.equal(outputs.status, 'cancelled');
-      assert.equal(readRecord(outputs['record-path']).status, 'cancelled');
+      assert.equal((await readRecord(outputs['record-path'])).status, 'cancelled');
       assert.match(runner.summary(), /^### Training churn: ⏹️ cancelled in /m);
     } finally {
       killAll(tree);

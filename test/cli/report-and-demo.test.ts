@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { trainingRecordSchema } from '../../core/train/index.ts';
+import { parseTrainingRecord } from '../../core/train/index.ts';
 import { CHURN, runCli, tempDir, trainChurn } from '../support/cli.ts';
 import { assertCliRefusal, listTree } from '../support/refusals.ts';
 
@@ -203,7 +203,8 @@ describe('cairn demo', () => {
 
     // Both models were trained through `cairn train`'s core: each has its record, the PR's is shown.
     for (const side of ['main', 'pr']) {
-      const record = trainingRecordSchema.parse(JSON.parse(readFileSync(join(demo, side, 'training.json'), 'utf8')));
+      const path = join(demo, side, 'training.json');
+      const record = await parseTrainingRecord(JSON.parse(readFileSync(path, 'utf8')), path);
       assert.equal(record.status, 'succeeded', side);
       assert.equal(
         record.model?.sha256,

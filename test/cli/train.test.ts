@@ -4,15 +4,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { trainingRecordSchema, type TrainingRecord } from '../../core/train/index.ts';
+import { parseTrainingRecord, type TrainingRecord } from '../../core/train/index.ts';
 import { CLI, runCli, tempDir } from '../support/cli.ts';
 import { isRunning, killAll, pidsIn, waitForFile } from '../support/processes.ts';
 
 const TREE = resolve('test/fixtures/train/tree.sh');
 const GRACE_S = 0.5;
 
-function readRecord(path: string): TrainingRecord {
-  return trainingRecordSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+function readRecord(path: string): Promise<TrainingRecord> {
+  return parseTrainingRecord(JSON.parse(readFileSync(path, 'utf8')), path);
 }
 
 /** Starts `argv` (cairn, or bash exec'ing it) on the tree fixture, signals it once the tree runs, and waits. */
@@ -36,7 +36,7 @@ async function cancelTree(signal: NodeJS.Signals, argv: (dir: string) => string[
   const tree = pidsIn(join(dir, 'pids'));
   child.kill(signal);
   try {
-    return { dir, code: await code, tree, stderr, record: readRecord(join(dir, 'cairn-training.json')) };
+    return { dir, code: await code, tree, stderr, record: await readRecord(join(dir, 'cairn-training.json')) };
   } finally {
     killAll(tree);
   }
@@ -102,7 +102,7 @@ describe('cairn train: cancellation and timeout', () => {
       [],
     );
     assert.equal(result.code, 124, result.stderr);
-    assert.equal(readRecord(join(dir, 'cairn-training.json')).status, 'timed_out');
+    assert.equal((await readRecord(join(dir, 'cairn-training.json'))).status, 'timed_out');
   });
 });
 
@@ -115,7 +115,7 @@ describe('cairn train: exit codes and the record', () => {
       });
       assert.equal(result.code, exitCode, result.stderr);
       assert.equal(result.stdout, 'out\n', "the command writes to cairn's stdout");
-      const record = readRecord(join(dir, 'cairn-training.json'));
+      const record = await readRecord(join(dir, 'cairn-training.json'));
       assert.equal(record.status, exitCode === 0 ? 'succeeded' : 'failed');
       assert.equal(record.exit_code, exitCode);
     });
@@ -176,7 +176,7 @@ describe('cairn train: exit codes and the record', () => {
       },
     );
     assert.equal(result.code, 0, result.stderr);
-    const record = readRecord(join(dir, 'out', 'record.json'));
+    const record = await readRecord(join(dir, 'out', 'record.json'));
     assert.equal(record.status, 'succeeded');
     assert.deepEqual(record.command, ['sh', '-c', script]);
     assert.deepEqual(record.params, { train: { epochs: 3, lr: 0.01 } });
@@ -195,8 +195,29 @@ describe('cairn train: exit codes and the record', () => {
       labels: ['self-hosted', 'linux', 'x64', 'gpu', 'gpu-h100-80gb-hbm3'],
     });
     assert.ok(record.gpu !== null && record.gpu.count === 0 && record.gpu.labels.length === 0);
-    assert.ok(record.telemetry.interval_s === 1 && record.telemetry.samples >= 1);
+    assert.equal(record.telemetry.interval_s, 1);
     assert.ok(Date.parse(record.finished_at) >= Date.parse(record.started_at));
+  });
+
+  test("telemetry samples the command tree's memory while it runs", async () => {
+    const dir = tempDir('cairn-train-cli-');
+    const result = await runCli(
+      [
+        'train',
+        '--telemetry-interval',
+        '0.2',
+        '--',
+        process.execPath,
+        '-e',
+        'const b = Buffer.alloc(64 << 20, 1); setTimeout(() => b, 1500)',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const { telemetry } = await readRecord(join(dir, 'cairn-training.json'));
+    assert.equal(telemetry.interval_s, 0.2);
+    assert.ok(telemetry.samples >= 3, `samples: ${telemetry.samples}`);
+    assert.ok(telemetry.peak_rss_mb >= 64, `peak RSS: ${telemetry.peak_rss_mb} MB`);
   });
 
   test('data that does not match its .dvc pointer refuses the run: exit 2, nothing ran', async () => {
@@ -218,7 +239,7 @@ describe('cairn train: exit codes and the record', () => {
     const ok = await runCli(['train', '--metrics', 'metrics.json', '--', 'true'], { cwd: dir });
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stderr, /warning: --metrics metrics\.json: the command succeeded but did not write it/);
-    assert.equal(readRecord(join(dir, 'cairn-training.json')).metrics, null);
+    assert.equal((await readRecord(join(dir, 'cairn-training.json'))).metrics, null);
     const failed = await runCli(['train', '--metrics', 'metrics.json', '--', 'false'], { cwd: dir });
     assert.equal(failed.code, 1);
     assert.doesNotMatch(failed.stderr, /did not write it/);
@@ -257,7 +278,7 @@ describe('cairn train: exit codes and the record', () => {
     const sha256 = createHash('sha256').update('weights').digest('hex');
     const object = join(remote, 'models', 'churn', 'sha256', sha256.slice(0, 2), sha256.slice(2));
     assert.equal(readFileSync(object, 'utf8'), 'weights');
-    assert.equal(readRecord(`${object}.training.json`).model?.sha256, sha256);
+    assert.equal((await readRecord(`${object}.training.json`)).model?.sha256, sha256);
     assert.match(
       result.stdout,
       new RegExp(`^model-uri: file://.*/models/churn/sha256/${sha256.slice(0, 2)}/${sha256.slice(2)}\\n$`),

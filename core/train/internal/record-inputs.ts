@@ -4,11 +4,11 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, relative } from 'node:path';
-import { sha256File } from '../../data/index.ts';
 import { UserError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
-import { checkWorkspaceOutputs } from '../../store/index.ts';
-import { loadYaml } from '../../yaml-document.ts';
+
+// The YAML parser, the data and store packages load only when a run uses them (as imports they
+// cost `cairn train -- true` about 300 ms of start-up; bench/train).
 
 /** Params and metrics files bigger than this are refused: they are summaries, not data. */
 export const MAX_STRUCTURED_FILE_BYTES = 1 << 20;
@@ -36,6 +36,7 @@ export async function readStructuredFile(path: string, option: string): Promise<
       throw new UserError(`${option} ${path}: invalid JSON (${(error as Error).message}).`, { cause: error });
     }
   }
+  const { loadYaml } = await import('../../yaml-document.ts');
   return loadYaml(text, `${option} ${path}`).data ?? null;
 }
 
@@ -50,6 +51,7 @@ export async function digestModel(path: string, shown: string): Promise<ModelDig
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new UserError(`--model ${shown} is not a file.`);
+    const { sha256File } = await import('../../data/index.ts');
     return { path: shown, sha256: await sha256File(path), bytes: info.size };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
@@ -67,6 +69,8 @@ export async function dataVersions(
   options: { cwd: string; logger: Logger; signal?: AbortSignal },
 ): Promise<Array<{ path: string; md5: string }>> {
   const versions: Array<{ path: string; md5: string }> = [];
+  if (pointers.length === 0) return versions;
+  const { checkWorkspaceOutputs } = await import('../../store/index.ts');
   const problems: string[] = [];
   for (const pointer of pointers) {
     const shown = relative(options.cwd, pointer) || pointer;
