@@ -136,35 +136,40 @@ describe('actions/train (dist/train.js, run as the runner runs it)', () => {
     assert.match(step.runner.summary(), /⏱️ timed out/);
   });
 
-  test('SIGINT to the action (the runner cancelling the step) stops the whole tree; outputs and summary are written', async () => {
-    const { runner, env } = trainStep({ command: TREE, gpu: 'none', name: 'churn' });
-    env.PIDS = join(runner.dir, 'pids');
-    env.READY = join(runner.dir, 'ready');
-    const child = spawn(process.execPath, [BUNDLE], { cwd: runner.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-    await waitForFile(env.READY);
-    const tree = pidsIn(env.PIDS);
-    try {
-      child.kill('SIGINT');
-      const code = await exited;
-      assert.equal(tree.length, 6);
-      assert.deepEqual(
-        tree.filter((pid) => isRunning(pid)),
-        [],
-        'every process of the tree is gone when the action returns',
-      );
-      assert.equal(code, 1);
-      assert.match(errorLine(stdout), /training cancelled: .*exit 130/);
-      const outputs = runner.outputs();
-      assert.equal(outputs.status, 'cancelled');
-      assert.equal((await readRecord(outputs['record-path'])).status, 'cancelled');
-      assert.match(runner.summary(), /^### Training churn: ⏹️ cancelled in /m);
-    } finally {
-      killAll(tree);
-    }
-  });
+  // The runner cancels a step with SIGINT to the action's process, then SIGTERM 7.5 s later.
+  for (const [signal, exitCode] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)
+    test(`${signal} to the action stops the whole tree (a part ignoring SIGTERM, one setsid'd); outputs and summary are written`, async () => {
+      const { runner, env } = trainStep({ command: TREE, gpu: 'none', name: 'churn' });
+      env.PIDS = join(runner.dir, 'pids');
+      env.READY = join(runner.dir, 'ready');
+      const child = spawn(process.execPath, [BUNDLE], { cwd: runner.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+      await waitForFile(env.READY);
+      const tree = pidsIn(env.PIDS);
+      try {
+        child.kill(signal);
+        const code = await exited;
+        assert.equal(tree.length, 6);
+        assert.deepEqual(
+          tree.filter((pid) => isRunning(pid)),
+          [],
+          'every process of the tree is gone when the action returns',
+        );
+        assert.equal(code, 1);
+        assert.match(errorLine(stdout), new RegExp(`training cancelled: .*exit ${exitCode}`));
+        const outputs = runner.outputs();
+        assert.equal(outputs.status, 'cancelled');
+        assert.equal((await readRecord(outputs['record-path'])).status, 'cancelled');
+        assert.match(runner.summary(), /^### Training churn: ⏹️ cancelled in /m);
+      } finally {
+        killAll(tree);
+      }
+    });
 });
 
 describe('actions/train refuses, naming the input, before anything runs', () => {
