@@ -50,7 +50,13 @@ export async function run(signal?: AbortSignal): Promise<void> {
     .map((path) => ({ path: resolve(cwd, path), shown: path }));
   const store = await openPushStore({ model, name, cwd });
 
-  const recordPath = join(env.runnerTemp ?? tmpdir(), 'cairn', `${fileStem(name ?? 'model')}.training.json`);
+  // The step's id (GITHUB_ACTION) keeps two training steps of one job from sharing a record.
+  const step = process.env.GITHUB_ACTION ? `-${process.env.GITHUB_ACTION}` : '';
+  const recordPath = join(
+    env.runnerTemp ?? tmpdir(),
+    'cairn',
+    `${fileStem(`${name ?? 'model'}${step}`)}.training.json`,
+  );
   let result: TrainResult | undefined;
   let modelUri = '';
   try {
