@@ -6,7 +6,19 @@ import tseslint from 'typescript-eslint';
  * core/ are one-file modules and their own face. Front doors, and core packages importing each other,
  * go through the face, so what a package keeps in internal/ can change without touching its users.
  */
-const CORE_PACKAGES = ['config', 'data', 'evaluate', 'github', 'gpu', 'metrics', 'net', 'registry', 'report', 'store', 'train'];
+const CORE_PACKAGES = [
+  'config',
+  'data',
+  'evaluate',
+  'github',
+  'gpu',
+  'metrics',
+  'net',
+  'registry',
+  'report',
+  'store',
+  'train',
+];
 const FACE_MESSAGE =
   "import a core package through its index.ts, its one public face; the package's other files are its own";
 const publicFaces = (regex) => ['error', { patterns: [{ regex, message: FACE_MESSAGE }] }];
