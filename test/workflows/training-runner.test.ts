@@ -1,5 +1,5 @@
 /**
- * Where the example trains: its jobs that use actions/train pick their runner with an expression on
+ * Where the example (and README.md) trains: its jobs that use actions/train pick their runner with an expression on
  * the repository variable CAIRN_TRAIN_RUNNER. Each one is evaluated here with GitHub's own expression
  * engine (@actions/expressions) for the events that start it: the GPU runner when the variable names
  * it, a GitHub-hosted runner otherwise, and never a self-hosted runner for a fork's pull request.
@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import { parse as parseYaml } from 'yaml';
-import { read, workflowFiles } from './workflow-files.ts';
+import { docWorkflows, read, workflowFiles } from './workflow-files.ts';
 
 interface Job {
   'runs-on'?: unknown;
@@ -59,8 +59,13 @@ function resolveRunsOn(runsOn: unknown, github: object, vars: Record<string, str
 
 const isSelfHosted = (labels: unknown) => [labels].flat().includes('self-hosted');
 
-const trainingJobs = workflowFiles().flatMap((file) => {
-  const workflow = parseYaml(read(file)) as Workflow;
+const everyWorkflow = [
+  ...workflowFiles().map((file) => ({ where: file, content: read(file) })),
+  ...docWorkflows().map(({ where, content }) => ({ where: where.split(':')[0], content })),
+];
+
+const trainingJobs = everyWorkflow.flatMap(({ where: file, content }) => {
+  const workflow = parseYaml(content) as Workflow;
   return Object.entries(workflow.jobs ?? {})
     .filter(([, job]) => job.steps?.some((step) => step.uses?.startsWith('cairn-ml/cairn/actions/train@')))
     .map(([name, job]) => ({ where: `${file} (${name})`, job, events: eventsOf(workflow.on) }));
@@ -81,13 +86,14 @@ const pullRequest = (headRepo: string) => ({
 const push = { repository: REPOSITORY, event_name: 'push', event: {} };
 
 describe('where the example trains (runs-on of the jobs that use actions/train)', () => {
-  test('the pull-request, main-branch and release workflows all train through actions/train', () => {
+  test("the example's pull-request, main-branch and release workflows and README.md's train through actions/train", () => {
     assert.deepEqual(
       trainingJobs.map(({ where }) => where),
       [
         'examples/churn/.github/workflows/pr.yml (churn)',
         'examples/churn/.github/workflows/record-main.yml (churn)',
         'examples/churn/.github/workflows/release-model.yml (churn)',
+        'README.md (train)',
       ],
     );
   });
