@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
@@ -8,6 +8,7 @@ import { actionInput } from '../../core/option-names.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
 import { readBaselineFromRef } from '../../core/github/index.ts';
 import { headline, renderJobSummary } from '../../core/report/index.ts';
+import { readTrainingRecord } from '../../core/train/index.ts';
 import { actionLogger, info, optionalInput, requiredInput } from '../shared/action-logger.ts';
 import { actionOctokit } from '../shared/github-client.ts';
 import { fileStem } from '../shared/file-stem.ts';
@@ -46,6 +47,7 @@ export async function run(): Promise<void> {
     noGate: parseEnumInput('no-gate', ['true', 'false'] as const, 'false') === 'true',
     configPath: core.getInput('config') || '.github/cairn.yml',
     git: context.sha ? { sha: context.sha, ref: context.ref } : undefined,
+    training: await trainingRecordInput(),
     recordPathsRelativeTo: env.workspace ?? process.cwd(),
     repositoryRoot: repositoryRoot(process.cwd()),
     spell: actionInput,
@@ -68,4 +70,10 @@ export async function run(): Promise<void> {
     const failed = report.gate.rules.filter((rule) => !rule.passed).map((rule) => rule.rule);
     throw new GateFailure(`gate failed for ${name}: ${failed.join(', ')}`, failed);
   }
+}
+
+/** The `training-record` input's file, read and checked; undefined when the input is empty. */
+async function trainingRecordInput() {
+  const path = optionalInput('training-record');
+  return path === undefined ? undefined : readTrainingRecord(resolve(path), `training-record: ${path}`);
 }

@@ -5,6 +5,7 @@ import { readFeatureList, runGatedEvaluation } from '../../core/evaluate/index.t
 import { GateFailure } from '../../core/errors.ts';
 import { BOOTSTRAP_DEFAULTS } from '../../core/metrics/index.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
+import { readTrainingRecord } from '../../core/train/index.ts';
 import { formatMetricsSummary } from '../format.ts';
 import { parseChoice, parseCommandArgs, parsePositiveInt, requireOption, verbosityOf } from '../args.ts';
 import { baselineFromRefFor } from '../github-env.ts';
@@ -34,6 +35,8 @@ Options:
   --device DEVICE      auto | cpu | cuda (default auto)
   --batch-size N       rows per inference batch (default 4096)
   --bootstrap N        resamples of the rows behind each metric's interval (default 200, seed 0; 0 turns it off)
+  --training-record R  the model's training record (cairn train --record): metrics.json gets it as
+                       \`training\`, the model card a Training section, the PR comment a line
   --out PATH           write the metrics JSON here (default: print it to stdout)
   --json               print the metrics JSON to stdout even on a terminal (where the table is the default)
   -q, --quiet / -v, --verbose
@@ -58,6 +61,7 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
     bootstrap: { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
+    'training-record': { type: 'string' },
   });
   if (values.help) return (io.stdout(evaluateHelp), 0);
   const logger = cliLogger(io, verbosityOf(values));
@@ -88,6 +92,10 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
     configPath: values.config !== undefined ? resolve(io.cwd, values.config) : resolve(root, '.github/cairn.yml'),
     configExplicit: values.config !== undefined,
     git: gitInfo(io.env, io.cwd),
+    training:
+      values['training-record'] === undefined
+        ? undefined
+        : await readTrainingRecord(resolve(io.cwd, values['training-record']), values['training-record']),
     recordPathsRelativeTo: io.cwd,
     repositoryRoot: root,
     logger,

@@ -13,6 +13,7 @@ import {
   type Task,
 } from '../metrics/index.ts';
 import { repositoryRoot } from '../repository-root.ts';
+import type { TrainingRecord } from '../train/index.ts';
 import { evaluateModel } from './evaluate-model.ts';
 import { cliOption, type SpellOption } from '../option-names.ts';
 import { matchModel } from './internal/model-match.ts';
@@ -39,6 +40,8 @@ export interface GatedEvaluationOptions {
   /** The config file was named by the user: then it must exist. */
   configExplicit?: boolean;
   git?: { sha: string; ref?: string };
+  /** The model's training record (`--training-record`), put in metrics.json as `training`. */
+  training?: TrainingRecord;
   /** Model and data paths under this folder (the workspace) are recorded relative to it. */
   recordPathsRelativeTo?: string;
   /** Where config paths (`models.<m>.path`) start; default the git root above the working folder. */
@@ -127,6 +130,7 @@ export async function runGatedEvaluation(options: GatedEvaluationOptions): Promi
   const report = await evaluateModel({ ...options, task, name, features, featuresFrom, threshold });
   if (rules) checkGateMetrics(rules, report.task, source);
   if (options.git) report.git = options.git;
+  if (options.training) report.training = options.training;
   if (options.recordPathsRelativeTo) {
     const root = options.recordPathsRelativeTo;
     if (report.model) report.model.path = displayPath(report.model.path, root);

@@ -9,8 +9,9 @@ import { CHECK_OUTPUT_LIMIT } from '../report/index.ts';
 
 export const RECORD_MARKER = '<!-- cairn:record -->';
 
-/** Heaviest first: dropped in this order until the record fits in output.text. */
-const BULKY_FIELDS = ['curves', 'confusion_matrix', 'per_class', 'model.inputs', 'model.outputs'] as const;
+/** Dropped in this order until the record fits in output.text: the training record first (it is also in the
+ * record file the workflow keeps), then the heaviest. */
+const BULKY_FIELDS = ['training', 'curves', 'confusion_matrix', 'per_class', 'model.inputs', 'model.outputs'] as const;
 
 function without(report: MetricsReport, fields: readonly string[]): MetricsReport {
   const copy: MetricsReport = { ...report, ...(report.model ? { model: { ...report.model } } : {}) };
@@ -46,8 +47,14 @@ export function formatRecordText(
   report: MetricsReport,
   limit = CHECK_OUTPUT_LIMIT,
 ): { text: string; omitted: string[] } {
+  // Only fields the report has are dropped (and named as dropped): a record without `training` says nothing of it.
+  const present = BULKY_FIELDS.filter((field) =>
+    field === 'model.inputs' || field === 'model.outputs'
+      ? (report.model?.[field === 'model.inputs' ? 'inputs' : 'outputs'].length ?? 0) > 0
+      : report[field] !== undefined,
+  );
   const attempts: Array<[string[], boolean]> = [[[], true]];
-  for (let n = 0; n <= BULKY_FIELDS.length; n++) attempts.push([BULKY_FIELDS.slice(0, n), false]);
+  for (let n = 0; n <= present.length; n++) attempts.push([present.slice(0, n), false]);
   for (const [omitted, pretty] of attempts) {
     const text = render(report, omitted, pretty);
     if (text.length <= limit) return { text, omitted };

@@ -69,6 +69,8 @@ export const metricsReportSchema = z.looseObject({
     ])
     .optional(),
   git: z.looseObject({ sha: z.string(), ref: z.string().optional() }).optional(),
+  // Checked in full by core/train's schema when `cairn evaluate --training-record` reads it.
+  training: z.looseObject({ schema: z.literal('cairn.training/v1') }).optional(),
   gate: z
     .looseObject({
       expression: z.string(),

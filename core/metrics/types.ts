@@ -1,5 +1,7 @@
 /** The `cairn.metrics/v1` document: what `cairn evaluate` writes and every report reads. */
 
+import type { TrainingRecord } from '../train/index.ts';
+
 export type Task = 'binary' | 'multiclass' | 'regression';
 
 export const METRICS_SCHEMA = 'cairn.metrics/v1';
@@ -123,6 +125,8 @@ export interface MetricsReport {
   /** Classification: how each row's class was decided. */
   decision?: Decision;
   git?: { sha: string; ref?: string };
+  /** The training record (`cairn train`) of the evaluated model, from `--training-record`. */
+  training?: TrainingRecord;
   gate?: GateResult;
   /** Set when the gate was turned off on purpose (`--no-gate`); `configured` is the gate not checked. */
   gate_disabled?: { configured?: string };

@@ -8,6 +8,7 @@ import {
 import { renderMetricTable, renderGateSection, renderRunLine, renderTitle, type ColumnLabels } from './metric-table.ts';
 import { renderCharts } from './internal/mermaid-charts.ts';
 import { renderRunDetails } from './internal/run-details.ts';
+import { renderTrainingLine } from './internal/training-details.ts';
 import { embedModelCard } from './internal/embed-model-card.ts';
 import { inert } from './format.ts';
 
@@ -76,6 +77,7 @@ export function compose(input: ReportInput, detail: Detail, head: { marker?: str
   const parts: string[] = [];
   if (head.marker) parts.push(head.marker);
   parts.push(renderTitle(report), renderRunLine(report, baseline));
+  if (report.training) parts.push(renderTrainingLine(report.training));
   if (head.note) parts.push(head.note);
   parts.push(
     renderGateSection(report.gate, report.gate_disabled),

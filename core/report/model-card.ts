@@ -6,6 +6,7 @@ import { METRIC_INFO, TASK_NAMES, metricsToShow } from './internal/metric-labels
 import { renderMetricTable } from './metric-table.ts';
 import { renderFrontMatter } from './internal/model-index.ts';
 import { renderRunDetails } from './internal/run-details.ts';
+import { renderTrainingSection } from './internal/training-details.ts';
 
 /** The card's section of tables; a report that embeds the card shows these tables itself. */
 export const QUANTITATIVE_ANALYSES = 'Quantitative analyses';
@@ -112,6 +113,7 @@ export function renderModelCard(input: ModelCardInput): string {
     ['Metrics', metrics.join('\n')],
     ['Evaluation data', evaluation.join('\n')],
     ['Training data', field('training_data')],
+    ...(report.training ? [['Training', renderTrainingSection(report.training)] as [string, string]] : []),
     [QUANTITATIVE_ANALYSES, quantitative.join('\n\n')],
     ['Ethical considerations', field('ethical_considerations')],
     [

@@ -12,6 +12,11 @@ export {
 } from './train.ts';
 export { exitCodeOf, type TrainingStatus, type CommandOutcome } from './internal/run-command.ts';
 export { runnerIdentity, type RunnerIdentity } from './runner-identity.ts';
-export { TRAINING_RECORD_SCHEMA, parseTrainingRecord } from './training-record.ts';
+export {
+  MAX_TRAINING_RECORD_BYTES,
+  TRAINING_RECORD_SCHEMA,
+  parseTrainingRecord,
+  readTrainingRecord,
+} from './training-record.ts';
 export type { TrainingRecord } from './training-record.schema.ts';
 export { pushTrainedModel } from './push-trained-model.ts';

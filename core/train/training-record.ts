@@ -1,3 +1,4 @@
+import { readFile, stat } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
 import type { TrainingRecord } from './training-record.schema.ts';
 
@@ -11,4 +12,34 @@ export async function parseTrainingRecord(value: unknown, source: string): Promi
   if (problems.length > 0)
     throw new UserError(`${source} is not a valid ${TRAINING_RECORD_SCHEMA} record: ${problems.join('; ')}.`);
   return trainingRecordSchema.parse(value);
+}
+
+/** A record holds two capped files (params, metrics) and small fields: anything far bigger is not one. */
+export const MAX_TRAINING_RECORD_BYTES = 4 << 20;
+
+/** Reads and checks a training record file (`--training-record`); `shown` names it as the user did. */
+export async function readTrainingRecord(path: string, shown: string): Promise<TrainingRecord> {
+  let text: string;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new UserError(`${shown} is not a file; name the training record cairn train wrote.`);
+    if (info.size > MAX_TRAINING_RECORD_BYTES)
+      throw new UserError(
+        `${shown} is ${info.size} bytes, more than a training record (at most ${MAX_TRAINING_RECORD_BYTES}).`,
+      );
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new UserError(`${shown} does not exist; name the record \`cairn train --record\` wrote.`, { cause: error });
+    throw error;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`${shown} is not a training record: invalid JSON (${(error as Error).message}).`, {
+      cause: error,
+    });
+  }
+  return parseTrainingRecord(value, shown);
 }

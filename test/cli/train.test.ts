@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseTrainingRecord, type TrainingRecord } from '../../core/train/index.ts';
-import { CLI, runCli, tempDir } from '../support/cli.ts';
+import { CHURN, CLI, runCli, tempDir, trainChurn } from '../support/cli.ts';
 import { isRunning, killAll, pidsIn, waitForFile } from '../support/processes.ts';
 
 const TREE = resolve('test/fixtures/train/tree.sh');
@@ -289,5 +289,43 @@ describe('cairn train: exit codes and the record', () => {
     const result = await runCli(['train', '--gpu', 'none'], { cwd: tempDir() });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /name the command after --/);
+  });
+});
+
+describe('cairn evaluate --training-record', () => {
+  test('puts the record in metrics.json as `training`, and the report shows it; a file that is not a record is exit 2', async () => {
+    const dir = tempDir('cairn-train-cli-');
+    const trained = await runCli(['train', '--gpu', 'none', '--', 'sh', '-c', 'exit 0'], { cwd: dir });
+    assert.equal(trained.code, 0, trained.stderr);
+    const model = await trainChurn(dir);
+    const evaluate = (record: string) =>
+      runCli(
+        [
+          'evaluate',
+          '--model',
+          model,
+          '--data',
+          join(CHURN, 'data', 'eval.csv'),
+          '--target',
+          'churned',
+          '--name',
+          'churn',
+        ].concat(['--training-record', record, '--out', 'metrics.json', '-q']),
+        { cwd: dir },
+      );
+    const result = await evaluate('cairn-training.json');
+    assert.equal(result.code, 0, result.stderr);
+    const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as { training?: TrainingRecord };
+    assert.equal(metrics.training?.schema, 'cairn.training/v1');
+    assert.equal(metrics.training?.status, 'succeeded');
+    const report = await runCli(['report', '--metrics', 'metrics.json', '--card-out', 'card.md'], { cwd: dir });
+    assert.equal(report.code, 0, report.stderr);
+    assert.match(report.stdout, /\*\*Training:\*\* succeeded in /);
+    assert.match(readFileSync(join(dir, 'card.md'), 'utf8'), /## Training\n/);
+
+    writeFileSync(join(dir, 'not-a-record.json'), '{"schema": "cairn.metrics/v1"}');
+    const refused = await evaluate('not-a-record.json');
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /not-a-record\.json is not a valid cairn\.training\/v1 record/);
   });
 });

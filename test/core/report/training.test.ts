@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { formatRecordText } from '../../../core/github/index.ts';
+import { renderComment, renderModelCard, stickyMarker } from '../../../core/report/index.ts';
+import { TRAINING_RECORD_SCHEMA, type TrainingRecord } from '../../../core/train/index.ts';
+import { assertInert, HOSTILE_LINE } from '../../support/inert-markdown.ts';
+import { binaryReport } from './sample-reports.ts';
+
+function trainingRecord(overrides: Partial<TrainingRecord> = {}): TrainingRecord {
+  return {
+    schema: TRAINING_RECORD_SCHEMA,
+    status: 'succeeded',
+    exit_code: 0,
+    signal: null,
+    command: ['python', 'train.py', '--epochs', '3'],
+    started_at: '2026-12-07T10:00:00.000Z',
+    finished_at: '2026-12-07T10:12:03.000Z',
+    duration_s: 723,
+    gpu: {
+      count: 2,
+      driver_version: '550.54.15',
+      cuda_version: '12.4',
+      devices: [0, 1].map((index) => ({
+        index,
+        name: 'NVIDIA H100 80GB HBM3',
+        uuid: `GPU-${index}`,
+        memory_total_mib: 81559,
+        compute_capability: '9.0',
+      })),
+      labels: ['gpu', 'gpu-h100-80gb-hbm3', 'cuda-12', 'gpus-2'],
+    },
+    telemetry: {
+      interval_s: 1,
+      samples: 723,
+      peak_rss_mb: 2048.5,
+      gpus: [
+        { index: 0, peak_memory_mib: 40000, mean_utilization_pct: 87.5 },
+        { index: 1, peak_memory_mib: 39000, mean_utilization_pct: 85 },
+      ],
+    },
+    params: { train: { epochs: 3, lr: 0.01 } },
+    metrics: { loss: 0.21 },
+    model: { path: 'model.onnx', sha256: 'a'.repeat(64), bytes: 1234 },
+    data: [{ path: 'data/train.csv', md5: 'b'.repeat(32) }],
+    git: { sha: 'c'.repeat(40), ref: 'refs/heads/main' },
+    runner: { name: 'gpu-box-1', os: 'Linux', arch: 'X64', labels: ['self-hosted', 'gpu'] },
+    ...overrides,
+  };
+}
+
+describe('the training record in reports', () => {
+  test('the model card has a Training section: outcome, hardware, peaks, data versions, params, metrics', () => {
+    const card = renderModelCard({ report: binaryReport({ training: trainingRecord() }) });
+    const section = card.slice(card.indexOf('## Training\n'));
+    assert.ok(card.includes('## Training\n'), card);
+    assert.match(section, /succeeded, 12 min 3 s/);
+    assert.match(section, /2 x NVIDIA H100 80GB HBM3 \(driver 550\.54\.15, CUDA 12\.4\), on gpu-box-1 \(Linux, X64\)/);
+    assert.match(section, /2,049 MB RSS/);
+    assert.match(section, /GPU 0: 40,000 MiB peak, 88 % mean utilisation/);
+    assert.match(section, /`data\/train\.csv` md5 `b{32}`/);
+    assert.match(section, /\| `train\.epochs` \| 3 \|/);
+    assert.match(section, /\| `loss` \| 0\\?\.21 \|/); // rendered: 0.21
+  });
+
+  test('the PR comment has one line for it', () => {
+    const comment = renderComment({
+      report: binaryReport({ training: trainingRecord({ status: 'timed_out', exit_code: null, signal: 'SIGTERM' }) }),
+      marker: stickyMarker('churn'),
+    });
+    assert.match(comment, /\*\*Training:\*\* timed out in 12 min 3 s on 2 x NVIDIA H100 80GB HBM3/);
+  });
+
+  test('every string from the record is inert, in the card and the comment', () => {
+    const hostile = trainingRecord({
+      command: [HOSTILE_LINE],
+      runner: { name: HOSTILE_LINE, os: HOSTILE_LINE, arch: 'X64', labels: null },
+      gpu: { count: 0, driver_version: null, cuda_version: null, devices: [], labels: [], reason: HOSTILE_LINE },
+      params: { [HOSTILE_LINE]: HOSTILE_LINE },
+      metrics: { nested: { [HOSTILE_LINE]: 1 } },
+      data: [{ path: HOSTILE_LINE, md5: HOSTILE_LINE }],
+      git: { sha: HOSTILE_LINE, ref: HOSTILE_LINE },
+      started_at: '2026-12-07T10:00:00.000Z',
+      status: 'failed',
+      exit_code: null,
+      signal: HOSTILE_LINE,
+    });
+    const report = binaryReport({ training: hostile });
+    assertInert(renderModelCard({ report, frontMatter: false }));
+    assertInert(renderComment({ report, marker: stickyMarker('churn') }), { markers: [stickyMarker('churn')] });
+  });
+
+  test('params beyond 30 entries are counted, not listed', () => {
+    const params = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`p${i}`, i]));
+    const card = renderModelCard({ report: binaryReport({ training: trainingRecord({ params }) }) });
+    assert.match(card, /\| `p29` \| 29 \|/);
+    assert.doesNotMatch(card, /`p30`/);
+    assert.match(card, /10 more not shown; the training record has them all/);
+  });
+
+  test("a check run's record over its size budget drops `training` first", () => {
+    const big = trainingRecord({ params: { notes: 'x'.repeat(70_000) } });
+    const { text, omitted } = formatRecordText(binaryReport({ training: big }));
+    assert.deepEqual(omitted, ['training']);
+    assert.doesNotMatch(text, /cairn\.training\/v1/);
+    assert.match(text, /"metrics"/);
+  });
+});
