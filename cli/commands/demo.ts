@@ -10,6 +10,7 @@ import { checkOutputPaths } from '../../core/output-paths.ts';
 import { runGatedEvaluation } from '../../core/evaluate/index.ts';
 import { renderComment, renderModelCard, stickyMarker } from '../../core/report/index.ts';
 import { FileStore, pullPointerFile, pushPath } from '../../core/store/index.ts';
+import type { TrainingRecord } from '../../core/train/index.ts';
 import { parseCommandArgs, verbosityOf } from '../args.ts';
 import { cliLogger, type CliIO } from '../io.ts';
 import { prepareDemoFolder } from './demo-folder.ts';
@@ -78,7 +79,7 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   store.close();
   const trainData = join(workspace, 'data', 'train.csv');
   const evalData = join(workspace, 'data', 'eval.csv');
-  const evaluate = (modelPath: string, extra: { baseline?: string; gate?: string }) =>
+  const evaluate = (modelPath: string, extra: { baseline?: string; gate?: string; training?: TrainingRecord }) =>
     runGatedEvaluation({
       modelPath,
       dataPath: evalData,
@@ -93,7 +94,7 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
     });
 
   logger.info('3/7 training the main-branch model (few epochs), through cairn train');
-  await trainForDemo(
+  const mainTraining = await trainForDemo(
     {
       script: train,
       data: trainData,
@@ -104,7 +105,7 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
     { io, logger },
   );
   logger.info('4/7 evaluating it: this is the baseline');
-  const main = await evaluate(join(out, 'main', 'model.onnx'), {});
+  const main = await evaluate(join(out, 'main', 'model.onnx'), { training: mainTraining });
   await writeFilesAtomic([
     { path: join(out, 'main', 'metrics.json'), data: `${JSON.stringify(main.report, null, 2)}\n` },
   ]);
@@ -117,7 +118,11 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   );
   const gate = model?.gates?.default ?? 'roc_auc>=baseline-0.01';
   logger.info(`6/7 evaluating it against the baseline with the gate "${gate}"`);
-  const pr = await evaluate(join(out, 'pr', 'model.onnx'), { baseline: join(out, 'main', 'metrics.json'), gate });
+  const pr = await evaluate(join(out, 'pr', 'model.onnx'), {
+    baseline: join(out, 'main', 'metrics.json'),
+    gate,
+    training: prTraining,
+  });
 
   const modelCard = renderModelCard({ report: pr.report, baseline: pr.baseline, model });
   const comment = renderComment({

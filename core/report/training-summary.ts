@@ -8,6 +8,7 @@ import type { TelemetrySample } from '../gpu/index.ts';
 import type { TrainingRecord } from '../train/index.ts';
 import { codeCell, formatCount, inert, table } from './format.ts';
 import { renderTelemetryCharts } from './internal/telemetry-charts.ts';
+import { formatDuration } from './internal/training-details.ts';
 
 export interface TrainingSummaryInput {
   record: TrainingRecord;
@@ -32,13 +33,6 @@ const STATUS: Record<TrainingRecord['status'], string> = {
   cancelled: '⏹️ cancelled',
   timed_out: '⏱️ timed out',
 };
-
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${Math.round(seconds * 10) / 10} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
 
 function shortened(text: string): string {
   return text.length > COMMAND_SHOWN_CHARS ? `${text.slice(0, COMMAND_SHOWN_CHARS)}…` : text;

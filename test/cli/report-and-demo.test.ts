@@ -214,6 +214,9 @@ describe('cairn demo', () => {
         `${side}: the record names the model the demo evaluated`,
       );
     }
+    // ...and it flows into the report, as actions/train's record-path does through training-record:.
+    assert.match(readFileSync(join(demo, 'comment.md'), 'utf8'), /\*\*Training:\*\* succeeded in /);
+    assert.match(readFileSync(join(demo, 'MODEL_CARD.md'), 'utf8'), /^#+ Training$/m);
     assert.match(
       result.stdout,
       /^Training record: cairn-demo\/pr\/training\.json \(cairn\.training\/v1\): succeeded in [\d.]+ s, peak RSS \d+ MiB, (no GPU|\d+ GPUs?), model sha256 [0-9a-f]{12}…\.$/m,
