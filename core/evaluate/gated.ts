@@ -11,9 +11,9 @@ import {
   parseGate,
   readMetricsReport,
   type Task,
+  type TrainingRecord,
 } from '../metrics/index.ts';
 import { repositoryRoot } from '../repository-root.ts';
-import type { TrainingRecord } from '../train/index.ts';
 import { evaluateModel } from './evaluate-model.ts';
 import { cliOption, type SpellOption } from '../option-names.ts';
 import { matchModel } from './internal/model-match.ts';

@@ -31,3 +31,9 @@ export { MetricsAccumulator, classF1Key, type MetricsBatch, type MetricsResult }
 export { parseMetricsReport, readMetricsReport } from './read-report.ts';
 export { metricsReportProblems, metricsReportSchema } from './metrics-report.schema.ts';
 export { percentile } from './percentile.ts';
+export {
+  TRAINING_RECORD_SCHEMA,
+  trainingRecordProblems,
+  trainingRecordSchema,
+  type TrainingRecord,
+} from './training-record.schema.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trainingRecordSchema } from './training-record.schema.ts';
 import { METRICS_SCHEMA } from './types.ts';
 
 /**
@@ -69,8 +70,7 @@ export const metricsReportSchema = z.looseObject({
     ])
     .optional(),
   git: z.looseObject({ sha: z.string(), ref: z.string().optional() }).optional(),
-  // Checked in full by core/train's schema when `cairn evaluate --training-record` reads it.
-  training: z.looseObject({ schema: z.literal('cairn.training/v1') }).optional(),
+  training: trainingRecordSchema.optional(),
   gate: z
     .looseObject({
       expression: z.string(),

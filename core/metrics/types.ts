@@ -1,6 +1,6 @@
 /** The `cairn.metrics/v1` document: what `cairn evaluate` writes and every report reads. */
 
-import type { TrainingRecord } from '../train/index.ts';
+import type { TrainingRecord } from './training-record.schema.ts';
 
 export type Task = 'binary' | 'multiclass' | 'regression';
 

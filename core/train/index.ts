@@ -18,5 +18,5 @@ export {
   parseTrainingRecord,
   readTrainingRecord,
 } from './training-record.ts';
-export type { TrainingRecord } from './training-record.schema.ts';
+export type { TrainingRecord } from '../metrics/index.ts';
 export { pushTrainedModel } from './push-trained-model.ts';

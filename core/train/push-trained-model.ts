@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import type { ObjectStore } from '../store/index.ts';
-import type { TrainingRecord } from './training-record.schema.ts';
+import type { TrainingRecord } from '../metrics/index.ts';
 
 /** Where a trained model's record goes: beside its bytes, under the model's folder, keyed by the same sha256. */
 export function trainingRecordKey(objectKey: string): string {

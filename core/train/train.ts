@@ -11,7 +11,7 @@ import { dataVersions, digestModel, readStructuredFile } from './internal/record
 import { exitCodeOf, runCommand } from './internal/run-command.ts';
 import type { RunnerIdentity } from './runner-identity.ts';
 import { TRAINING_RECORD_SCHEMA } from './training-record.ts';
-import type { TrainingRecord } from './training-record.schema.ts';
+import type { TrainingRecord } from '../metrics/index.ts';
 
 export type GpuRequirement = 'required' | 'optional' | 'none';
 

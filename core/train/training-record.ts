@@ -1,13 +1,17 @@
 import { readFile, stat } from 'node:fs/promises';
 import { UserError } from '../errors.ts';
-import type { TrainingRecord } from './training-record.schema.ts';
+import type { TrainingRecord } from '../metrics/index.ts';
 
-/** The record's schema id, apart from its zod schema: writing a record does not load zod (bench/train). */
+/**
+ * The record's schema id. core/metrics owns the record's zod schema (metrics.json carries the record);
+ * this copy lets `cairn train` write a record without loading zod and core/metrics (bench/train), and
+ * the compiler checks it against the schema's literal where train.ts builds the record.
+ */
 export const TRAINING_RECORD_SCHEMA = 'cairn.training/v1';
 
 /** A training record read back (from a file a workflow passed along), checked; `source` names it in the message. */
 export async function parseTrainingRecord(value: unknown, source: string): Promise<TrainingRecord> {
-  const { trainingRecordProblems, trainingRecordSchema } = await import('./training-record.schema.ts');
+  const { trainingRecordProblems, trainingRecordSchema } = await import('../metrics/index.ts');
   const problems = trainingRecordProblems(value);
   if (problems.length > 0)
     throw new UserError(`${source} is not a valid ${TRAINING_RECORD_SCHEMA} record: ${problems.join('; ')}.`);

@@ -2,7 +2,7 @@
  * The training record (metrics.json `training`) in a model card and a PR comment. The record comes
  * from a file a workflow passed along, so every string in it goes through inert() or code().
  */
-import type { TrainingRecord } from '../../train/index.ts';
+import type { TrainingRecord } from '../../metrics/index.ts';
 import { code, codeCell, escapeCell, formatCount, inert, table } from '../format.ts';
 
 /** Params or metrics beyond this many leaves are counted, not listed: a card is not a dump. */

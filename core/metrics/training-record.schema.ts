@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import { TRAINING_RECORD_SCHEMA } from './training-record.ts';
-
-export { TRAINING_RECORD_SCHEMA };
+/** `cairn train`'s record; metrics.json carries it as `training` (`cairn evaluate --training-record`). */
+export const TRAINING_RECORD_SCHEMA = 'cairn.training/v1';
 
 const json: z.ZodType<unknown> = z.unknown();
 
