@@ -9,6 +9,7 @@ const input = {
   registry: 'actions/registry/main.ts',
   'data-pull': 'actions/data-pull/main.ts',
   deploy: 'actions/deploy/main.ts',
+  train: 'actions/train/main.ts',
   app: 'app/server.ts',
   lambda: 'app/lambda.ts',
 };

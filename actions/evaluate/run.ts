@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
@@ -12,6 +11,7 @@ import { headline, renderJobSummary } from '../../core/report/index.ts';
 import { readTrainingRecord } from '../../core/train/index.ts';
 import { actionLogger, info, optionalInput, requiredInput } from '../shared/action-logger.ts';
 import { actionOctokit } from '../shared/github-client.ts';
+import { fileStem } from '../shared/file-stem.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
 import { readRunnerEnv } from '../shared/runner-env.ts';
 import { parseEnumInput, parsePositiveIntInput } from '../shared/inputs.ts';
@@ -70,16 +70,6 @@ export async function run(): Promise<void> {
     const failed = report.gate.rules.filter((rule) => !rule.passed).map((rule) => rule.rule);
     throw new GateFailure(`gate failed for ${name}: ${failed.join(', ')}`, failed);
   }
-}
-
-/** Room for `.baseline.json` and a temporary suffix within a 255-byte name. */
-const MAX_STEM = 120;
-
-/** A file name for the model's name: characters a name cannot hold replaced, and a long one cut, with a hash of the whole so two long names stay apart. */
-function fileStem(name: string): string {
-  const safe = name.replace(/[^\w.-]+/g, '_'); // ASCII only: one byte a character
-  if (safe.length <= MAX_STEM) return safe;
-  return `${safe.slice(0, MAX_STEM)}-${createHash('sha256').update(name).digest('hex').slice(0, 12)}`;
 }
 
 /** The `training-record` input's file, read and checked; undefined when the input is empty. */

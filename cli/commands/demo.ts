@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { copyAtomic, writeFilesAtomic } from '../../core/atomic-write.ts';
 import { formatBytes } from '../../core/byte-size.ts';
 import { findModelConfig, readRepoConfig } from '../../core/config/index.ts';
@@ -12,20 +10,21 @@ import { checkOutputPaths } from '../../core/output-paths.ts';
 import { runGatedEvaluation } from '../../core/evaluate/index.ts';
 import { renderComment, renderModelCard, stickyMarker } from '../../core/report/index.ts';
 import { FileStore, pullPointerFile, pushPath } from '../../core/store/index.ts';
+import type { TrainingRecord } from '../../core/train/index.ts';
 import { parseCommandArgs, verbosityOf } from '../args.ts';
 import { cliLogger, type CliIO } from '../io.ts';
 import { prepareDemoFolder } from './demo-folder.ts';
 import { runTagJourney } from './demo-registry.ts';
-
-const run = promisify(execFile);
+import { describeTraining, trainForDemo } from './demo-train.ts';
 
 export const demoHelp = `Usage: cairn demo [--out DIR]
 
 Runs the pull-request journey locally on the bundled churn example. First the data goes through
 a store as it would in CI: it is pushed to a local remote (DIR/remote, DVC's layout) with a .dvc
 pointer, and pulled from there into a fresh workspace (DIR/workspace). Then, on the pulled CSVs, it
-trains the "main branch" model and the "pull request" model, evaluates both, applies the gate from
-the example's .github/cairn.yml, and writes comment.md, MODEL_CARD.md and metrics.json to DIR
+trains the "main branch" model and the "pull request" model through \`cairn train\` (each with its
+training record: DIR/main/training.json, DIR/pr/training.json), evaluates both, applies the gate
+from the example's .github/cairn.yml, and writes comment.md, MODEL_CARD.md and metrics.json to DIR
 (default ./cairn-demo). Last, the tag journey: in DIR/registry-repo, a git repository holding the
 example, the model is registered as churn v1.0.0 (a git tag), its bytes pushed to the remote, the
 version assigned to production, and the registry shown, as \`cairn registry\` does.
@@ -80,7 +79,7 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   store.close();
   const trainData = join(workspace, 'data', 'train.csv');
   const evalData = join(workspace, 'data', 'eval.csv');
-  const evaluate = (modelPath: string, extra: { baseline?: string; gate?: string }) =>
+  const evaluate = (modelPath: string, extra: { baseline?: string; gate?: string; training?: TrainingRecord }) =>
     runGatedEvaluation({
       modelPath,
       dataPath: evalData,
@@ -94,19 +93,36 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
       ...extra,
     });
 
-  logger.info('3/7 training the main-branch model (few epochs)');
-  await run(process.execPath, [train, '--data', trainData, '--out', join(out, 'main', 'model.onnx'), '--epochs', '3']);
+  logger.info('3/7 training the main-branch model (few epochs), through cairn train');
+  const mainTraining = await trainForDemo(
+    {
+      script: train,
+      data: trainData,
+      model: join(out, 'main', 'model.onnx'),
+      record: join(out, 'main', 'training.json'),
+      epochs: 3,
+    },
+    { io, logger },
+  );
   logger.info('4/7 evaluating it: this is the baseline');
-  const main = await evaluate(join(out, 'main', 'model.onnx'), {});
+  const main = await evaluate(join(out, 'main', 'model.onnx'), { training: mainTraining });
   await writeFilesAtomic([
     { path: join(out, 'main', 'metrics.json'), data: `${JSON.stringify(main.report, null, 2)}\n` },
   ]);
 
-  logger.info('5/7 training the pull-request model (the PR raised the epochs)');
-  await run(process.execPath, [train, '--data', trainData, '--out', join(out, 'pr', 'model.onnx')]);
+  logger.info('5/7 training the pull-request model (the PR raised the epochs), through cairn train');
+  const prTrainingPath = join(out, 'pr', 'training.json');
+  const prTraining = await trainForDemo(
+    { script: train, data: trainData, model: join(out, 'pr', 'model.onnx'), record: prTrainingPath },
+    { io, logger },
+  );
   const gate = model?.gates?.default ?? 'roc_auc>=baseline-0.01';
   logger.info(`6/7 evaluating it against the baseline with the gate "${gate}"`);
-  const pr = await evaluate(join(out, 'pr', 'model.onnx'), { baseline: join(out, 'main', 'metrics.json'), gate });
+  const pr = await evaluate(join(out, 'pr', 'model.onnx'), {
+    baseline: join(out, 'main', 'metrics.json'),
+    gate,
+    training: prTraining,
+  });
 
   const modelCard = renderModelCard({ report: pr.report, baseline: pr.baseline, model });
   const comment = renderComment({
@@ -130,6 +146,7 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
     `Pull-request journey: the comment above is ${shown(out)}/comment.md; also ${shown(out)}/MODEL_CARD.md and ${shown(out)}/metrics.json.\n`,
   );
   io.stdout(`Gate ${pr.report.gate?.passed ? 'passed' : 'failed'}: ${gate}\n`);
+  io.stdout(`${describeTraining(prTraining, prTrainingPath, io)}\n`);
 
   const repoDir = join(out, 'registry-repo');
   logger.info(

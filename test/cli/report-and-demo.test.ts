@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { parseTrainingRecord } from '../../core/train/index.ts';
 import { CHURN, runCli, tempDir, trainChurn } from '../support/cli.ts';
 import { assertCliRefusal, listTree } from '../support/refusals.ts';
 
@@ -198,6 +200,27 @@ describe('cairn demo', () => {
     );
     assert.match(result.stdout, /^name +latest +#staging +#production\nchurn +v1\.0\.0 +- +v1\.0\.0$/m);
     assert.match(result.stdout, /Tags: churn@v1\.0\.0, churn#production#1;/);
+
+    // Both models were trained through `cairn train`'s core: each has its record, the PR's is shown.
+    for (const side of ['main', 'pr']) {
+      const path = join(demo, side, 'training.json');
+      const record = await parseTrainingRecord(JSON.parse(readFileSync(path, 'utf8')), path);
+      assert.equal(record.status, 'succeeded', side);
+      assert.equal(
+        record.model?.sha256,
+        createHash('sha256')
+          .update(readFileSync(join(demo, side, 'model.onnx')))
+          .digest('hex'),
+        `${side}: the record names the model the demo evaluated`,
+      );
+    }
+    // ...and it flows into the report, as actions/train's record-path does through training-record:.
+    assert.match(readFileSync(join(demo, 'comment.md'), 'utf8'), /\*\*Training:\*\* succeeded in /);
+    assert.match(readFileSync(join(demo, 'MODEL_CARD.md'), 'utf8'), /^#+ Training$/m);
+    assert.match(
+      result.stdout,
+      /^Training record: cairn-demo\/pr\/training\.json \(cairn\.training\/v1\): succeeded in [\d.]+ s, peak RSS \d+ MiB, (no GPU|\d+ GPUs?), model sha256 [0-9a-f]{12}…\.$/m,
+    );
   });
 
   describe('bad input exits 2 and touches nothing: --out never deletes what the demo did not make', () => {

@@ -172,7 +172,15 @@ describe("this repository's README", () => {
     const root = resolve(import.meta.dirname, '../..');
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const sections = await generateSections(root);
-    assert.deepEqual([...sections.keys()].sort(), ['data-pull', 'deploy', 'evaluate', 'registry', 'report', 'setup']);
+    assert.deepEqual([...sections.keys()].sort(), [
+      'data-pull',
+      'deploy',
+      'evaluate',
+      'registry',
+      'report',
+      'setup',
+      'train',
+    ]);
     assert.equal(updateReadme(readme, sections).text, readme);
   });
 });

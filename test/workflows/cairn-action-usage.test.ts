@@ -32,7 +32,7 @@ function steps(file: string): Step[] {
 describe("workflows use Cairn's actions as their action.yml defines them", () => {
   const users = workflowFiles().filter((file) => steps(file).some((step) => step.uses && actionPath(step.uses)));
 
-  test('the churn example uses the setup, evaluate, report, registry and deploy actions', () => {
+  test('the churn example uses the setup, train, evaluate, report, registry and deploy actions', () => {
     const used = new Set(
       users.flatMap((file) =>
         steps(file)
@@ -46,6 +46,7 @@ describe("workflows use Cairn's actions as their action.yml defines them", () =>
       'actions/evaluate/action.yml',
       'actions/registry/action.yml',
       'actions/report/action.yml',
+      'actions/train/action.yml',
     ]);
   });
 

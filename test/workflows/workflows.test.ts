@@ -80,10 +80,10 @@ describe('workflow files', () => {
 describe('workflows shown in README.md and app/README.md', () => {
   const blocks = docWorkflows();
 
-  test("are found: the quickstart, the registry action's and the app's deploy workflow", () => {
+  test("are found: the quickstart, the training, the registry action's and the app's deploy workflow", () => {
     assert.deepEqual(
       blocks.map((block) => block.where.split(':')[0]),
-      ['README.md', 'README.md', 'app/README.md'],
+      ['README.md', 'README.md', 'README.md', 'app/README.md'],
     );
   });
 

@@ -52,7 +52,7 @@ export function samplePrecisionRecall(curve: Curve, steps = GRID_STEPS): number[
 
 const MERMAID_ENTITY: Record<string, string> = { '#': '#35;', '<': '#60;', '>': '#62;' };
 
-function quote(text: string): string {
+export function quote(text: string): string {
   // A class label inside the mermaid block: one line (it cannot close the fence), no HTML (mermaid
   // entity codes, and `#` itself so a label cannot write one), and a single quote for a double one,
   // which reads the same.
@@ -61,7 +61,7 @@ function quote(text: string): string {
     .replace(/[#<>]/g, (ch) => MERMAID_ENTITY[ch])}"`;
 }
 
-function block(lines: string[], description: string): string {
+export function block(lines: string[], description: string): string {
   // The italic line says in words what the chart shows, for screen readers and text-only views.
   return `_${description}_\n\n\`\`\`mermaid\nxychart-beta\n${lines.map((line) => `  ${line}`).join('\n')}\n\`\`\``;
 }
