@@ -5,7 +5,20 @@
  * the CLI prints `message` (CLI wording), an action `messageFor(actionInput)`.
  */
 export type OptionName =
-  'model' | 'data' | 'target' | 'features' | 'task' | 'device' | 'name' | 'baseline' | 'gate' | 'no-gate' | 'force';
+  | 'model'
+  | 'data'
+  | 'target'
+  | 'features'
+  | 'task'
+  | 'device'
+  | 'name'
+  | 'baseline'
+  | 'gate'
+  | 'no-gate'
+  | 'force'
+  | 'gpu'
+  | 'params'
+  | 'metrics';
 
 export type SpellOption = (option: OptionName) => string;
 

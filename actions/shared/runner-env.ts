@@ -12,7 +12,10 @@
  * where they are read: the AWS variables of s3:// remotes (core/store/s3-client.ts), the cache
  * folder's CAIRN_CACHE_DIR / XDG_CACHE_HOME (core/store/cache-dir.ts), and the proxy's HTTPS_PROXY,
  * HTTP_PROXY and NO_PROXY with their lower-case forms (core/net, for GitHub and S3 requests alike);
- * @actions/cache and @actions/artifact read their own.
+ * @actions/cache and @actions/artifact read their own. actions/train also passes PATH (where
+ * nvidia-smi is found), CAIRN_RUNNER_LABELS (set by `cairn runner` for its jobs) and
+ * CAIRN_NVIDIA_PROC_ROOT (the driver's /proc folder, default /proc/driver/nvidia; tests point it at
+ * an empty one) to core/train.
  */
 import { context as importedContext } from '@actions/github';
 

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
+import { actionInput } from '../../core/option-names.ts';
 import { UserError } from '../../core/errors.ts';
 import { pathKind } from '../../core/output-paths.ts';
 import { renderTrainingSummary } from '../../core/report/index.ts';
@@ -65,6 +66,7 @@ export async function run(signal?: AbortSignal): Promise<void> {
       cwd,
       env: process.env,
       logger: actionLogger,
+      spell: actionInput,
       gpu,
       record: { path: recordPath, shown: recordPath },
       params: named('params'),

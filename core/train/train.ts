@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../atomic-write.ts';
 import { UserError } from '../errors.ts';
 import { probeGpus, startTelemetry, type GpuProbe, type TelemetrySummary } from '../gpu/index.ts';
 import type { Logger } from '../logger.ts';
+import { cliOption, type OptionName, type SpellOption } from '../option-names.ts';
 import { dataVersions, digestModel, readStructuredFile } from './internal/record-inputs.ts';
 import { exitCodeOf, runCommand } from './internal/run-command.ts';
 import type { RunnerIdentity } from './runner-identity.ts';
@@ -44,6 +45,8 @@ export interface TrainOptions {
   runner: RunnerIdentity;
   /** Aborted with `'SIGINT'` or `'SIGTERM'` when Cairn receives that signal. */
   signal?: AbortSignal;
+  /** How messages name options: `--gpu` (the CLI, the default) or `gpu:` (actions/train). */
+  spell?: SpellOption;
   /** Where the GPU probe reads the driver's /proc entries (tests point it at an empty folder). */
   gpuProcRoot?: string;
 }
@@ -62,6 +65,7 @@ type GitLineage = { sha: string; ref?: string | null };
 
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const { logger } = options;
+  const spell = options.spell ?? cliOption;
   if (options.command.length === 0)
     throw new UserError('name the command to run after --: cairn train -- python train.py');
   // With --gpu optional the probe (nvidia-smi can take a second to load NVML) runs beside the
@@ -72,7 +76,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const probe = await probing;
     if (probe === null || probe.count === 0)
       throw new UserError(
-        `--gpu required, but this machine has no GPU (${probe?.reason ?? 'none found'}); nothing ran. Run the job on a GPU runner: \`runs-on: [self-hosted, gpu]\` (a machine under \`cairn runner start\` has the labels gpu, gpu-<model>, cuda-<major>, gpus-<n>), or use --gpu optional.`,
+        (spell) =>
+          `${spell('gpu')} required, but this machine has no GPU (${probe?.reason ?? 'none found'}); nothing ran. Run the job on a GPU runner: \`runs-on: [self-hosted, gpu]\` (a machine under \`cairn runner start\` has the labels gpu, gpu-<model>, cuda-<major>, gpus-<n>), or use ${spell('gpu')} optional.`,
       );
   }
   const params = options.params ? await readParams(options.params) : null;
@@ -124,9 +129,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       gpus: telemetry?.gpus ?? [],
     },
     params,
-    metrics: options.metrics ? await readOutput(logger, succeeded, '--metrics', options.metrics, readMetrics) : null,
+    metrics: options.metrics
+      ? await readOutput(logger, spell, succeeded, 'metrics', options.metrics, readMetrics)
+      : null,
     model: options.model
-      ? await readOutput(logger, succeeded, '--model', options.model, (file) => digestModel(file.path, file.shown))
+      ? await readOutput(logger, spell, succeeded, 'model', options.model, (file) => digestModel(file.path, file.shown))
       : null,
     data,
     git: git ? { sha: git.sha, ref: git.ref ?? null } : null,
@@ -138,31 +145,33 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 }
 
 async function readParams(file: NamedFile): Promise<unknown> {
-  const params = await readStructuredFile(file.path, '--params');
-  if (params === undefined) throw new UserError(`--params ${file.shown} does not exist; nothing ran.`);
+  const params = await readStructuredFile(file.path, 'params');
+  if (params === undefined)
+    throw new UserError((spell) => `${spell('params')} ${file.shown} does not exist; nothing ran.`);
   return params;
 }
 
 async function readMetrics(file: NamedFile): Promise<unknown> {
-  return readStructuredFile(file.path, '--metrics');
+  return readStructuredFile(file.path, 'metrics');
 }
 
 /** An output of the run: null when missing (a warning only if the run succeeded) or unreadable (a warning). */
 async function readOutput<T>(
   logger: Logger,
+  spell: SpellOption,
   succeeded: boolean,
-  option: string,
+  option: OptionName,
   file: NamedFile,
   read: (file: NamedFile) => Promise<T | undefined>,
 ): Promise<T | null> {
   try {
     const value = await read(file);
     if (value === undefined && succeeded)
-      logger.warn(`${option} ${file.shown}: the command succeeded but did not write it; the record has null`);
+      logger.warn(`${spell(option)} ${file.shown}: the command succeeded but did not write it; the record has null`);
     return value ?? null;
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    logger.warn(`${error.message} The record has null.`);
+    logger.warn(`${error.messageFor(spell)} The record has null.`);
     return null;
   }
 }

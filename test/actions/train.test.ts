@@ -195,6 +195,9 @@ describe('actions/train refuses, naming the input, before anything runs', () => 
     const step = await runBundledAction(BUNDLE, env, { cwd: runner.dir });
     assert.equal(step.code, 1);
     assert.match(errorLine(step.stdout), /no GPU .*nothing ran.*runs-on: \[self-hosted, gpu\]/);
+    // The message names the action's input, not the CLI's flag.
+    assert.match(errorLine(step.stdout), /gpu: required, but .*or use gpu: optional/);
+    assert.doesNotMatch(errorLine(step.stdout), /--gpu/);
     assert.ok(!existsSync(join(runner.dir, 'ran')), 'the command did not run');
     assert.deepEqual(runner.outputs(), {});
   });
@@ -209,6 +212,11 @@ describe('actions/train refuses, naming the input, before anything runs', () => 
     ],
     [{ command: 'true', push: 'true' }, /push: true needs model: .* and name: /, 'push without model'],
     [{ command: 'true', remote: 's3://bucket' }, /input remote: goes with push: true/, 'remote without push'],
+    [
+      { command: 'true', params: 'missing.yaml' },
+      /::error::params: missing\.yaml does not exist; nothing ran/,
+      'missing params',
+    ],
   ];
   for (const [inputs, message, label] of cases)
     test(label, async () => refused({ gpu: 'none', ...inputs }, message, label));

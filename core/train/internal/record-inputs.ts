@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, relative } from 'node:path';
 import { UserError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import type { OptionName } from '../../option-names.ts';
 
 // The YAML parser, the data and store packages load only when a run uses them (as imports they
 // cost `cairn train -- true` about 300 ms of start-up; bench/train).
@@ -13,12 +14,12 @@ import type { Logger } from '../../logger.ts';
 /** Params and metrics files bigger than this are refused: they are summaries, not data. */
 export const MAX_STRUCTURED_FILE_BYTES = 1 << 20;
 
-/** The parsed file, or undefined when there is none; `option` names it in messages. */
-export async function readStructuredFile(path: string, option: string): Promise<unknown> {
+/** The parsed file, or undefined when there is none; `option` names it in messages, as the front door spells it. */
+export async function readStructuredFile(path: string, option: OptionName): Promise<unknown> {
   let size: number;
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new UserError(`${option} ${path} is not a file.`);
+    if (!info.isFile()) throw new UserError((spell) => `${spell(option)} ${path} is not a file.`);
     size = info.size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
@@ -26,18 +27,21 @@ export async function readStructuredFile(path: string, option: string): Promise<
   }
   if (size > MAX_STRUCTURED_FILE_BYTES)
     throw new UserError(
-      `${option} ${path} is ${size} bytes, over the ${MAX_STRUCTURED_FILE_BYTES}-byte limit: keep it to a summary (params, final metrics), not per-step logs.`,
+      (spell) =>
+        `${spell(option)} ${path} is ${size} bytes, over the ${MAX_STRUCTURED_FILE_BYTES}-byte limit: keep it to a summary (params, final metrics), not per-step logs.`,
     );
   const text = await readFile(path, 'utf8');
   if (extname(path).toLowerCase() === '.json') {
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {
-      throw new UserError(`${option} ${path}: invalid JSON (${(error as Error).message}).`, { cause: error });
+      throw new UserError((spell) => `${spell(option)} ${path}: invalid JSON (${(error as Error).message}).`, {
+        cause: error,
+      });
     }
   }
   const { loadYaml } = await import('../../yaml-document.ts');
-  return loadYaml(text, `${option} ${path}`).data ?? null;
+  return loadYaml(text, path).data ?? null;
 }
 
 export interface ModelDigest {
@@ -50,7 +54,7 @@ export interface ModelDigest {
 export async function digestModel(path: string, shown: string): Promise<ModelDigest | undefined> {
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new UserError(`--model ${shown} is not a file.`);
+    if (!info.isFile()) throw new UserError((spell) => `${spell('model')} ${shown} is not a file.`);
     const { sha256File } = await import('../../data/index.ts');
     return { path: shown, sha256: await sha256File(path), bytes: info.size };
   } catch (error) {
@@ -86,7 +90,8 @@ export async function dataVersions(
   }
   if (problems.length > 0)
     throw new UserError(
-      `--data: the workspace does not hold the data the pointers record; nothing ran.\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+      (spell) =>
+        `${spell('data')} the workspace does not hold the data the pointers record; nothing ran.\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
     );
   return versions;
 }
