@@ -3,6 +3,7 @@
  * Binary numbers follow from the confusion matrix [[1450, 90], [120, 340]] (2,000 rows):
  * accuracy 0.895, precision 340/430, recall 340/460, f1 680/890, balanced accuracy 0.840344.
  */
+import { TRAINING_RECORD_SCHEMA, type TrainingRecord } from '../../../core/train/index.ts';
 import type { ClassMetrics, ConfusionMatrix, Curve, MetricsReport } from '../../../core/metrics/types.ts';
 
 /** A concave ROC-like curve with `points` points from (0,0) to (1,1). */
@@ -163,6 +164,49 @@ export function multiclassReport(classes: number, overrides: Partial<MetricsRepo
     confusion_matrix: confusion,
     runtime: { onnxruntime: '1.30.0', execution_provider: 'CPUExecutionProvider' },
     data: { path: 'data/species.csv', sha256: 'c'.repeat(64), rows: total },
+    ...overrides,
+  };
+}
+
+/** A training record of a run on two H100s, with every field set. */
+export function sampleTrainingRecord(overrides: Partial<TrainingRecord> = {}): TrainingRecord {
+  return {
+    schema: TRAINING_RECORD_SCHEMA,
+    status: 'succeeded',
+    exit_code: 0,
+    signal: null,
+    command: ['python', 'train.py', '--epochs', '3'],
+    started_at: '2026-12-07T10:00:00.000Z',
+    finished_at: '2026-12-07T10:12:03.000Z',
+    duration_s: 723,
+    gpu: {
+      count: 2,
+      driver_version: '550.54.15',
+      cuda_version: '12.4',
+      devices: [0, 1].map((index) => ({
+        index,
+        name: 'NVIDIA H100 80GB HBM3',
+        uuid: `GPU-${index}`,
+        memory_total_mib: 81559,
+        compute_capability: '9.0',
+      })),
+      labels: ['gpu', 'gpu-h100-80gb-hbm3', 'cuda-12', 'gpus-2'],
+    },
+    telemetry: {
+      interval_s: 1,
+      samples: 723,
+      peak_rss_mb: 2048.5,
+      gpus: [
+        { index: 0, peak_memory_mib: 40000, mean_utilization_pct: 87.5 },
+        { index: 1, peak_memory_mib: 39000, mean_utilization_pct: 85 },
+      ],
+    },
+    params: { train: { epochs: 3, lr: 0.01 } },
+    metrics: { loss: 0.21 },
+    model: { path: 'model.onnx', sha256: 'a'.repeat(64), bytes: 1234 },
+    data: [{ path: 'data/train.csv', md5: 'b'.repeat(32) }],
+    git: { sha: 'c'.repeat(40), ref: 'refs/heads/main' },
+    runner: { name: 'gpu-box-1', os: 'Linux', arch: 'X64', labels: ['self-hosted', 'gpu'] },
     ...overrides,
   };
 }

@@ -5,30 +5,13 @@ import { renderTrainingSummary } from '../../../core/report/index.ts';
 import type { TrainingRecord } from '../../../core/train/index.ts';
 import { assertInert, HOSTILE, HOSTILE_LINE } from '../../support/inert-markdown.ts';
 import { isBalanced, readTable } from './markdown-table-reader.ts';
+import { sampleTrainingRecord } from './sample-reports.ts';
 
+/** The sample record as a summary test wants it: a 243 s run, GPU 1 idle, nothing optional recorded. */
 function record(overrides: Partial<TrainingRecord> = {}): TrainingRecord {
-  return {
-    schema: 'cairn.training/v1',
-    status: 'succeeded',
-    exit_code: 0,
-    signal: null,
-    command: ['python', 'train.py', '--epochs', '3'],
-    started_at: '2026-12-07T10:00:00.000Z',
+  return sampleTrainingRecord({
     finished_at: '2026-12-07T10:04:03.000Z',
     duration_s: 243,
-    gpu: {
-      count: 2,
-      driver_version: '550.54.15',
-      cuda_version: '12.4',
-      devices: [0, 1].map((index) => ({
-        index,
-        name: 'NVIDIA H100 80GB HBM3',
-        uuid: `GPU-${index}`,
-        memory_total_mib: 81_559,
-        compute_capability: '9.0',
-      })),
-      labels: ['gpu', 'gpu-h100-80gb-hbm3', 'cuda-12', 'gpus-2'],
-    },
     telemetry: {
       interval_s: 1,
       samples: 244,
@@ -40,12 +23,11 @@ function record(overrides: Partial<TrainingRecord> = {}): TrainingRecord {
     },
     params: null,
     metrics: null,
-    model: { path: 'model.onnx', sha256: 'a'.repeat(64), bytes: 1234 },
     data: [],
     git: null,
     runner: { name: 'gpu-box', os: 'Linux', arch: 'X64', labels: null },
     ...overrides,
-  };
+  });
 }
 
 /** A sample a second for `seconds`, with a spike of RSS at `spikeAt` that downsampling must keep. */
