@@ -139,3 +139,28 @@ test('a runner that keeps exiting without a job is deregistered each time, and c
   assert.ok(logged().some((line) => /exited 3 times without a job; stopping/.test(line)));
   assertNoGhosts(api.registrations, runner);
 });
+
+test("a job finds nothing the job before it left under the runner's _work (its tool cache included)", async (t) => {
+  const { runner, signals, stopped } = startMachine(t);
+  await until('the first runner starts', () => started(runner, 100));
+  runner.queueJob('pull-request');
+  await until('it runs the job', () => jobRunning(runner, 'pull-request'));
+  runner.finishJob('pull-request');
+  await until('a fresh runner starts', () => started(runner, 101));
+  runner.queueJob('main');
+  await until('it runs the next job', () => jobRunning(runner, 'main'));
+  runner.finishJob('main');
+  await until('a third runner starts', () => started(runner, 102));
+  signals.emit('SIGTERM');
+  assert.equal(await stopped, 0);
+
+  const jobs = runner.log().filter((e) => e.event === 'job');
+  assert.deepEqual(
+    jobs.map((e) => [e.job, e.leftover]),
+    [
+      ['pull-request', null],
+      ['main', null],
+    ],
+    "the second job found the first one's file under _work/_tool",
+  );
+});

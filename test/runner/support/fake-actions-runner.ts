@@ -63,7 +63,12 @@ const poll = setInterval(() => {
       continue; // another runner took it
     }
     job = name;
-    log({ event: 'job', runnerId: jit.runner_id, job });
+    // A job writes its workspace and tool cache under _work; a job that finds one's was not isolated.
+    const planted = path.join(process.cwd(), '_work', '_tool', 'python', 'planted');
+    const leftover = fs.existsSync(planted) ? fs.readFileSync(planted, 'utf8') : null;
+    fs.mkdirSync(path.dirname(planted), { recursive: true });
+    fs.writeFileSync(planted, name);
+    log({ event: 'job', runnerId: jit.runner_id, job, leftover });
     console.log(at() + ': Running job: ' + name);
     return;
   }
@@ -79,6 +84,8 @@ export interface FakeRunnerLogEntry {
   labels?: string | null;
   credentials?: string[];
   job?: string | null;
+  /** The job whose file this job found under `_work`; null when its folder was clean. */
+  leftover?: string | null;
   signal?: string | null;
   finished?: boolean;
 }
