@@ -1,5 +1,6 @@
 /**
- * The official actions runner, run as `run.sh --jitconfig ...` in its own process group, and what
+ * The official actions runner, run as `run.sh` with its JIT config in `ACTIONS_RUNNER_INPUT_JITCONFIG`
+ * (as actions-runner-controller starts it) in its own process group, and what
  * its console says. States come from the lines actions/runner prints (Runner.Listener's Runner.cs
  * and JobDispatcher.cs): "√ Connected to GitHub", "<time>: Listening for Jobs", "<time>: Running
  * job: <name>", "<time>: Job <name> completed with result: <result>".
@@ -51,9 +52,16 @@ export type StartActionsRunner = (options: StartRunnerOptions) => ActionsRunnerP
  * cairn does not reach it (the runner would cancel its job at once); cairn decides when it stops.
  */
 export const startActionsRunner: StartActionsRunner = (options) => {
-  const child = spawn(join(options.runnerDir, 'run.sh'), ['--jitconfig', options.jitConfig], {
+  // Not `--jitconfig <config>`: a command line is world-readable (/proc/<pid>/cmdline, ps), an
+  // environment only to its user and root. The runner's CommandSettings reads every
+  // ACTIONS_RUNNER_INPUT_* variable and removes it from its environment, so its jobs never get it.
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(options.env))
+    if (!name.toUpperCase().startsWith('ACTIONS_RUNNER_INPUT_')) env[name] = value;
+  env.ACTIONS_RUNNER_INPUT_JITCONFIG = options.jitConfig;
+  const child = spawn(join(options.runnerDir, 'run.sh'), [], {
     cwd: options.runnerDir,
-    env: options.env,
+    env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -5,8 +5,9 @@
  * or consumed by the one job it ran).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { FakeActionsRunner } from './support/fake-actions-runner.ts';
+import { encodeJitConfig, type FakeActionsRunner } from './support/fake-actions-runner.ts';
 import type { Registration } from './support/fake-runner-api.ts';
 import { ONE_H100, startMachine, until } from './support/machine.ts';
 
@@ -163,4 +164,20 @@ test("a job finds nothing the job before it left under the runner's _work (its t
     ],
     "the second job found the first one's file under _work/_tool",
   );
+});
+
+test('the JIT config reaches run.sh through its environment, never its world-readable command line', async (t) => {
+  const { runner, signals, stopped } = startMachine(t);
+  await until('the runner starts', () => started(runner, 100));
+  const { pid } = runner.log().find((e) => e.event === 'start')!;
+  // What any local user reads with ps.
+  const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  signals.emit('SIGTERM');
+  assert.equal(await stopped, 0);
+  assert.ok(
+    commandLine.some((arg) => arg.endsWith('/run.sh')),
+    `run.sh's own command line: ${commandLine.join(' ')}`,
+  );
+  assert.ok(!commandLine.includes('--jitconfig'), commandLine.join(' '));
+  assert.ok(!commandLine.some((arg) => arg.includes(encodeJitConfig(100))), 'the JIT config is on the command line');
 });
