@@ -70,7 +70,12 @@ export const startActionsRunner: StartActionsRunner = (options) => {
       options.onLine(`could not start ${join(options.runnerDir, 'run.sh')}: ${error.message}`);
       resolve({ code: null, signal: null });
     });
-    child.once('close', (code, signal) => resolve({ code, signal }));
+    child.once('close', (code, signal) => {
+      // run.sh is gone and its output read: what is left of its group belongs to no job now, and
+      // must not write into the runner folder after cairn clears it for the next registration.
+      signalGroup('SIGKILL');
+      resolve({ code, signal });
+    });
   });
   // A process the job left behind in the group would hold the pipes open, and the runner's folder
   // with them: once run.sh is gone, whatever is left of its group goes too.
