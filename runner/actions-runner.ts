@@ -1,5 +1,6 @@
 /**
- * The official actions runner, run as `run.sh --jitconfig ...` in its own process group, and what
+ * The official actions runner, run as `run.sh` with its JIT config in `ACTIONS_RUNNER_INPUT_JITCONFIG`
+ * (as actions-runner-controller starts it) in its own process group, and what
  * its console says. States come from the lines actions/runner prints (Runner.Listener's Runner.cs
  * and JobDispatcher.cs): "√ Connected to GitHub", "<time>: Listening for Jobs", "<time>: Running
  * job: <name>", "<time>: Job <name> completed with result: <result>".
@@ -51,9 +52,16 @@ export type StartActionsRunner = (options: StartRunnerOptions) => ActionsRunnerP
  * cairn does not reach it (the runner would cancel its job at once); cairn decides when it stops.
  */
 export const startActionsRunner: StartActionsRunner = (options) => {
-  const child = spawn(join(options.runnerDir, 'run.sh'), ['--jitconfig', options.jitConfig], {
+  // Not `--jitconfig <config>`: a command line is world-readable (/proc/<pid>/cmdline, ps), an
+  // environment only to its user and root. The runner's CommandSettings reads every
+  // ACTIONS_RUNNER_INPUT_* variable and removes it from its environment, so its jobs never get it.
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(options.env))
+    if (!name.toUpperCase().startsWith('ACTIONS_RUNNER_INPUT_')) env[name] = value;
+  env.ACTIONS_RUNNER_INPUT_JITCONFIG = options.jitConfig;
+  const child = spawn(join(options.runnerDir, 'run.sh'), [], {
     cwd: options.runnerDir,
-    env: options.env,
+    env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -62,7 +70,12 @@ export const startActionsRunner: StartActionsRunner = (options) => {
       options.onLine(`could not start ${join(options.runnerDir, 'run.sh')}: ${error.message}`);
       resolve({ code: null, signal: null });
     });
-    child.once('close', (code, signal) => resolve({ code, signal }));
+    child.once('close', (code, signal) => {
+      // run.sh is gone and its output read: what is left of its group belongs to no job now, and
+      // must not write into the runner folder after cairn clears it for the next registration.
+      signalGroup('SIGKILL');
+      resolve({ code, signal });
+    });
   });
   // A process the job left behind in the group would hold the pipes open, and the runner's folder
   // with them: once run.sh is gone, whatever is left of its group goes too.

@@ -67,12 +67,26 @@ function expectedDigests(published: string | null | undefined, given: string | u
   return digests;
 }
 
+const GITHUB_COM_API = 'https://api.github.com';
+
+/**
+ * The token in GITHUB_TOKEN/GH_TOKEN belongs to the GitHub GITHUB_API_URL names (github.com when
+ * unset); sent to another, it would hand a GitHub Enterprise Server's token to github.com. The
+ * releases are public: without a token the request is merely rate-limited.
+ */
+function tokenFor(apiUrl: string, env: NodeJS.ProcessEnv): string | undefined {
+  const trim = (url: string) => url.replace(/\/+$/, '').toLowerCase();
+  if (trim(env.GITHUB_API_URL || GITHUB_COM_API) !== trim(apiUrl)) return undefined;
+  return env.GITHUB_TOKEN || env.GH_TOKEN || undefined;
+}
+
 export async function installRunner(options: InstallOptions): Promise<Installed> {
   const { env, logger } = options;
   const fetch = proxiedFetch(env) ?? globalThis.fetch;
+  const apiUrl = options.apiUrl ?? GITHUB_COM_API;
   const github = createOctokit({
-    auth: env.GITHUB_TOKEN ?? env.GH_TOKEN,
-    baseUrl: options.apiUrl,
+    auth: tokenFor(apiUrl, env),
+    baseUrl: apiUrl,
     logger,
     fetch,
     retries: options.retries,

@@ -34,6 +34,18 @@ function linkTree(from: string, to: string, skip: ReadonlySet<string> = new Set(
   }
 }
 
+/**
+ * What the runner leaves in its folder for the next registration: the workspace, the action and
+ * tool caches and temp files under `_work` (a pull request's job could plant a tool there that the
+ * next job runs), and the registration files it writes from the JIT config. `_diag` (logs) stays.
+ */
+const JOB_STATE = ['_work', '.runner', '.credentials', '.credentials_rsaparams'];
+
+/** Called before each registration: the next job starts from a runner folder no job has touched. */
+export function clearJobState(runnerDir: string): void {
+  for (const entry of JOB_STATE) rmSync(join(runnerDir, entry), { recursive: true, force: true });
+}
+
 export function checkRunnerDir(runnerDir: string): void {
   if (!existsSync(join(runnerDir, 'run.sh')))
     throw new UserError(

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Deregistration, JitRunner } from '../core/github/index.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ActionsRunnerProcess, RunnerEvent, StartActionsRunner } from './actions-runner.ts';
+import { clearJobState } from './runner-folders.ts';
 
 export interface RunnerSlotOptions {
   /** The runner names' stem, e.g. `gpu-box-gpu3`; each registration adds a random suffix. */
@@ -87,6 +88,8 @@ export class RunnerSlot {
     const options = this.#options;
     this.#state = 'registering';
     this.#removed = false;
+    // Jobs share nothing through the folder: what the last one left (its tool cache included) goes.
+    clearJobState(options.runnerDir);
     const registration = await options.register(`${options.name}-${randomBytes(3).toString('hex')}`);
     this.#registration = registration;
     this.#log.info(`registered runner ${registration.name} (id ${registration.id})`);

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { CLI, runCli } from '../support/cli.ts';
 import { startFakeGithub } from '../e2e/support/fake-github.ts';
 import { PROXY_ONLY_DOMAIN, startHttpProxy } from '../support/http-proxy.ts';
-import { fakeActionsRunner } from './support/fake-actions-runner.ts';
+import { encodeJitConfig, fakeActionsRunner } from './support/fake-actions-runner.ts';
 import { fakeRunnerApi } from './support/fake-runner-api.ts';
 import { until } from './support/machine.ts';
 
@@ -53,7 +53,9 @@ test('Ctrl+C drains the built CLI behind a proxy: the running job finishes, noth
     },
   );
   let stderr = '';
+  let stdout = '';
   cairn.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  cairn.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => cairn.once('exit', (code) => resolve(code)));
   t.after(() => {
     if (cairn.exitCode === null) process.kill(-cairn.pid!, 'SIGKILL');
@@ -75,6 +77,10 @@ test('Ctrl+C drains the built CLI behind a proxy: the running job finishes, noth
   assert.equal(api.registrations.length, 1);
   assert.match(stderr, /Running job: train/);
   assert.deepEqual(proxy.hosts(), [`api.${PROXY_ONLY_DOMAIN}`], 'registration went through the proxy');
+  for (const secret of ['ghp_admin', encodeJitConfig(api.registrations[0].id)]) {
+    assert.ok(!stderr.includes(secret), `stderr holds ${secret}`);
+    assert.ok(!stdout.includes(secret), `stdout holds ${secret}`);
+  }
   github.gh.done();
 });
 

@@ -145,3 +145,48 @@ test('asks GitHub and downloads through the proxy HTTPS_PROXY and HTTP_PROXY nam
   assert.deepEqual(proxy.hosts().sort(), [`api.${PROXY_ONLY_DOMAIN}`, `download.${PROXY_ONLY_DOMAIN}`]);
   github.gh.done();
 });
+
+test("sends GITHUB_TOKEN only to the GitHub it belongs to: not to github.com's releases when GITHUB_API_URL names a GHES", async (t) => {
+  const github = await startFakeGithub();
+  t.after(() => github.close());
+  const tarball = runnerTarball();
+  const url = await releaseServer(t, tarball);
+  const authorizations: (string | undefined)[] = [];
+  const answer = (request: { headers: Record<string, string> }) => {
+    authorizations.push(request.headers.authorization);
+    return release(url, `sha256:${sha256(tarball)}`);
+  };
+  github.gh.on('GET /repos/{owner}/{repo}/releases/tags/{tag}', answer);
+  const install = (env: NodeJS.ProcessEnv) =>
+    installRunner({
+      dir: mkdtempSync(join(tmpdir(), 'cairn-install-')),
+      version: VERSION,
+      env,
+      apiUrl: github.baseUrl,
+      logger: silentLogger,
+      machine: LINUX_X64,
+      retries: 0,
+    });
+
+  await install({ GITHUB_TOKEN: 'ghp_ghes_secret', GITHUB_API_URL: 'https://ghe.example.com/api/v3' });
+  await install({ GH_TOKEN: 'ghp_ghes_secret', GITHUB_API_URL: 'https://ghe.example.com/api/v3' });
+  await install({ GITHUB_TOKEN: 'ghp_github_token' });
+  await install({ GITHUB_TOKEN: 'ghp_same_host', GITHUB_API_URL: `${github.baseUrl}/` });
+  assert.equal(authorizations.length, 4);
+  assert.deepEqual(authorizations.slice(0, 3), [undefined, undefined, undefined], 'a token went to another GitHub');
+  assert.match(authorizations[3] ?? '', /ghp_same_host/, 'the token of the GitHub it calls is sent');
+});
+
+test('sends GITHUB_TOKEN to api.github.com when GITHUB_API_URL is unset', async (t) => {
+  const tarball = runnerTarball();
+  const url = await releaseServer(t, tarball);
+  let authorization: string | undefined;
+  githubApi(t).once('GET /repos/{owner}/{repo}/releases/tags/{tag}', (request) => {
+    authorization = request.headers.authorization;
+    return release(url, `sha256:${sha256(tarball)}`);
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-install-'));
+  const env = { GITHUB_TOKEN: 'ghp_github_token' };
+  await installRunner({ dir, version: VERSION, env, logger: silentLogger, machine: LINUX_X64, retries: 0 });
+  assert.match(authorization ?? '', /ghp_github_token/);
+});

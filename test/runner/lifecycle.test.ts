@@ -5,8 +5,9 @@
  * or consumed by the one job it ran).
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { FakeActionsRunner } from './support/fake-actions-runner.ts';
+import { encodeJitConfig, type FakeActionsRunner } from './support/fake-actions-runner.ts';
 import type { Registration } from './support/fake-runner-api.ts';
 import { ONE_H100, startMachine, until } from './support/machine.ts';
 
@@ -17,13 +18,25 @@ function assertNoGhosts(registrations: Registration[], runner: FakeActionsRunner
   assert.deepEqual(ghosts, [], 'registrations neither deleted nor consumed by a job');
 }
 
+/** Neither cairn's token nor any runner's JIT config (a credential until its job ends) is in the log. */
+function assertNoSecretsLogged(lines: string[], registrations: Registration[]) {
+  const secrets = ['ghp_admin', ...registrations.map((r) => encodeJitConfig(r.id))];
+  assert.ok(registrations.length > 0);
+  for (const secret of secrets)
+    assert.deepEqual(
+      lines.filter((line) => line.includes(secret)),
+      [],
+      'a secret is in the log',
+    );
+}
+
 const started = (runner: FakeActionsRunner, id: number) =>
   runner.log().some((e) => e.event === 'start' && e.runnerId === id);
 const jobRunning = (runner: FakeActionsRunner, job: string) =>
   runner.log().some((e) => e.event === 'job' && e.job === job);
 
 test('registers just in time, runs one job per registration, then registers afresh', async (t) => {
-  const { api, runner, signals, stopped } = startMachine(t, { gpus: ONE_H100, labels: ['team-a'] });
+  const { api, runner, signals, stopped, logged } = startMachine(t, { gpus: ONE_H100, labels: ['team-a'] });
   await until('the first runner starts', () => started(runner, 100));
   runner.queueJob('train-1');
   await until('it runs the job', () => jobRunning(runner, 'train-1'));
@@ -53,6 +66,7 @@ test('registers just in time, runs one job per registration, then registers afre
   assert.equal(first.deleted, false, 'its job consumed the first registration: nothing to delete');
   assert.equal(second.deleted, true, 'draining deletes the idle registration');
   assertNoGhosts(api.registrations, runner);
+  assertNoSecretsLogged(logged(), api.registrations);
 });
 
 test('--idle-timeout deregisters an idle runner through the API and stops', async (t) => {
@@ -138,4 +152,46 @@ test('a runner that keeps exiting without a job is deregistered each time, and c
   assert.ok(logged().some((line) => /An error occurred: Runner version 2\.200\.0 is deprecated/.test(line)));
   assert.ok(logged().some((line) => /exited 3 times without a job; stopping/.test(line)));
   assertNoGhosts(api.registrations, runner);
+  assertNoSecretsLogged(logged(), api.registrations);
+});
+
+test("a job finds nothing the job before it left under the runner's _work (its tool cache included)", async (t) => {
+  const { runner, signals, stopped } = startMachine(t);
+  await until('the first runner starts', () => started(runner, 100));
+  runner.queueJob('pull-request');
+  await until('it runs the job', () => jobRunning(runner, 'pull-request'));
+  runner.finishJob('pull-request');
+  await until('a fresh runner starts', () => started(runner, 101));
+  runner.queueJob('main');
+  await until('it runs the next job', () => jobRunning(runner, 'main'));
+  runner.finishJob('main');
+  await until('a third runner starts', () => started(runner, 102));
+  signals.emit('SIGTERM');
+  assert.equal(await stopped, 0);
+
+  const jobs = runner.log().filter((e) => e.event === 'job');
+  assert.deepEqual(
+    jobs.map((e) => [e.job, e.leftover]),
+    [
+      ['pull-request', null],
+      ['main', null],
+    ],
+    "the second job found the first one's file under _work/_tool",
+  );
+});
+
+test('the JIT config reaches run.sh through its environment, never its world-readable command line', async (t) => {
+  const { runner, signals, stopped } = startMachine(t);
+  await until('the runner starts', () => started(runner, 100));
+  const { pid } = runner.log().find((e) => e.event === 'start')!;
+  // What any local user reads with ps.
+  const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  signals.emit('SIGTERM');
+  assert.equal(await stopped, 0);
+  assert.ok(
+    commandLine.some((arg) => arg.endsWith('/run.sh')),
+    `run.sh's own command line: ${commandLine.join(' ')}`,
+  );
+  assert.ok(!commandLine.includes('--jitconfig'), commandLine.join(' '));
+  assert.ok(!commandLine.some((arg) => arg.includes(encodeJitConfig(100))), 'the JIT config is on the command line');
 });

@@ -1,5 +1,6 @@
 /**
- * A stand-in for an unpacked actions/runner: its run.sh takes `--jitconfig`, prints the lines the
+ * A stand-in for an unpacked actions/runner: its run.sh takes `--jitconfig` or
+ * `ACTIONS_RUNNER_INPUT_JITCONFIG`, prints the lines the
  * real runner prints ("√ Connected to GitHub", "Listening for Jobs", "Running job: ...", "Job ...
  * completed with result: ..."), runs one job and exits, as a JIT (ephemeral) runner does.
  *
@@ -17,12 +18,16 @@ const path = require('node:path');
 const jobs = process.env.FAKE_RUNNER_JOBS;
 const log = (entry) => fs.appendFileSync(process.env.FAKE_RUNNER_LOG, JSON.stringify({ pid: process.pid, ...entry }) + '\\n');
 const at = () => new Date().toISOString().replace('T', ' ').replace(/\\.\\d+Z$/, 'Z');
+// As actions/runner's CommandSettings: ACTIONS_RUNNER_INPUT_<ARG> stands for --<arg>, and is
+// removed from the environment its jobs get.
 const flag = process.argv.indexOf('--jitconfig');
-if (flag < 0 || !process.argv[flag + 1]) {
+const encoded = flag >= 0 ? process.argv[flag + 1] : process.env.ACTIONS_RUNNER_INPUT_JITCONFIG;
+delete process.env.ACTIONS_RUNNER_INPUT_JITCONFIG;
+if (!encoded) {
   console.error('Missing --jitconfig');
   process.exit(1);
 }
-const jit = JSON.parse(Buffer.from(process.argv[flag + 1], 'base64').toString('utf8'));
+const jit = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
 log({
   event: 'start',
   runnerId: jit.runner_id,
@@ -63,7 +68,12 @@ const poll = setInterval(() => {
       continue; // another runner took it
     }
     job = name;
-    log({ event: 'job', runnerId: jit.runner_id, job });
+    // A job writes its workspace and tool cache under _work; a job that finds one's was not isolated.
+    const planted = path.join(process.cwd(), '_work', '_tool', 'python', 'planted');
+    const leftover = fs.existsSync(planted) ? fs.readFileSync(planted, 'utf8') : null;
+    fs.mkdirSync(path.dirname(planted), { recursive: true });
+    fs.writeFileSync(planted, name);
+    log({ event: 'job', runnerId: jit.runner_id, job, leftover });
     console.log(at() + ': Running job: ' + name);
     return;
   }
@@ -79,6 +89,8 @@ export interface FakeRunnerLogEntry {
   labels?: string | null;
   credentials?: string[];
   job?: string | null;
+  /** The job whose file this job found under `_work`; null when its folder was clean. */
+  leftover?: string | null;
   signal?: string | null;
   finished?: boolean;
 }
