@@ -16,6 +16,8 @@ export type SmiResult =
 export interface SmiOptions {
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** `-i <ids>` when CUDA_VISIBLE_DEVICES hides some GPUs; appended to every call. */
+  only?: readonly string[];
 }
 
 export function runNvidiaSmi(args: readonly string[], options: SmiOptions = {}): Promise<SmiResult> {
@@ -23,7 +25,7 @@ export function runNvidiaSmi(args: readonly string[], options: SmiOptions = {}):
   return new Promise((resolve) => {
     execFile(
       'nvidia-smi',
-      args,
+      [...args, ...(options.only ?? [])],
       // With env given, the spawn looks nvidia-smi up on that env's PATH (tests put a fake first).
       { env: options.env, timeout, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' },
       (error, stdout, stderr) => {
