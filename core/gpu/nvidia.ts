@@ -36,6 +36,8 @@ export interface ProbeOptions {
   procRoot?: string;
   /** Per nvidia-smi call; default 10 s. */
   timeoutMs?: number;
+  /** Aborted: nvidia-smi is killed and the probe answers no GPU at once. */
+  signal?: AbortSignal;
 }
 
 /** What `--device` and the setup action ask: is there a GPU, and what was found or is missing, in words. */
@@ -53,7 +55,12 @@ export async function probeGpus(options: ProbeOptions = {}): Promise<GpuProbe> {
   const visible = visibleDevices(options.env);
   if (visible?.length === 0)
     return noGpu(`CUDA_VISIBLE_DEVICES=${JSON.stringify(options.env?.CUDA_VISIBLE_DEVICES)} shows no GPU`);
-  const smi: SmiOptions = { env: options.env, timeoutMs: options.timeoutMs, only: visibleArgs(visible) };
+  const smi: SmiOptions = {
+    env: options.env,
+    timeoutMs: options.timeoutMs,
+    only: visibleArgs(visible),
+    signal: options.signal,
+  };
   const procRoot = options.procRoot ?? '/proc/driver/nvidia';
   try {
     const [query, table] = await Promise.all([queryDevices(smi), runNvidiaSmi([], smi)]);
