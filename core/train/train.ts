@@ -103,6 +103,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     env: options.env,
     logger,
     timeoutMs: options.timeoutMs,
+    spell,
     graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
     signal: options.signal,
     watchMs: intervalS > 0 ? intervalS * 1000 : undefined,

@@ -138,6 +138,8 @@ describe('actions/train (dist/train.js, run as the runner runs it)', () => {
     const stoppingMs = returnedAt - (started + 0.01 * 60_000);
     assert.ok(stoppingMs <= WITHIN_MS, `returned ${stoppingMs} ms after the timeout (grace + 1 s: ${WITHIN_MS})`);
     assert.match(errorLine(step.stdout), /training timed_out: .*timeout-minutes \(0\.01\).*exit 124/);
+    assert.match(step.stdout, /^::warning::the command ran past its time limit \(timeout-minutes:\); stopping it/m);
+    assert.doesNotMatch(step.stdout, /--timeout-minutes/);
     assert.equal(step.outputs.status, 'timed_out');
     assert.match(step.runner.summary(), /⏱️ timed out/);
   });
