@@ -18,7 +18,9 @@ export type OptionName =
   | 'force'
   | 'gpu'
   | 'params'
-  | 'metrics';
+  | 'metrics'
+  | 'timeout-minutes'
+  | 'training-record';
 
 export type SpellOption = (option: OptionName) => string;
 

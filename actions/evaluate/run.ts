@@ -75,5 +75,5 @@ export async function run(): Promise<void> {
 /** The `training-record` input's file, read and checked; undefined when the input is empty. */
 async function trainingRecordInput() {
   const path = optionalInput('training-record');
-  return path === undefined ? undefined : readTrainingRecord(resolve(path), `training-record: ${path}`);
+  return path === undefined ? undefined : readTrainingRecord(resolve(path), path);
 }

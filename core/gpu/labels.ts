@@ -1,6 +1,7 @@
 /**
- * Runner labels from the probe, the issue's rules exactly: `gpu`; one `gpu-<model>` per distinct
- * model; `cuda-<major>` of the driver's CUDA version; `gpus-<count>`; none of them without a GPU.
+ * Runner labels from the probe, the issue's rules: `gpu`; one `gpu-<model>` per distinct model;
+ * `cuda-<major>` of the driver's CUDA version; `gpus-<count>`; none of them without a GPU. One step
+ * beyond them, documented in README.md and runner/README.md: a model label is trimmed of `-`.
  */
 
 /** `NVIDIA H100 80GB HBM3` -> `gpu-h100-80gb-hbm3`, `Tesla T4` -> `gpu-tesla-t4`. */

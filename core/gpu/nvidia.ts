@@ -8,6 +8,7 @@ import { gpuLabels } from './labels.ts';
 import { listProcGpus, type ProcGpu } from './internal/proc-gpus.ts';
 import { cudaVersionIn, leadingNumber, parseQueryCsv, type CsvRow } from './internal/query-csv.ts';
 import { rejectsField, runNvidiaSmi, type SmiOptions, type SmiResult } from './internal/nvidia-smi.ts';
+import { isVisible, visibleArgs, visibleDevices } from './internal/visible-devices.ts';
 
 export interface GpuDevice {
   index: number;
@@ -29,12 +30,14 @@ export interface GpuProbe {
 }
 
 export interface ProbeOptions {
-  /** Its PATH finds nvidia-smi; default, this process's environment. */
+  /** Its PATH finds nvidia-smi, its CUDA_VISIBLE_DEVICES keeps to those GPUs; default, this process's environment (PATH only). */
   env?: NodeJS.ProcessEnv;
   /** Default /proc/driver/nvidia. */
   procRoot?: string;
   /** Per nvidia-smi call; default 10 s. */
   timeoutMs?: number;
+  /** Aborted: nvidia-smi is killed and the probe answers no GPU at once. */
+  signal?: AbortSignal;
 }
 
 /** What `--device` and the setup action ask: is there a GPU, and what was found or is missing, in words. */
@@ -47,13 +50,21 @@ const FIELDS = ['index', 'name', 'uuid', 'memory.total', 'compute_cap', 'driver_
 /** compute_cap arrived in driver 510; older ones answer `Field "compute_cap" is not a valid field to query.` */
 const FIELDS_WITHOUT_COMPUTE_CAP = FIELDS.filter((field) => field !== 'compute_cap');
 
-/** Never throws: a failure is count 0 and a reason. */
+/** Never throws: a failure is count 0 and a reason. Sees only the GPUs CUDA_VISIBLE_DEVICES shows. */
 export async function probeGpus(options: ProbeOptions = {}): Promise<GpuProbe> {
-  const smi: SmiOptions = { env: options.env, timeoutMs: options.timeoutMs };
+  const visible = visibleDevices(options.env);
+  if (visible?.length === 0)
+    return noGpu(`CUDA_VISIBLE_DEVICES=${JSON.stringify(options.env?.CUDA_VISIBLE_DEVICES)} shows no GPU`);
+  const smi: SmiOptions = {
+    env: options.env,
+    timeoutMs: options.timeoutMs,
+    only: visibleArgs(visible),
+    signal: options.signal,
+  };
   const procRoot = options.procRoot ?? '/proc/driver/nvidia';
   try {
     const [query, table] = await Promise.all([queryDevices(smi), runNvidiaSmi([], smi)]);
-    if (!query.result.ok) return await withoutNvidiaSmi(query.result, procRoot);
+    if (!query.result.ok) return await withoutNvidiaSmi(query.result, procRoot, visible);
     const devices = query.rows.map(toDevice);
     const cudaVersion = (table.ok ? cudaVersionIn(table.stdout) : null) ?? (await cudaVersionFromQuery(smi));
     const probe: GpuProbe = {
@@ -100,8 +111,14 @@ async function cudaVersionFromQuery(smi: SmiOptions): Promise<string | null> {
   return details.ok ? cudaVersionIn(details.stdout) : null;
 }
 
-async function withoutNvidiaSmi(failure: Extract<SmiResult, { ok: false }>, procRoot: string): Promise<GpuProbe> {
-  const listed = await listProcGpus(procRoot);
+async function withoutNvidiaSmi(
+  failure: Extract<SmiResult, { ok: false }>,
+  procRoot: string,
+  visible: string[] | undefined,
+): Promise<GpuProbe> {
+  const listed = (await listProcGpus(procRoot)).filter((gpu, index) =>
+    isVisible(visible, { index, uuid: gpu.uuid ?? '' }),
+  );
   const where = `${procRoot}/gpus`;
   if (!failure.missing) {
     // nvidia-smi is there but cannot use the driver: CUDA could not either, whatever /proc lists.

@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import { treeRssKib } from './internal/process-tree.ts';
 import { leadingNumber, parseQueryCsv } from './internal/query-csv.ts';
 import { ThinnedSeries } from './internal/series.ts';
+import { visibleArgs, visibleDevices } from './internal/visible-devices.ts';
 
 export interface TelemetrySample {
   t_s: number;
@@ -31,7 +32,7 @@ export interface TelemetryOptions {
   intervalS?: number;
   /** Sample GPUs through nvidia-smi; default false. */
   gpus?: boolean;
-  /** Its PATH finds nvidia-smi. */
+  /** Its PATH finds nvidia-smi; its CUDA_VISIBLE_DEVICES keeps the loop to those GPUs. */
   env?: NodeJS.ProcessEnv;
   /** Default /proc. */
   procRoot?: string;
@@ -57,7 +58,8 @@ export function startTelemetry(options: TelemetryOptions): { stop(): Promise<Tel
   const series = new ThinnedSeries<TelemetrySample>(MAX_SERIES);
   let samples = 0;
   let peakRssKib = 0;
-  const loop = options.gpus ? startGpuLoop(intervalS, options.env, (line) => readGpuLine(line, gpuStats)) : null;
+  const sampleGpus = options.gpus === true && visibleDevices(options.env)?.length !== 0;
+  const loop = sampleGpus ? startGpuLoop(intervalS, options.env, (line) => readGpuLine(line, gpuStats)) : null;
 
   const sample = () => {
     const rss = treeRssKib(options.rootPid, options.procRoot);
@@ -103,7 +105,14 @@ function startGpuLoop(
   onLine: (line: string) => void,
 ): ChildProcess {
   const ms = Math.max(100, Math.round(intervalS * 1000));
-  const args = [`--query-gpu=${GPU_FIELDS.join(',')}`, '--format=csv,noheader,nounits', `-lms`, String(ms)];
+  const args = [
+    `--query-gpu=${GPU_FIELDS.join(',')}`,
+    '--format=csv,noheader,nounits',
+    `-lms`,
+    String(ms),
+    // Under `cairn runner --per-gpu` the other GPUs are other jobs': not this run's telemetry.
+    ...visibleArgs(visibleDevices(env)),
+  ];
   const child = spawn('nvidia-smi', args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
   // No nvidia-smi, or it stopped: the run goes on with RSS only, and the summary lists no GPU.
   child.on('error', () => undefined);

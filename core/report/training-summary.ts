@@ -8,7 +8,7 @@ import type { TelemetrySample } from '../gpu/index.ts';
 import type { TrainingRecord } from '../train/index.ts';
 import { codeCell, formatCount, inert, table } from './format.ts';
 import { renderTelemetryCharts } from './internal/telemetry-charts.ts';
-import { formatDuration } from './internal/training-details.ts';
+import { formatDuration, shortened } from './internal/training-details.ts';
 
 export interface TrainingSummaryInput {
   record: TrainingRecord;
@@ -22,8 +22,6 @@ export interface TrainingSummaryInput {
   modelUri?: string;
 }
 
-/** A command longer than this is cut in the table: the record holds all of it. */
-const COMMAND_SHOWN_CHARS = 300;
 /** Rows of the per-GPU table; an 8-GPU box is the common large case. */
 const GPU_ROWS = 64;
 
@@ -33,10 +31,6 @@ const STATUS: Record<TrainingRecord['status'], string> = {
   cancelled: '⏹️ cancelled',
   timed_out: '⏱️ timed out',
 };
-
-function shortened(text: string): string {
-  return text.length > COMMAND_SHOWN_CHARS ? `${text.slice(0, COMMAND_SHOWN_CHARS)}…` : text;
-}
 
 function exitCell(record: TrainingRecord): string {
   if (record.exit_code !== null) return String(record.exit_code);

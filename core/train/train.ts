@@ -60,6 +60,11 @@ export interface TrainResult {
 }
 
 export const DEFAULT_GRACE_MS = 5_000;
+/**
+ * How long the record waits for a GPU probe still running when the command has ended: a hung
+ * nvidia-smi (each call may take 10 s) must not outlast the runner's kill and cost the record.
+ */
+export const PROBE_WAIT_MS = 2_000;
 
 type GitLineage = { sha: string; ref?: string | null };
 
@@ -70,8 +75,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     throw new UserError('name the command to run after --: cairn train -- python train.py');
   // With --gpu optional the probe (nvidia-smi can take a second to load NVML) runs beside the
   // command rather than before it; telemetry starts once it has answered.
+  const stopProbe = new AbortController();
   const probing: Promise<GpuProbe | null> =
-    options.gpu === 'none' ? Promise.resolve(null) : probeGpus({ env: options.env, procRoot: options.gpuProcRoot });
+    options.gpu === 'none'
+      ? Promise.resolve(null)
+      : probeGpus({ env: options.env, procRoot: options.gpuProcRoot, signal: stopProbe.signal });
   if (options.gpu === 'required') {
     const probe = await probing;
     if (probe === null || probe.count === 0)
@@ -95,18 +103,22 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     env: options.env,
     logger,
     timeoutMs: options.timeoutMs,
+    spell,
     graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
     signal: options.signal,
     watchMs: intervalS > 0 ? intervalS * 1000 : undefined,
     onStart: (pid) =>
       void probing.then((gpu) => {
+        if (stopProbe.signal.aborted) return; // given up on: the record says so
         if (gpu) logger.info(gpu.count > 0 ? `GPUs: ${describeGpus(gpu)}` : `no GPU: ${gpu.reason ?? 'none found'}`);
         if (intervalS > 0 && !finished)
           sampler = startTelemetry({ rootPid: pid, intervalS, gpus: gpu !== null && gpu.count > 0, env: options.env });
       }),
   });
   finished = true;
-  const gpu = await probing;
+  const gpu = await probeWithin(probing, options.signal?.aborted ? 0 : PROBE_WAIT_MS, logger);
+  // A probe given up on is killed, so no nvidia-smi keeps `cairn train` alive after the record.
+  stopProbe.abort();
   const telemetry = await sampler?.stop();
   const git = await options.git;
 
@@ -142,6 +154,22 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   await writeFileAtomic(options.record.path, `${JSON.stringify(record, null, 2)}\n`);
   logger.info(`training ${record.status} (${record.duration_s} s); wrote ${options.record.shown}`);
   return { record, exitCode: exitCodeOf(outcome), telemetry };
+}
+
+/** The probe's answer, or null (and why, in the log) when it has not come within `ms`. */
+async function probeWithin(probing: Promise<GpuProbe | null>, ms: number, logger: Logger): Promise<GpuProbe | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = Symbol('late');
+  const answer = await Promise.race([
+    probing,
+    new Promise<typeof late>((done) => (timer = setTimeout(done, ms, late))),
+  ]);
+  clearTimeout(timer);
+  if (answer !== late) return answer;
+  logger.warn(
+    `the GPU probe (nvidia-smi) had not answered ${ms > 0 ? `${ms / 1000} s after the command ended` : 'when the run was cancelled'}; the record has gpu: null`,
+  );
+  return null;
 }
 
 async function readParams(file: NamedFile): Promise<unknown> {

@@ -219,6 +219,11 @@ describe('actions/evaluate (dist/evaluate.js, run as the runner runs it)', () =>
       /gate: and no-gate: true contradict/,
     ],
     [
+      'a training record that is not there',
+      () => ({ model, data: evalCsv, target: 'churned', 'training-record': 'cairn/missing.json' }),
+      /^::error::training-record: cairn\/missing\.json does not exist; name the training record that `cairn train` \(default cairn-training\.json\) or the train action \(its output `record-path`\) wrote\.$/m,
+    ],
+    [
       'bad device',
       () => ({ model, data: evalCsv, target: 'churned', device: 'tpu' }),
       /input device must be one of auto, cpu, cuda/,

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseTrainingRecord, type TrainingRecord } from '../../core/train/index.ts';
+import { DEFAULT_GRACE_MS, parseTrainingRecord, type TrainingRecord } from '../../core/train/index.ts';
 import { inputEnv, runBundledAction, runnerFiles } from '../support/action-runner.ts';
 import { fakeNvidiaSmiDir, fakeProcDriver } from '../support/fake-nvidia-smi.ts';
 import { assertInert, assertNoWorkflowCommands, HOSTILE, HOSTILE_LINE } from '../support/inert-markdown.ts';
@@ -13,6 +13,8 @@ import { assertStepRefusal, listTree } from '../support/refusals.ts';
 
 const BUNDLE = resolve('dist/train.js');
 const TREE = resolve('test/fixtures/train/tree.sh');
+/** The acceptance criterion itself: the tree is gone within the grace period (the action's is 5 s) plus one second. */
+const WITHIN_MS = DEFAULT_GRACE_MS + 1000;
 
 function readRecord(path: string): Promise<TrainingRecord> {
   return parseTrainingRecord(JSON.parse(readFileSync(path, 'utf8')), path);
@@ -130,8 +132,14 @@ describe('actions/train (dist/train.js, run as the runner runs it)', () => {
 
   test('timeout-minutes stops the command: status timed_out, exit 124 in the message', async () => {
     const step = await runStep({ command: 'sleep 60', 'timeout-minutes': '0.01', gpu: 'none' });
+    const returnedAt = Date.now();
     assert.equal(step.code, 1);
+    const started = Date.parse((await readRecord(step.outputs['record-path'])).started_at);
+    const stoppingMs = returnedAt - (started + 0.01 * 60_000);
+    assert.ok(stoppingMs <= WITHIN_MS, `returned ${stoppingMs} ms after the timeout (grace + 1 s: ${WITHIN_MS})`);
     assert.match(errorLine(step.stdout), /training timed_out: .*timeout-minutes \(0\.01\).*exit 124/);
+    assert.match(step.stdout, /^::warning::the command ran past its time limit \(timeout-minutes:\); stopping it/m);
+    assert.doesNotMatch(step.stdout, /--timeout-minutes/);
     assert.equal(step.outputs.status, 'timed_out');
     assert.match(step.runner.summary(), /⏱️ timed out/);
   });
@@ -148,12 +156,24 @@ describe('actions/train (dist/train.js, run as the runner runs it)', () => {
       const child = spawn(process.execPath, [BUNDLE], { cwd: runner.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+      let exitedAt = 0;
+      const exited = new Promise<number | null>((done) =>
+        child.once('exit', (code) => {
+          exitedAt = performance.now();
+          done(code);
+        }),
+      );
       await waitForFile(env.READY);
       const tree = pidsIn(env.PIDS);
       try {
+        const signalledAt = performance.now();
         child.kill(signal);
         const code = await exited;
+        const stoppingMs = exitedAt - signalledAt;
+        assert.ok(
+          stoppingMs <= WITHIN_MS,
+          `returned ${Math.round(stoppingMs)} ms after ${signal} (grace + 1 s: ${WITHIN_MS})`,
+        );
         assert.equal(tree.length, 6);
         assert.deepEqual(
           tree.filter((pid) => isRunning(pid)),

@@ -10,6 +10,8 @@ import { isRunning, killAll, pidsIn, waitForFile } from '../support/processes.ts
 
 const TREE = resolve('test/fixtures/train/tree.sh');
 const GRACE_S = 0.5;
+/** The acceptance criterion itself: the whole tree is gone within the grace period plus one second. */
+const WITHIN_MS = GRACE_S * 1000 + 1000;
 
 function readRecord(path: string): Promise<TrainingRecord> {
   return parseTrainingRecord(JSON.parse(readFileSync(path, 'utf8')), path);
@@ -31,12 +33,22 @@ async function cancelTree(signal: NodeJS.Signals, argv: (dir: string) => string[
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)));
+  let exitedAt = 0;
+  const code = new Promise<number | null>((done) =>
+    child.once('exit', (exitCode) => {
+      exitedAt = performance.now();
+      done(exitCode);
+    }),
+  );
   await waitForFile(join(dir, 'ready'));
   const tree = pidsIn(join(dir, 'pids'));
+  const signalledAt = performance.now();
   child.kill(signal);
   try {
-    return { dir, code: await code, tree, stderr, record: await readRecord(join(dir, 'cairn-training.json')) };
+    const exitCode = await code;
+    const stoppingMs = exitedAt - signalledAt;
+    const record = await readRecord(join(dir, 'cairn-training.json'));
+    return { dir, code: exitCode, tree, stderr, record, stoppingMs };
   } finally {
     killAll(tree);
   }
@@ -60,7 +72,11 @@ describe('cairn train: cancellation and timeout', () => {
     ['SIGTERM', 143],
   ] as const) {
     test(`${signal} to cairn train: the whole tree (one part ignoring SIGTERM, one setsid'd) is gone, the record says cancelled, exit ${exitCode}`, async () => {
-      const { code, tree, record, stderr } = await cancelTree(signal, cairnTrain);
+      const { code, tree, record, stderr, stoppingMs } = await cancelTree(signal, cairnTrain);
+      assert.ok(
+        stoppingMs <= WITHIN_MS,
+        `exited ${Math.round(stoppingMs)} ms after ${signal} (grace + 1 s: ${WITHIN_MS})`,
+      );
       assert.equal(tree.length, 6);
       assert.deepEqual(
         tree.filter((pid) => isRunning(pid)),
@@ -73,13 +89,14 @@ describe('cairn train: cancellation and timeout', () => {
   }
 
   test("a run: step's `bash -c 'exec cairn train -- ...'` receiving SIGINT cancels the same way", async () => {
-    const { code, tree, record, stderr } = await cancelTree('SIGINT', () => [
+    const { code, tree, record, stderr, stoppingMs } = await cancelTree('SIGINT', () => [
       'bash',
       '-c',
       `exec ${cairnTrain()
         .map((word) => `'${word}'`)
         .join(' ')}`,
     ]);
+    assert.ok(stoppingMs <= WITHIN_MS, `exited ${Math.round(stoppingMs)} ms after SIGINT (grace + 1 s: ${WITHIN_MS})`);
     assert.deepEqual(
       tree.filter((pid) => isRunning(pid)),
       [],
@@ -95,14 +112,21 @@ describe('cairn train: cancellation and timeout', () => {
       ['train', '--timeout-minutes', '0.01', '--grace-seconds', String(GRACE_S), '--gpu', 'none', '--', TREE],
       { cwd: dir, env },
     );
+    const returnedAt = Date.now();
     const tree = pidsIn(env.PIDS);
-    killAll(tree.filter((pid) => isRunning(pid)));
-    assert.deepEqual(
-      tree.filter((pid) => isRunning(pid)),
-      [],
-    );
-    assert.equal(result.code, 124, result.stderr);
-    assert.equal((await readRecord(join(dir, 'cairn-training.json'))).status, 'timed_out');
+    try {
+      assert.deepEqual(
+        tree.filter((pid) => isRunning(pid)),
+        [],
+      );
+      assert.equal(result.code, 124, result.stderr);
+      const record = await readRecord(join(dir, 'cairn-training.json'));
+      assert.equal(record.status, 'timed_out');
+      const stoppingMs = returnedAt - (Date.parse(record.started_at) + 0.01 * 60_000);
+      assert.ok(stoppingMs <= WITHIN_MS, `exited ${stoppingMs} ms after the timeout (grace + 1 s: ${WITHIN_MS})`);
+    } finally {
+      killAll(tree.filter((pid) => isRunning(pid)));
+    }
   });
 });
 

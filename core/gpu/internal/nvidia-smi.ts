@@ -16,6 +16,10 @@ export type SmiResult =
 export interface SmiOptions {
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** `-i <ids>` when CUDA_VISIBLE_DEVICES hides some GPUs; appended to every call. */
+  only?: readonly string[];
+  /** Aborting it kills nvidia-smi: a caller that stops waiting must not be kept alive by a hung one. */
+  signal?: AbortSignal;
 }
 
 export function runNvidiaSmi(args: readonly string[], options: SmiOptions = {}): Promise<SmiResult> {
@@ -23,9 +27,16 @@ export function runNvidiaSmi(args: readonly string[], options: SmiOptions = {}):
   return new Promise((resolve) => {
     execFile(
       'nvidia-smi',
-      args,
+      [...args, ...(options.only ?? [])],
       // With env given, the spawn looks nvidia-smi up on that env's PATH (tests put a fake first).
-      { env: options.env, timeout, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' },
+      {
+        env: options.env,
+        timeout,
+        killSignal: 'SIGKILL',
+        maxBuffer: MAX_OUTPUT_BYTES,
+        encoding: 'utf8',
+        signal: options.signal,
+      },
       (error, stdout, stderr) => {
         if (!error) return resolve({ ok: true, stdout });
         const output = `${stdout}\n${stderr}`.trim();

@@ -7,6 +7,12 @@ import { code, codeCell, escapeCell, formatCount, inert, table } from '../format
 
 /** Params or metrics beyond this many leaves are counted, not listed: a card is not a dump. */
 const MAX_ENTRIES = 30;
+/** A command, param or metric longer than this is cut (the card, the job summary): the record holds all of it. */
+export const SHOWN_CHARS = 300;
+
+export function shortened(text: string): string {
+  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text;
+}
 
 export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${Math.round(seconds * 10) / 10} s`;
@@ -58,7 +64,9 @@ function leaves(value: unknown, prefix = ''): Array<[string, string]> {
 
 function valueTable(title: string, value: unknown): string {
   const rows = leaves(value);
-  const shown = rows.slice(0, MAX_ENTRIES).map(([key, item]) => [codeCell(key), escapeCell(item)]);
+  const shown = rows
+    .slice(0, MAX_ENTRIES)
+    .map(([key, item]) => [codeCell(shortened(key)), escapeCell(shortened(item))]);
   const more =
     rows.length > MAX_ENTRIES
       ? `\n\n_${rows.length - MAX_ENTRIES} more not shown; the training record has them all._`
@@ -71,7 +79,7 @@ export function renderTrainingSection(training: TrainingRecord): string {
   const facts = [
     `- **Outcome:** ${outcome(training)}, ${formatDuration(training.duration_s)} (started ${inert(training.started_at)})`,
     `- **Hardware:** ${hardware(training)}`,
-    `- **Command:** ${code(training.command.join(' '))}`,
+    `- **Command:** ${code(shortened(training.command.join(' ')))}`,
   ];
   const { telemetry } = training;
   if (telemetry.samples > 0) {

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { UserError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import { cliOption, type SpellOption } from '../../option-names.ts';
 import { ProcessTree } from './process-tree.ts';
 
 export type TrainingStatus = 'succeeded' | 'failed' | 'cancelled' | 'timed_out';
@@ -17,6 +18,8 @@ export interface RunCommandOptions {
   env: NodeJS.ProcessEnv;
   logger: Logger;
   timeoutMs?: number;
+  /** How the log names the timeout's option: `--timeout-minutes` (the default) or `timeout-minutes:`. */
+  spell?: SpellOption;
   graceMs: number;
   /** Aborted with the signal Cairn received (`'SIGINT'` or `'SIGTERM'`) as its reason. */
   signal?: AbortSignal;
@@ -77,7 +80,7 @@ export async function runCommand(options: RunCommandOptions): Promise<CommandOut
     if (ended) return;
     ended = why;
     options.logger.warn(
-      `${why === 'timed_out' ? 'the command ran past --timeout-minutes' : `cancelled (${why})`}: stopping it (SIGTERM to its process group, SIGKILL after ${options.graceMs / 1000} s)`,
+      `${why === 'timed_out' ? `the command ran past its time limit (${(options.spell ?? cliOption)('timeout-minutes')})` : `cancelled (${why})`}; stopping it (SIGTERM to its process group, SIGKILL after ${options.graceMs / 1000} s)`,
     );
     stopping = tree.stop(options.graceMs).then((report) => {
       if (report.survivors.length > 0)

@@ -87,6 +87,38 @@ describe('startTelemetry', () => {
     }
   });
 
+  test("a `--per-gpu` job's telemetry reads its own GPU, not the seven other jobs' (CUDA_VISIBLE_DEVICES)", async () => {
+    const tree = startTree();
+    try {
+      const env = { ...fakeGpuEnv('eight'), CUDA_VISIBLE_DEVICES: 'GPU-8c1b7f2e-3d5a-4c6b-9e8f-0a1b2c3d4e3f' };
+      const telemetry = startTelemetry({ rootPid: tree.pid, intervalS: 0.1, gpus: true, env });
+      await tree.allocated;
+      await sleep(500);
+      const summary = await telemetry.stop();
+      assert.deepEqual(
+        summary.gpus.map((gpu) => gpu.index),
+        [3],
+      );
+      assert.ok(summary.series.every((point) => point.gpus.every((gpu) => gpu.index === 3)));
+    } finally {
+      await tree.kill();
+    }
+  });
+
+  test('CUDA_VISIBLE_DEVICES=-1 hides every GPU: RSS only', async () => {
+    const tree = startTree();
+    try {
+      const env = { ...fakeGpuEnv('eight'), CUDA_VISIBLE_DEVICES: '-1' };
+      const telemetry = startTelemetry({ rootPid: tree.pid, intervalS: 0.1, gpus: true, env });
+      await tree.allocated;
+      await sleep(300);
+      const summary = await telemetry.stop();
+      assert.deepEqual(summary.gpus, []);
+    } finally {
+      await tree.kill();
+    }
+  });
+
   test('without nvidia-smi the run is still sampled, RSS only', async () => {
     const tree = startTree();
     try {

@@ -54,6 +54,17 @@ describe('the training record in reports', () => {
     assert.match(card, /10 more not shown; the training record has them all/);
   });
 
+  test('a 100 KB command and param value are cut to 300 characters in the card, which stays small and inert', () => {
+    const long = `${HOSTILE_LINE} ${'x'.repeat(100_000)}`;
+    const record = trainingRecord({ command: ['python', long], params: { notes: long }, metrics: { [long]: 1 } });
+    const card = renderModelCard({ report: binaryReport({ training: record }), frontMatter: false });
+    const section = card.slice(card.indexOf('## Training\n'));
+    assert.ok(section.length < 10_000, `the Training section is ${section.length} characters`);
+    assert.doesNotMatch(section, /x{301}/);
+    assert.equal(section.split('…').length - 1, 3, 'each cut (command, param, metric) is marked');
+    assertInert(card);
+  });
+
   test("a check run's record over its size budget drops `training` first", () => {
     const big = trainingRecord({ params: { notes: 'x'.repeat(70_000) } });
     const { text, omitted } = formatRecordText(binaryReport({ training: big }));

@@ -8,6 +8,8 @@ import { isRunning, killAll, pidsIn, waitForFile } from '../../support/processes
 
 const TREE = resolve('test/fixtures/train/tree.sh');
 const GRACE_MS = 500;
+/** The acceptance criterion itself: the whole tree is gone within the grace period plus one second. */
+const WITHIN_MS = GRACE_MS + 1000;
 
 async function runTree(stop: (controller: AbortController) => void, options: { timeoutMs?: number } = {}) {
   const dir = tempDir('cairn-train-');
@@ -27,10 +29,16 @@ async function runTree(stop: (controller: AbortController) => void, options: { t
   });
   await waitForFile(ready);
   const tree = pidsIn(pids);
+  const stoppedAt = performance.now();
   stop(controller);
   try {
     const outcome = await running;
-    return { outcome, tree, logger };
+    // From the signal to the return; for a timeout, from the moment it expired (measured from the start).
+    const stoppingMs =
+      options.timeoutMs === undefined
+        ? performance.now() - stoppedAt
+        : Date.now() - (outcome.startedAt.getTime() + options.timeoutMs);
+    return { outcome, tree, logger, stoppingMs };
   } finally {
     setTimeout(() => killAll(tree), 0);
   }
@@ -38,7 +46,11 @@ async function runTree(stop: (controller: AbortController) => void, options: { t
 
 describe('runCommand: the command and its whole tree', () => {
   test('SIGINT to cairn: every process of the tree is gone when it returns, those ignoring SIGTERM included', async () => {
-    const { outcome, tree } = await runTree((controller) => controller.abort('SIGINT'));
+    const { outcome, tree, stoppingMs } = await runTree((controller) => controller.abort('SIGINT'));
+    assert.ok(
+      stoppingMs <= WITHIN_MS,
+      `returned ${Math.round(stoppingMs)} ms after SIGINT (grace + 1 s: ${WITHIN_MS})`,
+    );
     assert.equal(tree.length, 6);
     assert.deepEqual(
       tree.filter((pid) => isRunning(pid)),
@@ -50,7 +62,11 @@ describe('runCommand: the command and its whole tree', () => {
   });
 
   test('SIGTERM to cairn: cancelled, 143', async () => {
-    const { outcome, tree } = await runTree((controller) => controller.abort('SIGTERM'));
+    const { outcome, tree, stoppingMs } = await runTree((controller) => controller.abort('SIGTERM'));
+    assert.ok(
+      stoppingMs <= WITHIN_MS,
+      `returned ${Math.round(stoppingMs)} ms after SIGTERM (grace + 1 s: ${WITHIN_MS})`,
+    );
     assert.deepEqual(
       tree.filter((pid) => isRunning(pid)),
       [],
@@ -60,7 +76,8 @@ describe('runCommand: the command and its whole tree', () => {
   });
 
   test('timeout: timed_out, 124, and the tree is gone', async () => {
-    const { outcome, tree, logger } = await runTree(() => {}, { timeoutMs: 300 });
+    const { outcome, tree, logger, stoppingMs } = await runTree(() => {}, { timeoutMs: 300 });
+    assert.ok(stoppingMs <= WITHIN_MS, `returned ${stoppingMs} ms after the timeout (grace + 1 s: ${WITHIN_MS})`);
     assert.deepEqual(
       tree.filter((pid) => isRunning(pid)),
       [],

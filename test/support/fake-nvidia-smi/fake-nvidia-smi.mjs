@@ -1,6 +1,7 @@
 // A fake nvidia-smi answering in the real formats: --query-gpu CSV (any field list; header and
 // units unless noheader/nounits), the default table, -q, -L, loops (-l SEC, -lms MS), the
 // unknown-field error (exit 2), "No devices were found" (exit 6) and the broken driver (exit 9).
+// `-i`/`--id` LIST keeps the GPUs whose index or UUID is listed, each keeping its machine index.
 // FAKE_NVIDIA_SMI_SCENARIO names the machine (scenarios.mjs); default `one`.
 import { setInterval } from 'node:timers';
 import { scenarios } from './scenarios.mjs';
@@ -18,6 +19,19 @@ const option = (flag) => {
   if (!found) return undefined;
   return found.includes('=') ? found.slice(flag.length + 1) : (args[args.indexOf(found) + 1] ?? '');
 };
+
+const only = option('-i') ?? option('--id');
+if (only !== undefined && scenario.gpus) {
+  const ids = only.split(',').map((id) => id.trim());
+  const kept = scenario.gpus
+    .map((gpu, index) => ({ ...gpu, index }))
+    .filter((gpu) => ids.includes(String(gpu.index)) || ids.includes(gpu.uuid));
+  if (kept.length === 0) {
+    process.stdout.write('No devices were found\n');
+    process.exit(6);
+  }
+  scenario.gpus = kept;
+}
 
 if (scenario.hang) setInterval(() => undefined, 1000);
 else if (scenario.flood) process.stdout.write(`${'0, Tesla T4, GPU-0, 15360, 7.5, 535.183.01\n'.repeat(100_000)}`);

@@ -9,7 +9,7 @@ export function reading(gpu, index, round) {
 }
 
 const columns = {
-  index: ['index', null, (gpu, i) => String(i)],
+  index: ['index', null, (gpu, i) => String(gpu.index ?? i)],
   name: ['name', null, (gpu) => gpu.name],
   gpu_name: ['name', null, (gpu) => gpu.name],
   uuid: ['uuid', null, (gpu) => gpu.uuid],
@@ -29,7 +29,8 @@ export function csvAnswer(scenario, fields, { header, units, round }) {
       count: ['count', null, () => String(scenario.gpus.length)],
     }[field];
   const lines = header ? [fields.map((field) => column(field)[0]).join(', ')] : [];
-  scenario.gpus.forEach((gpu, i) => {
+  scenario.gpus.forEach((gpu, position) => {
+    const i = gpu.index ?? position;
     const cells = fields.map((field) => {
       const [, unit, value] = column(field);
       return units && unit ? `${value(gpu, i, round)} ${unit}` : value(gpu, i, round);
@@ -40,7 +41,7 @@ export function csvAnswer(scenario, fields, { header, units, round }) {
 }
 
 export function listGpus(scenario) {
-  return scenario.gpus.map((gpu, i) => `GPU ${i}: ${gpu.name} (UUID: ${gpu.uuid})\n`).join('');
+  return scenario.gpus.map((gpu, i) => `GPU ${gpu.index ?? i}: ${gpu.name} (UUID: ${gpu.uuid})\n`).join('');
 }
 
 const pad = (text, width) => text.padEnd(width).slice(0, width);
@@ -61,7 +62,8 @@ export function defaultTable(scenario) {
     '|                                         |                        |               MIG M. |',
     '|=========================================+========================+======================|',
   ];
-  scenario.gpus.forEach((gpu, i) => {
+  scenario.gpus.forEach((gpu, position) => {
+    const i = gpu.index ?? position;
     lines.push(
       `| ${padLeft(String(i), 3)}  ${pad(gpu.name, 26)}     On  | ${padLeft(gpu.busId, 18)} Off |                    0 |`,
     );
