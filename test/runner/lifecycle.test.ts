@@ -104,6 +104,10 @@ test('SIGTERM drains: the running job finishes, then cairn exits without registe
   await until('the runner starts', () => started(runner, 100));
   runner.queueJob('long-train');
   await until('it runs the job', () => jobRunning(runner, 'long-train'));
+  // Cairn learns of the job from the runner's output; until it has, it would ask GitHub (a 422: busy).
+  await until('cairn has read that the job runs', () =>
+    logged().some((line) => line.includes('Running job: long-train')),
+  );
   signals.emit('SIGTERM');
   await until('cairn says it drains', () => logged().some((line) => line.startsWith('draining')));
   await new Promise((resolve) => setTimeout(resolve, 200));
