@@ -3,7 +3,7 @@
  * its result says so at once (exit 2) instead of after the whole run, and writes nothing.
  */
 import { stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import { MAX_NAME_BYTES } from './atomic-write.ts';
 import { UserError } from './errors.ts';
 
@@ -18,6 +18,8 @@ export interface OutputPath {
   shown: string;
   /** A folder to write into (a cache, a demo folder); default a file. */
   kind?: 'file' | 'folder';
+  /** A file name to suggest when a folder stands where the file goes (the output's default name). */
+  example?: string;
 }
 
 /** What is at `path`: a file, a folder, something else, or nothing (also when a folder on the way is a file). */
@@ -64,7 +66,9 @@ export async function checkOutputPaths(outputs: readonly OutputPath[]): Promise<
         if (!output.option)
           throw new UserError(`${named} is a folder, where a file is to be written; move the folder away.`);
         throw new UserError(
-          `${named} is a folder; name a file to write (for example ${shown.replace(/\/+$/, '')}/${basename(path) || 'out'}.md).`,
+          output.example
+            ? `${named} is a folder; name a file to write (for example ${shown.replace(/\/+$/, '')}/${output.example}).`
+            : `${named} is a folder; name a file to write, not a folder.`,
         );
       }
       if (kind === 'other') throw new UserError(`${named} cannot be written: it is not a regular file.`);

@@ -40,7 +40,10 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
   const fromArtifact = optionalInput('from-artifact');
   const cardPath = optionalInput('card-path');
   // Before anything is read or posted: a card path that cannot be written fails the step now.
-  if (cardPath) await checkOutputPaths([{ path: resolve(cardPath), option: 'card-path:', shown: cardPath }]);
+  if (cardPath)
+    await checkOutputPaths([
+      { path: resolve(cardPath), option: 'card-path:', shown: cardPath, example: 'MODEL_CARD.md' },
+    ]);
   const octokit = () => {
     if (!token || !repo) throw new UserError('input token and GITHUB_REPOSITORY are needed to post the report.');
     return actionOctokit(token, env.context.apiUrl);

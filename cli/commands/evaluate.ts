@@ -69,7 +69,9 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
   const root = repositoryRoot(io.cwd);
   // Before the evaluation runs: a path that cannot be written is exit 2 now, not after the work.
   if (values.out !== undefined)
-    await checkOutputPaths([{ path: resolve(io.cwd, values.out), option: '--out', shown: values.out }]);
+    await checkOutputPaths([
+      { path: resolve(io.cwd, values.out), option: '--out', shown: values.out, example: 'metrics.json' },
+    ]);
   const { report, baseline } = await runGatedEvaluation({
     modelPath: resolve(io.cwd, requireOption('evaluate', 'model', values.model)),
     dataPath: resolve(io.cwd, requireOption('evaluate', 'data', values.data)),

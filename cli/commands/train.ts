@@ -74,7 +74,9 @@ export async function trainCommand(args: string[], io: CliIO): Promise<number> {
   const named = (shown: string | undefined): NamedFile | undefined =>
     shown === undefined ? undefined : { path: resolve(io.cwd, shown), shown };
   const record = named(values.record ?? DEFAULT_RECORD)!;
-  await checkOutputPaths([{ ...record, option: values.record === undefined ? undefined : '--record' }]);
+  await checkOutputPaths([
+    { ...record, option: values.record === undefined ? undefined : '--record', example: DEFAULT_RECORD },
+  ]);
   if (values.record === undefined) await checkDefaultRecord(record);
   const timeoutMinutes = parseNumber('timeout-minutes', values['timeout-minutes'], { positive: true });
   const graceSeconds = parseNumber('grace-seconds', values['grace-seconds'], { positive: false });

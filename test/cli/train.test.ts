@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseTrainingRecord, type TrainingRecord } from '../../core/train/index.ts';
 import { CHURN, CLI, runCli, tempDir, trainChurn } from '../support/cli.ts';
+import { assertCliRefusal, listTree } from '../support/refusals.ts';
 import { isRunning, killAll, pidsIn, waitForFile } from '../support/processes.ts';
 
 const TREE = resolve('test/fixtures/train/tree.sh');
@@ -314,6 +315,45 @@ describe('cairn train: exit codes and the record', () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /name the command after --/);
   });
+  /** Run in a fresh folder holding the files `setup` makes; the command would leave `ran` if it ran. */
+  const refusals: Array<[string, string[], RegExp, (dir: string) => void]> = [
+    ['an unknown --gpu', ['--gpu', 'maybe'], /--gpu must be one of required, optional, none; got "maybe"/, () => {}],
+    ['--timeout-minutes 0', ['--timeout-minutes', '0'], /--timeout-minutes must be a positive number/, () => {}],
+    ['--timeout-minutes abc', ['--timeout-minutes', 'abc'], /--timeout-minutes must be a positive number/, () => {}],
+    [
+      'a folder where the record goes',
+      ['--record', 'out'],
+      /--record out is a folder; name a file to write \(for example out\/cairn-training\.json\)/,
+      (dir) => mkdirSync(join(dir, 'out')),
+    ],
+    ['a record name over 255 bytes', ['--record', `${'r'.repeat(300)}.json`], /longer than 255 bytes/, () => {}],
+    ['missing --params', ['--params', 'missing.yaml'], /--params missing\.yaml does not exist; nothing ran/, () => {}],
+    [
+      'params that are not YAML',
+      ['--params', 'bad.yaml'],
+      /bad\.yaml: invalid YAML/,
+      (dir) => writeFileSync(join(dir, 'bad.yaml'), 'x: [\n'),
+    ],
+    [
+      'params over 1 MiB',
+      ['--params', 'big.json'],
+      /--params .*big\.json is 2000000 bytes, over the 1048576-byte limit/,
+      (dir) => writeFileSync(join(dir, 'big.json'), 'a'.repeat(2_000_000)),
+    ],
+    ['--push without --model and --name', ['--push'], /--push needs --model .* and --name/, () => {}],
+    ['a missing --data pointer', ['--data', 'nope.dvc'], /nope\.dvc does not exist/, () => {}],
+    ['an unknown option', ['--bogus'], /Unknown option '--bogus'/, () => {}],
+  ];
+  for (const [name, args, message, setup] of refusals) {
+    test(`refused before the command runs, nothing written: ${name}`, async () => {
+      const dir = tempDir('cairn-train-refusal-');
+      setup(dir);
+      const before = listTree(dir);
+      const result = await runCli(['train', '--gpu', 'none', ...args, '--', 'touch', 'ran'], { cwd: dir });
+      assertCliRefusal(result, { message }, name);
+      assert.deepEqual(listTree(dir), before, `${name}: nothing ran and nothing was written`);
+    });
+  }
 });
 
 describe('cairn evaluate --training-record', () => {
