@@ -1,4 +1,5 @@
 import { GateFailure, isUserError } from '../core/errors.ts';
+import { describeNetworkFailure, networkFailure } from '../core/net/index.ts';
 import type { CliIO } from './io.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -63,6 +64,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     if (isUserError(error)) {
       io.stderr(`cairn ${name}: ${error.message}\n`);
+      return 2;
+    }
+    const unreachable = networkFailure(error);
+    if (unreachable) {
+      io.stderr(`cairn ${name}: ${describeNetworkFailure(unreachable)}\n`);
       return 2;
     }
     throw error;

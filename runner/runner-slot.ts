@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Deregistration, JitRunner } from '../core/github/index.ts';
+import { UserError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ActionsRunnerProcess, RunnerEvent, StartActionsRunner } from './actions-runner.ts';
 import { clearJobState } from './runner-folders.ts';
@@ -64,7 +65,9 @@ export class RunnerSlot {
     while (!this.#draining && !this.#stoppingNow) {
       const outcome = await this.#once();
       if (outcome === 'failed' && ++failedStarts >= MAX_FAILED_STARTS)
-        throw new Error(`${this.#options.name}: the runner exited ${failedStarts} times without a job; stopping`);
+        throw new UserError(
+          `${this.#options.name}: the runner in ${this.#options.runnerDir} exited ${failedStarts} times without running a job; its output above (and its _diag folder) says why. A broken folder is mended by a fresh \`cairn runner install --dir DIR\`.`,
+        );
       if (outcome !== 'failed') failedStarts = 0;
       if (outcome === 'stopped') return;
     }

@@ -15,6 +15,7 @@ import {
   type RunnerScope,
 } from '../core/github/index.ts';
 import type { GpuProbe } from '../core/gpu/index.ts';
+import { networkFailure } from '../core/net/index.ts';
 import type { Logger } from '../core/logger.ts';
 import { startActionsRunner, type StartActionsRunner } from './actions-runner.ts';
 import { CREDENTIAL_VARIABLES } from './github-client.ts';
@@ -137,8 +138,10 @@ export async function startRunners(options: StartRunnersOptions): Promise<number
       }),
     );
     const failures = (await Promise.allSettled(running)).filter((outcome) => outcome.status === 'rejected');
-    const refusal = failures.find((failure) => isUserError(failure.reason));
-    if (refusal) throw refusal.reason; // the same for every runner: credentials, rights, the scope
+    // The same for every runner (credentials, rights, the scope, the network, a broken folder): the
+    // CLI says it once, as the error of a user's setting (exit 2).
+    const refusal = failures.find((failure) => isUserError(failure.reason) || networkFailure(failure.reason));
+    if (refusal) throw refusal.reason;
     return failures.length > 0 ? 1 : 0;
   } finally {
     signals.off('SIGTERM', onSignal);

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { withoutWorkflowCommands, type Logger } from '../../core/logger.ts';
 import { GateFailure, isUserError, UserError } from '../../core/errors.ts';
 import { actionInput } from '../../core/option-names.ts';
+import { describeNetworkFailure, networkFailure } from '../../core/net/index.ts';
 
 /**
  * `core.info` for a line that may hold a model name, a path or any other text from a user or a
@@ -22,7 +23,7 @@ export const actionLogger: Logger = {
 /**
  * Entry wrapper: a user error or a failed gate fails the step with its message, options named as
  * the action's inputs (`model:`, not `--model`); anything else is a bug and fails the step with the
- * stack so it can be reported.
+ * stack so it can be reported. A request the network did not carry says which host and what to check.
  */
 export async function runAction(run: () => Promise<void>): Promise<void> {
   try {
@@ -30,7 +31,11 @@ export async function runAction(run: () => Promise<void>): Promise<void> {
   } catch (error) {
     if (isUserError(error)) core.setFailed(error.messageFor(actionInput));
     else if (error instanceof GateFailure) core.setFailed(error.message);
-    else core.setFailed(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    else {
+      const unreachable = networkFailure(error);
+      if (unreachable) core.setFailed(describeNetworkFailure(unreachable));
+      else core.setFailed(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    }
   }
 }
 

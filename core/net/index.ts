@@ -7,3 +7,4 @@
 export { bypassesProxy, proxyEnv, proxyFor, type NetEnv, type ProxySettings } from './internal/proxy-settings.ts';
 export { proxiedFetch, ProxyDispatcher } from './internal/proxied-fetch.ts';
 export { nodeAgents, type AgentSettings } from './internal/node-agents.ts';
+export { describeNetworkFailure, networkFailure } from './internal/unreachable.ts';

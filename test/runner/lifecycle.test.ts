@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { isUserError } from '../../core/errors.ts';
 import { encodeJitConfig, type FakeActionsRunner } from './support/fake-actions-runner.ts';
 import type { Registration } from './support/fake-runner-api.ts';
 import { ONE_H100, startMachine, until } from './support/machine.ts';
@@ -146,15 +147,19 @@ test('SIGTERM before the runner has started deregisters the fresh registration',
   assertNoGhosts(api.registrations, runner);
 });
 
-test('a runner that keeps exiting without a job is deregistered each time, and cairn gives up with exit 1', async (t) => {
+test('a runner that keeps exiting without a job is deregistered each time, and cairn gives up with a user error (exit 2)', async (t) => {
   const { api, runner, stopped, logged } = startMachine(t, {
     extraEnv: { FAKE_RUNNER_CRASH: 'Runner version 2.200.0 is deprecated' },
   });
-  assert.equal(await stopped, 1);
+  // A broken runner folder is the user's to mend: a UserError, which the CLI turns into exit 2.
+  await assert.rejects(stopped, (error: Error) => {
+    assert.ok(isUserError(error), String(error));
+    assert.match(error.message, /exited 3 times without running a job; .*cairn runner install --dir DIR/);
+    return true;
+  });
   assert.equal(api.registrations.length, 3, 'it tried three times');
   assert.ok(api.registrations.every((r) => r.deleted));
   assert.ok(logged().some((line) => /An error occurred: Runner version 2\.200\.0 is deprecated/.test(line)));
-  assert.ok(logged().some((line) => /exited 3 times without a job; stopping/.test(line)));
   assertNoGhosts(api.registrations, runner);
   assertNoSecretsLogged(logged(), api.registrations);
 });
