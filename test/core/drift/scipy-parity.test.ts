@@ -8,6 +8,9 @@ import { readFileSync } from 'node:fs';
 import {
   binShares,
   chiSquare,
+  chiSquareSurvival,
+  kolmogorovSurvival,
+  normalSurvival,
   jensenShannon,
   ksTwoSample,
   psi,
@@ -59,4 +62,24 @@ describe('drift statistics equal scipy/numpy on the fixtures', () => {
       }
     });
   }
+});
+
+const distributions = fixture as unknown as {
+  kstwo: { n: number; d: number; sf: number }[];
+  chi2: { statistic: number; df: number; sf: number }[];
+  normal: { z: number; sf: number }[];
+};
+
+describe('the distributions behind the p-values equal scipy.stats', () => {
+  test('kstwo.sf over every regime scipy switches between', () => {
+    for (const { n, d, sf } of distributions.kstwo) assertClose(kolmogorovSurvival(n, d), sf, `kstwo.sf(${d}, ${n})`);
+  });
+  test('chi2.sf', () => {
+    for (const { statistic, df, sf } of distributions.chi2) {
+      assertClose(chiSquareSurvival(statistic, df), sf, `chi2.sf(${statistic}, ${df})`);
+    }
+  });
+  test('norm.sf', () => {
+    for (const { z, sf } of distributions.normal) assertClose(normalSurvival(z), sf, `norm.sf(${z})`);
+  });
 });
