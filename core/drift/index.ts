@@ -12,3 +12,11 @@ export {
   type ColumnKind,
   type DriftTest,
 } from './internal/tests.ts';
+export {
+  columnDrift,
+  datasetDrift,
+  type Cell,
+  type ColumnDrift,
+  type ColumnOptions,
+  type SkippedColumn,
+} from './internal/column.ts';

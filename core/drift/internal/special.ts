@@ -64,8 +64,7 @@ export function gammaQ(a: number, x: number): number {
 export function erfc(x: number): number {
   if (x < 0) return 2 - erfc(-x);
   if (x === 0) return 1;
-  const q = gammaQ(0.5, x * x);
-  return q;
+  return gammaQ(0.5, x * x);
 }
 
 /** Upper tail of the chi-square distribution with `df` degrees of freedom (scipy.stats.chi2.sf). */
