@@ -60,8 +60,9 @@ export function jensenShannon(p: readonly number[], q: readonly number[]): numbe
 
 // An empty bin would make ln(p / q) infinite; Evidently fills it with a share far below any observed one.
 function fillEmptyBins(shares: readonly number[]): number[] {
-  const nonZero = shares.filter((share) => share > 0);
-  const smallest = nonZero.length > 0 ? Math.min(...nonZero) : Infinity;
+  // A loop, not Math.min(...shares): a column with a million categories would overflow the argument list.
+  let smallest = Infinity;
+  for (const share of shares) if (share > 0 && share < smallest) smallest = share;
   const fill = smallest <= 0.0001 ? smallest / 1e6 : 0.0001;
   return shares.map((share) => (share === 0 ? fill : share));
 }
