@@ -9,6 +9,7 @@ import tseslint from 'typescript-eslint';
 const CORE_PACKAGES = [
   'config',
   'data',
+  'drift',
   'evaluate',
   'github',
   'gpu',
