@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { driftCommand } from '../../cli/commands/drift.ts';
 import { columnDrift, datasetDrift, driftReportSchema, type ColumnDrift } from '../../core/drift/index.ts';
 import { runCli, tempDir } from '../support/cli.ts';
 import { assertCliRefusal, listTree } from '../support/refusals.ts';
@@ -67,6 +68,23 @@ describe('cairn drift', () => {
     assert.equal(report.columns[1]!.test, 'psi');
     assert.equal(report.dataset.threshold, 0.6);
     assert.equal(report.skipped.length, 0);
+  });
+
+  test('on a terminal without --out: a table of verdicts, not JSON', async () => {
+    const cwd = tempDir();
+    writeData(cwd);
+    let stdout = '';
+    const code = await driftCommand(['--reference', 'reference.csv', '--current', 'current.csv'], {
+      stdout: (text) => void (stdout += text),
+      stderr: () => {},
+      env: {},
+      cwd,
+      stdoutIsTTY: true,
+    });
+    assert.equal(code, 0);
+    assert.match(stdout, /^plan\s+cat\s+chisquare\s+\S+\s+0\.05\s+ok$/m);
+    assert.match(stdout, /^skipped note: no values left in the reference data$/m);
+    assert.match(stdout, /^dataset: DRIFT, 1 of 2 columns drifted/m);
   });
 
   test('--fail-on-drift: exit 1 naming the drifted columns, drift.json still written', async () => {
