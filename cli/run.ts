@@ -19,12 +19,14 @@ const commands: Record<string, () => Promise<Command>> = {
   runner: async () => (await import('./commands/runner.ts')).runnerCommand,
   train: async () => (await import('./commands/train.ts')).trainCommand,
   gpu: async () => (await import('./commands/gpu.ts')).gpuCommand,
+  drift: async () => (await import('./commands/drift.ts')).driftCommand,
 };
 
 export const usage = `Usage: cairn <command> [options]
 
 Commands:
   demo        every journey, locally, on embedded defaults
+  drift       compare fresh data with the reference data, column by column, and write drift.json
   evaluate    evaluate an ONNX model on a table and write metrics.json
   gpu         this machine's NVIDIA GPUs, driver and CUDA versions, and the runner labels they imply
   pull        put the data .dvc files or dvc.lock name into the workspace, from a remote

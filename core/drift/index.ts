@@ -20,3 +20,5 @@ export {
   type ColumnOptions,
   type SkippedColumn,
 } from './internal/column.ts';
+export { DRIFT_REPORT_SCHEMA, driftReportSchema, type DriftReport } from './drift-report.schema.ts';
+export { compareTables, isDriftTest, type CompareTablesOptions } from './internal/compare-tables.ts';

@@ -8,7 +8,18 @@ import { runCli, tempDir } from '../support/cli.ts';
 const commands = [...usage.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((match) => match[1]);
 
 test('cairn --help lists the commands', () => {
-  assert.deepEqual(commands, ['demo', 'evaluate', 'gpu', 'pull', 'push', 'registry', 'report', 'runner', 'train']);
+  assert.deepEqual(commands, [
+    'demo',
+    'drift',
+    'evaluate',
+    'gpu',
+    'pull',
+    'push',
+    'registry',
+    'report',
+    'runner',
+    'train',
+  ]);
 });
 
 for (const command of commands) {

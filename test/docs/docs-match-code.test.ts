@@ -22,6 +22,7 @@ describe('the docs match the code', () => {
   test('cairn --help lists the commands this test knows', () => {
     assert.deepEqual([...COMMANDS].sort(), [
       'demo',
+      'drift',
       'evaluate',
       'gpu',
       'pull',

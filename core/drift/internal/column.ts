@@ -1,3 +1,4 @@
+import { UserError } from '../../errors.ts';
 import { type Value } from './categorical.ts';
 import { chooseTest, isDrift, scoreColumn, TEST_THRESHOLDS, type ColumnKind, type DriftTest } from './tests.ts';
 
@@ -59,6 +60,11 @@ export function columnDrift(
   const currentValues = current.map(toValue);
   const distinct = new Set<Value>([...referenceValues, ...currentValues]).size;
   const test = options.test ?? chooseTest(kind, referenceValues.length, distinct);
+  // ks and wasserstein order the values: on text they would score nonsense (or never finish).
+  if (kind === 'cat' && (test === 'ks' || test === 'wasserstein'))
+    throw new UserError(
+      `column "${name}" holds text, and the ${test} test needs numbers; choose chisquare, z, jensenshannon or psi for it.`,
+    );
   const threshold = options.threshold ?? TEST_THRESHOLDS[test];
   const score = scoreColumn(test, kind, referenceValues, currentValues);
   return { name, kind, test, score, threshold, drifted: isDrift(test, score, threshold) };
