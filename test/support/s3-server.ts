@@ -5,7 +5,7 @@
  * listing past 1,000 keys would fail with a 500), and a separate process keeps its work out of the
  * test's event loop.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -105,4 +105,32 @@ function listeningPort(child: ChildProcess): Promise<number> {
       fail(new Error(`s3rver exited with code ${code} before listening\n${stdout}${stderr}`)),
     );
   });
+}
+
+/**
+ * The AWS CLI (the independent client of the interop tests) against `server`, with a `home` of its
+ * own so no user config or credentials leak in; resolves with its stdout.
+ */
+export function awsCli(server: S3Server, home: string): (...args: string[]) => Promise<Buffer> {
+  return (...args) =>
+    new Promise<Buffer>((resolve, reject) => {
+      const env = {
+        PATH: process.env.PATH ?? '',
+        HOME: home,
+        AWS_ACCESS_KEY_ID: server.env.AWS_ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: server.env.AWS_SECRET_ACCESS_KEY,
+        AWS_DEFAULT_REGION: server.env.AWS_REGION,
+        AWS_CONFIG_FILE: join(home, 'no-config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_PAGER: '',
+      };
+      execFile(
+        'aws',
+        ['--endpoint-url', server.endpoint, ...args],
+        { env, encoding: 'buffer', maxBuffer: 64 << 20 },
+        (error, stdout, stderr) =>
+          error ? reject(new Error(`aws ${args.join(' ')}: ${stderr.toString()}`, { cause: error })) : resolve(stdout),
+      );
+    });
 }

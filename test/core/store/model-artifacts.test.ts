@@ -3,7 +3,7 @@
  * pull that hands out only verified bytes. On the file store and on a real S3 server (s3rver).
  */
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ import {
   type ObjectStore,
 } from '../../../core/store/index.ts';
 import { tempDir } from '../../support/cli.ts';
-import { startS3Server, type S3Server } from '../../support/s3-server.ts';
+import { awsCli, startS3Server, type S3Server } from '../../support/s3-server.ts';
 import { userError } from './dvc/helpers.ts';
 import { collect } from './store-contract.ts';
 
@@ -334,29 +334,7 @@ describe('on a real S3 server', () => {
       assert.equal(sha256(readFileSync(pulled.path)), sha256(bytes));
 
       const home = fresh('aws-home');
-      const aws = (...args: string[]) =>
-        new Promise<Buffer>((resolve, reject) => {
-          const env = {
-            PATH: process.env.PATH ?? '',
-            HOME: home,
-            AWS_ACCESS_KEY_ID: server.env.AWS_ACCESS_KEY_ID,
-            AWS_SECRET_ACCESS_KEY: server.env.AWS_SECRET_ACCESS_KEY,
-            AWS_DEFAULT_REGION: server.env.AWS_REGION,
-            AWS_CONFIG_FILE: join(home, 'no-config'),
-            AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
-            AWS_EC2_METADATA_DISABLED: 'true',
-            AWS_PAGER: '',
-          };
-          execFile(
-            'aws',
-            ['--endpoint-url', server.endpoint, ...args],
-            { env, encoding: 'buffer', maxBuffer: 64 << 20 },
-            (error, stdout, stderr) =>
-              error
-                ? reject(new Error(`aws ${args.join(' ')}: ${stderr.toString()}`, { cause: error }))
-                : resolve(stdout),
-          );
-        });
+      const aws = awsCli(server, home);
       const viaCli = JSON.parse(
         (
           await aws('s3', 'cp', `s3://${server.bucket}/registry/models/team/churn/versions/v1.0.0.json`, '-')

@@ -4,7 +4,7 @@
  * pointer files built with DVC's algorithms), and pointer files appear only after every upload.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
@@ -31,7 +31,7 @@ import {
   type PushProgress,
 } from '../../../core/store/index.ts';
 import { tempDir } from '../../support/cli.ts';
-import { startS3Server, type S3Server } from '../../support/s3-server.ts';
+import { awsCli, startS3Server, type S3Server } from '../../support/s3-server.ts';
 import { FIXTURES, userError } from './dvc/helpers.ts';
 import { collect } from './store-contract.ts';
 
@@ -458,29 +458,7 @@ describe('on a real S3 server', () => {
       const [output] = (await pushPath(data, options(remote))).outputs;
 
       const home = fresh('aws-home');
-      const aws = (...args: string[]) =>
-        new Promise<Buffer>((resolve, reject) => {
-          const env = {
-            PATH: process.env.PATH ?? '',
-            HOME: home,
-            AWS_ACCESS_KEY_ID: server.env.AWS_ACCESS_KEY_ID,
-            AWS_SECRET_ACCESS_KEY: server.env.AWS_SECRET_ACCESS_KEY,
-            AWS_DEFAULT_REGION: server.env.AWS_REGION,
-            AWS_CONFIG_FILE: join(home, 'no-config'),
-            AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
-            AWS_EC2_METADATA_DISABLED: 'true',
-            AWS_PAGER: '',
-          };
-          execFile(
-            'aws',
-            ['--endpoint-url', server.endpoint, ...args],
-            { env, encoding: 'buffer', maxBuffer: 64 << 20 },
-            (error, stdout, stderr) =>
-              error
-                ? reject(new Error(`aws ${args.join(' ')}: ${stderr.toString()}`, { cause: error }))
-                : resolve(stdout),
-          );
-        });
+      const aws = awsCli(server, home);
       assert.ok(
         (await aws('s3', 'cp', `s3://${server.bucket}/aws-interop/${key3x(md5('small\r\n'))}`, '-')).equals(
           Buffer.from('small\r\n'),
