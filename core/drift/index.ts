@@ -30,3 +30,4 @@ export {
 } from './drift-report.schema.ts';
 export { driftBins, MAX_BINNED_COLUMNS, MAX_BINS, MAX_LABEL_CHARS, MAX_LABELS } from './histogram.ts';
 export { compareTables, isDriftTest, type CompareTablesOptions } from './internal/compare-tables.ts';
+export { parseColumnPairs, parseColumnTests, parseColumnThresholds, parseDriftShare } from './options.ts';
