@@ -86,7 +86,10 @@ function binOf(edges: readonly number[], value: number): number {
 }
 
 function cut(label: string): string {
-  return label.length > MAX_LABEL_CHARS ? `${label.slice(0, MAX_LABEL_CHARS - 1)}…` : label;
+  if (label.length <= MAX_LABEL_CHARS) return label;
+  // Never half a surrogate pair: JSON would carry a lone surrogate.
+  const end = /[\uD800-\uDBFF]/.test(label[MAX_LABEL_CHARS - 2]!) ? MAX_LABEL_CHARS - 2 : MAX_LABEL_CHARS - 1;
+  return `${label.slice(0, end)}…`;
 }
 
 function valueBins(charted: Charted): DriftBins {

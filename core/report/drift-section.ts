@@ -27,7 +27,10 @@ const CHART_LABEL_CHARS = 30;
 const VERDICT = { drifted: '🔴 drifted', clean: '🟢 no drift' } as const;
 
 function shortName(name: string, limit = DRIFT_NAME_CHARS): string {
-  return name.length > limit ? `${name.slice(0, limit - 1)}…` : name;
+  if (name.length <= limit) return name;
+  // Never half a surrogate pair: the cut lands before an emoji rather than inside it.
+  const end = /[\uD800-\uDBFF]/.test(name[limit - 2]!) ? limit - 2 : limit - 1;
+  return `${name.slice(0, end)}…`;
 }
 
 /** An axis label for a bin edge: three significant digits, scientific where they would not do. */

@@ -140,4 +140,11 @@ describe('renderDriftSection', () => {
     assert.ok(!markdown.includes('end'), 'a very long name is cut');
     assert.ok(markdown.length < 12_000, `${markdown.length} characters`);
   });
+
+  test('a long name is cut before an emoji, never inside it', () => {
+    const name = `${'a'.repeat(98)}😀😀`;
+    const markdown = renderDriftSection(driftReport([driftColumn(name, true, { bins: histogram })]));
+    assert.equal(readTable(markdown, 'Column').rows[0]!.Column, `${'a'.repeat(98)}…`);
+    assert.doesNotMatch(markdown, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+  });
 });
