@@ -8,6 +8,8 @@ export type { CommentInput } from './comment.ts';
 export { renderJobSummary, JOB_SUMMARY_MAX_BYTES } from './summary.ts';
 export type { JobSummaryInput } from './summary.ts';
 export { renderTrainingSummary } from './training-summary.ts';
+export { renderDriftSection, DRIFT_NAME_CHARS } from './drift-section.ts';
+export type { DriftSectionOptions } from './drift-section.ts';
 export { formatDuration } from './internal/training-details.ts';
 export type { TrainingSummaryInput } from './training-summary.ts';
 export { renderModelCard } from './model-card.ts';
