@@ -89,3 +89,13 @@ export { resolveRemote, type ResolvedRemote, type ResolveRemoteOptions } from '.
 export { checkTrackInGit, trackInGit, DVC_REMOTE_NAME, type TrackOptions } from './track-in-git.ts';
 export { isDvcPointerPath } from './internal/dvc/index.ts';
 export { checkWorkspaceOutputs, type WorkspaceOutputState } from './workspace-outputs.ts';
+export {
+  formatModelReference,
+  parseModelReference,
+  resolveRegistryModel,
+  trainingRecordKey,
+  type ModelReference,
+  type RegistryModel,
+  type ResolveRegistryModelOptions,
+} from './registry-model.ts';
+export { pullTrainingData, type PullTrainingDataOptions } from './training-data.ts';
