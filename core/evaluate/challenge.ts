@@ -117,7 +117,7 @@ export async function runChallenge(options: ChallengeOptions): Promise<Challenge
     );
   }
   const decision = decideChallenge(paired.interval, minImprovement);
-  logger.info(
+  logger.debug(
     `${metric}: difference ${paired.difference}, 95% interval [${paired.interval.join(', ')}]${paired.skipped > 0 ? ` (${paired.skipped} resamples skipped)` : ''}: ${decision}`,
   );
   const report = champion.report;
