@@ -30,7 +30,8 @@ import { ObjectNotFoundError, type ObjectStore } from './store.ts';
 export type ModelReference =
   { name: string; stage: string; version?: undefined } | { name: string; version: string; stage?: undefined };
 
-export interface RegistryModel {
+/** A registry version as the store knows it: its bytes' key and digest, and its training record. */
+export interface RegistryVersion {
   name: string;
   version: string;
   /** The stage it was resolved through, when named by one. */
@@ -38,20 +39,26 @@ export interface RegistryModel {
   sha256: string;
   /** The key of the model's bytes in the store (`models/<name>/sha256/<xx>/<rest>`). */
   objectKey: string;
-  /** The verified local copy. */
-  file: string;
   /** The record `cairn train` stored beside the bytes; absent when the model was not trained by Cairn. */
   trainingRecord?: TrainingRecord;
 }
 
-export interface ResolveRegistryModelOptions {
+export interface RegistryModel extends RegistryVersion {
+  /** The verified local copy of the bytes. */
+  file: string;
+}
+
+export interface LookupRegistryModelOptions {
   /** The git repository whose tags are the registry. */
   repoDir: string;
   store: ObjectStore;
+  git?: GitOptions;
+}
+
+export interface ResolveRegistryModelOptions extends LookupRegistryModelOptions {
   /** Bytes are kept under `<cacheDir>/<objectKey>/<file name>`: content-addressed, reused once verified. */
   cacheDir: string;
   logger: Logger;
-  git?: GitOptions;
   signal?: AbortSignal;
 }
 
@@ -90,6 +97,32 @@ export async function resolveRegistryModel(
   options: ResolveRegistryModelOptions,
 ): Promise<RegistryModel> {
   const { store, logger } = options;
+  const found = await lookupRegistryModel(reference, options);
+  const pointer = await readModelPointer(store, found.name, found.version);
+  const file = join(options.cacheDir, ...pointer.key.split('/'), pointer.filename);
+  if ((await exists(file)) && (await sha256File(file)) === pointer.sha256) {
+    logger.info(`${formatModelReference(reference)}: ${found.name} ${found.version}, verified in the cache (${file})`);
+  } else {
+    await pullModelArtifact(store, {
+      name: found.name,
+      version: found.version,
+      dest: file,
+      logger,
+      signal: options.signal,
+    });
+  }
+  return { ...found, file };
+}
+
+/**
+ * The version `reference` names: the stage's holder (or the version itself) in the registry's tags,
+ * its version pointer in the store, and the training record beside its bytes; the bytes stay there.
+ */
+export async function lookupRegistryModel(
+  reference: ModelReference,
+  options: LookupRegistryModelOptions,
+): Promise<RegistryVersion> {
+  const { store } = options;
   const state = registryState(await readAnnotatedTags(options.repoDir, options.git));
   const shown = formatModelReference(reference);
   const model = findModel(state, reference.name);
@@ -115,12 +148,6 @@ export async function resolveRegistryModel(
     version = found.version;
   }
   const pointer = await readModelPointer(store, model.name, version);
-  const file = join(options.cacheDir, ...pointer.key.split('/'), pointer.filename);
-  if ((await exists(file)) && (await sha256File(file)) === pointer.sha256) {
-    logger.info(`${shown}: ${model.name} ${version}, verified in the cache (${file})`);
-  } else {
-    await pullModelArtifact(store, { name: model.name, version, dest: file, logger, signal: options.signal });
-  }
   const trainingRecord = await readTrainingRecordBeside(store, pointer.key, pointer.sha256);
   return {
     name: model.name,
@@ -128,7 +155,6 @@ export async function resolveRegistryModel(
     ...(reference.stage !== undefined && { stage: reference.stage }),
     sha256: pointer.sha256,
     objectKey: pointer.key,
-    file,
     ...(trainingRecord && { trainingRecord }),
   };
 }

@@ -9,7 +9,7 @@ import { UserError } from '../errors.ts';
 import { objectKey } from './internal/dvc/object-key.ts';
 import type { DvcOutput } from './internal/dvc/types.ts';
 import { pullOutputs, type PullResult, type PullRunOptions } from './pull.ts';
-import { trainingRecordKey, type RegistryModel } from './registry-model.ts';
+import { trainingRecordKey, type RegistryVersion } from './registry-model.ts';
 import type { ObjectStore } from './store.ts';
 
 export interface PullTrainingDataOptions extends PullRunOptions {
@@ -19,7 +19,7 @@ export interface PullTrainingDataOptions extends PullRunOptions {
 }
 
 /** Pulls every input in `model`'s training record into `dest`; a model without one is a UserError saying why. */
-export async function pullTrainingData(model: RegistryModel, options: PullTrainingDataOptions): Promise<PullResult> {
+export async function pullTrainingData(model: RegistryVersion, options: PullTrainingDataOptions): Promise<PullResult> {
   const shown = `${model.name} ${model.version}`;
   const record = model.trainingRecord;
   if (!record)
