@@ -1,7 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { writeFilesAtomic } from '../../core/atomic-write.ts';
-import { readFeatureList, runChallenge, type ChallengeSide } from '../../core/evaluate/index.ts';
+import {
+  checkChallengeSettings,
+  readFeatureList,
+  runChallenge,
+  type ChallengeSide,
+} from '../../core/evaluate/index.ts';
 import { GateFailure, UserError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ChallengeDecision } from '../../core/metrics/index.ts';
@@ -98,6 +103,7 @@ export async function challengeCommand(args: string[], io: CliIO): Promise<numbe
     },
     minImprovement: parseMinImprovement(values['min-improvement']),
   };
+  checkChallengeSettings({ ...settings, metric });
   const outputs = [
     { option: '--out', shown: values.out, example: 'decision.json' },
     { option: '--summary-out', shown: values['summary-out'], example: 'challenge.md' },

@@ -64,7 +64,7 @@ export interface ChallengeOptions {
 
 export async function runChallenge(options: ChallengeOptions): Promise<ChallengeDecision> {
   const { metric, minImprovement, bootstrap, logger } = options;
-  checkSettings(options);
+  checkChallengeSettings(options);
   const config = options.configPath
     ? await readRepoConfig(options.configPath, options.configExplicit ?? false)
     : undefined;
@@ -156,8 +156,13 @@ function sideOf(side: ChallengeSide, report: MetricsReport, value: number): Chal
 
 const dataSha = (report: MetricsReport) => report.data!.sha256;
 
-/** Everything that can be refused is refused before either model runs. */
-function checkSettings(options: ChallengeOptions): void {
+/**
+ * Everything about the settings that can be refused, refused before either model is fetched or run;
+ * runChallenge checks again, front doors call it before they resolve registry models.
+ */
+export function checkChallengeSettings(
+  options: Pick<ChallengeOptions, 'metric' | 'minImprovement' | 'bootstrap' | 'task'>,
+): void {
   if (!ALL_METRIC_NAMES.includes(options.metric))
     throw new UserError(
       `--metric ${options.metric} is not a metric Cairn computes; use one of: ${ALL_METRIC_NAMES.join(', ')}.`,
@@ -170,6 +175,7 @@ function checkSettings(options: ChallengeOptions): void {
   if (!(Number.isInteger(resamples) && resamples >= 1))
     throw new UserError(`--bootstrap must be a whole number of resamples >= 1, got ${resamples}.`);
   if (!Number.isInteger(seed)) throw new UserError(`--seed must be a whole number, got ${seed}.`);
+  if (options.task !== 'auto') checkMetric(options.metric, options.task);
 }
 
 function checkMetric(metric: string, task: Task): void {

@@ -12,4 +12,4 @@ export {
   type ExecutionProvider,
   type ProbeResult,
 } from './device.ts';
-export { runChallenge, type ChallengeOptions, type ChallengeSide } from './challenge.ts';
+export { checkChallengeSettings, runChallenge, type ChallengeOptions, type ChallengeSide } from './challenge.ts';
