@@ -6,7 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { challengeCommand } from '../../cli/commands/challenge.ts';
 import { challengeDecisionSchema, type ChallengeDecision } from '../../core/metrics/index.ts';
@@ -155,6 +155,51 @@ describe('cairn challenge', () => {
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /roc_auc is undefined in \d+ of 1000 resamples \(more than 5%\)/);
     assert.throws(() => readFileSync(join(dir, 'decision.json')), /ENOENT/);
+  });
+
+  test("each side scores what cairn evaluate gives it; the config's threshold applies to both", async () => {
+    const dir = tempDir();
+    const f1Of = async (model: string, ...extra: string[]) => {
+      const result = await runCli(
+        ['evaluate', '--model', model, '--data', DATA, '--target', 'churned', '--json', '-q', ...extra],
+        { cwd: dir },
+      );
+      assert.equal(result.code, 0, result.stderr);
+      return (JSON.parse(result.stdout) as { metrics: { f1: number } }).metrics.f1;
+    };
+    const plain = await decisionOf(WEAK, STRONG, '--metric', 'f1', '--bootstrap', '50');
+    assert.equal(plain.champion.value, await f1Of(WEAK));
+    assert.equal(plain.challenger.value, await f1Of(STRONG));
+
+    mkdirSync(join(dir, '.github'));
+    writeFileSync(
+      join(dir, '.github', 'cairn.yml'),
+      'models:\n  churn:\n    path: churn.onnx\n    task: binary\n    threshold: 0.8\n',
+    );
+    const result = await runCli(
+      [
+        'challenge',
+        '--champion',
+        WEAK,
+        '--challenger',
+        STRONG,
+        '--data',
+        DATA,
+        '--target',
+        'churned',
+        '--metric',
+        'f1',
+        '--bootstrap',
+        '50',
+      ],
+      { cwd: dir },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const configured = challengeDecisionSchema.parse(JSON.parse(result.stdout));
+    const withThreshold = ['--config', '.github/cairn.yml', '--name', 'churn'];
+    assert.equal(configured.champion.value, await f1Of(WEAK, ...withThreshold));
+    assert.equal(configured.challenger.value, await f1Of(STRONG, ...withThreshold));
+    assert.notEqual(configured.challenger.value, plain.challenger.value, 'the threshold changed the decisions');
   });
 
   test('--summary-out writes the markdown section; --out the decision', async () => {
