@@ -48,8 +48,8 @@ export function pairedDifference(
       `${metric} is undefined for ${which} on these ${champion.rows} rows (e.g. roc_auc when the target holds one class); compare on other data or with another --metric.`,
     );
   }
-  const scoreChampion = champion.resampleScorer();
-  const scoreChallenger = challenger.resampleScorer();
+  const scoreChampion = champion.resampleScorer([metric]);
+  const scoreChallenger = challenger.resampleScorer([metric]);
   const differences: number[] = [];
   let skipped = 0;
   for (const indices of resampleIndices(champion.rows, settings)) {
