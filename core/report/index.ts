@@ -30,3 +30,4 @@ export { renderReleaseNotes } from './release-notes.ts';
 export type { ReleaseNotesInput } from './release-notes.ts';
 export { renderDeploymentReview, REVIEW_COMMENT_LIMIT } from './deployment-review.ts';
 export type { DeploymentReviewInput } from './deployment-review.ts';
+export { renderChallengeSection } from './challenge-section.ts';
