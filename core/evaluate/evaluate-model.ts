@@ -6,17 +6,17 @@
 import { basename, extname } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { inspectTable, readTable, sha256File } from '../data/index.ts';
+import { inspectTable, readTable, sha256File, type TableSchema } from '../data/index.ts';
 import {
   BOOTSTRAP_DEFAULTS,
-  bootstrapIntervals,
   type BootstrapSettings,
-  classF1Key,
   type Decision,
   METRICS_SCHEMA,
   MetricsAccumulator,
   type MetricsReport,
+  scoreAccumulator,
   type Task,
+  type TensorInfo,
 } from '../metrics/index.ts';
 import type { DeviceProbes, DeviceRequest } from './device.ts';
 import {
@@ -60,10 +60,42 @@ export interface EvaluateOptions {
 }
 
 export async function evaluateModel(options: EvaluateOptions): Promise<MetricsReport> {
-  const { modelPath, dataPath, target, logger, batchSize } = options;
+  const { modelPath, dataPath, logger, batchSize } = options;
+  const predicted = await predictRows(options, await inspectData(options));
+  const { accumulator, rows, model } = predicted;
+  const bootstrap = { ...BOOTSTRAP_DEFAULTS, ...options.bootstrap };
+  const { bootstrapMs, ...scored } = scoreAccumulator(accumulator, bootstrap);
+  if (bootstrap.resamples > 0)
+    logger.info(`bootstrap: ${bootstrap.resamples} resamples of ${rows} rows in ${(bootstrapMs / 1000).toFixed(1)} s`);
+  return {
+    schema: METRICS_SCHEMA,
+    name: options.name ?? basename(modelPath, extname(modelPath)),
+    task: predicted.task,
+    rows,
+    ...scored,
+    latency: summarizeLatency(predicted.batchMs, rows, batchSize),
+    runtime: model.runtime,
+    model: { path: modelPath, sha256: model.sha256, inputs: model.inputs, outputs: model.outputs },
+    // Hashed after the loop: hashing alongside would interleave with the timed runs.
+    data: {
+      path: dataPath,
+      sha256: await sha256File(dataPath),
+      rows,
+      target: options.target,
+      features: predicted.features,
+    },
+    ...(predicted.decision && { decision: predicted.decision }),
+    created_at: new Date().toISOString(),
+  };
+}
+
+/** The data file's columns, checked (with the batch size) before a model is loaded. */
+export async function inspectData(
+  options: Pick<EvaluateOptions, 'dataPath' | 'target' | 'batchSize'>,
+): Promise<TableSchema> {
+  const { dataPath, target, batchSize } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new UserError(`batch size must be a whole number of rows >= 1, got ${batchSize}.`);
-
   const schema = await inspectTable(dataPath);
   if (!schema.columns.includes(target)) {
     throw new UserError(
@@ -71,6 +103,36 @@ export async function evaluateModel(options: EvaluateOptions): Promise<MetricsRe
         `target column "${target}" is not in ${dataPath}. Available columns: ${quoteList(schema.columns)}. Pass ${option('target')} one of them.`,
     );
   }
+  return schema;
+}
+
+export interface PredictedRows {
+  accumulator: MetricsAccumulator;
+  task: Task;
+  rows: number;
+  /** Milliseconds of each timed batch. */
+  batchMs: number[];
+  /** The columns fed to the model, in input order. */
+  features: string[];
+  decision?: Decision;
+  model: {
+    sha256: string;
+    inputs: TensorInfo[];
+    outputs: TensorInfo[];
+    runtime: { onnxruntime: string; execution_provider: string };
+  };
+}
+
+/**
+ * Runs the model over the data's rows (only `rows.start` up to `rows.end` when given: a shard) and
+ * collects true values and predictions in an accumulator.
+ */
+export async function predictRows(
+  options: EvaluateOptions,
+  schema: TableSchema,
+  range?: { start: number; end: number },
+): Promise<PredictedRows> {
+  const { modelPath, dataPath, target, logger, batchSize } = options;
   const model = await openModel({
     modelPath,
     device: options.device,
@@ -109,6 +171,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<MetricsRe
     const columns = columnsToRead(inputPlan);
     const read = {
       batchSize,
+      rows: range,
       numeric: kind === 'numeric' ? [...columns.numeric, target] : columns.numeric,
       text: kind === 'text' ? [...columns.text, target] : columns.text,
     };
@@ -148,46 +211,19 @@ export async function evaluateModel(options: EvaluateOptions): Promise<MetricsRe
       rows += batch.length;
     }
     if (!accumulator || rows === 0) throw new UserError(`${dataPath} has no data rows to evaluate.`);
-
-    const result = accumulator.result();
-    const bootstrap = { ...BOOTSTRAP_DEFAULTS, ...options.bootstrap };
-    const started = performance.now();
-    const drawn = bootstrapIntervals(rows, accumulator.resampleScorer(), bootstrap);
-    const perClass = result.per_class?.map((item, i) => {
-      const f1 = drawn[classF1Key(i)];
-      return f1 ? { ...item, f1_interval: f1 } : item;
-    });
-    const intervals = Object.fromEntries(
-      Object.keys(result.metrics)
-        .filter((name) => drawn[name])
-        .map((name) => [name, drawn[name]]),
-    );
-    if (bootstrap.resamples > 0)
-      logger.info(
-        `bootstrap: ${bootstrap.resamples} resamples of ${rows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-      );
     return {
-      schema: METRICS_SCHEMA,
-      name: options.name ?? basename(modelPath, extname(modelPath)),
+      accumulator,
       task: task!,
       rows,
-      metrics: result.metrics,
-      ...(bootstrap.resamples > 0 && { intervals, bootstrap }),
-      ...(perClass && { per_class: perClass }),
-      ...(result.confusion_matrix && { confusion_matrix: result.confusion_matrix }),
-      ...(result.curves && { curves: result.curves }),
-      latency: summarizeLatency(batchMs, rows, batchSize),
-      runtime: { onnxruntime: model.onnxruntimeVersion, execution_provider: model.providerName },
+      batchMs,
+      features: inputColumns,
+      ...(task !== 'regression' && { decision: decisionOf(planned.plan, options.threshold?.value) }),
       model: {
-        path: modelPath,
         sha256: model.sha256,
         inputs: model.inputs.map(toTensorInfo),
         outputs: model.outputs.map(toTensorInfo),
+        runtime: { onnxruntime: model.onnxruntimeVersion, execution_provider: model.providerName },
       },
-      // Hashed after the loop: hashing alongside would interleave with the timed runs.
-      data: { path: dataPath, sha256: await sha256File(dataPath), rows, target, features: inputColumns },
-      ...(task !== 'regression' && { decision: decisionOf(planned.plan, options.threshold?.value) }),
-      created_at: new Date().toISOString(),
     };
   } finally {
     await model.session.release();

@@ -37,3 +37,12 @@ export {
   trainingRecordSchema,
   type TrainingRecord,
 } from './training-record.schema.ts';
+export { scoreAccumulator, type ScoredMetrics } from './score-accumulator.ts';
+export {
+  ACCUMULATOR_STATE_FORMAT,
+  metricsPartialState,
+  parseMetricsPartial,
+  readMetricsPartial,
+  type MetricsPartial,
+  type PartialSource,
+} from './metrics-partial.ts';
