@@ -91,6 +91,8 @@ export async function runGated(
   options: GateOptions,
   produce: (settings: {
     name: string;
+    /** `name` came from --name or a config entry, not from the model file's name. */
+    chosen: boolean;
     task: 'auto' | Task;
     features?: string[];
     featuresFrom?: string;
@@ -104,6 +106,7 @@ export async function runGated(
     : undefined;
   const report = await produce({
     name,
+    chosen: options.name !== undefined || settings.configuredEntry,
     task: settings.task,
     features: settings.features,
     featuresFrom: settings.featuresFrom,

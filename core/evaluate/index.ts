@@ -12,3 +12,5 @@ export {
   type ExecutionProvider,
   type ProbeResult,
 } from './device.ts';
+export { evaluateShard, parseShard, shardRange, type Shard, type ShardEvaluationOptions } from './shard.ts';
+export { mergePartials, orderPartials, runGatedMerge, type MergeOptions } from './merge.ts';

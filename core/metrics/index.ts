@@ -8,6 +8,9 @@ export {
   type ConfusionMatrix,
   type Curve,
   type Curves,
+  type DataFile,
+  type DataPart,
+  dataFiles,
   type Decision,
   type GateResult,
   type GateRuleResult,
@@ -43,6 +46,7 @@ export {
   metricsPartialState,
   parseMetricsPartial,
   readMetricsPartial,
+  type MetricsAccumulatorState,
   type MetricsPartial,
   type PartialSource,
 } from './metrics-partial.ts';

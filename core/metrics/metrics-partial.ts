@@ -14,7 +14,7 @@ import {
 } from './internal/accumulator-state.ts';
 import { MetricsAccumulator } from './metrics-accumulator.ts';
 
-export { ACCUMULATOR_STATE_FORMAT, type PartialSource };
+export { ACCUMULATOR_STATE_FORMAT, type MetricsAccumulatorState, type PartialSource };
 
 export interface MetricsPartial {
   /** The file the partial was read from, as the user named it (for messages). */

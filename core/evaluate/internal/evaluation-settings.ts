@@ -30,6 +30,8 @@ export interface SettingsOptions {
 export interface EvaluationSettings {
   config?: RepoConfig;
   name: string;
+  /** Whether `name` is a config entry's (rather than the model file's name). */
+  configuredEntry: boolean;
   task: 'auto' | Task;
   features?: string[];
   featuresFrom?: string;
@@ -97,7 +99,18 @@ export async function resolveSettings(options: SettingsOptions): Promise<Evaluat
       ? { value: model.threshold, key: `models.${name}.threshold in ${options.configPath}` }
       : undefined;
   if (threshold) options.logger.info(`decision threshold from ${threshold.key}: ${threshold.value}`);
-  return { config, name, task, features, featuresFrom, threshold, rules, configured, source };
+  return {
+    config,
+    name,
+    configuredEntry: model !== undefined,
+    task,
+    features,
+    featuresFrom,
+    threshold,
+    rules,
+    configured,
+    source,
+  };
 }
 
 /** A rule on a metric the task never computes is a mistake in the gate, not a failed gate. */
