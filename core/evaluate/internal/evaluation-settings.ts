@@ -58,7 +58,7 @@ export async function resolveSettings(options: SettingsOptions): Promise<Evaluat
   if (options.shard && (options.gate !== undefined || options.noGate))
     throw new UserError(
       (option) =>
-        `${option(options.noGate ? 'no-gate' : 'gate')} does not apply to a shard: the gate is checked on all rows, when the partials are merged (cairn evaluate merge). Remove it here and pass it to the merge.`,
+        `${option(options.noGate ? 'no-gate' : 'gate')} does not apply to a shard: the gate is checked on all rows, when the partials are merged. Remove it here and give it to the merge.`,
     );
   const config = options.configPath
     ? await readRepoConfig(options.configPath, options.configExplicit ?? false)
