@@ -162,3 +162,28 @@ for (const name of ['binary', 'multiclass', 'regression']) {
     });
   });
 }
+
+describe('a shard reads only its rows', () => {
+  test('cells outside the shard are never parsed: a bad value there fails one run but not the shard', async () => {
+    const want = expected('binary');
+    const [header, ...lines] = readFileSync(fixture(want.data), 'utf8').trimEnd().split('\n');
+    const broken = (line: string) => line.replace(/^[^,]*/, 'oops');
+    lines[0] = broken(lines[0]);
+    lines[lines.length - 1] = broken(lines[lines.length - 1]);
+    const data = join(mkdtempSync(join(tmpdir(), 'cairn-shards-')), 'broken.csv');
+    writeFileSync(data, `${header}\n${lines.join('\n')}\n`);
+    const options = {
+      modelPath: fixture(want.model),
+      dataPath: data,
+      target: want.target,
+      task: 'auto' as const,
+      device: 'cpu' as const,
+      batchSize: 16,
+      logger: silentLogger,
+    };
+    await assert.rejects(evaluateModel(options), /row 1, column "tenure": "oops" is not a number/);
+    const state = await evaluateShard({ ...options, shard: { index: 2, count: 3 } });
+    assert.equal(state.rows, 100);
+    assert.deepEqual(state.data?.shard, { index: 2, count: 3, first_row: 101, last_row: 200 });
+  });
+});
