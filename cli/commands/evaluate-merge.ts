@@ -9,7 +9,7 @@ import { parseCommandArgs, parsePositiveInt, verbosityOf } from '../args.ts';
 import { baselineFromRefFor } from '../github-env.ts';
 import { gitInfo } from '../git-info.ts';
 import { cliLogger, type CliIO } from '../io.ts';
-import { writeEvaluation } from './evaluate.ts';
+import { writeEvaluation } from '../evaluation-output.ts';
 
 export const evaluateMergeHelp = `Usage: cairn evaluate merge PART... [--out metrics.json] [options]
 

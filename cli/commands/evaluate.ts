@@ -2,12 +2,12 @@ import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { checkOutputPaths } from '../../core/output-paths.ts';
 import { evaluateShard, parseShard, readFeatureList, runGatedEvaluation } from '../../core/evaluate/index.ts';
-import { GateFailure, UserError } from '../../core/errors.ts';
+import { UserError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import { BOOTSTRAP_DEFAULTS, type MetricsReport } from '../../core/metrics/index.ts';
+import { BOOTSTRAP_DEFAULTS } from '../../core/metrics/index.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
 import { readTrainingRecord } from '../../core/train/index.ts';
-import { formatMetricsSummary } from '../format.ts';
+import { writeEvaluation } from '../evaluation-output.ts';
 import { parseChoice, parseCommandArgs, parsePositiveInt, requireOption, verbosityOf } from '../args.ts';
 import { baselineFromRefFor } from '../github-env.ts';
 import { gitInfo } from '../git-info.ts';
@@ -116,31 +116,6 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
   });
 
   return writeEvaluation(report, baseline, values, io, logger);
-}
-
-/** Writes a metrics.json (evaluate or merge): --out, the table or JSON on stdout, exit 1 on a failed gate. */
-export async function writeEvaluation(
-  report: MetricsReport,
-  baseline: MetricsReport | undefined,
-  values: { out?: string; json?: boolean; quiet?: boolean },
-  io: CliIO,
-  logger: Logger,
-): Promise<number> {
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  if (values.out) {
-    await writeFileAtomic(resolve(io.cwd, values.out), json);
-    logger.info(`wrote ${values.out}`);
-  }
-  // A person at a terminal reads the table; a pipe (or --json) gets the JSON, as scripts expect.
-  const tableOnStdout = !values.out && !values.json && io.stdoutIsTTY === true;
-  if (tableOnStdout) io.stdout(formatMetricsSummary(report, baseline));
-  else if (values.json || !values.out) io.stdout(json);
-  if (!values.quiet && !tableOnStdout) io.stderr(formatMetricsSummary(report, baseline));
-  if (report.gate && !report.gate.passed) {
-    const failed = report.gate.rules.filter((rule) => !rule.passed).map((rule) => rule.rule);
-    throw new GateFailure(`gate failed: ${failed.join(', ')}`, failed);
-  }
-  return 0;
 }
 
 /** Flags that act on the whole evaluation: the merge takes them, a shard refuses them rather than drop them. */
