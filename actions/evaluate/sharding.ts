@@ -8,7 +8,7 @@ import * as core from '@actions/core';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { evaluateShard, parseShard, readFeatureList } from '../../core/evaluate/index.ts';
 import { UserError } from '../../core/errors.ts';
-import { actionInput } from '../../core/option-names.ts';
+import { actionInput, type OptionName } from '../../core/option-names.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
 import { actionLogger, info, optionalInput, requiredInput } from '../shared/action-logger.ts';
 import { fileStem } from '../shared/file-stem.ts';
@@ -21,8 +21,8 @@ import { parseEnumInput, parsePositiveIntInput } from '../shared/inputs.ts';
 const MERGE_ONLY = ['gate', 'baseline', 'training-record'] as const;
 
 export async function runShard(env: RunnerEnv, spec: string): Promise<void> {
-  const given = MERGE_ONLY.filter((name) => optionalInput(name) !== undefined);
-  if (parseEnumInput('no-gate', ['true', 'false'] as const, 'false') === 'true') given.push('no-gate' as never);
+  const given: OptionName[] = MERGE_ONLY.filter((name) => optionalInput(name) !== undefined);
+  if (parseEnumInput('no-gate', ['true', 'false'] as const, 'false') === 'true') given.push('no-gate');
   if (given.length > 0)
     throw new UserError(
       `${given.map((name) => actionInput(name)).join(', ')} cannot be used with shard:: a shard step writes only its rows' partial; ` +

@@ -61,6 +61,11 @@ describe('actions/evaluate shard: and merge:', () => {
   const refusals: Array<[string, () => Record<string, string>, RegExp]> = [
     ['shard: 0/3', () => ({ ...binary, shard: '0/3' }), /shard: "0\/3" is not a shard/],
     ['shard: with gate:', () => ({ ...binary, shard: '1/2', gate: 'f1>=0.5' }), /gate: cannot be used with shard:/],
+    [
+      'shard: with no-gate: true',
+      () => ({ ...binary, shard: '1/2', 'no-gate': 'true' }),
+      /no-gate: true cannot be used with shard:/,
+    ],
     ['shard: and merge: together', () => ({ ...binary, shard: '1/2', merge: 'x' }), /shard: and merge: are both set/],
     ['merge: with model:', () => ({ merge: 'x', model: binary.model }), /model: cannot be used with merge:/],
     [
