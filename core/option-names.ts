@@ -20,7 +20,9 @@ export type OptionName =
   | 'params'
   | 'metrics'
   | 'timeout-minutes'
-  | 'training-record';
+  | 'training-record'
+  | 'shard'
+  | 'bootstrap';
 
 export type SpellOption = (option: OptionName) => string;
 

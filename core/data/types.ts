@@ -27,6 +27,13 @@ export interface ReadOptions {
    * the file's text; JSON null, an absent key and a Parquet null read as "".
    */
   allowMissing?: boolean | readonly string[];
+  /**
+   * Only data rows `start` (0-based) up to `end` (exclusive). Rows before `start` are skipped
+   * without reading their cells (CSV: split into fields only; Parquet: their row groups are not
+   * decoded; JSONL: each line is still parsed as JSON); reading stops at `end`. `firstRow` stays the
+   * row's number in the whole file.
+   */
+  rows?: { start: number; end: number };
 }
 
 export type ColumnKind = 'number' | 'string';

@@ -39,6 +39,14 @@ export function planColumns(file: string, columns: readonly string[], options: R
   return { columns, numericSlot, textSlot, numericNames, textNames, missingAllowed };
 }
 
+/** The slots of a plan that fills no column of a `width`-column file (rows are counted, not read). */
+export function planNoColumns(
+  width: number,
+): Pick<ColumnPlan, 'numericSlot' | 'textSlot' | 'numericNames' | 'textNames' | 'missingAllowed'> {
+  const none = new Int32Array(width).fill(-1);
+  return { numericSlot: none, textSlot: none, numericNames: [], textNames: [], missingAllowed: [] };
+}
+
 /** Collects rows into column arrays and hands them out as ColumnBatch objects of `capacity` rows. */
 export class BatchBuilder {
   numeric: Float64Array[] = [];

@@ -94,11 +94,17 @@ export async function* readJsonlBatches(
   plan: ColumnPlan,
   batchSize: number,
   chunkSize?: number,
+  skipRows = 0,
 ): AsyncGenerator<ColumnBatch> {
   const builder = new BatchBuilder(plan, batchSize);
   const { numericNames, textNames, missingAllowed } = plan;
   for await (const rows of jsonlRows(path, chunkSize)) {
     for (const { value, line } of rows) {
+      // Each line is still parsed (JSON has no cheaper way to find where an object ends), but no cell is read.
+      if (builder.rowsBefore < skipRows) {
+        builder.rowsBefore++;
+        continue;
+      }
       const row = builder.rows;
       const place = (column: string): CellPlace => ({ file: path, row: builder.currentRow, column, line });
       for (let slot = 0; slot < numericNames.length; slot++) {
