@@ -15,6 +15,8 @@ export interface CompareTablesOptions {
   thresholds?: ReadonlyMap<string, number>;
   /** Share of drifted columns that makes the dataset drift (Evidently's 0.5). */
   share?: number;
+  /** Bytes of values one group of columns may hold (default GROUP_BUDGET_BYTES); tests shrink it to force groups. */
+  groupBudgetBytes?: number;
 }
 
 export function isDriftTest(name: string): name is DriftTest {
@@ -136,7 +138,7 @@ export async function compareTables(options: CompareTablesOptions): Promise<Drif
   const compared = columns.filter((name) => !oneSided.has(name));
   const results = new Map<string, ColumnDrift | SkippedColumn>(oneSided);
   let rows: { referenceRows: number; currentRows: number } | undefined;
-  for (const group of await columnGroups(compared, reference, current)) {
+  for (const group of await columnGroups(compared, reference, current, options.groupBudgetBytes)) {
     const drift = await groupDrift(group, reference, current, options);
     for (const [name, result] of drift.results) results.set(name, result);
     rows ??= drift;

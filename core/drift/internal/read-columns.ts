@@ -63,12 +63,13 @@ export async function columnGroups(
   columns: readonly string[],
   reference: { path: string; schema: TableSchema },
   current: { path: string; schema: TableSchema },
+  budgetBytes = GROUP_BUDGET_BYTES,
 ): Promise<string[][]> {
   if (columns.length === 0) return [];
   let perGroup = 1;
   if (reference.schema.format !== 'parquet' && current.schema.format !== 'parquet') {
     const rows = (await estimateRows(reference.path)) + (await estimateRows(current.path));
-    perGroup = Math.max(1, Math.floor(GROUP_BUDGET_BYTES / (8 * rows)));
+    perGroup = Math.max(1, Math.floor(budgetBytes / (8 * rows)));
   }
   const count = Math.ceil(columns.length / perGroup);
   const size = Math.ceil(columns.length / count);

@@ -1,6 +1,7 @@
 import { parseNumberText } from '../../data/index.ts';
 import { tallyCounts, type Value } from './categorical.ts';
 import { populationStd } from './distances.ts';
+import { sortFloat64 } from './sort-float64.ts';
 
 // 64 Ki values (512 KiB) per block: a side grows without copying, and is copied once, into its exact size, at the end.
 const BLOCK = 1 << 16;
@@ -65,7 +66,7 @@ export class NumberSide {
 export function sortedSide(side: NumberSide): { values: Float64Array; std: number } {
   const values = side.values();
   const std = populationStd(values);
-  return { values: values.sort(), std };
+  return { values: sortFloat64(values), std };
 }
 
 /** One side of a categorical column: how often each cell's text occurs. Memory grows with distinct values only. */
