@@ -76,8 +76,8 @@ export function columnDrift(
   const asText = (cells: readonly Cell[]) =>
     cells.map((cell) => (cell === null || cell === undefined ? '' : String(cell)));
   const [referenceText, currentText] = [asText(referenceCells), asText(currentCells)];
-  const reference = new NumberSide();
-  const current = new NumberSide();
+  const reference = new NumberSide(referenceText.length);
+  const current = new NumberSide(currentText.length);
   reference.addText(referenceText);
   current.addText(currentText);
   if (reference.notANumber || current.notANumber) {

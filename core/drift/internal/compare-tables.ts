@@ -2,8 +2,9 @@ import { inspectTable, type TableSchema } from '../../data/index.ts';
 import { UserError } from '../../errors.ts';
 import { DRIFT_REPORT_SCHEMA, type DriftReport } from '../drift-report.schema.ts';
 import { datasetDrift, summaryDrift, type ColumnDrift, type SkippedColumn } from './column.ts';
-import { columnGroups, readSide, type ReadMode, type SideRead } from './read-columns.ts';
+import { planReads, readSide, type ReadMode, type SideRead } from './read-columns.ts';
 import { NumberSide, sortedSide, tallySides, TextSide } from './sides.ts';
+import type { SortScratch } from './sort-float64.ts';
 import { TEST_THRESHOLDS, type ColumnSummary, type DriftTest } from './tests.ts';
 
 export interface CompareTablesOptions {
@@ -59,14 +60,18 @@ async function readAgainAsText(path: string, schema: TableSchema, read: SideRead
   for (const name of names) read.sides.set(name, again.sides.get(name)!);
 }
 
-function summaryOf(reference: NumberSide | TextSide, current: NumberSide | TextSide): ColumnSummary {
+function summaryOf(
+  reference: NumberSide | TextSide,
+  current: NumberSide | TextSide,
+  scratch: SortScratch,
+): ColumnSummary {
   if (reference instanceof TextSide && current instanceof TextSide)
     return { kind: 'cat', tally: tallySides(reference, current) };
-  const sortedReference = sortedSide(reference as NumberSide);
+  const sortedReference = sortedSide(reference as NumberSide, scratch);
   return {
     kind: 'num',
     reference: sortedReference.values,
-    current: sortedSide(current as NumberSide).values,
+    current: sortedSide(current as NumberSide, scratch).values,
     referenceStd: sortedReference.std,
   };
 }
@@ -74,6 +79,8 @@ function summaryOf(reference: NumberSide | TextSide, current: NumberSide | TextS
 interface Table {
   path: string;
   schema: TableSchema;
+  /** Estimated rows (text formats): what each numeric side reserves. */
+  rows?: number;
 }
 
 /**
@@ -81,11 +88,17 @@ interface Table {
  * counted as text there straight away), then, only for a column whose text showed up after it was read as numbers,
  * both sides again as text. What is held meanwhile: see compareTables.
  */
-async function groupDrift(group: readonly string[], reference: Table, current: Table, options: CompareTablesOptions) {
+async function groupDrift(
+  group: readonly string[],
+  reference: Table,
+  current: Table,
+  options: CompareTablesOptions,
+  scratch: SortScratch,
+) {
   const modes = new Map(group.map((name) => [name, initialMode(name, reference.schema, current.schema)]));
-  const referenceRead = await readSide(reference.path, reference.schema, modes);
+  const referenceRead = await readSide(reference.path, reference.schema, modes, reference.rows);
   for (const name of group) if (holdsText(referenceRead.sides.get(name))) modes.set(name, 'cat');
-  const currentRead = await readSide(current.path, current.schema, modes);
+  const currentRead = await readSide(current.path, current.schema, modes, current.rows);
   const asText = group.filter(
     (name) => holdsText(referenceRead.sides.get(name)) || holdsText(currentRead.sides.get(name)),
   );
@@ -98,7 +111,7 @@ async function groupDrift(group: readonly string[], reference: Table, current: T
   );
   const results = new Map<string, ColumnDrift | SkippedColumn>();
   for (const name of group) {
-    const summary = summaryOf(referenceRead.sides.get(name)!, currentRead.sides.get(name)!);
+    const summary = summaryOf(referenceRead.sides.get(name)!, currentRead.sides.get(name)!, scratch);
     // Released as soon as scored: the next column's sort then reuses the memory.
     referenceRead.sides.delete(name);
     currentRead.sides.delete(name);
@@ -114,12 +127,13 @@ async function groupDrift(group: readonly string[], reference: Table, current: T
  * The drift report for two tables. Every named column is checked against both files before any is read, so a typo
  * costs no read of a large file; a column in only one file that nobody named is skipped.
  *
- * Memory: the columns are read in groups (columnGroups: as many as fit 256 MiB of values for both files, so a 1M × 1M
+ * Memory: the columns are read in groups (planReads: as many as fit 160 MiB of values for both files, so a 1M × 1M
  * row, 20-column comparison reads two groups of 10). Per column of the group being read it holds, for a numeric
  * column, each side's finite values as one float64 each (8 bytes a row: 16 MB for 1M + 1M rows), because ks and
  * wasserstein need every value sorted to be exact; for a categorical one, a count per distinct text, because every
  * test on it needs only counts. Nothing else grows with the rows: core/data streams 64 Ki-row batches from 1 MiB reads.
- * So the peak is about Node's own ~60 MB + the group's values (<= 256 MiB) + one column's copy while it is finished.
+ * Each numeric side is one array reserved from the estimated row count, sorted in place (a radix sort that borrows one
+ * scratch array, reused). So the peak is about Node's own ~60 MB + the group's values (<= 160 MiB) + the scratch.
  */
 export async function compareTables(options: CompareTablesOptions): Promise<DriftReport> {
   const [referenceSchema, currentSchema] = await Promise.all([
@@ -128,8 +142,8 @@ export async function compareTables(options: CompareTablesOptions): Promise<Drif
   ]);
   checkNamed(options, referenceSchema, currentSchema);
   const columns = options.columns ?? [...new Set([...referenceSchema.columns, ...currentSchema.columns])];
-  const reference = { path: options.reference.path, schema: referenceSchema };
-  const current = { path: options.current.path, schema: currentSchema };
+  const reference: Table = { path: options.reference.path, schema: referenceSchema };
+  const current: Table = { path: options.current.path, schema: currentSchema };
   const oneSided = new Map<string, SkippedColumn>();
   for (const name of columns) {
     if (!currentSchema.columns.includes(name)) oneSided.set(name, { name, reason: 'only in the reference data' });
@@ -138,8 +152,12 @@ export async function compareTables(options: CompareTablesOptions): Promise<Drif
   const compared = columns.filter((name) => !oneSided.has(name));
   const results = new Map<string, ColumnDrift | SkippedColumn>(oneSided);
   let rows: { referenceRows: number; currentRows: number } | undefined;
-  for (const group of await columnGroups(compared, reference, current, options.groupBudgetBytes)) {
-    const drift = await groupDrift(group, reference, current, options);
+  const plan = await planReads(compared, reference, current, options.groupBudgetBytes);
+  reference.rows = plan.referenceRows;
+  current.rows = plan.currentRows;
+  const scratch: SortScratch = {};
+  for (const group of plan.groups) {
+    const drift = await groupDrift(group, reference, current, options, scratch);
     for (const [name, result] of drift.results) results.set(name, result);
     rows ??= drift;
   }

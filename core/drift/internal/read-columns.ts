@@ -15,12 +15,17 @@ export interface SideRead {
  * per cell); a cell that is no number only marks its column (onNotANumber), the caller reads it again as text. JSONL
  * and Parquet cells come as text and are parsed here, so a JSON `true` stays text, as it always was for drift.
  */
-export async function readSide(path: string, schema: TableSchema, modes: ReadonlyMap<string, ReadMode>) {
+export async function readSide(
+  path: string,
+  schema: TableSchema,
+  modes: ReadonlyMap<string, ReadMode>,
+  expectedRows?: number,
+): Promise<SideRead> {
   const sides = new Map<string, NumberSide | TextSide>();
   const numeric: string[] = [];
   const text: string[] = [];
   for (const [name, mode] of modes) {
-    sides.set(name, mode === 'num' ? new NumberSide() : new TextSide());
+    sides.set(name, mode === 'num' ? new NumberSide(expectedRows) : new TextSide());
     (mode === 'num' && schema.format === 'csv' ? numeric : text).push(name);
   }
   const onNotANumber = (column: string) => (sides.get(column) as NumberSide).markNotANumber();
@@ -34,13 +39,18 @@ export async function readSide(path: string, schema: TableSchema, modes: Readonl
 }
 
 /**
- * What the column values of one group may take, both files together: 256 MiB, so that with Node's own ~60 MB and the
- * read buffers a 1M × 1M-row comparison stays under 400 MB whatever the column count.
+ * What the column values of one group may take, both files together: 160 MiB, so that with Node's own ~60 MB, the
+ * read buffers and what the allocator keeps, a 1M × 1M-row comparison stays under 400 MB whatever the column count
+ * (10 numeric columns a group at that size).
  */
-export const GROUP_BUDGET_BYTES = 256 * 2 ** 20;
+export const GROUP_BUDGET_BYTES = 160 * 2 ** 20;
 
-/** Rows in a text table, estimated from the share of line ends in its first MiB (rounded up, never below 1). */
-async function estimateRows(path: string): Promise<number> {
+/**
+ * Rows in a text table, estimated from the share of line ends in its first MiB, with 2% to spare (each numeric side
+ * reserves that many values up front). Undefined for Parquet.
+ */
+async function estimateRows(path: string, schema: TableSchema): Promise<number | undefined> {
+  if (schema.format === 'parquet') return undefined;
   const { size } = await stat(path);
   const handle = await open(path, 'r');
   try {
@@ -48,30 +58,37 @@ async function estimateRows(path: string): Promise<number> {
     const { bytesRead } = await handle.read(sample, 0, sample.length, 0);
     let lines = 0;
     for (let i = 0; i < bytesRead; i += 1) if (sample[i] === 10) lines += 1;
-    return Math.max(1, Math.ceil((size * Math.max(lines, 1)) / Math.max(bytesRead, 1)));
+    return Math.ceil((1.02 * size * Math.max(lines, 1)) / Math.max(bytesRead, 1)) + 64;
   } finally {
     await handle.close();
   }
 }
 
+export interface ReadPlan {
+  /** The columns split into groups read together. */
+  groups: string[][];
+  referenceRows?: number;
+  currentRows?: number;
+}
+
 /**
- * The columns split into groups read together, each group's numbers (8 bytes a value, both files) within the budget.
- * Text columns count like numeric ones: their memory grows with distinct values, at most one entry per row. Parquet
- * is read a column at a time: a pass reads only that column's pages.
+ * Groups whose numbers (8 bytes a value, both files) fit the budget. Text columns count like numeric ones: their
+ * memory grows with distinct values, at most one entry per row. Parquet is read a column at a time: a pass reads only
+ * that column's pages.
  */
-export async function columnGroups(
+export async function planReads(
   columns: readonly string[],
   reference: { path: string; schema: TableSchema },
   current: { path: string; schema: TableSchema },
   budgetBytes = GROUP_BUDGET_BYTES,
-): Promise<string[][]> {
-  if (columns.length === 0) return [];
-  let perGroup = 1;
-  if (reference.schema.format !== 'parquet' && current.schema.format !== 'parquet') {
-    const rows = (await estimateRows(reference.path)) + (await estimateRows(current.path));
-    perGroup = Math.max(1, Math.floor(budgetBytes / (8 * rows)));
-  }
+): Promise<ReadPlan> {
+  const referenceRows = await estimateRows(reference.path, reference.schema);
+  const currentRows = await estimateRows(current.path, current.schema);
+  if (columns.length === 0) return { groups: [], referenceRows, currentRows };
+  const rows = referenceRows === undefined || currentRows === undefined ? Infinity : referenceRows + currentRows;
+  const perGroup = Math.max(1, Math.floor(budgetBytes / (8 * rows)));
   const count = Math.ceil(columns.length / perGroup);
   const size = Math.ceil(columns.length / count);
-  return Array.from({ length: count }, (_, i) => columns.slice(i * size, (i + 1) * size)).filter((g) => g.length > 0);
+  const groups = Array.from({ length: count }, (_, i) => columns.slice(i * size, (i + 1) * size));
+  return { groups, referenceRows, currentRows };
 }

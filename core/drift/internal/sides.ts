@@ -1,72 +1,70 @@
 import { parseNumberText } from '../../data/index.ts';
 import { tallyCounts, type Value } from './categorical.ts';
 import { populationStd } from './distances.ts';
-import { sortFloat64 } from './sort-float64.ts';
-
-// 64 Ki values (512 KiB) per block: a side grows without copying, and is copied once, into its exact size, at the end.
-const BLOCK = 1 << 16;
+import { sortFloat64, type SortScratch } from './sort-float64.ts';
 
 /**
- * One side of a column read as numbers: its finite values, in blocks while reading. A cell that is no number makes the
- * column categorical; the side then drops what it held (the column is read again as text).
+ * One side of a column read as numbers: its finite values, in one array sized from the expected row count (so the
+ * values are neither copied nor left behind as garbage when reading ends; a wrong guess only costs a regrowth). A cell
+ * that is no number makes the column categorical; the side then drops what it held (the column is read again as text).
  */
 export class NumberSide {
   notANumber = false;
-  private blocks: Float64Array[] = [];
-  private block = new Float64Array(BLOCK);
+  private store: Float64Array;
   private filled = 0;
+
+  constructor(expectedRows = 1 << 16) {
+    this.store = new Float64Array(Math.max(16, expectedRows));
+  }
 
   /** Parsed cells; NaN (missing) and ±Infinity are dropped. */
   addNumbers(values: Float64Array, length: number): void {
     if (this.notANumber) return;
+    if (this.filled + length > this.store.length) this.grow(this.filled + length);
+    const store = this.store;
+    let filled = this.filled;
     for (let i = 0; i < length; i += 1) {
       const value = values[i]!;
       // x − x is 0 for a finite x, NaN for NaN and ±Infinity.
-      if (value - value === 0) this.push(value);
+      if (value - value === 0) store[filled++] = value;
     }
+    this.filled = filled;
   }
 
   /** Cells as text (JSONL, Parquet, or values handed in directly): parsed as core/data parses a numeric cell. */
   addText(cells: readonly string[]): void {
+    if (this.notANumber) return;
+    if (this.filled + cells.length > this.store.length) this.grow(this.filled + cells.length);
     for (const cell of cells) {
-      if (this.notANumber) return;
       const parsed = parseNumberText(cell);
-      if (parsed.kind === 'invalid') this.markNotANumber();
-      else if (parsed.kind === 'number' && Number.isFinite(parsed.value)) this.push(parsed.value);
+      if (parsed.kind === 'invalid') return this.markNotANumber();
+      if (parsed.kind === 'number' && Number.isFinite(parsed.value)) this.store[this.filled++] = parsed.value;
     }
   }
 
   markNotANumber(): void {
     this.notANumber = true;
-    this.blocks = [];
-    this.block = new Float64Array(0);
+    this.store = new Float64Array(0);
+    this.filled = 0;
   }
 
-  private push(value: number): void {
-    if (this.filled === this.block.length) {
-      this.blocks.push(this.block);
-      this.block = new Float64Array(BLOCK);
-      this.filled = 0;
-    }
-    this.block[this.filled++] = value;
+  private grow(needed: number): void {
+    const store = new Float64Array(Math.max(needed, Math.ceil(this.store.length * 1.5)));
+    store.set(this.store.subarray(0, this.filled));
+    this.store = store;
   }
 
-  /** The values in file order, in one array of their exact size; the blocks are released. */
+  /** The values in file order (a view: what was reserved beyond them stays with it). */
   values(): Float64Array {
-    const out = new Float64Array(this.blocks.length * BLOCK + this.filled);
-    this.blocks.forEach((block, i) => out.set(block, i * BLOCK));
-    out.set(this.block.subarray(0, this.filled), this.blocks.length * BLOCK);
-    this.blocks = [];
-    this.block = new Float64Array(0);
-    return out;
+    return this.store.subarray(0, this.filled);
   }
 }
 
 /** A finished numeric side: sorted in place for the tests, with the std taken before, in file order. */
-export function sortedSide(side: NumberSide): { values: Float64Array; std: number } {
+export function sortedSide(side: NumberSide, scratch?: SortScratch): { values: Float64Array; std: number } {
   const values = side.values();
   const std = populationStd(values);
-  return { values: sortFloat64(values), std };
+  return { values: sortFloat64(values, scratch), std };
 }
 
 /** One side of a categorical column: how often each cell's text occurs. Memory grows with distinct values only. */
