@@ -51,14 +51,17 @@ export function isDrift(test: DriftTest, score: number, threshold: number = TEST
 export type ColumnSummary =
   { kind: 'num'; reference: Float64Array; current: Float64Array; referenceStd: number } | { kind: 'cat'; tally: Tally };
 
-/** `n` (reference values) and `u` (distinct values over both sides), the inputs of chooseTest. */
+// chooseTest only asks whether u > 5 (or > 2): counting stops at 6, so a million distinct values cost six steps.
+const DISTINCT_ENOUGH = 6;
+
+/** `n` (reference values) and `u` (distinct values over both sides, counted up to 6), the inputs of chooseTest. */
 export function summarySize(summary: ColumnSummary): { n: number; u: number } {
   if (summary.kind === 'cat') return { n: summary.tally.referenceRows, u: summary.tally.keys.length };
   const { reference: a, current: b } = summary;
   let u = 0;
   let i = 0;
   let j = 0;
-  while (i < a.length || j < b.length) {
+  while ((i < a.length || j < b.length) && u < DISTINCT_ENOUGH) {
     const x = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i]! : b[j]!;
     while (i < a.length && a[i] === x) i += 1;
     while (j < b.length && b[j] === x) j += 1;
