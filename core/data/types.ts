@@ -34,6 +34,12 @@ export interface ReadOptions {
    * row's number in the whole file.
    */
   rows?: { start: number; end: number };
+  /**
+   * Called, instead of a UserError, for a cell of a numeric column that is neither a number nor
+   * missing; the cell then reads as NaN. For a caller that decides a column's kind from all of its
+   * cells (core/drift) and would rather hear "this column holds text" than stop the read.
+   */
+  onNotANumber?: (column: string) => void;
 }
 
 export type ColumnKind = 'number' | 'string';

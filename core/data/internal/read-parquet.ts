@@ -117,11 +117,16 @@ export async function* readParquetBatches(
         builder.numeric[slot][row] =
           typeof value === 'number'
             ? value
-            : jsonNumber(value, missingAllowed[slot], () => ({
-                file: path,
-                row: builder.currentRow,
-                column: numericNames[slot],
-              }));
+            : jsonNumber(
+                value,
+                missingAllowed[slot],
+                () => ({
+                  file: path,
+                  row: builder.currentRow,
+                  column: numericNames[slot],
+                }),
+                plan.onNotANumber,
+              );
       }
       for (let slot = 0; slot < textData.length; slot++) builder.text[slot][row] = jsonText(textData[slot][i]);
       builder.rows++;
