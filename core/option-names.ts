@@ -22,7 +22,8 @@ export type OptionName =
   | 'timeout-minutes'
   | 'training-record'
   | 'shard'
-  | 'bootstrap';
+  | 'bootstrap'
+  | 'columns';
 
 export type SpellOption = (option: OptionName) => string;
 

@@ -131,6 +131,7 @@ describe('cairn drift', () => {
 
   const refusals: [string, string[], RegExp][] = [
     ['unknown column in --columns', ['--columns', 'amount,plna'], /column "plna" is not in the reference data/],
+    ['a column named twice', ['--columns', 'amount,plan,amount'], /column "amount" is named twice in --columns/],
     ['unknown column in --test', ['--test', 'ammount=ks'], /column "ammount" is not in the reference data/],
     ['unknown column in --threshold', ['--threshold', 'x=0.1'], /column "x" is not in the reference data/],
     ['unknown test', ['--test', 'amount=t-test'], /unknown test; choose ks, chisquare/],

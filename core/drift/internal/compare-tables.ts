@@ -2,8 +2,8 @@ import { inspectTable, type TableSchema } from '../../data/index.ts';
 import { UserError } from '../../errors.ts';
 import { DRIFT_REPORT_SCHEMA, type DriftReport } from '../drift-report.schema.ts';
 import { datasetDrift, summaryDrift, type ColumnDrift, type SkippedColumn } from './column.ts';
-import { planReads, readSide, type ReadMode, type SideRead } from './read-columns.ts';
-import { NumberSide, sortedSide, tallySides, TextSide } from './sides.ts';
+import { BYTES_PER_DISTINCT_TEXT, planReads, readSide, type ReadMode, type SideRead } from './read-columns.ts';
+import { DistinctBudget, GroupTooLargeError, NumberSide, sortedSide, tallySides, TextSide } from './sides.ts';
 import type { SortScratch } from './sort-float64.ts';
 import { TEST_THRESHOLDS, type ColumnSummary, type DriftTest } from './tests.ts';
 
@@ -27,6 +27,9 @@ export function isDriftTest(name: string): name is DriftTest {
 /** Columns the user named (--columns, --test, --threshold) must be in both files; refused before any read. */
 function checkNamed(options: CompareTablesOptions, referenceSchema: TableSchema, currentSchema: TableSchema) {
   const columns = options.columns ?? referenceSchema.columns;
+  const twice = options.columns?.find((name, i) => options.columns!.indexOf(name) !== i);
+  if (twice !== undefined)
+    throw new UserError((option) => `column "${twice}" is named twice in ${option('columns')}; name each column once.`);
   const named = [...(options.columns ?? []), ...(options.tests?.keys() ?? []), ...(options.thresholds?.keys() ?? [])];
   for (const name of named) {
     for (const [side, schema, shown] of [
@@ -39,7 +42,9 @@ function checkNamed(options: CompareTablesOptions, referenceSchema: TableSchema,
         );
     }
     if (!columns.includes(name))
-      throw new UserError(`column "${name}" has a --test or --threshold but is not in --columns; add it there.`);
+      throw new UserError(
+        (option) => `column "${name}" has a --test or --threshold but is not in ${option('columns')}; add it there.`,
+      );
   }
 }
 
@@ -54,9 +59,15 @@ function initialMode(name: string, reference: TableSchema, current: TableSchema)
 
 const holdsText = (side: NumberSide | TextSide | undefined): boolean => side instanceof NumberSide && side.notANumber;
 
-async function readAgainAsText(path: string, schema: TableSchema, read: SideRead, names: readonly string[]) {
+async function readAgainAsText(
+  path: string,
+  schema: TableSchema,
+  read: SideRead,
+  names: readonly string[],
+  budget?: DistinctBudget,
+) {
   if (names.length === 0) return;
-  const again = await readSide(path, schema, new Map(names.map((name) => [name, 'cat' as const])));
+  const again = await readSide(path, schema, new Map(names.map((name) => [name, 'cat' as const])), undefined, budget);
   for (const name of names) read.sides.set(name, again.sides.get(name)!);
 }
 
@@ -96,18 +107,24 @@ async function groupDrift(
   scratch: SortScratch,
 ) {
   const modes = new Map(group.map((name) => [name, initialMode(name, reference.schema, current.schema)]));
-  const referenceRead = await readSide(reference.path, reference.schema, modes, reference.rows);
+  // A column read alone holds what it must; a group's text columns may hold what the plan gave them (8 bytes a row).
+  const budget =
+    group.length > 1 && reference.rows !== undefined && current.rows !== undefined
+      ? new DistinctBudget(Math.floor((group.length * 8 * (reference.rows + current.rows)) / BYTES_PER_DISTINCT_TEXT))
+      : undefined;
+  const referenceRead = await readSide(reference.path, reference.schema, modes, reference.rows, budget);
   for (const name of group) if (holdsText(referenceRead.sides.get(name))) modes.set(name, 'cat');
-  const currentRead = await readSide(current.path, current.schema, modes, current.rows);
+  const currentRead = await readSide(current.path, current.schema, modes, current.rows, budget);
   const asText = group.filter(
     (name) => holdsText(referenceRead.sides.get(name)) || holdsText(currentRead.sides.get(name)),
   );
-  await readAgainAsText(reference.path, reference.schema, referenceRead, asText);
+  await readAgainAsText(reference.path, reference.schema, referenceRead, asText, budget);
   await readAgainAsText(
     current.path,
     current.schema,
     currentRead,
     asText.filter((name) => currentRead.sides.get(name) instanceof NumberSide),
+    budget,
   );
   const results = new Map<string, ColumnDrift | SkippedColumn>();
   for (const name of group) {
@@ -156,10 +173,20 @@ export async function compareTables(options: CompareTablesOptions): Promise<Drif
   reference.rows = plan.referenceRows;
   current.rows = plan.currentRows;
   const scratch: SortScratch = {};
-  for (const group of plan.groups) {
-    const drift = await groupDrift(group, reference, current, options, scratch);
-    for (const [name, result] of drift.results) results.set(name, result);
-    rows ??= drift;
+  for (const planned of plan.groups) {
+    let groups = [planned];
+    for (let attempt = 0; attempt < groups.length; attempt += 1) {
+      try {
+        const drift = await groupDrift(groups[attempt]!, reference, current, options, scratch);
+        for (const [name, result] of drift.results) results.set(name, result);
+        rows ??= drift;
+      } catch (error) {
+        if (!(error instanceof GroupTooLargeError)) throw error;
+        // Text columns with many distinct values (IDs): what the pass held is dropped, and each column is read alone.
+        groups = planned.map((name) => [name]);
+        attempt = -1;
+      }
+    }
   }
   // No column to compare: the files are still read, for their row counts.
   rows ??= {

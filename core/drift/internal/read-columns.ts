@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { readTable, type TableSchema } from '../../data/index.ts';
-import { NumberSide, TextSide } from './sides.ts';
+import { NumberSide, TextSide, type DistinctBudget } from './sides.ts';
 
 /** How a column is read: parsed straight to numbers, or counted as text (a categorical column). */
 export type ReadMode = 'num' | 'cat';
@@ -20,12 +20,13 @@ export async function readSide(
   schema: TableSchema,
   modes: ReadonlyMap<string, ReadMode>,
   expectedRows?: number,
+  budget?: DistinctBudget,
 ): Promise<SideRead> {
   const sides = new Map<string, NumberSide | TextSide>();
   const numeric: string[] = [];
   const text: string[] = [];
   for (const [name, mode] of modes) {
-    sides.set(name, mode === 'num' ? new NumberSide(expectedRows) : new TextSide());
+    sides.set(name, mode === 'num' ? new NumberSide(expectedRows) : new TextSide(budget));
     (mode === 'num' && schema.format === 'csv' ? numeric : text).push(name);
   }
   const onNotANumber = (column: string) => (sides.get(column) as NumberSide).markNotANumber();
@@ -71,9 +72,13 @@ export interface ReadPlan {
   currentRows?: number;
 }
 
+/** What one distinct text of a categorical column costs, roughly (see DistinctBudget). */
+export const BYTES_PER_DISTINCT_TEXT = 300;
+
 /**
- * Groups whose numbers (8 bytes a value, both files) fit the budget. Text columns count like numeric ones: their
- * memory grows with distinct values, at most one entry per row. Parquet is read a column at a time: a pass reads only
+ * Groups whose numbers (8 bytes a value, both files) fit the budget. Text columns are planned like numeric ones, as
+ * low-cardinality columns take far less; one whose distinct values outgrow that (a column of IDs) gives up the group's
+ * pass through a DistinctBudget, and its columns are read one at a time. Parquet is read a column at a time: a pass reads only
  * that column's pages.
  */
 export async function planReads(

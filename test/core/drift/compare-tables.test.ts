@@ -80,6 +80,29 @@ describe('compareTables', () => {
     assert.deepEqual(byColumn, whole);
   });
 
+  test('a group whose text column holds an ID per row is read again a column at a time, with the same report', async () => {
+    const ids = tempDir();
+    // 3,000 distinct IDs outgrow what a 3-column group of 3,000 rows may hold (8 bytes a row a column, ~300 a text).
+    const withIds = (columns: Record<string, string[]>, side: string) => ({
+      amount: columns.amount!,
+      id: Array.from({ length: ROWS }, (_, i) => `${side}-${i}`),
+      plan: columns.plan!,
+    });
+    writeCsv(join(ids, 'reference.csv'), withIds(reference, 'r'));
+    writeCsv(join(ids, 'current.csv'), withIds(current, 'c'));
+    const grouped = await compareTables(options(ids, 'csv'));
+    const byColumn = await compareTables(options(ids, 'csv', { groupBudgetBytes: 1 }));
+    assert.deepEqual(grouped, byColumn);
+    assert.deepEqual(
+      grouped.columns.map((column) => [column.name, column.kind, column.drifted]),
+      [
+        ['amount', 'num', true],
+        ['id', 'cat', true],
+        ['plan', 'cat', false],
+      ],
+    );
+  });
+
   test('JSONL with the same values gives the same verdicts and scores as CSV', async () => {
     const csv = await compareTables(options(dir, 'csv'));
     const jsonl = await compareTables(options(dir, 'jsonl'));
