@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import {
@@ -15,6 +16,7 @@ import { JOB_SUMMARY_MAX_BYTES, renderDriftSection, truncateText } from '../../c
 import { info, optionalInput, requiredInput } from '../shared/action-logger.ts';
 import { parseEnumInput } from '../shared/inputs.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
+import { runnerPaths } from '../shared/runner-env.ts';
 
 /** One entry per line (tests, thresholds) or per line and comma (columns), blank ones dropped. */
 function listInput(name: string, separator: RegExp): string[] {
@@ -53,7 +55,8 @@ export async function run(): Promise<void> {
   checkNamedColumns(columns, thresholds, 'thresholds');
   const share = parseDriftShare('share:', optionalInput('share'));
   const failOnDrift = parseEnumInput('fail-on-drift', ['true', 'false'] as const, 'false') === 'true';
-  const out = optionalInput('out') ?? 'drift.json';
+  // Unnamed, the report goes where the runner keeps temporary files, never over a file of the checkout.
+  const out = optionalInput('out') ?? join(runnerPaths().runnerTemp ?? tmpdir(), 'cairn', 'drift.json');
   const reportPath = resolve(out);
   await checkOutputPaths([{ path: reportPath, option: 'out:', shown: out, example: 'drift.json' }]);
 

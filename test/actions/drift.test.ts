@@ -43,7 +43,7 @@ describe('actions/drift (dist/drift.js, run as the runner runs it)', () => {
   test('writes drift.json with chart data, sets the outputs, and shows the verdict, the table and charts', async () => {
     const step = await runStep({ reference: 'reference.csv', current: 'current.csv' });
     assert.equal(step.code, 0, step.stdout + step.stderr);
-    const path = join(step.runner.dir, 'drift.json');
+    const path = join(step.runner.dir, 'cairn', 'drift.json'); // under RUNNER_TEMP, not in the checkout
     assert.equal(step.outputs['report-path'], path);
     const report = readReport(path);
     const expected = await compareTables({
