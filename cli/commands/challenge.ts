@@ -160,7 +160,14 @@ async function resolveSides(
   const read = async (flag: string, value: string): Promise<{ side?: ChallengeSide; reference?: ModelReference }> => {
     const path = resolve(io.cwd, value);
     if (await isFile(path)) return { side: { path, shown: value } };
-    const reference = store.parseModelReference(value);
+    let reference: ModelReference | undefined;
+    try {
+      // `models/churn@v1.onnx` is a mistyped path, not a registry reference with a bad version.
+      reference = /\.onnx$/i.test(value) ? undefined : store.parseModelReference(value);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      throw new UserError(`${flag} ${value}: no such model file, and not a registry reference: ${error.message}`);
+    }
     if (!reference)
       throw new UserError(
         `${flag} ${value}: no such model file, and not a registry reference (NAME#STAGE, e.g. churn#production, or NAME@vX.Y.Z).`,

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { checkOutputPaths } from '../../core/output-paths.ts';
 import { runGatedMerge } from '../../core/evaluate/index.ts';
 import { UserError } from '../../core/errors.ts';
-import { ACCUMULATOR_STATE_FORMAT, BOOTSTRAP_DEFAULTS } from '../../core/metrics/index.ts';
+import { ACCUMULATOR_STATE_FORMAT, BOOTSTRAP_DEFAULTS, checkResamples } from '../../core/metrics/index.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
 import { readTrainingRecord } from '../../core/train/index.ts';
 import { parseCommandArgs, parsePositiveInt, verbosityOf } from '../args.ts';
@@ -72,10 +72,11 @@ export async function evaluateMergeCommand(args: string[], io: CliIO): Promise<n
     parts: positionals,
     cwd: io.cwd,
     bootstrap: {
-      resamples:
+      resamples: checkResamples(
         values.bootstrap?.trim() === '0'
           ? 0
           : parsePositiveInt('bootstrap', values.bootstrap, BOOTSTRAP_DEFAULTS.resamples),
+      ),
     },
     name: values.name,
     baseline:

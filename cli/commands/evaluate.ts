@@ -4,7 +4,7 @@ import { checkOutputPaths } from '../../core/output-paths.ts';
 import { evaluateShard, parseShard, readFeatureList, runGatedEvaluation } from '../../core/evaluate/index.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import { BOOTSTRAP_DEFAULTS } from '../../core/metrics/index.ts';
+import { BOOTSTRAP_DEFAULTS, checkResamples } from '../../core/metrics/index.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
 import { readTrainingRecord } from '../../core/train/index.ts';
 import { writeEvaluation } from '../evaluation-output.ts';
@@ -92,10 +92,11 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
     device: parseChoice('device', values.device, ['auto', 'cpu', 'cuda'], 'auto'),
     batchSize: parsePositiveInt('batch-size', values['batch-size'], 4096),
     bootstrap: {
-      resamples:
+      resamples: checkResamples(
         values.bootstrap?.trim() === '0'
           ? 0
           : parsePositiveInt('bootstrap', values.bootstrap, BOOTSTRAP_DEFAULTS.resamples),
+      ),
     },
     name: values.name,
     baseline:

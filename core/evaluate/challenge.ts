@@ -12,6 +12,7 @@ import {
   ALL_METRIC_NAMES,
   CHALLENGE_CONFIDENCE,
   CHALLENGE_SCHEMA,
+  checkResamples,
   decideChallenge,
   MAX_SKIPPED_SHARE,
   METRIC_NAMES,
@@ -177,8 +178,7 @@ export function checkChallengeSettings(
       `--min-improvement must be a number >= 0 in the metric's units (e.g. 0.005), got ${options.minImprovement}.`,
     );
   const { resamples, seed } = options.bootstrap;
-  if (!(Number.isInteger(resamples) && resamples >= 1))
-    throw new UserError(`--bootstrap must be a whole number of resamples >= 1, got ${resamples}.`);
+  checkResamples(resamples, 1);
   if (!Number.isInteger(seed)) throw new UserError(`--seed must be a whole number, got ${seed}.`);
   if (options.task !== 'auto') checkMetric(options.metric, options.task);
 }

@@ -29,7 +29,14 @@ export {
   type GateRule,
   type GateThreshold,
 } from './gate.ts';
-export { BOOTSTRAP_DEFAULTS, bootstrapIntervals, type BootstrapSettings, type Intervals } from './bootstrap.ts';
+export {
+  BOOTSTRAP_DEFAULTS,
+  MAX_RESAMPLES,
+  bootstrapIntervals,
+  checkResamples,
+  type BootstrapSettings,
+  type Intervals,
+} from './bootstrap.ts';
 export { MetricsAccumulator, classF1Key, type MetricsBatch, type MetricsResult } from './metrics-accumulator.ts';
 export { parseMetricsReport, readMetricsReport } from './read-report.ts';
 export { metricsReportProblems, metricsReportSchema } from './metrics-report.schema.ts';

@@ -169,6 +169,16 @@ describe('bad input is refused (exit 2), with what to change, and nothing is wri
       message: /--bootstrap/,
     },
     {
+      label: 'a --bootstrap no run could finish',
+      args: () => [...challengeArgs('a', 'b').slice(0, -2), '--bootstrap', '1e300'],
+      message: /--bootstrap must be a whole number of resamples from 1 to 100,000, got 1e\+300/,
+    },
+    {
+      label: 'a mistyped model path with an @ in it',
+      args: () => challengeArgs('models/churn@v1.onnx', fixture('binary.onnx')),
+      message: /--champion models\/churn@v1\.onnx: no such model file, and not a registry reference \(NAME#STAGE/,
+    },
+    {
       label: 'a fractional --seed',
       args: () => [...challengeArgs('a', 'b'), '--seed', '1.5'],
       message: /--seed 1\.5: give a whole number/,

@@ -117,6 +117,11 @@ describe('cairn evaluate --shard / merge', () => {
         () => ['evaluate', ...binary, '--shard', 'x/y', '--out', 'p.json'],
         /--shard "x\/y" is not a shard/,
       ],
+      [
+        'a --bootstrap no run could finish',
+        () => ['evaluate', ...binary, '--bootstrap', '100001', '--out', 'm.json'],
+        /--bootstrap must be a whole number of resamples from 0 to 100,000, got 100001/,
+      ],
       ['--shard without --out', () => ['evaluate', ...binary, '--shard', '1/2'], /--out is required/],
       [
         '--shard with --gate',
