@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import { onPromote, readRepoConfig } from '../../core/config/index.ts';
 import { driftReportSchema, DRIFT_REPORT_SCHEMA, type DriftReport } from '../../core/drift/index.ts';
 import { UserError } from '../../core/errors.ts';
+import type { GitHubClient } from '../../core/github/index.ts';
 import { checkModelName } from '../../core/registry/index.ts';
 import { code, table } from '../../core/report/index.ts';
 import { parseChallengeDecision, proposeRetrain, type ProposeResult } from '../../core/retrain/index.ts';
@@ -36,8 +37,12 @@ function parseDrift(text: string, source: string): DriftReport {
   return parsed.data;
 }
 
+/** How the action builds its client; tests pass one with the 1 s spacing of writes turned off. */
+type ClientFactory = (token: string, apiUrl: string | undefined) => GitHubClient;
+
 /** actions/propose: inputs -> core/retrain's proposeRetrain -> outputs and a job summary line. */
-export async function run(): Promise<void> {
+export async function run(deps: { client?: ClientFactory } = {}): Promise<void> {
+  const client = deps.client ?? actionOctokit;
   const env = readRunnerEnv();
   // Everything a wrong input can break is checked before the first request.
   const token = requiredInput('token');
@@ -61,7 +66,7 @@ export async function run(): Promise<void> {
       'input files is empty: a promotion commits the data pointer and the training record; list them.',
     );
 
-  const result = await proposeRetrain(actionOctokit(token, env.context.apiUrl), {
+  const result = await proposeRetrain(client(token, env.context.apiUrl), {
     ...env.repo,
     model,
     decision,

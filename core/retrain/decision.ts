@@ -38,7 +38,7 @@ export function parseChallengeDecision(text: string, source: string): ChallengeD
   const schema = (value as { schema?: unknown } | null)?.schema;
   if (schema !== CHALLENGE_SCHEMA) {
     throw new UserError(
-      `${source} is not a ${CHALLENGE_SCHEMA} decision (its schema is ${JSON.stringify(schema ?? null)}); give the file \`cairn challenge --out\` wrote.`,
+      `${source} is not a ${CHALLENGE_SCHEMA} decision (its schema is ${JSON.stringify(schema ?? null)}); give the decision file that \`cairn challenge\` wrote.`,
     );
   }
   const parsed = challengeDecisionSchema.safeParse(value);

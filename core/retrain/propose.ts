@@ -99,12 +99,7 @@ async function moveRefusal(
   if (options.registered.has(head)) return undefined;
   const closed = await pullsFrom(octokit, { owner, repo, branch, state: 'closed' });
   if (closed.some((pull) => pull.head.sha === head)) return undefined;
-  const { data: compare } = await octokit.rest.repos.compareCommitsWithBasehead({
-    owner,
-    repo,
-    basehead: `${base}...${head}`,
-    per_page: 1,
-  });
+  const { data: compare } = await octokit.rest.repos.compareCommits({ owner, repo, base, head, per_page: 1 });
   if (compare.ahead_by === 0) return undefined;
   return (
     `branch ${branch} holds ${compare.ahead_by} commit(s) (head ${head.slice(0, 7)}) that no closed pull request, ` +

@@ -1,13 +1,13 @@
 /**
  * What reviewers read: the pull request's title and body, and the comment a later `keep` leaves.
  * Every string that came from a file or a user (model name, paths, metric, column names) goes
- * through core/report's escaping; the report file, markdown Cairn rendered, keeps its formatting but
- * loses HTML comments (so it cannot plant our marker) and live mentions (an edit would ping them
- * again on every scheduled run).
+ * through core/report's escaping; the report file, markdown Cairn rendered, keeps its formatting
+ * with what could still act defused (defuse.ts).
  */
 import type { DriftReport } from '../../drift/index.ts';
 import { code, codeCell, COMMENT_BODY_LIMIT, inert, plainLine, table, truncateText } from '../../report/index.ts';
 import type { ChallengeDecision } from '../decision.ts';
+import { defuseMarkdown } from './defuse.ts';
 
 /** GitHub's limit for a pull request title. */
 const TITLE_LIMIT = 256;
@@ -67,15 +67,10 @@ function driftSection(drift: DriftReport): string {
   return `${head}\n\n${table([['column', 'test', 'score', 'threshold'], ...rows])}${more}`;
 }
 
-/** Cairn's report with what must not act in a pull request body defused; its markdown otherwise kept. */
-function defused(report: string): string {
-  return report.replace(/<!--[\s\S]*?(-->|$)/g, '').replace(/@(?=[\p{L}\p{N}_])/gu, '@\u200B');
-}
-
 function footer(text: ProposalText): string {
   const files = text.files.map((path) => `- ${code(path)}`).join('\n');
-  const run = text.runUrl ? `\n\nMade by ${code('cairn-ml/cairn')}'s retraining workflow: ${code(text.runUrl)}` : '';
-  return `<details><summary>Files in this change</summary>\n\n${files}\n\n</details>${run}`;
+  const run = text.runUrl ? `\n\nWorkflow run: ${code(text.runUrl)}` : '';
+  return `### Files in this change\n\n${files}${run}`;
 }
 
 /** The body, within GitHub's limit: the report is what gets cut, never the decision. */
@@ -91,7 +86,7 @@ export function proposalBody(text: ProposalText): string {
   const room = COMMENT_BODY_LIMIT - header.length - tail.length - 8;
   const report = text.report?.trim()
     ? truncateText(
-        defused(text.report.trim()),
+        defuseMarkdown(text.report.trim()),
         Math.max(0, room),
         '… (the report was cut to fit a pull request; the job summary has it all)',
       )
