@@ -18,7 +18,12 @@ export async function readFilesInput(workspace: string): Promise<FileToCommit[]>
   for (const shown of paths) {
     const absolute = resolve(workspace, shown);
     const inRepo = relative(workspace, absolute);
-    if (inRepo === '' || inRepo.startsWith('..') || isAbsolute(inRepo) || inRepo.split(sep).includes('.git'))
+    if (
+      inRepo === '' ||
+      inRepo.startsWith('..') ||
+      isAbsolute(inRepo) ||
+      inRepo.split(sep).some((part) => part.toLowerCase() === '.git')
+    )
       throw new UserError(`input files: ${shown} is not a file in the workspace (${workspace}); list paths inside it.`);
     let size: number;
     try {

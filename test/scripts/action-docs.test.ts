@@ -176,6 +176,7 @@ describe("this repository's README", () => {
       'data-pull',
       'deploy',
       'evaluate',
+      'propose',
       'registry',
       'report',
       'setup',
