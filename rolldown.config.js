@@ -10,6 +10,7 @@ const input = {
   'data-pull': 'actions/data-pull/main.ts',
   deploy: 'actions/deploy/main.ts',
   train: 'actions/train/main.ts',
+  drift: 'actions/drift/main.ts',
   propose: 'actions/propose/main.ts',
   app: 'app/server.ts',
   lambda: 'app/lambda.ts',

@@ -11,6 +11,7 @@ type Command = (args: string[], io: CliIO) => Promise<number>;
  */
 const commands: Record<string, () => Promise<Command>> = {
   evaluate: async () => (await import('./commands/evaluate.ts')).evaluateCommand,
+  challenge: async () => (await import('./commands/challenge.ts')).challengeCommand,
   report: async () => (await import('./commands/report.ts')).reportCommand,
   pull: async () => (await import('./commands/pull.ts')).pullCommand,
   push: async () => (await import('./commands/push.ts')).pushCommand,
@@ -25,6 +26,7 @@ const commands: Record<string, () => Promise<Command>> = {
 export const usage = `Usage: cairn <command> [options]
 
 Commands:
+  challenge   champion vs challenger on the same rows: promote or keep, with a paired bootstrap interval
   demo        every journey, locally, on embedded defaults
   drift       compare fresh data with the reference data, column by column, and write drift.json
   evaluate    evaluate an ONNX model on a table and write metrics.json

@@ -16,6 +16,7 @@ import {
   withMarker,
   type GitHubClient,
 } from '../../core/github/index.ts';
+import { parseDriftReport, type DriftReport } from '../../core/drift/index.ts';
 import { parseMetricsReport } from '../../core/metrics/index.ts';
 import { renderComment, renderJobSummary, renderModelCard, stickyMarker } from '../../core/report/index.ts';
 import { info, optionalInput } from '../shared/action-logger.ts';
@@ -58,17 +59,19 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
   const config = await readRepoConfig(core.getInput('config') || '.github/cairn.yml', false);
   const model = config ? findModelConfig(config, report.name) : undefined;
   const modelCard = renderModelCard({ report, baseline, model });
+  const drift = await driftInput();
   const rendered = renderComment({
     report,
     baseline,
     modelCard,
+    drift,
     classNames: model?.labels,
     marker: stickyMarker(report.name),
     summaryUrl: runUrl(env),
   });
   // A fork's numbers are shown to reviewers, labelled as the fork's own claim.
   const comment = fromArtifact ? withMarker(`> ${FORK_LABEL}\n\n${rendered}`, stickyMarker(report.name)) : rendered;
-  await appendJobSummary(renderJobSummary({ report, baseline, modelCard, classNames: model?.labels }));
+  await appendJobSummary(renderJobSummary({ report, baseline, modelCard, drift, classNames: model?.labels }));
   if (cardPath) await writeFileAtomic(resolve(cardPath), modelCard);
 
   const handOff = async (why: string) => {
@@ -141,24 +144,35 @@ export async function run(deps: { artifacts?: ArtifactStore } = {}): Promise<voi
   }
 }
 
+/** A file an input names; `input` prefixes the message with it where the path alone would not say which. */
+async function readInputFile(file: string, input?: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UserError(`${input ? `${input}: ` : ''}cannot read ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** The `drift` input's report, read from this workspace (with `from-artifact` too: the fork's job sends none). */
+async function driftInput(): Promise<{ report: DriftReport; source: string } | undefined> {
+  const path = optionalInput('drift');
+  if (!path) return undefined;
+  return { report: parseDriftReport(await readInputFile(path, 'drift'), `drift: ${path}`), source: path };
+}
+
 async function loadFromInputs(env: RunnerEnv): Promise<Loaded> {
   const path = optionalInput('metrics');
   if (!path)
     throw new UserError(
       'input metrics is required (the metrics-path output of actions/evaluate), unless from-artifact is set.',
     );
-  const read = async (file: string) => {
-    try {
-      return await readFile(file, 'utf8');
-    } catch (error) {
-      throw new UserError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
-    }
-  };
   const baselinePath = optionalInput('baseline');
   return {
     target: reportTargetFromEvent(env),
-    metrics: await read(path),
-    baseline: baselinePath && (await read(baselinePath)),
+    metrics: await readInputFile(path),
+    baseline: baselinePath && (await readInputFile(baselinePath)),
     source: path,
   };
 }

@@ -19,6 +19,7 @@ export const DEMO_ENTRIES = [
   'remote',
   'workspace',
   'registry-repo',
+  'retrain',
   'metrics.json',
   'MODEL_CARD.md',
   'comment.md',

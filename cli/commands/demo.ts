@@ -15,6 +15,7 @@ import { parseCommandArgs, verbosityOf } from '../args.ts';
 import { cliLogger, type CliIO } from '../io.ts';
 import { prepareDemoFolder } from './demo-folder.ts';
 import { runTagJourney } from './demo-registry.ts';
+import { challengeChampion, runRetrainJourney } from './demo-retrain.ts';
 import { describeTraining, trainForDemo } from './demo-train.ts';
 
 export const demoHelp = `Usage: cairn demo [--out DIR]
@@ -27,7 +28,10 @@ training record: DIR/main/training.json, DIR/pr/training.json), evaluates both, 
 from the example's .github/cairn.yml, and writes comment.md, MODEL_CARD.md and metrics.json to DIR
 (default ./cairn-demo). Last, the tag journey: in DIR/registry-repo, a git repository holding the
 example, the model is registered as churn v1.0.0 (a git tag), its bytes pushed to the remote, the
-version assigned to production, and the registry shown, as \`cairn registry\` does.
+version assigned to production, and the registry shown, as \`cairn registry\` does. Then the
+retraining journey: a year of shifted fresh data (DIR/retrain/fresh) is checked for drift against
+the production model's training data, as \`cairn drift\` and actions/drift do; the verdict is shown
+and DIR/retrain/drift.json and DIR/retrain/drift.md (the job summary section) written.
 
 DIR must be new, empty, or made by an earlier demo (it holds .cairn-demo.json); a rerun replaces
 only what that file lists, and anything else in DIR stays. Any other DIR is refused (exit 2).
@@ -166,5 +170,18 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   io.stdout(
     `Tags: ${journey.tags.join(', ')}; the model is in ${shown(modelStore.root)}/models/churn/. Try: cairn registry show --repo ${shown(repoDir)}\n`,
   );
+
+  logger.info(
+    `then the retraining journey in ${shown(join(out, 'retrain'))}: a year of fresh data checked for drift against the production model's training data`,
+  );
+  await runRetrainJourney({
+    folder: join(out, 'retrain'),
+    example,
+    champion: { model: join(out, 'pr', 'model.onnx'), trainData },
+    script: train,
+    io,
+    logger,
+    challenge: challengeChampion,
+  });
   return 0;
 }

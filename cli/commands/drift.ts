@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
-import { compareTables, isDriftTest, type DriftReport, type DriftTest } from '../../core/drift/index.ts';
+import {
+  compareTables,
+  parseColumnTests,
+  parseColumnThresholds,
+  parseDriftShare,
+  type DriftReport,
+} from '../../core/drift/index.ts';
 import { GateFailure, UserError } from '../../core/errors.ts';
 import { checkOutputPaths } from '../../core/output-paths.ts';
 import { parseCommandArgs, requireOption } from '../args.ts';
@@ -34,49 +40,6 @@ Options:
 Exit codes: 0 whatever drifted, 1 the dataset drifted with --fail-on-drift, 2 bad usage or bad input.
 `;
 
-/** `COLUMN=VALUE` pairs; the last `=` splits, so a column name may hold one. */
-function pairs(flag: string, values: readonly string[] = []): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const value of values) {
-    const at = value.lastIndexOf('=');
-    if (at <= 0 || at === value.length - 1)
-      throw new UserError(`${flag} ${value}: write it as COLUMN=VALUE, e.g. ${flag} age=ks.`);
-    out.set(value.slice(0, at), value.slice(at + 1));
-  }
-  return out;
-}
-
-function parseTests(values: readonly string[] | undefined): Map<string, DriftTest> {
-  const tests = new Map<string, DriftTest>();
-  for (const [column, test] of pairs('--test', values)) {
-    if (!isDriftTest(test))
-      throw new UserError(
-        `--test ${column}=${test}: unknown test; choose ks, chisquare, z, wasserstein, jensenshannon or psi.`,
-      );
-    tests.set(column, test);
-  }
-  return tests;
-}
-
-function parseThresholds(values: readonly string[] | undefined): Map<string, number> {
-  const thresholds = new Map<string, number>();
-  for (const [column, text] of pairs('--threshold', values)) {
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value))
-      throw new UserError(`--threshold ${column}=${text}: the threshold must be a number, e.g. ${column}=0.05.`);
-    thresholds.set(column, value);
-  }
-  return thresholds;
-}
-
-function parseShare(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const share = Number(text);
-  if (text.trim() === '' || !(share > 0 && share <= 1))
-    throw new UserError(`--share ${text}: give a share above 0 and at most 1, e.g. --share 0.5.`);
-  return share;
-}
-
 export async function driftCommand(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs('drift', args, {
     reference: { type: 'string' },
@@ -97,9 +60,9 @@ export async function driftCommand(args: string[], io: CliIO): Promise<number> {
     .map((name) => name.trim())
     .filter(Boolean);
   if (columns?.length === 0) throw new UserError('--columns names no column; give them as a,b,c or leave it out.');
-  const tests = parseTests(values.test);
-  const thresholds = parseThresholds(values.threshold);
-  const share = parseShare(values.share);
+  const tests = parseColumnTests('--test', values.test);
+  const thresholds = parseColumnThresholds('--threshold', values.threshold);
+  const share = parseDriftShare('--share', values.share);
   if (values.out !== undefined)
     await checkOutputPaths([
       { path: resolve(io.cwd, values.out), option: '--out', shown: values.out, example: 'drift.json' },

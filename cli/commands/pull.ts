@@ -8,6 +8,7 @@ import { cliLogger, type CliIO } from '../io.ts';
 import { progressDisplay } from '../progress.ts';
 
 export const pullHelp = `Usage: cairn pull TARGET... [options]
+       cairn pull --training-data NAME#STAGE --out DIR [--repo DIR] [options]
 
 Puts the data that DVC pointer files name into the workspace, from a remote in DVC's layout (what
 \`dvc pull\` does, without Python or DVC). TARGET is a .dvc file or a dvc.lock (or the path a .dvc
@@ -18,7 +19,17 @@ when the outputs of the targets overlap (\`data\` and \`data/x\`), nor when a fi
 bytes Cairn does not know (edited here: not the pointer's version, not one a pull put there, not in
 the cache), as \`dvc pull\` refuses; --force replaces those.
 
+With --training-data, the data a registry model was trained on lands in DIR instead: the version
+holding the stage in the registry's tags (or NAME@vX.Y.Z), its training record beside its bytes in
+the store (\`cairn train --push\` puts it there), and the data versions that record names (its
+\`data\` md5s), each at its recorded path under DIR: the reference data for \`cairn drift\`.
+
 Options:
+  --training-data REF  NAME#STAGE or NAME@vX.Y.Z: pull that model's training data instead of TARGETs
+  --out DIR            with --training-data: the folder its data is put in
+  --record-out PATH    with --training-data: also write the model's training record here
+  --repo DIR           with --training-data: the git repository whose tags are the registry
+                       (default: the current folder's)
   --remote REMOTE      s3://bucket/prefix, file:///folder, a folder, or the name of a remote in
                        .dvc/config (default: the DVC default remote, \`dvc remote add -d\`)
   --jobs N             files transferred in parallel (default ${DEFAULT_PULL_JOBS})
@@ -48,11 +59,24 @@ export async function pullCommand(args: string[], io: CliIO): Promise<number> {
       'no-cache': { type: 'boolean' },
       json: { type: 'boolean' },
       force: { type: 'boolean' },
+      'training-data': { type: 'string' },
+      out: { type: 'string' },
+      'record-out': { type: 'string' },
+      repo: { type: 'string' },
     },
     true,
   );
   if (values.help) return (io.stdout(pullHelp), 0);
-  if (positionals.length === 0)
+  const trainingData = values['training-data'];
+  if (trainingData !== undefined && positionals.length > 0)
+    throw new UserError(
+      `--training-data pulls a model's training data, not TARGETs; drop ${positionals[0]}, or pull it in another command.`,
+    );
+  if (trainingData === undefined) {
+    const stray = (['out', 'record-out', 'repo'] as const).find((option) => values[option] !== undefined);
+    if (stray) throw new UserError(`--${stray} goes with --training-data NAME#STAGE.`);
+  }
+  if (trainingData === undefined && positionals.length === 0)
     throw new UserError(
       'name what to pull: cairn pull data.dvc (a .dvc file or a dvc.lock). Run `cairn pull --help` for the options.',
     );
@@ -78,18 +102,39 @@ export async function pullCommand(args: string[], io: CliIO): Promise<number> {
   const verbosity = verbosityOf(values);
   const progress = progressDisplay(io, { verb: 'pull', enabled: verbosity !== 'quiet' });
   const logger = cliLogger({ ...io, stderr: progress.stderr }, verbosity);
-  const plan = await planPull(positionals, { remote: values.remote, remoteLabel: '--remote', cwd: io.cwd });
   let result: PullResult;
+  let model: object | undefined;
   try {
-    result = await pullPlan(plan, {
-      env: io.env,
-      cwd: io.cwd,
-      logger,
-      jobs,
-      cacheDir,
-      onProgress: progress.update,
-      force: values.force === true,
-    });
+    if (trainingData !== undefined) {
+      const { pullTrainingDataCommand } = await import('./pull-training-data.ts');
+      const pulled = await pullTrainingDataCommand(
+        {
+          reference: trainingData,
+          out: values.out,
+          recordOut: values['record-out'],
+          repo: values.repo,
+          remote: values.remote,
+          jobs,
+          cacheDir,
+          force: values.force === true,
+        },
+        io,
+        logger,
+        progress,
+      );
+      ({ result, model } = pulled);
+    } else {
+      const plan = await planPull(positionals, { remote: values.remote, remoteLabel: '--remote', cwd: io.cwd });
+      result = await pullPlan(plan, {
+        env: io.env,
+        cwd: io.cwd,
+        logger,
+        jobs,
+        cacheDir,
+        onProgress: progress.update,
+        force: values.force === true,
+      });
+    }
   } catch (error) {
     progress.finish();
     throw error;
@@ -102,7 +147,11 @@ export async function pullCommand(args: string[], io: CliIO): Promise<number> {
     bytesDownloaded: result.downloaded.bytes,
     elapsedMs: result.elapsedMs,
   });
-  io.stdout(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatPullSummary(result, io.cwd)}\n`);
+  io.stdout(
+    values.json
+      ? `${JSON.stringify(model ? { model, ...result } : result, null, 2)}\n`
+      : `${formatPullSummary(result, io.cwd)}\n`,
+  );
   return 0;
 }
 

@@ -20,5 +20,14 @@ export {
   type ColumnOptions,
   type SkippedColumn,
 } from './internal/column.ts';
-export { DRIFT_REPORT_SCHEMA, driftReportSchema, type DriftReport } from './drift-report.schema.ts';
+export {
+  DRIFT_REPORT_SCHEMA,
+  driftBinsSchema,
+  driftReportSchema,
+  parseDriftReport,
+  type DriftBins,
+  type DriftReport,
+} from './drift-report.schema.ts';
+export { driftBins, MAX_BINNED_COLUMNS, MAX_BINS, MAX_LABEL_CHARS, MAX_LABELS } from './histogram.ts';
 export { compareTables, isDriftTest, type CompareTablesOptions } from './internal/compare-tables.ts';
+export { parseColumnPairs, parseColumnTests, parseColumnThresholds, parseDriftShare } from './options.ts';

@@ -54,6 +54,11 @@ export interface EvaluateOptions {
   threshold?: { value: number; key: string };
   /** The seeded row bootstrap behind `intervals` (core/metrics/bootstrap.ts); default 200 resamples, seed 0, 95%. */
   bootstrap?: Partial<BootstrapSettings>;
+  /**
+   * Receives the scored rows once every batch is in, before the report is built: a champion vs
+   * challenger comparison resamples both models' rows with the same draws (core/evaluate/challenge.ts).
+   */
+  onScored?: (accumulator: MetricsAccumulator) => void;
   /** Tests inject these; by default the real machine is probed and onnxruntime creates the session. */
   probes?: DeviceProbes;
   createSession?: SessionFactory;
@@ -148,6 +153,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<MetricsRe
       rows += batch.length;
     }
     if (!accumulator || rows === 0) throw new UserError(`${dataPath} has no data rows to evaluate.`);
+    options.onScored?.(accumulator);
 
     const result = accumulator.result();
     const bootstrap = { ...BOOTSTRAP_DEFAULTS, ...options.bootstrap };

@@ -12,3 +12,4 @@ export {
   type ExecutionProvider,
   type ProbeResult,
 } from './device.ts';
+export { checkChallengeSettings, runChallenge, type ChallengeOptions, type ChallengeSide } from './challenge.ts';

@@ -37,3 +37,13 @@ export {
   trainingRecordSchema,
   type TrainingRecord,
 } from './training-record.schema.ts';
+export { pairedDifference, type PairedDifference } from './paired-bootstrap.ts';
+export {
+  CHALLENGE_CONFIDENCE,
+  CHALLENGE_SCHEMA,
+  MAX_SKIPPED_SHARE,
+  challengeDecisionProblems,
+  challengeDecisionSchema,
+  decideChallenge,
+  type ChallengeDecision,
+} from './challenge-decision.schema.ts';

@@ -1,3 +1,4 @@
+import type { DriftReport } from '../drift/index.ts';
 import type { MetricsReport } from '../metrics/index.ts';
 import {
   renderClassTable,
@@ -10,6 +11,7 @@ import { renderCharts } from './internal/mermaid-charts.ts';
 import { renderRunDetails } from './internal/run-details.ts';
 import { renderTrainingLine } from './internal/training-details.ts';
 import { embedModelCard } from './internal/embed-model-card.ts';
+import { renderDriftSection } from './drift-section.ts';
 import { inert } from './format.ts';
 
 /** The `comment:` settings of `.github/cairn.yml` (same keys, so `config.comment` can be passed). */
@@ -30,7 +32,12 @@ export interface ReportInput {
   /** `models.<m>.labels`: the names per-class tables, the confusion matrix and charts show. */
   classNames?: readonly string[];
   options?: CommentOptions;
+  /** A drift report (actions/drift's drift.json) and where it came from: the comment shows its verdict. */
+  drift?: { report: DriftReport; source?: string };
 }
+
+/** Drift rows and charts in a PR comment (short: the job summary has more) and in a job summary. */
+const DRIFT_DETAIL = { comment: { rows: 10, charts: 3 }, summary: { rows: 100, charts: 6 } } as const;
 
 /** How much of each section to render; budgeting walks down a ladder of these. */
 export interface Detail {
@@ -83,6 +90,17 @@ export function compose(input: ReportInput, detail: Detail, head: { marker?: str
     renderGateSection(report.gate, report.gate_disabled),
     `### Metrics\n\n${renderMetricTable(report, baseline, input.labels)}`,
   );
+  if (input.drift) {
+    const limits = detail.fold ? DRIFT_DETAIL.comment : DRIFT_DETAIL.summary;
+    parts.push(
+      renderDriftSection(input.drift.report, {
+        maxRows: limits.rows,
+        maxCharts: detail.charts ? limits.charts : 0,
+        foldCharts: detail.fold,
+        source: input.drift.source,
+      }),
+    );
+  }
 
   const classes = report.per_class?.length ?? 0;
   if (classes > 0 && detail.classLimit > 0) {

@@ -89,3 +89,16 @@ export { resolveRemote, type ResolvedRemote, type ResolveRemoteOptions } from '.
 export { checkTrackInGit, trackInGit, DVC_REMOTE_NAME, type TrackOptions } from './track-in-git.ts';
 export { isDvcPointerPath } from './internal/dvc/index.ts';
 export { checkWorkspaceOutputs, type WorkspaceOutputState } from './workspace-outputs.ts';
+export {
+  formatModelReference,
+  lookupRegistryModel,
+  parseModelReference,
+  resolveRegistryModel,
+  trainingRecordKey,
+  type LookupRegistryModelOptions,
+  type ModelReference,
+  type RegistryModel,
+  type RegistryVersion,
+  type ResolveRegistryModelOptions,
+} from './registry-model.ts';
+export { pullTrainingData, type PullTrainingDataOptions } from './training-data.ts';

@@ -2,11 +2,6 @@ import type { Logger } from '../logger.ts';
 import type { ObjectStore } from '../store/index.ts';
 import type { TrainingRecord } from '../metrics/index.ts';
 
-/** Where a trained model's record goes: beside its bytes, under the model's folder, keyed by the same sha256. */
-export function trainingRecordKey(objectKey: string): string {
-  return `${objectKey}.training.json`;
-}
-
 /**
  * Stores the trained model content-addressed under `models/<name>/sha256/...` (no version: `cairn
  * push --model`/registration make versions) and its training record beside it; returns the URI of
@@ -16,7 +11,8 @@ export async function pushTrainedModel(
   store: ObjectStore,
   options: { name: string; file: string; record: TrainingRecord; logger: Logger; signal?: AbortSignal },
 ): Promise<{ modelUri: string; recordUri: string; sha256: string; uploaded: boolean }> {
-  const { pushModelObject } = await import('../store/index.ts'); // not loaded by runs that do not push
+  // Not loaded by runs that do not push. The record's key is the store's: the champion's resolver reads it back.
+  const { pushModelObject, trainingRecordKey } = await import('../store/index.ts');
   const pushed = await pushModelObject(store, { name: options.name, file: options.file, signal: options.signal });
   const recordKey = trainingRecordKey(pushed.key);
   await store.put(recordKey, Buffer.from(`${JSON.stringify(options.record, null, 2)}\n`), {

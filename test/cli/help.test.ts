@@ -9,6 +9,7 @@ const commands = [...usage.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((match) => mat
 
 test('cairn --help lists the commands', () => {
   assert.deepEqual(commands, [
+    'challenge',
     'demo',
     'drift',
     'evaluate',

@@ -21,6 +21,7 @@ const COMMANDS = new Set([...usage.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((match
 describe('the docs match the code', () => {
   test('cairn --help lists the commands this test knows', () => {
     assert.deepEqual([...COMMANDS].sort(), [
+      'challenge',
       'demo',
       'drift',
       'evaluate',

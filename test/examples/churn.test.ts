@@ -73,6 +73,21 @@ describe('examples/churn', () => {
     assert.equal(readCsv(join(example, 'data/eval.csv')).y.length, 600);
   });
 
+  test('make-data.mjs regenerates the shifted fresh CSVs byte for byte, beside the data folder', () => {
+    const made = node('make-data.mjs', '--out', join(dir, 'data'));
+    assert.equal(made.status, 0, made.stderr);
+    for (const file of ['train.csv', 'eval.csv']) {
+      assert.ok(
+        readFileSync(join(dir, 'fresh', file)).equals(readFileSync(join(example, 'fresh', file))),
+        `fresh/${file} differs from the committed one`,
+      );
+    }
+    const fresh = readCsv(join(example, 'fresh/train.csv'));
+    assert.deepEqual(fresh.header, [...FEATURES, 'churned']);
+    assert.equal(fresh.y.length, 2000);
+    assert.equal(readCsv(join(example, 'fresh/eval.csv')).y.length, 600);
+  });
+
   test("the model follows Cairn's classifier convention and predicts churn well (AUC > 0.75)", async () => {
     const session = await ort.InferenceSession.create(modelPath);
     assert.deepEqual(session.inputNames, ['float_input']);

@@ -175,6 +175,7 @@ describe("this repository's README", () => {
     assert.deepEqual([...sections.keys()].sort(), [
       'data-pull',
       'deploy',
+      'drift',
       'evaluate',
       'propose',
       'registry',
