@@ -1,31 +1,18 @@
 /**
- * `decision.json` (`cairn.challenge/v1`) as `cairn challenge` writes it: the champion and the
- * challenger measured on the same rows, the paired bootstrap interval of their difference, and the
- * verdict. The retraining workflow acts on `decision`; everything else is shown to reviewers.
+ * `decision.json` (`cairn.challenge/v1`) as `cairn challenge` writes it, read with the schema that
+ * command writes it by (core/metrics): the champion and the challenger measured on the same rows,
+ * the paired bootstrap interval of their difference, and the verdict. The retraining workflow acts
+ * on `decision`; everything else is shown to reviewers.
  */
-import { z } from 'zod';
 import { UserError } from '../errors.ts';
+import {
+  CHALLENGE_SCHEMA,
+  challengeDecisionProblems,
+  challengeDecisionSchema,
+  type ChallengeDecision,
+} from '../metrics/index.ts';
 
-export const CHALLENGE_SCHEMA = 'cairn.challenge/v1';
-
-const side = z.object({ path: z.string(), value: z.number().nullable() });
-
-const challengeDecisionSchema = z.object({
-  schema: z.literal(CHALLENGE_SCHEMA),
-  metric: z.string().min(1),
-  champion: side,
-  challenger: side,
-  difference: z.number().nullable(),
-  interval: z.tuple([z.number().nullable(), z.number().nullable()]),
-  confidence: z.number().gt(0).lt(1),
-  bootstrap: z.number().int().nonnegative(),
-  skipped: z.number().int().nonnegative(),
-  seed: z.number().int(),
-  min_improvement: z.number(),
-  decision: z.enum(['promote', 'keep']),
-});
-
-export type ChallengeDecision = z.infer<typeof challengeDecisionSchema>;
+export { CHALLENGE_SCHEMA, type ChallengeDecision };
 
 /** Parses a decision file's text; anything else (another record, a hand-edited verdict of the wrong shape) is a UserError naming `source`. */
 export function parseChallengeDecision(text: string, source: string): ChallengeDecision {
@@ -41,10 +28,8 @@ export function parseChallengeDecision(text: string, source: string): ChallengeD
       `${source} is not a ${CHALLENGE_SCHEMA} decision (its schema is ${JSON.stringify(schema ?? null)}); give the decision file that \`cairn challenge\` wrote.`,
     );
   }
-  const parsed = challengeDecisionSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserError(`${source}: ${issue.path.join('.') || 'the file'}: ${issue.message}`, { cause: parsed.error });
-  }
-  return parsed.data;
+  const problems = challengeDecisionProblems(value);
+  if (problems.length > 0)
+    throw new UserError(`${source} is not a valid ${CHALLENGE_SCHEMA} decision: ${problems.join('; ')}.`);
+  return challengeDecisionSchema.parse(value);
 }

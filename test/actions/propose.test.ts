@@ -13,6 +13,7 @@ import { assertStepRefusal } from '../support/refusals.ts';
 
 const REPO = 'acme/churn';
 const BOT = 'cairn-retrain[bot]';
+const SHA = 'a'.repeat(64);
 /** The action's client without the 1 s spacing of writes, which would make each run here take seconds. */
 const run = () =>
   runAction({ client: (token, baseUrl) => createOctokit({ auth: token, baseUrl, retries: 0, throttle: false }) });
@@ -21,8 +22,11 @@ function decision(overrides: Record<string, unknown> = {}) {
   return {
     schema: 'cairn.challenge/v1',
     metric: 'roc_auc',
-    champion: { path: 'churn#production', value: 0.81 },
-    challenger: { path: 'model.onnx', value: 0.86 },
+    lower_is_better: false,
+    task: 'binary',
+    data: { path: 'data/eval.csv', sha256: SHA, rows: 600, target: 'churned' },
+    champion: { path: 'churn#production', sha256: SHA, value: 0.81 },
+    challenger: { path: 'model.onnx', sha256: SHA, value: 0.86 },
     difference: 0.05,
     interval: [0.03, 0.07],
     confidence: 0.95,
@@ -52,7 +56,10 @@ function workspace(
   writeFileSync(
     join(dir, 'decision.json'),
     JSON.stringify(
-      decision({ challenger: { path: 'model.onnx', value: run.value }, decision: run.verdict ?? 'promote' }),
+      decision({
+        challenger: { path: 'model.onnx', sha256: SHA, value: run.value },
+        decision: run.verdict ?? 'promote',
+      }),
     ),
   );
   if (run.config) {
@@ -200,7 +207,7 @@ describe('actions/propose: one pull request per model', () => {
     const inputs = workspace(runner, { md5: 'aaa111', value: 0.86 });
     writeFileSync(
       inputs.decision,
-      JSON.stringify(decision({ metric: HOSTILE_LINE, champion: { path: HOSTILE_LINE, value: 0.8 } })),
+      JSON.stringify(decision({ metric: HOSTILE_LINE, champion: { path: HOSTILE_LINE, sha256: SHA, value: 0.8 } })),
     );
     const drift = join(runner.dir, 'drift.json');
     writeFileSync(

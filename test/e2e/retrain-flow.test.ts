@@ -86,28 +86,29 @@ async function retrain(workspace: string, rise: number) {
   return { workspace, drift, decision };
 }
 
-/**
- * Champion vs challenger on the same rows. `cairn challenge` is not on this branch yet (issue 15,
- * point 2, built beside it): until it is merged, the verdict it would write for a clearly better
- * model is written here in its schema.
- */
-async function challenge(workspace: string, _champion: string, _challenger: string) {
-  const decision = {
-    schema: 'cairn.challenge/v1',
-    metric: 'roc_auc',
-    champion: { path: _champion, value: 0.7 },
-    challenger: { path: _challenger, value: 0.85 },
-    difference: 0.15,
-    interval: [0.1, 0.2],
-    confidence: 0.95,
-    bootstrap: 200,
-    skipped: 0,
-    seed: 0,
-    min_improvement: 0,
-    decision: 'promote',
-  };
-  writeFileSync(join(workspace, '.cairn/retrain/churn/decision.json'), JSON.stringify(decision));
-  return decision;
+/** Champion vs challenger on the same rows, the paired bootstrap deciding. */
+async function challenge(workspace: string, champion: string, challenger: string) {
+  await cli(
+    [
+      'challenge',
+      '--champion',
+      champion,
+      '--challenger',
+      challenger,
+      '--data',
+      'data/eval.csv',
+      '--target',
+      'churned',
+      '--metric',
+      'roc_auc',
+      '--bootstrap',
+      '200',
+      '--out',
+      '.cairn/retrain/churn/decision.json',
+    ],
+    workspace,
+  );
+  return JSON.parse(readFileSync(join(workspace, '.cairn/retrain/churn/decision.json'), 'utf8'));
 }
 
 async function propose(workspace: string) {
@@ -148,6 +149,7 @@ describe('the retraining flow: drift, train, evaluate, report, challenge, propos
     assert.equal(git.pulls.length, 1);
     const body = git.pulls[0].body;
     assert.match(body, /## Retrained `churn`: promote/);
+    assert.match(body, /\| champion \| `[^`]*churn-5\.onnx` \| 0\.\d+ \|/, "cairn challenge's champion and its value");
     assert.match(body, /### Drift: \d+ of \d+ columns drifted/);
     assert.match(body, /\| monthly_charges \| wasserstein \|/, 'the drifted columns');
     assert.match(body, /\| roc_auc \| 0\.\d+ \|/, "the challenger's report (cairn report)");

@@ -27,8 +27,8 @@ export interface ProposalText {
   marker: string;
 }
 
-const show = (value: number | null) =>
-  value === null || !Number.isFinite(value) ? 'n/a' : Number(value.toPrecision(6)).toString();
+const show = (value: number | null | undefined) =>
+  value === null || value === undefined || !Number.isFinite(value) ? 'n/a' : Number(value.toPrecision(6)).toString();
 
 export function proposalTitle(model: string, decision: ChallengeDecision): string {
   const { metric, champion, challenger } = decision;

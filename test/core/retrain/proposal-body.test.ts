@@ -14,8 +14,11 @@ const decision: ChallengeDecision = parseChallengeDecision(
   JSON.stringify({
     schema: 'cairn.challenge/v1',
     metric: 'log_loss',
-    champion: { path: 'churn#prod', value: 0.52 },
-    challenger: { path: 'model.onnx', value: 0.47 },
+    lower_is_better: true,
+    task: 'binary',
+    data: { path: 'data/eval.csv', sha256: 'b'.repeat(64), rows: 600, target: 'churned' },
+    champion: { path: 'churn#prod', sha256: 'c'.repeat(64), value: 0.52 },
+    challenger: { path: 'model.onnx', sha256: 'd'.repeat(64), value: 0.47 },
     difference: 0.05,
     interval: [0.02, 0.08],
     confidence: 0.95,
@@ -24,8 +27,6 @@ const decision: ChallengeDecision = parseChallengeDecision(
     seed: 7,
     min_improvement: 0.01,
     decision: 'promote',
-    // What the real command adds (task, data, sha256...) is kept out of the way, not refused.
-    task: 'binary',
   }),
   'decision.json',
 );
@@ -88,7 +89,11 @@ describe('the retraining pull request', () => {
   test('a decision file of another shape is refused, naming the field', () => {
     const other = (value: unknown) => () => parseChallengeDecision(JSON.stringify(value), 'd.json');
     assert.throws(other({ schema: 'cairn.metrics/v1' }), /d\.json is not a cairn\.challenge\/v1 decision/);
-    assert.throws(other({ ...decision, decision: 'maybe' }), /d\.json: decision: /);
+    assert.throws(
+      other({ ...decision, decision: 'maybe' }),
+      /d\.json is not a valid cairn\.challenge\/v1 decision: decision: /,
+    );
+    assert.throws(other({ ...decision, verdict: 'promote' }), /not a valid cairn\.challenge\/v1 decision: .*verdict/);
     assert.throws(() => parseChallengeDecision('{', 'd.json'), /d\.json is not JSON/);
   });
 });
