@@ -1,12 +1,13 @@
-// npm run bench [-- --only evaluate|pull|app|train] [--rows N] [--files N] [--large-mib N] [--jobs N]
+// npm run bench [-- --only evaluate|pull|app|train|drift] [--rows N] [--files N] [--large-mib N] [--jobs N]
 // [--rounds N] [--installations N]: runs
 // every benchmark against its named peer in the same run, prints the tables and rewrites their
-// sections of bench/RESULTS.md. Needs Debian's python3-pandas, python3-sklearn, python3-onnx and time
-// (apt-get install -y python3-pandas python3-sklearn python3-onnx time), and the AWS CLI for pull.
+// sections of bench/RESULTS.md. Needs Debian's python3-pandas, python3-scipy, python3-sklearn, python3-onnx and time
+// (apt-get install -y python3-pandas python3-scipy python3-sklearn python3-onnx time), and the AWS CLI for pull.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchApp } from './app/app.bench.ts';
+import { benchDrift } from './drift/drift.bench.ts';
 import { benchEvaluate } from './evaluate/evaluate.bench.ts';
 import { benchPull } from './pull/pull.bench.ts';
 import { benchTrain } from './train/train.bench.ts';
@@ -59,6 +60,13 @@ if (!values.only || values.only === 'train') {
   const result = await benchTrain({ rounds: 21, sleepS: 10 });
   console.log(result.markdown);
   results = replaceSection(results, 'train', `${result.markdown}\n\n${header}`);
+  failed ||= !result.ok;
+}
+
+if (!values.only || values.only === 'drift') {
+  const result = await benchDrift(Number(values.rows));
+  console.log(result.markdown);
+  results = replaceSection(results, 'drift', `${result.markdown}\n\n${header}`);
   failed ||= !result.ok;
 }
 

@@ -29,7 +29,7 @@ Commands:
   challenge   champion vs challenger on the same rows: promote or keep, with a paired bootstrap interval
   demo        every journey, locally, on embedded defaults
   drift       compare fresh data with the reference data, column by column, and write drift.json
-  evaluate    evaluate an ONNX model on a table and write metrics.json
+  evaluate    evaluate an ONNX model on a table and write metrics.json (or one shard; merge shards)
   gpu         this machine's NVIDIA GPUs, driver and CUDA versions, and the runner labels they imply
   pull        put the data .dvc files or dvc.lock name into the workspace, from a remote
   push        store a file or folder in a remote and record it in a .dvc file (or push a model)

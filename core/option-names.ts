@@ -20,7 +20,10 @@ export type OptionName =
   | 'params'
   | 'metrics'
   | 'timeout-minutes'
-  | 'training-record';
+  | 'training-record'
+  | 'shard'
+  | 'bootstrap'
+  | 'columns';
 
 export type SpellOption = (option: OptionName) => string;
 

@@ -2,8 +2,8 @@ import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
-import { readFeatureList, runGatedEvaluation } from '../../core/evaluate/index.ts';
-import { GateFailure } from '../../core/errors.ts';
+import { readFeatureList, runGatedEvaluation, runGatedMerge } from '../../core/evaluate/index.ts';
+import { GateFailure, UserError } from '../../core/errors.ts';
 import { actionInput } from '../../core/option-names.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
 import { readBaselineFromRef } from '../../core/github/index.ts';
@@ -15,10 +15,22 @@ import { fileStem } from '../shared/file-stem.ts';
 import { appendJobSummary } from '../shared/job-summary.ts';
 import { readRunnerEnv } from '../shared/runner-env.ts';
 import { parseEnumInput, parsePositiveIntInput } from '../shared/inputs.ts';
+import { partialFiles, runShard } from './sharding.ts';
 
 export async function run(): Promise<void> {
   const env = readRunnerEnv();
-  const modelPath = requiredInput('model');
+  const shard = optionalInput('shard');
+  const merge = optionalInput('merge');
+  if (shard && merge)
+    throw new UserError('shard: and merge: are both set: a step either evaluates one shard or merges them all.');
+  if (shard) return runShard(env, shard);
+  if (merge) {
+    const taken = ['model', 'data', 'target', 'features'].filter((name) => optionalInput(name) !== undefined);
+    if (taken.length > 0)
+      throw new UserError(
+        `${taken.map((name) => `${name}:`).join(', ')} cannot be used with merge:: the model and the data come from the partials.`,
+      );
+  }
   const token = optionalInput('token');
   const { context, repo } = env;
   const baselineFromRef =
@@ -33,14 +45,7 @@ export async function run(): Promise<void> {
           })
       : undefined;
 
-  const { report, baseline } = await runGatedEvaluation({
-    modelPath,
-    dataPath: requiredInput('data'),
-    target: requiredInput('target'),
-    features: await readFeatureList(optionalInput('features'), { cwd: process.cwd(), label: 'features:' }),
-    task: parseEnumInput('task', ['auto', 'binary', 'multiclass', 'regression'] as const, 'auto'),
-    device: parseEnumInput('device', ['auto', 'cpu', 'cuda'] as const, 'auto'),
-    batchSize: parsePositiveIntInput('batch-size', 4096),
+  const gated = {
     name: optionalInput('name'),
     baseline: optionalInput('baseline'),
     gate: optionalInput('gate'),
@@ -53,7 +58,19 @@ export async function run(): Promise<void> {
     spell: actionInput,
     logger: actionLogger,
     baselineFromRef,
-  });
+  };
+  const { report, baseline } = merge
+    ? await runGatedMerge({ ...gated, parts: await partialFiles(merge), cwd: process.cwd() })
+    : await runGatedEvaluation({
+        ...gated,
+        modelPath: requiredInput('model'),
+        dataPath: requiredInput('data'),
+        target: requiredInput('target'),
+        features: await readFeatureList(optionalInput('features'), { cwd: process.cwd(), label: 'features:' }),
+        task: parseEnumInput('task', ['auto', 'binary', 'multiclass', 'regression'] as const, 'auto'),
+        device: parseEnumInput('device', ['auto', 'cpu', 'cuda'] as const, 'auto'),
+        batchSize: parsePositiveIntInput('batch-size', 4096),
+      });
 
   const name = report.name;
   const stem = join(env.runnerTemp ?? tmpdir(), 'cairn', fileStem(name));
@@ -63,6 +80,7 @@ export async function run(): Promise<void> {
   core.setOutput('baseline-path', baseline ? `${stem}.baseline.json` : '');
   await appendJobSummary(renderJobSummary({ report, baseline }));
   core.setOutput('metrics-path', metricsPath);
+  core.setOutput('partial-path', '');
   core.setOutput('passed', report.gate ? String(report.gate.passed) : '');
   core.setOutput('summary', headline(report, baseline));
   info(headline(report, baseline));

@@ -16,8 +16,9 @@ export const driftHelp = `Usage: cairn drift --reference FILE --current FILE [op
 
 Compares each column of the current data with the reference data, with Evidently's tests and
 defaults: ks, chisquare or z on up to 1000 reference rows, wasserstein or jensenshannon above; psi on
-request. Missing and infinite cells are dropped first; a column left empty is skipped. The dataset
-drifts when the share of drifted columns reaches --share. Tables: CSV, TSV, JSONL, Parquet.
+request. Missing and infinite cells are dropped first; a column left empty, or found in only one
+file (and not named in --columns), is skipped. The dataset drifts when the share of drifted columns
+reaches --share. Tables: CSV, TSV, JSONL, Parquet, read a group of columns at a time.
 On a terminal it prints a table; on a pipe, or with --json, the drift.json JSON:
   {schema: "cairn.drift/v1", reference: {path, rows}, current: {path, rows},
    columns: [{name, kind, test, score, threshold, drifted}], skipped: [{name, reason}],
@@ -28,7 +29,7 @@ score is the p-value for ks, chisquare and z (drift below the threshold), the di
 Options:
   --reference FILE        the data the model was trained on
   --current FILE          the fresh data
-  --columns a,b,...       the columns to compare (default: every reference column)
+  --columns a,b,...       the columns to compare (default: every column of either file)
   --test COLUMN=TEST      this column's test: ks, chisquare, z, wasserstein, jensenshannon, psi (repeatable)
   --threshold COLUMN=V    this column's threshold instead of the test's default (repeatable)
   --share S               share of drifted columns, in (0, 1], that makes the dataset drift (default 0.5)

@@ -27,6 +27,19 @@ export interface ReadOptions {
    * the file's text; JSON null, an absent key and a Parquet null read as "".
    */
   allowMissing?: boolean | readonly string[];
+  /**
+   * Only data rows `start` (0-based) up to `end` (exclusive). Rows before `start` are skipped
+   * without reading their cells (CSV: split into fields only; Parquet: their row groups are not
+   * decoded; JSONL: each line is still parsed as JSON); reading stops at `end`. `firstRow` stays the
+   * row's number in the whole file.
+   */
+  rows?: { start: number; end: number };
+  /**
+   * Called, instead of a UserError, for a cell of a numeric column that is neither a number nor
+   * missing; the cell then reads as NaN. For a caller that decides a column's kind from all of its
+   * cells (core/drift) and would rather hear "this column holds text" than stop the read.
+   */
+  onNotANumber?: (column: string) => void;
 }
 
 export type ColumnKind = 'number' | 'string';

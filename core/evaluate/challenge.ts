@@ -154,7 +154,12 @@ function sideOf(side: ChallengeSide, report: MetricsReport, value: number): Chal
   };
 }
 
-const dataSha = (report: MetricsReport) => report.data!.sha256;
+/** evaluateModel's report always describes one data file; a merged report (no `sha256`, `parts` instead) never reaches here. */
+const dataSha = (report: MetricsReport) => {
+  const data = report.data!;
+  if (!('sha256' in data)) throw new Error('a challenge evaluates one data file, not merged shards');
+  return data.sha256;
+};
 
 /**
  * Everything about the settings that can be refused, refused before either model is fetched or run;

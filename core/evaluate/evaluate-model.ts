@@ -6,33 +6,27 @@
 import { basename, extname } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { inspectTable, readTable, sha256File } from '../data/index.ts';
+import { inspectTable, readTable, sha256File, type TableSchema } from '../data/index.ts';
 import {
   BOOTSTRAP_DEFAULTS,
-  bootstrapIntervals,
   type BootstrapSettings,
-  classF1Key,
   type Decision,
   METRICS_SCHEMA,
   MetricsAccumulator,
   type MetricsReport,
+  scoreAccumulator,
   type Task,
+  type TensorInfo,
 } from '../metrics/index.ts';
 import type { DeviceProbes, DeviceRequest } from './device.ts';
-import {
-  classificationTarget,
-  regressionTarget,
-  resolveClasses,
-  targetKind,
-  type ClassList,
-  type TargetEncoder,
-} from './internal/class-labels.ts';
+import { resolveClasses, targetKind, type TargetEncoder } from './internal/class-labels.ts';
 import { buildFeeds } from './internal/input-feeds.ts';
 import { columnsToRead, planInputs, quoteList } from './internal/input-mapping.ts';
 import { summarizeLatency } from './internal/latency.ts';
 import { openModel, toTensorInfo, type SessionFactory } from './internal/model-session.ts';
-import { planOutputs, taskFromWidth, type OutputPlan } from './internal/output-plan.ts';
+import { planOutputs, taskFromWidth } from './internal/output-plan.ts';
 import { outputWidth, readPredictions } from './internal/read-predictions.ts';
+import { checkThreshold, decisionOf, startScoring } from './internal/start-scoring.ts';
 
 export interface EvaluateOptions {
   modelPath: string;
@@ -65,10 +59,42 @@ export interface EvaluateOptions {
 }
 
 export async function evaluateModel(options: EvaluateOptions): Promise<MetricsReport> {
-  const { modelPath, dataPath, target, logger, batchSize } = options;
+  const { modelPath, dataPath, logger, batchSize } = options;
+  const predicted = await predictRows(options, await inspectData(options));
+  const { accumulator, rows, model } = predicted;
+  const bootstrap = { ...BOOTSTRAP_DEFAULTS, ...options.bootstrap };
+  const { bootstrapMs, ...scored } = scoreAccumulator(accumulator, bootstrap);
+  if (bootstrap.resamples > 0)
+    logger.info(`bootstrap: ${bootstrap.resamples} resamples of ${rows} rows in ${(bootstrapMs / 1000).toFixed(1)} s`);
+  return {
+    schema: METRICS_SCHEMA,
+    name: options.name ?? basename(modelPath, extname(modelPath)),
+    task: predicted.task,
+    rows,
+    ...scored,
+    latency: summarizeLatency(predicted.batchMs, rows, batchSize),
+    runtime: model.runtime,
+    model: { path: modelPath, sha256: model.sha256, inputs: model.inputs, outputs: model.outputs },
+    // Hashed after the loop: hashing alongside would interleave with the timed runs.
+    data: {
+      path: dataPath,
+      sha256: await sha256File(dataPath),
+      rows,
+      target: options.target,
+      features: predicted.features,
+    },
+    ...(predicted.decision && { decision: predicted.decision }),
+    created_at: new Date().toISOString(),
+  };
+}
+
+/** The data file's columns, checked (with the batch size) before a model is loaded. */
+export async function inspectData(
+  options: Pick<EvaluateOptions, 'dataPath' | 'target' | 'batchSize'>,
+): Promise<TableSchema> {
+  const { dataPath, target, batchSize } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new UserError(`batch size must be a whole number of rows >= 1, got ${batchSize}.`);
-
   const schema = await inspectTable(dataPath);
   if (!schema.columns.includes(target)) {
     throw new UserError(
@@ -76,6 +102,36 @@ export async function evaluateModel(options: EvaluateOptions): Promise<MetricsRe
         `target column "${target}" is not in ${dataPath}. Available columns: ${quoteList(schema.columns)}. Pass ${option('target')} one of them.`,
     );
   }
+  return schema;
+}
+
+export interface PredictedRows {
+  accumulator: MetricsAccumulator;
+  task: Task;
+  rows: number;
+  /** Milliseconds of each timed batch. */
+  batchMs: number[];
+  /** The columns fed to the model, in input order. */
+  features: string[];
+  decision?: Decision;
+  model: {
+    sha256: string;
+    inputs: TensorInfo[];
+    outputs: TensorInfo[];
+    runtime: { onnxruntime: string; execution_provider: string };
+  };
+}
+
+/**
+ * Runs the model over the data's rows (only `rows.start` up to `rows.end` when given: a shard) and
+ * collects true values and predictions in an accumulator.
+ */
+export async function predictRows(
+  options: EvaluateOptions,
+  schema: TableSchema,
+  range?: { start: number; end: number },
+): Promise<PredictedRows> {
+  const { modelPath, dataPath, target, logger, batchSize } = options;
   const model = await openModel({
     modelPath,
     device: options.device,
@@ -114,6 +170,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<MetricsRe
     const columns = columnsToRead(inputPlan);
     const read = {
       batchSize,
+      rows: range,
       numeric: kind === 'numeric' ? [...columns.numeric, target] : columns.numeric,
       text: kind === 'text' ? [...columns.text, target] : columns.text,
     };
@@ -154,101 +211,21 @@ export async function evaluateModel(options: EvaluateOptions): Promise<MetricsRe
     }
     if (!accumulator || rows === 0) throw new UserError(`${dataPath} has no data rows to evaluate.`);
     options.onScored?.(accumulator);
-
-    const result = accumulator.result();
-    const bootstrap = { ...BOOTSTRAP_DEFAULTS, ...options.bootstrap };
-    const started = performance.now();
-    const drawn = bootstrapIntervals(rows, accumulator.resampleScorer(), bootstrap);
-    const perClass = result.per_class?.map((item, i) => {
-      const f1 = drawn[classF1Key(i)];
-      return f1 ? { ...item, f1_interval: f1 } : item;
-    });
-    const intervals = Object.fromEntries(
-      Object.keys(result.metrics)
-        .filter((name) => drawn[name])
-        .map((name) => [name, drawn[name]]),
-    );
-    if (bootstrap.resamples > 0)
-      logger.info(
-        `bootstrap: ${bootstrap.resamples} resamples of ${rows} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-      );
     return {
-      schema: METRICS_SCHEMA,
-      name: options.name ?? basename(modelPath, extname(modelPath)),
+      accumulator,
       task: task!,
       rows,
-      metrics: result.metrics,
-      ...(bootstrap.resamples > 0 && { intervals, bootstrap }),
-      ...(perClass && { per_class: perClass }),
-      ...(result.confusion_matrix && { confusion_matrix: result.confusion_matrix }),
-      ...(result.curves && { curves: result.curves }),
-      latency: summarizeLatency(batchMs, rows, batchSize),
-      runtime: { onnxruntime: model.onnxruntimeVersion, execution_provider: model.providerName },
+      batchMs,
+      features: inputColumns,
+      ...(task !== 'regression' && { decision: decisionOf(planned.plan, options.threshold?.value) }),
       model: {
-        path: modelPath,
         sha256: model.sha256,
         inputs: model.inputs.map(toTensorInfo),
         outputs: model.outputs.map(toTensorInfo),
+        runtime: { onnxruntime: model.onnxruntimeVersion, execution_provider: model.providerName },
       },
-      // Hashed after the loop: hashing alongside would interleave with the timed runs.
-      data: { path: dataPath, sha256: await sha256File(dataPath), rows, target, features: inputColumns },
-      ...(task !== 'regression' && { decision: decisionOf(planned.plan, options.threshold?.value) }),
-      created_at: new Date().toISOString(),
     };
   } finally {
     await model.session.release();
   }
-}
-
-function startScoring(
-  task: Task,
-  classList: ClassList | undefined,
-  target: string,
-  dataPath: string,
-  kind: 'numeric' | 'text',
-  logger: Logger,
-  reason: string,
-) {
-  logger.info(`task: ${task} (${reason})`);
-  if (task === 'regression')
-    return { encoder: regressionTarget(target, dataPath), accumulator: new MetricsAccumulator('regression') };
-  // Classification always has a list here: from the model, or from the output width.
-  const list = classList!;
-  if (task === 'binary' && list.classes.length !== 2) {
-    throw new UserError(
-      (option) =>
-        `${option('task')} binary needs a model with 2 classes; this one has ${list.classes.length} (${list.classes.join(', ')}). Use ${option('task')} multiclass or auto.`,
-    );
-  }
-  logger.info(
-    `classes (${list.source === 'model' ? "from the model's class labels" : 'probability column index'}): ${list.classes.join(', ')}`,
-  );
-  return {
-    encoder: classificationTarget(kind, target, list, dataPath),
-    accumulator: new MetricsAccumulator(task, list.classes),
-  };
-}
-
-/** How a class was chosen for each row: the configured threshold, the model's label output, or argmax. */
-function decisionOf(plan: OutputPlan, threshold: number | undefined): Decision {
-  if (threshold !== undefined) return { rule: 'threshold', threshold };
-  return plan.kind === 'labels' || (plan.kind === 'probabilities' && plan.label)
-    ? { rule: 'label-output' }
-    : { rule: 'argmax' };
-}
-
-function checkThreshold(
-  threshold: { value: number; key: string },
-  task: Task,
-  plan: OutputPlan,
-  modelPath: string,
-): void {
-  if (task !== 'binary')
-    throw new UserError(
-      `${threshold.key} applies to binary models; ${modelPath} was evaluated as ${task}. Remove ${threshold.key}.`,
-    );
-  if (plan.kind === 'labels')
-    throw new UserError(
-      `${threshold.key} needs class probabilities, but ${modelPath} outputs labels only; export it with its probability output or remove ${threshold.key}.`,
-    );
 }

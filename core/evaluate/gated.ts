@@ -1,22 +1,18 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import { findGate, readRepoConfig, trustedApps } from '../config/index.ts';
+import { trustedApps } from '../config/index.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import {
   type BootstrapSettings,
   evaluateGate,
-  type GateRule,
-  METRIC_NAMES,
   type MetricsReport,
-  parseGate,
   readMetricsReport,
   type Task,
   type TrainingRecord,
 } from '../metrics/index.ts';
-import { repositoryRoot } from '../repository-root.ts';
 import { evaluateModel } from './evaluate-model.ts';
-import { cliOption, type SpellOption } from '../option-names.ts';
-import { matchModel } from './internal/model-match.ts';
+import type { SpellOption } from '../option-names.ts';
+import { checkGateMetrics, resolveSettings } from './internal/evaluation-settings.ts';
 
 export interface GatedEvaluationOptions {
   modelPath: string;
@@ -78,64 +74,48 @@ function displayPath(path: string, root: string): string {
  * path or being the only one, and an unmatched gated entry is a warning.
  */
 export async function runGatedEvaluation(options: GatedEvaluationOptions): Promise<GatedEvaluation> {
-  const spell = options.spell ?? cliOption;
-  if (options.gate !== undefined && options.gate.trim() === '') {
-    throw new UserError(
-      (option) =>
-        `${option('gate')} is empty; to evaluate without the configured gate, pass ${option('no-gate')} instead.`,
-    );
-  }
-  if (options.gate !== undefined && options.noGate)
-    throw new UserError(
-      (option) => `${option('gate')} and ${option('no-gate')} contradict each other; pass one of them.`,
-    );
-  const config = options.configPath
-    ? await readRepoConfig(options.configPath, options.configExplicit ?? false)
-    : undefined;
-  const root = options.repositoryRoot ?? repositoryRoot(process.cwd());
-  const match = matchModel(config, { name: options.name, modelPath: options.modelPath, repositoryRoot: root, spell });
-  const { name, model } = match;
-  if (match.because) options.logger.info(`using models.${name} from ${options.configPath}: ${match.because}`);
-  const configured = findGate(model);
-  if (match.warning && !options.noGate && options.gate === undefined) options.logger.warn(match.warning);
-  const gate = options.noGate ? undefined : (options.gate ?? configured);
-  const source = (option: SpellOption) =>
-    options.gate !== undefined ? option('gate') : `models.${name}.gates.default in ${options.configPath}`;
-  if (options.noGate)
-    options.logger.info(
-      `${spell('no-gate')}: evaluating without a gate${configured ? ` (the configured one, ${configured}, is not checked)` : ''}.`,
-    );
-  else if (options.gate === undefined && gate) options.logger.info(`gate from ${source(spell)}: ${gate}`);
-  const task = options.task === 'auto' && model?.task ? model.task : options.task;
-  // --features / features: wins over the config's list; either way messages name where the list came from.
-  const features = options.features ?? model?.features;
-  const featuresFrom = options.features
-    ? spell('features')
-    : model?.features
-      ? `models.${name}.features in ${options.configPath}`
-      : undefined;
-  if (!options.features && model?.features)
-    options.logger.info(`features: the ${model.features.length} columns of ${featuresFrom}`);
-  const rules = gate ? parseGate(gate) : undefined;
-  if (rules && task !== 'auto') checkGateMetrics(rules, task, source);
-  const baseline = options.baseline
-    ? await resolveBaseline(options.baseline, name, trustedApps(config), options)
-    : undefined;
+  return runGated(options, (settings) => evaluateModel({ ...options, ...settings }));
+}
 
-  const threshold =
-    model?.threshold !== undefined
-      ? { value: model.threshold, key: `models.${name}.threshold in ${options.configPath}` }
-      : undefined;
-  if (threshold) options.logger.info(`decision threshold from ${threshold.key}: ${threshold.value}`);
-  const report = await evaluateModel({ ...options, task, name, features, featuresFrom, threshold });
+/** The part of a gated evaluation that does not depend on how the report was made (one run, or merged shards). */
+export type GateOptions = Omit<
+  GatedEvaluationOptions,
+  'dataPath' | 'target' | 'features' | 'device' | 'batchSize' | 'bootstrap'
+> & { features?: string[] };
+
+/**
+ * Resolves the config's settings and the baseline, lets `produce` make the report, then checks
+ * the gate on it. Shared by `cairn evaluate` and `cairn evaluate merge`.
+ */
+export async function runGated(
+  options: GateOptions,
+  produce: (settings: {
+    name: string;
+    /** `name` came from --name or a config entry, not from the model file's name. */
+    chosen: boolean;
+    task: 'auto' | Task;
+    features?: string[];
+    featuresFrom?: string;
+    threshold?: { value: number; key: string };
+  }) => Promise<MetricsReport>,
+): Promise<GatedEvaluation> {
+  const settings = await resolveSettings(options);
+  const { rules, configured, source, name } = settings;
+  const baseline = options.baseline
+    ? await resolveBaseline(options.baseline, name, trustedApps(settings.config), options)
+    : undefined;
+  const report = await produce({
+    name,
+    chosen: options.name !== undefined || settings.configuredEntry,
+    task: settings.task,
+    features: settings.features,
+    featuresFrom: settings.featuresFrom,
+    threshold: settings.threshold,
+  });
   if (rules) checkGateMetrics(rules, report.task, source);
   if (options.git) report.git = options.git;
   if (options.training) report.training = options.training;
-  if (options.recordPathsRelativeTo) {
-    const root = options.recordPathsRelativeTo;
-    if (report.model) report.model.path = displayPath(report.model.path, root);
-    if (report.data) report.data.path = displayPath(report.data.path, root);
-  }
+  if (options.recordPathsRelativeTo) recordPathsRelativeTo(report, options.recordPathsRelativeTo);
   if (baseline && baseline.task !== report.task) {
     throw new UserError(
       `the baseline is a ${baseline.task} evaluation but this model was evaluated as ${report.task}; pass a baseline of the same task.`,
@@ -146,23 +126,18 @@ export async function runGatedEvaluation(options: GatedEvaluationOptions): Promi
   return { report, baseline };
 }
 
-/** A rule on a metric the task never computes is a mistake in the gate, not a failed gate. */
-function checkGateMetrics(rules: readonly GateRule[], task: Task, source: (option: SpellOption) => string): void {
-  const valid = METRIC_NAMES[task];
-  const wrong = rules.filter((rule) => !valid.includes(rule.metric));
-  if (wrong.length === 0) return;
-  const names = [...new Set(wrong.map((rule) => rule.metric))].join(', ');
-  throw new UserError(
-    (option) =>
-      `the gate (${source(option)}) checks ${names}, which ${task} models do not compute; use one of: ${valid.join(', ')}.`,
-  );
+/** Model and data paths under `root` (the workspace) as relative paths; a merged report keeps its parts' paths. */
+export function recordPathsRelativeTo(report: { model?: { path: string }; data?: object }, root: string): void {
+  if (report.model) report.model.path = displayPath(report.model.path, root);
+  const data = report.data as { path?: string } | undefined;
+  if (data?.path !== undefined) data.path = displayPath(data.path, root);
 }
 
 async function resolveBaseline(
   spec: string,
   model: string,
   trusted: readonly number[],
-  options: GatedEvaluationOptions,
+  options: GateOptions,
 ): Promise<MetricsReport | undefined> {
   if (!spec.startsWith('ref:')) return readMetricsReport(spec);
   const branch = spec.slice('ref:'.length);

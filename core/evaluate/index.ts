@@ -13,3 +13,5 @@ export {
   type ProbeResult,
 } from './device.ts';
 export { checkChallengeSettings, runChallenge, type ChallengeOptions, type ChallengeSide } from './challenge.ts';
+export { evaluateShard, parseShard, shardRange, type Shard, type ShardEvaluationOptions } from './shard.ts';
+export { mergePartials, orderPartials, runGatedMerge, type MergeOptions } from './merge.ts';

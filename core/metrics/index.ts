@@ -8,6 +8,9 @@ export {
   type ConfusionMatrix,
   type Curve,
   type Curves,
+  type DataFile,
+  type DataPart,
+  dataFiles,
   type Decision,
   type GateResult,
   type GateRuleResult,
@@ -47,3 +50,13 @@ export {
   decideChallenge,
   type ChallengeDecision,
 } from './challenge-decision.schema.ts';
+export { scoreAccumulator, type ScoredMetrics } from './score-accumulator.ts';
+export {
+  ACCUMULATOR_STATE_FORMAT,
+  metricsPartialState,
+  parseMetricsPartial,
+  readMetricsPartial,
+  type MetricsAccumulatorState,
+  type MetricsPartial,
+  type PartialSource,
+} from './metrics-partial.ts';

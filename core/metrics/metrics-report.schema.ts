@@ -54,13 +54,35 @@ export const metricsReportSchema = z.looseObject({
     .looseObject({ path: z.string(), sha256: z.string(), inputs: z.array(tensor), outputs: z.array(tensor) })
     .optional(),
   data: z
-    .looseObject({
-      path: z.string(),
-      sha256: z.string(),
-      rows: count,
-      target: z.string().optional(),
-      features: z.array(z.string()).optional(),
-    })
+    .union([
+      z.looseObject({
+        path: z.string(),
+        sha256: z.string(),
+        rows: count,
+        target: z.string().optional(),
+        features: z.array(z.string()).optional(),
+      }),
+      // A merged evaluation (`cairn evaluate merge`): its parts, whose rows add up to `rows`.
+      z
+        .strictObject({
+          rows: count,
+          parts: z
+            .array(
+              z.strictObject({
+                path: z.string(),
+                sha256: z.string(),
+                rows: count,
+                shard: z.string().regex(/^[1-9][0-9]*\/[1-9][0-9]*$/),
+              }),
+            )
+            .min(1),
+          target: z.string().optional(),
+          features: z.array(z.string()).optional(),
+        })
+        .refine((data) => data.parts.reduce((sum, part) => sum + part.rows, 0) === data.rows, {
+          message: "rows must be the sum of the parts' rows",
+        }),
+    ])
     .optional(),
   decision: z
     .discriminatedUnion('rule', [

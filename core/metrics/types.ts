@@ -98,6 +98,17 @@ export interface GateResult {
   rules: GateRuleResult[];
 }
 
+export interface DataFile {
+  path: string;
+  sha256: string;
+  rows: number;
+}
+
+/** One merged partial: shard `I/N` of a data file, and the rows it held. */
+export interface DataPart extends DataFile {
+  shard: string;
+}
+
 export interface MetricsReport {
   schema: typeof METRICS_SCHEMA;
   /** Model name (from --name, the action's model-name, or the model file's stem). */
@@ -120,8 +131,12 @@ export interface MetricsReport {
   latency?: LatencyStats;
   runtime?: { onnxruntime: string; execution_provider: string };
   model?: { path: string; sha256: string; inputs: TensorInfo[]; outputs: TensorInfo[] };
-  /** `target` and `features` (the columns fed to the model, in input order) are absent in older files. */
-  data?: { path: string; sha256: string; rows: number; target?: string; features?: string[] };
+  /**
+   * One data file, or (`cairn evaluate merge`) the partials' rows, each part with its file and
+   * shard. `target` and `features` (the columns fed to the model, in input order) are absent in
+   * older files.
+   */
+  data?: (DataFile | { rows: number; parts: DataPart[] }) & { target?: string; features?: string[] };
   /** Classification: how each row's class was decided. */
   decision?: Decision;
   git?: { sha: string; ref?: string };
@@ -131,4 +146,20 @@ export interface MetricsReport {
   /** Set when the gate was turned off on purpose (`--no-gate`); `configured` is the gate not checked. */
   gate_disabled?: { configured?: string };
   created_at?: string;
+}
+
+/**
+ * The data files behind a report, in order, each once: a merged report's parts of one file
+ * (its shards) are summed into that file's rows.
+ */
+export function dataFiles(data: NonNullable<MetricsReport['data']>): DataFile[] {
+  if (!('parts' in data)) return [{ path: data.path, sha256: data.sha256, rows: data.rows }];
+  const files = new Map<string, DataFile>();
+  for (const part of data.parts) {
+    const key = `${part.sha256}\u0000${part.path}`;
+    const file = files.get(key);
+    if (file) file.rows += part.rows;
+    else files.set(key, { path: part.path, sha256: part.sha256, rows: part.rows });
+  }
+  return [...files.values()];
 }

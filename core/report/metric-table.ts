@@ -1,4 +1,4 @@
-import type { GateResult, MetricsReport } from '../metrics/index.ts';
+import { dataFiles, type GateResult, type MetricsReport } from '../metrics/index.ts';
 import {
   code,
   codeCell,
@@ -81,7 +81,11 @@ const formatPercent = (share: number) => `${Number((share * 100).toFixed(1))}%`;
 /** One line under the title: task, rows, data and model identity, what it is compared with. */
 export function renderRunLine(report: MetricsReport, baseline?: MetricsReport): string {
   const parts = [`**${report.task}**`, `${formatCount(report.rows)} rows`];
-  if (report.data) parts.push(`data ${code(report.data.path)} (${code(shortHash(report.data.sha256))})`);
+  if (report.data) {
+    const files = dataFiles(report.data).map((file) => `${code(file.path)} (${code(shortHash(file.sha256))})`);
+    const merged = 'parts' in report.data ? `, merged from ${report.data.parts.length} shards` : '';
+    parts.push(`data ${files.join(', ')}${merged}`);
+  }
   if (report.model) parts.push(`model ${code(report.model.path)} (${code(shortHash(report.model.sha256))})`);
   parts.push(baseline ? `compared with ${describeBaseline(baseline)}` : 'no baseline to compare with');
   return parts.join(' · ');

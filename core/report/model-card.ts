@@ -6,6 +6,7 @@ import { METRIC_INFO, TASK_NAMES, metricsToShow } from './internal/metric-labels
 import { renderMetricTable } from './metric-table.ts';
 import { renderFrontMatter } from './internal/model-index.ts';
 import { renderRunDetails } from './internal/run-details.ts';
+import { describeData } from './internal/data-lines.ts';
 import { renderTrainingSection } from './internal/training-details.ts';
 
 /** The card's section of tables; a report that embeds the card shows these tables itself. */
@@ -86,9 +87,7 @@ export function renderModelCard(input: ModelCardInput): string {
   ];
 
   const evaluation = [
-    report.data
-      ? `- **Dataset:** ${code(report.data.path)}, sha256 ${code(report.data.sha256)}, ${formatCount(report.data.rows)} rows`
-      : '- **Dataset:** unknown',
+    report.data ? `- **Dataset:** ${describeData(report.data)}` : '- **Dataset:** unknown',
     `- **Description:** ${field('evaluation_data')}`,
   ];
 

@@ -102,8 +102,36 @@ describe('cairn drift', () => {
     );
   });
 
+  test('a column in only one file is skipped with the side that has it, and refused when named', async () => {
+    const cwd = tempDir();
+    writeData(cwd);
+    const reference = readFileSync(join(cwd, 'reference.csv'), 'utf8').split('\n');
+    writeFileSync(
+      join(cwd, 'reference.csv'),
+      reference.map((line, i) => (line === '' ? line : `${line},${i === 0 ? 'legacy' : i % 4}`)).join('\n'),
+    );
+    const result = await runCli(['drift', '--reference', 'reference.csv', '--current', 'current.csv'], { cwd });
+    assert.equal(result.code, 0, result.stderr);
+    const report = driftReportSchema.parse(JSON.parse(result.stdout));
+    assert.deepEqual(
+      report.columns.map((column) => column.name),
+      ['amount', 'plan'],
+    );
+    assert.deepEqual(report.skipped, [
+      { name: 'note', reason: 'no values left in the reference data' },
+      { name: 'legacy', reason: 'only in the reference data' },
+    ]);
+    assert.match(result.stderr, /^skipped legacy: only in the reference data$/m);
+    const named = await runCli(
+      ['drift', '--reference', 'reference.csv', '--current', 'current.csv', '--columns', 'amount,legacy'],
+      { cwd },
+    );
+    assertCliRefusal(named, { message: /column "legacy" is not in the current data current\.csv/ }, 'named');
+  });
+
   const refusals: [string, string[], RegExp][] = [
     ['unknown column in --columns', ['--columns', 'amount,plna'], /column "plna" is not in the reference data/],
+    ['a column named twice', ['--columns', 'amount,plan,amount'], /column "amount" is named twice in --columns/],
     ['unknown column in --test', ['--test', 'ammount=ks'], /column "ammount" is not in the reference data/],
     ['unknown column in --threshold', ['--threshold', 'x=0.1'], /column "x" is not in the reference data/],
     ['unknown test', ['--test', 'amount=t-test'], /unknown test; choose ks, chisquare/],

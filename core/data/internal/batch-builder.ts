@@ -13,6 +13,8 @@ export interface ColumnPlan {
   textNames: string[];
   /** Per numeric slot: whether an empty or NA cell reads as NaN (else it is a UserError). */
   missingAllowed: boolean[];
+  /** ReadOptions.onNotANumber: a non-numeric cell in a numeric column is reported, not an error. */
+  onNotANumber?: (column: string) => void;
 }
 
 /**
@@ -36,7 +38,23 @@ export function planColumns(file: string, columns: readonly string[], options: R
   textNames.forEach((name, slot) => (textSlot[index.get(name)!] = slot));
   const allow = options.allowMissing ?? true;
   const missingAllowed = numericNames.map((name) => (typeof allow === 'boolean' ? allow : allow.includes(name)));
-  return { columns, numericSlot, textSlot, numericNames, textNames, missingAllowed };
+  return {
+    columns,
+    numericSlot,
+    textSlot,
+    numericNames,
+    textNames,
+    missingAllowed,
+    onNotANumber: options.onNotANumber,
+  };
+}
+
+/** The slots of a plan that fills no column of a `width`-column file (rows are counted, not read). */
+export function planNoColumns(
+  width: number,
+): Pick<ColumnPlan, 'numericSlot' | 'textSlot' | 'numericNames' | 'textNames' | 'missingAllowed'> {
+  const none = new Int32Array(width).fill(-1);
+  return { numericSlot: none, textSlot: none, numericNames: [], textNames: [], missingAllowed: [] };
 }
 
 /** Collects rows into column arrays and hands them out as ColumnBatch objects of `capacity` rows. */

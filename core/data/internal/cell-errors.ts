@@ -36,13 +36,22 @@ export function missingValueError(place: CellPlace): UserError {
   );
 }
 
-/** A numeric column's value from a cell's text; throws a UserError naming the cell. */
-export function numberFromText(text: string, missingAllowed: boolean, place: () => CellPlace): number {
+/**
+ * A numeric column's value from a cell's text; throws a UserError naming the cell, or, for text that is no number
+ * when `onNotANumber` is given, reports the column there and reads NaN.
+ */
+export function numberFromText(
+  text: string,
+  missingAllowed: boolean,
+  place: () => CellPlace,
+  onNotANumber?: (column: string) => void,
+): number {
   const parsed = parseNumberText(text);
   if (parsed.kind === 'number') return parsed.value;
   if (parsed.kind === 'missing') {
     if (missingAllowed) return NaN;
     throw missingValueError(place());
   }
+  if (onNotANumber) return (onNotANumber(place().column), NaN);
   throw notANumberError(place(), text, missingAllowed);
 }

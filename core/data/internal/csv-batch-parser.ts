@@ -34,7 +34,7 @@ export class CsvBatchParser {
     const delimiter = this.delimiter;
     const ncols = this.ncols;
     const batch = this.batch;
-    const { numericSlot, textSlot, missingAllowed } = batch.plan;
+    const { numericSlot, textSlot, missingAllowed, onNotANumber } = batch.plan;
     const numeric = batch.numeric;
     const text = batch.text;
     let line = this.line;
@@ -75,8 +75,11 @@ export class CsvBatchParser {
           if (numericTarget >= 0 || textTarget >= 0) {
             const value = decodeQuoted(data, pos + 1, close, quoteScan.escaped);
             if (numericTarget >= 0) {
-              numeric[numericTarget][row] = numberFromText(value, missingAllowed[numericTarget], () =>
-                this.place(row, col, rowLine),
+              numeric[numericTarget][row] = numberFromText(
+                value,
+                missingAllowed[numericTarget],
+                () => this.place(row, col, rowLine),
+                onNotANumber,
               );
             }
             if (textTarget >= 0) text[textTarget][row] = value;
@@ -100,8 +103,11 @@ export class CsvBatchParser {
               value =
                 fieldEnd === pos
                   ? this.emptyCell(missingAllowed[numericTarget], row, col, rowLine)
-                  : numberFromText(data.toString('utf8', pos, fieldEnd), missingAllowed[numericTarget], () =>
-                      this.place(row, col, rowLine),
+                  : numberFromText(
+                      data.toString('utf8', pos, fieldEnd),
+                      missingAllowed[numericTarget],
+                      () => this.place(row, col, rowLine),
+                      onNotANumber,
                     );
             }
           } else if (after === -1 && !eof) {

@@ -1,5 +1,5 @@
 import { UserError } from '../../errors.ts';
-import { BatchBuilder, type ColumnPlan } from './batch-builder.ts';
+import { BatchBuilder, planNoColumns, type ColumnPlan } from './batch-builder.ts';
 import { CsvBatchParser } from './csv-batch-parser.ts';
 import { CR, LF, parseRecord, skipLineEnd } from './csv-record.ts';
 import { checkColumnNames } from './column-names.ts';
@@ -24,6 +24,7 @@ export async function* readCsvBatches(
   planFor: (columns: string[]) => ColumnPlan,
   batchSize: number,
   chunkSize = DEFAULT_CHUNK_SIZE,
+  skipRows = 0,
 ): AsyncGenerator<ColumnBatch> {
   const separator = delimiter.charCodeAt(0);
   const { handle } = await openDataFile(path);
@@ -75,7 +76,23 @@ export async function* readCsvBatches(
       line += record.lines;
     }
 
-    const builder = new BatchBuilder(planFor(header), batchSize);
+    const plan = planFor(header);
+    if (skipRows > 0) {
+      // Skipped rows are split into fields (rows stay rows across quoted line breaks) but no cell is
+      // parsed or kept: a builder that fills no column, one "batch" as long as the rows to skip.
+      const skipped = new BatchBuilder({ ...plan, ...planNoColumns(header.length) }, skipRows);
+      const skipper = new CsvBatchParser(path, separator, skipped, line);
+      recordLine = () => skipper.line;
+      for (;;) {
+        pos = skipper.parse(chunks.buffer.subarray(0, chunks.filled), pos, chunks.eof);
+        if (skipped.full || chunks.eof) break;
+        await fill();
+      }
+      line = skipper.line;
+      skipRows = skipped.rows;
+    }
+    const builder = new BatchBuilder(plan, batchSize);
+    builder.rowsBefore = skipRows;
     const parser = new CsvBatchParser(path, separator, builder, line);
     recordLine = () => parser.line;
     for (;;) {
@@ -88,7 +105,7 @@ export async function* readCsvBatches(
       await fill();
     }
     if (builder.rows > 0) yield builder.take();
-    if (builder.rowsBefore === 0) {
+    if (builder.rowsBefore === 0 && skipRows === 0) {
       throw new UserError(`${path} has a header row but no data rows. Add at least one row of data.`);
     }
   } finally {

@@ -94,16 +94,27 @@ export async function* readJsonlBatches(
   plan: ColumnPlan,
   batchSize: number,
   chunkSize?: number,
+  skipRows = 0,
 ): AsyncGenerator<ColumnBatch> {
   const builder = new BatchBuilder(plan, batchSize);
   const { numericNames, textNames, missingAllowed } = plan;
   for await (const rows of jsonlRows(path, chunkSize)) {
     for (const { value, line } of rows) {
+      // Each line is still parsed (JSON has no cheaper way to find where an object ends), but no cell is read.
+      if (builder.rowsBefore < skipRows) {
+        builder.rowsBefore++;
+        continue;
+      }
       const row = builder.rows;
       const place = (column: string): CellPlace => ({ file: path, row: builder.currentRow, column, line });
       for (let slot = 0; slot < numericNames.length; slot++) {
         const name = numericNames[slot];
-        builder.numeric[slot][row] = jsonNumber(value[name], missingAllowed[slot], () => place(name));
+        builder.numeric[slot][row] = jsonNumber(
+          value[name],
+          missingAllowed[slot],
+          () => place(name),
+          plan.onNotANumber,
+        );
       }
       for (let slot = 0; slot < textNames.length; slot++) builder.text[slot][row] = jsonText(value[textNames[slot]]);
       builder.rows++;
@@ -116,7 +127,12 @@ export async function* readJsonlBatches(
 }
 
 /** A JSON value as a number: numbers as they are, true/false as 1/0, numeric strings parsed. */
-export function jsonNumber(value: unknown, missingAllowed: boolean, place: () => CellPlace): number {
+export function jsonNumber(
+  value: unknown,
+  missingAllowed: boolean,
+  place: () => CellPlace,
+  onNotANumber?: (column: string) => void,
+): number {
   switch (typeof value) {
     case 'number':
       return value;
@@ -125,7 +141,7 @@ export function jsonNumber(value: unknown, missingAllowed: boolean, place: () =>
     case 'boolean':
       return value ? 1 : 0;
     case 'string':
-      return numberFromText(value, missingAllowed, place);
+      return numberFromText(value, missingAllowed, place, onNotANumber);
     case 'undefined':
       if (missingAllowed) return NaN;
       throw missingValueError(place());
@@ -134,6 +150,7 @@ export function jsonNumber(value: unknown, missingAllowed: boolean, place: () =>
         if (missingAllowed) return NaN;
         throw missingValueError(place());
       }
+      if (onNotANumber) return (onNotANumber(place().column), NaN);
       throw notANumberError(place(), jsonText(value), missingAllowed);
   }
 }

@@ -72,24 +72,28 @@ export async function* readParquetBatches(
   table: ParquetTable,
   plan: ColumnPlan,
   batchSize: number,
+  skipRows = 0,
 ): AsyncGenerator<ColumnBatch> {
   const builder = new BatchBuilder(plan, batchSize);
+  // Row groups wholly before skipRows are never decoded; the one it falls in is read from there.
+  builder.rowsBefore = Math.min(skipRows, table.rows);
   const { numericNames, textNames, missingAllowed } = plan;
   const wanted = [...new Set([...numericNames, ...textNames])];
   let groupStart = 0;
   for (const group of table.metadata.row_groups) {
     const groupRows = Number(group.num_rows);
     const groupEnd = groupStart + groupRows;
-    if (groupRows === 0 || wanted.length === 0) {
+    if (groupRows === 0 || wanted.length === 0 || groupEnd <= skipRows) {
       groupStart = groupEnd;
       continue;
     }
+    const from = Math.max(groupStart, skipRows);
     const data = new Map<string, ArrayLike<unknown>>();
     await parquetRead({
       file: table.file,
       metadata: table.metadata,
       columns: wanted,
-      rowStart: groupStart,
+      rowStart: from,
       rowEnd: groupEnd,
       onChunk: ({ columnName, columnData, rowStart }) => {
         // Chunks normally cover the whole group; stitch them if the reader splits one.
@@ -106,18 +110,23 @@ export async function* readParquetBatches(
     });
     const numericData = numericNames.map((name) => data.get(name)!);
     const textData = textNames.map((name) => data.get(name)!);
-    for (let i = 0; i < groupRows; i++) {
+    for (let i = from - groupStart; i < groupRows; i++) {
       const row = builder.rows;
       for (let slot = 0; slot < numericData.length; slot++) {
         const value = numericData[slot][i];
         builder.numeric[slot][row] =
           typeof value === 'number'
             ? value
-            : jsonNumber(value, missingAllowed[slot], () => ({
-                file: path,
-                row: builder.currentRow,
-                column: numericNames[slot],
-              }));
+            : jsonNumber(
+                value,
+                missingAllowed[slot],
+                () => ({
+                  file: path,
+                  row: builder.currentRow,
+                  column: numericNames[slot],
+                }),
+                plan.onNotANumber,
+              );
       }
       for (let slot = 0; slot < textData.length; slot++) builder.text[slot][row] = jsonText(textData[slot][i]);
       builder.rows++;
@@ -127,7 +136,7 @@ export async function* readParquetBatches(
   }
   if (wanted.length === 0) {
     // No columns asked for: still report the rows, in batches, as for the other formats.
-    for (let i = 0; i < table.rows; i++) {
+    for (let i = builder.rowsBefore; i < table.rows; i++) {
       builder.rows++;
       if (builder.full) yield builder.take();
     }

@@ -1,6 +1,15 @@
 import { UserError } from '../../errors.ts';
-import { type Value } from './categorical.ts';
-import { chooseTest, isDrift, scoreColumn, TEST_THRESHOLDS, type ColumnKind, type DriftTest } from './tests.ts';
+import { NumberSide, sortedSide, tallySides, TextSide } from './sides.ts';
+import {
+  chooseTest,
+  isDrift,
+  scoreSummary,
+  summarySize,
+  TEST_THRESHOLDS,
+  type ColumnKind,
+  type ColumnSummary,
+  type DriftTest,
+} from './tests.ts';
 
 export type Cell = string | number | null | undefined;
 
@@ -23,24 +32,39 @@ export interface ColumnOptions {
   threshold?: number;
 }
 
-// pandas reads these as missing by default, so an Evidently user's data loses the same cells.
-const MISSING = new Set(['', 'NA', 'N/A', 'n/a', 'NaN', 'nan', '-NaN', '-nan', 'null', 'NULL', 'None', '#N/A', '<NA>']);
-const INFINITE = new Set(['inf', '-inf', '+inf', 'Inf', '-Inf', '+Inf', 'Infinity', '-Infinity', '+Infinity']);
-
-function present(cell: Cell): cell is string | number {
-  if (cell === null || cell === undefined) return false;
-  if (typeof cell === 'number') return Number.isFinite(cell);
-  const text = cell.trim();
-  return !MISSING.has(text) && !INFINITE.has(text);
-}
-
-function asNumber(cell: string | number): number {
-  return typeof cell === 'number' ? cell : Number(cell.trim());
+/**
+ * A column's verdict from its summary: a side left empty skips it; otherwise the requested or default test (from n
+ * and u), its threshold and score.
+ */
+export function summaryDrift(
+  name: string,
+  summary: ColumnSummary,
+  options: ColumnOptions = {},
+): ColumnDrift | SkippedColumn {
+  const rows =
+    summary.kind === 'num'
+      ? [summary.reference.length, summary.current.length]
+      : [summary.tally.referenceRows, summary.tally.currentRows];
+  if (rows[0] === 0 || rows[1] === 0) {
+    return { name, reason: `no values left in the ${rows[0] === 0 ? 'reference' : 'current'} data` };
+  }
+  const { kind } = summary;
+  const { n, u } = summarySize(summary);
+  const test = options.test ?? chooseTest(kind, n, u);
+  // ks and wasserstein order the values: on text they would score nonsense (or never finish).
+  if (kind === 'cat' && (test === 'ks' || test === 'wasserstein'))
+    throw new UserError(
+      `column "${name}" holds text, and the ${test} test needs numbers; choose chisquare, z, jensenshannon or psi for it.`,
+    );
+  const threshold = options.threshold ?? TEST_THRESHOLDS[test];
+  const score = scoreSummary(test, summary);
+  return { name, kind, test, score, threshold, drifted: isDrift(test, score, threshold) };
 }
 
 /**
- * One column's drift with the default (or requested) test: missing and infinite cells dropped first, `num` when every
- * remaining cell on both sides parses as a number, else `cat`; a side left empty skips the column.
+ * One column's drift with the default (or requested) test: missing and infinite cells dropped first (pandas' missing
+ * markers, as core/data reads them), `num` when every remaining cell on both sides parses as a number, else `cat`; a
+ * side left empty skips the column. The same path `cairn drift` takes for a file, on cells held in memory.
  */
 export function columnDrift(
   name: string,
@@ -48,26 +72,28 @@ export function columnDrift(
   currentCells: readonly Cell[],
   options: ColumnOptions = {},
 ): ColumnDrift | SkippedColumn {
-  const reference = referenceCells.filter(present);
-  const current = currentCells.filter(present);
-  if (reference.length === 0 || current.length === 0) {
-    return { name, reason: `no values left in the ${reference.length === 0 ? 'reference' : 'current'} data` };
+  // A finite number's shortest text parses back to the same number; NaN and Infinity read as missing and infinite.
+  const asText = (cells: readonly Cell[]) =>
+    cells.map((cell) => (cell === null || cell === undefined ? '' : String(cell)));
+  const [referenceText, currentText] = [asText(referenceCells), asText(currentCells)];
+  const reference = new NumberSide(referenceText.length);
+  const current = new NumberSide(currentText.length);
+  reference.addText(referenceText);
+  current.addText(currentText);
+  if (reference.notANumber || current.notANumber) {
+    const [referenceCounts, currentCounts] = [new TextSide(), new TextSide()];
+    referenceCounts.addText(referenceText);
+    currentCounts.addText(currentText);
+    return summaryDrift(name, { kind: 'cat', tally: tallySides(referenceCounts, currentCounts) }, options);
   }
-  const numeric = [...reference, ...current].every((cell) => Number.isFinite(asNumber(cell)));
-  const kind: ColumnKind = numeric ? 'num' : 'cat';
-  const toValue = numeric ? asNumber : (cell: string | number): Value => String(cell);
-  const referenceValues = reference.map(toValue);
-  const currentValues = current.map(toValue);
-  const distinct = new Set<Value>([...referenceValues, ...currentValues]).size;
-  const test = options.test ?? chooseTest(kind, referenceValues.length, distinct);
-  // ks and wasserstein order the values: on text they would score nonsense (or never finish).
-  if (kind === 'cat' && (test === 'ks' || test === 'wasserstein'))
-    throw new UserError(
-      `column "${name}" holds text, and the ${test} test needs numbers; choose chisquare, z, jensenshannon or psi for it.`,
-    );
-  const threshold = options.threshold ?? TEST_THRESHOLDS[test];
-  const score = scoreColumn(test, kind, referenceValues, currentValues);
-  return { name, kind, test, score, threshold, drifted: isDrift(test, score, threshold) };
+  const sortedReference = sortedSide(reference);
+  const summary: ColumnSummary = {
+    kind: 'num',
+    reference: sortedReference.values,
+    current: sortedSide(current).values,
+    referenceStd: sortedReference.std,
+  };
+  return summaryDrift(name, summary, options);
 }
 
 /** Dataset drift: the share of drifted columns reaches `share` (Evidently's default 0.5). */

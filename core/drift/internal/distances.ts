@@ -1,36 +1,45 @@
-import { categories, countValues, type Value } from './categorical.ts';
+import { tallyValues, type Tally, type Value } from './categorical.ts';
 
 /** Population standard deviation (numpy's `std` with ddof = 0). */
-export function populationStd(values: readonly number[]): number {
+export function populationStd(values: ArrayLike<number>): number {
   let sum = 0;
-  for (const value of values) sum += value;
+  for (let i = 0; i < values.length; i += 1) sum += values[i]!;
   const mean = sum / values.length;
   let squares = 0;
-  for (const value of values) squares += (value - mean) * (value - mean);
+  for (let i = 0; i < values.length; i += 1) squares += (values[i]! - mean) * (values[i]! - mean);
   return Math.sqrt(squares / values.length);
+}
+
+/** Both sides' values as sorted float64 arrays (copies: the callers' arrays are left alone). */
+export function sortedCopy(values: readonly number[]): Float64Array {
+  return Float64Array.from(values).sort();
 }
 
 /**
  * scipy's `wasserstein_distance(reference, current)`: the area between the two empirical CDFs, integrated over the
- * sorted union of values.
+ * sorted union of values. Walks both sorted arrays as one merged sequence, so nothing the size of both is allocated.
  */
-export function wassersteinDistance(reference: readonly number[], current: readonly number[]): number {
-  const a = Float64Array.from(reference).sort();
-  const b = Float64Array.from(current).sort();
-  const all = new Float64Array(a.length + b.length);
-  all.set(a);
-  all.set(b, a.length);
-  all.sort();
+export function wassersteinSorted(a: Float64Array, b: Float64Array): number {
+  const total = a.length + b.length;
+  let p = 0; // next unmerged index in a
+  let q = 0; // next unmerged index in b
+  const next = (): number => (q >= b.length || (p < a.length && a[p]! <= b[q]!) ? a[p++]! : b[q++]!);
   let i = 0;
   let j = 0;
   let distance = 0;
-  for (let k = 0; k < all.length - 1; k += 1) {
-    const x = all[k]!;
+  let x = next();
+  for (let k = 0; k < total - 1; k += 1) {
     while (i < a.length && a[i]! <= x) i += 1;
     while (j < b.length && b[j]! <= x) j += 1;
-    distance += Math.abs(i / a.length - j / b.length) * (all[k + 1]! - x);
+    const y = next();
+    distance += Math.abs(i / a.length - j / b.length) * (y - x);
+    x = y;
   }
   return distance;
+}
+
+export function wassersteinDistance(reference: readonly number[], current: readonly number[]): number {
+  return wassersteinSorted(sortedCopy(reference), sortedCopy(current));
 }
 
 /** Evidently's normed Wasserstein distance: divided by the reference's spread, floored at 0.001. */
@@ -78,15 +87,16 @@ export function psi(p: readonly number[], q: readonly number[]): number {
   return index;
 }
 
-// numpy's histogram_bin_edges(values, bins="sturges"): equal-width bins from linspace, the last edge exact.
-function sturgesEdges(values: Float64Array): number[] {
-  let first = values[0]!;
-  let last = values[values.length - 1]!;
+// numpy's histogram_bin_edges(values, bins="sturges") over `count` values from `min` to `max`: equal-width bins from
+// linspace, the last edge exact.
+function sturgesEdges(min: number, max: number, count: number): number[] {
+  let first = min;
+  let last = max;
   if (first === last) {
     first -= 0.5;
     last += 0.5;
   }
-  const width = (values[values.length - 1]! - values[0]!) / (Math.log2(values.length) + 1);
+  const width = (max - min) / (Math.log2(count) + 1);
   const bins = width ? Math.ceil((last - first) / width) : 1;
   const step = (last - first) / bins;
   const edges: number[] = [];
@@ -107,34 +117,49 @@ function lowerBound(sorted: Float64Array, x: number, inclusive: boolean): number
 }
 
 // numpy's histogram on explicit edges: [e_i, e_i+1) per bin, the last bin closed on the right.
-function histogramShares(values: readonly number[], edges: readonly number[]): number[] {
-  const sorted = Float64Array.from(values).sort();
+function histogramShares(sorted: Float64Array, edges: readonly number[]): number[] {
   const cumulative = edges.map((edge, i) => lowerBound(sorted, edge, i === edges.length - 1));
-  return cumulative.slice(1).map((count, i) => (count - cumulative[i]!) / values.length);
+  return cumulative.slice(1).map((count, i) => (count - cumulative[i]!) / sorted.length);
 }
+
+/** Distinct values in a sorted array. */
+export function distinctSorted(values: Float64Array): number {
+  let distinct = 0;
+  for (let i = 0; i < values.length; i += 1) if (i === 0 || values[i] !== values[i - 1]) distinct += 1;
+  return distinct;
+}
+
+export interface Shares {
+  reference: number[];
+  current: number[];
+}
+
+/** Sturges bins over both sorted sides together: numpy's histogram of each on the shared edges, as shares. */
+export function histogramSharesSorted(reference: Float64Array, current: Float64Array): Shares {
+  const min = Math.min(reference[0]!, current[0]!);
+  const max = Math.max(reference[reference.length - 1]!, current[current.length - 1]!);
+  const edges = sturgesEdges(min, max, reference.length + current.length);
+  return { reference: histogramShares(reference, edges), current: histogramShares(current, edges) };
+}
+
+/** One bin per category: each side's count over its rows. */
+export function sharesOfTally(tally: Tally): Shares {
+  return {
+    reference: tally.reference.map((count) => count / tally.referenceRows),
+    current: tally.current.map((count) => count / tally.currentRows),
+  };
+}
+
+/** Whether a num column gets Sturges bins (its reference has more than 20 distinct values) rather than one per value. */
+export const binsByHistogram = (referenceDistinct: number): boolean => referenceDistinct > 20;
 
 /**
  * Shares per bin for jensenshannon and psi: a `num` column whose reference has more than 20 distinct values gets
  * Sturges bins over both sides together; otherwise each distinct value (of either side) is a bin.
  */
-export function binShares(
-  reference: readonly Value[],
-  current: readonly Value[],
-  kind: 'num' | 'cat',
-): { reference: number[]; current: number[] } {
-  if (kind === 'num' && new Set(reference).size > 20) {
-    const all = Float64Array.from([...(reference as number[]), ...(current as number[])]).sort();
-    const edges = sturgesEdges(all);
-    return {
-      reference: histogramShares(reference as number[], edges),
-      current: histogramShares(current as number[], edges),
-    };
+export function binShares(reference: readonly Value[], current: readonly Value[], kind: 'num' | 'cat'): Shares {
+  if (kind === 'num' && binsByHistogram(new Set(reference).size)) {
+    return histogramSharesSorted(sortedCopy(reference as number[]), sortedCopy(current as number[]));
   }
-  const keys = categories(reference, current);
-  const referenceCounts = countValues(reference);
-  const currentCounts = countValues(current);
-  return {
-    reference: keys.map((key) => (referenceCounts.get(key) ?? 0) / reference.length),
-    current: keys.map((key) => (currentCounts.get(key) ?? 0) / current.length),
-  };
+  return sharesOfTally(tallyValues(reference, current));
 }

@@ -79,8 +79,11 @@ function outsideBand(m: number, n: number, g: number, h: number): number {
  * both samples have at most 10000 values (falling back when it cannot be computed), else `kstwo.sf(d, round(en))`.
  */
 export function ksTwoSample(reference: readonly number[], current: readonly number[]): number {
-  const a = Float64Array.from(reference).sort();
-  const b = Float64Array.from(current).sort();
+  return ksSorted(Float64Array.from(reference).sort(), Float64Array.from(current).sort());
+}
+
+/** ksTwoSample on both sides already sorted ascending. */
+export function ksSorted(a: Float64Array, b: Float64Array): number {
   const [n1, n2] = [a.length, b.length];
   if (n1 === 0 || n2 === 0) throw new RangeError('ks_2samp needs values on both sides');
   let d = statistic(a, b);

@@ -1,6 +1,16 @@
-import { chiSquare, zTest, type Value } from './categorical.ts';
-import { binShares, jensenShannon, psi, wassersteinNormed } from './distances.ts';
-import { ksTwoSample } from './ks.ts';
+import { chiSquareTally, tallySorted, tallyValues, zTestTally, type Tally, type Value } from './categorical.ts';
+import {
+  binsByHistogram,
+  distinctSorted,
+  histogramSharesSorted,
+  jensenShannon,
+  populationStd,
+  psi,
+  sharesOfTally,
+  sortedCopy,
+  wassersteinSorted,
+} from './distances.ts';
+import { ksSorted } from './ks.ts';
 
 export type ColumnKind = 'num' | 'cat';
 export type DriftTest = 'ks' | 'chisquare' | 'z' | 'wasserstein' | 'jensenshannon' | 'psi';
@@ -34,26 +44,72 @@ export function isDrift(test: DriftTest, score: number, threshold: number = TEST
   return score >= threshold;
 }
 
+/**
+ * One column, both sides, as the tests consume it. `num`: the finite values of each side sorted ascending, and the
+ * reference's population std (taken in file order, before sorting). `cat`: the counts per category.
+ */
+export type ColumnSummary =
+  { kind: 'num'; reference: Float64Array; current: Float64Array; referenceStd: number } | { kind: 'cat'; tally: Tally };
+
+// chooseTest only asks whether u > 5 (or > 2): counting stops at 6, so a million distinct values cost six steps.
+const DISTINCT_ENOUGH = 6;
+
+/** `n` (reference values) and `u` (distinct values over both sides, counted up to 6), the inputs of chooseTest. */
+export function summarySize(summary: ColumnSummary): { n: number; u: number } {
+  if (summary.kind === 'cat') return { n: summary.tally.referenceRows, u: summary.tally.keys.length };
+  const { reference: a, current: b } = summary;
+  let u = 0;
+  let i = 0;
+  let j = 0;
+  while ((i < a.length || j < b.length) && u < DISTINCT_ENOUGH) {
+    const x = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i]! : b[j]!;
+    while (i < a.length && a[i] === x) i += 1;
+    while (j < b.length && b[j] === x) j += 1;
+    u += 1;
+  }
+  return { n: a.length, u };
+}
+
+const tallyOf = (summary: ColumnSummary): Tally =>
+  summary.kind === 'cat' ? summary.tally : tallySorted(summary.reference, summary.current);
+
 /** The test's score on one column: a p-value for ks, chisquare and z, a distance otherwise. */
+export function scoreSummary(test: DriftTest, summary: ColumnSummary): number {
+  switch (test) {
+    case 'ks':
+    case 'wasserstein':
+      if (summary.kind !== 'num') throw new RangeError(`${test} needs numbers`);
+      return test === 'ks'
+        ? ksSorted(summary.reference, summary.current)
+        : wassersteinSorted(summary.reference, summary.current) / Math.max(summary.referenceStd, 0.001);
+    case 'chisquare':
+      return chiSquareTally(tallyOf(summary));
+    case 'z':
+      return zTestTally(tallyOf(summary));
+    case 'jensenshannon':
+    case 'psi': {
+      const shares =
+        summary.kind === 'num' && binsByHistogram(distinctSorted(summary.reference))
+          ? histogramSharesSorted(summary.reference, summary.current)
+          : sharesOfTally(tallyOf(summary));
+      return (test === 'psi' ? psi : jensenShannon)(shares.reference, shares.current);
+    }
+  }
+}
+
+/** The test's score on values given as arrays (numbers for `num`). */
 export function scoreColumn(
   test: DriftTest,
   kind: ColumnKind,
   reference: readonly Value[],
   current: readonly Value[],
 ): number {
-  switch (test) {
-    case 'ks':
-      return ksTwoSample(reference as number[], current as number[]);
-    case 'wasserstein':
-      return wassersteinNormed(reference as number[], current as number[]);
-    case 'chisquare':
-      return chiSquare(reference, current);
-    case 'z':
-      return zTest(reference, current);
-    case 'jensenshannon':
-    case 'psi': {
-      const shares = binShares(reference, current, kind);
-      return (test === 'psi' ? psi : jensenShannon)(shares.reference, shares.current);
-    }
-  }
+  if (kind === 'cat') return scoreSummary(test, { kind, tally: tallyValues(reference, current) });
+  const numbers = reference as number[];
+  return scoreSummary(test, {
+    kind,
+    reference: sortedCopy(numbers),
+    current: sortedCopy(current as number[]),
+    referenceStd: populationStd(numbers),
+  });
 }

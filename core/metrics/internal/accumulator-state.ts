@@ -18,6 +18,46 @@ const encodedArraySchema = z.object({
   base64: z.string(),
 });
 
+const count = z.number().int().nonnegative();
+const tensor = z.object({
+  name: z.string(),
+  type: z.string(),
+  shape: z.array(z.union([z.number(), z.string(), z.null()])),
+});
+
+/**
+ * Where a shard's rows came from (`cairn evaluate --shard`): what `cairn evaluate merge` checks
+ * (same model bytes, task, classes and decision rule; every shard of each data file exactly once)
+ * and what the merged metrics.json reports. Absent from a state written by MetricsAccumulator itself.
+ */
+export const partialSourceSchema = z.object({
+  name: z.string().min(1),
+  model: z.object({ path: z.string(), sha256: z.string(), inputs: z.array(tensor), outputs: z.array(tensor) }),
+  data: z.object({
+    path: z.string(),
+    sha256: z.string(),
+    /** Rows of the whole file; the shard's own rows are the state's `rows`. */
+    rows: count,
+    target: z.string(),
+    features: z.array(z.string()),
+    /** Shard `index` of `count` (1-based) holds the file's rows first_row..last_row (1-based, inclusive). */
+    shard: z.object({
+      index: z.number().int().min(1),
+      count: z.number().int().min(1),
+      first_row: z.number().int().min(1),
+      last_row: z.number().int().min(1),
+    }),
+  }),
+  decision: z
+    .discriminatedUnion('rule', [
+      z.object({ rule: z.literal('threshold'), threshold: z.number() }),
+      z.object({ rule: z.literal('label-output') }),
+      z.object({ rule: z.literal('argmax') }),
+    ])
+    .optional(),
+  created_at: z.string().optional(),
+});
+
 export const accumulatorStateSchema = z.object({
   format: z.literal(ACCUMULATOR_STATE_FORMAT),
   task: z.enum(['binary', 'multiclass', 'regression']),
@@ -27,9 +67,11 @@ export const accumulatorStateSchema = z.object({
   y_pred: encodedArraySchema,
   /** Binary: P(positive), one value per row. Multiclass: rows x classes, row-major. */
   proba: encodedArraySchema.nullable(),
+  ...partialSourceSchema.partial().shape,
 });
 
 export type MetricsAccumulatorState = z.infer<typeof accumulatorStateSchema>;
+export type PartialSource = z.infer<typeof partialSourceSchema>;
 export type EncodedArray = z.infer<typeof encodedArraySchema>;
 
 function assertLittleEndian(): void {

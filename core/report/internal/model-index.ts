@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import type { ModelConfig } from '../../config/index.ts';
-import type { MetricsReport, Task } from '../../metrics/index.ts';
+import { dataFiles, type MetricsReport, type Task } from '../../metrics/index.ts';
 import { hubLicense } from './hub-license.ts';
 import { metricName, metricsToShow, TASK_NAMES } from './metric-labels.ts';
 
@@ -21,9 +21,14 @@ const UNKNOWN = 'unknown';
  */
 export function renderFrontMatter(report: MetricsReport, model?: ModelConfig): string {
   const data = report.data;
-  const dataset: Record<string, string> = data
-    ? { name: data.path.split('/').pop() ?? data.path, type: data.path, revision: data.sha256 }
-    : { name: UNKNOWN, type: UNKNOWN };
+  const files = data ? dataFiles(data) : [];
+  // Several files (a merged evaluation over more than one) have no one revision to name.
+  const dataset: Record<string, string> =
+    files.length === 1
+      ? { name: files[0].path.split('/').pop() ?? files[0].path, type: files[0].path, revision: files[0].sha256 }
+      : files.length > 1
+        ? { name: `${files.length} files`, type: files.map((file) => file.path).join(', ') }
+        : { name: UNKNOWN, type: UNKNOWN };
   const metrics = metricsToShow(report)
     .filter((name) => typeof report.metrics[name] === 'number' && Number.isFinite(report.metrics[name]))
     .map((name) => ({ type: name, name: metricName(name), value: report.metrics[name] as number }));

@@ -1,5 +1,6 @@
 import { LATENCY_MIN_BATCHES, type MetricsReport, type TensorInfo } from '../../metrics/index.ts';
 import { code, inert, formatCount, table } from '../format.ts';
+import { describeData } from './data-lines.ts';
 
 function shape(tensor: TensorInfo): string {
   return `[${tensor.shape.map((dim) => (dim === null ? '?' : String(dim))).join(', ')}]`;
@@ -58,10 +59,7 @@ export function renderRunDetails(report: MetricsReport): string | undefined {
     if (report.model.inputs.length > 0) facts.push(`- **Inputs:** ${tensors(report.model.inputs)}`);
     if (report.model.outputs.length > 0) facts.push(`- **Outputs:** ${tensors(report.model.outputs)}`);
   }
-  if (report.data)
-    facts.push(
-      `- **Data:** ${code(report.data.path)}, sha256 ${code(report.data.sha256)}, ${formatCount(report.data.rows)} rows`,
-    );
+  if (report.data) facts.push(`- **Data:** ${describeData(report.data)}`);
   if (report.git)
     facts.push(`- **Commit:** ${code(report.git.sha)}${report.git.ref ? ` (${code(report.git.ref)})` : ''}`);
   if (facts.length > 0) lines.push(facts.join('\n'));

@@ -68,7 +68,7 @@ describe('renderModelCard', () => {
     assert.deepEqual(result.dataset, {
       name: 'churn-test.csv',
       type: 'data/churn-test.csv',
-      revision: binaryReport().data!.sha256,
+      revision: (binaryReport().data as { sha256: string }).sha256,
     });
     assert.deepEqual(
       result.metrics.find((metric) => metric.type === 'roc_auc'),
