@@ -17,6 +17,7 @@ const CORE_PACKAGES = [
   'net',
   'registry',
   'report',
+  'retrain',
   'store',
   'train',
 ];

@@ -11,6 +11,7 @@ const input = {
   deploy: 'actions/deploy/main.ts',
   train: 'actions/train/main.ts',
   drift: 'actions/drift/main.ts',
+  propose: 'actions/propose/main.ts',
   app: 'app/server.ts',
   lambda: 'app/lambda.ts',
 };

@@ -5,6 +5,7 @@ export {
   findModelConfig,
   findGate,
   trustedApps,
+  onPromote,
   configTooLarge,
   REPO_CONFIG_MAX_BYTES,
 } from './parse.ts';
@@ -14,8 +15,16 @@ export {
   modelCardSchema,
   TASKS,
   PERMISSION_LEVELS,
+  ON_PROMOTE,
 } from './repo-config.schema.ts';
-export type { RepoConfig, ModelConfig, ModelCardFields, StageConfig, PermissionLevel } from './repo-config.schema.ts';
+export type {
+  RepoConfig,
+  ModelConfig,
+  ModelCardFields,
+  StageConfig,
+  PermissionLevel,
+  OnPromote,
+} from './repo-config.schema.ts';
 export {
   requiredLevel,
   meetsLevel,

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { formatKeyPath, loadYaml } from '../yaml-document.ts';
-import { repoConfigSchema, type ModelConfig, type RepoConfig } from './repo-config.schema.ts';
+import { repoConfigSchema, type ModelConfig, type OnPromote, type RepoConfig } from './repo-config.schema.ts';
 
 export type { ModelCardFields, ModelConfig, PermissionLevel, RepoConfig, StageConfig } from './repo-config.schema.ts';
 
@@ -102,4 +102,9 @@ export function findGate(model: ModelConfig | undefined, stage?: string): string
 /** App ids whose check runs count as evidence besides GitHub Actions (`evidence.trusted_apps`). */
 export function trustedApps(config: RepoConfig | undefined): readonly number[] {
   return config?.evidence?.trusted_apps ?? [];
+}
+
+/** What a challenger that beat production becomes (`retrain.on_promote`): a pull request unless told otherwise. */
+export function onPromote(config: RepoConfig | undefined): OnPromote {
+  return config?.retrain?.on_promote ?? 'pr';
 }

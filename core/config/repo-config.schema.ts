@@ -152,6 +152,17 @@ const commentSchema = strict({
   max_classes: z.int({ error: 'expected a whole number' }).min(1).max(1000).default(20),
 });
 
+/** What the scheduled retraining workflow does with a challenger that beat the production model. */
+export const ON_PROMOTE = ['pr', 'register'] as const;
+
+const retrainSchema = strict({
+  /**
+   * `pr`: open (or update) one pull request per model on `cairn/retrain/<model>`; a person merges
+   * it. `register`: register the next version on the commit pushed to that branch, no pull request.
+   */
+  on_promote: z.enum(ON_PROMOTE, { error: `expected one of ${ON_PROMOTE.join('|')}` }).default('pr'),
+});
+
 export const repoConfigSchema = z
   .preprocess(
     (value) => value ?? {}, // an empty file is a valid, empty config
@@ -180,6 +191,7 @@ export const repoConfigSchema = z
       }).prefault({}),
       comment: commentSchema.prefault({}),
       evidence: evidenceSchema.optional(),
+      retrain: retrainSchema.optional(),
     }),
   )
   .superRefine((config, ctx) => {
@@ -202,3 +214,4 @@ export type ModelConfig = z.output<typeof modelConfigSchema>;
 export type ModelCardFields = z.output<typeof modelCardSchema>;
 export type StageConfig = RepoConfig['stages'][string];
 export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
+export type OnPromote = (typeof ON_PROMOTE)[number];

@@ -81,3 +81,10 @@ export {
   type JitRunner,
   type RunnerScope,
 } from './runners.ts';
+export {
+  commitFiles,
+  branchHead,
+  type FileToCommit,
+  type CommitFilesOptions,
+  type CommittedFiles,
+} from './commit-files.ts';

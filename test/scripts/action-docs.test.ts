@@ -177,6 +177,7 @@ describe("this repository's README", () => {
       'deploy',
       'drift',
       'evaluate',
+      'propose',
       'registry',
       'report',
       'setup',

@@ -145,8 +145,17 @@ function matchSegments(template: string[], actual: string[], op: Operation): Rec
   let i = 0;
   for (let t = 0; t < template.length; t++) {
     const part = template[t];
-    const name = part.startsWith('{') && part.endsWith('}') ? part.slice(1, -1) : undefined;
-    if (name && multi.has(name)) {
+    const name = /^\{[^{}]+\}$/.test(part) ? part.slice(1, -1) : undefined;
+    if (!name && part.includes('{')) {
+      // Several parameters in one segment: compare's `{base}...{head}`.
+      const names: string[] = [];
+      const pattern = part.replace(/\{(\w+)\}|[^{}]+/g, (text, param?: string) =>
+        param ? (names.push(param), '(.+?)') : text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      );
+      const match = new RegExp(`^${pattern}$`).exec(decode(actual[i++] ?? ''));
+      if (!match) return undefined;
+      names.forEach((param, k) => (params[param] = match[k + 1]));
+    } else if (name && multi.has(name)) {
       // A multi-segment parameter (a ref like `heads/main`, a file path) takes what the rest of
       // the template leaves over; @octokit sends it %2F-encoded, other clients may not.
       const take = actual.length - i - (template.length - t - 1);

@@ -44,16 +44,22 @@ function fromData(value: data.ExpressionData): unknown {
   return value.primitive ? value.coerceString() : value;
 }
 
-/** `runs-on` as GitHub resolves it for `github` and `vars`: a label or a list of labels. */
-function resolveRunsOn(runsOn: unknown, github: object, vars: Record<string, string>): unknown {
+/** `runs-on` as GitHub resolves it for `github`, `vars` and a called workflow's `inputs`: a label or a list of labels. */
+function resolveRunsOn(
+  runsOn: unknown,
+  github: object,
+  vars: Record<string, string>,
+  inputs: Record<string, string> = {},
+): unknown {
   if (typeof runsOn !== 'string') return runsOn;
   const whole = /^\$\{\{([\s\S]*)\}\}$/.exec(runsOn.trim());
   if (!whole) return runsOn;
   const lexed = new Lexer(whole[1]).lex();
-  const expression = new Parser(lexed.tokens, ['github', 'vars'], []).parse();
+  const expression = new Parser(lexed.tokens, ['github', 'vars', 'inputs'], []).parse();
   const context = new data.Dictionary();
   context.add('github', toData(github));
   context.add('vars', toData(vars));
+  context.add('inputs', toData(inputs));
   return fromData(new Evaluator(expression, context, undefined).evaluate());
 }
 
@@ -64,12 +70,16 @@ const everyWorkflow = [
   ...docWorkflows().map(({ where, content }) => ({ where: where.split(':')[0], content })),
 ];
 
-const trainingJobs = everyWorkflow.flatMap(({ where: file, content }) => {
+const allTrainingJobs = everyWorkflow.flatMap(({ where: file, content }) => {
   const workflow = parseYaml(content) as Workflow;
   return Object.entries(workflow.jobs ?? {})
     .filter(([, job]) => job.steps?.some((step) => step.uses?.startsWith('cairn-ml/cairn/actions/train@')))
     .map(([name, job]) => ({ where: `${file} (${name})`, job, events: eventsOf(workflow.on) }));
 });
+
+// A reusable workflow's runner comes from its caller's inputs; those are checked apart, below.
+const trainingJobs = allTrainingJobs.filter(({ events }) => !events.includes('workflow_call'));
+const calledTrainingJobs = allTrainingJobs.filter(({ events }) => events.includes('workflow_call'));
 
 function eventsOf(on: unknown): string[] {
   if (typeof on === 'string') return [on];
@@ -126,5 +136,35 @@ describe('where the example trains (runs-on of the jobs that use actions/train)'
         );
         assert.ok(isSelfHosted(resolveRunsOn(job['runs-on'], push, { CAIRN_TRAIN_RUNNER: GPU_LABELS })));
       });
+  }
+});
+
+describe("the reusable retraining workflow's training job runs where its caller says, never a fork's code on self-hosted", () => {
+  test('is .github/workflows/retrain.yml (train)', () => {
+    assert.deepEqual(
+      calledTrainingJobs.map(({ where }) => where),
+      ['.github/workflows/retrain.yml (train)'],
+    );
+  });
+
+  for (const { where, job } of calledTrainingJobs) {
+    test(`${where}: the gpu-runner input's labels, for a schedule and a pull request from the repository itself`, () => {
+      for (const github of [{ ...push, event_name: 'schedule' }, pullRequest(REPOSITORY)]) {
+        assert.deepEqual(resolveRunsOn(job['runs-on'], github, {}, { 'gpu-runner': GPU_LABELS }), [
+          'self-hosted',
+          'gpu',
+        ]);
+        assert.equal(resolveRunsOn(job['runs-on'], github, {}, { 'gpu-runner': '"ubuntu-latest"' }), 'ubuntu-latest');
+      }
+    });
+
+    test(`${where}: called from a fork's pull request, ubuntu-latest whatever gpu-runner says`, () => {
+      for (const fork of ['someone/churn', ''])
+        assert.equal(
+          resolveRunsOn(job['runs-on'], pullRequest(fork), {}, { 'gpu-runner': GPU_LABELS }),
+          'ubuntu-latest',
+          `head repository "${fork}"`,
+        );
+    });
   }
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { findGate, findModelConfig, parseRepoConfig, trustedApps } from '../../../core/config/index.ts';
+import { findGate, findModelConfig, onPromote, parseRepoConfig, trustedApps } from '../../../core/config/index.ts';
 import { readRepoConfig } from '../../../core/config/read.ts';
 import { UserError } from '../../../core/errors.ts';
 
@@ -270,5 +270,18 @@ describe('findModelConfig and findGate', () => {
     assert.equal(findGate(churn), 'f1>=0.75, roc_auc>=baseline-0.01');
     assert.equal(findGate(findModelConfig(config, 'team/fraud')), undefined);
     assert.equal(findGate(undefined, 'production'), undefined);
+  });
+});
+
+describe('parseRepoConfig: retrain', () => {
+  test('on_promote is pr unless the config says register; anything else is refused with the choices', () => {
+    assert.equal(onPromote(parseRepoConfig('models: {}\n', SOURCE)), 'pr');
+    assert.equal(onPromote(parseRepoConfig('retrain: {}\n', SOURCE)), 'pr');
+    assert.equal(onPromote(parseRepoConfig('retrain:\n  on_promote: register\n', SOURCE)), 'register');
+    assert.equal(onPromote(undefined), 'pr');
+    assert.equal(
+      configError('retrain:\n  on_promote: merge\n'),
+      `${SOURCE}: retrain.on_promote: expected one of pr|register, got "merge" (line 2)`,
+    );
   });
 });

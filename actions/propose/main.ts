@@ -1,0 +1,4 @@
+import { runAction } from '../shared/action-logger.ts';
+import { run } from './run.ts';
+
+await runAction(run);
