@@ -177,7 +177,7 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   );
 
   logger.info(
-    `then the retraining journey in ${shown(join(out, 'retrain'))}: a year of fresh data checked for drift against the production model's training data`,
+    `then the retraining journey in ${shown(join(out, 'retrain'))}: a year of fresh data checked for drift against the production model's training data, then champion vs challenger`,
   );
   await runRetrainJourney({
     folder: join(out, 'retrain'),
