@@ -10,7 +10,7 @@ import { writeFilesAtomic } from '../../core/atomic-write.ts';
 import { runChallenge } from '../../core/evaluate/index.ts';
 import { renderChallengeSection } from '../../core/report/index.ts';
 import { formatChallengeTable } from './challenge.ts';
-import { describeTraining, trainForDemo } from './demo-train.ts';
+import { trainForDemo } from './demo-train.ts';
 import type { ChallengeStep } from './demo-retrain.ts';
 
 /**
@@ -70,7 +70,8 @@ export const challengeChampion: ChallengeStep = async (context) => {
     `\nChampion vs challenger: ${name}#${stage} (${version}, trained a year ago) against a challenger retrained on ${shown(fresh.train)}, both on the same ${decision.data.rows} fresh rows of ${shown(fresh.eval)}:`,
     formatChallengeTable(decision).trimEnd(),
     `The bootstrap draws ${DEMO_RESAMPLES} paired resamples (seeded) to keep the demo quick; cairn challenge draws 1000 by default.`,
-    describeTraining(record, recordPath, io),
+    // Not the record's duration or memory: what this journey prints is the same on every run.
+    `The challenger: ${shown(model)} (sha256 ${decision.challenger.sha256.slice(0, 12)}…), trained through cairn train; its training record (${record.schema}) is ${shown(recordPath)}.`,
     `The decision: ${shown(decisionPath)} (cairn.challenge/v1) and ${shown(sectionPath)} (the report section, as cairn challenge --summary-out writes it).`,
     next,
   ].join('\n');
