@@ -2,7 +2,7 @@
  * The demo's retraining journey (issue 15): a year on, fresh data arrives (examples/churn/fresh, written by
  * make-data.mjs with prices, contracts, support calls and use shifted). It is compared with the production model's
  * training data as `cairn drift` and actions/drift do, and the verdict, drift.json and the job-summary section are
- * written to DIR/retrain. What comes after a drift, champion vs challenger, plugs in at `challengeChampion`.
+ * written to DIR/retrain. What comes after a drift, champion vs challenger, is the `challenge` step (demo-challenge.ts).
  */
 import { join, relative } from 'node:path';
 import { copyAtomic, writeFilesAtomic } from '../../core/atomic-write.ts';
@@ -16,37 +16,39 @@ import { formatDriftTable } from './drift.ts';
 export interface ChallengeContext {
   /** DIR/retrain: where the step writes what it makes (the challenger, decision.json). */
   folder: string;
-  /** The production model (the champion) and the data it was trained on. */
-  champion: { model: string; trainData: string };
+  champion: Champion;
   /** The fresh data: train the challenger on `train`, compare both models on `eval`. */
   fresh: { train: string; eval: string };
   /** The example's training script, as the demo's other trainings use it. */
   script: string;
+  /** The example's .github/cairn.yml: the model's features and threshold, the same for both sides. */
+  config: string;
   drift: DriftReport;
   io: CliIO;
   logger: Logger;
 }
 
-/** Returns the lines the demo prints about the decision (promote or keep, and why). */
-export type ChallengeStep = (context: ChallengeContext) => Promise<string>;
+/** The production model (the champion), the data it was trained on, and what the registry calls it. */
+export interface Champion {
+  model: string;
+  trainData: string;
+  registry: { name: string; version: string; stage: string };
+}
 
-/**
- * The hook for champion vs challenger (`cairn challenge`, issue 15 point 2): retrain on the fresh data, compare the
- * two models on the same fresh rows with the paired bootstrap, promote only a clearly better one. Until it is set,
- * the journey stops at the drift verdict and says what would come next.
- */
-export const challengeChampion: ChallengeStep | undefined = undefined;
+/** Returns the lines the demo prints about the decision (promote or keep, and why, and what a scheduled run does). */
+export type ChallengeStep = (context: ChallengeContext) => Promise<string>;
 
 export interface RetrainJourney {
   /** DIR/retrain. */
   folder: string;
   /** examples/churn: its fresh/ folder is the new data. */
   example: string;
-  champion: { model: string; trainData: string };
+  champion: Champion;
   script: string;
+  config: string;
   io: CliIO;
   logger: Logger;
-  challenge?: ChallengeStep;
+  challenge: ChallengeStep;
 }
 
 /** Drift of the fresh data against the champion's training data, then (on drift) the challenge step. */
@@ -82,15 +84,8 @@ export async function runRetrainJourney(journey: RetrainJourney): Promise<DriftR
     `The report: ${shown(driftPath)} (cairn.drift/v1, with each drifted column's chart data) and ${shown(sectionPath)} (the job summary section actions/drift writes).\n`,
   );
   if (!dataset.drifted) return drift;
-  if (journey.challenge) {
-    logger.info('retraining journey: champion vs challenger on the fresh data');
-    io.stdout(
-      `${await journey.challenge({ folder, champion: journey.champion, fresh, script: journey.script, drift, io, logger })}\n`,
-    );
-  } else {
-    io.stdout(
-      `Next, champion vs challenger: a model retrained on ${shown(fresh.train)} against production on ${shown(fresh.eval)}, promoted only when clearly better (not in this demo yet).\n`,
-    );
-  }
+  logger.info('retraining journey: champion vs challenger on the fresh data');
+  const { champion, script, config } = journey;
+  io.stdout(`${await journey.challenge({ folder, champion, fresh, script, config, drift, io, logger })}\n`);
   return drift;
 }

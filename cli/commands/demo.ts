@@ -15,7 +15,8 @@ import { parseCommandArgs, verbosityOf } from '../args.ts';
 import { cliLogger, type CliIO } from '../io.ts';
 import { prepareDemoFolder } from './demo-folder.ts';
 import { runTagJourney } from './demo-registry.ts';
-import { challengeChampion, runRetrainJourney } from './demo-retrain.ts';
+import { challengeChampion } from './demo-challenge.ts';
+import { runRetrainJourney } from './demo-retrain.ts';
 import { describeTraining, trainForDemo } from './demo-train.ts';
 
 export const demoHelp = `Usage: cairn demo [--out DIR]
@@ -31,7 +32,11 @@ example, the model is registered as churn v1.0.0 (a git tag), its bytes pushed t
 version assigned to production, and the registry shown, as \`cairn registry\` does. Then the
 retraining journey: a year of shifted fresh data (DIR/retrain/fresh) is checked for drift against
 the production model's training data, as \`cairn drift\` and actions/drift do; the verdict is shown
-and DIR/retrain/drift.json and DIR/retrain/drift.md (the job summary section) written.
+and DIR/retrain/drift.json and DIR/retrain/drift.md (the job summary section) written. On drift, a
+challenger is trained on the fresh data (DIR/retrain/challenger) and compared with the production
+model on the same fresh eval rows, as \`cairn challenge\` does (roc_auc, 200 seeded paired resamples
+to keep it quick; the command's default is 1000): the decision, promote or keep, is printed and
+written to DIR/retrain/decision.json (cairn.challenge/v1) and DIR/retrain/challenge.md.
 
 DIR must be new, empty, or made by an earlier demo (it holds .cairn-demo.json); a rerun replaces
 only what that file lists, and anything else in DIR stays. Any other DIR is refused (exit 2).
@@ -172,13 +177,18 @@ export async function demoCommand(args: string[], io: CliIO): Promise<number> {
   );
 
   logger.info(
-    `then the retraining journey in ${shown(join(out, 'retrain'))}: a year of fresh data checked for drift against the production model's training data`,
+    `then the retraining journey in ${shown(join(out, 'retrain'))}: a year of fresh data checked for drift against the production model's training data, then champion vs challenger`,
   );
   await runRetrainJourney({
     folder: join(out, 'retrain'),
     example,
-    champion: { model: join(out, 'pr', 'model.onnx'), trainData },
+    champion: {
+      model: join(out, 'pr', 'model.onnx'),
+      trainData,
+      registry: { name: 'churn', version: 'v1.0.0', stage: 'production' },
+    },
     script: train,
+    config: join(example, '.github', 'cairn.yml'),
     io,
     logger,
     challenge: challengeChampion,

@@ -47,6 +47,7 @@ describe('a first run from a clean checkout', { timeout: 180_000 }, () => {
     );
     assert.match(output, /^1\/7 pushing the example data/m, 'the demo ran');
     assert.match(output, /## ✅ churn: gate passed/, 'and printed its comment');
+    assert.match(output, /^decision: promote: /m, 'and its retraining journey ended with champion vs challenger');
     const device = lines.filter((line) => line.startsWith('execution provider:'));
     assert.equal(device.length, 1, `the device choice once, for two evaluations:\n${device.join('\n')}`);
     assert.ok(device[0].length <= 100, `one short line: ${device[0]}`);
