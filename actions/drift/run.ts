@@ -4,7 +4,6 @@ import * as core from '@actions/core';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import {
   compareTables,
-  driftBins,
   parseColumnTests,
   parseColumnThresholds,
   parseDriftShare,
@@ -60,16 +59,15 @@ export async function run(): Promise<void> {
   const reportPath = resolve(out);
   await checkOutputPaths([{ path: reportPath, option: 'out:', shown: out, example: 'drift.json' }]);
 
-  const tables = { reference: resolve(reference), current: resolve(current) };
-  const compared = await compareTables({
-    reference: { path: tables.reference, shown: reference },
-    current: { path: tables.current, shown: current },
+  const report = await compareTables({
+    reference: { path: resolve(reference), shown: reference },
+    current: { path: resolve(current), shown: current },
     columns,
     tests,
     thresholds,
     share,
+    bins: true,
   });
-  const report = await driftBins(compared, tables);
   await writeFileAtomic(reportPath, `${JSON.stringify(report, null, 2)}\n`);
   const drifted = driftedNames(report);
   core.setOutput('drifted', String(report.dataset.drifted));

@@ -6,7 +6,7 @@
  */
 import { join, relative } from 'node:path';
 import { copyAtomic, writeFilesAtomic } from '../../core/atomic-write.ts';
-import { compareTables, driftBins, type DriftReport } from '../../core/drift/index.ts';
+import { compareTables, type DriftReport } from '../../core/drift/index.ts';
 import type { Logger } from '../../core/logger.ts';
 import { renderDriftSection } from '../../core/report/index.ts';
 import type { CliIO } from '../io.ts';
@@ -58,11 +58,11 @@ export async function runRetrainJourney(journey: RetrainJourney): Promise<DriftR
   const fresh = { train: join(folder, 'fresh', 'train.csv'), eval: join(folder, 'fresh', 'eval.csv') };
   await copyAtomic(join(journey.example, 'fresh'), join(folder, 'fresh'));
   const tables = { reference: journey.champion.trainData, current: fresh.train };
-  const compared = await compareTables({
+  const drift = await compareTables({
     reference: { path: tables.reference, shown: shown(tables.reference) },
     current: { path: tables.current, shown: shown(tables.current) },
+    bins: true,
   });
-  const drift = await driftBins(compared, tables);
   const driftPath = join(folder, 'drift.json');
   const sectionPath = join(folder, 'drift.md');
   await writeFilesAtomic([

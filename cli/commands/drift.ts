@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import {
   compareTables,
-  driftBins,
   parseColumnTests,
   parseColumnThresholds,
   parseDriftShare,
@@ -69,17 +68,16 @@ export async function driftCommand(args: string[], io: CliIO): Promise<number> {
     await checkOutputPaths([
       { path: resolve(io.cwd, values.out), option: '--out', shown: values.out, example: 'drift.json' },
     ]);
-  const tables = { reference: resolve(io.cwd, reference), current: resolve(io.cwd, current) };
-  const compared = await compareTables({
-    reference: { path: tables.reference, shown: reference },
-    current: { path: tables.current, shown: current },
+  const report = await compareTables({
+    reference: { path: resolve(io.cwd, reference), shown: reference },
+    current: { path: resolve(io.cwd, current), shown: current },
     columns,
     tests,
     thresholds,
     share,
+    // The drifted columns' reference-vs-current shares, so a report (actions/report's drift:) can chart them.
+    bins: true,
   });
-  // The drifted columns' reference-vs-current shares, so a report (actions/report's drift:) can chart them.
-  const report = await driftBins(compared, tables);
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (values.out) await writeFileAtomic(resolve(io.cwd, values.out), json);
   // A person at a terminal reads the table; a pipe (or --json) gets the JSON, as scripts expect.

@@ -8,7 +8,7 @@ const driftTest = z.enum(['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon'
 const share = z.number().min(0).max(1);
 
 /**
- * What a drifted column's chart draws (optional: `driftBins` adds it). A `num` column with many values has equal-width
+ * What a drifted column's chart draws (optional: compareTables adds it with `bins`). A `num` column with many values has equal-width
  * bins over both sides together (`edges`, one more than the shares); otherwise each bar is a value (`labels`), the most
  * frequent first, and `more` counts the values not shown. Shares are of each side's rows left after dropping missing
  * and infinite cells.

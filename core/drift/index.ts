@@ -28,6 +28,6 @@ export {
   type DriftBins,
   type DriftReport,
 } from './drift-report.schema.ts';
-export { driftBins, MAX_BINNED_COLUMNS, MAX_BINS, MAX_LABEL_CHARS, MAX_LABELS } from './histogram.ts';
+export { MAX_BINNED_COLUMNS, MAX_BINS, MAX_LABEL_CHARS, MAX_LABELS } from './internal/bins.ts';
 export { compareTables, isDriftTest, type CompareTablesOptions } from './internal/compare-tables.ts';
 export { parseColumnPairs, parseColumnTests, parseColumnThresholds, parseDriftShare } from './options.ts';

@@ -1,3 +1,4 @@
+import type { DriftBins } from '../drift-report.schema.ts';
 import { UserError } from '../../errors.ts';
 import { NumberSide, sortedSide, tallySides, TextSide } from './sides.ts';
 import {
@@ -20,6 +21,8 @@ export interface ColumnDrift {
   score: number;
   threshold: number;
   drifted: boolean;
+  /** The chart data (compareTables with `bins`, on the first drifted columns). */
+  bins?: DriftBins;
 }
 
 export interface SkippedColumn {

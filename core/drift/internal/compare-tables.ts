@@ -1,6 +1,7 @@
 import { inspectTable, type TableSchema } from '../../data/index.ts';
 import { UserError } from '../../errors.ts';
 import { DRIFT_REPORT_SCHEMA, type DriftReport } from '../drift-report.schema.ts';
+import { MAX_BINNED_COLUMNS, summaryBins } from './bins.ts';
 import { datasetDrift, summaryDrift, type ColumnDrift, type SkippedColumn } from './column.ts';
 import { BYTES_PER_DISTINCT_TEXT, planReads, readSide, type ReadMode, type SideRead } from './read-columns.ts';
 import { DistinctBudget, GroupTooLargeError, NumberSide, sortedSide, tallySides, TextSide } from './sides.ts';
@@ -18,6 +19,8 @@ export interface CompareTablesOptions {
   share?: number;
   /** Bytes of values one group of columns may hold (default GROUP_BUDGET_BYTES); tests shrink it to force groups. */
   groupBudgetBytes?: number;
+  /** Give the first MAX_BINNED_COLUMNS drifted columns `bins`, the chart data a report draws. */
+  bins?: boolean;
 }
 
 export function isDriftTest(name: string): name is DriftTest {
@@ -105,6 +108,7 @@ async function groupDrift(
   current: Table,
   options: CompareTablesOptions,
   scratch: SortScratch,
+  binned: { count: number },
 ) {
   const modes = new Map(group.map((name) => [name, initialMode(name, reference.schema, current.schema)]));
   // A column read alone holds what it must; a group's text columns may hold what the plan gave them (8 bytes a row).
@@ -132,10 +136,13 @@ async function groupDrift(
     // Released as soon as scored: the next column's sort then reuses the memory.
     referenceRead.sides.delete(name);
     currentRead.sides.delete(name);
-    results.set(
-      name,
-      summaryDrift(name, summary, { test: options.tests?.get(name), threshold: options.thresholds?.get(name) }),
-    );
+    const result = summaryDrift(name, summary, {
+      test: options.tests?.get(name),
+      threshold: options.thresholds?.get(name),
+    });
+    const charted = options.bins && 'drifted' in result && result.drifted && binned.count < MAX_BINNED_COLUMNS;
+    if (charted) binned.count += 1;
+    results.set(name, charted ? { ...result, bins: summaryBins(summary) } : result);
   }
   return { results, referenceRows: referenceRead.rows, currentRows: currentRead.rows };
 }
@@ -173,11 +180,13 @@ export async function compareTables(options: CompareTablesOptions): Promise<Drif
   reference.rows = plan.referenceRows;
   current.rows = plan.currentRows;
   const scratch: SortScratch = {};
+  // Columns are scored in report order, so the first drifted ones get the charts.
+  const binned = { count: 0 };
   for (const planned of plan.groups) {
     let groups = [planned];
     for (let attempt = 0; attempt < groups.length; attempt += 1) {
       try {
-        const drift = await groupDrift(groups[attempt]!, reference, current, options, scratch);
+        const drift = await groupDrift(groups[attempt]!, reference, current, options, scratch, binned);
         for (const [name, result] of drift.results) results.set(name, result);
         rows ??= drift;
       } catch (error) {
