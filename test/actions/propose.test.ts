@@ -9,7 +9,7 @@ import { fakeGitData } from '../support/fake-git-data.ts';
 import { startFakeGithub, type FakeGithub } from '../e2e/support/fake-github.ts';
 import { githubApi } from '../support/github-api.ts';
 import { fakeIssueComments } from '../support/github-fakes.ts';
-import { assertInert, HOSTILE_LINE } from '../support/inert-markdown.ts';
+import { assertInert, assertInertDocument, HOSTILE_LINE } from '../support/inert-markdown.ts';
 import { assertStepRefusal } from '../support/refusals.ts';
 
 const REPO = 'acme/churn';
@@ -244,6 +244,28 @@ describe('actions/propose: one pull request per model', () => {
     assert.deepEqual(gh.violations, []);
   });
 
+  test('a file whose name starts with two dots is committed; a report too long for a body is cut, saying so', async (t) => {
+    const gh = githubApi(t);
+    const git = fakeGitData(gh, { repo: REPO, writer: BOT });
+    const runner = runnerFiles({ repository: REPO, eventName: 'schedule' });
+    const inputs = workspace(runner, { md5: 'aaa111', value: 0.86 });
+    writeFileSync(join(runner.dir, '..notes.md'), 'why this retraining');
+    // 8 MiB of report: only what a pull request body holds is read.
+    writeFileSync(inputs.report, `### report\n\n${'| x | 1 |\n'.repeat(1024 * 1024)}`);
+    const restore = withEnv({ ...runner.env, ...inputEnv({ ...inputs, files: `${inputs.files}\n..notes.md` }) });
+    try {
+      await run();
+    } finally {
+      restore();
+    }
+    assert.equal(git.filesAt(git.head('cairn/retrain/churn')!)['..notes.md'], 'why this retraining');
+    const { body } = git.pulls[0];
+    assert.ok(body.length <= 65_536, `${body.length} characters`);
+    assert.match(body, /the report was cut to fit a pull request/);
+    assert.match(body, /- `\.\.notes\.md`/);
+    assert.deepEqual(gh.violations, []);
+  });
+
   test('hostile strings in the decision, the drift columns and the report are inert in the pull request', async (t) => {
     const gh = githubApi(t);
     const git = fakeGitData(gh, { repo: REPO, writer: BOT });
@@ -276,9 +298,10 @@ describe('actions/propose: one pull request per model', () => {
     const [head, report] = body.split('### report');
     assertInert(head, { markers: ['<!-- cairn:churn:retrain -->'] });
     assert.equal(body.split('<!-- cairn:churn:retrain -->').length, 2, 'the report cannot plant our marker');
+    assertInertDocument(report);
     assert.doesNotMatch(report, /<img/);
     assert.doesNotMatch(report, /@(team|org)/);
-    assert.match(report, /`<code stays>`/, 'code spans are left as they are');
+    assert.match(report.replaceAll('\u200B', ''), /`<code stays>`/, 'code spans read as they were');
     assert.ok(![...title].some((ch) => /[\n\r\u202E]/.test(ch) || ch.charCodeAt(0) < 0x20), `title: ${title}`);
     assert.deepEqual(gh.violations, []);
   });
