@@ -1,4 +1,5 @@
-import { lstat, readFile, realpath } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
 import { UserError } from '../../core/errors.ts';
@@ -14,6 +15,18 @@ function workspaceSegments(inRepo: string): string[] | undefined {
   if (inRepo === '' || isAbsolute(inRepo) || parts[0] === '..') return undefined;
   if (parts.some((part) => part.toLowerCase() === '.git')) return undefined;
   return parts;
+}
+
+/** Reads what was checked, even if the path became a link since (O_NOFOLLOW; Windows has no such flag). */
+async function readNoFollow(path: string): Promise<Buffer> {
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  try {
+    const info = await handle.stat();
+    if (!info.isFile() || info.size > MAX_FILE_BYTES) throw new Error('it changed while it was read');
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -35,7 +48,7 @@ export async function readFilesInput(workspace: string): Promise<FileToCommit[]>
     const parts = workspaceSegments(relative(workspace, absolute));
     if (!parts)
       throw new UserError(`input files: ${shown} is not a file in the workspace (${workspace}); list paths inside it.`);
-    let size: number;
+    let content: Buffer;
     try {
       const info = await lstat(absolute);
       if (info.isSymbolicLink())
@@ -47,16 +60,16 @@ export async function readFilesInput(workspace: string): Promise<FileToCommit[]>
         throw new UserError(
           `input files: ${shown} is reached through a symbolic link to a folder; list the file by its real path in the workspace.`,
         );
-      size = info.size;
+      if (info.size > MAX_FILE_BYTES)
+        throw new UserError(
+          `input files: ${shown} is ${Math.round(info.size / 1024 / 1024)} MiB; commit its .dvc pointer (cairn push) instead of the data.`,
+        );
+      content = await readNoFollow(absolute);
     } catch (error) {
       if (error instanceof UserError) throw error;
       throw new UserError(`input files: cannot read ${shown}: ${(error as Error).message}`, { cause: error });
     }
-    if (size > MAX_FILE_BYTES)
-      throw new UserError(
-        `input files: ${shown} is ${Math.round(size / 1024 / 1024)} MiB; commit its .dvc pointer (cairn push) instead of the data.`,
-      );
-    files.push({ path: parts.join('/'), content: await readFile(absolute) });
+    files.push({ path: parts.join('/'), content });
   }
   return files;
 }
