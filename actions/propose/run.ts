@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import { onPromote, readRepoConfig } from '../../core/config/index.ts';
@@ -6,7 +6,7 @@ import { driftReportSchema, DRIFT_REPORT_SCHEMA, type DriftReport } from '../../
 import { UserError } from '../../core/errors.ts';
 import type { GitHubClient } from '../../core/github/index.ts';
 import { checkModelName } from '../../core/registry/index.ts';
-import { code, table } from '../../core/report/index.ts';
+import { code, COMMENT_BODY_LIMIT, table } from '../../core/report/index.ts';
 import { parseChallengeDecision, proposeRetrain, type ProposeResult } from '../../core/retrain/index.ts';
 import { actionLogger, info, optionalInput, requiredInput } from '../shared/action-logger.ts';
 import { actionOctokit } from '../shared/github-client.ts';
@@ -16,10 +16,32 @@ import { readFilesInput } from './files.ts';
 
 const OUTPUTS = ['action', 'branch', 'pull-request-number', 'pull-request-url', 'commit', 'tag', 'version'] as const;
 
-async function readInputFile(input: string, path: string): Promise<string> {
+/** The decision and drift files are records Cairn wrote, a few KiB per column; more is not one of them. */
+export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+/** Enough of the report to fill a pull request body (up to 4 bytes a character) and to know it was longer. */
+const REPORT_READ_BYTES = (COMMENT_BODY_LIMIT + 1) * 4;
+
+/**
+ * The input file's text, read up to `limit` bytes: past it a record is refused, a report cut (the
+ * pull request body says it was cut).
+ */
+async function readInputFile(input: string, path: string, limit: number, over: 'refuse' | 'cut'): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    const handle = await open(path, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > limit && over === 'refuse')
+        throw new UserError(
+          `input ${input}: ${path} is ${Math.round(size / 1024 / 1024)} MiB, over the ${limit / 1024 / 1024} MiB a Cairn record can be; name the file cairn wrote.`,
+        );
+      const buffer = Buffer.alloc(Math.min(size, limit));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      return buffer.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
+    if (error instanceof UserError) throw error;
     throw new UserError(`input ${input}: cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
 }
@@ -48,14 +70,21 @@ export async function run(deps: { client?: ClientFactory } = {}): Promise<void> 
   const token = requiredInput('token');
   const model = checkModelName(requiredInput('model'));
   const decisionPath = requiredInput('decision');
-  const decision = parseChallengeDecision(await readInputFile('decision', decisionPath), decisionPath);
+  const decision = parseChallengeDecision(
+    await readInputFile('decision', decisionPath, MAX_RECORD_BYTES, 'refuse'),
+    decisionPath,
+  );
   if (!env.repo) throw new UserError('GITHUB_REPOSITORY is not set: actions/propose runs in a workflow.');
   const workspace = env.workspace ?? process.cwd();
   const files = await readFilesInput(workspace);
   const reportPath = optionalInput('report');
-  const report = reportPath === undefined ? undefined : await readInputFile('report', reportPath);
+  const report =
+    reportPath === undefined ? undefined : await readInputFile('report', reportPath, REPORT_READ_BYTES, 'cut');
   const driftPath = optionalInput('drift');
-  const drift = driftPath === undefined ? undefined : parseDrift(await readInputFile('drift', driftPath), driftPath);
+  const drift =
+    driftPath === undefined
+      ? undefined
+      : parseDrift(await readInputFile('drift', driftPath, MAX_RECORD_BYTES, 'refuse'), driftPath);
   const configInput = optionalInput('config');
   const config = await readRepoConfig(
     resolve(workspace, configInput ?? '.github/cairn.yml'),

@@ -64,10 +64,10 @@ export const challengeChampion: ChallengeStep = async (context) => {
   const branch = `cairn/retrain/${name}`;
   const next =
     decision.decision === 'promote'
-      ? `Next, on a schedule (.github/workflows/retrain.yml): the challenger is clearly better, so the run opens the pull request on ${branch} (or updates it in place), carrying the new data pointer, the challenger's training record and this report; merging it is the promotion.`
+      ? `Next, on a schedule (.github/workflows/retrain.yml): the challenger is clearly better, so the run opens the pull request on ${branch} (or updates it in place) carrying the new data pointer, the challenger's training record and this report, not a model. Merging it changes the data on the default branch; the model is promoted only after that, when a version is registered (${name}@vX.Y.Z; with retrain.on_promote: register the run tags its commit itself) and assigned to ${stage} (${name}#${stage}).`
       : `Next, on a schedule (.github/workflows/retrain.yml): the challenger is not clearly better, so ${name}#${stage} ${version} stays; the run opens no pull request, and comments on the one open on ${branch}, if any.`;
   return [
-    `\nChampion vs challenger: ${name}#${stage} (${version}, trained a year ago) against a challenger retrained on ${shown(fresh.train)}, both on the same ${decision.data.rows} fresh rows of ${shown(fresh.eval)}:`,
+    `\nChampion vs challenger: ${name}#${stage} (${version}, trained earlier in this demo on the original data, standing in for a model trained before the data shifted) against a challenger retrained on ${shown(fresh.train)}, both on the same ${decision.data.rows} fresh rows of ${shown(fresh.eval)}:`,
     formatChallengeTable(decision).trimEnd(),
     `The bootstrap draws ${DEMO_RESAMPLES} paired resamples (seeded) to keep the demo quick; cairn challenge draws 1000 by default.`,
     // Not the record's duration or memory: what this journey prints is the same on every run.

@@ -1,5 +1,5 @@
 /** Markdown for pull request comments, job summaries and model cards. */
-export { code, codeCell, escapeCell, inert, inertLines, plainLine, repoLink } from './inert.ts';
+export { code, codeCell, escapeCell, inert, inertLines, inertMarkdown, plainLine, repoLink } from './inert.ts';
 export { formatCount, table } from './format.ts';
 export { headline } from './headline.ts';
 export { truncateText, CHECK_OUTPUT_LIMIT, COMMENT_BODY_LIMIT } from './truncate.ts';

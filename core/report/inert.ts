@@ -106,3 +106,41 @@ function isRepoPage(url: string, repoUrl: string): boolean {
     return false;
   }
 }
+
+/** The tags Cairn's own reports hold: collapsible sections, small print, line breaks; no attributes. */
+const OWN_TAG = /<\/?(?:details|summary|sub|br)\s*\/?>/iy;
+/** The entities `inert` writes; any other could spell a character (`&#64;` and `&commat;` are an `@`). */
+const OWN_ENTITY = /&(?:lt|gt|amp|quot);/y;
+// eslint-disable-next-line no-control-regex
+const DOCUMENT_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
+
+const ownAt = (pattern: RegExp, text: string, at: number) => {
+  pattern.lastIndex = at;
+  return pattern.test(text);
+};
+
+/**
+ * A whole markdown document Cairn rendered elsewhere (a `cairn report --comment-out` file) made
+ * safe to show inside another body (a pull request's): HTML comments are dropped (a hidden marker
+ * would pass for ours), HTML other than Cairn's own `details`/`summary`/`sub`/`br` tags, entities
+ * and images are broken, and so are mentions (an edit on every scheduled run would notify them
+ * again). Tables, links, code and mermaid charts keep working.
+ *
+ * It reads no markdown structure, on purpose: a parser of our own that disagrees with GitHub's on
+ * where code starts (a backtick in a fence's info string, an HTML block around a fence, a code span
+ * over two lines, an escaped backtick) leaves what it took for code live. Instead each `<` that
+ * could open a tag, comment or autolink, each `&` that could spell an entity, each `@` that could
+ * mention and each `![` gets a zero-width space after it: text then shows as text, and code shows
+ * as it was, the space being invisible.
+ */
+export function inertMarkdown(markdown: string): string {
+  return markdown
+    .replace(DOCUMENT_CONTROL, '')
+    .replace(/<!--[\s\S]*?(?:-->|$)/g, '')
+    .replace(/<(?=[A-Za-z/!?])/g, (ch, at: number, all: string) => (ownAt(OWN_TAG, all, at) ? ch : `<${ZWSP}`))
+    .replace(/&(?=#|[A-Za-z][A-Za-z0-9]*;)/g, (ch, at: number, all: string) =>
+      ownAt(OWN_ENTITY, all, at) ? ch : `&${ZWSP}`,
+    )
+    .replace(/(?<![A-Za-z0-9_])@(?=[\p{L}\p{N}_])/gu, `@${ZWSP}`)
+    .replace(/!\[/g, `!${ZWSP}[`);
+}

@@ -8,8 +8,11 @@ export const CHECK_OUTPUT_LIMIT = 65_535;
 /** GitHub's limit for an issue or pull request comment's body. */
 export const COMMENT_BODY_LIMIT = 65_536;
 
-/** A line that opens or closes a fenced code block (CommonMark: up to 3 spaces, then 3+ ` or ~). */
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+/**
+ * A line that opens or closes a fenced code block (CommonMark: up to 3 spaces, then 3+ ` or ~; a
+ * backtick fence's info string holds no backtick, "```a`b" is no fence).
+ */
+const FENCE = /^ {0,3}(`{3,}(?=[^`]*$)|~{3,})/;
 
 /** The fence that closes the code block `text` leaves open, or undefined when none is open. */
 function openFence(text: string): string | undefined {

@@ -31,6 +31,7 @@ import {
 } from '../github/index.ts';
 import { isRegistryTag, planRegistration, registryState } from '../registry/index.ts';
 import { retrainBranch, retrainMarker } from './branch.ts';
+import { pullsFrom, startBranch, type Pull } from './internal/branch-moves.ts';
 import type { ChallengeDecision } from './decision.ts';
 import { keepComment, proposalBody, proposalTitle } from './internal/proposal-body.ts';
 
@@ -61,24 +62,6 @@ export interface ProposeResult {
   version?: string;
 }
 
-type Pull = Awaited<ReturnType<GitHubClient['rest']['pulls']['list']>>['data'][number];
-
-async function pullsFrom(
-  octokit: GitHubClient,
-  options: { owner: string; repo: string; branch: string; state: 'open' | 'closed' },
-): Promise<Pull[]> {
-  const { owner, repo, branch, state } = options;
-  return octokit.paginate(octokit.rest.pulls.list, {
-    owner,
-    repo,
-    head: `${owner}:${branch}`,
-    state,
-    sort: 'created',
-    direction: 'desc',
-    per_page: 100,
-  });
-}
-
 async function defaultBranch(octokit: GitHubClient, owner: string, repo: string): Promise<string> {
   const { data } = await octokit.rest.repos.get({ owner, repo });
   return data.default_branch;
@@ -90,38 +73,13 @@ function commitMessage(options: ProposeOptions): string {
   return [title, ...(options.runUrl ? [`Workflow run: ${options.runUrl}`] : [])].join('\n\n');
 }
 
-/** Why the branch may not be moved to a new start, or undefined when nothing would be lost. */
-async function moveRefusal(
-  octokit: GitHubClient,
-  options: { owner: string; repo: string; branch: string; head: string; base: string; registered: ReadonlySet<string> },
-): Promise<string | undefined> {
-  const { owner, repo, branch, head, base } = options;
-  if (options.registered.has(head)) return undefined;
-  const closed = await pullsFrom(octokit, { owner, repo, branch, state: 'closed' });
-  if (closed.some((pull) => pull.head.sha === head)) return undefined;
-  const { data: compare } = await octokit.rest.repos.compareCommits({ owner, repo, base, head, per_page: 1 });
-  if (compare.ahead_by === 0) return undefined;
-  return (
-    `branch ${branch} holds ${compare.ahead_by} commit(s) (head ${head.slice(0, 7)}) that no closed pull request, ` +
-    `registered version or ${base} holds; Cairn will not move it over someone's work. ` +
-    `Open a pull request from it, merge it, or delete the branch, then run again.`
-  );
-}
-
-/** Puts `sha` on `branch`: created, or moved when moveRefusal allows. */
-async function startBranch(
-  octokit: GitHubClient,
-  options: { owner: string; repo: string; branch: string; sha: string; base: string; registered: ReadonlySet<string> },
-): Promise<void> {
-  const { owner, repo, branch, sha } = options;
-  const head = await branchHead(octokit, { owner, repo, branch });
-  if (head === undefined) {
-    await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha });
-    return;
-  }
-  const refusal = await moveRefusal(octokit, { ...options, head });
-  if (refusal) throw new UserError(refusal);
-  await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha, force: true });
+/**
+ * Only a pull request whose body holds our marker is ours to update: anyone may open one from
+ * `cairn/retrain/<model>` by hand, and the marker is in every body Cairn writes (the report cannot
+ * plant it: core/report's inertMarkdown drops comments).
+ */
+function notOurs(pull: Pull, branch: string, marker: string): string {
+  return `pull request #${pull.number} (${pull.html_url}) from ${branch} was not opened by Cairn: its body lacks Cairn's marker ${marker}`;
 }
 
 export async function proposeRetrain(octokit: GitHubClient, options: ProposeOptions): Promise<ProposeResult> {
@@ -129,10 +87,16 @@ export async function proposeRetrain(octokit: GitHubClient, options: ProposeOpti
   const logger = options.logger ?? silentLogger;
   const branch = retrainBranch(model);
   const marker = retrainMarker(model);
-  const [open] = await pullsFrom(octokit, { owner, repo, branch, state: 'open' });
+  const opened = await pullsFrom(octokit, { owner, repo, branch, state: 'open' });
+  const foreign = opened.find((pull) => !pull.body?.includes(marker));
+  const [open] = opened;
   const pullRequest = open && { number: open.number, url: open.html_url };
 
   if (decision.decision === 'keep') {
+    if (foreign) {
+      logger.warn(`keep: the champion stays; ${notOurs(foreign, branch, marker)}, so Cairn does not comment on it`);
+      return { action: 'nothing', branch };
+    }
     if (!open) {
       logger.info(`keep: the champion stays; no open pull request on ${branch}, so nothing to tell`);
       return { action: 'nothing', branch };
@@ -151,6 +115,11 @@ export async function proposeRetrain(octokit: GitHubClient, options: ProposeOpti
     return { action: 'commented', branch, pullRequest };
   }
 
+  if (foreign)
+    throw new UserError(
+      `${notOurs(foreign, branch, marker)}: Cairn will not rewrite its title and body or commit onto its branch. ` +
+        `Close it, or move that work to a branch of another name, then run again.`,
+    );
   const base = options.base ?? (await defaultBranch(octokit, owner, repo));
   const text = {
     model,

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { run as runAction } from '../../actions/propose/run.ts';
 import { createOctokit } from '../../core/github/index.ts';
 import { inputEnv, runBundledAction, runnerFiles, withEnv, type RunnerFiles } from '../support/action-runner.ts';
 import { fakeGitData } from '../support/fake-git-data.ts';
+import { startFakeGithub, type FakeGithub } from '../e2e/support/fake-github.ts';
 import { githubApi } from '../support/github-api.ts';
 import { fakeIssueComments } from '../support/github-fakes.ts';
-import { assertInert, HOSTILE_LINE } from '../support/inert-markdown.ts';
+import { assertInert, assertInertDocument, HOSTILE_LINE } from '../support/inert-markdown.ts';
 import { assertStepRefusal } from '../support/refusals.ts';
 
 const REPO = 'acme/churn';
@@ -184,12 +185,19 @@ describe('actions/propose: one pull request per model', () => {
     assert.equal(git.pulls.length, 0);
     const commit = git.head('cairn/retrain/churn')!;
     assert.equal(outputs.commit, commit);
-    const tagRef = git.refs.get('refs/tags/churn@v1.2.1');
-    assert.ok(tagRef, 'the tag exists');
+    const tagged = (name: string) => git.tags.get(git.refs.get(`refs/tags/${name}`) ?? '')?.object;
+    assert.equal(tagged('churn@v1.2.1'), commit, 'the annotated tag points at the commit on the branch');
     assert.deepEqual(gh.violations, []);
     // The next promotion moves the branch (its head is a registered version) and registers v1.2.2.
     const next = await propose({ md5: 'bbb222', value: 0.87, config: 'retrain:\n  on_promote: register\n' });
     assert.equal(next.tag, 'churn@v1.2.2');
+    const nextCommit = git.head('cairn/retrain/churn')!;
+    assert.notEqual(nextCommit, commit);
+    assert.equal(next.commit, nextCommit);
+    assert.equal(tagged('churn@v1.2.2'), nextCommit, 'the new version is the new commit on the branch');
+    assert.equal(tagged('churn@v1.2.1'), commit, 'the earlier version stays where it was');
+    assert.match(git.filesAt(nextCommit)['data/train.csv.dvc'], /md5: bbb222/);
+    assert.deepEqual(gh.violations, []);
   });
 
   test('a monorepo model gets its branch as in its tags: cairn/retrain/dir=name', async (t) => {
@@ -198,6 +206,64 @@ describe('actions/propose: one pull request per model', () => {
     const outputs = await propose({ md5: 'aaa111', value: 0.86 }, { model: 'models/churn:clf' });
     assert.equal(outputs.branch, 'cairn/retrain/models/churn=clf');
     assert.equal(git.pulls[0].head, 'cairn/retrain/models/churn=clf');
+    assert.ok(git.head('cairn/retrain/models/churn=clf'), 'the branch exists under that name');
+    assert.deepEqual(gh.violations, []);
+  });
+
+  test('a pull request someone opened by hand from the branch is never taken over', async (t) => {
+    const gh = githubApi(t);
+    const git = fakeGitData(gh, { repo: REPO, writer: BOT });
+    const comments = fakeIssueComments(gh, REPO, BOT);
+    const branch = 'cairn/retrain/churn';
+    const theirs = { title: 'My experiment', body: 'Trying a new feature; please do not touch.', user: 'alice' };
+    git.openPull(branch, theirs);
+    const head = git.head(branch);
+
+    await assert.rejects(
+      propose({ md5: 'aaa111', value: 0.86 }),
+      /pull request #1 .* from cairn\/retrain\/churn was not opened by Cairn: its body lacks Cairn's marker <!-- cairn:churn:retrain -->: Cairn will not rewrite its title and body or commit onto its branch\. Close it, or move that work to a branch of another name/,
+    );
+    assert.equal(git.head(branch), head, 'nothing was committed onto their branch');
+    assert.deepEqual(
+      [git.pulls.length, git.pulls[0].title, git.pulls[0].body],
+      [1, theirs.title, theirs.body],
+      'their title and body stand',
+    );
+    const keep = await propose({ md5: 'bbb222', value: 0.8, verdict: 'keep' });
+    assert.equal(keep.action, 'nothing', 'a keep does not comment on it either');
+    assert.deepEqual(comments.on(1), []);
+    assert.deepEqual(
+      gh.requests.filter((r) => r.method !== 'GET').map((r) => r.route),
+      [],
+      'no write of any kind',
+    );
+
+    // Once they close it, the next promotion opens Cairn's own pull request as usual.
+    git.close(1);
+    assert.equal((await propose({ md5: 'ccc333', value: 0.87 })).action, 'opened');
+    assert.deepEqual(gh.violations, []);
+  });
+
+  test('a file whose name starts with two dots is committed; a report too long for a body is cut, saying so', async (t) => {
+    const gh = githubApi(t);
+    const git = fakeGitData(gh, { repo: REPO, writer: BOT });
+    const runner = runnerFiles({ repository: REPO, eventName: 'schedule' });
+    const inputs = workspace(runner, { md5: 'aaa111', value: 0.86 });
+    writeFileSync(join(runner.dir, '..notes.md'), 'why this retraining');
+    // 8 MiB of report: only what a pull request body holds is read.
+    writeFileSync(inputs.report, `### report\n\n${'| x | 1 |\n'.repeat(1024 * 1024)}`);
+    const restore = withEnv({ ...runner.env, ...inputEnv({ ...inputs, files: `${inputs.files}\n..notes.md` }) });
+    try {
+      await run();
+    } finally {
+      restore();
+    }
+    assert.equal(git.filesAt(git.head('cairn/retrain/churn')!)['..notes.md'], 'why this retraining');
+    const { body } = git.pulls[0];
+    assert.ok(body.length <= 65_536, `${body.length} characters`);
+    assert.match(body, /the report was cut to fit a pull request/);
+    assert.match(body, /- `\.\.notes\.md`/);
+    assert.deepEqual(gh.violations, []);
   });
 
   test('hostile strings in the decision, the drift columns and the report are inert in the pull request', async (t) => {
@@ -232,9 +298,10 @@ describe('actions/propose: one pull request per model', () => {
     const [head, report] = body.split('### report');
     assertInert(head, { markers: ['<!-- cairn:churn:retrain -->'] });
     assert.equal(body.split('<!-- cairn:churn:retrain -->').length, 2, 'the report cannot plant our marker');
+    assertInertDocument(report);
     assert.doesNotMatch(report, /<img/);
     assert.doesNotMatch(report, /@(team|org)/);
-    assert.match(report, /`<code stays>`/, 'code spans are left as they are');
+    assert.match(report.replaceAll('\u200B', ''), /`<code stays>`/, 'code spans read as they were');
     assert.ok(![...title].some((ch) => /[\n\r\u202E]/.test(ch) || ch.charCodeAt(0) < 0x20), `title: ${title}`);
     assert.deepEqual(gh.violations, []);
   });
@@ -242,7 +309,40 @@ describe('actions/propose: one pull request per model', () => {
 
 describe('actions/propose refuses bad input before any request (dist/propose.js)', () => {
   const BUNDLE = resolve('dist/propose.js');
-  const cases: Array<[string, Record<string, string>, RegExp]> = [
+  // The bundle runs as its own process, as on a runner: nock in this process would not see its
+  // requests, so it is pointed at a fake GitHub on loopback that records every request.
+  let github: FakeGithub;
+  before(async () => {
+    github = await startFakeGithub();
+    fakeGitData(github.gh, { repo: REPO, writer: BOT });
+  });
+  after(() => github.close());
+
+  async function step(inputs: Record<string, string>, setup?: (dir: string) => void) {
+    const runner = runnerFiles({ repository: REPO, eventName: 'schedule' });
+    const defaults = workspace(runner, { md5: 'aaa111', value: 0.86 });
+    setup?.(runner.dir);
+    const given = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.replace('WORKSPACE', runner.dir)]));
+    const env = { ...runner.env, GITHUB_API_URL: github.baseUrl, ...inputEnv({ ...defaults, ...given }) };
+    const start = github.gh.requests.length;
+    const result = await runBundledAction(BUNDLE, env, { cwd: runner.dir });
+    return { runner, result, requests: github.gh.requests.slice(start) };
+  }
+
+  test('the bundle does reach the fake GitHub (so the refusals below are measured)', async () => {
+    const { runner, result, requests } = await step({ decision: 'WORKSPACE/keep.json' }, (dir) =>
+      writeFileSync(join(dir, 'keep.json'), JSON.stringify(decision({ decision: 'keep' }))),
+    );
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    assert.equal(runner.outputs().action, 'nothing');
+    assert.deepEqual(
+      requests.map((r) => r.route),
+      ['GET /repos/{owner}/{repo}/pulls'],
+    );
+    assert.deepEqual(github.gh.violations, []);
+  });
+
+  const cases: Array<[string, Record<string, string>, RegExp, ((dir: string) => void)?]> = [
     ['no token', { token: '' }, /input token is required/],
     [
       'not a decision',
@@ -258,20 +358,30 @@ describe('actions/propose refuses bad input before any request (dist/propose.js)
     ['a model name with ..', { model: '../../etc:passwd' }, /invalid model name/],
     ['a model name with a space', { model: 'churn model' }, /invalid model name/],
     ['a file outside the workspace', { files: '../../etc/passwd' }, /input files: .* is not a file in the workspace/],
+    [
+      'a file that is a symbolic link out of the workspace',
+      { files: '.cairn/record.json' },
+      /input files: \.cairn\/record\.json is a symbolic link/,
+      (dir) => symlinkSync('/etc/hostname', join(dir, '.cairn/record.json')),
+    ],
+    [
+      'a file under a folder that is a symbolic link',
+      { files: 'linked/hostname' },
+      /input files: linked\/hostname is reached through a symbolic link to a folder/,
+      (dir) => symlinkSync('/etc', join(dir, 'linked')),
+    ],
+    [
+      'a drift file over the cap for records',
+      { drift: 'WORKSPACE/drift.json' },
+      /input drift: .*drift\.json is 17 MiB, over the 16 MiB a Cairn record can be/,
+      (dir) => writeFileSync(join(dir, 'drift.json'), Buffer.alloc(17 * 1024 * 1024, 0x20)),
+    ],
   ];
-  for (const [label, inputs, message] of cases) {
-    test(label, async (t) => {
-      const gh = githubApi(t);
-      const runner = runnerFiles({ repository: REPO, eventName: 'schedule' });
-      const defaults = workspace(runner, { md5: 'aaa111', value: 0.86 });
-      const given = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.replace('WORKSPACE', runner.dir)]));
-      const step = await runBundledAction(
-        BUNDLE,
-        { ...runner.env, ...inputEnv({ ...defaults, ...given }) },
-        { cwd: runner.dir },
-      );
-      assertStepRefusal(step, message, label);
-      assert.deepEqual(gh.requests, [], 'nothing was asked of GitHub');
+  for (const [label, inputs, message, setup] of cases) {
+    test(label, async () => {
+      const { result, requests } = await step(inputs, setup);
+      assertStepRefusal(result, message, label);
+      assert.deepEqual(requests, [], 'nothing was asked of GitHub');
     });
   }
 });

@@ -80,7 +80,10 @@ describe('cairn demo: the retraining journey', () => {
     assert.equal(readFileSync(join(folder, 'challenge.md'), 'utf8'), renderChallengeSection(decision));
 
     // What the demo prints is what the file says.
-    assert.match(result.stdout, /^Champion vs challenger: churn#production \(v1\.0\.0, trained a year ago\) against /m);
+    assert.match(
+      result.stdout,
+      /^Champion vs challenger: churn#production \(v1\.0\.0, trained earlier in this demo on the original data, standing in for a model trained before the data shifted\) against /m,
+    );
     const printed = (label: string) => result.stdout.split('\n').find((line) => line.startsWith(label));
     assert.match(
       printed('champion ') ?? '',

@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ort from 'onnxruntime-node';
@@ -73,8 +73,15 @@ describe('examples/churn', () => {
     assert.equal(readCsv(join(example, 'data/eval.csv')).y.length, 600);
   });
 
-  test('make-data.mjs regenerates the shifted fresh CSVs byte for byte, beside the data folder', () => {
-    const made = node('make-data.mjs', '--out', join(dir, 'data'));
+  test('make-data.mjs --out writes only the folder it names: no fresh data beside it', () => {
+    const made = node('make-data.mjs', '--out', join(dir, 'alone', 'data'));
+    assert.equal(made.status, 0, made.stderr);
+    assert.deepEqual(readdirSync(join(dir, 'alone')), ['data']);
+    assert.match(made.stdout, /no fresh data written: --out was given without --fresh-out/);
+  });
+
+  test('make-data.mjs regenerates the shifted fresh CSVs byte for byte, where --fresh-out names', () => {
+    const made = node('make-data.mjs', '--out', join(dir, 'data'), '--fresh-out', join(dir, 'fresh'));
     assert.equal(made.status, 0, made.stderr);
     for (const file of ['train.csv', 'eval.csv']) {
       assert.ok(

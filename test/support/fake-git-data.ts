@@ -240,6 +240,8 @@ export function fakeGitData(gh: GithubApi, options: { repo?: string; writer?: st
     refs,
     pulls,
     commits,
+    /** Annotated tag objects by SHA: `{ tag, object }`, object being the commit tagged. */
+    tags,
     /** The files of a commit, path -> text. */
     filesAt(sha: string): Record<string, string> {
       const tree = trees.get(commits.get(sha)!.tree)!;
@@ -259,6 +261,13 @@ export function fakeGitData(gh: GithubApi, options: { repo?: string; writer?: st
       const sha = putCommit(putTree(tree), [parent], message);
       refs.set(`refs/heads/${branch}`, sha);
       return sha;
+    },
+    /** Someone opens a pull request by hand from `head` (pushing a commit to it first when the branch is missing). */
+    openPull(head: string, pull: { title: string; body: string; user: string; base?: string }): number {
+      if (!refs.has(`refs/heads/${head}`)) this.push(head, { 'notes.md': 'my experiment' });
+      const number = pulls.length + 1;
+      pulls.push({ number, state: 'open', merged: false, head, base: pull.base ?? defaultBranch, ...pull });
+      return number;
     },
     /** Merges pull request `number` with a merge commit, as the button does. */
     merge(number: number): void {

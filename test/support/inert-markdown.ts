@@ -202,3 +202,27 @@ export function assertNoWorkflowCommands(log: string, allowed: readonly string[]
     assert.ok(!line.includes('##['), `a legacy workflow command in the log: ${line}`);
   }
 }
+
+/**
+ * Fails when a whole document made safe by core/report's inertMarkdown could still act, wherever
+ * GitHub's parser puts code: the check reads all of it as text (nothing is dropped as code first),
+ * keeping only Cairn's own `details`/`summary`/`sub`/`br` tags and the entities `inert` writes.
+ */
+export function assertInertDocument(markdown: string, options: { markers?: readonly string[] } = {}): void {
+  const shown = markdown
+    .split('\n')
+    .filter((line) => !options.markers?.includes(line))
+    .join('\n');
+  for (const match of shown.matchAll(/<[A-Za-z/!?][^>\n]{0,40}/g)) {
+    if (!/^<\/?(details|summary|sub|br)\s*\/?>/i.test(shown.slice(match.index, match.index + 12)))
+      assert.fail(`live HTML ${match[0]} in:\n${context(shown, match.index)}`);
+  }
+  assert.doesNotMatch(shown, /<!--/, 'a comment got through');
+  for (const match of shown.matchAll(/&(#|[A-Za-z][A-Za-z0-9]*;)/g))
+    assert.ok(/^&(lt|gt|amp|quot);/.test(shown.slice(match.index)), `an entity ${match[0]} got through`);
+  for (const match of shown.matchAll(/(?<![A-Za-z0-9_])@[A-Za-z0-9]/g))
+    assert.fail(`a live mention in:\n${context(shown, match.index)}`);
+  assert.doesNotMatch(shown, /!\[/, 'an image got through');
+  // eslint-disable-next-line no-control-regex
+  assert.doesNotMatch(shown, /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E]/, 'a control character');
+}

@@ -2,12 +2,20 @@
  * What reviewers read: the pull request's title and body, and the comment a later `keep` leaves.
  * Every string that came from a file or a user (model name, paths, metric, column names) goes
  * through core/report's escaping; the report file, markdown Cairn rendered, keeps its formatting
- * with what could still act defused (defuse.ts).
+ * with what could still act broken (core/report's inertMarkdown).
  */
 import type { DriftReport } from '../../drift/index.ts';
-import { code, codeCell, COMMENT_BODY_LIMIT, inert, plainLine, table, truncateText } from '../../report/index.ts';
+import {
+  code,
+  codeCell,
+  COMMENT_BODY_LIMIT,
+  inert,
+  inertMarkdown,
+  plainLine,
+  table,
+  truncateText,
+} from '../../report/index.ts';
 import type { ChallengeDecision } from '../decision.ts';
-import { defuseMarkdown } from './defuse.ts';
 
 /** GitHub's limit for a pull request title. */
 const TITLE_LIMIT = 256;
@@ -86,7 +94,7 @@ export function proposalBody(text: ProposalText): string {
   const room = COMMENT_BODY_LIMIT - header.length - tail.length - 8;
   const report = text.report?.trim()
     ? truncateText(
-        defuseMarkdown(text.report.trim()),
+        inertMarkdown(text.report.trim()),
         Math.max(0, room),
         '… (the report was cut to fit a pull request; the job summary has it all)',
       )

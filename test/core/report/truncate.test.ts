@@ -54,3 +54,8 @@ test('the note can say what it left out', () => {
   const kept = cut.split('\n').filter((l) => l.startsWith('|')).length;
   assert.match(cut, new RegExp(`\\| row ${kept - 1} \\|\\n\\n${100 - kept} rows left out$`));
 });
+
+test('a line of backticks with a backtick in its info string opens no block, so none is closed after it', () => {
+  const cut = truncateText(`\`\`\`x\`y\n${'text\n'.repeat(300)}`, 500, '(cut)');
+  assert.match(cut, /text\n\n\(cut\)$/, 'no fence is added: it would open a block that swallows the note');
+});

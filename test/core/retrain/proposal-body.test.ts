@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { COMMENT_BODY_LIMIT } from '../../../core/report/index.ts';
+import { assertInertDocument } from '../../support/inert-markdown.ts';
 import {
   parseChallengeDecision,
   proposalBody,
@@ -70,20 +71,42 @@ describe('the retraining pull request', () => {
       '</details>',
       '<sub>↓ lower is better</sub>',
       '<!-- cairn:churn:retrain -->',
-      '<img src=x onerror=1> @team &#64;org &lt;kept&gt;',
-      '`code <b> @x`',
+      '<img src=x onerror=1> @team &#64;org &commat;org &lt;kept&gt; [docs](https://github.com/acme/churn/wiki)',
+      '`code <b> @x` churn@v1.2.0',
       '```mermaid',
       '  x-axis "rate" 0 --> 1',
       '```',
     ].join('\n');
     const text = body(report);
+    assertInertDocument(text, { markers: [marker] });
     assert.match(text, /<details><summary>Per class<\/summary>/);
     assert.match(text, /<\/details>/);
     assert.match(text, /<sub>↓ lower is better<\/sub>/);
     assert.equal(text.split(marker).length, 2, 'only our own marker');
-    assert.match(text, /&lt;img src=x onerror=1> @\u200Bteam &amp;#64;org &lt;kept&gt;/);
-    assert.match(text, /`code <b> @x`/, 'code spans are shown as they are');
-    assert.match(text, /x-axis "rate" 0 --> 1/, 'so are fenced blocks');
+    // What a reader sees, once the zero-width spaces (invisible, in text and in code alike) are gone:
+    const seen = text.replaceAll('\u200B', '');
+    assert.match(seen, /<img src=x onerror=1> @team &#64;org &commat;org &lt;kept&gt;/);
+    assert.match(seen, /\[docs\]\(https:\/\/github\.com\/acme\/churn\/wiki\)/, 'links stay');
+    assert.match(text, /`code <\u200Bb> @\u200Bx` churn@v1\.2\.0/, 'code reads the same; a tag is left whole');
+    assert.match(text, /x-axis "rate" 0 --> 1/, 'charts keep their arrows');
+  });
+
+  test('what a hand-made parser takes for code, and GitHub does not, is inert all the same', () => {
+    const img = '<img src=https://evil.example/pixel>';
+    const reports = {
+      'a backtick in a fence info string': `\`\`\`x\`y\n${img} @team\n`,
+      'a fence inside an HTML block': `<details><summary>s</summary>\n\`\`\`\n${img} @team\n\`\`\`\n</details>`,
+      'a fence in a list item the next line leaves': `- item\n  \`\`\`\n${img} @team\n  \`\`\``,
+      'an escaped backtick': `\\\`${img} @team\``,
+      'a code span over two lines': `a \` b\nc \` ${img} @team \` d`,
+      'lone carriage returns': `\`\`\`\r${img}\r\`\`\``,
+      'an unclosed comment': `text <!-- ${img}`,
+      'a comment splitting a tag': `<<!-- -->img src=x> &<!-- -->#64;team`,
+    };
+    for (const [label, report] of Object.entries(reports)) {
+      const text = body(report);
+      assert.doesNotThrow(() => assertInertDocument(text, { markers: [marker] }), label);
+    }
   });
 
   test('a decision file of another shape is refused, naming the field', () => {
