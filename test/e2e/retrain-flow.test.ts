@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { run as runPropose } from '../../actions/propose/run.ts';
 import { createOctokit } from '../../core/github/index.ts';
-import { FileStore, modelObjectKey, trainingRecordKey } from '../../core/store/index.ts';
+import { FileStore, modelObjectKey, readModelPointer, trainingRecordKey } from '../../core/store/index.ts';
 import { fixture } from '../core/evaluate/fixture-paths.ts';
 import { inputEnv, runnerFiles, withEnv } from '../support/action-runner.ts';
 import { runCli, tempDir } from '../support/cli.ts';
@@ -163,14 +163,19 @@ async function propose(workspace: string) {
   return runner.outputs();
 }
 
+/** The registry's git repository (churn v1.0.0 holds `production`) and its file:// store. */
+async function registry(): Promise<{ setting: Setting }> {
+  const dir = tempDir('cairn-retrain-store-');
+  const store = join(dir, 'store');
+  const made = await productionModel(new FileStore(store), join(dir, 'made'));
+  return { setting: { store, remote: pathToFileURL(store).href, registry: made.repo.dir, cache: join(dir, 'cache') } };
+}
+
 describe('the retraining flow: pull, drift, train, sharded evaluation, challenge, propose', () => {
   test('the first scheduled run opens the pull request with the data pointer and the training record, the second updates it', async (t) => {
     const gh = githubApi(t);
     const git = fakeGitData(gh, { repo: REPO, writer: 'cairn-retrain[bot]' });
-    const dir = tempDir('cairn-retrain-store-');
-    const store = join(dir, 'store');
-    const made = await productionModel(new FileStore(store), join(dir, 'made'));
-    const setting = { store, remote: pathToFileURL(store).href, registry: made.repo.dir, cache: join(dir, 'cache') };
+    const { setting } = await registry();
 
     const first = await retrain(setting, 1);
     assert.equal(first.drift.dataset.drifted, true, 'the shifted data drifted');
@@ -192,6 +197,7 @@ describe('the retraining flow: pull, drift, train, sharded evaluation, challenge
     assert.equal(carried['data/train.csv.dvc'], pointer);
     const record = JSON.parse(carried[`${DIR}/training.json`]);
     assert.equal(record.model.sha256, first.record.model.sha256);
+    assert.deepEqual(record.data, [{ path: 'data/train.csv', md5: first.record.data[0].md5 }]);
     assert.ok(pointer.includes(record.data[0].md5), "the record names the pointer's data version");
 
     const second = await retrain(setting, 1.5);
@@ -207,5 +213,39 @@ describe('the retraining flow: pull, drift, train, sharded evaluation, challenge
     );
     assert.notEqual(branchFiles()['data/train.csv.dvc'], pointer, "the second run's data version");
     assert.deepEqual(gh.violations, []);
+  });
+
+  test("retrain.on_promote: register tags the next version, and the workflow's push makes it the evaluated bytes in the store", async (t) => {
+    const gh = githubApi(t);
+    const git = fakeGitData(gh, { repo: REPO, writer: 'cairn-retrain[bot]' });
+    const { setting } = await registry();
+    for (const tag of ['churn@v1.0.0', 'churn@v1.1.0']) git.tag(tag, git.head('main')!);
+
+    const run = await retrain(setting, 1);
+    mkdirSync(join(run.workspace, '.github'), { recursive: true });
+    writeFileSync(join(run.workspace, '.github/cairn.yml'), 'retrain:\n  on_promote: register\n');
+    const registered = await propose(run.workspace);
+    assert.equal(registered.action, 'registered');
+    assert.equal(registered.version, 'v1.1.1');
+    assert.equal(git.pulls.length, 0);
+    assert.deepEqual(gh.violations, []);
+
+    // The workflow's "Store the registered version" step, on the file it trained, evaluated and challenged.
+    const cli = cliIn(run.workspace, setting);
+    await cli('push', 'model.onnx', '--model', 'churn', '--version', registered.version, '--remote', setting.remote);
+    const pointer = await readModelPointer(new FileStore(setting.store), 'churn', registered.version);
+    assert.equal(pointer.sha256, run.decision.challenger.sha256);
+    // Once it holds the stage, the next run's drift reference is the data it was trained on (its
+    // checkout fetches the tag GitHub now holds).
+    execFileSync(
+      'git',
+      ['-c', 'user.name=bot', '-c', 'user.email=bot@example.com', 'tag', '-a', registered.tag, '-m', 'registered'],
+      {
+        cwd: run.workspace,
+      },
+    );
+    const next = tempDir('cairn-next-reference-');
+    await cli('pull', '--training-data', `churn@${registered.version}`, '--out', next, '--remote', setting.remote);
+    assert.equal(readFileSync(join(next, 'data/train.csv'), 'utf8'), shifted(1));
   });
 });
