@@ -3,7 +3,7 @@
  * record travels into metrics.json and a PR comment), the model's digest, and the data versions.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { extname, relative } from 'node:path';
+import { dirname, extname, relative, resolve, sep } from 'node:path';
 import { UserError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { OptionName } from '../../option-names.ts';
@@ -67,6 +67,8 @@ export async function digestModel(path: string, shown: string): Promise<ModelDig
  * The data versions the run trains on: every output of each pointer, which must be in the workspace
  * as recorded. A mismatch refuses the run rather than warning: a record that names data versions the
  * command did not read is a false lineage, and it is cheapest to fix before the GPU time is spent.
+ * Each path is the workspace's (`data/train.csv` for data/train.csv.dvc's `train.csv`): `cairn pull
+ * --training-data` puts the data back there, where the retraining workflow's drift looks for it.
  */
 export async function dataVersions(
   pointers: readonly string[],
@@ -85,7 +87,7 @@ export async function dataVersions(
         problems.push(
           `${output.path} (${shown}) has changed: the workspace hashes to ${output.workspaceMd5}, ${shown} records ${output.md5}; \`cairn push ${shown.replace(/\.dvc$/, '')}\` records the new data, \`cairn pull --force ${shown}\` restores the recorded`,
         );
-      else versions.push({ path: output.path, md5: output.md5 });
+      else versions.push({ path: workspacePath(options.cwd, pointer, output.path), md5: output.md5 });
     }
   }
   if (problems.length > 0)
@@ -94,4 +96,11 @@ export async function dataVersions(
         `${spell('data')} the workspace does not hold the data the pointers record; nothing ran.\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
     );
   return versions;
+}
+
+/** A pointer's output path (relative to the pointer's folder) as a path from the workspace, with `/`. */
+function workspacePath(cwd: string, pointer: string, output: string): string {
+  return relative(cwd, resolve(dirname(resolve(cwd, pointer)), output))
+    .split(sep)
+    .join('/');
 }
