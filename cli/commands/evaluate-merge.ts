@@ -2,10 +2,11 @@ import { resolve } from 'node:path';
 import { checkOutputPaths } from '../../core/output-paths.ts';
 import { runGatedMerge } from '../../core/evaluate/index.ts';
 import { UserError } from '../../core/errors.ts';
-import { ACCUMULATOR_STATE_FORMAT, BOOTSTRAP_DEFAULTS, checkResamples } from '../../core/metrics/index.ts';
+import { ACCUMULATOR_STATE_FORMAT, BOOTSTRAP_DEFAULTS } from '../../core/metrics/index.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
 import { readTrainingRecord } from '../../core/train/index.ts';
-import { parseCommandArgs, parsePositiveInt, verbosityOf } from '../args.ts';
+import { parseCommandArgs, verbosityOf } from '../args.ts';
+import { parseBootstrap } from '../bootstrap-option.ts';
 import { baselineFromRefFor } from '../github-env.ts';
 import { gitInfo } from '../git-info.ts';
 import { cliLogger, type CliIO } from '../io.ts';
@@ -72,11 +73,7 @@ export async function evaluateMergeCommand(args: string[], io: CliIO): Promise<n
     parts: positionals,
     cwd: io.cwd,
     bootstrap: {
-      resamples: checkResamples(
-        values.bootstrap?.trim() === '0'
-          ? 0
-          : parsePositiveInt('bootstrap', values.bootstrap, BOOTSTRAP_DEFAULTS.resamples),
-      ),
+      resamples: parseBootstrap(values.bootstrap, BOOTSTRAP_DEFAULTS.resamples),
     },
     name: values.name,
     baseline:

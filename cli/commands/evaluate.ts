@@ -4,11 +4,12 @@ import { checkOutputPaths } from '../../core/output-paths.ts';
 import { evaluateShard, parseShard, readFeatureList, runGatedEvaluation } from '../../core/evaluate/index.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import { BOOTSTRAP_DEFAULTS, checkResamples } from '../../core/metrics/index.ts';
+import { BOOTSTRAP_DEFAULTS } from '../../core/metrics/index.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
 import { readTrainingRecord } from '../../core/train/index.ts';
 import { writeEvaluation } from '../evaluation-output.ts';
 import { parseChoice, parseCommandArgs, parsePositiveInt, requireOption, verbosityOf } from '../args.ts';
+import { parseBootstrap } from '../bootstrap-option.ts';
 import { baselineFromRefFor } from '../github-env.ts';
 import { gitInfo } from '../git-info.ts';
 import { cliLogger, type CliIO } from '../io.ts';
@@ -92,11 +93,7 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
     device: parseChoice('device', values.device, ['auto', 'cpu', 'cuda'], 'auto'),
     batchSize: parsePositiveInt('batch-size', values['batch-size'], 4096),
     bootstrap: {
-      resamples: checkResamples(
-        values.bootstrap?.trim() === '0'
-          ? 0
-          : parsePositiveInt('bootstrap', values.bootstrap, BOOTSTRAP_DEFAULTS.resamples),
-      ),
+      resamples: parseBootstrap(values.bootstrap, BOOTSTRAP_DEFAULTS.resamples),
     },
     name: values.name,
     baseline:

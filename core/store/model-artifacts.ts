@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import semver from 'semver';
 import { sha256File } from '../data/index.ts';
@@ -18,8 +17,9 @@ import type { Logger } from '../logger.ts';
 import { modelPointerProblems, MODEL_POINTER_SCHEMA, type ModelPointer } from './model-pointer.schema.ts';
 import { checkModelVersion, checkStageName, parseModelName, type ModelName } from './internal/model-names.ts';
 import { verifiedFileBody } from './internal/push-transfer.ts';
-import { ObjectNotFoundError, PreconditionFailedError, type ObjectStore } from './store.ts';
+import { PreconditionFailedError, type ObjectStore } from './store.ts';
 import { tempPathFor } from './internal/temp-file.ts';
+import { readJsonObject } from './internal/read-json-object.ts';
 
 export type { ModelPointer } from './model-pointer.schema.ts';
 export { parseModelName, checkModelVersion, checkStageName, type ModelName } from './internal/model-names.ts';
@@ -216,23 +216,9 @@ export async function pullModelArtifact(
 
 /** The version's pointer, or undefined when it has none; one that is there but invalid is a UserError. */
 async function findPointer(store: ObjectStore, model: ModelName, version: string): Promise<ModelPointer | undefined> {
-  const key = versionPointerKey(model.name, version);
-  let bytes: Buffer;
-  try {
-    bytes = await buffer(await store.get(key));
-  } catch (error) {
-    if (error instanceof ObjectNotFoundError) return undefined;
-    throw error;
-  }
-  const where = store.uriOf(key);
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString('utf8'));
-  } catch (error) {
-    throw new UserError(`${where} is not a model pointer: invalid JSON (${(error as Error).message}).`, {
-      cause: error,
-    });
-  }
+  const read = await readJsonObject(store, versionPointerKey(model.name, version), 'a model pointer');
+  if (!read) return undefined;
+  const { value, where } = read;
   const problems = modelPointerProblems(value);
   if (problems.length > 0)
     throw new UserError(`${where} is not a valid ${MODEL_POINTER_SCHEMA} pointer: ${problems.join('; ')}.`);

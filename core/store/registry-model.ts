@@ -7,7 +7,6 @@
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buffer } from 'node:stream/consumers';
 import { sha256File } from '../data/index.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -24,7 +23,8 @@ import {
   type GitOptions,
 } from '../registry/index.ts';
 import { pullModelArtifact, readModelPointer } from './model-artifacts.ts';
-import { ObjectNotFoundError, type ObjectStore } from './store.ts';
+import type { ObjectStore } from './store.ts';
+import { readJsonObject } from './internal/read-json-object.ts';
 
 /** `name#stage` or `name@vX.Y.Z`, parsed. */
 export type ModelReference =
@@ -164,23 +164,9 @@ async function readTrainingRecordBeside(
   objectKey: string,
   sha256: string,
 ): Promise<TrainingRecord | undefined> {
-  const key = trainingRecordKey(objectKey);
-  let bytes: Buffer;
-  try {
-    bytes = await buffer(await store.get(key));
-  } catch (error) {
-    if (error instanceof ObjectNotFoundError) return undefined;
-    throw error;
-  }
-  const where = store.uriOf(key);
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString('utf8'));
-  } catch (error) {
-    throw new UserError(`${where} is not a training record: invalid JSON (${(error as Error).message}).`, {
-      cause: error,
-    });
-  }
+  const read = await readJsonObject(store, trainingRecordKey(objectKey), 'a training record');
+  if (!read) return undefined;
+  const { value, where } = read;
   // Loaded here, not with the store: `cairn pull` and `push` never need zod and core/metrics.
   const { trainingRecordProblems, trainingRecordSchema } = await import('../metrics/index.ts');
   const problems = trainingRecordProblems(value);
