@@ -34,8 +34,41 @@ export async function pathKind(path: string): Promise<'file' | 'folder' | 'other
   }
 }
 
-/** Refuses (UserError) any output that could not be written: a folder (or a file, for a folder output), a name too long, a parent that is a file, two outputs on one path. */
-export async function checkOutputPaths(outputs: readonly OutputPath[]): Promise<void> {
+/** A file the command reads: an output may not be it. */
+export interface InputPath {
+  path: string;
+  /** `--data`, `a partial file`, ... */
+  option: string;
+  shown: string;
+}
+
+/** The same file, also through a link or another spelling of its path: same device and inode. */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  try {
+    const [left, right] = await Promise.all([stat(a), stat(b)]);
+    return left.dev === right.dev && left.ino === right.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses (UserError) any output that could not be written: a folder (or a file, for a folder output), a name too
+ * long, a parent that is a file, two outputs on one path, or an output that is one of the command's `inputs` (a
+ * typo that would replace the data, a model or a partial with the result).
+ */
+export async function checkOutputPaths(
+  outputs: readonly OutputPath[],
+  inputs: readonly InputPath[] = [],
+): Promise<void> {
+  for (const output of outputs) {
+    for (const input of inputs) {
+      if (output.path === input.path || (await sameFile(output.path, input.path)))
+        throw new UserError(
+          `${output.option ? `${output.option} ${output.shown}` : output.shown} is also ${input.option} ${input.shown}: writing there would replace what the command reads; name another file.`,
+        );
+    }
+  }
   const seen = new Map<string, OutputPath>();
   for (const output of outputs) {
     const { path, shown } = output;

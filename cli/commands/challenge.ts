@@ -111,7 +111,12 @@ export async function challengeCommand(args: string[], io: CliIO): Promise<numbe
     shown === undefined ? [] : [{ ...output, shown, path: resolve(io.cwd, shown) }],
   );
   // Before either model runs: a path that cannot be written is exit 2 now, not after the work.
-  await checkOutputPaths(outputs);
+  const inputs = [
+    ['--data', data],
+    ['--champion', champion],
+    ['--challenger', challenger],
+  ].map(([option, shown]) => ({ option: option!, shown: shown!, path: resolve(io.cwd, shown!) }));
+  await checkOutputPaths(outputs, inputs);
   const sides = await resolveSides({ champion, challenger }, { io, logger, repo: values.repo, remote: values.remote });
   const decision = await runChallenge({
     ...settings,

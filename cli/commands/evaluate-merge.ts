@@ -66,9 +66,10 @@ export async function evaluateMergeCommand(args: string[], io: CliIO): Promise<n
   const logger = cliLogger(io, verbosityOf(values));
   const root = repositoryRoot(io.cwd);
   if (values.out !== undefined)
-    await checkOutputPaths([
-      { path: resolve(io.cwd, values.out), option: '--out', shown: values.out, example: 'metrics.json' },
-    ]);
+    await checkOutputPaths(
+      [{ path: resolve(io.cwd, values.out), option: '--out', shown: values.out, example: 'metrics.json' }],
+      positionals.map((part) => ({ option: 'the partial file', shown: part, path: resolve(io.cwd, part) })),
+    );
   const { report, baseline } = await runGatedMerge({
     parts: positionals,
     cwd: io.cwd,

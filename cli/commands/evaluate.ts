@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
-import { checkOutputPaths } from '../../core/output-paths.ts';
+import { checkOutputPaths, type InputPath } from '../../core/output-paths.ts';
 import { evaluateShard, parseShard, readFeatureList, runGatedEvaluation } from '../../core/evaluate/index.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -81,9 +81,10 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
   const root = repositoryRoot(io.cwd);
   // Before the evaluation runs: a path that cannot be written is exit 2 now, not after the work.
   if (values.out !== undefined)
-    await checkOutputPaths([
-      { path: resolve(io.cwd, values.out), option: '--out', shown: values.out, example: 'metrics.json' },
-    ]);
+    await checkOutputPaths(
+      [{ path: resolve(io.cwd, values.out), option: '--out', shown: values.out, example: 'metrics.json' }],
+      evaluateInputs(values, io.cwd),
+    );
   const { report, baseline } = await runGatedEvaluation({
     modelPath: resolve(io.cwd, requireOption('evaluate', 'model', values.model)),
     dataPath: resolve(io.cwd, requireOption('evaluate', 'data', values.data)),
@@ -146,7 +147,10 @@ async function shardCommand(
   const shard = parseShard(values.shard!);
   const out = requireOption('evaluate', 'out', values.out);
   const root = repositoryRoot(io.cwd);
-  await checkOutputPaths([{ path: resolve(io.cwd, out), option: '--out', shown: out, example: 'part-1.json' }]);
+  await checkOutputPaths(
+    [{ path: resolve(io.cwd, out), option: '--out', shown: out, example: 'part-1.json' }],
+    evaluateInputs({ model: values.model, data: values.data }, io.cwd),
+  );
   const partial = await evaluateShard({
     modelPath: resolve(io.cwd, requireOption('evaluate', 'model', values.model)),
     dataPath: resolve(io.cwd, requireOption('evaluate', 'data', values.data)),
@@ -168,4 +172,18 @@ async function shardCommand(
     `wrote ${out}: shard ${shard.index}/${shard.count}, ${partial.rows} rows; merge every shard with \`cairn evaluate merge\``,
   );
   return 0;
+}
+
+/** The files an evaluation reads, which its --out must not replace. */
+function evaluateInputs(
+  values: { model?: string; data?: string; baseline?: string; 'training-record'?: string },
+  cwd: string,
+): InputPath[] {
+  const named = [
+    ['--model', values.model],
+    ['--data', values.data],
+    ['--baseline', values.baseline?.startsWith('ref:') ? undefined : values.baseline],
+    ['--training-record', values['training-record']],
+  ] as const;
+  return named.flatMap(([option, shown]) => (shown ? [{ option, shown, path: resolve(cwd, shown) }] : []));
 }

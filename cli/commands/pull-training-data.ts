@@ -2,7 +2,7 @@
  * `cairn pull --training-data NAME#STAGE --out DIR`: the data a registry model was trained on (its
  * training record's `data` md5s), from the store into DIR: the retraining workflow's drift reference.
  */
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { UserError } from '../../core/errors.ts';
 import { checkOutputPaths } from '../../core/output-paths.ts';
@@ -57,6 +57,14 @@ export async function pullTrainingDataCommand(
   const remote = await resolveRemote({ remote: request.remote, label: '--remote', from: repoDir, cwd: io.cwd });
   const store = openStore(remote.uri, { env: io.env, logger, cwd: io.cwd, endpoint: remote.endpoint });
   const model = await lookupRegistryModel(reference, { repoDir, store, git: { env: io.env } });
+  // The record must not land on (or above) a path its data is about to take.
+  for (const input of model.trainingRecord?.data ?? []) {
+    const target = resolve(dest, input.path);
+    if (recordOut && (recordOut === target || recordOut.startsWith(target + sep) || target.startsWith(recordOut + sep)))
+      throw new UserError(
+        `--record-out ${request.recordOut} is where the training data ${input.path} goes under --out ${request.out}; name another file for the record.`,
+      );
+  }
   const result = await pullTrainingData(model, {
     store,
     dest,

@@ -5,7 +5,7 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sha256File } from '../../core/data/index.ts';
@@ -179,6 +179,18 @@ describe('bad input is refused (exit 2), with what to change, and nothing is wri
       message: /--champion models\/churn@v1\.onnx: no such model file, and not a registry reference \(NAME#STAGE/,
     },
     {
+      label: '--out naming the --data it reads',
+      args: () => {
+        const copy = join(tempDir(), 'eval.csv');
+        copyFileSync(DATA, copy);
+        const args = challengeArgs(fixture('binary.onnx'), fixture('binary.onnx')).map((arg) =>
+          arg === DATA ? copy : arg,
+        );
+        return [...args, '--out', copy];
+      },
+      message: /--out .*eval\.csv is also --data .*eval\.csv: writing there would replace what the command reads/,
+    },
+    {
       label: 'a fractional --seed',
       args: () => [...challengeArgs('a', 'b'), '--seed', '1.5'],
       message: /--seed 1\.5: give a whole number/,
@@ -234,6 +246,23 @@ describe('bad input is refused (exit 2), with what to change, and nothing is wri
       label: 'pull --training-data without --out',
       args: () => ['pull', '--training-data', 'churn#production', '--repo', made.repo.dir, '--remote', remote],
       message: /--training-data needs --out DIR/,
+    },
+    {
+      label: 'pull --training-data with --record-out where the data goes',
+      args: () => [
+        'pull',
+        '--training-data',
+        'churn#production',
+        '--repo',
+        made.repo.dir,
+        '--remote',
+        remote,
+        '--out',
+        'ref',
+        '--record-out',
+        'ref/data/train.csv',
+      ],
+      message: /--record-out ref\/data\/train\.csv is where the training data data\/train\.csv goes under --out ref/,
     },
     {
       label: 'pull --training-data with a target',

@@ -235,6 +235,20 @@ describe('cairn evaluate --shard / merge', () => {
         /cut\.json is not valid JSON .*was it cut off/,
       ],
       [
+        '--out naming one of the partials it merges',
+        () => ['evaluate', 'merge', ...parts, '--out', parts[1]],
+        /--out .*part-2\.json is also the partial file .*part-2\.json: writing there would replace what the command reads/,
+      ],
+      [
+        "a shard's --out naming its own data",
+        (d) => {
+          const data = writeIn(d, 'copy.csv', readFileSync(fixture('binary.csv'), 'utf8'));
+          const args = ['--model', fixture('binary.onnx'), '--data', data, '--target', 'churned'];
+          return ['evaluate', ...args, '--shard', '1/2', '--out', data];
+        },
+        /--out .*copy\.csv is also --data .*copy\.csv: writing there would replace what the command reads/,
+      ],
+      [
         'a partial that does not exist',
         () => ['evaluate', 'merge', 'nope.json', '--out', 'm.json'],
         /cannot read the partial nope\.json: no such file/,
