@@ -30,7 +30,7 @@ export function parseCommandArgs<T extends Options>(
 
 export function requireOption(command: string, name: string, value: string | undefined): string {
   if (value === undefined || value === '')
-    throw new UserError(`cairn ${command}: --${name} is required. Run \`cairn ${command} --help\` for the options.`);
+    throw new UserError(`--${name} is required. Run \`cairn ${command} --help\` for the options.`);
   return value;
 }
 

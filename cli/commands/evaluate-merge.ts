@@ -61,7 +61,7 @@ export async function evaluateMergeCommand(args: string[], io: CliIO): Promise<n
   if (values.help) return (io.stdout(evaluateMergeHelp), 0);
   if (positionals.length === 0)
     throw new UserError(
-      'cairn evaluate merge: name the partial files to merge, e.g. `cairn evaluate merge part-*.json --out metrics.json`.',
+      'name the partial files to merge, e.g. `cairn evaluate merge part-*.json --out metrics.json`.',
     );
   const logger = cliLogger(io, verbosityOf(values));
   const root = repositoryRoot(io.cwd);

@@ -36,6 +36,11 @@ export function parseColumnThresholds(label: string, values: readonly string[] |
     const value = Number(text);
     if (text.trim() === '' || !Number.isFinite(value))
       throw new UserError(`${label} ${column}=${text}: the threshold must be a number, e.g. ${column}=0.05.`);
+    // No score is below 0 (p-values and distances alike): such a threshold could never, or always, flag drift.
+    if (value < 0)
+      throw new UserError(
+        `${label} ${column}=${text}: a threshold is 0 or more (a p-value or a distance), e.g. ${column}=0.05.`,
+      );
     thresholds.set(column, value);
   }
   return thresholds;

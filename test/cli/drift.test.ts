@@ -146,6 +146,12 @@ describe('cairn drift', () => {
     ['unknown column in --threshold', ['--threshold', 'x=0.1'], /column "x" is not in the reference data/],
     ['unknown test', ['--test', 'amount=t-test'], /unknown test; choose ks, chisquare/],
     ['a threshold that is not a number', ['--threshold', 'amount=high'], /the threshold must be a number/],
+    ['a negative threshold', ['--threshold', 'amount=-1'], /a threshold is 0 or more/],
+    [
+      'a p-value threshold above 1',
+      ['--threshold', 'amount=2'],
+      /uses the ks test, whose score is a p-value: a threshold of 2/,
+    ],
     ['a share of 0', ['--share', '0'], /give a share above 0 and at most 1/],
     ['a share above 1', ['--share', '1.5'], /give a share above 0 and at most 1/],
     ['a text column with ks', ['--test', 'plan=ks'], /"plan" holds text, and the ks test needs numbers/],

@@ -60,6 +60,10 @@ export function summaryDrift(
       `column "${name}" holds text, and the ${test} test needs numbers; choose chisquare, z, jensenshannon or psi for it.`,
     );
   const threshold = options.threshold ?? TEST_THRESHOLDS[test];
+  if ((test === 'ks' || test === 'chisquare' || test === 'z') && threshold > 1)
+    throw new UserError(
+      `column "${name}" uses the ${test} test, whose score is a p-value: a threshold of ${threshold} (above 1) would flag drift always; give one from 0 to 1, e.g. 0.05.`,
+    );
   const score = scoreSummary(test, summary);
   return { name, kind, test, score, threshold, drifted: isDrift(test, score, threshold) };
 }
