@@ -162,7 +162,11 @@ describe('the reusable retraining workflow', () => {
   });
 
   test('a data or eval-data path holding a newline cannot write outputs of its own', () => {
-    for (const env of [{ DATA: 'data/train.csv\nslug=x' }, { EVAL: 'data/eval.csv\neval-pointer=x' }]) {
+    const inputs: Record<string, string>[] = [
+      { DATA: 'data/train.csv\nslug=x' },
+      { EVAL: 'data/eval.csv\neval-pointer=x' },
+    ];
+    for (const env of inputs) {
       const result = plan({ SHARDS: '1', MODEL: 'churn', ...env });
       assert.notEqual(result.code, 0);
       assert.match(result.log, /data and eval-data are paths: one line each/);
