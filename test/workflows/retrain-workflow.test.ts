@@ -50,6 +50,7 @@ function plan(env: Record<string, string>, files: string[] = []) {
     env: {
       PATH: process.env.PATH ?? '',
       GITHUB_OUTPUT: output,
+      HAS_TOKEN: 'true',
       DATA: 'data/train.csv.dvc',
       EVAL: 'data/eval.csv',
       ...env,
@@ -133,10 +134,76 @@ describe('the reusable retraining workflow', () => {
   test("model names keep apart in artifact names and the concurrency group: 'a:b' and 'a/b' differ", () => {
     const slug = (model: string) => plan({ SHARDS: '1', MODEL: model }).outputs.slug;
     assert.equal(slug('models/churn:clf'), 'models+churn=clf');
-    assert.equal(slug('models=churn/clf'), 'models=churn+clf');
     assert.notEqual(slug('a:b'), slug('a/b'));
-    assert.equal(slug('a:b'), slug('a=b'), 'one model, two spellings');
     assert.notEqual(plan({ SHARDS: '1', MODEL: 'churn v2' }).code, 0);
+    assert.notEqual(plan({ SHARDS: '1', MODEL: 'churn\nshards=[1]' }).code, 0);
+  });
+
+  test("a monorepo model is spelled dir:name, as the registry names it; the tags' dir=name is refused", () => {
+    const result = plan({ SHARDS: '1', MODEL: 'models=churn' });
+    assert.notEqual(result.code, 0);
+    assert.match(result.log, /write a monorepo model dir:name/);
+    assert.equal(result.outputs.slug, undefined);
+  });
+
+  test('without an app and its key or a token, the run stops at the plan, before anything trains', () => {
+    const step = workflow.jobs.drift.steps.find((s) => s.id === 'plan')! as Step & { env: Record<string, string> };
+    assert.equal(
+      step.env.HAS_TOKEN,
+      "${{ (inputs.app-id != '' && secrets.app-private-key != '') || secrets.token != '' }}",
+    );
+    const result = plan({ SHARDS: '1', MODEL: 'churn', HAS_TOKEN: 'false' });
+    assert.notEqual(result.code, 0);
+    assert.match(
+      result.log,
+      /no token for the pull request: give `app-id` and the `app-private-key` secret, or the `token` secret/,
+    );
+    assert.deepEqual(result.outputs, {});
+  });
+
+  test('a data or eval-data path holding a newline cannot write outputs of its own', () => {
+    const inputs: Record<string, string>[] = [
+      { DATA: 'data/train.csv\nslug=x' },
+      { EVAL: 'data/eval.csv\neval-pointer=x' },
+    ];
+    for (const env of inputs) {
+      const result = plan({ SHARDS: '1', MODEL: 'churn', ...env });
+      assert.notEqual(result.code, 0);
+      assert.match(result.log, /data and eval-data are paths: one line each/);
+      assert.deepEqual(result.outputs, {});
+    }
+  });
+
+  test("the workflow's own folder is not hidden, so its uploads carry it, and a repository path of that name stops the run", () => {
+    const uploads = jobs.flatMap(([, job]) =>
+      job.steps.filter((step) => step.uses?.startsWith('actions/upload-artifact@')),
+    );
+    for (const upload of uploads) {
+      const paths = String(upload.with?.path).split('\n').filter(Boolean);
+      const hidden = paths.filter((path) => path.split('/').some((part) => /^\.[^./]/.test(part)));
+      if (hidden.length)
+        assert.equal(upload.with?.['include-hidden-files'], true, `${String(upload.with?.name)}: ${hidden}`);
+    }
+    const model = uploads.find((upload) => String(upload.with?.name).endsWith('-model'))!;
+    const merge = workflow.jobs.challenge.steps.find((step) => step.id === 'merged')!;
+    assert.ok(String(model.with?.path).split('\n').includes(String(merge.with?.['training-record'])));
+    const result = plan({ SHARDS: '1', MODEL: 'churn' }, ['cairn-retrain/notes.txt']);
+    assert.notEqual(result.code, 0);
+    assert.match(result.log, /the repository has a cairn-retrain path/);
+  });
+
+  test('champion vs challenger is measured for the task the evaluation used', () => {
+    const evaluate = workflow.jobs.evaluate.steps.find((step) => step.id === 'evaluate')!;
+    assert.equal(evaluate.with?.task, '${{ inputs.task }}');
+    const challenge = workflow.jobs.challenge.steps.find((step) => step.id === 'challenge')! as Step & {
+      env: Record<string, string>;
+    };
+    assert.equal(challenge.env.TASK, '${{ inputs.task }}');
+    const command = challenge.run!.slice(
+      challenge.run!.indexOf('cairn challenge'),
+      challenge.run!.indexOf('cairn report'),
+    );
+    assert.ok(command.includes('${TASK:+--task "$TASK"}'), command);
   });
 
   test('evaluation data: a .dvc pointer, or a path pulled through the pointer beside it when there is one', () => {
