@@ -60,9 +60,7 @@ export async function evaluateMergeCommand(args: string[], io: CliIO): Promise<n
   );
   if (values.help) return (io.stdout(evaluateMergeHelp), 0);
   if (positionals.length === 0)
-    throw new UserError(
-      'name the partial files to merge, e.g. `cairn evaluate merge part-*.json --out metrics.json`.',
-    );
+    throw new UserError('name the partial files to merge, e.g. `cairn evaluate merge part-*.json --out metrics.json`.');
   const logger = cliLogger(io, verbosityOf(values));
   const root = repositoryRoot(io.cwd);
   if (values.out !== undefined)
