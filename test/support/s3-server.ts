@@ -7,9 +7,9 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface S3Server {
   /** http://127.0.0.1:PORT */
@@ -22,7 +22,8 @@ export interface S3Server {
   close(): Promise<void>;
 }
 
-const s3rverBin = join(dirname(createRequire(import.meta.url).resolve('s3rver/package.json')), 'bin', 's3rver.js');
+// s3rver's CLI, with its file store's PUT made read-after-write consistent (see s3rver-launch.mjs).
+const s3rverBin = fileURLToPath(new URL('./s3rver-launch.mjs', import.meta.url));
 const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
