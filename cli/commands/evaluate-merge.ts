@@ -2,13 +2,10 @@ import { resolve } from 'node:path';
 import { checkOutputPaths } from '../../core/output-paths.ts';
 import { runGatedMerge } from '../../core/evaluate/index.ts';
 import { UserError } from '../../core/errors.ts';
-import { ACCUMULATOR_STATE_FORMAT, BOOTSTRAP_DEFAULTS } from '../../core/metrics/index.ts';
+import { ACCUMULATOR_STATE_FORMAT } from '../../core/metrics/index.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
-import { readTrainingRecord } from '../../core/train/index.ts';
 import { parseCommandArgs, verbosityOf } from '../args.ts';
-import { parseBootstrap } from '../bootstrap-option.ts';
-import { baselineFromRefFor } from '../github-env.ts';
-import { gitInfo } from '../git-info.ts';
+import { gatedOptions } from '../gated-options.ts';
 import { cliLogger, type CliIO } from '../io.ts';
 import { writeEvaluation } from '../evaluation-output.ts';
 
@@ -71,24 +68,7 @@ export async function evaluateMergeCommand(args: string[], io: CliIO): Promise<n
   const { report, baseline } = await runGatedMerge({
     parts: positionals,
     cwd: io.cwd,
-    bootstrap: {
-      resamples: parseBootstrap(values.bootstrap, BOOTSTRAP_DEFAULTS.resamples),
-    },
-    name: values.name,
-    baseline:
-      values.baseline && !values.baseline.startsWith('ref:') ? resolve(io.cwd, values.baseline) : values.baseline,
-    gate: values.gate,
-    noGate: values['no-gate'],
-    configPath: values.config !== undefined ? resolve(io.cwd, values.config) : resolve(root, '.github/cairn.yml'),
-    configExplicit: values.config !== undefined,
-    git: gitInfo(io.env, io.cwd),
-    training:
-      values['training-record'] === undefined
-        ? undefined
-        : await readTrainingRecord(resolve(io.cwd, values['training-record']), values['training-record']),
-    repositoryRoot: root,
-    logger,
-    baselineFromRef: baselineFromRefFor(io.env, logger),
+    ...(await gatedOptions(values, io, root, logger)),
   });
   return writeEvaluation(report, baseline, values, io, logger);
 }

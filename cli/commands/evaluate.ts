@@ -4,14 +4,10 @@ import { checkOutputPaths, type InputPath } from '../../core/output-paths.ts';
 import { evaluateShard, parseShard, readFeatureList, runGatedEvaluation } from '../../core/evaluate/index.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import { BOOTSTRAP_DEFAULTS } from '../../core/metrics/index.ts';
 import { repositoryRoot } from '../../core/repository-root.ts';
-import { readTrainingRecord } from '../../core/train/index.ts';
 import { writeEvaluation } from '../evaluation-output.ts';
 import { parseChoice, parseCommandArgs, parsePositiveInt, requireOption, verbosityOf } from '../args.ts';
-import { parseBootstrap } from '../bootstrap-option.ts';
-import { baselineFromRefFor } from '../github-env.ts';
-import { gitInfo } from '../git-info.ts';
+import { gatedOptions } from '../gated-options.ts';
 import { cliLogger, type CliIO } from '../io.ts';
 
 export const evaluateHelp = `Usage: cairn evaluate --model M --data D --target COL [options]
@@ -93,25 +89,8 @@ export async function evaluateCommand(args: string[], io: CliIO): Promise<number
     task: parseChoice('task', values.task, ['auto', 'binary', 'multiclass', 'regression'], 'auto'),
     device: parseChoice('device', values.device, ['auto', 'cpu', 'cuda'], 'auto'),
     batchSize: parsePositiveInt('batch-size', values['batch-size'], 4096),
-    bootstrap: {
-      resamples: parseBootstrap(values.bootstrap, BOOTSTRAP_DEFAULTS.resamples),
-    },
-    name: values.name,
-    baseline:
-      values.baseline && !values.baseline.startsWith('ref:') ? resolve(io.cwd, values.baseline) : values.baseline,
-    gate: values.gate,
-    noGate: values['no-gate'],
-    configPath: values.config !== undefined ? resolve(io.cwd, values.config) : resolve(root, '.github/cairn.yml'),
-    configExplicit: values.config !== undefined,
-    git: gitInfo(io.env, io.cwd),
-    training:
-      values['training-record'] === undefined
-        ? undefined
-        : await readTrainingRecord(resolve(io.cwd, values['training-record']), values['training-record']),
+    ...(await gatedOptions(values, io, root, logger)),
     recordPathsRelativeTo: io.cwd,
-    repositoryRoot: root,
-    logger,
-    baselineFromRef: baselineFromRefFor(io.env, logger),
   });
 
   return writeEvaluation(report, baseline, values, io, logger);
