@@ -158,15 +158,7 @@ export async function proposeRetrain(octokit: GitHubClient, options: ProposeOpti
     return { action: commit.changed ? 'updated' : 'unchanged', branch, pullRequest, commit: commit.sha };
   }
 
-  const baseHead = await branchHead(octokit, { owner, repo, branch: base });
-  if (!baseHead) throw new UserError(`base branch ${base} was not found in ${owner}/${repo}.`);
-  const commit = await commitFiles(octokit, {
-    owner,
-    repo,
-    parent: baseHead,
-    files: options.files,
-    message: commitMessage(options),
-  });
+  const commit = await commitOnBase(octokit, options, base);
   if (!commit.changed) logger.warn(`the files are already so on ${base}; the pull request holds no change of files`);
   await startBranch(octokit, { owner, repo, branch, sha: commit.sha, base, registered: new Set() });
   const { data: created } = await octokit.rest.pulls.create({
@@ -198,15 +190,7 @@ async function register(
   const state = registryState(annotated);
   const registered = new Set(Object.hasOwn(state.models, model) ? state.models[model].versions.map((v) => v.sha) : []);
 
-  const baseHead = await branchHead(octokit, { owner, repo, branch: base });
-  if (!baseHead) throw new UserError(`base branch ${base} was not found in ${owner}/${repo}.`);
-  const commit = await commitFiles(octokit, {
-    owner,
-    repo,
-    parent: baseHead,
-    files: options.files,
-    message: commitMessage(options),
-  });
+  const commit = await commitOnBase(octokit, options, base);
   if (!commit.changed)
     throw new UserError(`the files are already so on ${base}: there is no new commit to register ${model} on.`);
   await startBranch(octokit, { owner, repo, branch, sha: commit.sha, base, registered });
@@ -232,4 +216,12 @@ async function register(
     `promote: registered ${model} ${planned.event.version} as ${tag.tag} on ${commit.sha.slice(0, 7)} (${branch})`,
   );
   return { action: 'registered', branch, commit: commit.sha, tag: tag.tag, version: planned.event.version };
+}
+
+/** The carried files committed on top of the base branch's head (not yet on any branch). */
+async function commitOnBase(octokit: GitHubClient, options: ProposeOptions, base: string) {
+  const { owner, repo } = options;
+  const baseHead = await branchHead(octokit, { owner, repo, branch: base });
+  if (!baseHead) throw new UserError(`base branch ${base} was not found in ${owner}/${repo}.`);
+  return commitFiles(octokit, { owner, repo, parent: baseHead, files: options.files, message: commitMessage(options) });
 }
